@@ -1,0 +1,601 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+OPEN_STATES = ("new", "investigating", "proposed", "agreed")
+CLOSED_STATES = ("resolved", "rejected", "cancelled")
+
+RESOLUTION_TYPES = [
+    ("credit_note", "Credit note"),
+    ("corrected_invoice", "Corrected invoice"),
+    ("payment_plan", "Payment plan"),
+    ("due_date_extension", "Due date extension"),
+    ("discount", "Discount"),
+    ("write_off", "Write-off"),
+    ("no_change", "No change"),
+]
+
+ROOT_CAUSES = [
+    ("pricing_error", "Pricing error"),
+    ("data_entry_error", "Data entry error"),
+    ("contract_ambiguity", "Contract ambiguity"),
+    ("delivery_issue", "Delivery issue"),
+    ("customer_misunderstanding", "Customer misunderstanding"),
+    ("duplicate_billing", "Duplicate billing"),
+    ("late_billing", "Late billing"),
+    ("other", "Other"),
+]
+
+
+class InvoiceDispute(models.Model):
+    _name = "invoice.dispute"
+    _description = "Invoice Dispute"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+
+    # Transitions allowed by the action methods: target state -> source states.
+    _TRANSITIONS = {
+        "investigating": ("new",),
+        "proposed": ("new", "investigating"),
+        "agreed": ("new", "investigating", "proposed"),
+        "resolved": OPEN_STATES,
+        "rejected": OPEN_STATES,
+        "cancelled": OPEN_STATES,
+        "reopen": CLOSED_STATES,
+    }
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+        help="The commercial partner whose invoices are disputed.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Raised by",
+        tracking=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="The person who raised the dispute; written summaries go to them.",
+    )
+    customer_type = fields.Selection(
+        [("b2b", "B2B"), ("b2c", "B2C")],
+        compute="_compute_customer_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+    )
+    channel = fields.Selection(
+        [
+            ("email", "Email"),
+            ("phone", "Phone"),
+            ("portal", "Portal"),
+            ("chat", "Chat"),
+            ("letter", "Letter"),
+            ("meeting", "Meeting"),
+        ],
+        required=True,
+        default="email",
+        tracking=True,
+    )
+    reason_id = fields.Many2one(
+        "invoice.dispute.reason",
+        required=True,
+        tracking=True,
+        check_company=True,
+    )
+    reason_category = fields.Selection(related="reason_id.category", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('share', '=', False)]",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+        tracking=True,
+    )
+    line_ids = fields.One2many(
+        "invoice.dispute.line", "dispute_id", string="Disputed invoices", copy=True
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        compute="_compute_move_ids",
+        search="_search_move_ids",
+    )
+    move_count = fields.Integer(compute="_compute_move_ids")
+    amount_disputed = fields.Monetary(
+        compute="_compute_amount_disputed", store=True, tracking=True
+    )
+    amount_undisputed = fields.Monetary(
+        compute="_compute_amount_residual",
+        help="What remains open on the disputed invoices beyond the disputed "
+        "amounts: the customer is expected to pay it.",
+    )
+    amount_residual = fields.Monetary(
+        string="Open on invoices", compute="_compute_amount_residual"
+    )
+    customer_statement = fields.Html(
+        string="Customer's words",
+        sanitize=True,
+        help="The concern exactly as the customer put it.",
+    )
+    our_understanding = fields.Html(
+        sanitize=True,
+        help="Our paraphrase of the concern, to be confirmed with the customer.",
+    )
+    understanding_confirmed = fields.Boolean(
+        string="Paraphrase confirmed", tracking=True
+    )
+    date_received = fields.Date(
+        required=True, default=fields.Date.context_today, tracking=True, index=True
+    )
+    date_deadline = fields.Date(
+        string="Deadline",
+        compute="_compute_date_deadline",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        index=True,
+    )
+    date_resolved = fields.Date(readonly=True, copy=False, tracking=True)
+    is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
+    days_open = fields.Integer(compute="_compute_is_late")
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("investigating", "Investigating"),
+            ("proposed", "Proposed"),
+            ("agreed", "Agreed"),
+            ("resolved", "Resolved"),
+            ("rejected", "Rejected"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="new",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
+    resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
+    resolution_note = fields.Html(copy=False)
+    credit_note_ids = fields.Many2many(
+        "account.move",
+        "invoice_dispute_credit_note_rel",
+        "dispute_id",
+        "move_id",
+        string="Credit notes",
+        copy=False,
+        readonly=True,
+    )
+    credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    corrected_invoice_ids = fields.Many2many(
+        "account.move",
+        "invoice_dispute_corrected_invoice_rel",
+        "dispute_id",
+        "move_id",
+        string="Corrected invoices",
+        copy=False,
+        readonly=True,
+    )
+    root_cause = fields.Selection(ROOT_CAUSES, tracking=True)
+    preventive_action = fields.Text(
+        help="What we change so that this kind of dispute does not happen again."
+    )
+    attachment_count = fields.Integer(
+        string="Evidence", compute="_compute_attachment_count"
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A dispute number must be unique per company.",
+        ),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_customer_type(self):
+        for dispute in self:
+            partner = dispute.partner_id
+            dispute.customer_type = (
+                "b2b" if not partner or partner.is_company or partner.vat else "b2c"
+            )
+
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for dispute in self:
+            dispute.move_ids = dispute.line_ids.move_id
+            dispute.move_count = len(dispute.move_ids)
+
+    def _search_move_ids(self, operator, value):
+        return [("line_ids.move_id", operator, value)]
+
+    @api.depends("line_ids.disputed_amount")
+    def _compute_amount_disputed(self):
+        for dispute in self:
+            dispute.amount_disputed = sum(dispute.line_ids.mapped("disputed_amount"))
+
+    @api.depends("amount_disputed", "state", "line_ids.move_id.amount_residual")
+    def _compute_amount_residual(self):
+        """What is open on the invoices; the undisputed part is what the
+        customer should pay anyway (everything once the dispute is closed)."""
+        for dispute in self:
+            residual = sum(dispute.line_ids.move_id.mapped("amount_residual"))
+            disputed = dispute.amount_disputed if dispute.state in OPEN_STATES else 0.0
+            dispute.amount_residual = residual
+            dispute.amount_undisputed = max(residual - disputed, 0.0)
+
+    @api.depends("date_received", "reason_id.sla_days")
+    def _compute_date_deadline(self):
+        for dispute in self:
+            if dispute.date_received:
+                dispute.date_deadline = dispute.date_received + timedelta(
+                    days=dispute.reason_id.sla_days or 0
+                )
+            else:
+                dispute.date_deadline = False
+
+    @api.depends("date_deadline", "state", "date_received", "date_resolved")
+    def _compute_is_late(self):
+        today = fields.Date.context_today(self)
+        for dispute in self:
+            dispute.is_late = bool(
+                dispute.state in OPEN_STATES
+                and dispute.date_deadline
+                and dispute.date_deadline < today
+            )
+            end = dispute.date_resolved or today
+            dispute.days_open = (
+                (end - dispute.date_received).days if dispute.date_received else 0
+            )
+
+    def _search_is_late(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Operation not supported on 'Late'."))
+        domain = [
+            ("state", "in", OPEN_STATES),
+            ("date_deadline", "<", fields.Date.context_today(self)),
+        ]
+        if (operator == "=") != bool(value):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    @api.depends("state")
+    def _compute_is_open(self):
+        for dispute in self:
+            dispute.is_open = dispute.state in OPEN_STATES
+
+    def _search_is_open(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Operation not supported on 'Open'."))
+        states = OPEN_STATES if (operator == "=") == bool(value) else CLOSED_STATES
+        return [("state", "in", states)]
+
+    @api.depends("credit_note_ids")
+    def _compute_credit_note_count(self):
+        for dispute in self:
+            dispute.credit_note_count = len(dispute.credit_note_ids)
+
+    def _compute_attachment_count(self):
+        groups = self.env["ir.attachment"]._read_group(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+            ["res_id"],
+            ["__count"],
+        )
+        counts = dict(groups)
+        for dispute in self:
+            dispute.attachment_count = counts.get(dispute.id, 0)
+
+    def _compute_access_url(self):
+        for dispute in self:
+            dispute.access_url = f"/my/disputes/{dispute.id}"
+
+    @api.constrains("partner_id", "company_id", "currency_id", "line_ids")
+    def _check_lines_consistency(self):
+        self.line_ids._check_move()
+
+    @api.constrains("state", "line_ids")
+    def _check_single_open_dispute(self):
+        """One open dispute per invoice at a time."""
+        open_disputes = self.filtered("is_open")
+        if not open_disputes:
+            return
+        moves = open_disputes.line_ids.move_id
+        clashes = self.env["invoice.dispute.line"].search(
+            [
+                ("move_id", "in", moves.ids),
+                ("dispute_id.state", "in", OPEN_STATES),
+                ("dispute_id", "not in", open_disputes.ids),
+            ],
+            limit=1,
+        )
+        if not clashes:
+            # Also within the given disputes themselves.
+            seen = {}
+            for line in open_disputes.line_ids:
+                other = seen.setdefault(line.move_id, line.dispute_id)
+                if other != line.dispute_id:
+                    clashes = line
+                    break
+        if clashes:
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoice)s already has an open dispute. Resolve, "
+                    "reject or cancel it first: an invoice can have only one "
+                    "open dispute at a time.",
+                    invoice=clashes.move_id.display_name,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code(
+                        "invoice.dispute",
+                        sequence_date=vals.get("date_received"),
+                    )
+                    or "/"
+                )
+        disputes = super().create(vals_list)
+        for dispute in disputes:
+            dispute._subscribe_customer()
+        return disputes
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "partner_id" in vals or "contact_id" in vals:
+            for dispute in self:
+                dispute._subscribe_customer()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_open_or_resolved(self):
+        if any(dispute.state not in ("new", "cancelled") for dispute in self):
+            raise UserError(
+                self.env._(
+                    "Only new or cancelled disputes can be deleted; cancel the "
+                    "dispute instead so that its history is kept."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        allowed = self._TRANSITIONS[target]
+        wrong = self.filtered(lambda d: d.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is %(state)s: this action is only possible "
+                    "from %(allowed)s.",
+                    name=wrong[0].name,
+                    state=labels[wrong[0].state],
+                    allowed=", ".join(labels[s] for s in allowed),
+                )
+            )
+
+    def action_start_investigation(self):
+        self._check_transition("investigating")
+        self.write({"state": "investigating"})
+        return True
+
+    def action_propose(self):
+        self._check_transition("proposed")
+        self.write({"state": "proposed"})
+        return True
+
+    def action_agree(self):
+        self._check_transition("agreed")
+        self.write({"state": "agreed"})
+        return True
+
+    def action_resolve(self):
+        self.ensure_one()
+        self._check_transition("resolved")
+        return {
+            "name": self.env._("Resolve dispute"),
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.dispute.resolve.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_dispute_id": self.id},
+        }
+
+    def action_reject(self):
+        self._check_transition("rejected")
+        self.write(
+            {"state": "rejected", "date_resolved": fields.Date.context_today(self)}
+        )
+        self._close_activities()
+        return True
+
+    def action_cancel(self):
+        self._check_transition("cancelled")
+        self.write({"state": "cancelled"})
+        self._close_activities()
+        return True
+
+    def action_reopen(self):
+        self._check_transition("reopen")
+        self.write({"state": "investigating", "date_resolved": False})
+        return True
+
+    def action_send_summary(self):
+        """Email the written summary of what was agreed and the next steps, in
+        the customer's language, and keep it in the chatter."""
+        template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
+        for dispute in self:
+            recipient = dispute.contact_id or dispute.partner_id
+            if not recipient.email:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s has no email address: add one before sending "
+                        "the summary of dispute %(name)s.",
+                        partner=recipient.display_name,
+                        name=dispute.name,
+                    )
+                )
+            dispute.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[("id", "in", (self.move_ids | self.corrected_invoice_ids).ids)],
+            context={"create": False, "default_move_type": "out_invoice"},
+        )
+        return action
+
+    def action_view_credit_notes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_refund_type"
+        )
+        action.update(
+            domain=[("id", "in", self.credit_note_ids.ids)],
+            context={"create": False, "default_move_type": "out_refund"},
+        )
+        return action
+
+    def action_view_attachments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("base.action_attachment")
+        action.update(
+            domain=[("res_model", "=", self._name), ("res_id", "=", self.id)],
+            context={"default_res_model": self._name, "default_res_id": self.id},
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _subscribe_customer(self):
+        partners = self.partner_id | self.contact_id
+        if partners:
+            self.message_subscribe(partner_ids=partners.ids)
+
+    def _close_activities(self):
+        self.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("invoice_dispute.mail_activity_dispute_sla")
+            )
+        ).action_feedback(feedback=self.env._("Dispute closed."))
+
+    def _get_summary_next_steps(self):
+        """Plain-language next steps shown in the written summary."""
+        self.ensure_one()
+        steps = {
+            "credit_note": self.env._(
+                "We issue a credit note and settle it with the invoice."
+            ),
+            "corrected_invoice": self.env._(
+                "We cancel the invoice with a credit note and send a corrected one."
+            ),
+            "payment_plan": self.env._(
+                "You pay the agreed installments on their due dates."
+            ),
+            "due_date_extension": self.env._(
+                "You pay the invoice by the new due date."
+            ),
+            "discount": self.env._("We grant the agreed discount with a credit note."),
+            "write_off": self.env._("We write off the agreed amount."),
+            "no_change": self.env._("The invoice stays as it is and is due as agreed."),
+        }
+        if self.resolution_type:
+            return steps[self.resolution_type]
+        return self.env._(
+            "We investigate your concern and come back to you by %(date)s.",
+            date=self.date_deadline,
+        )
+
+    def _get_dispute_managers(self):
+        """Users who receive escalations for this dispute's company."""
+        self.ensure_one()
+        if self.company_id.dispute_manager_id:
+            return self.company_id.dispute_manager_id
+        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        return group.users.filtered(
+            lambda u: not u.share and self.company_id in u.company_ids
+        )
+
+    @api.model
+    def _cron_dispute_sla(self, batch_size=500):
+        """Late disputes get an activity for the responsible and the managers.
+
+        One batch per call: the cron framework calls again while
+        ``_notify_progress`` reports remaining work, committing in between.
+        A dispute that already has an open escalation activity is skipped, so
+        reruns create nothing twice."""
+        activity_type = self.env.ref("invoice_dispute.mail_activity_dispute_sla")
+        domain = [
+            ("is_late", "=", True),
+            ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+        ]
+        disputes = self.search(domain, order="date_deadline, id", limit=batch_size)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": dispute.id,
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "date_deadline": today,
+                "summary": self.env._(
+                    "Dispute past its deadline (%(deadline)s)",
+                    deadline=dispute.date_deadline,
+                ),
+            }
+            for dispute in disputes
+            for user in dispute.user_id | dispute._get_dispute_managers()
+        ]
+        self.env["mail.activity"].create(vals_list)
+        remaining = self.search_count(domain) if len(disputes) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(disputes), remaining=remaining)
+        return disputes

@@ -1,0 +1,131 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class InvoiceDisputeLine(models.Model):
+    _name = "invoice.dispute.line"
+    _description = "Disputed Invoice"
+    _order = "dispute_id, id"
+    _check_company_auto = True
+
+    dispute_id = fields.Many2one(
+        "invoice.dispute", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="dispute_id.company_id", store=True)
+    currency_id = fields.Many2one(related="dispute_id.currency_id")
+    partner_id = fields.Many2one(related="dispute_id.partner_id")
+    state = fields.Selection(related="dispute_id.state", store=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id), "
+        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+    )
+    invoice_date_due = fields.Date(related="move_id.invoice_date_due")
+    amount_total = fields.Monetary(
+        string="Invoice total", related="move_id.amount_total"
+    )
+    amount_residual = fields.Monetary(
+        string="Open on invoice", related="move_id.amount_residual"
+    )
+    disputed_amount = fields.Monetary(required=True)
+    note = fields.Char(help="What exactly is disputed on this invoice.")
+
+    _sql_constraints = [
+        (
+            "move_dispute_uniq",
+            "unique(dispute_id, move_id)",
+            "An invoice can appear only once in a dispute.",
+        ),
+    ]
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        if self.move_id and not self.disputed_amount:
+            self.disputed_amount = self.move_id.amount_residual
+
+    @api.constrains("move_id", "disputed_amount")
+    def _check_move(self):
+        for line in self:
+            move = line.move_id
+            dispute = line.dispute_id
+            if move.move_type != "out_invoice":
+                raise ValidationError(
+                    self.env._(
+                        "%(move)s is not a customer invoice: only customer invoices "
+                        "can be disputed.",
+                        move=move.display_name,
+                    )
+                )
+            if move.state != "posted":
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(move)s is not posted: only posted invoices can be "
+                        "disputed.",
+                        move=move.display_name,
+                    )
+                )
+            if move.commercial_partner_id != dispute.partner_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(move)s belongs to %(other)s, not to %(partner)s: a "
+                        "dispute covers the invoices of one customer.",
+                        move=move.display_name,
+                        other=move.commercial_partner_id.display_name,
+                        partner=dispute.partner_id.display_name,
+                    )
+                )
+            if move.company_id != dispute.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(move)s belongs to company %(other)s, not to "
+                        "%(company)s: a dispute covers the invoices of one company.",
+                        move=move.display_name,
+                        other=move.company_id.name,
+                        company=dispute.company_id.name,
+                    )
+                )
+            if move.currency_id != dispute.currency_id:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(move)s is in %(other)s, the dispute in %(currency)s:"
+                        " a dispute covers invoices of one currency.",
+                        move=move.display_name,
+                        other=move.currency_id.name,
+                        currency=dispute.currency_id.name,
+                    )
+                )
+            rounding = move.currency_id.rounding
+            if (
+                float_compare(line.disputed_amount, 0.0, precision_rounding=rounding)
+                <= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The disputed amount on %(move)s must be greater than zero.",
+                        move=move.display_name,
+                    )
+                )
+            if (
+                float_compare(
+                    line.disputed_amount,
+                    move.amount_residual,
+                    precision_rounding=rounding,
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The disputed amount on %(move)s (%(amount)s) exceeds what is "
+                        "still open on it (%(residual)s).",
+                        move=move.display_name,
+                        amount=line.disputed_amount,
+                        residual=move.amount_residual,
+                    )
+                )

@@ -1,0 +1,3 @@
+from . import test_dispute
+from . import test_dispute_resolve
+from . import test_dispute_security

@@ -1,0 +1,87 @@
+from contextlib import contextmanager
+
+from odoo import Command, fields
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class InvoiceDisputeCommon(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=False, mail_notrack=False)
+        )
+        cls.reason_price = cls.env.ref("invoice_dispute.reason_pricing")
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Van Dijk Bouw B.V.",
+                "is_company": True,
+                "email": "ap@vandijk.example.com",
+                "lang": "en_US",
+            }
+        )
+        cls.customer_contact = cls.env["res.partner"].create(
+            {
+                "name": "Anne van Dijk",
+                "parent_id": cls.customer.id,
+                "email": "anne@vandijk.example.com",
+            }
+        )
+        cls.invoice_1 = cls.create_invoice(cls.customer, 1000.0)
+        cls.invoice_2 = cls.create_invoice(cls.customer, 500.0)
+        cls.other_invoice = cls.create_invoice(cls.partner_a, 300.0)
+
+    @classmethod
+    def create_invoice(cls, partner, amount, post=True, **vals):
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": vals.pop("invoice_date", fields.Date.today()),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": "Consulting",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+                **vals,
+            }
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def create_dispute(cls, invoices=None, amounts=None, **vals):
+        invoices = invoices if invoices is not None else cls.invoice_1
+        amounts = amounts or [inv.amount_residual for inv in invoices]
+        return cls.env["invoice.dispute"].create(
+            {
+                "partner_id": invoices[:1].commercial_partner_id.id or cls.customer.id,
+                "reason_id": cls.reason_price.id,
+                "customer_statement": "<p>The price is not what was quoted.</p>",
+                "line_ids": [
+                    Command.create({"move_id": inv.id, "disputed_amount": amount})
+                    for inv, amount in zip(invoices, amounts, strict=True)
+                ],
+                **vals,
+            }
+        )
+
+    @contextmanager
+    def assertRaisesRegex(self, exception, regex):
+        """Like assertRaises (rolled back to a savepoint, so that a test can
+        check that nothing was written), and the message matches ``regex``."""
+        with self.assertRaises(exception) as cm:
+            yield cm
+        self.assertRegex(str(cm.exception), regex)
+
+    def flush_tracking(self):
+        """Write the pending tracking values, as a commit would."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()

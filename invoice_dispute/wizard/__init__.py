@@ -1,0 +1,1 @@
+from . import invoice_dispute_resolve_wizard

@@ -1,0 +1,271 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import float_compare, float_is_zero
+
+from ..models.invoice_dispute import RESOLUTION_TYPES, ROOT_CAUSES
+
+CREDIT_TYPES = ("credit_note", "discount", "write_off")
+
+
+class InvoiceDisputeResolveWizard(models.TransientModel):
+    _name = "invoice.dispute.resolve.wizard"
+    _description = "Resolve an Invoice Dispute"
+
+    dispute_id = fields.Many2one("invoice.dispute", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="dispute_id.company_id")
+    currency_id = fields.Many2one(related="dispute_id.currency_id")
+    amount_disputed = fields.Monetary(related="dispute_id.amount_disputed")
+    amount_residual = fields.Monetary(related="dispute_id.amount_residual")
+    resolution_type = fields.Selection(
+        RESOLUTION_TYPES, required=True, default="credit_note"
+    )
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        help="Amount credited, tax included, spread over the disputed invoices in "
+        "proportion to their disputed amounts.",
+    )
+    new_date_due = fields.Date(string="New due date")
+    note = fields.Html(string="Resolution note")
+    root_cause = fields.Selection(
+        ROOT_CAUSES, compute="_compute_root_cause", store=True, readonly=False
+    )
+    preventive_action = fields.Text(
+        compute="_compute_root_cause", store=True, readonly=False
+    )
+
+    @api.depends("dispute_id", "resolution_type")
+    def _compute_amount(self):
+        for wizard in self:
+            wizard.amount = (
+                wizard.dispute_id.amount_disputed
+                if wizard.resolution_type in CREDIT_TYPES
+                else 0.0
+            )
+
+    @api.depends("dispute_id")
+    def _compute_root_cause(self):
+        for wizard in self:
+            wizard.root_cause = wizard.dispute_id.root_cause
+            wizard.preventive_action = wizard.dispute_id.preventive_action
+
+    def action_confirm(self):
+        self.ensure_one()
+        dispute = self.dispute_id
+        dispute._check_transition("resolved")
+        credit_notes = corrected = self.env["account.move"]
+        if self.resolution_type in CREDIT_TYPES:
+            credit_notes = self._create_credit_notes()
+        elif self.resolution_type == "corrected_invoice":
+            credit_notes, corrected = self._create_corrected_invoices()
+        elif self.resolution_type == "due_date_extension":
+            self._extend_due_dates()
+        dispute.write(
+            {
+                "state": "resolved",
+                "resolution_type": self.resolution_type,
+                "resolution_note": self.note,
+                "root_cause": self.root_cause,
+                "preventive_action": self.preventive_action,
+                "date_resolved": fields.Date.context_today(self),
+                "credit_note_ids": [Command.link(m.id) for m in credit_notes],
+                "corrected_invoice_ids": [Command.link(m.id) for m in corrected],
+            }
+        )
+        dispute._close_activities()
+        links = Markup(", ").join(m._get_html_link() for m in credit_notes | corrected)
+        dispute.message_post(
+            body=Markup("%s %s")
+            % (
+                self.env._(
+                    "Resolved: %(type)s.",
+                    type=dict(RESOLUTION_TYPES)[self.resolution_type],
+                ),
+                links,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    # ------------------------------------------------------------------
+    # Resolutions
+    # ------------------------------------------------------------------
+    def _split_amount(self):
+        """Spread ``amount`` over the dispute lines in proportion to their
+        disputed amounts; the rounding remainder goes to the last line.
+
+        :return: list of (invoice, amount)
+        """
+        lines = self.dispute_id.line_ids
+        currency = self.currency_id
+        total = sum(lines.mapped("disputed_amount"))
+        shares, allocated = [], 0.0
+        for index, line in enumerate(lines):
+            if index == len(lines) - 1:
+                share = currency.round(self.amount - allocated)
+            else:
+                share = currency.round(self.amount * line.disputed_amount / total)
+            allocated += share
+            shares.append((line.move_id, share))
+        return shares
+
+    def _create_credit_notes(self):
+        currency = self.currency_id
+        if float_compare(self.amount, 0.0, precision_rounding=currency.rounding) <= 0:
+            raise UserError(
+                self.env._("The amount to credit must be greater than zero.")
+            )
+        if (
+            float_compare(
+                self.amount,
+                self.dispute_id.amount_residual,
+                precision_rounding=currency.rounding,
+            )
+            > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "The amount to credit (%(amount)s) exceeds what is still open on "
+                    "the disputed invoices (%(residual)s).",
+                    amount=self.amount,
+                    residual=self.dispute_id.amount_residual,
+                )
+            )
+        shares = self._split_amount()
+        for invoice, share in shares:
+            if (
+                float_compare(
+                    share, invoice.amount_residual, precision_rounding=currency.rounding
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "The share credited on %(invoice)s (%(amount)s) exceeds what "
+                        "is still open on it (%(residual)s).",
+                        invoice=invoice.display_name,
+                        amount=share,
+                        residual=invoice.amount_residual,
+                    )
+                )
+        credit_notes = self.env["account.move"]
+        for invoice, share in shares:
+            if not float_is_zero(share, precision_rounding=currency.rounding):
+                credit_notes |= self._create_partial_credit_note(invoice, share)
+        return credit_notes
+
+    def _create_partial_credit_note(self, invoice, amount):
+        """A posted credit note of ``amount`` (tax included) on ``invoice``, with
+        the invoice's accounts and taxes in proportion, reconciled with it."""
+        ratio = amount / invoice.amount_total
+        product_lines = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        label = self.env._(
+            "%(type)s agreed in dispute %(dispute)s",
+            type=dict(RESOLUTION_TYPES)[self.resolution_type],
+            dispute=self.dispute_id.name,
+        )
+        refund = (
+            self.env["account.move"]
+            .with_company(invoice.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "company_id": invoice.company_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "journal_id": invoice.journal_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "reversed_entry_id": invoice.id,
+                    "ref": label,
+                    "fiscal_position_id": invoice.fiscal_position_id.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": f"{label}: {line.name or invoice.name}",
+                                "product_id": line.product_id.id,
+                                "account_id": line.account_id.id,
+                                "quantity": 1.0,
+                                "price_unit": line.price_subtotal * ratio,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                                "analytic_distribution": line.analytic_distribution,
+                            }
+                        )
+                        for line in product_lines
+                    ],
+                }
+            )
+        )
+        # Taxes are rounded per line: nudge the largest line until the total is
+        # exactly the agreed amount (at most a couple of cents away).
+        biggest = refund.invoice_line_ids.sorted("price_subtotal")[-1:]
+        for _attempt in range(3):
+            diff = amount - refund.amount_total
+            if not biggest or refund.currency_id.is_zero(diff):
+                break
+            factor = (
+                biggest.price_total / biggest.price_subtotal
+                if biggest.price_subtotal
+                else 1.0
+            )
+            biggest.price_unit += diff / factor
+        refund.action_post()
+        (refund.line_ids | invoice.line_ids).filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        ).reconcile()
+        return refund
+
+    def _create_corrected_invoices(self):
+        """Cancel each invoice with a full credit note and prepare a corrected
+        draft, with Odoo's own reversal wizard."""
+        invoices = self.dispute_id.move_ids
+        earlier_refunds = invoices.reversal_move_ids
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(
+                {
+                    "journal_id": invoices[0].journal_id.id,
+                    "reason": self.env._(
+                        "Corrected in dispute %s", self.dispute_id.name
+                    ),
+                    "date": fields.Date.context_today(self),
+                }
+            )
+        )
+        reversal.modify_moves()
+        return invoices.reversal_move_ids - earlier_refunds, reversal.new_move_ids
+
+    def _extend_due_dates(self):
+        if not self.new_date_due:
+            raise UserError(self.env._("Set the new due date of the invoices."))
+        for invoice in self.dispute_id.move_ids:
+            if (
+                invoice.invoice_date_due
+                and self.new_date_due <= invoice.invoice_date_due
+            ):
+                raise UserError(
+                    self.env._(
+                        "The new due date (%(date)s) must be after the current due "
+                        "date of %(invoice)s (%(current)s).",
+                        date=self.new_date_due,
+                        invoice=invoice.display_name,
+                        current=invoice.invoice_date_due,
+                    )
+                )
+        lines = self.dispute_id.move_ids.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        )
+        lines.write({"date_maturity": self.new_date_due})
+        self.dispute_id.move_ids.write({"invoice_date_due": self.new_date_due})

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Shared settings and checks for the project's commands. Sourced, not run.
+# Override with environment variables: PGHOST, PGPORT, PGUSER, PGPASSWORD,
+# PYTHON (the interpreter that imports Odoo 18), ODOO_ADDONS_PATH (extra paths).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+export PGHOST="${PGHOST:-127.0.0.1}"
+export PGPORT="${PGPORT:-5432}"
+export PGUSER="${PGUSER:-$(id -un)}"
+[ "$PGUSER" = "postgres" ] && PGUSER=root  # Odoo refuses to run as postgres
+export PGPASSWORD="${PGPASSWORD:-}"
+
+die() {
+    printf 'ERROR: %s\n' "$*" >&2
+    exit 2
+}
+
+check_odoo() {
+    local out
+    if ! out=$("$PYTHON" -c 'import odoo, sys; v = odoo.release.version_info; print(odoo.__path__[0]); sys.exit(0 if v[0] == 18 else 3)' 2>&1); then
+        die "Odoo 18 cannot be imported by '$PYTHON' ($out).
+Install Odoo 18.0 Community from source (pip install -e <odoo checkout>) so that
+'$PYTHON -c \"import odoo\"' works, or set PYTHON=/path/to/python of an environment that has it."
+    fi
+    ODOO_PATH="$(dirname "$(tail -n1 <<<"$out")")"
+    ODOO_ADDONS="$ODOO_PATH/addons,$ODOO_PATH/odoo/addons"
+}
+
+check_postgres() {
+    if ! "$PYTHON" - <<'PY' 2>/tmp/invoice_dispute_pg.err
+import os, psycopg2
+psycopg2.connect(dbname="postgres", host=os.environ["PGHOST"], port=os.environ["PGPORT"],
+                 user=os.environ["PGUSER"], password=os.environ.get("PGPASSWORD") or None,
+                 connect_timeout=5).close()
+PY
+    then
+        die "PostgreSQL does not answer on $PGHOST:$PGPORT as role '$PGUSER': $(tail -n1 /tmp/invoice_dispute_pg.err)
+Start PostgreSQL or point the commands elsewhere with PGHOST, PGPORT, PGUSER and PGPASSWORD."
+    fi
+}
+
+install_requirements() {
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt" >/dev/null 2>&1 ||
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt" ||
+        die "could not install the Python packages listed in requirements.txt"
+}
+
+# odoo_cmd DB [odoo options...]: run Odoo's server command on DB.
+odoo_cmd() {
+    local db="$1"
+    shift
+    "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" ${PGPASSWORD:+--db_password="$PGPASSWORD"} \
+        -d "$db" --db-filter="^$db\$" "$@"
+}
+
+db_exists() {
+    [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
+}

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Run the whole test suite against real Odoo 18 and PostgreSQL:
+#   lint, then a throwaway database with the addon installed and its tests run
+#   (odoo --test-tags /invoice_dispute), then the end-to-end tests in tests/
+#   through pytest-odoo, then the database is dropped.
+# Usage: scripts/test.sh [--no-lint] [--keep] [pytest args...]
+#   TEST_TAGS=/invoice_dispute:TestDispute scripts/test.sh --no-lint   (a subset)
+source "$(dirname "$0")/common.sh"
+
+LINT=1
+KEEP=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-lint) LINT=0 ;;
+        --keep) KEEP=1 ;;
+        *) break ;;
+    esac
+    shift
+done
+
+check_odoo
+check_postgres
+install_requirements
+
+failed=0
+if [ "$LINT" = 1 ]; then
+    if bash "$ROOT/scripts/lint.sh"; then echo "lint: no findings"; else echo "lint: FAILED"; failed=1; fi
+fi
+
+DB="${TEST_DB:-invoice_dispute_test_$$}"
+DEPS_DB="invoice_dispute_deps_$("$PYTHON" -c 'import odoo; print(odoo.release.serie.replace(".", ""))')"
+FILESTORE="$("$PYTHON" -c 'from odoo.tools import config; print(config.filestore(""))')"
+WORK="$(mktemp -d)"
+PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+
+cleanup() {
+    if [ "$KEEP" = 0 ]; then
+        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+        rm -rf "${FILESTORE:?}/$DB"
+    else
+        echo "kept database $DB"
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The dependencies (account, mail, portal) are installed once in a template
+# database; every run copies it and installs the addon itself from scratch.
+exec 9>"/tmp/$DEPS_DB.lock"
+flock 9
+if ! db_exists "$DEPS_DB"; then
+    echo "creating the template database $DEPS_DB (account, mail, portal; once)"
+    odoo_cmd "$DEPS_DB" -i account,mail,portal --without-demo=all --stop-after-init \
+        --log-level=warn --http-port="$PORT" >"$WORK/deps.log" 2>&1 ||
+        { tail -n 50 "$WORK/deps.log"; dropdb --if-exists "$DEPS_DB"; die "could not create $DEPS_DB"; }
+fi
+dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+createdb -T "$DEPS_DB" "$DB"
+mkdir -p "$FILESTORE"
+rm -rf "${FILESTORE:?}/$DB"
+[ -d "$FILESTORE/$DEPS_DB" ] && cp -r "$FILESTORE/$DEPS_DB" "$FILESTORE/$DB"
+flock -u 9
+
+echo "installing invoice_dispute on $DB and running its tests"
+set +e
+odoo_cmd "$DB" -i invoice_dispute --test-enable --test-tags "${TEST_TAGS:-/invoice_dispute}" --without-demo=all \
+    --stop-after-init --http-port="$PORT" --log-level=info >"$WORK/odoo.log" 2>&1
+odoo_rc=$?
+set -e
+grep -E '(ERROR|CRITICAL|FAIL:|^Traceback)' -A30 "$WORK/odoo.log" | head -n 400 || true
+summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$WORK/odoo.log" | tail -n1 || true)
+errors_logged=$(grep -cE ' (ERROR|CRITICAL) ' "$WORK/odoo.log" || true)
+if [ -z "$summary" ]; then
+    tail -n 40 "$WORK/odoo.log"
+    echo "odoo tests: no test report (install failed?)"
+    odoo_failed=1
+    odoo_passed=0
+else
+    read -r f e n < <(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$summary")
+    odoo_failed=$((f + e))
+    odoo_passed=$((n - odoo_failed))
+    echo "odoo tests: $summary"
+fi
+if [ "$odoo_rc" != 0 ] || [ "$odoo_failed" != 0 ] || [ "${errors_logged:-0}" != 0 ]; then
+    [ "$odoo_failed" = 0 ] && odoo_failed=1
+    failed=1
+fi
+
+echo "running the end-to-end tests in tests/ with pytest-odoo"
+cat >"$WORK/odoo.conf" <<CONF
+[options]
+addons_path = $ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+db_password = ${PGPASSWORD:-False}
+http_port = $PORT
+test_enable = True
+CONF
+set +e
+(cd "$ROOT" && "$PYTHON" -m pytest -p no:cacheprovider --odoo-database="$DB" --odoo-config="$WORK/odoo.conf" \
+    --odoo-log-level=warn -q tests "$@") >"$WORK/pytest.log" 2>&1
+py_rc=$?
+set -e
+tail -n 30 "$WORK/pytest.log"
+py_passed=$( (grep -oE '[0-9]+ passed' "$WORK/pytest.log" || echo 0) | tail -n1 | grep -oE '[0-9]+')
+py_failed=$( (grep -oE '[0-9]+ (failed|errors?)' "$WORK/pytest.log" || true) | awk '{s += $1} END {print s + 0}')
+if [ "$py_rc" != 0 ]; then
+    failed=1
+    [ "${py_failed:-0}" = 0 ] && py_failed=1
+fi
+
+echo
+echo "odoo: $odoo_passed passed, $odoo_failed failed"
+echo "pytest: $py_passed passed, ${py_failed:-0} failed"
+echo "total: $((odoo_passed + py_passed)) passed, $((odoo_failed + ${py_failed:-0})) failed"
+if [ "$failed" != 0 ]; then
+    echo "TESTS FAILED"
+    exit 1
+fi
+echo "ALL TESTS PASSED"
