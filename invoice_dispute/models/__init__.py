@@ -5,6 +5,9 @@ from . import invoice_call_sheet
 from . import invoice_payment_plan
 from . import invoice_payment_plan_line
 from . import invoice_payment_promise
+from . import invoice_dispute_proposal
+from . import invoice_reminder_rule
+from . import invoice_reminder_log
 from . import account_move
 from . import res_company
 from . import res_config_settings
