@@ -102,7 +102,10 @@ set +e
     --odoo-log-level=warn -q tests "$@") >"$WORK/pytest.log" 2>&1
 py_rc=$?
 set -e
-tail -n 30 "$WORK/pytest.log"
+# pytest-odoo imports Odoo's test framework before reading the configuration,
+# which makes Odoo log a harmless "Importing test framework" stack: leave it out.
+awk '/Importing test framework/ {skip = 1; next} skip && /^(  |Stack|Traceback)/ {next} {skip = 0; print}' \
+    "$WORK/pytest.log" | tail -n 40
 py_passed=$( (grep -oE '[0-9]+ passed' "$WORK/pytest.log" || echo 0) | tail -n1 | grep -oE '[0-9]+')
 py_failed=$( (grep -oE '[0-9]+ (failed|errors?)' "$WORK/pytest.log" || true) | awk '{s += $1} END {print s + 0}')
 if [ "$py_rc" != 0 ]; then
