@@ -26,4 +26,9 @@
         "views/res_config_settings_views.xml",
         "views/invoice_dispute_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "invoice_dispute/static/tests/tours/**/*",
+        ],
+    },
 }

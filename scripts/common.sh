@@ -59,3 +59,19 @@ odoo_cmd() {
 db_exists() {
     [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
 }
+
+# Browser tours need Chromium: install Debian's package when it is missing.
+ensure_chromium() {
+    local bin
+    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$bin" >/dev/null 2>&1 && return 0
+    done
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "installing Debian's chromium for the browser tours"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+            >/tmp/invoice_dispute_chromium.log 2>&1 ||
+            die "could not install chromium (see /tmp/invoice_dispute_chromium.log); install it to run the tours"
+    else
+        die "Chromium is needed for the browser tours: install the 'chromium' package (or google-chrome)"
+    fi
+}

@@ -21,6 +21,7 @@ done
 check_odoo
 check_postgres
 install_requirements
+ensure_chromium
 
 failed=0
 if [ "$LINT" = 1 ]; then
