@@ -78,9 +78,11 @@ if [ -z "$summary" ]; then
     odoo_passed=0
 else
     read -r f e n < <(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"$summary")
+    odoo_skipped=$(grep -cE 'INFO .* skipped .* : ' "$WORK/odoo.log" || true)
     odoo_failed=$((f + e))
-    odoo_passed=$((n - odoo_failed))
-    echo "odoo tests: $summary"
+    odoo_passed=$((n - odoo_failed - odoo_skipped))
+    echo "odoo tests: $summary, $odoo_skipped skipped"
+    grep -E 'INFO .* skipped .* : ' "$WORK/odoo.log" | sed -E 's/.*INFO [^ ]+ [^ ]+: /  skipped: /' || true
 fi
 if [ "$odoo_rc" != 0 ] || [ "$odoo_failed" != 0 ] || [ "${errors_logged:-0}" != 0 ]; then
     [ "$odoo_failed" = 0 ] && odoo_failed=1
@@ -115,7 +117,7 @@ if [ "$py_rc" != 0 ]; then
 fi
 
 echo
-echo "odoo: $odoo_passed passed, $odoo_failed failed"
+echo "odoo: $odoo_passed passed, $odoo_failed failed, ${odoo_skipped:-0} skipped"
 echo "pytest: $py_passed passed, ${py_failed:-0} failed"
 echo "total: $((odoo_passed + py_passed)) passed, $((odoo_failed + ${py_failed:-0})) failed"
 if [ "$failed" != 0 ]; then
