@@ -8,7 +8,10 @@ For every LANG, I18N_DIR/LANG.po is created if missing, then:
 - new msgids of the template are added with an empty msgstr;
 - msgids no longer in the template are dropped;
 - translations of unchanged msgids are kept;
-- occurrences, comments and flags are taken from the template.
+- occurrences, comments and flags are taken from the template;
+- a translation identical to its msgid is stored as an empty msgstr marked
+  with the translator comment "same as source" (oca-checks-po requires the
+  empty msgstr; the mark tells it apart from a term nobody translated yet).
 Prints per language the number of terms and how many are untranslated.
 """
 
@@ -24,6 +27,16 @@ PLURAL_FORMS = {
 }
 
 
+SAME_AS_SOURCE = "same as source"
+
+
+def is_done(entry):
+    """Translated, or deliberately identical to the source text."""
+    if entry.msgid_plural:
+        return all(entry.msgstr_plural.values()) and bool(entry.msgstr_plural)
+    return bool(entry.msgstr) or SAME_AS_SOURCE in entry.tcomment.splitlines()
+
+
 def _key(entry):
     return (entry.msgctxt, entry.msgid)
 
@@ -34,7 +47,7 @@ def merge(pot, po_path, lang):
     if old is not None:
         for entry in old:
             if not entry.obsolete and (
-                entry.msgstr or any(entry.msgstr_plural.values())
+                is_done(entry) or any(entry.msgstr_plural.values())
             ):
                 translated[_key(entry)] = entry
     new = polib.POFile(wrapwidth=78)
@@ -67,10 +80,14 @@ def merge(pot, po_path, lang):
             entry.msgstr = prev.msgstr if prev else ""
         if prev is not None and prev.tcomment:
             entry.tcomment = prev.tcomment
+        if entry.msgstr and entry.msgstr == entry.msgid:
+            entry.msgstr = ""
+            entry.tcomment = SAME_AS_SOURCE
         new.append(entry)
+    new.sort(key=lambda entry: entry.msgid)
     new.save(str(po_path))
     total = len(new)
-    untranslated = len(new.untranslated_entries())
+    untranslated = sum(1 for entry in new if not is_done(entry))
     return total, untranslated
 
 
