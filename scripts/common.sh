@@ -75,3 +75,48 @@ ensure_chromium() {
         die "Chromium is needed for the browser tours: install the 'chromium' package (or google-chrome)"
     fi
 }
+
+# Name of the template database holding the dependencies (account, mail, portal).
+deps_db_name() {
+    "$PYTHON" -c 'import odoo; print("invoice_dispute_deps_" + odoo.release.serie.replace(".", ""))'
+}
+
+# Odoo's filestore root (one folder per database).
+filestore_root() {
+    "$PYTHON" -c 'from odoo.tools import config; print(config.filestore(""))'
+}
+
+# A free TCP port, so that parallel runs do not fight over 8069.
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# new_db_from_deps DB WORKDIR PORT: (re)create DB as a copy of the template
+# database with the dependencies (account, mail, portal) installed, creating
+# the template first if it does not exist yet (once; logged to WORKDIR/deps.log).
+new_db_from_deps() {
+    local db="$1" work="$2" port="$3" deps_db filestore
+    deps_db="$(deps_db_name)"
+    filestore="$(filestore_root)"
+    exec 9>"/tmp/$deps_db.lock"
+    flock 9
+    if ! db_exists "$deps_db"; then
+        echo "creating the template database $deps_db (account, mail, portal; once)"
+        odoo_cmd "$deps_db" -i account,mail,portal --without-demo=all --stop-after-init \
+            --log-level=warn --http-port="$port" >"$work/deps.log" 2>&1 ||
+            { tail -n 50 "$work/deps.log"; dropdb --if-exists "$deps_db"; die "could not create $deps_db"; }
+    fi
+    dropdb --if-exists "$db" >/dev/null 2>&1 || true
+    createdb -T "$deps_db" "$db"
+    mkdir -p "$filestore"
+    rm -rf "${filestore:?}/$db"
+    [ -d "$filestore/$deps_db" ] && cp -r "$filestore/$deps_db" "$filestore/$db"
+    flock -u 9
+    exec 9>&-
+}
+
+# drop_db DB: drop a throwaway database and its filestore.
+drop_db() {
+    dropdb --if-exists "$1" >/dev/null 2>&1 || true
+    rm -rf "$(filestore_root)/${1:?}"
+}

@@ -29,15 +29,12 @@ if [ "$LINT" = 1 ]; then
 fi
 
 DB="${TEST_DB:-invoice_dispute_test_$$}"
-DEPS_DB="invoice_dispute_deps_$("$PYTHON" -c 'import odoo; print(odoo.release.serie.replace(".", ""))')"
-FILESTORE="$("$PYTHON" -c 'from odoo.tools import config; print(config.filestore(""))')"
 WORK="$(mktemp -d)"
-PORT="$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+PORT="$(free_port)"
 
 cleanup() {
     if [ "$KEEP" = 0 ]; then
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-        rm -rf "${FILESTORE:?}/$DB"
+        drop_db "$DB"
     else
         echo "kept database $DB"
     fi
@@ -47,20 +44,7 @@ trap cleanup EXIT
 
 # The dependencies (account, mail, portal) are installed once in a template
 # database; every run copies it and installs the addon itself from scratch.
-exec 9>"/tmp/$DEPS_DB.lock"
-flock 9
-if ! db_exists "$DEPS_DB"; then
-    echo "creating the template database $DEPS_DB (account, mail, portal; once)"
-    odoo_cmd "$DEPS_DB" -i account,mail,portal --without-demo=all --stop-after-init \
-        --log-level=warn --http-port="$PORT" >"$WORK/deps.log" 2>&1 ||
-        { tail -n 50 "$WORK/deps.log"; dropdb --if-exists "$DEPS_DB"; die "could not create $DEPS_DB"; }
-fi
-dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-createdb -T "$DEPS_DB" "$DB"
-mkdir -p "$FILESTORE"
-rm -rf "${FILESTORE:?}/$DB"
-[ -d "$FILESTORE/$DEPS_DB" ] && cp -r "$FILESTORE/$DEPS_DB" "$FILESTORE/$DB"
-flock -u 9
+new_db_from_deps "$DB" "$WORK" "$PORT"
 
 echo "installing invoice_dispute on $DB and running its tests"
 set +e

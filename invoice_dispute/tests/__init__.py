@@ -2,3 +2,4 @@ from . import test_dispute
 from . import test_dispute_resolve
 from . import test_dispute_security
 from . import test_tours
+from . import test_i18n

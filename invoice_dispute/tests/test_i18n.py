@@ -1,0 +1,203 @@
+import html
+import logging
+import re
+from collections import Counter
+from pathlib import Path
+
+import polib
+from lxml import html as lxml_html
+
+from odoo.modules import get_module_path
+from odoo.tests import tagged
+
+from .common import InvoiceDisputeCommon
+
+_logger = logging.getLogger(__name__)
+
+# For each shipped language: words that its rendering of the written summary
+# must contain (subject, body), and the .po file it is loaded from.
+LANGUAGES = {
+    "nl_NL": {"subject": "samenvatting", "body": ["Bedankt", "Wij onderzoeken"]},
+    "sk_SK": {"subject": "zhrnutie", "body": ["ďakujeme", "preveríme"]},
+    "sv_SE": {"subject": "sammanfattning", "body": ["Tack för", "Vi utreder"]},
+}
+ENGLISH_SENTENCES = [
+    "Thank you for sharing your concerns with us",
+    "If anything in this summary does not match your understanding",
+    "We investigate your concern",
+]
+# A translation identical to its msgid is stored as an empty msgstr (as
+# oca-checks-po requires) marked with this translator comment.
+SAME_AS_SOURCE = "same as source"
+PLACEHOLDER = re.compile(
+    r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|\bt-[\w-]+=\"[^\"]*\"|<[^>]+>"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestI18n(InvoiceDisputeCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in LANGUAGES:
+            cls.env["res.lang"]._activate_lang(code)
+        cls.env["ir.module.module"]._load_module_terms(
+            ["invoice_dispute"], list(LANGUAGES), overwrite=True
+        )
+        # Half of invoice_1 disputed: the summary also shows the undisputed part.
+        cls.dispute = cls.create_dispute(
+            amounts=[cls.invoice_1.amount_residual / 2],
+            contact_id=cls.customer_contact.id,
+            resolution_note="<p>A credit note for the difference.</p>",
+        )
+        cls.dispute.action_start_investigation()
+
+    def test_summary_email_in_each_language(self):
+        for code, words in LANGUAGES.items():
+            with self.subTest(lang=code):
+                self.customer_contact.lang = code
+                self.dispute.action_send_summary()
+                message = self.dispute.message_ids[0]
+                self.assertIn(self.customer_contact, message.partner_ids)
+                self.assertIn(words["subject"], message.subject.lower())
+                self.assertNotIn("summary of our agreement", message.subject)
+                body = html.unescape(str(message.body))
+                for word in words["body"]:
+                    self.assertIn(word, body)
+                for sentence in ENGLISH_SENTENCES:
+                    self.assertNotIn(sentence, body)
+                self.assertIn(self.invoice_1.name, body)
+
+    def test_reason_names_translated(self):
+        reason = self.env.ref("invoice_dispute.reason_pricing")
+        english = reason.with_context(lang="en_US").name
+        for code in LANGUAGES:
+            with self.subTest(lang=code):
+                translated = reason.with_context(lang=code).name
+                self.assertTrue(translated)
+                self.assertNotEqual(translated, english)
+
+    def _template_record(self, model):
+        """A record to render a template of ``model`` on: the fixtures for the
+        models they cover, else any existing record."""
+        known = {
+            "invoice.dispute": self.dispute,
+            "account.move": self.invoice_1,
+            "res.partner": self.customer_contact,
+        }
+        if model in known:
+            return known[model]
+        return self.env[model].search([], limit=1)
+
+    @staticmethod
+    def _english_fragments(source):
+        """The sentences of a template's English source: text nodes with at
+        least three words, outside the sample values of t-out/t-esc."""
+        if not source:
+            return []
+        root = lxml_html.fragment_fromstring(str(source), create_parent="div")
+        fragments = []
+        for node in root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            texts = [node.tail]
+            if not any(attr in node.attrib for attr in ("t-out", "t-esc", "t-field")):
+                texts.append(node.text)
+            for text in texts:
+                text = " ".join((text or "").split()).strip(" ,.:;()")
+                if len(text.split()) >= 3:
+                    fragments.append(text)
+        return fragments
+
+    def test_all_mail_templates_translated(self):
+        """Every mail template of the module renders in each shipped language
+        with its subject and body translated (templates added later included)."""
+        template_ids = (
+            self.env["ir.model.data"]
+            .search(
+                [("module", "=", "invoice_dispute"), ("model", "=", "mail.template")]
+            )
+            .mapped("res_id")
+        )
+        templates = self.env["mail.template"].search([("id", "in", template_ids)])
+        self.assertIn(
+            self.env.ref("invoice_dispute.mail_template_dispute_summary"), templates
+        )
+        rendered = 0
+        for template in templates:
+            record = self._template_record(template.model)
+            if not record:
+                _logger.warning(
+                    "mail template %s not checked for translations: no record of "
+                    "model %s to render it on",
+                    template.get_external_id()[template.id],
+                    template.model,
+                )
+                continue
+            english = {
+                field: template._render_field(field, record.ids, set_lang="en_US")[
+                    record.id
+                ]
+                for field in ("subject", "body_html")
+            }
+            fragments = [
+                fragment
+                for fragment in self._english_fragments(
+                    template.with_context(lang="en_US").body_html
+                )
+                if fragment in html.unescape(str(english["body_html"]))
+            ]
+            for code in LANGUAGES:
+                with self.subTest(template=template.name, lang=code):
+                    for field in ("subject", "body_html"):
+                        if not template[field]:
+                            continue
+                        text = template._render_field(field, record.ids, set_lang=code)[
+                            record.id
+                        ]
+                        self.assertTrue(text)
+                        self.assertNotEqual(
+                            str(text), str(english[field]), f"{field} not translated"
+                        )
+                    body = html.unescape(
+                        str(
+                            template._render_field(
+                                "body_html", record.ids, set_lang=code
+                            )[record.id]
+                        )
+                    )
+                    for fragment in fragments:
+                        self.assertNotIn(fragment, body)
+            rendered += 1
+        self.assertGreaterEqual(rendered, 1)
+
+    def test_po_files_complete(self):
+        """Every shipped .po file translates every term of the template, with
+        the same placeholders as the source text."""
+        i18n = Path(get_module_path("invoice_dispute")) / "i18n"
+        msgids = {
+            entry.msgid for entry in polib.pofile(str(i18n / "invoice_dispute.pot"))
+        }
+        po_files = sorted(i18n.glob("*.po"))
+        self.assertEqual(
+            {path.stem for path in po_files},
+            {code.split("_")[0] for code in LANGUAGES},
+        )
+        for path in po_files:
+            po = polib.pofile(str(path))
+            with self.subTest(po=path.name):
+                self.assertEqual({entry.msgid for entry in po}, msgids)
+                empty = [
+                    entry.msgid
+                    for entry in po
+                    if not entry.msgstr
+                    and SAME_AS_SOURCE not in entry.tcomment.splitlines()
+                ]
+                self.assertEqual(empty, [], f"untranslated terms in {path.name}")
+                for entry in po:
+                    if entry.msgstr:
+                        self.assertEqual(
+                            Counter(PLACEHOLDER.findall(entry.msgstr)),
+                            Counter(PLACEHOLDER.findall(entry.msgid)),
+                            f"placeholders differ in {path.name}: {entry.msgid!r}",
+                        )
