@@ -614,16 +614,16 @@ class _Generator:
     # -- payments --------------------------------------------------------
     def register_payments(self, moves_specs):
         """Real payments, posted and reconciled in batches: paid invoices of a
-        customer paid on the same week share one payment; partial payments
+        customer paid in the same month share one payment; partial payments
         pay 20 to 80 % of one invoice."""
         rng = self.rng
         groups = defaultdict(list)
         for move_id, spec in moves_specs:
             if spec["kind"] == "paid":
-                week = spec["pay_date"] - timedelta(days=spec["pay_date"].weekday())
-                groups[("paid", spec["partner"].commercial_partner_id.id, week)].append(
-                    (move_id, spec)
-                )
+                month = spec["pay_date"].replace(day=1)
+                groups[
+                    ("paid", spec["partner"].commercial_partner_id.id, month)
+                ].append((move_id, spec))
             elif spec["kind"] == "partial":
                 groups[("partial", move_id)].append((move_id, spec))
         method_line = self.bank_journal.inbound_payment_method_line_ids[:1]
@@ -676,6 +676,7 @@ class _Generator:
             self.env["account.move.line"]._reconcile_plan(plan)
             self.counts["payments"] += len(payments)
             self.commit()
+            self.log("  %s payments", self.counts["payments"])
         self.counts["invoices_paid"] += sum(
             1 for __, s in moves_specs if s["kind"] == "paid"
         )
