@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Try invoice_dispute in one command, on Odoo 18 and PostgreSQL:
+#   creates the database invoice_dispute_demo (once) with the addon, Odoo's demo
+#   data (log in as admin / admin) and the languages nl_NL, sk_SK, sv_SE; adds
+#   customers, invoices, payments and disputes in every state
+#   (scripts/generate_data.py --demo; collector user: collector / collector);
+#   then serves Odoo on http://127.0.0.1:8069 until Ctrl+C.
+# Usage: scripts/demo.sh [--reset]     (--reset drops and recreates the database)
+#   DEMO_DB=name       another database name
+#   DEMO_PORT=8070     another HTTP port
+source "$(dirname "$0")/common.sh"
+
+DB="${DEMO_DB:-invoice_dispute_demo}"
+PORT="${DEMO_PORT:-8069}"
+RESET=0
+for arg in "$@"; do
+    case "$arg" in
+        --reset) RESET=1 ;;
+        -h | --help)
+            sed -n '2,10p' "$0"
+            exit 0
+            ;;
+        *) die "unknown option '$arg' (usage: scripts/demo.sh [--reset])" ;;
+    esac
+done
+
+check_odoo
+check_postgres
+install_requirements
+
+FILESTORE="$("$PYTHON" -c 'from odoo.tools import config; print(config.filestore(""))')"
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+
+if [ "$RESET" = 1 ] && db_exists "$DB"; then
+    echo "dropping the database $DB"
+    dropdb "$DB"
+    rm -rf "${FILESTORE:?}/$DB"
+fi
+
+if ! db_exists "$DB"; then
+    echo "creating $DB with invoice_dispute, Odoo's demo data and nl_NL, sk_SK, sv_SE (a few minutes)"
+    if ! odoo_cmd "$DB" -i invoice_dispute --load-language=nl_NL,sk_SK,sv_SE \
+        --stop-after-init --log-level=warn --http-port="$PORT" >"$LOG" 2>&1; then
+        tail -n 40 "$LOG"
+        dropdb --if-exists "$DB"
+        die "could not create $DB"
+    fi
+fi
+
+has_disputes=$(psql -d "$DB" -Atc "SELECT EXISTS (SELECT 1 FROM invoice_dispute)" 2>/dev/null || echo f)
+if [ "$has_disputes" != "t" ]; then
+    echo "adding demo customers, invoices, payments and disputes"
+    "$PYTHON" "$ROOT/scripts/generate_data.py" --db "$DB" --demo \
+        --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" \
+        ${PGPASSWORD:+--db-password "$PGPASSWORD"} \
+        --addons-path "$ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}" ||
+        die "could not generate the demo data in $DB"
+fi
+
+cat <<EOF
+
+invoice_dispute demo on http://127.0.0.1:$PORT (database $DB)
+  log in as admin / admin (manager) or collector / collector (collector)
+  stop with Ctrl+C; start again with scripts/demo.sh, start over with --reset
+
+EOF
+odoo_cmd "$DB" --http-interface=127.0.0.1 --http-port="$PORT"

@@ -1,0 +1,1494 @@
+#!/usr/bin/env python3
+"""Generate customers, posted invoices, payments and disputes in bulk.
+
+For benchmarks (100,000 invoices in minutes) and for people trying the app
+(``--demo``: a small, nice data set and a ``collector`` user).
+
+    python3 scripts/generate_data.py --db NAME [--customers 5000] [--invoices 50000]
+        [--overdue-ratio 0.4] [--disputed-ratio 0.05] [--plan-ratio 0.03]
+        [--paid-ratio 0.35] [--partial-ratio 0.1] [--seed 1]
+        [--db-host 127.0.0.1] [--db-user root] [--demo]
+
+From Python, with an environment (a benchmark, a test)::
+
+    generate(env, customers=20, invoices=120, seed=1) -> dict of counts
+
+How the accounting stays consistent at speed: per product, the first invoice
+is created and posted by the ORM; the other invoices of that product are
+copies of it made with set-based SQL, overriding exactly the columns that
+depend on the customer, the dates and the amount (see ``_MOVE_OVERRIDES`` and
+``_LINE_OVERRIDES``); ``compare_with_orm`` checks a copy against an invoice
+the ORM creates from the same input, column by column. Payments are real
+``account.payment`` records, posted and reconciled by Odoo in batches
+(``_reconcile_plan``), so residuals and payment states are Odoo's own.
+"""
+
+import argparse
+import logging
+import random
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+_logger = logging.getLogger("generate_data")
+
+LANGS = ("en_US", "nl_NL", "sk_SK", "sv_SE")
+COUNTRY = {"en_US": "us", "nl_NL": "nl", "sk_SK": "sk", "sv_SE": "se"}
+DOMAIN = {
+    "en_US": "example.com",
+    "nl_NL": "example.nl",
+    "sk_SK": "example.sk",
+    "sv_SE": "example.se",
+}
+FIRST_NAMES = {
+    "en_US": "James Mary Robert Patricia John Jennifer Michael Linda David Susan "
+    "William Karen Richard Nancy Thomas Lisa Daniel Emily Matthew Sarah",
+    "nl_NL": "Jan Sanne Pieter Anouk Daan Femke Bram Lotte Sem Eva Thijs Fleur "
+    "Lars Iris Ruben Noor Joost Marieke Willem Esther",
+    "sk_SK": "Ján Mária Peter Jana Martin Zuzana Tomáš Katarína Michal Lucia "
+    "Lukáš Eva Jozef Veronika Marek Martina Juraj Simona Pavol Andrea",
+    "sv_SE": "Erik Anna Lars Maria Karl Eva Anders Karin Johan Sara Per Emma "
+    "Nils Ingrid Oskar Linnea Gustav Elin Magnus Astrid",
+}
+LAST_NAMES = {
+    "en_US": "Smith Johnson Williams Brown Jones Miller Davis Wilson Anderson "
+    "Taylor Thomas Moore Martin Jackson Thompson White Harris Clark Lewis Walker",
+    "nl_NL": "de_Jong Jansen de_Vries van_den_Berg van_Dijk Bakker Janssen Visser "
+    "Smit Meijer de_Boer Mulder de_Groot Bos Vos Peters Hendriks van_Leeuwen "
+    "Dekker Brouwer",
+    "sk_SK": "Novák Horváth Kováč Varga Tóth Nagy Baláž Szabó Molnár Lukáč "
+    "Kollár Kráľ Švec Urban Polák Beňo Oravec Hudák Kučera Marko",
+    "sv_SE": "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson "
+    "Persson Svensson Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson "
+    "Lindberg Lindqvist Berg Holm Sandberg",
+}
+COMPANY_WORDS = {
+    "en_US": "Summit Harbor Granite Pioneer Liberty Cedar Atlas Riverside "
+    "Keystone Evergreen Beacon Frontier",
+    "nl_NL": "Polder Molen Delta Tulp Duin Gracht Dijk Haven Klaver Eiland "
+    "Brug Zuidwind",
+    "sk_SK": "Tatra Dunaj Javor Sokol Hron Orava Kriváň Fatra Poprad Zamagurie "
+    "Rysy Morava",
+    "sv_SE": "Norrsken Fjäll Skog Älv Björk Granit Hav Vinter Sjö Ek Dal Vind",
+}
+COMPANY_TRADES = {
+    "en_US": "Logistics|Foods|Engineering|Construction|Consulting|Supplies",
+    "nl_NL": "Logistiek|Bouw|Techniek|Installaties|Advies|Groothandel",
+    "sk_SK": "Logistika|Stavby|Strojárne|Technika|Poradenstvo|Obchod",
+    "sv_SE": "Logistik|Bygg|Teknik|Livs|Konsult|Handel",
+}
+COMPANY_FORMS = {
+    "en_US": ("Inc.", "LLC", "Ltd."),
+    "nl_NL": ("B.V.", "B.V.", "V.O.F."),
+    "sk_SK": ("s.r.o.", "a.s.", "s.r.o."),
+    "sv_SE": ("AB", "AB", "HB"),
+}
+CITIES = {
+    "en_US": ("Boston", "Denver", "Austin", "Portland", "Chicago", "Columbus"),
+    "nl_NL": ("Amsterdam", "Utrecht", "Rotterdam", "Eindhoven", "Groningen", "Delft"),
+    "sk_SK": ("Bratislava", "Košice", "Žilina", "Nitra", "Trnava", "Poprad"),
+    "sv_SE": ("Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Lund"),
+}
+VAT_FORMAT = {
+    "en_US": "US{:09d}",
+    "nl_NL": "NL{:09d}B01",
+    "sk_SK": "SK{:010d}",
+    "sv_SE": "SE{:010d}01",
+}
+PRODUCTS = (
+    ("Consulting hours", 95.0),
+    ("Maintenance contract", 450.0),
+    ("Installation service", 780.0),
+    ("Spare parts kit", 129.0),
+    ("Software subscription", 59.0),
+    ("Freight and handling", 35.0),
+)
+# Payment terms the fast path supports: one installment, no early discount.
+TERM_XMLIDS = (
+    "account.account_payment_term_immediate",
+    "account.account_payment_term_15days",
+    "account.account_payment_term_21days",
+    "account.account_payment_term_30days",
+    "account.account_payment_term_45days",
+    "account.account_payment_term_end_following_month",
+)
+STATE_WEIGHTS = (
+    ("new", 22),
+    ("investigating", 20),
+    ("proposed", 12),
+    ("agreed", 10),
+    ("resolved", 20),
+    ("rejected", 8),
+    ("cancelled", 8),
+)
+# (reason xmlid, customer's words, our paraphrase, channel)
+STATEMENTS = (
+    (
+        "reason_pricing",
+        (
+            "You charged us {amount}, but your quote said less. We will not pay "
+            "the difference."
+        ),
+        (
+            "You expected the price of the quote; the invoice is higher than what "
+            "was agreed."
+        ),
+        "email",
+    ),
+    (
+        "reason_quantity",
+        "We received fewer units than the invoice says.",
+        (
+            "You were invoiced for more units than you received and want to pay "
+            "only for what arrived."
+        ),
+        "phone",
+    ),
+    (
+        "reason_not_delivered",
+        "Nothing has arrived yet, why should we pay?",
+        (
+            "The goods or the service have not reached you, so you hold the "
+            "payment until they do."
+        ),
+        "phone",
+    ),
+    (
+        "reason_not_ordered",
+        "Nobody here ordered this. Please check your records.",
+        "You do not recognise this order and ask us to show who placed it.",
+        "email",
+    ),
+    (
+        "reason_payment_terms",
+        "Our contract says 60 days, your invoice says less.",
+        "You agreed longer payment terms than the invoice shows.",
+        "meeting",
+    ),
+    (
+        "reason_wrong_details",
+        (
+            "The invoice has our old address and no purchase order number, our "
+            "accounts payable team cannot book it."
+        ),
+        (
+            "The invoice lacks details your accounts payable team needs: the "
+            "current address and your order reference."
+        ),
+        "email",
+    ),
+    (
+        "reason_duplicate",
+        "We already paid this one, it is the same as the previous invoice.",
+        "You think this invoice repeats one you already received and paid.",
+        "portal",
+    ),
+    (
+        "reason_billing_error",
+        "The totals do not add up, the VAT looks wrong.",
+        "The calculation on the invoice seems wrong to you, in particular the tax.",
+        "chat",
+    ),
+    (
+        "reason_quality",
+        "Half of the delivery was damaged. We are not paying for broken goods.",
+        (
+            "Part of the delivery arrived damaged; you want to pay only for what "
+            "is usable."
+        ),
+        "phone",
+    ),
+    (
+        "reason_short_payment",
+        "We deducted the late delivery penalty from our payment.",
+        "You paid less because of a late delivery penalty you believe applies.",
+        "letter",
+    ),
+    (
+        "reason_back_billing",
+        "These charges are from months ago, why do we only get them now?",
+        (
+            "You are surprised by charges for work done long ago and question "
+            "whether they are still due."
+        ),
+        "email",
+    ),
+)
+DEMO_COMPANIES = {
+    "en_US": (
+        "Summit Ridge Logistics Inc.",
+        "Harbor Lights Foods LLC",
+        "Granite Peak Engineering Ltd.",
+        "Pioneer Valley Supplies Inc.",
+        "Cedar & Stone Construction LLC",
+        "Liberty Office Systems Inc.",
+    ),
+    "nl_NL": (
+        "Polderzicht Logistiek B.V.",
+        "De Gouden Molen Bakkerijen B.V.",
+        "Van Dijk Installatietechniek B.V.",
+        "Tulpenhof Groothandel B.V.",
+        "Duinrand Bouw V.O.F.",
+        "Grachtengordel Advies B.V.",
+    ),
+    "sk_SK": (
+        "Tatra Logistika s.r.o.",
+        "Dunajská Pekáreň s.r.o.",
+        "Javor Strojárne a.s.",
+        "Sokol Technika s.r.o.",
+        "Oravské Stavby s.r.o.",
+        "Kriváň Poradenstvo s.r.o.",
+    ),
+    "sv_SE": (
+        "Norrsken Logistik AB",
+        "Fjällbageriet i Åre AB",
+        "Björkdals Teknik AB",
+        "Skärgårdens Livs AB",
+        "Granitbygg i Lund HB",
+        "Vinterviken Konsult AB",
+    ),
+}
+MOVE_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "mail_auto_subscribe_no_notify": True,
+}
+
+
+# ----------------------------------------------------------------------
+# Small helpers
+# ----------------------------------------------------------------------
+def _split(text):
+    return [word.replace("_", " ") for word in text.split()]
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Generator:
+    def __init__(self, env, seed=1, commit=False, batch_size=500, verbose=False):
+        self.env = env(context=dict(env.context, **MOVE_CONTEXT))
+        self.rng = random.Random(seed)
+        self.commit_batches = commit
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.today = date.today()
+        self.company = self.env.company
+        self.currency = self.company.currency_id
+        self.counts = Counter()
+
+    # -- infrastructure -------------------------------------------------
+    def log(self, message, *args):
+        if self.verbose:
+            print(message % args, flush=True)
+        else:
+            _logger.info(message, *args)
+
+    def commit(self):
+        self.env.flush_all()
+        if self.commit_batches:
+            self.env.cr.commit()
+            self.env.invalidate_all()
+
+    def _setup(self):
+        env = self.env
+        for code in LANGS:
+            env["res.lang"]._activate_lang(code)
+        self.countries = {
+            lang: env.ref(f"base.{code}") for lang, code in COUNTRY.items()
+        }
+        self.sale_journal = env["account.journal"].search(
+            [
+                *env["account.journal"]._check_company_domain(self.company),
+                ("type", "=", "sale"),
+            ],
+            limit=1,
+        )
+        self.bank_journal = env["account.journal"].search(
+            [
+                *env["account.journal"]._check_company_domain(self.company),
+                ("type", "=", "bank"),
+            ],
+            limit=1,
+        )
+        if not self.sale_journal or not self.bank_journal:
+            raise RuntimeError(
+                f"Company {self.company.name} has no sales or bank journal: "
+                "install a chart of accounts first."
+            )
+        self.terms = [
+            term
+            for term in (env.ref(x, raise_if_not_found=False) for x in TERM_XMLIDS)
+            if term and len(term.line_ids) == 1 and not term.early_discount
+        ]
+        if not self.terms:
+            raise RuntimeError("No single-installment payment term found.")
+        self.tax = self.company.account_sale_tax_id
+        self.products = self._get_products()
+        self.reasons = env["invoice.dispute.reason"].search([])
+        self.reason_by_code = {
+            xmlid: env.ref(f"invoice_dispute.{xmlid}", raise_if_not_found=False)
+            for xmlid, *__ in STATEMENTS
+        }
+        self._due_cache = {}
+
+    def _get_products(self):
+        Product = self.env["product.product"]
+        names = [name for name, __ in PRODUCTS]
+        existing = Product.search([("name", "in", names)])
+        by_name = {p.name: p for p in existing}
+        missing = [
+            {
+                "name": name,
+                "type": "service",
+                "list_price": price,
+                "taxes_id": [(6, 0, self.tax.ids)],
+                "default_code": f"GEN-{index:02d}",
+            }
+            for index, (name, price) in enumerate(PRODUCTS, 1)
+            if name not in by_name
+        ]
+        for product in Product.create(missing):
+            by_name[product.name] = product
+        return [by_name[name] for name in names]
+
+    def _due_date(self, term, invoice_date):
+        key = (term.id, invoice_date)
+        if key not in self._due_cache:
+            self._due_cache[key] = term.line_ids._get_due_date(invoice_date)
+        return self._due_cache[key]
+
+    # -- customers -------------------------------------------------------
+    def _person_name(self, lang):
+        return (
+            f"{self.rng.choice(_split(FIRST_NAMES[lang]))} "
+            f"{self.rng.choice(_split(LAST_NAMES[lang]))}"
+        )
+
+    def _company_name(self, lang):
+        word = self.rng.choice(_split(COMPANY_WORDS[lang]))
+        trade = self.rng.choice(COMPANY_TRADES[lang].split("|"))
+        return f"{word} {trade} {self.rng.choice(COMPANY_FORMS[lang])}"
+
+    @staticmethod
+    def _email_local(name):
+        local = re.sub(
+            r"[^a-z0-9]+", ".", name.lower().encode("ascii", "ignore").decode()
+        ).strip(".")
+        return local or "customer"
+
+    def create_customers(self, count, collectors, names=None):
+        """``count`` customers spread over the four languages; two in three
+        are companies (B2B, with a VAT number), the rest persons (B2C)."""
+        rng = self.rng
+        vals_list, meta = [], []
+        for index in range(count):
+            lang = LANGS[index % len(LANGS)]
+            is_company = (index // len(LANGS)) % 3 != 2
+            if is_company and names and names.get(lang):
+                name = names[lang].pop(0)
+            elif is_company:
+                name = self._company_name(lang)
+            else:
+                name = self._person_name(lang)
+            serial = self.counts["customer_serial"] = self.counts["customer_serial"] + 1
+            suffix = "" if names else str(serial)
+            if is_company:
+                domain_word = self._email_local(name.split()[0])
+                email = f"ap@{domain_word}{suffix}.{DOMAIN[lang]}"
+            else:
+                email = f"{self._email_local(name)}{suffix}@{DOMAIN[lang]}"
+            vals = {
+                "name": name,
+                "is_company": is_company,
+                "lang": lang,
+                "email": email,
+                "country_id": self.countries[lang].id,
+                "city": rng.choice(CITIES[lang]),
+                "street": f"{rng.choice(_split(COMPANY_WORDS[lang]))} "
+                f"{rng.randint(1, 180)}",
+                "zip": f"{rng.randint(10000, 99999)}",
+                "phone": f"+{rng.randint(1, 46)} {rng.randint(100, 999)} "
+                f"{rng.randint(100000, 999999)}",
+            }
+            if is_company:
+                vals["vat"] = VAT_FORMAT[lang].format(rng.randint(10**8, 10**9 - 1))
+            if rng.random() < 0.3:
+                vals["payment_weekday"] = str(rng.choice((0, 1, 2, 3, 4)))
+            if collectors and rng.random() < 0.6:
+                vals["collector_id"] = rng.choice(collectors).id
+            vals_list.append(vals)
+            meta.append(lang)
+        partners = self.env["res.partner"]
+        for chunk in _chunks(vals_list, self.batch_size):
+            partners |= self.env["res.partner"].create(chunk)
+        # An accounts-payable contact for about half of the companies.
+        companies = partners.filtered(lambda p: p.is_company)
+        with_contact = [p for p in companies if rng.random() < 0.5]
+        contact_vals = []
+        for partner in with_contact:
+            lang = partner.lang
+            person = self._person_name(lang)
+            contact_vals.append(
+                {
+                    "parent_id": partner.id,
+                    "type": "contact",
+                    "name": person,
+                    "function": "Accounts payable",
+                    "lang": lang,
+                    "email": f"{self._email_local(person)}@"
+                    f"{partner.email.split('@', 1)[1]}",
+                    "is_ar_contact": True,
+                }
+            )
+        contacts = self.env["res.partner"]
+        for chunk in _chunks(contact_vals, self.batch_size):
+            contacts |= self.env["res.partner"].create(chunk)
+        for partner, contact in zip(with_contact, contacts, strict=True):
+            partner.ar_contact_id = contact
+            if rng.random() < 0.5:
+                partner.ar_availability = "Mornings, Tuesday to Thursday"
+        self.counts["customers"] += len(partners)
+        self.counts["customers_b2b"] += len(companies)
+        self.counts["customers_b2c"] += len(partners) - len(companies)
+        self.counts["ar_contacts"] += len(contacts)
+        self.commit()
+        return partners
+
+    # -- invoices --------------------------------------------------------
+    def plan_invoices(self, partners, count, overdue_ratio, paid_ratio, partial_ratio):
+        """Decide, per invoice: customer, product, amount, term, dates and
+        what happens to it (paid, partially paid, open, overdue)."""
+        rng = self.rng
+        count = max(count, 0)
+        n_paid = min(round(count * paid_ratio), count)
+        n_partial = min(round(count * partial_ratio), count - n_paid)
+        kinds = ["paid"] * n_paid + ["partial"] * n_partial
+        kinds += ["open"] * (count - len(kinds))
+        rng.shuffle(kinds)
+        unpaid = [i for i, kind in enumerate(kinds) if kind != "paid"]
+        overdue = set(
+            rng.sample(unpaid, min(round(count * overdue_ratio), len(unpaid)))
+        )
+        specs = []
+        year_ago = self.today - timedelta(days=364)
+        partner_list = list(partners)
+        weights = [rng.paretovariate(1.5) for __ in partner_list]
+        chosen = rng.choices(partner_list, weights=weights, k=count) if count else []
+        for index, kind in enumerate(kinds):
+            term = rng.choice(self.terms)
+            is_overdue = index in overdue
+            for __ in range(20):
+                if kind == "paid" or is_overdue:
+                    invoice_date = year_ago + timedelta(days=rng.randint(0, 363))
+                else:
+                    invoice_date = self.today - timedelta(days=rng.randint(0, 45))
+                due = self._due_date(term, invoice_date)
+                if kind == "paid" or is_overdue == (due < self.today):
+                    break
+            else:
+                # No date fits this term: immediate payment fits both cases.
+                term = self.terms[0]
+                invoice_date = (
+                    year_ago + timedelta(days=rng.randint(0, 300))
+                    if is_overdue
+                    else self.today
+                )
+                due = self._due_date(term, invoice_date)
+            product_index = rng.randrange(len(self.products))
+            base_price = PRODUCTS[product_index][1]
+            quantity = float(rng.choice((1, 1, 1, 2, 3, 4, 5, 8, 10, 12, 20, 40)))
+            price_unit = round(base_price * rng.uniform(0.8, 1.25), 2)
+            pay_date = None
+            if kind in ("paid", "partial"):
+                latest = min(self.today, due + timedelta(days=rng.randint(0, 30)))
+                pay_date = invoice_date + timedelta(
+                    days=rng.randint(0, max((latest - invoice_date).days, 0))
+                )
+            specs.append(
+                {
+                    "partner": chosen[index],
+                    "product_index": product_index,
+                    "quantity": quantity,
+                    "price_unit": price_unit,
+                    "term": term,
+                    "invoice_date": invoice_date,
+                    "date_due": due,
+                    "kind": kind,
+                    "overdue": is_overdue,
+                    "pay_date": pay_date,
+                }
+            )
+        specs.sort(key=lambda spec: spec["invoice_date"])
+        return specs
+
+    def _invoice_vals(self, spec):
+        product = self.products[spec["product_index"]]
+        return {
+            "move_type": "out_invoice",
+            "partner_id": spec["partner"].id,
+            "journal_id": self.sale_journal.id,
+            "invoice_date": spec["invoice_date"],
+            "invoice_payment_term_id": spec["term"].id,
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": product.id,
+                        "quantity": spec["quantity"],
+                        "price_unit": spec["price_unit"],
+                        "tax_ids": [(6, 0, self.tax.ids)],
+                    },
+                )
+            ],
+        }
+
+    def create_invoices_orm(self, specs):
+        pairs = []
+        for chunk in _chunks(specs, self.batch_size):
+            batch = self.env["account.move"].create(
+                [self._invoice_vals(s) for s in chunk]
+            )
+            batch.action_post()
+            pairs += zip(batch.ids, chunk, strict=True)
+            self.commit()
+        self.counts["invoices_orm"] += len(pairs)
+        return pairs
+
+    def create_invoices(self, specs, fast=True):
+        """Invoices for ``specs`` (in date order): per product, the first by
+        the ORM, the rest as SQL copies of it.
+
+        :return: list of (invoice id, spec)"""
+        if not fast:
+            return self.create_invoices_orm(specs)
+        templates, orm_specs, sql_specs = {}, [], []
+        for spec in specs:
+            if self._fiscal_position(spec["partner"]):
+                orm_specs.append(spec)
+            elif spec["product_index"] not in templates:
+                templates[spec["product_index"]] = spec
+                orm_specs.append(spec)
+            else:
+                sql_specs.append(spec)
+        pairs = self.create_invoices_orm(orm_specs)
+        template_moves = {
+            spec["product_index"]: self.env["account.move"].browse(move_id)
+            for move_id, spec in pairs
+            if spec is templates.get(spec["product_index"])
+        }
+        started = time.time()
+        for chunk in _chunks(sql_specs, 5000):
+            by_template = defaultdict(list)
+            for spec in chunk:
+                by_template[spec["product_index"]].append(spec)
+            for product_index, group in by_template.items():
+                moves = _clone_invoices(self, template_moves[product_index], group)
+                pairs += zip(moves.ids, group, strict=True)
+            self.counts["invoices_sql"] += len(chunk)
+            self.commit()
+            self.log(
+                "  %s invoices copied by SQL (%.0f/s)",
+                self.counts["invoices_sql"],
+                self.counts["invoices_sql"] / max(time.time() - started, 1e-6),
+            )
+        return pairs
+
+    def _fiscal_position(self, partner):
+        cache = self.__dict__.setdefault("_fpos_cache", {})
+        if partner.id not in cache:
+            cache[partner.id] = (
+                self.env["account.fiscal.position"]
+                .with_company(self.company)
+                ._get_fiscal_position(partner)
+                .id
+            )
+        return cache[partner.id]
+
+    # -- payments --------------------------------------------------------
+    def register_payments(self, moves_specs):
+        """Real payments, posted and reconciled in batches: paid invoices of a
+        customer paid in the same month share one payment; partial payments
+        pay 20 to 80 % of one invoice."""
+        rng = self.rng
+        groups = defaultdict(list)
+        for move_id, spec in moves_specs:
+            if spec["kind"] == "paid":
+                month = spec["pay_date"].replace(day=1)
+                groups[
+                    ("paid", spec["partner"].commercial_partner_id.id, month)
+                ].append((move_id, spec))
+            elif spec["kind"] == "partial":
+                groups[("partial", move_id)].append((move_id, spec))
+        method_line = self.bank_journal.inbound_payment_method_line_ids[:1]
+        group_list = list(groups.items())
+        Move = self.env["account.move"]
+        for chunk in _chunks(group_list, 300):
+            all_ids = [move_id for __, items in chunk for move_id, __ in items]
+            residuals = dict(
+                Move.browse(all_ids).mapped(lambda m: (m.id, m.amount_residual))
+            )
+            vals_list, to_reconcile = [], []
+            for key, items in chunk:
+                move_ids = [move_id for move_id, __ in items]
+                if key[0] == "paid":
+                    amount = sum(residuals[m] for m in move_ids)
+                    pay_date = max(spec["pay_date"] for __, spec in items)
+                else:
+                    amount = self.currency.round(
+                        residuals[move_ids[0]] * rng.uniform(0.2, 0.8)
+                    )
+                    pay_date = items[0][1]["pay_date"]
+                partner = items[0][1]["partner"].commercial_partner_id
+                vals_list.append(
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": partner.id,
+                        "amount": self.currency.round(amount),
+                        "date": pay_date,
+                        "journal_id": self.bank_journal.id,
+                        "payment_method_line_id": method_line.id,
+                        "memo": ", ".join(Move.browse(move_ids).mapped("name")),
+                        "invoice_ids": [(6, 0, move_ids)],
+                    }
+                )
+                to_reconcile.append(move_ids)
+            payments = self.env["account.payment"].create(vals_list)
+            payments.action_post()
+            plan = []
+            for payment, move_ids in zip(payments, to_reconcile, strict=True):
+                lines = (
+                    payment.move_id.line_ids | Move.browse(move_ids).line_ids
+                ).filtered(
+                    lambda line: (
+                        line.account_id.account_type == "asset_receivable"
+                        and not line.reconciled
+                    )
+                )
+                plan.append(lines)
+            self.env["account.move.line"]._reconcile_plan(plan)
+            self.counts["payments"] += len(payments)
+            self.commit()
+            self.log("  %s payments", self.counts["payments"])
+        self.counts["invoices_paid"] += sum(
+            1 for __, s in moves_specs if s["kind"] == "paid"
+        )
+        self.counts["invoices_partial"] += sum(
+            1 for __, s in moves_specs if s["kind"] == "partial"
+        )
+
+    # -- disputes --------------------------------------------------------
+    def _statement(self, reason_key, move):
+        _xmlid, words, paraphrase, channel = next(
+            s for s in STATEMENTS if s[0] == reason_key
+        )
+        amount = f"{move.amount_total:,.2f} {move.currency_id.name}"
+        return (
+            f"<p>{words.format(amount=amount)}</p>",
+            f"<p>{paraphrase}</p>",
+            channel,
+        )
+
+    def create_disputes(self, moves, count, collectors, states=None, demo=False):
+        """Disputes on ``count`` open invoices, mostly one invoice each, some
+        on two invoices of the same customer; states follow STATE_WEIGHTS
+        (or the given list)."""
+        rng = self.rng
+        moves = moves.filtered(
+            lambda m: m.amount_residual > 0 and m.dispute_state == "none"
+        )
+        pool = list(moves)
+        rng.shuffle(pool)
+        pool = pool[:count]
+        by_partner = defaultdict(list)
+        for move in pool:
+            by_partner[move.commercial_partner_id.id].append(move)
+        bundles = []
+        for partner_moves in by_partner.values():
+            while partner_moves:
+                size = 2 if len(partner_moves) > 1 and rng.random() < 0.2 else 1
+                bundles.append(partner_moves[:size])
+                partner_moves = partner_moves[size:]
+        rng.shuffle(bundles)
+        if states:
+            states = [states[i % len(states)] for i in range(len(bundles))]
+        else:
+            names, weights = zip(*STATE_WEIGHTS, strict=True)
+            states = rng.choices(names, weights=weights, k=len(bundles))
+            # Every state at least once when there is room for it.
+            for index, state in enumerate(names[: len(bundles)]):
+                states[index] = state
+        reason_keys = [key for key, value in self.reason_by_code.items() if value]
+        vals_list = []
+        for bundle in bundles:
+            first = bundle[0]
+            key = rng.choice(reason_keys)
+            statement, paraphrase, channel = self._statement(key, first)
+            latest = max(m.invoice_date for m in bundle)
+            received = latest + timedelta(
+                days=rng.randint(0, max((self.today - latest).days, 0))
+            )
+            partner = first.commercial_partner_id
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "contact_id": (partner.ar_contact_id or partner).id,
+                    "reason_id": self.reason_by_code[key].id,
+                    "channel": channel,
+                    "customer_statement": statement,
+                    "our_understanding": paraphrase,
+                    "understanding_confirmed": rng.random() < 0.6,
+                    "date_received": received,
+                    "user_id": rng.choice(collectors).id if collectors else False,
+                    "line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "move_id": move.id,
+                                "disputed_amount": move.amount_residual
+                                if rng.random() < 0.5
+                                else max(
+                                    self.currency.round(
+                                        move.amount_residual * rng.uniform(0.1, 0.9)
+                                    ),
+                                    0.01,
+                                ),
+                            },
+                        )
+                        for move in bundle
+                    ],
+                }
+            )
+        disputes = self.env["invoice.dispute"]
+        for chunk in _chunks(vals_list, self.batch_size):
+            disputes |= self.env["invoice.dispute"].create(chunk)
+            self.commit()
+        by_state = defaultdict(lambda: self.env["invoice.dispute"])
+        for dispute, state in zip(disputes, states, strict=True):
+            by_state[state] |= dispute
+        if demo:
+            self._set_states_by_actions(disputes, states)
+        else:
+            self._set_states(by_state)
+        self.counts["disputes"] += len(disputes)
+        for state, records in by_state.items():
+            self.counts[f"disputes_{state}"] += len(records)
+        self.commit()
+        return disputes
+
+    def _set_states(self, by_state):
+        rng = self.rng
+        for state, disputes in by_state.items():
+            if state == "new" or not disputes:
+                continue
+            if state in ("investigating", "proposed", "agreed", "cancelled"):
+                disputes.write({"state": state})
+                continue
+            if state == "rejected":
+                for dispute in disputes:
+                    dispute.write(
+                        {
+                            "state": "rejected",
+                            "date_resolved": self._resolved_date(dispute),
+                            "resolution_note": "<p>The invoice matches the signed "
+                            "order; it stays due as agreed.</p>",
+                            "root_cause": "customer_misunderstanding",
+                        }
+                    )
+                continue
+            # Resolved: a handful through the wizard with credit notes, the
+            # rest by writing the outcome.
+            wizard_part = disputes[:3]
+            for dispute in wizard_part:
+                wizard = self.env["invoice.dispute.resolve.wizard"].create(
+                    {
+                        "dispute_id": dispute.id,
+                        "resolution_type": "credit_note",
+                        "root_cause": rng.choice(("pricing_error", "data_entry_error")),
+                        "preventive_action": "Check quoted prices against the "
+                        "order before invoicing.",
+                        "note": "<p>We credit the disputed amount.</p>",
+                    }
+                )
+                wizard.action_confirm()
+                self.counts["credit_notes"] += len(dispute.credit_note_ids)
+            for dispute in disputes - wizard_part:
+                dispute.write(
+                    {
+                        "state": "resolved",
+                        "resolution_type": rng.choice(("no_change", "payment_plan")),
+                        "resolution_note": "<p>Explained the invoice; the customer "
+                        "agreed to pay.</p>",
+                        "root_cause": rng.choice(
+                            ("contract_ambiguity", "customer_misunderstanding", "other")
+                        ),
+                        "date_resolved": self._resolved_date(dispute),
+                    }
+                )
+
+    def _set_states_by_actions(self, disputes, states):
+        """The demo way: each dispute walks its path with the buttons."""
+        tracked = dict.fromkeys(MOVE_CONTEXT, False)
+        paths = {
+            "new": [],
+            "investigating": ["action_start_investigation"],
+            "proposed": ["action_start_investigation", "action_propose"],
+            "agreed": ["action_start_investigation", "action_propose", "action_agree"],
+            "resolved": ["action_start_investigation", "action_agree"],
+            "rejected": ["action_start_investigation", "action_reject"],
+            "cancelled": ["action_cancel"],
+        }
+        resolutions = ["credit_note", "due_date_extension", "no_change", "credit_note"]
+        resolved = 0
+        for dispute, state in zip(
+            disputes.with_context(**tracked), states, strict=True
+        ):
+            for method in paths[state]:
+                getattr(dispute, method)()
+            if state != "resolved":
+                continue
+            kind = resolutions[resolved % len(resolutions)]
+            resolved += 1
+            wizard = self.env["invoice.dispute.resolve.wizard"].with_context(**tracked)
+            vals = {
+                "dispute_id": dispute.id,
+                "resolution_type": kind,
+                "root_cause": "pricing_error" if kind == "credit_note" else "other",
+                "note": {
+                    "credit_note": "<p>We credit the disputed amount.</p>",
+                    "no_change": "<p>The quote covered this work; the invoice "
+                    "stays as it is.</p>",
+                    "due_date_extension": "<p>Two more weeks to pay, as agreed "
+                    "on the phone.</p>",
+                }[kind],
+            }
+            if kind == "due_date_extension":
+                vals["new_date_due"] = max(
+                    dispute.move_ids.mapped("invoice_date_due")
+                ) + (timedelta(days=14))
+            wizard.create(vals).action_confirm()
+            self.counts["credit_notes"] += len(dispute.credit_note_ids)
+
+    def _resolved_date(self, dispute):
+        span = max((self.today - dispute.date_received).days, 0)
+        return dispute.date_received + timedelta(days=self.rng.randint(0, span))
+
+    # -- plans and promises ----------------------------------------------
+    def create_plans_and_promises(self, moves, count):
+        """Skeleton payment plans and promises (their models are being
+        completed elsewhere): created inside a savepoint, skipped on error."""
+        env = self.env
+        if count <= 0 or "invoice.payment.plan" not in env:
+            return
+        rng = self.rng
+        candidates = moves.filtered(
+            lambda m: (
+                m.amount_residual > 0
+                and m.dispute_state == "none"
+                and m.invoice_date_due < self.today
+            )
+        )
+        pool = list(candidates)
+        rng.shuffle(pool)
+        plan_moves, promise_moves = pool[:count], pool[count : 2 * count]
+        plan_vals = [
+            {
+                "partner_id": move.commercial_partner_id.id,
+                "move_ids": [(6, 0, move.ids)],
+                "amount_total": move.amount_residual,
+                "installment_count": rng.choice((2, 3, 4, 6)),
+                "interval": rng.choice(("weekly", "biweekly", "monthly")),
+                "date_first": self.today + timedelta(days=rng.randint(3, 20)),
+                "state": "draft",
+            }
+            for move in plan_moves
+        ]
+        promise_vals = [
+            {
+                "partner_id": move.commercial_partner_id.id,
+                "move_ids": [(6, 0, move.ids)],
+                "amount": move.amount_residual,
+                "date_promised": self.today + timedelta(days=rng.randint(1, 14)),
+                "state": "pending",
+                "source": "call",
+            }
+            for move in promise_moves
+        ]
+        for model, vals_list, key in (
+            ("invoice.payment.plan", plan_vals, "plans"),
+            ("invoice.payment.promise", promise_vals, "promises"),
+        ):
+            if model not in env or not vals_list:
+                continue
+            try:
+                with env.cr.savepoint():
+                    records = env[model].create(vals_list)
+                    env.flush_all()
+                self.counts[key] += len(records)
+            except Exception as error:  # noqa: BLE001 (skeleton models may refuse)
+                env.invalidate_all()
+                _logger.warning("skipped %s: %s", model, error)
+        self.commit()
+
+    # -- users -------------------------------------------------------------
+    def collectors(self, demo=False):
+        env = self.env
+        group = env.ref("invoice_dispute.group_invoice_dispute_user")
+        if demo:
+            user = env["res.users"].search([("login", "=", "collector")], limit=1)
+            if not user:
+                user = (
+                    env["res.users"]
+                    .with_context(no_reset_password=True)
+                    .create(
+                        {
+                            "name": "Chris Collector",
+                            "login": "collector",
+                            "password": "collector",
+                            "email": "collector@example.com",
+                            "company_id": self.company.id,
+                            "company_ids": [(6, 0, self.company.ids)],
+                            "groups_id": [
+                                (4, group.id),
+                                (4, env.ref("account.group_account_invoice").id),
+                            ],
+                        }
+                    )
+                )
+                self.counts["users"] += 1
+        users = group.users.filtered(lambda u: not u.share and u.active)
+        return users.sorted("id") or env.user
+
+
+# ----------------------------------------------------------------------
+# SQL copies of an ORM-made invoice
+# ----------------------------------------------------------------------
+# Columns of account_move / account_move_line that depend on the customer,
+# the dates, the amount or the number; every other column is copied from the
+# template invoice (created and posted by the ORM). ``compare_with_orm``
+# checks the result against the ORM.
+_MOVE_OVERRIDES = {
+    "name": "v.name",
+    "sequence_prefix": "v.prefix",
+    "sequence_number": "v.seq",
+    "payment_reference": "v.name",
+    "date": "v.invoice_date",
+    "invoice_date": "v.invoice_date",
+    "invoice_date_due": "v.date_due",
+    "invoice_payment_term_id": "v.term_id",
+    "partner_id": "v.partner_id",
+    "commercial_partner_id": "v.partner_id",
+    "partner_shipping_id": "v.partner_id",
+    "invoice_partner_display_name": "v.partner_name",
+    "amount_untaxed": "v.untaxed",
+    "amount_tax": "v.tax",
+    "amount_total": "v.untaxed + v.tax",
+    "amount_residual": "v.untaxed + v.tax",
+    "amount_untaxed_signed": "v.untaxed",
+    "amount_untaxed_in_currency_signed": "v.untaxed",
+    "amount_tax_signed": "v.tax",
+    "amount_total_signed": "v.untaxed + v.tax",
+    "amount_total_in_currency_signed": "v.untaxed + v.tax",
+    "amount_residual_signed": "v.untaxed + v.tax",
+    "create_date": "now() at time zone 'UTC'",
+    "write_date": "now() at time zone 'UTC'",
+}
+# Per line kind (display_type): balance is negative for credits.
+_LINE_COMMON = {
+    "move_id": "v.move_id",
+    "move_name": "v.name",
+    "date": "v.invoice_date",
+    "invoice_date": "v.invoice_date",
+    "partner_id": "v.partner_id",
+    "create_date": "now() at time zone 'UTC'",
+    "write_date": "now() at time zone 'UTC'",
+}
+_LINE_OVERRIDES = {
+    "product": {
+        "quantity": "v.quantity",
+        "price_unit": "v.price_unit",
+        "price_subtotal": "v.untaxed",
+        "price_total": "v.untaxed + v.tax",
+        "debit": "0",
+        "credit": "v.untaxed",
+        "balance": "-v.untaxed",
+        "amount_currency": "-v.untaxed",
+        "amount_residual": "0",
+        "amount_residual_currency": "0",
+    },
+    "tax": {
+        "tax_base_amount": "v.untaxed",
+        "debit": "0",
+        "credit": "v.tax",
+        "balance": "-v.tax",
+        "amount_currency": "-v.tax",
+        "amount_residual": "0",
+        "amount_residual_currency": "0",
+    },
+    "payment_term": {
+        "name": "v.name",
+        "account_id": "v.receivable_id",
+        "date_maturity": "v.date_due",
+        "debit": "v.untaxed + v.tax",
+        "credit": "0",
+        "balance": "v.untaxed + v.tax",
+        "amount_currency": "v.untaxed + v.tax",
+        "amount_residual": "v.untaxed + v.tax",
+        "amount_residual_currency": "v.untaxed + v.tax",
+    },
+}
+_VALUE_COLUMNS = (
+    # name, SQL type of the unnest() column
+    ("name", "varchar"),
+    ("prefix", "varchar"),
+    ("seq", "int"),
+    ("invoice_date", "date"),
+    ("date_due", "date"),
+    ("term_id", "int"),
+    ("partner_id", "int"),
+    ("partner_name", "varchar"),
+    ("receivable_id", "int"),
+    ("quantity", "numeric"),
+    ("price_unit", "numeric"),
+    ("untaxed", "numeric"),
+    ("tax", "numeric"),
+)
+
+
+def _columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall() if row[0] != "id"]
+
+
+def _select_list(columns, overrides):
+    return ", ".join(overrides.get(col, f't."{col}"') for col in columns)
+
+
+def _next_numbers(gen, template, years):
+    """Name format and next free number per year, from the template's name."""
+    env = gen.env
+    fmt, values = template._get_sequence_format_param(template.name)
+    numbers = {}
+    for year in years:
+        year_values = dict(values, year=year % (10 ** values.get("year_length", 4)))
+        if "year_end" in values:
+            year_values["year_end"] = (year + 1) % (
+                10 ** values.get("year_end_length", 4)
+            )
+        sample = fmt.format(**dict(year_values, seq=1))
+        prefix = re.match(r"^(.*?)(\d*)$", sample).group(1)
+        env.cr.execute(
+            "SELECT COALESCE(MAX(sequence_number), 0) FROM account_move "
+            "WHERE journal_id = %s AND sequence_prefix = %s",
+            [template.journal_id.id, prefix],
+        )
+        numbers[year] = [fmt, year_values, prefix, env.cr.fetchone()[0]]
+    return numbers
+
+
+def _clone_invoices(gen, template, specs):
+    """Insert posted invoices like ``template`` (one product line, one tax
+    line, one receivable line) for ``specs``; returns the new moves."""
+    env = gen.env
+    cr = env.cr
+    env.flush_all()
+    currency = template.currency_id
+    tax = gen.tax
+    numbers = _next_numbers(
+        gen, template, sorted({s["invoice_date"].year for s in specs})
+    )
+    rows = []
+    for spec in specs:
+        entry = numbers[spec["invoice_date"].year]
+        entry[3] += 1
+        fmt, values, prefix, seq = entry
+        partner = spec["partner"].commercial_partner_id
+        untaxed = currency.round(spec["quantity"] * spec["price_unit"])
+        tax_amount = currency.round(untaxed * tax.amount / 100.0) if tax else 0.0
+        rows.append(
+            (
+                fmt.format(**dict(values, seq=seq)),
+                prefix,
+                seq,
+                spec["invoice_date"],
+                spec["date_due"],
+                spec["term"].id,
+                partner.id,
+                partner.display_name,
+                partner.property_account_receivable_id.id,
+                spec["quantity"],
+                spec["price_unit"],
+                untaxed,
+                tax_amount,
+            )
+        )
+    columns = list(zip(*rows, strict=True))
+    unnest = ", ".join(f"%s::{sqltype}[]" for __, sqltype in _VALUE_COLUMNS)
+    alias = ", ".join(name for name, __ in _VALUE_COLUMNS)
+    move_columns = _columns(cr, "account_move")
+    cr.execute(
+        f"""
+        INSERT INTO account_move ({", ".join(f'"{c}"' for c in move_columns)})
+        SELECT {_select_list(move_columns, _MOVE_OVERRIDES)}
+          FROM account_move t, unnest({unnest}) AS v({alias})
+         WHERE t.id = %s
+     RETURNING id, name
+        """,
+        [list(col) for col in columns] + [template.id],
+    )
+    move_by_name = {name: move_id for move_id, name in cr.fetchall()}
+    move_ids = [move_by_name[row[0]] for row in rows]
+    line_columns = _columns(cr, "account_move_line")
+    alias_lines = alias + ", move_id"
+    unnest_lines = unnest + ", %s::int[]"
+    params = [list(col) for col in columns] + [move_ids]
+    new_lines = {}
+    for template_line in template.line_ids:
+        kind = template_line.display_type
+        if kind not in _LINE_OVERRIDES:
+            raise RuntimeError(f"Unexpected line {kind} on template {template.name}")
+        overrides = dict(_LINE_COMMON, **_LINE_OVERRIDES[kind])
+        cr.execute(
+            f"""
+            INSERT INTO account_move_line ({", ".join(f'"{c}"' for c in line_columns)})
+            SELECT {_select_list(line_columns, overrides)}
+              FROM account_move_line t, unnest({unnest_lines}) AS v({alias_lines})
+             WHERE t.id = %s
+         RETURNING id
+            """,
+            [*params, template_line.id],
+        )
+        new_lines[template_line.id] = [row[0] for row in cr.fetchall()]
+    # Many2many rows of the lines (taxes, tax tags) and the followers.
+    for table, column, other in (
+        ("account_move_line_account_tax_rel", "account_move_line_id", "account_tax_id"),
+        (
+            "account_account_tag_account_move_line_rel",
+            "account_move_line_id",
+            "account_account_tag_id",
+        ),
+    ):
+        for template_line_id, line_ids in new_lines.items():
+            cr.execute(
+                f"""
+                INSERT INTO {table} ({column}, {other})
+                SELECT l.id, r.{other}
+                  FROM unnest(%s::int[]) AS l(id), {table} r
+                 WHERE r.{column} = %s
+                """,
+                [line_ids, template_line_id],
+            )
+    cr.execute(
+        """
+        SELECT f.id, f.partner_id = m.partner_id FROM mail_followers f
+          JOIN account_move m ON m.id = f.res_id
+         WHERE f.res_model = 'account.move' AND f.res_id = %s
+        """,
+        [template.id],
+    )
+    for follower_id, is_customer in cr.fetchall():
+        partner_expr = "v.partner_id" if is_customer else "t.partner_id"
+        cr.execute(
+            f"""
+            WITH new AS (
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                SELECT 'account.move', v.move_id, {partner_expr}
+                  FROM mail_followers t,
+                       unnest(%s::int[], %s::int[]) AS v(move_id, partner_id)
+                 WHERE t.id = %s
+                ON CONFLICT DO NOTHING
+             RETURNING id
+            )
+            INSERT INTO mail_followers_mail_message_subtype_rel
+                   (mail_followers_id, mail_message_subtype_id)
+            SELECT new.id, r.mail_message_subtype_id
+              FROM new, mail_followers_mail_message_subtype_rel r
+             WHERE r.mail_followers_id = %s
+            """,
+            [move_ids, list(columns[6]), follower_id, follower_id],
+        )
+    env.invalidate_all()
+    return env["account.move"].browse(move_ids)
+
+
+# Columns allowed to differ between an SQL copy and the ORM's own invoice.
+_COMPARE_SKIP = {
+    "id",
+    "name",
+    "sequence_number",
+    "payment_reference",
+    "create_date",
+    "write_date",
+    "move_id",
+    "move_name",
+}
+
+
+def compare_with_orm(env, move):
+    """Create and post, by the ORM, an invoice with the same input as
+    ``move`` and return the list of differing columns (empty: identical).
+    Call it in a transaction you roll back."""
+    line = move.invoice_line_ids
+    twin = (
+        env["account.move"]
+        .with_context(**MOVE_CONTEXT)
+        .create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": move.partner_id.id,
+                "journal_id": move.journal_id.id,
+                "invoice_date": move.invoice_date,
+                "invoice_payment_term_id": move.invoice_payment_term_id.id,
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": line.product_id.id,
+                            "quantity": line.quantity,
+                            "price_unit": line.price_unit,
+                            "tax_ids": [(6, 0, line.tax_ids.ids)],
+                        },
+                    )
+                ],
+            }
+        )
+    )
+    twin.action_post()
+    env.flush_all()
+    cr = env.cr
+    diffs = []
+
+    def rows(query, params):
+        cr.execute(query, params)
+        names = [d[0] for d in cr.description]
+        return [dict(zip(names, row, strict=True)) for row in cr.fetchall()]
+
+    for table, query in (
+        ("account_move", "SELECT * FROM account_move WHERE id = %s"),
+        (
+            "account_move_line",
+            "SELECT * FROM account_move_line WHERE move_id = %s ORDER BY display_type",
+        ),
+    ):
+        ours, theirs = rows(query, [move.id]), rows(query, [twin.id])
+        if len(ours) != len(theirs):
+            diffs.append(f"{table}: {len(ours)} rows, ORM {len(theirs)}")
+            continue
+        for mine, orm in zip(ours, theirs, strict=True):
+            for column, value in mine.items():
+                if column in _COMPARE_SKIP or (
+                    table == "account_move_line"
+                    and column == "name"
+                    and mine["display_type"] == "payment_term"
+                ):
+                    continue
+                if value != orm[column]:
+                    diffs.append(
+                        f"{table}.{column} ({mine.get('display_type', '')}): "
+                        f"{value!r} != ORM {orm[column]!r}"
+                    )
+    for query in (
+        (
+            "SELECT array_agg(account_tax_id ORDER BY account_tax_id) FROM "
+            "account_move_line_account_tax_rel r JOIN account_move_line l "
+            "ON l.id = r.account_move_line_id WHERE l.move_id = %s"
+        ),
+        (
+            "SELECT array_agg(partner_id ORDER BY partner_id) FROM mail_followers "
+            "WHERE res_model = 'account.move' AND res_id = %s"
+        ),
+    ):
+        if rows(query, [move.id]) != rows(query, [twin.id]):
+            diffs.append(query.split(" FROM ")[1].split()[0])
+    return diffs
+
+
+# ----------------------------------------------------------------------
+# Demo data
+# ----------------------------------------------------------------------
+def _generate_demo(gen, result):
+    env = gen.env
+    collectors = gen.collectors(demo=True)
+    names = {lang: list(companies) for lang, companies in DEMO_COMPANIES.items()}
+    partners = gen.create_customers(40, collectors, names=names)
+    specs = gen.plan_invoices(partners, 300, 0.45, 0.35, 0.1)
+    pairs = gen.create_invoices(specs, fast=False)
+    gen.register_payments(pairs)
+    moves = env["account.move"].browse([move_id for move_id, __ in pairs])
+    gen.create_plans_and_promises(moves, 5)
+    # Disputes moved through the action methods, with tracking, so that
+    # their chatter tells the story; every state several times.
+    states = [state for state, __ in STATE_WEIGHTS] * 4
+    disputes = gen.create_disputes(moves, 30, collectors, states=states, demo=True)
+    result["demo_disputes"] = len(disputes)
+
+
+# ----------------------------------------------------------------------
+# Entry points
+# ----------------------------------------------------------------------
+def generate(
+    env,
+    customers=None,
+    invoices=None,
+    overdue_ratio=0.4,
+    disputed_ratio=0.05,
+    plan_ratio=0.03,
+    paid_ratio=0.35,
+    partial_ratio=0.1,
+    seed=1,
+    demo=False,
+    *,
+    commit=False,
+    verbose=False,
+    fast=True,
+):
+    """Create customers, posted invoices, payments and disputes; return the
+    counts. ``customers``/``invoices`` default to 5000/50000, or to 0 with
+    ``demo`` (the demo set comes on top). ``commit`` commits after each batch
+    (command line only, never in tests)."""
+    if customers is None:
+        customers = 0 if demo else 5000
+    if invoices is None:
+        invoices = 0 if demo else 50000
+    for name, ratio in (
+        ("overdue_ratio", overdue_ratio),
+        ("disputed_ratio", disputed_ratio),
+        ("plan_ratio", plan_ratio),
+        ("paid_ratio", paid_ratio),
+        ("partial_ratio", partial_ratio),
+    ):
+        if not 0 <= ratio <= 1:
+            raise ValueError(f"{name} must be between 0 and 1, got {ratio}")
+    if paid_ratio + partial_ratio > 1:
+        raise ValueError("paid_ratio + partial_ratio cannot exceed 1")
+    if invoices and not customers:
+        raise ValueError("invoices need customers: set customers > 0")
+    started = time.time()
+    gen = _Generator(env, seed=seed, commit=commit, verbose=verbose)
+    gen._setup()
+    result = {}
+    if demo:
+        _generate_demo(gen, result)
+    if customers:
+        step = time.time()
+        collectors = gen.collectors()
+        partners = gen.create_customers(customers, collectors)
+        gen.log("%s customers in %.1fs", len(partners), time.time() - step)
+        if invoices:
+            step = time.time()
+            specs = gen.plan_invoices(
+                partners, invoices, overdue_ratio, paid_ratio, partial_ratio
+            )
+            pairs = gen.create_invoices(specs, fast=fast)
+            elapsed = time.time() - step
+            result["invoice_seconds"] = round(elapsed, 1)
+            result["invoices_per_second"] = round(len(pairs) / max(elapsed, 1e-6), 1)
+            gen.log("%s invoices in %.1fs", len(pairs), elapsed)
+            step = time.time()
+            gen.register_payments(pairs)
+            result["payment_seconds"] = round(time.time() - step, 1)
+            gen.log("%s payments in %.1fs", gen.counts["payments"], time.time() - step)
+            moves = env["account.move"].browse(
+                [move_id for move_id, spec in pairs if spec["kind"] != "paid"]
+            )
+            step = time.time()
+            gen.create_disputes(moves, round(invoices * disputed_ratio), collectors)
+            gen.log("%s disputes in %.1fs", gen.counts["disputes"], time.time() - step)
+            gen.create_plans_and_promises(moves, round(invoices * plan_ratio))
+    gen.counts.pop("customer_serial", None)
+    result.update(gen.counts)
+    result["invoices"] = result.get("invoices_orm", 0) + result.get("invoices_sql", 0)
+    result["overdue"] = env["account.move"].search_count(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", gen.today),
+        ]
+    )
+    result["seconds"] = round(time.time() - started, 1)
+    return dict(sorted(result.items()))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--customers", type=int)
+    parser.add_argument("--invoices", type=int)
+    parser.add_argument("--overdue-ratio", type=float, default=0.4)
+    parser.add_argument("--disputed-ratio", type=float, default=0.05)
+    parser.add_argument("--plan-ratio", type=float, default=0.03)
+    parser.add_argument("--paid-ratio", type=float, default=0.35)
+    parser.add_argument("--partial-ratio", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--db-host", default="127.0.0.1")
+    parser.add_argument("--db-port", default=None)
+    parser.add_argument("--db-user", default="root")
+    parser.add_argument("--db-password", default=None)
+    parser.add_argument("--addons-path", default=None)
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument(
+        "--orm", action="store_true", help="create every invoice through the ORM"
+    )
+    args = parser.parse_args(argv)
+
+    import odoo
+
+    options = [f"--db_host={args.db_host}", f"--db_user={args.db_user}"]
+    if args.db_port:
+        options.append(f"--db_port={args.db_port}")
+    if args.db_password:
+        options.append(f"--db_password={args.db_password}")
+    if args.addons_path:
+        options.append(f"--addons-path={args.addons_path}")
+    odoo.tools.config.parse_config(options)
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if (
+            env["ir.module.module"].search_count(
+                [("name", "=", "invoice_dispute"), ("state", "=", "installed")]
+            )
+            != 1
+        ):
+            print(f"invoice_dispute is not installed in {args.db}", file=sys.stderr)
+            return 2
+        result = generate(
+            env,
+            customers=args.customers,
+            invoices=args.invoices,
+            overdue_ratio=args.overdue_ratio,
+            disputed_ratio=args.disputed_ratio,
+            plan_ratio=args.plan_ratio,
+            paid_ratio=args.paid_ratio,
+            partial_ratio=args.partial_ratio,
+            seed=args.seed,
+            demo=args.demo,
+            commit=True,
+            verbose=True,
+            fast=not args.orm,
+        )
+        cr.commit()
+    width = max(len(key) for key in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
