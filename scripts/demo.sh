@@ -46,6 +46,10 @@ if ! db_exists "$DB"; then
         dropdb --if-exists "$DB"
         die "could not create $DB"
     fi
+else
+    echo "updating invoice_dispute in $DB to this checkout"
+    odoo_cmd "$DB" -u invoice_dispute --stop-after-init --log-level=warn --http-port="$PORT" \
+        >"$LOG" 2>&1 || { tail -n 40 "$LOG"; die "could not update invoice_dispute in $DB"; }
 fi
 
 has_disputes=$(psql -d "$DB" -Atc "SELECT EXISTS (SELECT 1 FROM invoice_dispute)" 2>/dev/null || echo f)
