@@ -1,3 +1,5 @@
 from . import test_dispute
 from . import test_dispute_resolve
 from . import test_dispute_security
+from . import test_tone_phrase
+from . import test_dispute_reply_wizard
