@@ -310,7 +310,7 @@ class InvoiceDisputePortal(PortalAccount):
                 when=when,
                 ip=ip_address,
             )
-        for record in proposal_sudo | dispute_sudo:
+        for record in (proposal_sudo, dispute_sudo):
             record.message_post(
                 body=Markup("<p>%s</p>") % body,
                 author_id=author.id,
@@ -388,9 +388,7 @@ class InvoiceDisputePortal(PortalAccount):
         if not errors:
             try:
                 with request.env.cr.savepoint():
-                    dispute_sudo = self._invoice_dispute_create(
-                        invoice_sudo, vals, files
-                    )
+                    dispute_sudo = self._invoice_dispute_create(invoice_sudo, vals)
             except (UserError, ValidationError) as exc:
                 errors = {"general": exc.args[0]}
         if errors:
@@ -478,16 +476,29 @@ class InvoiceDisputePortal(PortalAccount):
                     residual="%.2f" % residual,
                     currency=currency.name,
                 )
+        file_data = []
         if len(files) > MAX_ATTACHMENTS:
             errors["attachments"] = env._(
                 "You can attach at most %(max)s files.", max=MAX_ATTACHMENTS
             )
+        else:
+            for file in files:
+                data = file.read(MAX_ATTACHMENT_SIZE + 1)
+                if len(data) > MAX_ATTACHMENT_SIZE:
+                    errors["attachments"] = env._(
+                        "%(file)s is too large: attach files of at most %(max)s MB.",
+                        file=file.filename,
+                        max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+                    )
+                    break
+                file_data.append((file.filename, data))
         if errors:
             return errors, {}
         return errors, {
             "reason": reason,
             "statement": statement,
             "amount": amount,
+            "files": file_data,
         }
 
     def _invoice_dispute_responsible(self, invoice_sudo):
@@ -504,7 +515,7 @@ class InvoiceDisputePortal(PortalAccount):
                 return user
         return request.env["res.users"]
 
-    def _invoice_dispute_create(self, invoice_sudo, vals, files):
+    def _invoice_dispute_create(self, invoice_sudo, vals):
         """Create the dispute the customer asked for, with its evidence, and
         notify both sides.
 
@@ -541,27 +552,6 @@ class InvoiceDisputePortal(PortalAccount):
                 }
             )
         )
-        attachments = env["ir.attachment"].sudo()
-        for file in files:
-            data = file.read(MAX_ATTACHMENT_SIZE + 1)
-            if len(data) > MAX_ATTACHMENT_SIZE:
-                raise UserError(
-                    env._(
-                        "%(file)s is too large: attach files of at most %(max)s MB.",
-                        file=file.filename,
-                        max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
-                    )
-                )
-            # Stored as evidence on the dispute; HTML or SVG content is served
-            # as plain text to portal uploaders (ir.attachment._check_contents).
-            attachments |= attachments.create(
-                {
-                    "name": file.filename,
-                    "raw": data,
-                    "res_model": dispute._name,
-                    "res_id": dispute.id,
-                }
-            )
         if responsible:
             dispute.message_subscribe(partner_ids=responsible.partner_id.ids)
         # The customer's own words, visible in the portal chatter.
@@ -577,7 +567,9 @@ class InvoiceDisputePortal(PortalAccount):
             author_id=partner.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachments.ids,
+            # Kept as evidence on the dispute. HTML or SVG content is stored as
+            # plain text for portal uploaders (ir.attachment._check_contents).
+            attachments=vals["files"],
         )
         if responsible:
             dispute.activity_schedule(
@@ -601,7 +593,10 @@ class InvoiceDisputePortal(PortalAccount):
         template = request.env.ref(
             "invoice_dispute.mail_template_dispute_acknowledgement"
         ).sudo()
-        dispute_sudo.message_post_with_source(
+        # Posted as the responsible (or the system): posted as the portal user,
+        # mail would not notify the author's own partner, i.e. the customer.
+        sender = responsible or request.env.ref("base.user_root")
+        dispute_sudo.with_user(sender).sudo().message_post_with_source(
             template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",

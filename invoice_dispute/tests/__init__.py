@@ -3,3 +3,4 @@ from . import test_dispute_resolve
 from . import test_dispute_security
 from . import test_tone_phrase
 from . import test_dispute_reply_wizard
+from . import test_dispute_portal

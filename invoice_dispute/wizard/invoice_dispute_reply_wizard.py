@@ -22,7 +22,7 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
     )
     lang = fields.Char(
         string="Language",
-        compute="_compute_recipient_id",
+        compute="_compute_lang",
         store=True,
         help="The customer's language: the tone check uses its phrases.",
     )
@@ -52,10 +52,16 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         for wizard in self:
             dispute = wizard.dispute_id
             wizard.recipient_id = dispute.contact_id or dispute.partner_id
+
+    @api.depends("recipient_id")
+    def _compute_lang(self):
+        for wizard in self:
+            dispute = wizard.dispute_id
             wizard.lang = (
-                (dispute.contact_id.lang or dispute.partner_id.lang)
-                if dispute
-                else False
+                wizard.recipient_id.lang
+                or dispute.contact_id.lang
+                or dispute.partner_id.lang
+                or False
             )
 
     @api.depends("dispute_id")
