@@ -6,13 +6,12 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import float_compare, plaintext2html
+from odoo.tools import float_compare, format_amount, plaintext2html
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.invoice_dispute import OPEN_STATES
-
 
 # Proposal states a customer sees; the others are internal drafts.
 PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
@@ -122,7 +121,9 @@ class InvoiceDisputePortal(PortalAccount):
         )
         return request.render("invoice_dispute.portal_my_disputes", values)
 
-    @http.route(["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True)
+    @http.route(
+        ["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True
+    )
     def portal_my_dispute(self, dispute_id, access_token=None, **kw):
         try:
             dispute_sudo = self._document_check_access(
@@ -351,7 +352,10 @@ class InvoiceDisputePortal(PortalAccount):
                 "reason_id": post.get("reason_id", ""),
                 "customer_statement": post.get("customer_statement", ""),
                 "disputed_amount": post.get(
-                    "disputed_amount", "%.2f" % invoice_sudo.amount_residual
+                    "disputed_amount",
+                    self._format_amount_input(
+                        invoice_sudo.amount_residual, invoice_sudo.currency_id
+                    ),
                 ),
             },
         }
@@ -392,7 +396,7 @@ class InvoiceDisputePortal(PortalAccount):
             except (UserError, ValidationError) as exc:
                 errors = {"general": exc.args[0]}
         if errors:
-            values = super()._invoice_get_page_view_values(invoice_sudo, access_token)
+            values = self._invoice_get_page_view_values(invoice_sudo, access_token)
             values.update(self._invoice_dispute_form_values(invoice_sudo, post, errors))
             return request.render("account.portal_invoice_page", values)
         return request.redirect(
@@ -442,56 +446,11 @@ class InvoiceDisputePortal(PortalAccount):
                 "Your description is too long: at most %(max)s characters.",
                 max=MAX_STATEMENT_LENGTH,
             )
-        residual = invoice_sudo.amount_residual
-        currency = invoice_sudo.currency_id
-        amount = None
-        raw_amount = (post.get("disputed_amount") or "").strip().replace(" ", "")
-        if "," in raw_amount and "." not in raw_amount:
-            raw_amount = raw_amount.replace(",", ".")
-        try:
-            amount = float(raw_amount)
-        except ValueError:
-            amount = None
-        if amount is None or not math.isfinite(amount):
-            amount = None
-            errors["disputed_amount"] = env._(
-                "The disputed amount must be a number, for example %(example)s.",
-                example="%.2f" % residual,
-            )
-        if amount is not None:
-            amount = currency.round(amount)
-            if float_compare(
-                amount, 0.0, precision_rounding=currency.rounding
-            ) <= 0:
-                errors["disputed_amount"] = env._(
-                    "The disputed amount must be greater than zero."
-                )
-            elif (
-                float_compare(amount, residual, precision_rounding=currency.rounding)
-                > 0
-            ):
-                errors["disputed_amount"] = env._(
-                    "The disputed amount cannot exceed what is still open on the "
-                    "invoice (%(residual)s %(currency)s).",
-                    residual="%.2f" % residual,
-                    currency=currency.name,
-                )
-        file_data = []
-        if len(files) > MAX_ATTACHMENTS:
-            errors["attachments"] = env._(
-                "You can attach at most %(max)s files.", max=MAX_ATTACHMENTS
-            )
-        else:
-            for file in files:
-                data = file.read(MAX_ATTACHMENT_SIZE + 1)
-                if len(data) > MAX_ATTACHMENT_SIZE:
-                    errors["attachments"] = env._(
-                        "%(file)s is too large: attach files of at most %(max)s MB.",
-                        file=file.filename,
-                        max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
-                    )
-                    break
-                file_data.append((file.filename, data))
+        amount, errors["disputed_amount"] = self._invoice_dispute_check_amount(
+            invoice_sudo, post.get("disputed_amount")
+        )
+        file_data, errors["attachments"] = self._invoice_dispute_read_files(files)
+        errors = {field: error for field, error in errors.items() if error}
         if errors:
             return errors, {}
         return errors, {
@@ -500,6 +459,59 @@ class InvoiceDisputePortal(PortalAccount):
             "amount": amount,
             "files": file_data,
         }
+
+    def _invoice_dispute_check_amount(self, invoice_sudo, raw_amount):
+        """:return: (amount, error): the amount rounded to the currency, or
+        None with a message when it is not within ]0, residual]."""
+        env = request.env
+        residual = invoice_sudo.amount_residual
+        currency = invoice_sudo.currency_id
+        raw_amount = (raw_amount or "").strip().replace(" ", "")
+        if "," in raw_amount and "." not in raw_amount:
+            raw_amount = raw_amount.replace(",", ".")
+        try:
+            amount = float(raw_amount)
+        except ValueError:
+            amount = math.nan
+        if not math.isfinite(amount):
+            return None, env._(
+                "The disputed amount must be a number, for example %(example)s.",
+                example=self._format_amount_input(residual, currency),
+            )
+        amount = currency.round(amount)
+        if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
+            return None, env._("The disputed amount must be greater than zero.")
+        if float_compare(amount, residual, precision_rounding=currency.rounding) > 0:
+            return None, env._(
+                "The disputed amount cannot exceed what is still open on the "
+                "invoice (%(residual)s).",
+                residual=format_amount(env, residual, currency),
+            )
+        return amount, False
+
+    def _invoice_dispute_read_files(self, files):
+        """:return: (files, error): the uploads as (name, content) pairs."""
+        env = request.env
+        if len(files) > MAX_ATTACHMENTS:
+            return [], env._(
+                "You can attach at most %(max)s files.", max=MAX_ATTACHMENTS
+            )
+        file_data = []
+        for file in files:
+            data = file.read(MAX_ATTACHMENT_SIZE + 1)
+            if len(data) > MAX_ATTACHMENT_SIZE:
+                return [], env._(
+                    "%(file)s is too large: attach files of at most %(max)s MB.",
+                    file=file.filename,
+                    max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+                )
+            file_data.append((file.filename, data))
+        return file_data, False
+
+    @staticmethod
+    def _format_amount_input(amount, currency):
+        """The amount as a plain number for an <input type="number">."""
+        return f"{amount:.{currency.decimal_places}f}"
 
     def _invoice_dispute_responsible(self, invoice_sudo):
         """The customer's collector, else the invoice's salesperson, else the
@@ -578,10 +590,9 @@ class InvoiceDisputePortal(PortalAccount):
                 date_deadline=fields.Date.context_today(dispute),
                 summary=env._("New dispute from the customer portal"),
                 note=env._(
-                    "%(customer)s disputes %(amount)s %(currency)s on %(invoice)s.",
+                    "%(customer)s disputes %(amount)s on %(invoice)s.",
                     customer=partner.display_name,
-                    amount="%.2f" % vals["amount"],
-                    currency=invoice_sudo.currency_id.name,
+                    amount=format_amount(env, vals["amount"], invoice_sudo.currency_id),
                     invoice=invoice_sudo.name,
                 ),
             )

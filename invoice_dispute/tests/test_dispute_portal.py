@@ -1,6 +1,7 @@
 import re
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .common import InvoiceDisputeCommon
@@ -139,7 +140,9 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_portal_no_disputes", response.text)
         self.assertNotIn(self.dispute.name, response.text)
-        response = self.url_open(f"/my/disputes/{self.dispute.id}", allow_redirects=False)
+        response = self.url_open(
+            f"/my/disputes/{self.dispute.id}", allow_redirects=False
+        )
         self.assertEqual(response.status_code, 303)
         self.assertNotIn("not what was quoted", response.text)
         counters = self.make_jsonrpc_request(
@@ -165,7 +168,9 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
             self.invoice_2,
             "120.50",
             statement="We ordered 10 <script>alert('x')</script> units, not 12.",
-            files=[("attachments", ("order.pdf", b"%PDF-1.4 order", "application/pdf"))],
+            files=[
+                ("attachments", ("order.pdf", b"%PDF-1.4 order", "application/pdf"))
+            ],
         )
         self.assertEqual(response.status_code, 200)
         dispute = self.new_disputes()
@@ -205,8 +210,10 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         self.assertIn(self.customer_contact, ack.partner_ids)
         self.assertTrue(
             ack.notification_ids.filtered(
-                lambda n: n.res_partner_id == self.customer_contact
-                and n.notification_type == "email"
+                lambda n: (
+                    n.res_partner_id == self.customer_contact
+                    and n.notification_type == "email"
+                )
             )
         )
         statement = dispute.message_ids.filtered(lambda m: m.attachment_ids)
@@ -239,7 +246,9 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         response = self.post_dispute(
             self.invoice_2,
             "10",
-            files=[("attachments", (f"{i}.txt", b"x", "text/plain")) for i in range(11)],
+            files=[
+                ("attachments", (f"{i}.txt", b"x", "text/plain")) for i in range(11)
+            ],
         )
         self.assertIn("at most 10 files", response.text)
         # An invoice that already has an open dispute.
@@ -356,3 +365,27 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(draft.state, "draft")
         self.assertEqual(foreign.state, "sent")
+
+    def test_record_rules(self):
+        sent = self.create_proposal()
+        draft = self.create_proposal(state="draft")
+        foreign = self.create_proposal(dispute=self.other_dispute, state="sent")
+        anne = self.env(user=self.portal_anne)
+        self.assertEqual(anne["invoice.dispute"].search([]), self.dispute)
+        self.assertEqual(anne["invoice.dispute.line"].search([]), self.dispute.line_ids)
+        # Internal drafts stay internal; other customers' proposals are unseen.
+        self.assertEqual(anne["invoice.dispute.proposal"].search([]), sent)
+        for record in (self.other_dispute, draft, foreign):
+            with self.assertRaises(AccessError):
+                record.with_user(self.portal_anne).read(["name"])
+        with self.assertRaises(AccessError):
+            self.dispute.with_user(self.portal_anne).write({"state": "cancelled"})
+        foreign_env = self.env(user=self.portal_foreign)
+        for model in (
+            "invoice.dispute",
+            "invoice.dispute.line",
+            "invoice.dispute.proposal",
+            "invoice.payment.plan",
+            "invoice.payment.promise",
+        ):
+            self.assertFalse(foreign_env[model].search([]), model)

@@ -25,8 +25,10 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
 
     def comments(self, dispute=None):
         return (dispute or self.dispute).message_ids.filtered(
-            lambda m: m.message_type == "comment"
-            and m.subtype_id == self.env.ref("mail.mt_comment")
+            lambda m: (
+                m.message_type == "comment"
+                and m.subtype_id == self.env.ref("mail.mt_comment")
+            )
         )
 
     def test_clean_text_sends_directly(self):
@@ -70,9 +72,7 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
         wizard.action_check_send()
         self.assertEqual(wizard.state, "review")
         # Confirming does not cover a different text with findings of its own.
-        wizard.write(
-            {"body": "<p>You should have known.</p>", "send_anyway": True}
-        )
+        wizard.write({"body": "<p>You should have known.</p>", "send_anyway": True})
         wizard.action_check_send()
         self.assertFalse(self.comments())
         self.assertFalse(wizard.send_anyway)

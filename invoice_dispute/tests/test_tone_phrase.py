@@ -103,9 +103,7 @@ class TestTonePhrase(InvoiceDisputeCommon):
 
     def test_html_word_boundaries_and_language(self):
         self.assertEqual(
-            self.phrases(
-                "<p>That&#39;s <b>not</b> our<br/>fault</p>", "en_US"
-            ),
+            self.phrases("<p>That&#39;s <b>not</b> our<br/>fault</p>", "en_US"),
             ["that's not our fault"],
         )
         # Whole words only.
