@@ -25,6 +25,11 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/invoice_dispute_menus.xml",
+        "data/invoice_tone_phrase_data.xml",
+        "data/mail_template_dispute_acknowledgement.xml",
+        "views/invoice_tone_phrase_views.xml",
+        "wizard/invoice_dispute_reply_wizard_views.xml",
+        "views/invoice_dispute_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -68,3 +68,13 @@ class InvoiceDisputeProposal(models.Model):
         tracking=True,
         index=True,
     )
+
+    # completed by the proposals feature
+    def action_accept(self):
+        self.write({"state": "accepted"})
+        return True
+
+    # completed by the proposals feature
+    def action_decline(self):
+        self.write({"state": "declined"})
+        return True

@@ -1,0 +1,615 @@
+import math
+
+from markupsafe import Markup
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.http import request
+from odoo.tools import float_compare, format_amount, plaintext2html
+
+from odoo.addons.account.controllers.portal import PortalAccount
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..models.invoice_dispute import OPEN_STATES
+
+# Proposal states a customer sees; the others are internal drafts.
+PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
+PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
+MAX_STATEMENT_LENGTH = 10000
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # bytes
+
+
+class InvoiceDisputePortal(PortalAccount):
+    """Customer portal for disputes: /my/disputes, the "Dispute this invoice"
+    form on the portal invoice page, and the answer to proposals.
+
+    Extends ``PortalAccount`` (a ``CustomerPortal``) because the dispute form
+    is rendered in, and re-renders, the portal invoice page."""
+
+    # ------------------------------------------------------------------
+    # My home
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "dispute_count" in counters:
+            Dispute = request.env["invoice.dispute"]
+            values["dispute_count"] = (
+                Dispute.search_count(self._get_disputes_domain())
+                if Dispute.has_access("read")
+                else 0
+            )
+        return values
+
+    def _get_disputes_domain(self):
+        partner = request.env.user.partner_id
+        return [("partner_id", "child_of", [partner.commercial_partner_id.id])]
+
+    def _get_dispute_searchbar_sortings(self):
+        return {
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "date_received desc, id desc",
+            },
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
+        }
+
+    def _get_dispute_searchbar_filters(self):
+        return {
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("Open"),
+                "domain": [("state", "in", OPEN_STATES)],
+            },
+            "closed": {
+                "label": request.env._("Closed"),
+                "domain": [("state", "not in", OPEN_STATES)],
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # My disputes
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/disputes", "/my/disputes/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_disputes(self, page=1, sortby=None, filterby=None, **kw):
+        Dispute = request.env["invoice.dispute"]
+        values = self._prepare_portal_layout_values()
+        sortings = self._get_dispute_searchbar_sortings()
+        filters = self._get_dispute_searchbar_filters()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        domain = self._get_disputes_domain() + filters[filterby]["domain"]
+        can_read = Dispute.has_access("read")
+        pager = portal_pager(
+            url="/my/disputes",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=Dispute.search_count(domain) if can_read else 0,
+            page=page,
+            step=self._items_per_page,
+        )
+        disputes = (
+            Dispute.search(
+                domain,
+                order=sortings[sortby]["order"],
+                limit=self._items_per_page,
+                offset=pager["offset"],
+            )
+            if can_read
+            else Dispute
+        )
+        request.session["my_disputes_history"] = disputes.ids[:100]
+        values.update(
+            {
+                # Read through the record rules above, displayed with sudo as
+                # Odoo's portal does (related invoices, currencies, reasons).
+                "disputes": disputes.sudo(),
+                "page_name": "dispute",
+                "pager": pager,
+                "default_url": "/my/disputes",
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("invoice_dispute.portal_my_disputes", values)
+
+    @http.route(
+        ["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_dispute(self, dispute_id, access_token=None, **kw):
+        try:
+            dispute_sudo = self._document_check_access(
+                "invoice.dispute", dispute_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._dispute_get_page_view_values(dispute_sudo, access_token, **kw)
+        return request.render("invoice_dispute.portal_my_dispute", values)
+
+    def _dispute_get_page_view_values(self, dispute, access_token, **kwargs):
+        """Values of the dispute page; ``dispute`` is sudoed by the caller
+        after the access check, so are the records derived from it."""
+        moves = dispute.line_ids.move_id
+        proposals = (
+            request.env["invoice.dispute.proposal"]
+            .sudo()
+            .search(
+                [
+                    ("dispute_id", "=", dispute.id),
+                    ("state", "in", PORTAL_PROPOSAL_STATES),
+                ]
+            )
+        )
+        plans = (
+            request.env["invoice.payment.plan"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", dispute.partner_id.id),
+                    ("state", "in", PORTAL_PLAN_STATES),
+                    "|",
+                    ("dispute_id", "=", dispute.id),
+                    ("move_ids", "in", moves.ids),
+                ]
+            )
+        )
+        promises = (
+            request.env["invoice.payment.promise"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", dispute.partner_id.id),
+                    ("state", "!=", "cancelled"),
+                    ("move_ids", "in", moves.ids),
+                ]
+            )
+            if moves
+            else request.env["invoice.payment.promise"]
+        )
+        values = {
+            "dispute": dispute,
+            "proposals": proposals,
+            "plans": plans,
+            "promises": promises,
+            "page_name": "dispute",
+            "message": kwargs.get("message"),
+            "error_message": kwargs.get("error_message"),
+            "today": fields.Date.context_today(dispute),
+        }
+        return self._get_page_view_values(
+            dispute, access_token, values, "my_disputes_history", False, **kwargs
+        )
+
+    # ------------------------------------------------------------------
+    # Proposals: accept / decline
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/disputes/<int:dispute_id>/proposal/<int:proposal_id>/accept"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_dispute_proposal_accept(
+        self, dispute_id, proposal_id, access_token=None, **kw
+    ):
+        return self._portal_dispute_proposal_answer(
+            dispute_id, proposal_id, access_token, accept=True
+        )
+
+    @http.route(
+        ["/my/disputes/<int:dispute_id>/proposal/<int:proposal_id>/decline"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_dispute_proposal_decline(
+        self, dispute_id, proposal_id, access_token=None, **kw
+    ):
+        return self._portal_dispute_proposal_answer(
+            dispute_id, proposal_id, access_token, accept=False
+        )
+
+    def _portal_dispute_proposal_answer(
+        self, dispute_id, proposal_id, access_token, accept
+    ):
+        try:
+            dispute_sudo = self._document_check_access(
+                "invoice.dispute", dispute_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        proposal_sudo = (
+            request.env["invoice.dispute.proposal"].sudo().browse(proposal_id).exists()
+        )
+        today = fields.Date.context_today(dispute_sudo)
+        error = False
+        if (
+            not proposal_sudo
+            or proposal_sudo.dispute_id != dispute_sudo
+            or proposal_sudo.partner_id.commercial_partner_id
+            != dispute_sudo.partner_id.commercial_partner_id
+        ):
+            return request.redirect("/my")
+        if proposal_sudo.state != "sent":
+            error = request.env._(
+                "This proposal can no longer be answered: it is %(state)s.",
+                state=dict(
+                    proposal_sudo._fields["state"]._description_selection(request.env)
+                )[proposal_sudo.state].lower(),
+            )
+        elif proposal_sudo.valid_until and proposal_sudo.valid_until < today:
+            error = request.env._(
+                "This proposal was valid until %(date)s. Please contact us for a "
+                "new one.",
+                date=proposal_sudo.valid_until,
+            )
+        if not error:
+            try:
+                # The savepoint leaves nothing half-written if applying the
+                # proposal is refused.
+                with request.env.cr.savepoint():
+                    self._portal_apply_proposal_answer(
+                        dispute_sudo, proposal_sudo, accept
+                    )
+            except (UserError, ValidationError) as exc:
+                error = exc.args[0]
+        if error:
+            values = self._dispute_get_page_view_values(
+                dispute_sudo, access_token, error_message=error
+            )
+            return request.render("invoice_dispute.portal_my_dispute", values)
+        message = "proposal_accepted" if accept else "proposal_declined"
+        return request.redirect(
+            dispute_sudo.get_portal_url(query_string=f"&message={message}")
+        )
+
+    def _portal_apply_proposal_answer(self, dispute_sudo, proposal_sudo, accept):
+        """Record who answered, when and from where, then apply the answer.
+
+        Sudo: portal users only read proposals; the caller checked that the
+        proposal belongs to the dispute the user may access and is still open
+        for an answer."""
+        user = request.env.user
+        if user._is_public():
+            who = request.env._(
+                "%(contact)s (through the link sent by email)",
+                contact=(dispute_sudo.contact_id or dispute_sudo.partner_id).name,
+            )
+            author = dispute_sudo.contact_id or dispute_sudo.partner_id
+        else:
+            who = f"{user.partner_id.name} ({user.login})"
+            author = user.partner_id
+        when = fields.Datetime.now()
+        ip_address = request.httprequest.remote_addr or "?"
+        if accept:
+            proposal_sudo.action_accept()
+            body = request.env._(
+                "Proposal %(proposal)s accepted on the customer portal by %(who)s on "
+                "%(when)s (UTC) from IP address %(ip)s.",
+                proposal=proposal_sudo.display_name,
+                who=who,
+                when=when,
+                ip=ip_address,
+            )
+        else:
+            proposal_sudo.action_decline()
+            body = request.env._(
+                "Proposal %(proposal)s declined on the customer portal by %(who)s on "
+                "%(when)s (UTC) from IP address %(ip)s.",
+                proposal=proposal_sudo.display_name,
+                who=who,
+                when=when,
+                ip=ip_address,
+            )
+        for record in (proposal_sudo, dispute_sudo):
+            record.message_post(
+                body=Markup("<p>%s</p>") % body,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    # ------------------------------------------------------------------
+    # "Dispute this invoice" on the portal invoice page
+    # ------------------------------------------------------------------
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values.update(self._invoice_dispute_form_values(invoice))
+        return values
+
+    def _invoice_dispute_form_values(self, invoice_sudo, post=None, errors=None):
+        user = request.env.user
+        open_dispute = invoice_sudo.sudo().dispute_ids.filtered("is_open")[:1]
+        can_dispute = bool(
+            not user._is_public()
+            and not open_dispute
+            and invoice_sudo.move_type == "out_invoice"
+            and invoice_sudo.state == "posted"
+            and invoice_sudo.payment_state not in ("paid", "in_payment", "reversed")
+            and not invoice_sudo.currency_id.is_zero(invoice_sudo.amount_residual)
+            and invoice_sudo.commercial_partner_id
+            == user.partner_id.commercial_partner_id
+        )
+        post = post or {}
+        return {
+            "dispute_can_create": can_dispute,
+            "dispute_open": open_dispute,
+            "dispute_reasons": self._get_portal_dispute_reasons(invoice_sudo)
+            if can_dispute
+            else request.env["invoice.dispute.reason"],
+            "dispute_errors": errors or {},
+            "dispute_post": {
+                "reason_id": post.get("reason_id", ""),
+                "customer_statement": post.get("customer_statement", ""),
+                "disputed_amount": post.get(
+                    "disputed_amount",
+                    self._format_amount_input(
+                        invoice_sudo.amount_residual, invoice_sudo.currency_id
+                    ),
+                ),
+            },
+        }
+
+    def _get_portal_dispute_reasons(self, invoice_sudo):
+        # Sudo: reasons of the invoice's company, which need not be one of
+        # the portal user's companies.
+        return (
+            request.env["invoice.dispute.reason"]
+            .sudo()
+            .search([("company_id", "in", [False, invoice_sudo.company_id.id])])
+        )
+
+    @http.route(
+        ["/my/invoices/<int:invoice_id>/dispute"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_invoice_dispute(self, invoice_id, access_token=None, **post):
+        try:
+            invoice_sudo = self._document_check_access(
+                "account.move", invoice_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        files = [
+            file
+            for file in request.httprequest.files.getlist("attachments")
+            if file.filename
+        ]
+        errors, vals = self._invoice_dispute_validate(invoice_sudo, post, files)
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    dispute_sudo = self._invoice_dispute_create(invoice_sudo, vals)
+            except (UserError, ValidationError) as exc:
+                errors = {"general": exc.args[0]}
+        if errors:
+            values = self._invoice_get_page_view_values(invoice_sudo, access_token)
+            values.update(self._invoice_dispute_form_values(invoice_sudo, post, errors))
+            return request.render("account.portal_invoice_page", values)
+        return request.redirect(
+            dispute_sudo.get_portal_url(query_string="&message=dispute_created")
+        )
+
+    def _invoice_dispute_validate(self, invoice_sudo, post, files):
+        """Check the portal form server-side.
+
+        :return: (errors, values) -- errors maps a form field (or ``general``)
+            to a message for the customer; values are the cleaned values."""
+        env = request.env
+        errors = {}
+        partner = env.user.partner_id
+        if invoice_sudo.commercial_partner_id != partner.commercial_partner_id:
+            # Reachable with an access token of someone else's invoice.
+            errors["general"] = env._(
+                "You can only dispute the invoices addressed to your company."
+            )
+            return errors, {}
+        form = self._invoice_dispute_form_values(invoice_sudo)
+        if form["dispute_open"]:
+            errors["general"] = env._(
+                "A dispute about this invoice is already open (%(dispute)s). You can "
+                "add information to it on its page.",
+                dispute=form["dispute_open"].name,
+            )
+            return errors, {}
+        if not form["dispute_can_create"]:
+            errors["general"] = env._(
+                "This invoice can no longer be disputed: it is paid or not open."
+            )
+            return errors, {}
+        reason = env["invoice.dispute.reason"]
+        reason_id = post.get("reason_id") or ""
+        if reason_id.isdigit():
+            reason = form["dispute_reasons"].filtered(lambda r: r.id == int(reason_id))
+        if not reason:
+            errors["reason_id"] = env._("Choose the reason of your dispute.")
+        statement = (post.get("customer_statement") or "").strip()
+        if not statement:
+            errors["customer_statement"] = env._(
+                "Describe in your own words what is wrong with the invoice."
+            )
+        elif len(statement) > MAX_STATEMENT_LENGTH:
+            errors["customer_statement"] = env._(
+                "Your description is too long: at most %(max)s characters.",
+                max=MAX_STATEMENT_LENGTH,
+            )
+        amount, errors["disputed_amount"] = self._invoice_dispute_check_amount(
+            invoice_sudo, post.get("disputed_amount")
+        )
+        file_data, errors["attachments"] = self._invoice_dispute_read_files(files)
+        errors = {field: error for field, error in errors.items() if error}
+        if errors:
+            return errors, {}
+        return errors, {
+            "reason": reason,
+            "statement": statement,
+            "amount": amount,
+            "files": file_data,
+        }
+
+    def _invoice_dispute_check_amount(self, invoice_sudo, raw_amount):
+        """:return: (amount, error): the amount rounded to the currency, or
+        None with a message when it is not within ]0, residual]."""
+        env = request.env
+        residual = invoice_sudo.amount_residual
+        currency = invoice_sudo.currency_id
+        raw_amount = (raw_amount or "").strip().replace(" ", "")
+        if "," in raw_amount and "." not in raw_amount:
+            raw_amount = raw_amount.replace(",", ".")
+        try:
+            amount = float(raw_amount)
+        except ValueError:
+            amount = math.nan
+        if not math.isfinite(amount):
+            return None, env._(
+                "The disputed amount must be a number, for example %(example)s.",
+                example=self._format_amount_input(residual, currency),
+            )
+        amount = currency.round(amount)
+        if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
+            return None, env._("The disputed amount must be greater than zero.")
+        if float_compare(amount, residual, precision_rounding=currency.rounding) > 0:
+            return None, env._(
+                "The disputed amount cannot exceed what is still open on the "
+                "invoice (%(residual)s).",
+                residual=format_amount(env, residual, currency),
+            )
+        return amount, False
+
+    def _invoice_dispute_read_files(self, files):
+        """:return: (files, error): the uploads as (name, content) pairs."""
+        env = request.env
+        if len(files) > MAX_ATTACHMENTS:
+            return [], env._(
+                "You can attach at most %(max)s files.", max=MAX_ATTACHMENTS
+            )
+        file_data = []
+        for file in files:
+            data = file.read(MAX_ATTACHMENT_SIZE + 1)
+            if len(data) > MAX_ATTACHMENT_SIZE:
+                return [], env._(
+                    "%(file)s is too large: attach files of at most %(max)s MB.",
+                    file=file.filename,
+                    max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+                )
+            file_data.append((file.filename, data))
+        return file_data, False
+
+    @staticmethod
+    def _format_amount_input(amount, currency):
+        """The amount as a plain number for an <input type="number">."""
+        return f"{amount:.{currency.decimal_places}f}"
+
+    def _invoice_dispute_responsible(self, invoice_sudo):
+        """The customer's collector, else the invoice's salesperson, else the
+        company's dispute manager -- whoever works in the invoice's company."""
+        company = invoice_sudo.company_id
+        candidates = (
+            invoice_sudo.commercial_partner_id.collector_id,
+            invoice_sudo.invoice_user_id,
+            company.dispute_manager_id,
+        )
+        for user in candidates:
+            if user and not user.share and company in user.company_ids:
+                return user
+        return request.env["res.users"]
+
+    def _invoice_dispute_create(self, invoice_sudo, vals):
+        """Create the dispute the customer asked for, with its evidence, and
+        notify both sides.
+
+        Sudo: portal users only read disputes. The caller validated that the
+        invoice belongs to the user's commercial partner, is open, has no open
+        dispute, and that the amount is within what is open on it."""
+        env = request.env
+        partner = env.user.partner_id
+        company = invoice_sudo.company_id
+        responsible = self._invoice_dispute_responsible(invoice_sudo)
+        dispute = (
+            env["invoice.dispute"]
+            .sudo()
+            .with_company(company)
+            .with_context(mail_create_nosubscribe=True)
+            .create(
+                {
+                    "partner_id": invoice_sudo.commercial_partner_id.id,
+                    "contact_id": partner.id,
+                    "channel": "portal",
+                    "reason_id": vals["reason"].id,
+                    "customer_statement": plaintext2html(vals["statement"]),
+                    "user_id": responsible.id,
+                    "company_id": company.id,
+                    "currency_id": invoice_sudo.currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_id": invoice_sudo.id,
+                                "disputed_amount": vals["amount"],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        if responsible:
+            dispute.message_subscribe(partner_ids=responsible.partner_id.ids)
+        # The customer's own words, visible in the portal chatter.
+        dispute.message_post(
+            body=Markup("<p>%s</p>%s")
+            % (
+                env._(
+                    "Dispute raised on the customer portal about %(invoice)s.",
+                    invoice=invoice_sudo.name,
+                ),
+                dispute.customer_statement,
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            # Kept as evidence on the dispute. HTML or SVG content is stored as
+            # plain text for portal uploaders (ir.attachment._check_contents).
+            attachments=vals["files"],
+        )
+        if responsible:
+            dispute.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                date_deadline=fields.Date.context_today(dispute),
+                summary=env._("New dispute from the customer portal"),
+                note=env._(
+                    "%(customer)s disputes %(amount)s on %(invoice)s.",
+                    customer=partner.display_name,
+                    amount=format_amount(env, vals["amount"], invoice_sudo.currency_id),
+                    invoice=invoice_sudo.name,
+                ),
+            )
+        self._invoice_dispute_acknowledge(dispute, responsible)
+        return dispute
+
+    def _invoice_dispute_acknowledge(self, dispute_sudo, responsible):
+        """Acknowledge receipt to the customer by email, in their language."""
+        template = request.env.ref(
+            "invoice_dispute.mail_template_dispute_acknowledgement"
+        ).sudo()
+        # Posted as the responsible (or the system): posted as the portal user,
+        # mail would not notify the author's own partner, i.e. the customer.
+        sender = responsible or request.env.ref("base.user_root")
+        dispute_sudo.with_user(sender).sudo().message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=(responsible.partner_id or dispute_sudo.company_id.partner_id).id,
+        )

@@ -1,0 +1,116 @@
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import InvoiceDisputeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeReplyWizard(InvoiceDisputeCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for lang in ("nl_NL", "sk_SK", "sv_SE"):
+            cls.env["res.lang"]._activate_lang(lang)
+        cls.dispute = cls.create_dispute(contact_id=cls.customer_contact.id)
+
+    def open_wizard(self, body, dispute=None):
+        dispute = dispute or self.dispute
+        wizard_form = Form(
+            self.env["invoice.dispute.reply.wizard"].with_context(
+                default_dispute_id=dispute.id
+            )
+        )
+        wizard_form.body = body
+        return wizard_form.save()
+
+    def comments(self, dispute=None):
+        return (dispute or self.dispute).message_ids.filtered(
+            lambda m: (
+                m.message_type == "comment"
+                and m.subtype_id == self.env.ref("mail.mt_comment")
+            )
+        )
+
+    def test_clean_text_sends_directly(self):
+        wizard = self.open_wizard(
+            "<p>Thank you for sharing your concerns. Let's review the invoice "
+            "against the agreed terms together.</p>"
+        )
+        self.assertEqual(wizard.recipient_id, self.customer_contact)
+        self.assertEqual(wizard.subject, f"Re: {self.dispute.name}")
+        action = wizard.action_check_send()
+        self.assertEqual(action["type"], "ir.actions.act_window_close")
+        message = self.comments()[:1]
+        self.assertIn("agreed terms", message.body)
+        self.assertEqual(message.partner_ids, self.customer_contact)
+        self.assertEqual(message.subject, f"Re: {self.dispute.name}")
+
+    def test_findings_block_until_confirmed(self):
+        wizard = self.open_wizard("<p>Sorry, but that's not our fault.</p>")
+        action = wizard.action_check_send()
+        self.assertEqual(action["res_model"], "invoice.dispute.reply.wizard")
+        self.assertEqual(action["res_id"], wizard.id)
+        self.assertEqual(wizard.state, "review")
+        self.assertEqual(wizard.finding_ids.mapped("phrase"), ["that's not our fault"])
+        self.assertTrue(wizard.finding_ids.suggestion)
+        self.assertFalse(self.comments())
+        # Checking again without confirming still blocks.
+        wizard.action_check_send()
+        self.assertFalse(self.comments())
+        # Confirmed: sent as written, with a trace for colleagues.
+        wizard.send_anyway = True
+        action = wizard.action_check_send()
+        self.assertEqual(action["type"], "ir.actions.act_window_close")
+        self.assertIn("not our fault", self.comments()[:1].body)
+        note = self.dispute.message_ids.filtered(
+            lambda m: "despite the tone check" in (m.body or "")
+        )
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+
+    def test_edit_after_findings(self):
+        wizard = self.open_wizard("<p>That's simply how our billing works.</p>")
+        wizard.action_check_send()
+        self.assertEqual(wizard.state, "review")
+        # Confirming does not cover a different text with findings of its own.
+        wizard.write({"body": "<p>You should have known.</p>", "send_anyway": True})
+        wizard.action_check_send()
+        self.assertFalse(self.comments())
+        self.assertFalse(wizard.send_anyway)
+        self.assertEqual(wizard.finding_ids.mapped("phrase"), ["you should have known"])
+        # Rephrased with the suggestion: sent.
+        wizard.body = f"<p>{wizard.finding_ids.suggestion}</p>"
+        wizard.action_check_send()
+        self.assertEqual(len(self.comments()), 1)
+
+    def test_customer_language(self):
+        cases = {
+            "nl_NL": "Zo werkt onze facturering nu eenmaal - dat had u moeten weten.",
+            "sk_SK": "To nie je naša chyba.",
+            "sv_SE": "Det är inte vårt fel.",
+            "en_US": "That's not our fault.",
+        }
+        for lang, text in cases.items():
+            with self.subTest(lang=lang):
+                self.customer_contact.lang = lang
+                wizard = self.open_wizard(f"<p>{text}</p>")
+                self.assertEqual(wizard.lang, lang)
+                wizard.action_check_send()
+                self.assertEqual(wizard.state, "review")
+                self.assertTrue(wizard.finding_ids)
+                # The English phrase list does not judge another language.
+                if lang != "en_US":
+                    english = self.open_wizard("<p>That's not our fault.</p>")
+                    english.action_check_send()
+                    self.assertEqual(english.state, "draft")
+        self.assertEqual(len(self.comments()), 3)
+
+    def test_button_on_dispute_form(self):
+        arch = self.env["invoice.dispute"].get_view(view_type="form")["arch"]
+        action = self.env.ref("invoice_dispute.invoice_dispute_reply_wizard_action")
+        self.assertIn(f'name="{action.id}"', arch)
+        self.assertIn("Reply to customer", arch)
+
+    def test_empty_body(self):
+        wizard = self.open_wizard("<p><br></p>")
+        with self.assertRaisesRegex(UserError, "Write a reply"):
+            wizard.action_check_send()

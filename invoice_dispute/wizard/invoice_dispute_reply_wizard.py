@@ -1,0 +1,154 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, is_html_empty
+
+from ..models.invoice_tone_phrase import TONE_CATEGORIES
+
+
+class InvoiceDisputeReplyWizard(models.TransientModel):
+    _name = "invoice.dispute.reply.wizard"
+    _description = "Reply to a Dispute (with Tone Check)"
+
+    dispute_id = fields.Many2one("invoice.dispute", required=True, ondelete="cascade")
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="To",
+        compute="_compute_recipient_id",
+        store=True,
+        readonly=False,
+        required=True,
+    )
+    lang = fields.Char(
+        string="Language",
+        compute="_compute_lang",
+        store=True,
+        help="The customer's language: the tone check uses its phrases.",
+    )
+    subject = fields.Char(compute="_compute_subject", store=True, readonly=False)
+    body = fields.Html(sanitize_style=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("review", "Review findings")],
+        default="draft",
+        required=True,
+    )
+    checked_body = fields.Html(
+        sanitize_style=True,
+        readonly=True,
+        help="The text the findings were computed for; any edit triggers a new check.",
+    )
+    finding_ids = fields.One2many(
+        "invoice.dispute.reply.finding", "wizard_id", string="Findings", readonly=True
+    )
+    finding_count = fields.Integer(compute="_compute_finding_count")
+    send_anyway = fields.Boolean(
+        help="Send the text as it is, although the tone check found phrases that "
+        "may escalate the conversation.",
+    )
+
+    @api.depends("dispute_id")
+    def _compute_recipient_id(self):
+        for wizard in self:
+            dispute = wizard.dispute_id
+            wizard.recipient_id = dispute.contact_id or dispute.partner_id
+
+    @api.depends("recipient_id")
+    def _compute_lang(self):
+        for wizard in self:
+            dispute = wizard.dispute_id
+            wizard.lang = (
+                wizard.recipient_id.lang
+                or dispute.contact_id.lang
+                or dispute.partner_id.lang
+                or False
+            )
+
+    @api.depends("dispute_id")
+    def _compute_subject(self):
+        for wizard in self:
+            wizard.subject = (
+                self.env._("Re: %(dispute)s", dispute=wizard.dispute_id.name)
+                if wizard.dispute_id
+                else False
+            )
+
+    @api.depends("finding_ids")
+    def _compute_finding_count(self):
+        for wizard in self:
+            wizard.finding_count = len(wizard.finding_ids)
+
+    def action_check_send(self):
+        """Check the text in the customer's language; send it when it is clean,
+        or when the collector confirmed the findings shown for this very text."""
+        self.ensure_one()
+        if is_html_empty(self.body):
+            raise UserError(self.env._("Write a reply before sending it."))
+        findings = self.env["invoice.tone.phrase"].check_text(
+            self.body, self.lang or self.recipient_id.lang
+        )
+        reviewed = (
+            self.state == "review"
+            and self.send_anyway
+            and html2plaintext(self.checked_body or "") == html2plaintext(self.body)
+        )
+        if findings and not reviewed:
+            self.write(
+                {
+                    "state": "review",
+                    "checked_body": self.body,
+                    "send_anyway": False,
+                    "finding_ids": [fields.Command.clear()]
+                    + [fields.Command.create(finding) for finding in findings],
+                }
+            )
+            return self._reopen()
+        self._send(findings)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _reopen(self):
+        return {
+            "name": self.env._("Reply to customer"),
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _send(self, findings):
+        dispute = self.dispute_id
+        message = dispute.message_post(
+            body=self.body,
+            subject=self.subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.recipient_id.ids,
+        )
+        if findings:
+            # Keep a trace for colleagues: the tone check was seen and overruled.
+            dispute.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Reply sent despite the tone check findings:"),
+                    Markup().join(
+                        Markup("<li>%s</li>") % finding["phrase"]
+                        for finding in findings
+                    ),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return message
+
+
+class InvoiceDisputeReplyFinding(models.TransientModel):
+    _name = "invoice.dispute.reply.finding"
+    _description = "Tone Check Finding"
+
+    wizard_id = fields.Many2one(
+        "invoice.dispute.reply.wizard", required=True, ondelete="cascade"
+    )
+    phrase = fields.Char(readonly=True)
+    category = fields.Selection(TONE_CATEGORIES, readonly=True)
+    suggestion = fields.Text(readonly=True)
