@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
 KINDS = [
@@ -223,7 +224,7 @@ class InvoiceDisputeProposal(models.Model):
     )
     def _check_values(self):
         for proposal in self.filtered(lambda p: p.state in ("draft", "to_approve")):
-            proposal._check_proposal_values()
+            proposal._check_proposal_values(complete=False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -406,6 +407,8 @@ class InvoiceDisputeProposal(models.Model):
                     "Declined by %(user)s.", user=self.env.user.partner_id.display_name
                 )
             )
+            if not proposal.dispute_id:
+                continue
             proposal.dispute_id.message_post(
                 body=self.env._(
                     "Proposal %(name)s (%(kind)s) declined by %(user)s.",
@@ -534,8 +537,12 @@ class InvoiceDisputeProposal(models.Model):
             )
         )
 
-    def _check_proposal_values(self):
-        """Refuse a proposal that cannot be applied as it stands."""
+    def _check_proposal_values(self, complete=True):
+        """Refuse a proposal that cannot be applied as it stands.
+
+        :param bool complete: also require what can be added after the first
+            save (the payment plan of a plan offer)
+        """
         self.ensure_one()
         currency = self.currency_id
         moves = self.move_ids
@@ -581,8 +588,10 @@ class InvoiceDisputeProposal(models.Model):
                         "The amount of the %(kind)s (%(amount)s) exceeds what is "
                         "still open on the invoices (%(residual)s).",
                         kind=self._get_kind_label().lower(),
-                        amount=self.amount,
-                        residual=self.amount_residual,
+                        amount=format_amount(self.env, self.amount, currency),
+                        residual=format_amount(
+                            self.env, self.amount_residual, currency
+                        ),
                     )
                 )
         elif self.kind == "due_date_extension":
@@ -592,7 +601,7 @@ class InvoiceDisputeProposal(models.Model):
                 raise ValidationError(str(error)) from error
         elif self.kind == "payment_plan":
             plan = self.payment_plan_id
-            if not plan:
+            if not plan and complete:
                 raise ValidationError(
                     self.env._(
                         "Proposal %(name)s offers a payment plan: create or select "
@@ -600,7 +609,7 @@ class InvoiceDisputeProposal(models.Model):
                         name=self.name,
                     )
                 )
-            if plan.partner_id.commercial_partner_id != (
+            if plan and plan.partner_id.commercial_partner_id != (
                 self.partner_id.commercial_partner_id
             ):
                 raise ValidationError(

@@ -1,11 +1,12 @@
 from datetime import timedelta
+from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, format_amount
 
 INTERVALS = [
     ("weekly", "Weekly"),
@@ -233,8 +234,10 @@ class InvoicePaymentPlan(models.Model):
                         "plan's total of %(total)s: correct the amounts or "
                         "generate the schedule again.",
                         plan=plan.name,
-                        sum=currency.round(sum(lines.mapped("amount"))),
-                        total=plan.amount_total,
+                        sum=format_amount(
+                            self.env, sum(lines.mapped("amount")), currency
+                        ),
+                        total=format_amount(self.env, plan.amount_total, currency),
                     )
                 )
             for line in lines:
@@ -248,7 +251,7 @@ class InvoicePaymentPlan(models.Model):
                         )
                     )
             dates = lines.mapped("date_due")
-            for before, after in zip(dates, dates[1:]):
+            for before, after in pairwise(dates):
                 if after <= before:
                     raise ValidationError(
                         self.env._(
@@ -330,7 +333,6 @@ class InvoicePaymentPlan(models.Model):
         reminders take over; the customer receives the schedule."""
         self._check_state(("draft", "proposed"), self.env._("activated"))
         for plan in self:
-            plan._check_plan_values()
             paid = plan.move_ids.filtered(
                 lambda m: (
                     m.payment_state in PAID_PAYMENT_STATES
@@ -357,6 +359,8 @@ class InvoicePaymentPlan(models.Model):
                         other=others[0].name,
                     )
                 )
+        for plan in self:
+            plan._check_plan_values()
         self._ensure_schedule()
         today = fields.Date.context_today(self)
         for plan in self:
@@ -454,8 +458,8 @@ class InvoicePaymentPlan(models.Model):
                         "The total of payment plan %(plan)s (%(total)s) exceeds "
                         "what is open on its invoices (%(open)s).",
                         plan=self.name,
-                        total=self.amount_total,
-                        open=currency.round(open_amount),
+                        total=format_amount(self.env, self.amount_total, currency),
+                        open=format_amount(self.env, open_amount, currency),
                     )
                 )
             wrong = self.move_ids.filtered(

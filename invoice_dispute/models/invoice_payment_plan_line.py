@@ -74,6 +74,10 @@ class InvoicePaymentPlanLine(models.Model):
             else:
                 line.state = "pending"
 
+    @api.constrains("amount", "date_due")
+    def _check_schedule(self):
+        self.plan_id._check_installments()
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running_plan(self):
         if any(

@@ -200,7 +200,12 @@ class InvoicePaymentPromise(models.Model):
     def _get_due_domain(self, today):
         """Pending promises whose promised date plus their company's grace days
         has passed."""
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].browse(
+            company.id
+            for [company] in self._read_group(
+                [("state", "=", "pending")], ["company_id"]
+            )
+        )
         return expression.AND(
             [
                 [("state", "=", "pending")],
