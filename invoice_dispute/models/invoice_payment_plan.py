@@ -291,6 +291,12 @@ class InvoicePaymentPlan(models.Model):
                 )
         return super().create(vals_list)
 
+    def write(self, vals):
+        if "line_ids" in vals:
+            plans = self.with_context(invoice_payment_plan_writing_lines=True)
+            return super(InvoicePaymentPlan, plans).write(vals)
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running(self):
         if any(plan.state not in ("draft", "cancelled") for plan in self):

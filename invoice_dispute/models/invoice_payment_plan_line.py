@@ -76,7 +76,10 @@ class InvoicePaymentPlanLine(models.Model):
 
     @api.constrains("amount", "date_due")
     def _check_schedule(self):
-        self.plan_id._check_installments()
+        # Edits made through the plan are checked once all of them are applied
+        # (by the plan's own constraint), not one installment at a time.
+        if not self.env.context.get("invoice_payment_plan_writing_lines"):
+            self.plan_id._check_installments()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running_plan(self):
