@@ -247,3 +247,22 @@ class TestPaymentPlan(InvoiceDisputeCommon):
         with self.assertRaisesRegex(UserError, "cannot be activated"):
             plan.action_activate()
         plan.unlink()
+
+    def test_plan_from_invoices(self):
+        server_action = self.env.ref("invoice_dispute.action_move_new_payment_plan")
+        action = server_action.with_context(
+            active_model="account.move",
+            active_ids=(self.invoice_1 | self.invoice_2).ids,
+        ).run()
+        self.assertEqual(action["res_model"], "invoice.payment.plan")
+        plan_form = Form(
+            self.env["invoice.payment.plan"].with_context(**action["context"])
+        )
+        self.assertEqual(plan_form.partner_id, self.customer)
+        self.assertEqual(plan_form.amount_total, 1500.0)
+        plan_form.installment_count = 2
+        plan = plan_form.save()
+        self.assertEqual(plan.move_ids, self.invoice_1 | self.invoice_2)
+        self.assertEqual(plan.line_ids.mapped("amount"), [750.0, 750.0])
+        with self.assertRaisesRegex(UserError, "single customer"):
+            (self.invoice_1 | self.other_invoice).action_new_payment_plan()
