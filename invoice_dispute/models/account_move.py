@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
@@ -63,6 +63,17 @@ class AccountMove(models.Model):
         compute="_compute_reminder_exclusion",
         search="_search_reminder_exclusion_reason",
     )
+    dispute_proposal_ids = fields.Many2many(
+        "invoice.dispute.proposal",
+        "invoice_dispute_proposal_move_rel",
+        "move_id",
+        "proposal_id",
+        string="Proposals",
+        copy=False,
+    )
+    dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
+    payment_plan_count = fields.Integer(compute="_compute_collection_counts")
+    payment_promise_count = fields.Integer(compute="_compute_collection_counts")
 
     @api.depends("dispute_line_ids.dispute_id")
     def _compute_dispute_ids(self):
@@ -123,6 +134,13 @@ class AccountMove(models.Model):
             remaining -= matched
         for move in self:
             move.reminder_excluded = bool(move.reminder_exclusion_reason)
+
+    @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
+    def _compute_collection_counts(self):
+        for move in self:
+            move.dispute_proposal_count = len(move.dispute_proposal_ids)
+            move.payment_plan_count = len(move.payment_plan_ids)
+            move.payment_promise_count = len(move.payment_promise_ids)
 
     def _search_reminder_excluded(self, operator, value):
         if operator not in ("=", "!="):
@@ -197,3 +215,185 @@ class AccountMove(models.Model):
         if len(self.dispute_ids) == 1:
             action.update(view_mode="form", res_id=self.dispute_ids.id, views=[])
         return action
+
+    # ------------------------------------------------------------------
+    # Proposals, payment plans and promises to pay
+    # ------------------------------------------------------------------
+    def _invoice_dispute_check_open_invoices(self):
+        """Proposals, plans and promises apply to open posted customer invoices
+        of one customer."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if (
+            not invoices
+            or invoices != self
+            or self.filtered(lambda m: m.state != "posted")
+        ):
+            raise UserError(
+                self.env._("Select posted customer invoices of a single customer.")
+            )
+        if len(self.commercial_partner_id) > 1:
+            raise UserError(self.env._("Select invoices of a single customer."))
+        return self.commercial_partner_id
+
+    def _invoice_dispute_new_record_action(self, model, name, extra=None):
+        partner = self._invoice_dispute_check_open_invoices()
+        context = {
+            "default_partner_id": partner.id,
+            "default_company_id": self[:1].company_id.id,
+            "default_currency_id": self[:1].currency_id.id,
+            "default_move_ids": [Command.set(self.ids)],
+            **(extra or {}),
+        }
+        return {
+            "name": name,
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "current",
+            "context": context,
+        }
+
+    def action_new_dispute_proposal(self):
+        """Propose a discount, extension, adjustment, write-off or plan on
+        overdue invoices, without a dispute."""
+        return self._invoice_dispute_new_record_action(
+            "invoice.dispute.proposal", self.env._("Propose a solution")
+        )
+
+    def action_new_payment_plan(self):
+        return self._invoice_dispute_new_record_action(
+            "invoice.payment.plan", self.env._("Payment plan")
+        )
+
+    def action_new_payment_promise(self):
+        return self._invoice_dispute_new_record_action(
+            "invoice.payment.promise",
+            self.env._("Promise to pay"),
+            {
+                "default_amount": sum(self.mapped("amount_residual")),
+                "default_source": "other",
+            },
+        )
+
+    def _invoice_dispute_related_action(self, xmlid, records):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("id", "in", records.ids)]
+        action["context"] = {"create": False}
+        if len(records) == 1:
+            action.update(view_mode="form", res_id=records.id, views=[])
+        return action
+
+    def action_view_dispute_proposals(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_dispute_proposal_action",
+            self.dispute_proposal_ids,
+        )
+
+    def action_view_payment_plans(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_payment_plan_action", self.payment_plan_ids
+        )
+
+    def action_view_payment_promises(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_payment_promise_action", self.payment_promise_ids
+        )
+
+    def _invoice_dispute_receivable_lines(self):
+        return self.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        )
+
+    def _invoice_dispute_credit(self, amount, label):
+        """Issue a posted credit note of ``amount`` (tax included) on this
+        invoice, with its accounts and taxes in proportion, reconciled with it.
+
+        Shared by the dispute resolution wizard and accepted proposals
+        (discount, partial adjustment, write-off).
+
+        :param float amount: amount credited, at most the invoice's residual
+        :param str label: reference of the credit note and prefix of its lines
+        :return: the posted credit note
+        """
+        self.ensure_one()
+        invoice = self
+        ratio = amount / invoice.amount_total
+        product_lines = invoice.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        refund = (
+            self.env["account.move"]
+            .with_company(invoice.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": invoice.partner_id.id,
+                    "company_id": invoice.company_id.id,
+                    "currency_id": invoice.currency_id.id,
+                    "journal_id": invoice.journal_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "reversed_entry_id": invoice.id,
+                    "ref": label,
+                    "fiscal_position_id": invoice.fiscal_position_id.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": f"{label}: {line.name or invoice.name}",
+                                "product_id": line.product_id.id,
+                                "account_id": line.account_id.id,
+                                "quantity": 1.0,
+                                "price_unit": line.price_subtotal * ratio,
+                                "tax_ids": [Command.set(line.tax_ids.ids)],
+                                "analytic_distribution": line.analytic_distribution,
+                            }
+                        )
+                        for line in product_lines
+                    ],
+                }
+            )
+        )
+        # Taxes are rounded per line: nudge the largest line until the total is
+        # exactly the agreed amount (at most a couple of cents away).
+        biggest = refund.invoice_line_ids.sorted("price_subtotal")[-1:]
+        for _attempt in range(3):
+            diff = amount - refund.amount_total
+            if not biggest or refund.currency_id.is_zero(diff):
+                break
+            factor = (
+                biggest.price_total / biggest.price_subtotal
+                if biggest.price_subtotal
+                else 1.0
+            )
+            biggest.price_unit += diff / factor
+        refund.action_post()
+        (
+            refund._invoice_dispute_receivable_lines()
+            | invoice._invoice_dispute_receivable_lines()
+        ).reconcile()
+        return refund
+
+    def _invoice_dispute_check_due_date(self, new_date):
+        """Refuse a new due date that is not after every current due date."""
+        if not new_date:
+            raise UserError(self.env._("Set the new due date of the invoices."))
+        for invoice in self:
+            if invoice.invoice_date_due and new_date <= invoice.invoice_date_due:
+                raise UserError(
+                    self.env._(
+                        "The new due date (%(date)s) must be after the current due "
+                        "date of %(invoice)s (%(current)s).",
+                        date=new_date,
+                        invoice=invoice.display_name,
+                        current=invoice.invoice_date_due,
+                    )
+                )
+
+    def _invoice_dispute_extend_due_date(self, new_date):
+        """Move the due date of these invoices and of their open receivable
+        lines to ``new_date`` (after the current due dates)."""
+        self._invoice_dispute_check_due_date(new_date)
+        self._invoice_dispute_receivable_lines().write({"date_maturity": new_date})
+        self.write({"invoice_date_due": new_date})

@@ -213,6 +213,14 @@ class InvoiceDispute(models.Model):
     attachment_count = fields.Integer(
         string="Evidence", compute="_compute_attachment_count"
     )
+    proposal_ids = fields.One2many(
+        "invoice.dispute.proposal", "dispute_id", string="Proposals"
+    )
+    proposal_count = fields.Integer(compute="_compute_proposal_count")
+    payment_plan_ids = fields.One2many(
+        "invoice.payment.plan", "dispute_id", string="Payment plans"
+    )
+    payment_plan_count = fields.Integer(compute="_compute_proposal_count")
 
     _sql_constraints = [
         (
@@ -314,6 +322,12 @@ class InvoiceDispute(models.Model):
         counts = dict(groups)
         for dispute in self:
             dispute.attachment_count = counts.get(dispute.id, 0)
+
+    @api.depends("proposal_ids", "payment_plan_ids")
+    def _compute_proposal_count(self):
+        for dispute in self:
+            dispute.proposal_count = len(dispute.proposal_ids)
+            dispute.payment_plan_count = len(dispute.payment_plan_ids)
 
     def _compute_access_url(self):
         for dispute in self:
@@ -509,6 +523,49 @@ class InvoiceDispute(models.Model):
             domain=[("res_model", "=", self._name), ("res_id", "=", self.id)],
             context={"default_res_model": self._name, "default_res_id": self.id},
         )
+        return action
+
+    def action_new_proposal(self):
+        """Propose a discount, adjustment, write-off, extension or payment plan
+        to settle this dispute."""
+        self.ensure_one()
+        if self.state not in OPEN_STATES:
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is closed: reopen it to propose a solution.",
+                    name=self.name,
+                )
+            )
+        return {
+            "name": self.env._("Propose a solution"),
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.dispute.proposal",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_dispute_id": self.id,
+                "default_company_id": self.company_id.id,
+                "default_currency_id": self.currency_id.id,
+                "default_amount": self.amount_disputed,
+            },
+        }
+
+    def action_view_proposals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_dispute_proposal_action"
+        )
+        action["domain"] = [("dispute_id", "=", self.id)]
+        action["context"] = {"default_dispute_id": self.id}
+        return action
+
+    def action_view_payment_plans(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_payment_plan_action"
+        )
+        action["domain"] = [("dispute_id", "=", self.id)]
+        action["context"] = {"create": False}
         return action
 
     # ------------------------------------------------------------------

@@ -1,4 +1,19 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
+
+CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
+KINDS = [
+    ("discount", "Discount"),
+    ("due_date_extension", "Due date extension"),
+    ("partial_adjustment", "Partial adjustment"),
+    ("write_off", "Write-off"),
+    ("payment_plan", "Payment plan"),
+]
 
 
 class InvoiceDisputeProposal(models.Model):
@@ -16,9 +31,26 @@ class InvoiceDisputeProposal(models.Model):
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         index=True,
+        tracking=True,
         check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Send to",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="Who receives the proposal; the customer itself when empty.",
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -26,30 +58,83 @@ class InvoiceDisputeProposal(models.Model):
         "proposal_id",
         "move_id",
         string="Invoices",
+        compute="_compute_move_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
         check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id), "
+        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
-    kind = fields.Selection(
-        [
-            ("discount", "Discount"),
-            ("due_date_extension", "Due date extension"),
-            ("partial_adjustment", "Partial adjustment"),
-            ("write_off", "Write-off"),
-            ("payment_plan", "Payment plan"),
-        ],
-        required=True,
-        default="discount",
+    kind = fields.Selection(KINDS, required=True, default="discount", tracking=True)
+    amount_invoiced = fields.Monetary(
+        string="Invoiced", compute="_compute_amount_invoiced"
+    )
+    amount_residual = fields.Monetary(
+        string="Open on invoices", compute="_compute_amount_invoiced"
+    )
+    percent = fields.Float(
+        tracking=True,
+        help="Discount as a percentage of the invoices' total; fills the amount.",
+    )
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="Amount credited, tax included, spread over the invoices in "
+        "proportion to what is open on them.",
+    )
+    needs_approval = fields.Boolean(
+        compute="_compute_needs_approval",
+        help="Above the company's approval limits: a dispute manager approves it "
+        "before it is sent.",
+    )
+    new_date_due = fields.Date(string="New due date", tracking=True)
+    payment_plan_id = fields.Many2one(
+        "invoice.payment.plan",
+        check_company=True,
+        domain="[('partner_id', '=', partner_id), "
+        "('state', 'in', ('draft', 'proposed'))]",
+    )
+    valid_until = fields.Date(
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=14),
         tracking=True,
     )
-    amount = fields.Monetary(tracking=True)
-    percent = fields.Float()
-    new_date_due = fields.Date()
-    payment_plan_id = fields.Many2one("invoice.payment.plan", check_company=True)
-    valid_until = fields.Date()
+    description = fields.Html(
+        string="Message",
+        sanitize=True,
+        help="Shown to the customer with the proposal.",
+    )
     user_id = fields.Many2one(
-        "res.users", string="Proposed by", default=lambda self: self.env.user
+        "res.users",
+        string="Proposed by",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    date_approved = fields.Datetime(readonly=True, copy=False)
+    accepted_by = fields.Many2one(
+        "res.users",
+        string="Answered by",
+        readonly=True,
+        copy=False,
+        help="Who accepted or declined the proposal (the customer's portal user "
+        "or the collector who recorded the answer).",
+    )
+    date_accepted = fields.Datetime(string="Answered on", readonly=True, copy=False)
+    credit_note_ids = fields.Many2many(
+        "account.move",
+        "invoice_dispute_proposal_credit_note_rel",
+        "proposal_id",
+        "move_id",
+        string="Credit notes",
+        readonly=True,
+        copy=False,
     )
     state = fields.Selection(
         [
@@ -69,12 +154,536 @@ class InvoiceDisputeProposal(models.Model):
         index=True,
     )
 
-    # completed by the proposals feature
-    def action_accept(self):
-        self.write({"state": "accepted"})
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A proposal number must be unique per company.",
+        ),
+    ]
+
+    @api.depends("dispute_id")
+    def _compute_partner_id(self):
+        for proposal in self:
+            if proposal.dispute_id:
+                proposal.partner_id = proposal.dispute_id.partner_id
+                proposal.contact_id = proposal.dispute_id.contact_id
+            else:
+                proposal.partner_id = proposal.partner_id
+                proposal.contact_id = proposal.contact_id
+
+    @api.depends("dispute_id")
+    def _compute_move_ids(self):
+        for proposal in self:
+            if proposal.dispute_id:
+                proposal.move_ids = proposal.dispute_id.move_ids
+            else:
+                proposal.move_ids = proposal.move_ids
+
+    @api.depends("move_ids.amount_total", "move_ids.amount_residual")
+    def _compute_amount_invoiced(self):
+        for proposal in self:
+            proposal.amount_invoiced = sum(proposal.move_ids.mapped("amount_total"))
+            proposal.amount_residual = sum(proposal.move_ids.mapped("amount_residual"))
+
+    @api.depends("percent", "move_ids", "kind")
+    def _compute_amount(self):
+        for proposal in self:
+            if proposal.kind == "discount" and proposal.percent:
+                proposal.amount = proposal.currency_id.round(
+                    proposal.amount_invoiced * proposal.percent / 100.0
+                )
+            elif proposal.kind not in CREDIT_KINDS:
+                proposal.amount = 0.0
+            else:
+                proposal.amount = proposal.amount
+
+    @api.depends("kind", "amount", "amount_invoiced", "company_id")
+    def _compute_needs_approval(self):
+        for proposal in self:
+            company = proposal.company_id
+            currency = proposal.currency_id
+            needed = False
+            if proposal.kind in CREDIT_KINDS:
+                percent = (
+                    proposal.amount / proposal.amount_invoiced * 100.0
+                    if proposal.amount_invoiced
+                    else 100.0
+                )
+                needed = (
+                    currency.compare_amounts(
+                        proposal.amount, company.dispute_approval_amount
+                    )
+                    > 0
+                    or round(percent, 6) > company.dispute_approval_percent
+                )
+            proposal.needs_approval = needed
+
+    @api.constrains(
+        "kind", "amount", "percent", "new_date_due", "move_ids", "payment_plan_id"
+    )
+    def _check_values(self):
+        for proposal in self.filtered(lambda p: p.state in ("draft", "to_approve")):
+            proposal._check_proposal_values(complete=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("invoice.dispute.proposal")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(p.state not in ("draft", "cancelled") for p in self):
+            raise UserError(
+                self.env._(
+                    "Only draft or cancelled proposals can be deleted; cancel the "
+                    "proposal instead so that its history is kept."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        """Ready the proposal: within the limits it is approved at once, above
+        them it waits for a dispute manager (activity for the managers)."""
+        self._check_state(("draft",), self.env._("submitted"))
+        for proposal in self:
+            proposal._check_proposal_values()
+        to_approve = self.filtered("needs_approval")
+        (self - to_approve).write({"state": "approved"})
+        to_approve.write({"state": "to_approve"})
+        for proposal in to_approve:
+            for manager in proposal._get_approvers():
+                proposal.activity_schedule(
+                    "invoice_dispute.mail_activity_proposal_approval",
+                    user_id=manager.id,
+                    note=Markup("<p>%s</p>")
+                    % self.env._(
+                        "%(kind)s of %(amount)s proposed by %(user)s to %(partner)s "
+                        "is above the approval limits.",
+                        kind=proposal._get_kind_label(),
+                        amount=proposal.amount,
+                        user=proposal.user_id.name or "",
+                        partner=proposal.partner_id.display_name,
+                    ),
+                )
         return True
 
-    # completed by the proposals feature
-    def action_decline(self):
-        self.write({"state": "declined"})
+    def action_approve(self):
+        self._check_state(("to_approve",), self.env._("approved"))
+        self._check_approver()
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.user.id,
+                "date_approved": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(
+            ["invoice_dispute.mail_activity_proposal_approval"],
+            feedback=self.env._("Approved."),
+        )
         return True
+
+    def action_refuse(self):
+        """A manager sends the proposal back to its author as a draft."""
+        self._check_state(("to_approve",), self.env._("refused"))
+        self._check_approver()
+        self.write({"state": "draft"})
+        self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
+        for proposal in self:
+            proposal.message_post(
+                body=self.env._(
+                    "Refused by %(user)s: adjust the proposal before submitting it "
+                    "again.",
+                    user=self.env.user.name,
+                ),
+                partner_ids=proposal.user_id.partner_id.ids,
+            )
+        return True
+
+    def action_send(self):
+        """Email the proposal and its validity date to the customer, in the
+        customer's language. A draft within the limits is submitted first."""
+        self.filtered(lambda p: p.state == "draft").action_submit()
+        self._check_state(("approved", "sent"), self.env._("sent"))
+        today = fields.Date.context_today(self)
+        template = self.env.ref("invoice_dispute.mail_template_dispute_proposal")
+        for proposal in self:
+            if not proposal.valid_until or proposal.valid_until < today:
+                raise UserError(
+                    self.env._(
+                        "Set a validity date of today or later on %(name)s before "
+                        "sending it.",
+                        name=proposal.name,
+                    )
+                )
+            recipient = proposal.contact_id or proposal.partner_id
+            if not recipient.email:
+                raise UserError(
+                    self.env._(
+                        "%(partner)s has no email address: add one before sending "
+                        "proposal %(name)s.",
+                        partner=recipient.display_name,
+                        name=proposal.name,
+                    )
+                )
+        for proposal in self:
+            if proposal.payment_plan_id.state == "draft":
+                proposal.payment_plan_id.action_propose()
+            proposal.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        self.write({"state": "sent"})
+        self.dispute_id.filtered(
+            lambda d: d.state in ("new", "investigating")
+        ).action_propose()
+        return True
+
+    def action_accept(self):
+        """The customer accepts: apply the proposal (credit note, new due date
+        or active plan) and record who accepted and when.
+
+        Also called by the portal as the customer's portal user through
+        ``sudo()`` once ownership has been checked."""
+        self._check_answerable()
+        for proposal in self:
+            proposal._check_proposal_values()
+        for proposal in self:
+            credit_notes = proposal._apply()
+            proposal.write(
+                {
+                    "state": "accepted",
+                    "accepted_by": self.env.user.id,
+                    "date_accepted": fields.Datetime.now(),
+                    "credit_note_ids": [Command.link(m.id) for m in credit_notes],
+                }
+            )
+            body = self.env._(
+                "Accepted by %(user)s.", user=self.env.user.partner_id.display_name
+            )
+            proposal.message_post(body=body)
+            dispute = proposal.dispute_id
+            if dispute:
+                if dispute.state in ("new", "investigating", "proposed"):
+                    dispute.action_agree()
+                dispute.write(
+                    {"credit_note_ids": [Command.link(m.id) for m in credit_notes]}
+                )
+                dispute.message_post(
+                    body=self.env._(
+                        "Proposal %(name)s (%(kind)s) accepted by %(user)s.",
+                        name=proposal.name,
+                        kind=proposal._get_kind_label(),
+                        user=self.env.user.partner_id.display_name,
+                    )
+                )
+        return True
+
+    def action_decline(self):
+        """The customer declines: nothing changes on the invoices."""
+        self._check_answerable()
+        for proposal in self:
+            proposal.write(
+                {
+                    "state": "declined",
+                    "accepted_by": self.env.user.id,
+                    "date_accepted": fields.Datetime.now(),
+                }
+            )
+            proposal.message_post(
+                body=self.env._(
+                    "Declined by %(user)s.", user=self.env.user.partner_id.display_name
+                )
+            )
+            if not proposal.dispute_id:
+                continue
+            proposal.dispute_id.message_post(
+                body=self.env._(
+                    "Proposal %(name)s (%(kind)s) declined by %(user)s.",
+                    name=proposal.name,
+                    kind=proposal._get_kind_label(),
+                    user=self.env.user.partner_id.display_name,
+                )
+            )
+        self._withdraw_plans()
+        return True
+
+    def action_cancel(self):
+        self._check_state(
+            ("draft", "to_approve", "approved", "sent"), self.env._("cancelled")
+        )
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
+        return True
+
+    def action_reset_draft(self):
+        self._check_state(("cancelled",), self.env._("reset to draft"))
+        self.write({"state": "draft"})
+        return True
+
+    def action_create_payment_plan(self):
+        """Prepare a draft payment plan on the proposal's invoices."""
+        self.ensure_one()
+        if not self.move_ids:
+            raise UserError(self.env._("Select the invoices of the payment plan."))
+        if not self.payment_plan_id:
+            self.payment_plan_id = self.env["invoice.payment.plan"].create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "currency_id": self.currency_id.id,
+                    "move_ids": [Command.set(self.move_ids.ids)],
+                    "dispute_id": self.dispute_id.id,
+                    "user_id": self.user_id.id,
+                }
+            )
+            self.payment_plan_id.action_generate_schedule()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.payment.plan",
+            "res_id": self.payment_plan_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _get_kind_label(self):
+        self.ensure_one()
+        return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+
+    def _check_state(self, allowed, what):
+        wrong = self.filtered(lambda p: p.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Proposal %(name)s is %(state)s: it cannot be %(what)s.",
+                    name=wrong[0].name,
+                    state=labels[wrong[0].state],
+                    what=what,
+                )
+            )
+
+    def _check_answerable(self):
+        """Only a sent (or approved) proposal still valid today can be
+        accepted or declined."""
+        today = fields.Date.context_today(self)
+        for proposal in self:
+            if proposal.state == "expired" or (
+                proposal.state in ("approved", "sent")
+                and proposal.valid_until
+                and proposal.valid_until < today
+            ):
+                raise UserError(
+                    self.env._(
+                        "Proposal %(name)s expired on %(date)s: it can no longer be "
+                        "accepted or declined.",
+                        name=proposal.name,
+                        date=proposal.valid_until,
+                    )
+                )
+            if proposal.state == "declined":
+                raise UserError(
+                    self.env._(
+                        "Proposal %(name)s was declined: it can no longer be accepted.",
+                        name=proposal.name,
+                    )
+                )
+        self._check_state(("approved", "sent"), self.env._("answered"))
+
+    def _check_approver(self):
+        user = self.env.user
+        if not user.has_group("invoice_dispute.group_invoice_dispute_manager"):
+            raise UserError(
+                self.env._("Only a dispute manager can approve or refuse proposals.")
+            )
+        own = self.filtered(lambda p: user in (p.user_id | p.create_uid))
+        if own:
+            raise UserError(
+                self.env._(
+                    "You proposed %(name)s yourself: another dispute manager must "
+                    "approve it.",
+                    name=own[0].name,
+                )
+            )
+
+    def _get_approvers(self):
+        """Dispute managers who can approve this proposal (not its author)."""
+        self.ensure_one()
+        authors = self.user_id | self.create_uid
+        if self.company_id.dispute_manager_id - authors:
+            return self.company_id.dispute_manager_id
+        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        return group.users.filtered(
+            lambda u: (
+                not u.share
+                and u not in authors
+                and self.company_id in u.company_ids
+                and u.active
+            )
+        )
+
+    def _check_proposal_values(self, complete=True):
+        """Refuse a proposal that cannot be applied as it stands.
+
+        :param bool complete: also require what can be added after the first
+            save (the payment plan of a plan offer)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        moves = self.move_ids
+        if not moves:
+            raise ValidationError(
+                self.env._("Proposal %(name)s needs invoices.", name=self.name)
+            )
+        wrong = moves.filtered(
+            lambda m: (
+                m.move_type != "out_invoice"
+                or m.state != "posted"
+                or m.commercial_partner_id != self.partner_id.commercial_partner_id
+            )
+        )
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "%(move)s is not a posted invoice of %(partner)s: a proposal "
+                    "covers posted invoices of its customer.",
+                    move=wrong[0].display_name,
+                    partner=self.partner_id.display_name,
+                )
+            )
+        if self.kind in CREDIT_KINDS:
+            if self.percent < 0.0 or self.percent > 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "The discount percentage must be between 0 and 100 (got "
+                        "%(percent)s).",
+                        percent=self.percent,
+                    )
+                )
+            if currency.compare_amounts(self.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The amount of a %(kind)s must be greater than zero.",
+                        kind=self._get_kind_label().lower(),
+                    )
+                )
+            if currency.compare_amounts(self.amount, self.amount_residual) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The amount of the %(kind)s (%(amount)s) exceeds what is "
+                        "still open on the invoices (%(residual)s).",
+                        kind=self._get_kind_label().lower(),
+                        amount=format_amount(self.env, self.amount, currency),
+                        residual=format_amount(
+                            self.env, self.amount_residual, currency
+                        ),
+                    )
+                )
+        elif self.kind == "due_date_extension":
+            try:
+                moves._invoice_dispute_check_due_date(self.new_date_due)
+            except UserError as error:
+                raise ValidationError(str(error)) from error
+        elif self.kind == "payment_plan":
+            plan = self.payment_plan_id
+            if not plan and complete:
+                raise ValidationError(
+                    self.env._(
+                        "Proposal %(name)s offers a payment plan: create or select "
+                        "the plan first.",
+                        name=self.name,
+                    )
+                )
+            if plan and plan.partner_id.commercial_partner_id != (
+                self.partner_id.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan %(plan)s belongs to another customer.",
+                        plan=plan.name,
+                    )
+                )
+
+    def _split_amount(self):
+        """Spread ``amount`` over the invoices in proportion to what is open on
+        them; the rounding remainder goes to the last one.
+
+        :return: list of (invoice, amount)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        moves = self.move_ids.filtered(
+            lambda m: not currency.is_zero(m.amount_residual)
+        )
+        total = sum(moves.mapped("amount_residual"))
+        shares, allocated = [], 0.0
+        for index, move in enumerate(moves):
+            if index == len(moves) - 1:
+                share = currency.round(self.amount - allocated)
+            else:
+                share = currency.round(self.amount * move.amount_residual / total)
+            allocated += share
+            shares.append((move, share))
+        return shares
+
+    def _apply(self):
+        """Carry out an accepted proposal.
+
+        :return: the credit notes issued (empty unless a credit kind)
+        """
+        self.ensure_one()
+        credit_notes = self.env["account.move"]
+        if self.kind in CREDIT_KINDS:
+            label = self.env._(
+                "%(kind)s agreed in proposal %(name)s",
+                kind=self._get_kind_label(),
+                name=self.name,
+            )
+            for move, share in self._split_amount():
+                if not self.currency_id.is_zero(share):
+                    credit_notes |= move._invoice_dispute_credit(share, label)
+        elif self.kind == "due_date_extension":
+            self.move_ids._invoice_dispute_extend_due_date(self.new_date_due)
+        elif self.kind == "payment_plan":
+            self.payment_plan_id.action_activate()
+        return credit_notes
+
+    def _withdraw_plans(self):
+        """A declined or expired plan offer is withdrawn: nothing else changes."""
+        self.payment_plan_id.filtered(
+            lambda p: p.state in ("draft", "proposed")
+        ).action_cancel()
+
+    @api.model
+    def _get_expired_domain(self, today):
+        return [
+            ("state", "in", ("to_approve", "approved", "sent")),
+            ("valid_until", "<", today),
+        ]
+
+    def _expire(self):
+        self.write({"state": "expired"})
+        self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
+        self._withdraw_plans()
+        for proposal in self:
+            proposal.message_post(
+                body=self.env._(
+                    "Expired: the proposal was valid until %(date)s.",
+                    date=proposal.valid_until,
+                )
+            )

@@ -1,4 +1,69 @@
-from odoo import fields, models
+from datetime import timedelta
+from itertools import pairwise
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, format_amount
+
+INTERVALS = [
+    ("weekly", "Weekly"),
+    ("biweekly", "Every two weeks"),
+    ("monthly", "Monthly"),
+]
+PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+
+
+def installment_date(date_first, interval, index):
+    """Due date of installment ``index`` (0-based) of a schedule.
+
+    Monthly dates are counted from the first date, not from the previous
+    installment, so month ends stay month ends: Jan 31, Feb 28/29, Mar 31.
+    """
+    if interval == "weekly":
+        return date_first + timedelta(weeks=index)
+    if interval == "biweekly":
+        return date_first + timedelta(weeks=2 * index)
+    if interval == "monthly":
+        return date_first + relativedelta(months=index)
+    raise ValueError(f"Unknown interval {interval!r}")
+
+
+def compute_schedule(amount, count, interval, date_first, decimal_places=2):
+    """Split ``amount`` into ``count`` installments.
+
+    Works in the currency's smallest unit (cents), so the installments sum to
+    the amount exactly: every installment gets the same whole number of
+    cents and the rounding remainder goes to the last one.
+
+    :param float amount: total to spread, > 0
+    :param int count: number of installments, >= 1 and at most the amount in
+        cents (every installment is at least one cent)
+    :param str interval: ``weekly``, ``biweekly`` or ``monthly``
+    :param date date_first: due date of the first installment
+    :param int decimal_places: decimal places of the currency
+    :return: list of ``(date_due, amount)``, dates strictly increasing
+    :raise ValueError: on an impossible input
+    """
+    factor = 10**decimal_places
+    units = round(amount * factor)
+    if count < 1:
+        raise ValueError("At least one installment is needed.")
+    if units < count:
+        raise ValueError("Every installment must be at least the smallest unit.")
+    base = units // count
+    schedule = []
+    for index in range(count):
+        share = base if index < count - 1 else units - base * (count - 1)
+        schedule.append(
+            (
+                installment_date(date_first, interval, index),
+                round(share / factor, decimal_places),
+            )
+        )
+    return schedule
 
 
 class InvoicePaymentPlan(models.Model):
@@ -27,24 +92,74 @@ class InvoicePaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id), "
+        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
-    amount_total = fields.Monetary(tracking=True)
-    installment_count = fields.Integer(default=3)
-    interval = fields.Selection(
-        [("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
-        default="monthly",
-        required=True,
+    amount_total = fields.Monetary(
+        compute="_compute_amount_total",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Total spread over the installments; at most what is open on the "
+        "invoices.",
     )
-    date_first = fields.Date(string="First installment")
-    grace_days = fields.Integer(default=3)
-    line_ids = fields.One2many("invoice.payment.plan.line", "plan_id", copy=True)
+    amount_residual = fields.Monetary(
+        string="Open on invoices", compute="_compute_amount_residual"
+    )
+    amount_open_start = fields.Monetary(
+        string="Open at activation",
+        readonly=True,
+        copy=False,
+        help="What was open on the invoices when the plan was activated; "
+        "payments since then are allocated to the installments.",
+    )
+    amount_paid = fields.Monetary(
+        compute="_compute_amount_paid",
+        store=True,
+        help="Paid on the plan's invoices since the plan was activated.",
+    )
+    installment_count = fields.Integer(string="Installments", default=3)
+    interval = fields.Selection(INTERVALS, default="monthly", required=True)
+    date_first = fields.Date(
+        string="First installment",
+        default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+    )
+    grace_days = fields.Integer(
+        default=3,
+        help="Days an installment may stay unpaid after its due date before "
+        "the plan is broken.",
+    )
+    line_ids = fields.One2many(
+        "invoice.payment.plan.line", "plan_id", string="Schedule", copy=True
+    )
+    next_line_id = fields.Many2one(
+        "invoice.payment.plan.line",
+        string="Next installment",
+        compute="_compute_next_line",
+    )
+    date_next = fields.Date(string="Next due date", compute="_compute_next_line")
     dispute_id = fields.Many2one("invoice.dispute", index=True, check_company=True)
+    proposal_ids = fields.One2many("invoice.dispute.proposal", "payment_plan_id")
     user_id = fields.Many2one(
-        "res.users", string="Collector", default=lambda self: self.env.user
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
     )
+    date_activated = fields.Date(readonly=True, copy=False)
+    date_checked = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Last day the daily check looked at this plan.",
+    )
+    note = fields.Text()
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -60,3 +175,436 @@ class InvoicePaymentPlan(models.Model):
         tracking=True,
         index=True,
     )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A payment plan number must be unique per company.",
+        ),
+    ]
+
+    @api.depends("move_ids")
+    def _compute_amount_total(self):
+        for plan in self:
+            if plan.state in ("draft", "proposed") or not plan.amount_total:
+                plan.amount_total = sum(plan.move_ids.mapped("amount_residual"))
+
+    @api.depends("move_ids.amount_residual")
+    def _compute_amount_residual(self):
+        for plan in self:
+            plan.amount_residual = sum(plan.move_ids.mapped("amount_residual"))
+
+    @api.depends("move_ids.amount_residual", "amount_open_start", "state")
+    def _compute_amount_paid(self):
+        for plan in self:
+            if plan.state in ("draft", "proposed", "cancelled"):
+                plan.amount_paid = 0.0
+                continue
+            residual = sum(plan.move_ids.mapped("amount_residual"))
+            plan.amount_paid = plan.currency_id.round(
+                max(plan.amount_open_start - residual, 0.0)
+            )
+
+    @api.depends("line_ids.state", "line_ids.date_due")
+    def _compute_next_line(self):
+        for plan in self:
+            line = plan.line_ids.filtered(lambda x: x.state != "paid")[:1]
+            plan.next_line_id = line
+            plan.date_next = line.date_due
+
+    @api.constrains("amount_total", "installment_count", "move_ids", "state")
+    def _check_amount_total(self):
+        for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
+            plan._check_plan_values()
+
+    @api.constrains("line_ids", "amount_total")
+    def _check_installments(self):
+        for plan in self.filtered("line_ids"):
+            lines = plan.line_ids.sorted(lambda x: (x.sequence, x.date_due, x.id))
+            currency = plan.currency_id
+            if float_compare(
+                sum(lines.mapped("amount")),
+                plan.amount_total,
+                precision_rounding=currency.rounding,
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The installments of %(plan)s sum to %(sum)s, not to the "
+                        "plan's total of %(total)s: correct the amounts or "
+                        "generate the schedule again.",
+                        plan=plan.name,
+                        sum=format_amount(
+                            self.env, sum(lines.mapped("amount")), currency
+                        ),
+                        total=format_amount(self.env, plan.amount_total, currency),
+                    )
+                )
+            for line in lines:
+                if currency.compare_amounts(line.amount, 0.0) <= 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Every installment of %(plan)s must be greater than "
+                            "zero (installment due %(date)s).",
+                            plan=plan.name,
+                            date=line.date_due,
+                        )
+                    )
+            dates = lines.mapped("date_due")
+            for before, after in pairwise(dates):
+                if after <= before:
+                    raise ValidationError(
+                        self.env._(
+                            "The due dates of the installments of %(plan)s must "
+                            "strictly increase: %(after)s comes after %(before)s.",
+                            plan=plan.name,
+                            before=before,
+                            after=after,
+                        )
+                    )
+
+    @api.onchange("amount_total", "installment_count", "interval", "date_first")
+    def _onchange_schedule_parameters(self):
+        """Keep the schedule of a plan being prepared in line with its terms."""
+        if self.state not in ("draft", "proposed"):
+            return
+        try:
+            self._check_plan_values()
+        except (UserError, ValidationError):
+            return
+        self.line_ids = [Command.clear()] + [
+            Command.create(vals) for vals in self._prepare_schedule_lines()
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("invoice.payment.plan")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "line_ids" in vals:
+            plans = self.with_context(invoice_payment_plan_writing_lines=True)
+            return super(InvoicePaymentPlan, plans).write(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running(self):
+        if any(plan.state not in ("draft", "cancelled") for plan in self):
+            raise UserError(
+                self.env._(
+                    "Only draft or cancelled payment plans can be deleted; cancel "
+                    "the plan instead so that its history is kept."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_generate_schedule(self):
+        """(Re)build the installments from the plan's terms."""
+        for plan in self:
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(
+                    self.env._(
+                        "The schedule of %(plan)s can only be changed while the "
+                        "plan is a draft or proposed.",
+                        plan=plan.name,
+                    )
+                )
+            plan._check_plan_values()
+        for plan in self:
+            plan.line_ids = [Command.clear()] + [
+                Command.create(vals) for vals in plan._prepare_schedule_lines()
+            ]
+        return True
+
+    def action_propose(self):
+        self._check_state(("draft",), self.env._("proposed"))
+        self._ensure_schedule()
+        self.write({"state": "proposed"})
+        return True
+
+    def action_activate(self):
+        """Start the plan: reminders on its invoices pause and installment
+        reminders take over; the customer receives the schedule."""
+        self._check_state(("draft", "proposed"), self.env._("activated"))
+        for plan in self:
+            paid = plan.move_ids.filtered(
+                lambda m: (
+                    m.payment_state in PAID_PAYMENT_STATES
+                    or m.currency_id.is_zero(m.amount_residual)
+                )
+            )
+            if paid:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is already paid: a payment plan can "
+                        "only cover open invoices.",
+                        invoice=paid[0].display_name,
+                    )
+                )
+            others = plan.move_ids.payment_plan_ids.filtered(
+                lambda p, plan=plan: p != plan and p.state == "active"
+            )
+            if others:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is already in the active payment "
+                        "plan %(other)s.",
+                        invoice=(others[0].move_ids & plan.move_ids)[0].display_name,
+                        other=others[0].name,
+                    )
+                )
+        for plan in self:
+            plan._check_plan_values()
+        self._ensure_schedule()
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.write(
+                {
+                    "state": "active",
+                    "date_activated": today,
+                    "amount_open_start": sum(plan.move_ids.mapped("amount_residual")),
+                }
+            )
+        self._send_confirmation()
+        return True
+
+    def action_cancel(self):
+        self._check_state(
+            ("draft", "proposed", "active", "broken"), self.env._("cancelled")
+        )
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])
+        return True
+
+    def action_reset_draft(self):
+        self._check_state(("proposed", "cancelled"), self.env._("reset to draft"))
+        self.write({"state": "draft"})
+        return True
+
+    def action_send_confirmation(self):
+        self._check_state(("active",), self.env._("sent"))
+        self._send_confirmation()
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[("id", "in", self.move_ids.ids)],
+            context={"create": False, "default_move_type": "out_invoice"},
+        )
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, what):
+        wrong = self.filtered(lambda p: p.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Payment plan %(plan)s is %(state)s: it cannot be %(what)s.",
+                    plan=wrong[0].name,
+                    state=labels[wrong[0].state],
+                    what=what,
+                )
+            )
+
+    def _check_plan_values(self):
+        """Refuse terms that cannot make an exact schedule."""
+        self.ensure_one()
+        currency = self.currency_id
+        if currency.compare_amounts(self.amount_total, 0.0) <= 0:
+            raise ValidationError(
+                self.env._(
+                    "The total of payment plan %(plan)s must be greater than zero.",
+                    plan=self.name,
+                )
+            )
+        if self.installment_count < 1:
+            raise ValidationError(
+                self.env._(
+                    "A payment plan needs at least one installment (%(plan)s has "
+                    "%(count)s).",
+                    plan=self.name,
+                    count=self.installment_count,
+                )
+            )
+        smallest_units = round(self.amount_total / currency.rounding)
+        if smallest_units < self.installment_count:
+            raise ValidationError(
+                self.env._(
+                    "%(total)s cannot be split into %(count)s installments of at "
+                    "least %(unit)s each.",
+                    total=self.amount_total,
+                    count=self.installment_count,
+                    unit=currency.rounding,
+                )
+            )
+        if self.move_ids:
+            open_amount = sum(self.move_ids.mapped("amount_residual"))
+            if currency.compare_amounts(self.amount_total, open_amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The total of payment plan %(plan)s (%(total)s) exceeds "
+                        "what is open on its invoices (%(open)s).",
+                        plan=self.name,
+                        total=format_amount(self.env, self.amount_total, currency),
+                        open=format_amount(self.env, open_amount, currency),
+                    )
+                )
+            wrong = self.move_ids.filtered(
+                lambda m: (
+                    m.move_type != "out_invoice"
+                    or m.state != "posted"
+                    or m.commercial_partner_id != self.partner_id.commercial_partner_id
+                )
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "%(move)s is not a posted invoice of %(partner)s: a payment "
+                        "plan covers posted invoices of its customer.",
+                        move=wrong[0].display_name,
+                        partner=self.partner_id.display_name,
+                    )
+                )
+
+    def _prepare_schedule_lines(self):
+        self.ensure_one()
+        if not self.date_first:
+            raise UserError(
+                self.env._(
+                    "Set the date of the first installment of %(plan)s.",
+                    plan=self.name,
+                )
+            )
+        schedule = compute_schedule(
+            self.amount_total,
+            self.installment_count,
+            self.interval,
+            self.date_first,
+            self.currency_id.decimal_places,
+        )
+        return [
+            {"sequence": index, "date_due": date_due, "amount": amount}
+            for index, (date_due, amount) in enumerate(schedule, start=1)
+        ]
+
+    def _ensure_schedule(self):
+        self.filtered(lambda p: not p.line_ids).action_generate_schedule()
+
+    def _send_confirmation(self):
+        """Email the schedule to the customer, in their language."""
+        template = self.env.ref(
+            "invoice_dispute.mail_template_payment_plan_confirmation"
+        )
+        for plan in self:
+            if not plan.partner_id.email:
+                plan.message_post(
+                    body=self.env._(
+                        "The schedule was not emailed: %(partner)s has no email "
+                        "address.",
+                        partner=plan.partner_id.display_name,
+                    )
+                )
+                continue
+            plan.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+
+    def _check_progress(self):
+        """Update the installments from the payments and settle the plan:
+        completed when every installment is paid, broken as soon as one is
+        still unpaid after its due date plus the grace days."""
+        lines = self.line_ids
+        self.env.add_to_compute(lines._fields["amount_paid"], lines)
+        self.env.add_to_compute(lines._fields["state"], lines)
+        lines.flush_recordset(["amount_paid", "state"])
+        completed = self.filtered(
+            lambda p: p.line_ids and all(x.state == "paid" for x in p.line_ids)
+        )
+        broken = (self - completed).filtered(
+            lambda p: any(x.state == "late" for x in p.line_ids)
+        )
+        completed.write({"state": "completed"})
+        if broken:
+            broken.write({"state": "broken"})
+            for plan in broken:
+                late = plan.line_ids.filtered(lambda x: x.state == "late")[:1]
+                plan.activity_schedule(
+                    "invoice_dispute.mail_activity_plan_broken",
+                    user_id=plan.user_id.id or self.env.user.id,
+                    note=Markup("<p>%s</p>")
+                    % self.env._(
+                        "The installment of %(amount)s due %(date)s is still "
+                        "unpaid after %(days)s grace days: reminders resume on the "
+                        "plan's invoices.",
+                        amount=late.amount - late.amount_paid,
+                        date=late.date_due,
+                        days=plan.grace_days,
+                    ),
+                )
+        self.write({"date_checked": fields.Date.context_today(self)})
+        return completed, broken
+
+    @api.model
+    def _cron_check_promises_and_plans(self, batch_size=500):
+        """Daily: expire proposals past their validity, settle promises past
+        their date plus the company's grace days, and update active plans.
+
+        One batch of at most ``batch_size`` records per call; the cron framework
+        calls again while ``_notify_progress`` reports remaining work,
+        committing in between. Every step takes its records out of its own
+        domain, so reruns do nothing twice."""
+        today = fields.Date.context_today(self)
+        Proposal = self.env["invoice.dispute.proposal"]
+        Promise = self.env["invoice.payment.promise"]
+        steps = [
+            (
+                Proposal,
+                Proposal._get_expired_domain(today),
+                lambda records: records._expire(),
+            ),
+            (
+                Promise,
+                Promise._get_due_domain(today),
+                lambda records: records._settle(),
+            ),
+            (
+                self,
+                [
+                    ("state", "=", "active"),
+                    "|",
+                    ("date_checked", "=", False),
+                    ("date_checked", "<", today),
+                ],
+                lambda records: records._check_progress(),
+            ),
+        ]
+        done = remaining = 0
+        for model, domain, process in steps:
+            limit = batch_size - done
+            if limit > 0:
+                records = model.search(domain, order="id", limit=limit)
+                if records:
+                    process(records)
+                    done += len(records)
+            remaining += model.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done

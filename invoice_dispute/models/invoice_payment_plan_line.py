@@ -1,4 +1,7 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class InvoicePaymentPlanLine(models.Model):
@@ -12,13 +15,81 @@ class InvoicePaymentPlanLine(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     partner_id = fields.Many2one(related="plan_id.partner_id", store=True)
+    plan_state = fields.Selection(related="plan_id.state", string="Plan status")
+    user_id = fields.Many2one(related="plan_id.user_id", string="Collector")
     sequence = fields.Integer()
     date_due = fields.Date(required=True, index=True)
     amount = fields.Monetary(required=True)
-    amount_paid = fields.Monetary()
+    amount_paid = fields.Monetary(
+        compute="_compute_amount_paid",
+        store=True,
+        help="Payments on the plan's invoices, allocated to the installments in "
+        "date order.",
+    )
+    amount_due = fields.Monetary(string="Still due", compute="_compute_amount_due")
     state = fields.Selection(
         [("pending", "Pending"), ("paid", "Paid"), ("late", "Late")],
+        compute="_compute_state",
+        store=True,
         default="pending",
         required=True,
         index=True,
+        help="Late: still unpaid after its due date plus the plan's grace days.",
     )
+
+    @api.depends("plan_id.amount_paid", "plan_id.line_ids.amount", "date_due")
+    def _compute_amount_paid(self):
+        for plan in self.plan_id:
+            available = plan.amount_paid
+            ordered = plan.line_ids.sorted(lambda x: (x.date_due, x.sequence, x.id))
+            for line in ordered:
+                share = plan.currency_id.round(min(line.amount, max(available, 0.0)))
+                line.amount_paid = share
+                available -= share
+        (self - self.plan_id.line_ids).amount_paid = 0.0
+
+    @api.depends("amount", "amount_paid")
+    def _compute_amount_due(self):
+        for line in self:
+            line.amount_due = line.amount - line.amount_paid
+
+    @api.depends(
+        "amount", "amount_paid", "date_due", "plan_id.grace_days", "plan_id.state"
+    )
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for line in self:
+            currency = line.currency_id or line.plan_id.currency_id
+            if (
+                line.amount
+                and currency.compare_amounts(line.amount_paid, line.amount) >= 0
+            ):
+                line.state = "paid"
+            elif (
+                line.plan_id.state in ("active", "broken")
+                and line.date_due
+                and line.date_due + timedelta(days=line.plan_id.grace_days) < today
+            ):
+                line.state = "late"
+            else:
+                line.state = "pending"
+
+    @api.constrains("amount", "date_due")
+    def _check_schedule(self):
+        # Edits made through the plan are checked once all of them are applied
+        # (by the plan's own constraint), not one installment at a time.
+        if not self.env.context.get("invoice_payment_plan_writing_lines"):
+            self.plan_id._check_installments()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running_plan(self):
+        if any(
+            line.plan_id.state not in ("draft", "proposed", "cancelled")
+            for line in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The installments of an active or settled payment plan cannot "
+                    "be deleted."
+                )
+            )

@@ -7,3 +7,14 @@ class ResConfigSettings(models.TransientModel):
     dispute_manager_id = fields.Many2one(
         related="company_id.dispute_manager_id", readonly=False
     )
+    dispute_approval_amount = fields.Monetary(
+        related="company_id.dispute_approval_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    dispute_approval_percent = fields.Float(
+        related="company_id.dispute_approval_percent", readonly=False
+    )
+    promise_grace_days = fields.Integer(
+        related="company_id.promise_grace_days", readonly=False
+    )

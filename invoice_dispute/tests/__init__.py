@@ -6,3 +6,7 @@ from . import test_i18n
 from . import test_tone_phrase
 from . import test_dispute_reply_wizard
 from . import test_dispute_portal
+from . import test_payment_schedule
+from . import test_payment_plan
+from . import test_payment_promise
+from . import test_dispute_proposal

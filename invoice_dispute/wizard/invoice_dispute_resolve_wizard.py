@@ -159,69 +159,14 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
         return credit_notes
 
     def _create_partial_credit_note(self, invoice, amount):
-        """A posted credit note of ``amount`` (tax included) on ``invoice``, with
-        the invoice's accounts and taxes in proportion, reconciled with it."""
-        ratio = amount / invoice.amount_total
-        product_lines = invoice.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product"
-        )
+        """A posted credit note of ``amount`` on ``invoice``, reconciled with it
+        (see ``account.move._invoice_dispute_credit``)."""
         label = self.env._(
             "%(type)s agreed in dispute %(dispute)s",
             type=dict(RESOLUTION_TYPES)[self.resolution_type],
             dispute=self.dispute_id.name,
         )
-        refund = (
-            self.env["account.move"]
-            .with_company(invoice.company_id)
-            .create(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": invoice.partner_id.id,
-                    "company_id": invoice.company_id.id,
-                    "currency_id": invoice.currency_id.id,
-                    "journal_id": invoice.journal_id.id,
-                    "invoice_date": fields.Date.context_today(self),
-                    "reversed_entry_id": invoice.id,
-                    "ref": label,
-                    "fiscal_position_id": invoice.fiscal_position_id.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": f"{label}: {line.name or invoice.name}",
-                                "product_id": line.product_id.id,
-                                "account_id": line.account_id.id,
-                                "quantity": 1.0,
-                                "price_unit": line.price_subtotal * ratio,
-                                "tax_ids": [Command.set(line.tax_ids.ids)],
-                                "analytic_distribution": line.analytic_distribution,
-                            }
-                        )
-                        for line in product_lines
-                    ],
-                }
-            )
-        )
-        # Taxes are rounded per line: nudge the largest line until the total is
-        # exactly the agreed amount (at most a couple of cents away).
-        biggest = refund.invoice_line_ids.sorted("price_subtotal")[-1:]
-        for _attempt in range(3):
-            diff = amount - refund.amount_total
-            if not biggest or refund.currency_id.is_zero(diff):
-                break
-            factor = (
-                biggest.price_total / biggest.price_subtotal
-                if biggest.price_subtotal
-                else 1.0
-            )
-            biggest.price_unit += diff / factor
-        refund.action_post()
-        (refund.line_ids | invoice.line_ids).filtered(
-            lambda line: (
-                line.account_id.account_type == "asset_receivable"
-                and not line.reconciled
-            )
-        ).reconcile()
-        return refund
+        return invoice._invoice_dispute_credit(amount, label)
 
     def _create_corrected_invoices(self):
         """Cancel each invoice with a full credit note and prepare a corrected
@@ -247,25 +192,4 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
     def _extend_due_dates(self):
         if not self.new_date_due:
             raise UserError(self.env._("Set the new due date of the invoices."))
-        for invoice in self.dispute_id.move_ids:
-            if (
-                invoice.invoice_date_due
-                and self.new_date_due <= invoice.invoice_date_due
-            ):
-                raise UserError(
-                    self.env._(
-                        "The new due date (%(date)s) must be after the current due "
-                        "date of %(invoice)s (%(current)s).",
-                        date=self.new_date_due,
-                        invoice=invoice.display_name,
-                        current=invoice.invoice_date_due,
-                    )
-                )
-        lines = self.dispute_id.move_ids.line_ids.filtered(
-            lambda line: (
-                line.account_id.account_type == "asset_receivable"
-                and not line.reconciled
-            )
-        )
-        lines.write({"date_maturity": self.new_date_due})
-        self.dispute_id.move_ids.write({"invoice_date_due": self.new_date_due})
+        self.dispute_id.move_ids._invoice_dispute_extend_due_date(self.new_date_due)
