@@ -1,3 +1,6 @@
 from . import test_dispute
 from . import test_dispute_resolve
 from . import test_dispute_security
+from . import test_partner_payment_behaviour
+from . import test_call_sheet
+from . import test_call_outcome
