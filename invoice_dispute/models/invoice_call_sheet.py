@@ -392,9 +392,11 @@ class InvoiceCallSheet(models.Model):
         )
         behaviour = {}
         for company in self.company_id:
-            behaviour[company] = self.env["res.partner"].with_context(
-                allowed_company_ids=company.ids
-            )._get_payment_behaviour(partners.ids)
+            behaviour[company] = (
+                self.env["res.partner"]
+                .with_context(allowed_company_ids=company.ids)
+                ._get_payment_behaviour(partners.ids)
+            )
         partners.mapped("dispute_open_count")  # one read_group for all
         objections = self.env["invoice.objection"].search(
             [("company_id", "in", [False, *self.company_id.ids])]

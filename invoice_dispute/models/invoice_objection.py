@@ -23,7 +23,10 @@ class InvoiceObjection(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(
-        string="Objection", required=True, translate=True, help="What the customer says."
+        string="Objection",
+        required=True,
+        translate=True,
+        help="What the customer says.",
     )
     response = fields.Text(
         string="Suggested answer",

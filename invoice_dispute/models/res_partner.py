@@ -133,9 +133,7 @@ class ResPartner(models.Model):
             ]
         )
         self.env["account.move.line"].flush_model(["move_id", "display_type"])
-        self.env["account.partial.reconcile"].flush_model(
-            ["debit_move_id", "max_date"]
-        )
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
         self.env["invoice.payment.promise"].flush_model(
             ["partner_id", "state", "company_id"]
         )

@@ -66,7 +66,7 @@ class TestCallOutcome(CollectionCommon):
         note = self.partner_notes()
         self.assertEqual(len(note), 1)
         self.assertIn(sheet.name, note.body)
-        self.assertIn("Thursday&#39;s run", note.body)
+        self.assertIn("Thursday's run", note.body)
         # The next collection call is planned after the promised date.
         activity = self.customer.activity_ids
         self.assertEqual(activity.activity_type_id, self.call_activity)

@@ -48,9 +48,7 @@ class TestCallSheet(CollectionCommon):
         self.assertEqual(sheet.state, "draft")
         sheet.action_prepare()
         self.assertEqual(sheet.state, "prepared")
-        self.assertEqual(
-            sheet.line_ids.move_id, self.overdue_old | self.overdue_new
-        )
+        self.assertEqual(sheet.line_ids.move_id, self.overdue_old | self.overdue_new)
         self.assertEqual(sheet.overdue_count, 2)
         self.assertAlmostEqual(sheet.amount_overdue, 2000.0)
         self.assertAlmostEqual(sheet.amount_disputed, 800.0)
@@ -185,4 +183,3 @@ class TestCallSheet(CollectionCommon):
         self.assertEqual(large_sheet.payment_history_count, 300)
         self.assertEqual(large_sheet.payment_avg_days_late, 5.0)
         self.assertEqual(large_sheet.overdue_count, 1)
-

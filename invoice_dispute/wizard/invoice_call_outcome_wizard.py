@@ -198,8 +198,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             if not self.move_ids:
                 raise UserError(
                     self.env._(
-                        "Select the invoices the agreement is about (field "
-                        "'Invoices')."
+                        "Select the invoices the agreement is about (field 'Invoices')."
                     )
                 )
             if len(self.move_ids.currency_id) > 1:
@@ -210,20 +209,28 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                     )
                 )
         if self.outcome == "promise":
-            if float_compare(
-                self.promise_amount, 0.0, precision_rounding=self.currency_id.rounding
-            ) <= 0:
+            if (
+                float_compare(
+                    self.promise_amount,
+                    0.0,
+                    precision_rounding=self.currency_id.rounding,
+                )
+                <= 0
+            ):
                 raise UserError(
                     self.env._(
                         "A promise to pay needs an amount ('Promise amount' must "
                         "be more than 0)."
                     )
                 )
-            if float_compare(
-                self.promise_amount,
-                self.amount_open,
-                precision_rounding=self.currency_id.rounding,
-            ) > 0:
+            if (
+                float_compare(
+                    self.promise_amount,
+                    self.amount_open,
+                    precision_rounding=self.currency_id.rounding,
+                )
+                > 0
+            ):
                 raise UserError(
                     self.env._(
                         "The promised amount %(amount)s is more than what is open "
@@ -231,7 +238,9 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                         amount=format_amount(
                             self.env, self.promise_amount, self.currency_id
                         ),
-                        open=format_amount(self.env, self.amount_open, self.currency_id),
+                        open=format_amount(
+                            self.env, self.amount_open, self.currency_id
+                        ),
                     )
                 )
             if not self.promise_date:
@@ -254,13 +263,11 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                 raise UserError(
                     self.env._(
                         "Write down the concern in the customer's words (field "
-                        "\"Customer's words\")."
+                        '"Customer\'s words").'
                     )
                 )
             disputed = self.move_ids.filtered(
-                lambda m: any(
-                    line.state in OPEN_STATES for line in m.dispute_line_ids
-                )
+                lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
             )
             if disputed:
                 raise UserError(
