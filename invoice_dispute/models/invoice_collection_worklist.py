@@ -27,7 +27,7 @@ class InvoiceCollectionWorklist(models.Model):
     _name = "invoice.collection.worklist"
     _description = "Collector Worklist"
     _auto = False
-    _order = "priority_score desc, amount_overdue desc, partner_id"
+    _order = "priority_score desc, amount_overdue desc, id"
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common_collection import CollectionCommon
 
@@ -183,3 +183,66 @@ class TestCallSheet(CollectionCommon):
         self.assertEqual(large_sheet.payment_history_count, 300)
         self.assertEqual(large_sheet.payment_avg_days_late, 5.0)
         self.assertEqual(large_sheet.overdue_count, 1)
+
+    def test_objection_library(self):
+        Objection = self.env["invoice.objection"]
+        objections = Objection.search([])
+        self.assertGreaterEqual(len(objections), 8)
+        self.assertTrue(all(o.name and o.response for o in objections))
+        categories = set(objections.mapped("category"))
+        for category in (
+            "not_received",
+            "wrong_person",
+            "cash_flow",
+            "already_paid",
+            "payment_run",
+            "amount_disputed",
+        ):
+            self.assertIn(category, categories)
+        collector = new_test_user(
+            self.env,
+            login="collector_jan",
+            groups="invoice_dispute.group_invoice_dispute_user",
+        )
+        manager = new_test_user(
+            self.env,
+            login="manager_ida",
+            groups="invoice_dispute.group_invoice_dispute_manager",
+        )
+        objection = self.env.ref("invoice_dispute.objection_cash_flow")
+        self.assertTrue(objection.with_user(collector).response)
+        with self.assertRaises(AccessError):
+            objection.with_user(collector).response = "Pay now."
+        objection.with_user(manager).response = "Let us agree on a first amount."
+        self.assertEqual(objection.response, "Let us agree on a first amount.")
+
+    def test_collector_prepares_and_logs(self):
+        collector = new_test_user(
+            self.env,
+            login="collector_eva",
+            groups="account.group_account_invoice",
+            company_id=self.env.company.id,
+        )
+        sheet = (
+            self.env["invoice.call.sheet"]
+            .with_user(collector)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertEqual(sheet.user_id, collector)
+        sheet.action_prepare()
+        self.assertEqual(sheet.overdue_count, 2)
+        wizard = (
+            self.env["invoice.call.outcome.wizard"]
+            .with_user(collector)
+            .create(
+                {
+                    "call_sheet_id": sheet.id,
+                    "outcome": "promise",
+                    "promise_amount": 500.0,
+                    "promise_date": self.today + timedelta(days=2),
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(sheet.state, "done")
+        self.assertEqual(sheet.promise_ids.user_id, collector)

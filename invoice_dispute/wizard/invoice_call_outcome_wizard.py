@@ -166,7 +166,13 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             )
         note = self._get_internal_note()
         sheet.message_post(body=note, subtype_xmlid="mail.mt_note")
-        sheet.partner_id.message_post(body=note, subtype_xmlid="mail.mt_note")
+        # sudo: collectors may not edit customers, yet their colleagues must
+        # find the note on the customer; the collector stays its author.
+        sheet.partner_id.sudo().message_post(
+            body=note,
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
         self._schedule_next_activity()
         return {"type": "ir.actions.act_window_close"}
 
@@ -195,103 +201,109 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             )
         today = fields.Date.context_today(self)
         if self.outcome in OUTCOMES_WITH_INVOICES:
-            if not self.move_ids:
-                raise UserError(
-                    self.env._(
-                        "Select the invoices the agreement is about (field 'Invoices')."
-                    )
+            self._check_invoices()
+        checks = {
+            "promise": self._check_promise,
+            "dispute": self._check_dispute,
+            "plan_requested": self._check_plan,
+        }
+        if self.outcome in checks:
+            checks[self.outcome](today)
+        self._check_follow_up(today)
+
+    def _check_invoices(self):
+        if not self.move_ids:
+            raise UserError(
+                self.env._(
+                    "Select the invoices the agreement is about (field 'Invoices')."
                 )
-            if len(self.move_ids.currency_id) > 1:
-                raise UserError(
-                    self.env._(
-                        "The selected invoices are in different currencies: log "
-                        "one agreement per currency."
-                    )
-                )
-        if self.outcome == "promise":
-            if (
-                float_compare(
-                    self.promise_amount,
-                    0.0,
-                    precision_rounding=self.currency_id.rounding,
-                )
-                <= 0
-            ):
-                raise UserError(
-                    self.env._(
-                        "A promise to pay needs an amount ('Promise amount' must "
-                        "be more than 0)."
-                    )
-                )
-            if (
-                float_compare(
-                    self.promise_amount,
-                    self.amount_open,
-                    precision_rounding=self.currency_id.rounding,
-                )
-                > 0
-            ):
-                raise UserError(
-                    self.env._(
-                        "The promised amount %(amount)s is more than what is open "
-                        "on the selected invoices (%(open)s).",
-                        amount=format_amount(
-                            self.env, self.promise_amount, self.currency_id
-                        ),
-                        open=format_amount(
-                            self.env, self.amount_open, self.currency_id
-                        ),
-                    )
-                )
-            if not self.promise_date:
-                raise UserError(
-                    self.env._("A promise to pay needs a 'Promised payment date'.")
-                )
-            if self.promise_date < today:
-                raise UserError(
-                    self.env._(
-                        "The promised payment date %(date)s is in the past: it "
-                        "must be today (%(today)s) or later.",
-                        date=format_date(self.env, self.promise_date),
-                        today=format_date(self.env, today),
-                    )
-                )
-        elif self.outcome == "dispute":
-            if not self.reason_id:
-                raise UserError(self.env._("A dispute needs a 'Dispute reason'."))
-            if not (self.statement or "").strip():
-                raise UserError(
-                    self.env._(
-                        "Write down the concern in the customer's words (field "
-                        '"Customer\'s words").'
-                    )
-                )
-            disputed = self.move_ids.filtered(
-                lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
             )
-            if disputed:
-                raise UserError(
-                    self.env._(
-                        "%(invoices)s already has an open dispute: an invoice can "
-                        "have only one open dispute at a time.",
-                        invoices=", ".join(disputed.mapped("name")),
-                    )
+        if len(self.move_ids.currency_id) > 1:
+            raise UserError(
+                self.env._(
+                    "The selected invoices are in different currencies: log one "
+                    "agreement per currency."
                 )
-        elif self.outcome == "plan_requested":
-            if self.plan_installment_count < 2:
-                raise UserError(
-                    self.env._(
-                        "A payment plan needs at least 2 installments (field "
-                        "'Installments')."
-                    )
+            )
+
+    def _check_promise(self, today):
+        rounding = self.currency_id.rounding
+        if float_compare(self.promise_amount, 0.0, precision_rounding=rounding) <= 0:
+            raise UserError(
+                self.env._(
+                    "A promise to pay needs an amount ('Promise amount' must be "
+                    "more than 0)."
                 )
-            if self.plan_date_first and self.plan_date_first < today:
-                raise UserError(
-                    self.env._(
-                        "The first installment (%(date)s) cannot be in the past.",
-                        date=format_date(self.env, self.plan_date_first),
-                    )
+            )
+        if (
+            float_compare(
+                self.promise_amount, self.amount_open, precision_rounding=rounding
+            )
+            > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "The promised amount %(amount)s is more than what is open on "
+                    "the selected invoices (%(open)s).",
+                    amount=format_amount(
+                        self.env, self.promise_amount, self.currency_id
+                    ),
+                    open=format_amount(self.env, self.amount_open, self.currency_id),
                 )
+            )
+        if not self.promise_date:
+            raise UserError(
+                self.env._("A promise to pay needs a 'Promised payment date'.")
+            )
+        if self.promise_date < today:
+            raise UserError(
+                self.env._(
+                    "The promised payment date %(date)s is in the past: it must be "
+                    "today (%(today)s) or later.",
+                    date=format_date(self.env, self.promise_date),
+                    today=format_date(self.env, today),
+                )
+            )
+
+    def _check_dispute(self, today):
+        if not self.reason_id:
+            raise UserError(self.env._("A dispute needs a 'Dispute reason'."))
+        if not (self.statement or "").strip():
+            raise UserError(
+                self.env._(
+                    "Write down the concern in the customer's words (field "
+                    '"Customer\'s words").'
+                )
+            )
+        disputed = self.move_ids.filtered(
+            lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
+        )
+        if disputed:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s already has an open dispute: an invoice can have "
+                    "only one open dispute at a time.",
+                    invoices=", ".join(disputed.mapped("name")),
+                )
+            )
+
+    def _check_plan(self, today):
+        if self.plan_installment_count < 2:
+            raise UserError(
+                self.env._(
+                    "A payment plan needs at least 2 installments (field "
+                    "'Installments')."
+                )
+            )
+        if self.plan_date_first and self.plan_date_first < today:
+            raise UserError(
+                self.env._(
+                    "The first installment (%(date)s) cannot be in the past.",
+                    date=format_date(self.env, self.plan_date_first),
+                )
+            )
+
+    def _check_follow_up(self, today):
         if self.outcome == "callback" and not self.next_date:
             raise UserError(
                 self.env._("Set when to call back (field 'Next activity').")
@@ -456,7 +468,9 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             if self.promise_date
             else self._next_working_day(fields.Date.context_today(self))
         )
-        sheet.partner_id.activity_schedule(
+        # sudo: as for the note, a collector plans the follow-up on a customer
+        # they may not edit.
+        sheet.partner_id.sudo().activity_schedule(
             "invoice_dispute.mail_activity_collection_call",
             date_deadline=date,
             summary=self._get_next_activity_summary(),
