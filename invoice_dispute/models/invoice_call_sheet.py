@@ -376,7 +376,7 @@ class InvoiceCallSheet(models.Model):
         dispute_line_by_move = {line.move_id: line for line in dispute_lines}
         promises = self.env["invoice.payment.promise"].search(
             [
-                ("partner_id", "in", partners.ids),
+                ("partner_id", "child_of", partners.ids),
                 ("company_id", "in", self.company_id.ids),
                 ("state", "!=", "cancelled"),
             ],
@@ -384,7 +384,7 @@ class InvoiceCallSheet(models.Model):
         )
         plans = self.env["invoice.payment.plan"].search(
             [
-                ("partner_id", "in", partners.ids),
+                ("partner_id", "child_of", partners.ids),
                 ("company_id", "in", self.company_id.ids),
                 ("state", "not in", ("draft", "cancelled")),
             ],

@@ -94,7 +94,7 @@ class ResPartner(models.Model):
             partner.dispute_count = total.get(key, 0)
             partner.dispute_open_count = open_.get(key, 0)
 
-    @api.depends_context("allowed_company_ids", "date")
+    @api.depends_context("allowed_company_ids")
     def _compute_payment_behaviour(self):
         keys = {partner: partner._origin.commercial_partner_id.id for partner in self}
         figures = self._get_payment_behaviour([key for key in keys.values() if key])

@@ -6,7 +6,7 @@ from odoo.tests import new_test_user, tagged
 from .common_collection import CollectionCommon
 
 # Queries to prepare a sheet with one overdue invoice, whatever the history.
-PREPARE_QUERIES = 25
+PREPARE_QUERIES = 27
 
 
 @tagged("post_install", "-at_install", "is_query_count")
