@@ -1,7 +1,52 @@
-from odoo import fields, models
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import format_amount, format_date, html2plaintext
+
+from .invoice_dispute import OPEN_STATES
+
+OUTCOMES = [
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("plan_requested", "Payment plan requested"),
+    ("paid", "Already paid"),
+    ("no_answer", "No answer"),
+    ("wrong_contact", "Wrong contact"),
+    ("refused", "Refused to pay"),
+    ("callback", "Call back"),
+]
+# Outcomes that are an agreement the customer gets in writing by default.
+AGREEMENT_OUTCOMES = ("promise", "dispute", "plan_requested")
+# Earlier arrangements shown per customer on the sheet (most recent first).
+ARRANGEMENTS_SHOWN = 5
+# Average days late from which the customer counts as a late payer.
+LATE_PAYER_DAYS = 15
+# Objections suggested on a sheet: the likely ones first, completed up to this.
+OBJECTIONS_SHOWN = 6
+WEEKDAYS = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
 
 
 class InvoiceCallSheet(models.Model):
+    """Preparation of a collection call (seed 003) and its outcome.
+
+    ``action_prepare`` copies what the collector calls with onto the sheet
+    (overdue invoices, disputes and complaints, payment behaviour, earlier
+    arrangements, the right contact, talking points and likely objections),
+    so the sheet stays a record of what was known at the time.
+    ``action_log_outcome`` opens the wizard that records the call's outcome."""
+
     _name = "invoice.call.sheet"
     _description = "Call Preparation Sheet"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -12,16 +57,29 @@ class InvoiceCallSheet(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
         required=True,
         index=True,
         check_company=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
     )
-    contact_id = fields.Many2one("res.partner", check_company=True)
+    contact_id = fields.Many2one(
+        "res.partner",
+        check_company=True,
+        tracking=True,
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+        help="The person to call; by default the customer's payment contact.",
+    )
     user_id = fields.Many2one(
-        "res.users", string="Collector", default=lambda self: self.env.user
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
     )
     date_planned = fields.Datetime(default=fields.Datetime.now)
     state = fields.Selection(
@@ -36,3 +94,586 @@ class InvoiceCallSheet(models.Model):
         copy=False,
         tracking=True,
     )
+    # Snapshot taken by action_prepare.
+    date_prepared = fields.Datetime(readonly=True, copy=False)
+    line_ids = fields.One2many(
+        "invoice.call.sheet.line", "sheet_id", string="Overdue invoices", copy=False
+    )
+    overdue_count = fields.Integer(
+        string="Number of overdue invoices", readonly=True, copy=False
+    )
+    amount_overdue = fields.Monetary(readonly=True, copy=False)
+    amount_disputed = fields.Monetary(
+        readonly=True, copy=False, help="Part of the overdue amount under dispute."
+    )
+    oldest_days_overdue = fields.Integer(readonly=True, copy=False)
+    dispute_open_count = fields.Integer(
+        string="Open disputes", readonly=True, copy=False
+    )
+    payment_history_count = fields.Integer(
+        string="Paid invoices (365 days)", readonly=True, copy=False
+    )
+    payment_avg_days_late = fields.Float(
+        string="Average days late", digits=(16, 1), readonly=True, copy=False
+    )
+    payment_on_time_ratio = fields.Float(
+        string="Paid on time", readonly=True, copy=False
+    )
+    promise_kept_count = fields.Integer(
+        string="Promises kept", readonly=True, copy=False
+    )
+    promise_broken_count = fields.Integer(
+        string="Promises broken", readonly=True, copy=False
+    )
+    arrangement_summary = fields.Html(
+        string="Earlier arrangements", readonly=True, copy=False, sanitize=True
+    )
+    contact_name = fields.Char(readonly=True, copy=False)
+    contact_phone = fields.Char(string="Direct phone", readonly=True, copy=False)
+    contact_email = fields.Char(string="Direct email", readonly=True, copy=False)
+    payment_weekday = fields.Selection(
+        WEEKDAYS, string="Weekly payment day", readonly=True, copy=False
+    )
+    ar_availability = fields.Char(string="Availability", readonly=True, copy=False)
+    talking_points = fields.Html(readonly=True, copy=False, sanitize=True)
+    objection_ids = fields.Many2many(
+        "invoice.objection", string="Likely objections", readonly=True, copy=False
+    )
+    # Outcome, written by invoice.call.outcome.wizard.
+    outcome = fields.Selection(OUTCOMES, readonly=True, copy=False, tracking=True)
+    outcome_note = fields.Text(readonly=True, copy=False)
+    date_done = fields.Datetime(string="Called on", readonly=True, copy=False)
+    promise_ids = fields.One2many(
+        "invoice.payment.promise", "call_sheet_id", string="Promises", readonly=True
+    )
+    dispute_id = fields.Many2one(
+        "invoice.dispute", readonly=True, copy=False, check_company=True
+    )
+    plan_id = fields.Many2one(
+        "invoice.payment.plan",
+        string="Payment plan",
+        readonly=True,
+        copy=False,
+        check_company=True,
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A call sheet number must be unique per company.",
+        ),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            # A sheet is about a commercial partner; a person given as the
+            # customer becomes the contact to call.
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            if partner and partner.commercial_partner_id != partner:
+                vals.setdefault("contact_id", partner.id)
+                vals["partner_id"] = partner.commercial_partner_id.id
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code("invoice.call.sheet")
+                    or "/"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(sheet.state == "done" for sheet in self):
+            raise UserError(
+                self.env._(
+                    "A call sheet with a logged outcome cannot be deleted: it is "
+                    "the record of the call."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_prepare(self):
+        """Take the snapshot the collector calls with. Refused for a customer
+        with nothing overdue: there is nothing to call about."""
+        closed = self.filtered(lambda s: s.state not in ("draft", "prepared"))
+        if closed:
+            raise UserError(
+                self.env._(
+                    "Call sheet %(name)s is already done or cancelled: only draft "
+                    "or prepared sheets can be prepared again.",
+                    name=closed[0].name,
+                )
+            )
+        snapshots = self._get_snapshots()
+        empty = self.filtered(lambda s: not snapshots[s]["overdue_count"])
+        if empty:
+            raise UserError(
+                self.env._(
+                    "Nothing is overdue for %(partners)s on %(date)s: there is no "
+                    "invoice to call about, so no call sheet was prepared.",
+                    partners=", ".join(empty.partner_id.mapped("display_name")),
+                    date=format_date(self.env, fields.Date.context_today(self)),
+                )
+            )
+        for sheet in self:
+            sheet.write(snapshots[sheet])
+        return True
+
+    def action_log_outcome(self):
+        """Open the wizard that records what came out of the call."""
+        self.ensure_one()
+        self._check_outcome_allowed()
+        if self.state == "draft":
+            self.action_prepare()
+        return {
+            "name": self.env._("Log call outcome"),
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.call.outcome.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_call_sheet_id": self.id},
+        }
+
+    def action_cancel(self):
+        done = self.filtered(lambda s: s.state == "done")
+        if done:
+            raise UserError(
+                self.env._(
+                    "Call sheet %(name)s already has a logged outcome and cannot "
+                    "be cancelled.",
+                    name=done[0].name,
+                )
+            )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_draft(self):
+        self.filtered(lambda s: s.state == "cancelled").write({"state": "draft"})
+        return True
+
+    def action_print(self):
+        return self.env.ref("invoice_dispute.action_report_call_sheet").report_action(
+            self
+        )
+
+    def action_view_promises(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Promises to pay"),
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.payment.promise",
+            "view_mode": "list,form",
+            "domain": [("call_sheet_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _check_outcome_allowed(self):
+        for sheet in self:
+            if sheet.state == "done":
+                raise UserError(
+                    self.env._(
+                        "The outcome of call sheet %(name)s is already logged "
+                        "(%(outcome)s). Prepare a new call sheet for a new call.",
+                        name=sheet.name,
+                        outcome=dict(
+                            self._fields["outcome"]._description_selection(self.env)
+                        ).get(sheet.outcome, ""),
+                    )
+                )
+            if sheet.state == "cancelled":
+                raise UserError(
+                    self.env._(
+                        "Call sheet %(name)s is cancelled: set it back to draft "
+                        "before logging an outcome.",
+                        name=sheet.name,
+                    )
+                )
+
+    @api.model
+    def _get_or_create_for_partners(self, partners, company):
+        """The open (draft or prepared) call sheet of each customer in
+        ``company``, created where there is none."""
+        partners = partners.commercial_partner_id
+        existing = self.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("state", "in", ("draft", "prepared")),
+            ],
+            order="id desc",
+        )
+        by_partner = {}
+        for sheet in existing:
+            by_partner.setdefault(sheet.partner_id, sheet)
+        missing = partners.filtered(lambda p: p not in by_partner)
+        created = self.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "user_id": (partner.collector_id or self.env.user).id,
+                }
+                for partner in missing
+            ]
+        )
+        return self.browse([s.id for s in by_partner.values()]) | created
+
+    def _get_form_action(self):
+        action = {
+            "name": self.env._("Call sheets"),
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.call.sheet",
+            "target": "current",
+        }
+        if len(self) == 1:
+            action.update(view_mode="form", res_id=self.id)
+        else:
+            action.update(view_mode="list,form", domain=[("id", "in", self.ids)])
+        return action
+
+    def _get_contact(self):
+        """The person to call: the chosen contact, else the customer's payment
+        contact, else a contact flagged as accounts payable, else the customer."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        return (
+            self.contact_id
+            or partner.ar_contact_id
+            or partner.child_ids.filtered("is_ar_contact")[:1]
+            or partner
+        )
+
+    def _get_snapshots(self):
+        """The values action_prepare writes, for all sheets at once: a fixed
+        number of queries whatever the customers' history."""
+        today = fields.Date.context_today(self)
+        partners = self.partner_id.commercial_partner_id
+        moves = self.env["account.move"].search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("commercial_partner_id", "in", partners.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("amount_residual", ">", 0),
+                ("invoice_date_due", "<", today),
+            ],
+            order="invoice_date_due, id",
+        )
+        dispute_lines = self.env["invoice.dispute.line"].search(
+            [("move_id", "in", moves.ids), ("state", "in", OPEN_STATES)]
+        )
+        dispute_line_by_move = {line.move_id: line for line in dispute_lines}
+        promises = self.env["invoice.payment.promise"].search(
+            [
+                ("partner_id", "child_of", partners.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            order="date_promised desc, id desc",
+        )
+        plans = self.env["invoice.payment.plan"].search(
+            [
+                ("partner_id", "child_of", partners.ids),
+                ("company_id", "in", self.company_id.ids),
+                ("state", "not in", ("draft", "cancelled")),
+            ],
+            order="id desc",
+        )
+        behaviour = {}
+        for company in self.company_id:
+            behaviour[company] = (
+                self.env["res.partner"]
+                .with_context(allowed_company_ids=company.ids)
+                ._get_payment_behaviour(partners.ids)
+            )
+        partners.mapped("dispute_open_count")  # one read_group for all
+        objections = self.env["invoice.objection"].search(
+            [("company_id", "in", [False, *self.company_id.ids])]
+        )
+
+        snapshots = {}
+        for sheet in self:
+            partner = sheet.partner_id.commercial_partner_id
+            sheet_moves = moves.filtered(
+                lambda m, s=sheet, p=partner: (
+                    m.commercial_partner_id == p and m.company_id == s.company_id
+                )
+            )
+            sheet_promises = promises.filtered(
+                lambda r, s=sheet, p=partner: (
+                    r.partner_id.commercial_partner_id == p
+                    and r.company_id == s.company_id
+                )
+            )
+            sheet_plans = plans.filtered(
+                lambda r, s=sheet, p=partner: (
+                    r.partner_id.commercial_partner_id == p
+                    and r.company_id == s.company_id
+                )
+            )
+            figures = behaviour[sheet.company_id].get(partner.id, {})
+            snapshots[sheet] = sheet._prepare_snapshot(
+                today,
+                partner,
+                sheet_moves,
+                dispute_line_by_move,
+                sheet_promises,
+                sheet_plans,
+                figures,
+                objections,
+            )
+        return snapshots
+
+    def _prepare_snapshot(
+        self,
+        today,
+        partner,
+        moves,
+        dispute_line_by_move,
+        promises,
+        plans,
+        figures,
+        objections,
+    ):
+        self.ensure_one()
+        lines = []
+        amount_overdue = amount_disputed = 0.0
+        for move in moves:
+            dispute_line = dispute_line_by_move.get(move)
+            rate = (
+                move.amount_residual_signed / move.amount_residual
+                if move.amount_residual
+                else 1.0
+            )
+            disputed = dispute_line.disputed_amount if dispute_line else 0.0
+            amount_overdue += move.amount_residual_signed
+            amount_disputed += disputed * rate
+            lines.append(
+                {
+                    "move_id": move.id,
+                    "move_name": move.name,
+                    "currency_id": move.currency_id.id,
+                    "invoice_date": move.invoice_date,
+                    "invoice_date_due": move.invoice_date_due,
+                    "amount_total": move.amount_total,
+                    "amount_residual": move.amount_residual,
+                    "amount_residual_company": move.amount_residual_signed,
+                    "days_overdue": (today - move.invoice_date_due).days,
+                    "is_sent": move.is_move_sent,
+                    "reminder_exclusion_reason": move.reminder_exclusion_reason,
+                    "dispute_id": dispute_line.dispute_id.id if dispute_line else False,
+                    "dispute_reason": dispute_line.dispute_id.reason_id.name
+                    if dispute_line
+                    else False,
+                    "disputed_amount": disputed,
+                    "complaint": html2plaintext(
+                        dispute_line.dispute_id.customer_statement or ""
+                    )
+                    if dispute_line
+                    else False,
+                }
+            )
+        contact = self._get_contact()
+        vals = {
+            "date_prepared": fields.Datetime.now(),
+            "state": "prepared",
+            "contact_id": contact.id,
+            "line_ids": [Command.clear()] + [Command.create(v) for v in lines],
+            "overdue_count": len(lines),
+            "amount_overdue": amount_overdue,
+            "amount_disputed": amount_disputed,
+            "oldest_days_overdue": max((v["days_overdue"] for v in lines), default=0),
+            "dispute_open_count": partner.dispute_open_count,
+            "payment_history_count": figures.get("paid_count", 0),
+            "payment_avg_days_late": figures.get("avg_days_late", 0.0),
+            "payment_on_time_ratio": figures.get("on_time_ratio", 0.0),
+            "promise_kept_count": figures.get("kept", 0),
+            "promise_broken_count": figures.get("broken", 0),
+            "contact_name": contact.name,
+            "contact_phone": contact.phone or contact.mobile or False,
+            "contact_email": contact.email or False,
+            "payment_weekday": partner.payment_weekday or False,
+            "ar_availability": contact.ar_availability
+            or partner.ar_availability
+            or False,
+        }
+        # Texts in the collector's language.
+        sheet = self.with_context(lang=self.user_id.lang or self.env.lang)
+        vals["arrangement_summary"] = sheet._render_arrangements(promises, plans)
+        vals["talking_points"] = sheet._render_talking_points(
+            vals, contact, moves, moves.filtered(dispute_line_by_move.get)
+        )
+        vals["objection_ids"] = [
+            Command.set(sheet._select_objections(vals, contact, moves, objections).ids)
+        ]
+        return vals
+
+    def _render_arrangements(self, promises, plans):
+        """Earlier promises and plans, kept or broken, most recent first."""
+        env = self.env
+        lang = env.lang
+        promise_states = dict(
+            env["invoice.payment.promise"]._fields["state"]._description_selection(env)
+        )
+        plan_states = dict(
+            env["invoice.payment.plan"]._fields["state"]._description_selection(env)
+        )
+        items = []
+        for promise in promises[:ARRANGEMENTS_SHOWN]:
+            items.append(
+                Markup("<li>%s</li>")
+                % env._(
+                    "Promise to pay %(amount)s by %(date)s: %(state)s",
+                    amount=format_amount(
+                        env, promise.amount, promise.currency_id, lang_code=lang
+                    ),
+                    date=format_date(env, promise.date_promised, lang_code=lang),
+                    state=promise_states.get(promise.state, ""),
+                )
+            )
+        for plan in plans[:ARRANGEMENTS_SHOWN]:
+            items.append(
+                Markup("<li>%s</li>")
+                % env._(
+                    "Payment plan %(name)s, %(count)s installments for %(amount)s: "
+                    "%(state)s",
+                    name=plan.name,
+                    count=plan.installment_count,
+                    amount=format_amount(
+                        env, plan.amount_total, plan.currency_id, lang_code=lang
+                    ),
+                    state=plan_states.get(plan.state, ""),
+                )
+            )
+        if not items:
+            return Markup("<p>%s</p>") % env._("No earlier arrangements.")
+        return Markup("<ul>%s</ul>") % Markup().join(items)
+
+    def _render_talking_points(self, vals, contact, moves, disputed_moves):
+        """Talking points in the collector's language; the first one is always
+        to agree that the invoices should have been paid (seed 003)."""
+        env = self.env
+        lang = env.lang
+        currency = self.currency_id
+        today = fields.Date.context_today(self)
+        points = [
+            env._(
+                "Agree first: %(contact)s confirms that the %(count)s overdue "
+                "invoice(s), %(amount)s in total and up to %(days)s days past due, "
+                "should have been paid by now. Then work on a solution together.",
+                contact=contact.name or "",
+                count=vals["overdue_count"],
+                amount=format_amount(
+                    env, vals["amount_overdue"], currency, lang_code=lang
+                ),
+                days=vals["oldest_days_overdue"],
+            )
+        ]
+        if disputed := disputed_moves:
+            points.append(
+                env._(
+                    "%(invoices)s: under dispute for %(disputed)s. Do not discuss "
+                    "the dispute itself; the undisputed %(undisputed)s is due.",
+                    invoices=", ".join(disputed.mapped("name")),
+                    disputed=format_amount(
+                        env, vals["amount_disputed"], currency, lang_code=lang
+                    ),
+                    undisputed=format_amount(
+                        env,
+                        vals["amount_overdue"] - vals["amount_disputed"],
+                        currency,
+                        lang_code=lang,
+                    ),
+                )
+            )
+        if contact == self.partner_id.commercial_partner_id or not (
+            vals["contact_phone"] and vals["contact_email"]
+        ):
+            points.append(
+                env._(
+                    "Ask for the person responsible for paying the invoice, their "
+                    "direct phone number and email address, and the days they "
+                    "are in."
+                )
+            )
+        if vals["payment_weekday"]:
+            weekday = int(vals["payment_weekday"])
+            next_day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+            points.append(
+                env._(
+                    "They pay on %(weekday)s: ask for the payment on %(date)s.",
+                    weekday=dict(
+                        self._fields["payment_weekday"]._description_selection(env)
+                    )[vals["payment_weekday"]],
+                    date=format_date(env, next_day, lang_code=lang),
+                )
+            )
+        else:
+            points.append(
+                env._("Ask whether they have a fixed weekly payment day and note it.")
+            )
+        if vals["promise_broken_count"]:
+            points.append(
+                env._(
+                    "%(count)s earlier promise(s) to pay were broken: agree on a "
+                    "concrete amount and date, and confirm them in writing.",
+                    count=vals["promise_broken_count"],
+                )
+            )
+        elif vals["payment_avg_days_late"] >= LATE_PAYER_DAYS:
+            points.append(
+                env._(
+                    "They pay %(days)s days late on average: agree on a concrete "
+                    "payment date.",
+                    days=round(vals["payment_avg_days_late"]),
+                )
+            )
+        points.append(
+            env._(
+                "Stay friendly and avoid a discussion: acknowledge an objection, "
+                "then steer back to the goal, the payment of the overdue invoices."
+            )
+        )
+        points.append(
+            env._(
+                "Close by repeating what was agreed (what, how much, when) and say "
+                "that you will confirm it by email.",
+            )
+        )
+        return Markup("<ol>%s</ol>") % Markup().join(
+            Markup("<li>%s</li>") % point for point in points
+        )
+
+    def _select_objections(self, vals, contact, moves, objections):
+        """The objections the collector is likely to hear, most likely first."""
+        likely = {"call_back", "payment_run"}
+        if moves.filtered(lambda m: not m.is_move_sent):
+            likely.add("not_received")
+        if contact == self.partner_id.commercial_partner_id:
+            likely.add("wrong_person")
+        if vals["amount_disputed"] or vals["dispute_open_count"]:
+            likely |= {"amount_disputed", "complaint"}
+        if moves.filtered(lambda m: m.payment_state == "partial"):
+            likely.add("already_paid")
+        if (
+            vals["promise_broken_count"]
+            or vals["payment_avg_days_late"] >= LATE_PAYER_DAYS
+        ):
+            likely.add("cash_flow")
+        ranked = objections.sorted(
+            lambda o: (o.category not in likely, o.sequence, o.id)
+        )
+        chosen = ranked.filtered(lambda o: o.category in likely)
+        # Complete with the most common ones (ranked keeps the likely first).
+        return chosen if len(chosen) >= OBJECTIONS_SHOWN else ranked[:OBJECTIONS_SHOWN]

@@ -1,6 +1,12 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .invoice_dispute import OPEN_STATES
+
+# Window of paid invoices the payment-behaviour figures look at.
+PAYMENT_BEHAVIOUR_DAYS = 365
 
 
 class ResPartner(models.Model):
@@ -44,6 +50,35 @@ class ResPartner(models.Model):
     payment_plan_count = fields.Integer(compute="_compute_collection_counts")
     payment_promise_count = fields.Integer(compute="_compute_collection_counts")
     dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
+    # Payment behaviour, for a whole recordset in one query
+    # (_compute_payment_behaviour); contacts show their company's figures.
+    payment_history_count = fields.Integer(
+        string="Paid invoices (365 days)",
+        compute="_compute_payment_behaviour",
+        help="Customer invoices paid in the last 365 days.",
+    )
+    payment_avg_days_late = fields.Float(
+        string="Average days late",
+        digits=(16, 1),
+        compute="_compute_payment_behaviour",
+        help="Average over the invoices paid in the last 365 days of the days "
+        "between the due date and the last reconciliation (0 when paid on time).",
+    )
+    payment_on_time_ratio = fields.Float(
+        string="Paid on time",
+        compute="_compute_payment_behaviour",
+        help="Share of the invoices paid in the last 365 days that were paid by "
+        "their due date.",
+    )
+    promise_kept_count = fields.Integer(
+        string="Promises kept", compute="_compute_payment_behaviour"
+    )
+    promise_broken_count = fields.Integer(
+        string="Promises broken", compute="_compute_payment_behaviour"
+    )
+    call_sheet_ids = fields.One2many(
+        "invoice.call.sheet", "partner_id", string="Call sheets"
+    )
 
     @api.depends("dispute_ids.state")
     def _compute_dispute_counts(self):
@@ -81,14 +116,117 @@ class ResPartner(models.Model):
             for field, by_partner in counts.items():
                 partner[field] = by_partner.get(key, 0)
 
-    def action_view_disputes(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_dispute_action"
+    @api.depends_context("allowed_company_ids")
+    def _compute_payment_behaviour(self):
+        keys = {partner: partner._origin.commercial_partner_id.id for partner in self}
+        figures = self._get_payment_behaviour([key for key in keys.values() if key])
+        for partner in self:
+            values = figures.get(keys[partner], {})
+            partner.payment_history_count = values.get("paid_count", 0)
+            partner.payment_avg_days_late = values.get("avg_days_late", 0.0)
+            partner.payment_on_time_ratio = values.get("on_time_ratio", 0.0)
+            partner.promise_kept_count = values.get("kept", 0)
+            partner.promise_broken_count = values.get("broken", 0)
+
+    @api.model
+    def _get_payment_behaviour(self, partner_ids):
+        """Payment behaviour of commercial partners, in ONE aggregated query.
+
+        Over the customer invoices of the current companies fully paid in the
+        last 365 days (by their last reconciliation date): how many, the
+        average days late (last reconciliation date minus due date, never
+        negative) and the share paid by the due date; plus the kept and
+        broken promises to pay.
+
+        :param partner_ids: ids of commercial partners
+        :return: {partner_id: {paid_count, avg_days_late, on_time_ratio, kept,
+            broken}}
+        """
+        if not partner_ids:
+            return {}
+        self.env["account.move"].flush_model(
+            [
+                "move_type",
+                "state",
+                "payment_state",
+                "commercial_partner_id",
+                "company_id",
+                "invoice_date_due",
+            ]
         )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+        self.env["invoice.payment.promise"].flush_model(
+            ["partner_id", "state", "company_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        today = fields.Date.context_today(self)
+        query = SQL(
+            """
+            WITH paid AS (
+                SELECT move.commercial_partner_id AS partner_id,
+                       move.invoice_date_due AS date_due,
+                       MAX(partial.max_date) AS date_paid
+                  FROM account_move move
+                  JOIN account_move_line line
+                       ON line.move_id = move.id
+                      AND line.display_type = 'payment_term'
+                  JOIN account_partial_reconcile partial
+                       ON partial.debit_move_id = line.id
+                 WHERE move.move_type = 'out_invoice'
+                   AND move.state = 'posted'
+                   AND move.payment_state IN ('paid', 'in_payment')
+                   AND move.commercial_partner_id = ANY(%(partners)s)
+                   AND move.company_id = ANY(%(companies)s)
+                 GROUP BY move.id
+            ), behaviour AS (
+                SELECT partner_id,
+                       COUNT(*) AS paid_count,
+                       AVG(GREATEST(date_paid - date_due, 0)) AS avg_days_late,
+                       AVG(CASE WHEN date_paid <= date_due THEN 1.0 ELSE 0.0 END)
+                           AS on_time_ratio
+                  FROM paid
+                 WHERE date_paid >= %(date_from)s
+                 GROUP BY partner_id
+            ), promises AS (
+                SELECT customer.commercial_partner_id AS partner_id,
+                       COUNT(*) FILTER (WHERE promise.state = 'kept') AS kept,
+                       COUNT(*) FILTER (WHERE promise.state = 'broken') AS broken
+                  FROM invoice_payment_promise promise
+                  JOIN res_partner customer ON customer.id = promise.partner_id
+                 WHERE customer.commercial_partner_id = ANY(%(partners)s)
+                   AND promise.company_id = ANY(%(companies)s)
+                 GROUP BY customer.commercial_partner_id
+            )
+            SELECT partner.id,
+                   COALESCE(behaviour.paid_count, 0),
+                   COALESCE(behaviour.avg_days_late, 0.0),
+                   COALESCE(behaviour.on_time_ratio, 0.0),
+                   COALESCE(promises.kept, 0),
+                   COALESCE(promises.broken, 0)
+              FROM unnest(%(partners)s::int[]) AS partner(id)
+              LEFT JOIN behaviour ON behaviour.partner_id = partner.id
+              LEFT JOIN promises ON promises.partner_id = partner.id
+            """,
+            partners=list(set(partner_ids)),
+            companies=self.env.companies.ids,
+            date_from=today - timedelta(days=PAYMENT_BEHAVIOUR_DAYS),
+        )
+        return {
+            partner_id: {
+                "paid_count": paid_count,
+                "avg_days_late": float(avg_days_late),
+                "on_time_ratio": float(on_time_ratio),
+                "kept": kept,
+                "broken": broken,
+            }
+            for partner_id, paid_count, avg_days_late, on_time_ratio, kept, broken in (
+                self.env.execute_query(query)
+            )
+        }
+
+    def action_view_disputes(self):
+        return self._action_view_collection("invoice_dispute.invoice_dispute_action")
 
     def _action_view_collection(self, xmlid):
         self.ensure_one()
@@ -112,3 +250,15 @@ class ResPartner(models.Model):
         return self._action_view_collection(
             "invoice_dispute.invoice_dispute_proposal_action"
         )
+
+    def action_prepare_call_sheet(self):
+        """Prepare a call sheet for this customer and open it."""
+        self.ensure_one()
+        sheet = self.env["invoice.call.sheet"]._get_or_create_for_partners(
+            self.commercial_partner_id, self.env.company
+        )
+        sheet.action_prepare()
+        return sheet._get_form_action()
+
+    def action_view_call_sheets(self):
+        return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")

@@ -10,3 +10,7 @@ from . import test_payment_schedule
 from . import test_payment_plan
 from . import test_payment_promise
 from . import test_dispute_proposal
+from . import test_partner_payment_behaviour
+from . import test_call_sheet
+from . import test_call_outcome
+from . import test_collection_worklist

@@ -1,2 +1,3 @@
 from . import invoice_dispute_resolve_wizard
 from . import invoice_dispute_reply_wizard
+from . import invoice_call_outcome_wizard

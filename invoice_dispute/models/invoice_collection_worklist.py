@@ -1,0 +1,172 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .invoice_dispute import OPEN_STATES
+
+# Priority score of a customer on the worklist (higher = call first):
+#   one point per PRIORITY_AMOUNT_STEP of overdue amount (company currency)
+#   + one point per day the oldest overdue invoice is late
+#   + PRIORITY_BROKEN_PROMISE points per promise to pay the customer broke.
+# So 1,000 overdue weighs as much as ten days of delay, and a broken promise
+# as much as 2,500 overdue or 25 days.
+PRIORITY_AMOUNT_STEP = 100.0
+PRIORITY_BROKEN_PROMISE = 25.0
+
+
+class InvoiceCollectionWorklist(models.Model):
+    """The collector's worklist: one row per customer and company with
+    overdue customer invoices whose reminders are not paused (open dispute,
+    active payment plan, pending promise, blocked customer: see
+    ``account.move._get_reminder_exclusions``), ranked by a priority score.
+
+    A read-only SQL view computed by one aggregated query; the invoice filter
+    is the ORM domain of ``_get_overdue_domain`` (with the record rules of
+    account.move), so that whatever pauses reminders also keeps a customer
+    off the list."""
+
+    _name = "invoice.collection.worklist"
+    _description = "Collector Worklist"
+    _auto = False
+    _order = "priority_score desc, amount_overdue desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    collector_id = fields.Many2one("res.users", readonly=True)
+    amount_overdue = fields.Monetary(readonly=True)
+    overdue_count = fields.Integer(string="Overdue invoices", readonly=True)
+    date_oldest_due = fields.Date(string="Oldest due date", readonly=True)
+    days_overdue = fields.Integer(
+        string="Days overdue", readonly=True, help="Days since the oldest due date."
+    )
+    promise_broken_count = fields.Integer(string="Broken promises", readonly=True)
+    dispute_open_count = fields.Integer(string="Open disputes", readonly=True)
+    date_last_call = fields.Datetime(string="Last call", readonly=True)
+    priority_score = fields.Float(
+        string="Priority",
+        digits=(16, 1),
+        readonly=True,
+        help="Call first the highest score: one point per 100 overdue (company "
+        "currency), plus one point per day the oldest invoice is overdue, plus "
+        "25 points per broken promise to pay.",
+    )
+
+    @api.model
+    def _get_overdue_domain(self, today):
+        """Invoices that put a customer on the worklist."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual_signed", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("company_id", "in", self.env.companies.ids),
+            ("reminder_excluded", "=", False),
+        ]
+
+    @property
+    def _table_query(self):
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"]._search(self._get_overdue_domain(today))
+        moves.groupby = SQL(
+            "%s, %s",
+            SQL.identifier("account_move", "commercial_partner_id"),
+            SQL.identifier("account_move", "company_id"),
+        )
+        overdue = moves.select(
+            SQL(
+                "%s AS partner_id",
+                SQL.identifier("account_move", "commercial_partner_id"),
+            ),
+            SQL("%s AS company_id", SQL.identifier("account_move", "company_id")),
+            SQL(
+                "SUM(%s) AS amount_overdue",
+                SQL.identifier("account_move", "amount_residual_signed"),
+            ),
+            SQL("COUNT(*) AS overdue_count"),
+            SQL(
+                "MIN(%s) AS date_oldest_due",
+                SQL.identifier("account_move", "invoice_date_due"),
+            ),
+        )
+        return SQL(
+            """
+            WITH overdue AS (%(overdue)s),
+            promises AS (
+                SELECT customer.commercial_partner_id AS partner_id,
+                       promise.company_id,
+                       COUNT(*) AS broken
+                  FROM invoice_payment_promise promise
+                  JOIN res_partner customer ON customer.id = promise.partner_id
+                 WHERE promise.state = 'broken'
+                 GROUP BY customer.commercial_partner_id, promise.company_id
+            ),
+            disputes AS (
+                SELECT partner_id, company_id, COUNT(*) AS open
+                  FROM invoice_dispute
+                 WHERE state IN %(open_states)s
+                 GROUP BY partner_id, company_id
+            ),
+            calls AS (
+                SELECT partner_id, company_id, MAX(date_done) AS date_last_call
+                  FROM invoice_call_sheet
+                 WHERE state = 'done'
+                 GROUP BY partner_id, company_id
+            )
+            SELECT overdue.partner_id::bigint * 65536 + overdue.company_id AS id,
+                   overdue.partner_id,
+                   overdue.company_id,
+                   company.currency_id,
+                   partner.collector_id,
+                   overdue.amount_overdue,
+                   overdue.overdue_count,
+                   overdue.date_oldest_due,
+                   %(today)s::date - overdue.date_oldest_due AS days_overdue,
+                   COALESCE(promises.broken, 0) AS promise_broken_count,
+                   COALESCE(disputes.open, 0) AS dispute_open_count,
+                   calls.date_last_call,
+                   ROUND((
+                       overdue.amount_overdue / %(amount_step)s
+                       + (%(today)s::date - overdue.date_oldest_due)
+                       + COALESCE(promises.broken, 0) * %(broken_weight)s
+                   )::numeric, 1) AS priority_score
+              FROM overdue
+              JOIN res_partner partner ON partner.id = overdue.partner_id
+              JOIN res_company company ON company.id = overdue.company_id
+              LEFT JOIN promises
+                     ON promises.partner_id = overdue.partner_id
+                    AND promises.company_id = overdue.company_id
+              LEFT JOIN disputes
+                     ON disputes.partner_id = overdue.partner_id
+                    AND disputes.company_id = overdue.company_id
+              LEFT JOIN calls
+                     ON calls.partner_id = overdue.partner_id
+                    AND calls.company_id = overdue.company_id
+            """,
+            overdue=overdue,
+            open_states=OPEN_STATES,
+            today=today,
+            amount_step=PRIORITY_AMOUNT_STEP,
+            broken_weight=PRIORITY_BROKEN_PROMISE,
+        )
+
+    def action_prepare_call_sheet(self):
+        """One click from the worklist: prepare (or refresh) the customer's
+        open call sheet and open it."""
+        sheets = self.env["invoice.call.sheet"]
+        for company in self.company_id:
+            rows = self.filtered(lambda row, c=company: row.company_id == c)
+            sheets |= sheets._get_or_create_for_partners(rows.partner_id, company)
+        sheets.action_prepare()
+        return sheets._get_form_action()
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }

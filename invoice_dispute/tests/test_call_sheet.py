@@ -1,0 +1,248 @@
+from datetime import timedelta
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_collection import CollectionCommon
+
+# Queries to prepare a sheet with one overdue invoice, whatever the history.
+PREPARE_QUERIES = 27
+
+
+@tagged("post_install", "-at_install", "is_query_count")
+class TestCallSheet(CollectionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.overdue_old = cls.create_overdue(cls.customer, 1200.0, 45)
+        cls.overdue_new = cls.create_overdue(cls.customer, 800.0, 10)
+        cls.not_due = cls.create_overdue(cls.customer, 300.0, -5)
+        # Payment history: one invoice paid 8 days late.
+        cls.pay(
+            cls.create_overdue(cls.customer, 100.0, 100),
+            cls.today - timedelta(days=92),
+        )
+
+    def create_sheet(self, partner=None, **vals):
+        return self.env["invoice.call.sheet"].create(
+            {"partner_id": (partner or self.customer).id, **vals}
+        )
+
+    def test_prepare_snapshot(self):
+        dispute = self.create_dispute(
+            self.overdue_new,
+            customer_statement="<p>We never ordered the second pallet.</p>",
+        )
+        Promise = self.env["invoice.payment.promise"]
+        Promise.create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [(6, 0, self.overdue_old.ids)],
+                "amount": 500.0,
+                "date_promised": self.today - timedelta(days=20),
+                "state": "broken",
+            }
+        )
+        sheet = self.create_sheet()
+        self.assertRegex(sheet.name, r"^CALL/\d{4}/\d{5}$")
+        self.assertEqual(sheet.state, "draft")
+        sheet.action_prepare()
+        self.assertEqual(sheet.state, "prepared")
+        self.assertEqual(sheet.line_ids.move_id, self.overdue_old | self.overdue_new)
+        self.assertEqual(sheet.overdue_count, 2)
+        self.assertAlmostEqual(sheet.amount_overdue, 2000.0)
+        self.assertAlmostEqual(sheet.amount_disputed, 800.0)
+        self.assertEqual(sheet.oldest_days_overdue, 45)
+        self.assertEqual(sheet.dispute_open_count, 1)
+        disputed_line = sheet.line_ids.filtered(lambda line: line.dispute_id)
+        self.assertEqual(disputed_line.dispute_id, dispute)
+        self.assertEqual(disputed_line.complaint, "We never ordered the second pallet.")
+        self.assertEqual(disputed_line.reminder_exclusion_reason, "dispute")
+        self.assertEqual(sheet.payment_history_count, 1)
+        self.assertAlmostEqual(sheet.payment_avg_days_late, 8.0)
+        self.assertEqual(sheet.payment_on_time_ratio, 0.0)
+        self.assertEqual(sheet.promise_broken_count, 1)
+        self.assertIn("500.00", sheet.arrangement_summary)
+        self.assertIn("Broken", sheet.arrangement_summary)
+        # The right contact, with direct phone and email.
+        self.assertEqual(sheet.contact_id, self.ap_contact)
+        self.assertEqual(sheet.contact_phone, "+31 20 555 0101")
+        self.assertEqual(sheet.contact_email, "piet@vandijk.example.com")
+        self.assertEqual(sheet.payment_weekday, "3")
+        self.assertEqual(sheet.ar_availability, "Mornings, not on Wednesday")
+        # Talking points: first agree that the invoices should have been paid.
+        self.assertRegex(sheet.talking_points, r"^<ol><li>Agree first: Piet de Boer")
+        self.assertIn("Thursday", sheet.talking_points)
+        self.assertIn("broken", sheet.talking_points)
+        self.assertIn(self.overdue_new.name, sheet.talking_points)
+        # Likely objections, with the dispute-related ones.
+        categories = sheet.objection_ids.mapped("category")
+        self.assertIn("amount_disputed", categories)
+        self.assertIn("cash_flow", categories)
+        self.assertGreaterEqual(len(sheet.objection_ids), 4)
+
+    def test_snapshot_keeps_what_was_known(self):
+        sheet = self.create_sheet()
+        sheet.action_prepare()
+        self.pay(self.overdue_old, self.today)
+        self.ap_contact.phone = "+31 20 555 9999"
+        sheet.invalidate_recordset()
+        self.assertAlmostEqual(sheet.amount_overdue, 2000.0)
+        self.assertEqual(sheet.line_ids[0].amount_residual, 1200.0)
+        self.assertEqual(sheet.contact_phone, "+31 20 555 0101")
+        # Refreshing before the call takes a new snapshot.
+        sheet.action_prepare()
+        self.assertEqual(sheet.line_ids.move_id, self.overdue_new)
+        self.assertAlmostEqual(sheet.amount_overdue, 800.0)
+
+    def test_contact_fallbacks(self):
+        person = self.env["res.partner"].create(
+            {"name": "Jana Kováčová", "email": "jana@example.sk"}
+        )
+        self.create_overdue(person, 90.0, 3)
+        sheet = self.create_sheet(person)
+        sheet.action_prepare()
+        self.assertEqual(sheet.contact_id, person)
+        self.assertFalse(sheet.contact_phone)
+        self.assertIn("direct phone number", sheet.talking_points)
+        # A person given as the customer becomes the contact.
+        sheet = self.create_sheet(self.ap_contact)
+        self.assertEqual(sheet.partner_id, self.customer)
+        self.assertEqual(sheet.contact_id, self.ap_contact)
+
+    def test_nothing_overdue_is_refused(self):
+        customer = self.env["res.partner"].create({"name": "Punctual Ltd"})
+        self.create_overdue(customer, 100.0, -10)
+        sheet = self.create_sheet(customer)
+        with self.assertRaisesRegex(UserError, "Nothing is overdue for Punctual Ltd"):
+            sheet.action_prepare()
+        self.assertEqual(sheet.state, "draft")
+        self.assertFalse(sheet.line_ids)
+
+    def test_prepare_closed_sheet_refused(self):
+        sheet = self.create_sheet()
+        sheet.action_cancel()
+        with self.assertRaisesRegex(UserError, "already done or cancelled"):
+            sheet.action_prepare()
+        sheet.action_draft()
+        sheet.action_prepare()
+        self.assertEqual(sheet.state, "prepared")
+
+    def test_report_renders(self):
+        sheet = self.create_sheet()
+        sheet.action_prepare()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("invoice_dispute.action_report_call_sheet", sheet.ids)[0]
+            .decode()
+        )
+        self.assertIn(sheet.name, html)
+        self.assertIn(self.overdue_old.name, html)
+        self.assertIn("Agree first", html)
+        self.assertIn("Piet de Boer", html)
+        self.assertIn(sheet.objection_ids[0].response[:30], html)
+        report = self.env.ref("invoice_dispute.action_report_call_sheet")
+        self.assertEqual(report.report_type, "qweb-pdf")
+
+    def test_partner_button_prepares_a_sheet(self):
+        action = self.customer.action_prepare_call_sheet()
+        sheet = self.env["invoice.call.sheet"].browse(action["res_id"])
+        self.assertEqual(sheet.state, "prepared")
+        self.assertEqual(sheet.partner_id, self.customer)
+        # A second click refreshes the same open sheet.
+        action = self.customer.action_prepare_call_sheet()
+        self.assertEqual(action["res_id"], sheet.id)
+
+    def _prepare_counting_queries(self, partner, expected=PREPARE_QUERIES):
+        sheet = self.create_sheet(partner)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        count = self.cr.sql_log_count
+        with self.assertQueryCount(expected):
+            sheet.action_prepare()
+        return sheet, self.cr.sql_log_count - count
+
+    def test_prepare_query_count_does_not_grow_with_history(self):
+        """Preparing costs the same for 3 or 300 paid invoices."""
+        date_due = self.today - timedelta(days=60)
+        small = self.env["res.partner"].create({"name": "Small history B.V."})
+        large = self.env["res.partner"].create({"name": "Large history B.V."})
+        warmup = self.env["res.partner"].create({"name": "Warm-up B.V."})
+        for partner, count in ((small, 3), (large, 300), (warmup, 3)):
+            self.pay(
+                self.create_invoices(partner, count, 100.0, date_due),
+                date_due + timedelta(days=5),
+            )
+            self.create_overdue(partner, 250.0, 12)
+        # Fill the caches (selection labels, defaults, ...) first.
+        self._prepare_counting_queries(warmup, expected=PREPARE_QUERIES * 3)
+        small_sheet, small_count = self._prepare_counting_queries(small)
+        large_sheet, large_count = self._prepare_counting_queries(large)
+        self.assertEqual(small_count, large_count)
+        self.assertEqual(small_sheet.payment_history_count, 3)
+        self.assertEqual(large_sheet.payment_history_count, 300)
+        self.assertEqual(large_sheet.payment_avg_days_late, 5.0)
+        self.assertEqual(large_sheet.overdue_count, 1)
+
+    def test_objection_library(self):
+        Objection = self.env["invoice.objection"]
+        objections = Objection.search([])
+        self.assertGreaterEqual(len(objections), 8)
+        self.assertTrue(all(o.name and o.response for o in objections))
+        categories = set(objections.mapped("category"))
+        for category in (
+            "not_received",
+            "wrong_person",
+            "cash_flow",
+            "already_paid",
+            "payment_run",
+            "amount_disputed",
+        ):
+            self.assertIn(category, categories)
+        collector = new_test_user(
+            self.env,
+            login="collector_jan",
+            groups="invoice_dispute.group_invoice_dispute_user",
+        )
+        manager = new_test_user(
+            self.env,
+            login="manager_ida",
+            groups="invoice_dispute.group_invoice_dispute_manager",
+        )
+        objection = self.env.ref("invoice_dispute.objection_cash_flow")
+        self.assertTrue(objection.with_user(collector).response)
+        with self.assertRaises(AccessError):
+            objection.with_user(collector).response = "Pay now."
+        objection.with_user(manager).response = "Let us agree on a first amount."
+        self.assertEqual(objection.response, "Let us agree on a first amount.")
+
+    def test_collector_prepares_and_logs(self):
+        collector = new_test_user(
+            self.env,
+            login="collector_eva",
+            groups="account.group_account_invoice",
+            company_id=self.env.company.id,
+        )
+        sheet = (
+            self.env["invoice.call.sheet"]
+            .with_user(collector)
+            .create({"partner_id": self.customer.id})
+        )
+        self.assertEqual(sheet.user_id, collector)
+        sheet.action_prepare()
+        self.assertEqual(sheet.overdue_count, 2)
+        wizard = (
+            self.env["invoice.call.outcome.wizard"]
+            .with_user(collector)
+            .create(
+                {
+                    "call_sheet_id": sheet.id,
+                    "outcome": "promise",
+                    "promise_amount": 500.0,
+                    "promise_date": self.today + timedelta(days=2),
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(sheet.state, "done")
+        self.assertEqual(sheet.promise_ids.user_id, collector)
