@@ -25,5 +25,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/invoice_dispute_menus.xml",
+        "data/mail_template_management_report.xml",
+        "data/ir_cron_management_report.xml",
+        "wizard/invoice_dispute_export_wizard_views.xml",
     ],
 }
