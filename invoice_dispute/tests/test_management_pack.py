@@ -180,8 +180,12 @@ class TestManagementPack(InvoiceDisputeCommon):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def export(self, user=None, companies=None, date_from=None, date_to=None):
+    def export(
+        self, user=None, companies=None, date_from=None, date_to=None, lang=None
+    ):
         env = self.env(user=user) if user else self.env
+        if lang:
+            env = env(context=dict(env.context, lang=lang))
         if user:
             env = env(
                 context=dict(env.context, allowed_company_ids=user.company_ids.ids)
@@ -476,6 +480,37 @@ class TestManagementPack(InvoiceDisputeCommon):
         with self.assertRaisesRegex(UserError, "company_2"):
             wizard.action_export()
         self.assertFalse(wizard.xlsx_file)
+
+    def test_user_language_formats(self):
+        """Dates use the date format of the user's language."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        book = self.load(self.export(lang="nl_NL"))
+        (sheet,) = [ws for ws in book.worksheets if ws.max_column == 16]
+        self.assertEqual(sheet["H2"].number_format, "dd-mm-yyyy")
+        self.assertTrue(sheet["H2"].is_date)
+
+    def test_query_count_independent_of_rows(self):
+        """Rows are streamed from aggregated queries: more disputes, same
+        number of queries."""
+        pack = self.env["invoice.dispute.export.wizard"]
+
+        def count_queries():
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            pack._build_pack(self.env, self.date_from, self.date_to, self.company)
+            return self.env.cr.sql_log_count - before
+
+        count_queries()  # warm the caches
+        baseline = count_queries()
+        for day in range(1, 8):
+            invoice = self.create_invoice(
+                self.customer,
+                100.0 + day,
+                invoice_date=f"2024-03-{day:02d}",
+                invoice_date_due=f"2024-03-{day:02d}",
+            )
+            self.create_dispute(invoice, date_received=f"2024-03-{day:02d}")
+        self.assertEqual(count_queries(), baseline)
 
     def test_empty_period(self):
         book = self.load(
