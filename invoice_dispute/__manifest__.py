@@ -42,6 +42,9 @@
         "views/invoice_tone_phrase_views.xml",
         "wizard/invoice_dispute_reply_wizard_views.xml",
         "views/invoice_dispute_portal_templates.xml",
+        "data/mail_template_management_report.xml",
+        "data/ir_cron_management_report.xml",
+        "wizard/invoice_dispute_export_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,4 @@ from . import test_partner_payment_behaviour
 from . import test_call_sheet
 from . import test_call_outcome
 from . import test_collection_worklist
+from . import test_management_pack

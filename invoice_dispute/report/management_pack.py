@@ -1,0 +1,997 @@
+"""The XLSX management pack: one workbook with KPIs, the dispute register,
+root causes, receivables aging, payment plans, promises and reminders.
+
+Shared by the export wizard and the monthly cron. Every sheet is filled from an
+aggregated SQL query read through a server-side cursor in chunks (no ORM
+records are loaded), and written with xlsxwriter in constant-memory mode, so
+the memory used does not grow with the number of disputes.
+
+Record rules apply: the rows come from the ids ``Model._search`` lets the
+current user see, intersected with the companies asked for.
+"""
+
+import re
+from datetime import timedelta
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tools import SQL
+
+OPEN_STATES = ("new", "investigating", "proposed", "agreed")
+PAID_WITHIN_DAYS = 14
+AGING_BUCKETS = ((None, 30), (31, 60), (61, 90), (91, None))
+
+# strftime directives of res.lang date formats and their Excel equivalents.
+_DATE_CODES = {
+    "%d": "dd",
+    "%e": "d",
+    "%m": "mm",
+    "%b": "mmm",
+    "%B": "mmmm",
+    "%y": "yy",
+    "%Y": "yyyy",
+    "%a": "ddd",
+    "%A": "dddd",
+}
+
+
+class ManagementPack:
+    """Build the management pack for a period and companies.
+
+    ``ManagementPack(env, date_from, date_to, companies).build(target)`` writes
+    the workbook to ``target`` (a path or a binary file object). Texts are in
+    the language of ``env``.
+    """
+
+    CHUNK = 2000
+
+    def __init__(self, env, date_from, date_to, companies):
+        self.env = env
+        self.date_from = date_from
+        self.date_to = date_to
+        self.companies = companies.sorted("name")
+        self.lang = env.lang or "en_US"
+        self.today = fields.Date.context_today(env.user)
+        self._cursor_count = 0
+        self._currency_formats = {}
+
+    # ------------------------------------------------------------------
+    # Entry point
+    # ------------------------------------------------------------------
+    def build(self, target):
+        self.env.flush_all()
+        workbook = xlsxwriter.Workbook(
+            target, {"constant_memory": True, "in_memory": False}
+        )
+        try:
+            self.workbook = workbook
+            self._init_formats()
+            self._sheet_summary()
+            self._sheet_register()
+            self._sheet_root_causes()
+            self._sheet_aging()
+            self._sheet_payment_plans()
+            self._sheet_promises()
+            self._sheet_reminders()
+        finally:
+            workbook.close()
+        return target
+
+    # ------------------------------------------------------------------
+    # Helpers: SQL
+    # ------------------------------------------------------------------
+    def _visible(self, model, domain=()):
+        """The ids of ``model`` the user may read in the chosen companies, as
+        a sub-select (access rights and record rules applied)."""
+        records = self.env[model]
+        records.check_access("read")
+        return records._search(
+            [("company_id", "in", self.companies.ids), *domain]
+        ).subselect()
+
+    def _stream(self, query):
+        """Yield the rows of ``query`` from a server-side cursor, CHUNK rows at
+        a time, so the result set is never held in memory at once."""
+        self._cursor_count += 1
+        name = SQL.identifier(f"invoice_dispute_pack_{self._cursor_count}")
+        cr = self.env.cr
+        cr.execute(SQL("DECLARE %s NO SCROLL CURSOR FOR %s", name, query))
+        try:
+            while True:
+                cr.execute(SQL("FETCH FORWARD %s FROM %s", self.CHUNK, name))
+                rows = cr.fetchall()
+                if not rows:
+                    break
+                yield from rows
+        finally:
+            cr.execute(SQL("CLOSE %s", name))
+
+    def _fetch(self, query):
+        return list(self._stream(query))
+
+    def _in_period(self, column):
+        return SQL("%s BETWEEN %s AND %s", column, self.date_from, self.date_to)
+
+    def _translated(self, column):
+        return SQL("COALESCE(%s->>%s, %s->>'en_US')", column, self.lang, column)
+
+    def _labels(self, model, field):
+        field = self.env[model]._fields[field]
+        return dict(field._description_selection(self.env))
+
+    # ------------------------------------------------------------------
+    # Helpers: formats and writing
+    # ------------------------------------------------------------------
+    def _init_formats(self):
+        workbook = self.workbook
+        lang = self.env["res.lang"]._get_data(code=self.lang)
+        date_format = self._excel_date_format(lang.date_format or "%m/%d/%Y")
+        self.fmt = {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "bold": workbook.add_format({"bold": True}),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#D9E1F2",
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
+            "text": workbook.add_format({}),
+            "int": workbook.add_format({"num_format": "#,##0"}),
+            "float": workbook.add_format({"num_format": "#,##0.0"}),
+            "percent": workbook.add_format({"num_format": "0.0%"}),
+            "date": workbook.add_format({"num_format": date_format}),
+            "month": workbook.add_format({"num_format": "mmm yyyy"}),
+        }
+
+    @staticmethod
+    def _excel_date_format(strftime_format):
+        return re.sub(
+            r"%[a-zA-Z]",
+            lambda match: _DATE_CODES.get(match.group(0), ""),
+            strftime_format,
+        )
+
+    def _money(self, currency_id):
+        """The number format of a currency: its symbol, on its side, and its
+        decimal places."""
+        if currency_id not in self._currency_formats:
+            currency = self.env["res.currency"].browse(currency_id)
+            number = "#,##0"
+            if currency.decimal_places > 0:
+                number += "." + "0" * currency.decimal_places
+            symbol = (currency.symbol or currency.name or "").replace('"', "")
+            if currency.position == "before":
+                num_format = f'"{symbol}"\u00a0{number};-"{symbol}"\u00a0{number}'
+            else:
+                num_format = f'{number}\u00a0"{symbol}";-{number}\u00a0"{symbol}"'
+            self._currency_formats[currency_id] = self.workbook.add_format(
+                {"num_format": num_format}
+            )
+        return self._currency_formats[currency_id]
+
+    def _add_sheet(self, name):
+        # Excel refuses some characters and more than 31 in a sheet name.
+        return self.workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
+
+    def _write_cell(self, sheet, row, col, value, kind, currency_id=None):
+        if value is None or value is False:
+            sheet.write_blank(row, col, None)
+        elif kind == "money":
+            sheet.write_number(row, col, value, self._money(currency_id))
+        elif kind in ("int", "float", "percent"):
+            sheet.write_number(row, col, value, self.fmt[kind])
+        elif kind in ("date", "month"):
+            sheet.write_datetime(row, col, value, self.fmt[kind])
+        else:
+            sheet.write_string(row, col, str(value))
+
+    def _table(self, sheet, columns, rows, first_row=0):
+        """Write a table: a frozen header row, then ``rows`` (an iterable of
+        ``(values, currency_id)``), then an autofilter over it.
+        ``columns`` is a list of ``(header, width, kind)``."""
+        for col, (header, width, _kind) in enumerate(columns):
+            sheet.set_column(col, col, width)
+            sheet.write_string(first_row, col, header, self.fmt["header"])
+        sheet.freeze_panes(first_row + 1, 0)
+        row = first_row
+        kinds = [kind for _header, _width, kind in columns]
+        for values, currency_id in rows:
+            row += 1
+            for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                self._write_cell(sheet, row, col, value, kind, currency_id)
+        sheet.autofilter(first_row, 0, row, len(columns) - 1)
+        return row
+
+    # ------------------------------------------------------------------
+    # Summary
+    # ------------------------------------------------------------------
+    def _kpis(self):
+        """{company_id: {kpi: value}} for the period."""
+        disputes = self._visible("invoice.dispute")
+        kpis = {company.id: {} for company in self.companies}
+        received = self._in_period(SQL("d.date_received"))
+        resolved = SQL(
+            "d.state = 'resolved' AND %s", self._in_period(SQL("d.date_resolved"))
+        )
+        for row in self._fetch(
+            SQL(
+                """
+                SELECT d.company_id,
+                       COUNT(*) FILTER (WHERE %(received)s),
+                       COUNT(*) FILTER (WHERE %(resolved)s),
+                       COUNT(*) FILTER (
+                           WHERE d.date_received <= %(date_to)s
+                             AND (d.state IN %(open)s OR d.date_resolved > %(date_to)s)
+                       ),
+                       COALESCE(SUM(d.amount_disputed) FILTER (WHERE %(received)s), 0),
+                       AVG(d.date_resolved - d.date_received) FILTER (
+                           WHERE %(resolved)s
+                       ),
+                       COUNT(*) FILTER (
+                           WHERE %(resolved)s AND d.date_resolved <= d.date_deadline
+                       )
+                  FROM invoice_dispute d
+                 WHERE d.id IN %(disputes)s
+                 GROUP BY d.company_id
+                """,
+                received=received,
+                resolved=resolved,
+                date_to=self.date_to,
+                open=OPEN_STATES,
+                disputes=disputes,
+            )
+        ):
+            company_id, opened, closed, still_open, amount, avg_days, in_sla = row
+            kpis[company_id].update(
+                opened=opened,
+                resolved=closed,
+                open=still_open,
+                amount=float(amount),
+                avg_days=float(avg_days) if avg_days is not None else None,
+                sla=in_sla / closed if closed else None,
+            )
+        for company_id, count, amount in self._fetch(
+            SQL(
+                """
+                SELECT m.company_id, COUNT(*), -SUM(m.amount_total_signed)
+                  FROM account_move m
+                 WHERE m.id IN (
+                           SELECT rel.move_id
+                             FROM invoice_dispute_credit_note_rel rel
+                            WHERE rel.dispute_id IN %s
+                       )
+                   AND m.state = 'posted'
+                   AND %s
+                 GROUP BY m.company_id
+                """,
+                disputes,
+                self._in_period(SQL("m.invoice_date")),
+            )
+        ):
+            kpis[company_id].update(credit_notes=count, credit_amount=float(amount))
+        for company_id, recovered in self._fetch(
+            SQL(
+                """
+                SELECT pl.company_id, SUM(pl.amount_paid)
+                  FROM invoice_payment_plan_line pl
+                 WHERE pl.plan_id IN %s AND %s
+                 GROUP BY pl.company_id
+                """,
+                self._visible("invoice.payment.plan"),
+                self._in_period(SQL("pl.date_due")),
+            )
+        ):
+            kpis[company_id]["recovered"] = float(recovered or 0.0)
+        for company_id, kept, broken in self._fetch(
+            SQL(
+                """
+                SELECT pr.company_id,
+                       COUNT(*) FILTER (WHERE pr.state = 'kept'),
+                       COUNT(*) FILTER (WHERE pr.state = 'broken')
+                  FROM invoice_payment_promise pr
+                 WHERE pr.id IN %s AND %s
+                 GROUP BY pr.company_id
+                """,
+                self._visible("invoice.payment.promise"),
+                self._in_period(SQL("pr.date_promised")),
+            )
+        ):
+            kpis[company_id]["promises"] = (
+                kept / (kept + broken) if kept + broken else None
+            )
+        levels = set()
+        for company_id, level, count in self._fetch(
+            SQL(
+                """
+                SELECT lg.company_id, COALESCE(lg.level, 0), COUNT(*)
+                  FROM invoice_reminder_log lg
+                 WHERE lg.id IN %s AND %s
+                 GROUP BY lg.company_id, COALESCE(lg.level, 0)
+                """,
+                self._visible("invoice.reminder.log"),
+                self._in_period(SQL("lg.date")),
+            )
+        ):
+            levels.add(level)
+            kpis[company_id][("reminders", level)] = count
+        return kpis, sorted(levels)
+
+    def _sheet_summary(self):
+        sheet = self._add_sheet(self.env._("Summary"))
+        fmt = self.fmt
+        sheet.set_column(0, 0, 42)
+        sheet.set_column(1, max(len(self.companies), 2), 18)
+        sheet.write_string(0, 0, self.env._("Dispute management pack"), fmt["title"])
+        sheet.write_string(1, 0, self.env._("Period"), fmt["bold"])
+        sheet.write_datetime(1, 1, self.date_from, fmt["date"])
+        sheet.write_datetime(1, 2, self.date_to, fmt["date"])
+        sheet.write_string(2, 0, self.env._("Generated on"), fmt["bold"])
+        sheet.write_datetime(2, 1, self.today, fmt["date"])
+
+        kpis, levels = self._kpis()
+        header_row = 4
+        sheet.write_string(header_row, 0, self.env._("Indicator"), fmt["header"])
+        for col, company in enumerate(self.companies, start=1):
+            sheet.write_string(header_row, col, company.name, fmt["header"])
+        sheet.freeze_panes(header_row + 1, 1)
+        lines = [
+            ("opened", self.env._("Disputes opened"), "int"),
+            ("resolved", self.env._("Disputes resolved"), "int"),
+            ("open", self.env._("Disputes open at the end of the period"), "int"),
+            ("amount", self.env._("Disputed amount (disputes opened)"), "money"),
+            ("avg_days", self.env._("Average days to resolve"), "float"),
+            ("sla", self.env._("Share resolved within the SLA"), "percent"),
+            ("credit_notes", self.env._("Credit notes issued"), "int"),
+            ("credit_amount", self.env._("Credit notes issued (amount)"), "money"),
+            (
+                "recovered",
+                self.env._("Amount recovered through payment plans"),
+                "money",
+            ),
+            ("promises", self.env._("Promises kept ratio"), "percent"),
+        ]
+        lines += [
+            (
+                ("reminders", level),
+                self.env._("Reminders sent, level %(level)s", level=level),
+            )
+            + ("int",)
+            for level in levels
+        ]
+        defaults = {"opened", "resolved", "open", "amount", "credit_notes"}
+        defaults |= {"credit_amount", "recovered"}
+        defaults |= {("reminders", level) for level in levels}
+        row = header_row
+        for key, label, kind in lines:
+            row += 1
+            sheet.write_string(row, 0, label)
+            for col, company in enumerate(self.companies, start=1):
+                value = kpis[company.id].get(key, 0 if key in defaults else None)
+                self._write_cell(sheet, row, col, value, kind, company.currency_id.id)
+        self._summary_charts(sheet, row + 2)
+
+    def _summary_charts(self, sheet, row):
+        fmt = self.fmt
+        disputes = self._visible(
+            "invoice.dispute",
+            [
+                ("date_received", ">=", self.date_from),
+                ("date_received", "<=", self.date_to),
+            ],
+        )
+        sheet_name = sheet.get_name().replace("'", "''")
+        chart_col = len(self.companies) + 3
+
+        def ref(first, last, col):
+            return [sheet_name, first, col, last, col]
+
+        # Disputes by reason.
+        by_reason = self._fetch(
+            SQL(
+                """
+                SELECT %s, COUNT(*)
+                  FROM invoice_dispute d
+                  JOIN invoice_dispute_reason r ON r.id = d.reason_id
+                 WHERE d.id IN %s
+                 GROUP BY 1
+                 ORDER BY 2 DESC, 1
+                """,
+                self._translated(SQL("r.name")),
+                disputes,
+            )
+        )
+        sheet.write_string(row, 0, self.env._("Reason"), fmt["header"])
+        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
+        first = row + 1
+        for name, count in by_reason:
+            row += 1
+            sheet.write_string(row, 0, name)
+            sheet.write_number(row, 1, count, fmt["int"])
+        if by_reason:
+            chart = self.workbook.add_chart({"type": "pie"})
+            chart.add_series(
+                {
+                    "name": self.env._("Disputes by reason"),
+                    "categories": ref(first, row, 0),
+                    "values": ref(first, row, 1),
+                    "data_labels": {"value": True},
+                }
+            )
+            chart.set_title({"name": self.env._("Disputes by reason")})
+            sheet.insert_chart(4, chart_col, chart)
+
+        # Disputed amount per month, one series per company.
+        row += 2
+        amounts = {
+            (company_id, month): float(amount)
+            for company_id, month, amount in self._fetch(
+                SQL(
+                    """
+                    SELECT d.company_id,
+                           date_trunc('month', d.date_received)::date,
+                           SUM(d.amount_disputed)
+                      FROM invoice_dispute d
+                     WHERE d.id IN %s
+                     GROUP BY 1, 2
+                    """,
+                    disputes,
+                )
+            )
+        }
+        months = []
+        month = self.date_from.replace(day=1)
+        while month <= self.date_to:
+            months.append(month)
+            month += relativedelta(months=1)
+        sheet.write_string(row, 0, self.env._("Month"), fmt["header"])
+        for col, company in enumerate(self.companies, start=1):
+            sheet.write_string(row, col, company.name, fmt["header"])
+        first = row + 1
+        for month in months:
+            row += 1
+            sheet.write_datetime(row, 0, month, fmt["month"])
+            for col, company in enumerate(self.companies, start=1):
+                sheet.write_number(
+                    row,
+                    col,
+                    amounts.get((company.id, month), 0.0),
+                    self._money(company.currency_id.id),
+                )
+        chart = self.workbook.add_chart({"type": "column"})
+        for col in range(1, len(self.companies) + 1):
+            chart.add_series(
+                {
+                    "name": [sheet_name, first - 1, col],
+                    "categories": ref(first, row, 0),
+                    "values": ref(first, row, col),
+                }
+            )
+        chart.set_title({"name": self.env._("Disputed amount per month")})
+        chart.set_x_axis({"num_format": "mmm yyyy", "date_axis": False})
+        sheet.insert_chart(20, chart_col, chart)
+
+        # B2B vs B2C.
+        row += 2
+        labels = self._labels("invoice.dispute", "customer_type")
+        by_type = self._fetch(
+            SQL(
+                """
+                SELECT d.customer_type, COUNT(*), SUM(d.amount_disputed)
+                  FROM invoice_dispute d
+                 WHERE d.id IN %s
+                 GROUP BY 1
+                 ORDER BY 1
+                """,
+                disputes,
+            )
+        )
+        sheet.write_string(row, 0, self.env._("Customer type"), fmt["header"])
+        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
+        first = row + 1
+        for customer_type, count, _amount in by_type:
+            row += 1
+            sheet.write_string(row, 0, labels.get(customer_type, customer_type or ""))
+            sheet.write_number(row, 1, count, fmt["int"])
+        if by_type:
+            chart = self.workbook.add_chart({"type": "doughnut"})
+            chart.add_series(
+                {
+                    "name": self.env._("B2B vs B2C"),
+                    "categories": ref(first, row, 0),
+                    "values": ref(first, row, 1),
+                    "data_labels": {"percentage": True},
+                }
+            )
+            chart.set_title({"name": self.env._("B2B vs B2C")})
+            sheet.insert_chart(36, chart_col, chart)
+
+    # ------------------------------------------------------------------
+    # Disputes (register)
+    # ------------------------------------------------------------------
+    def _register_query(self):
+        """One row per dispute received in the period or still open during it."""
+        disputes = self._visible(
+            "invoice.dispute",
+            [
+                ("date_received", "<=", self.date_to),
+                "|",
+                "|",
+                ("date_received", ">=", self.date_from),
+                ("date_resolved", ">=", self.date_from),
+                ("state", "in", OPEN_STATES),
+            ],
+        )
+        return SQL(
+            """
+            SELECT d.name, c.name, p.name, d.customer_type, %(reason)s,
+                   d.root_cause, d.state, d.date_received, d.date_deadline,
+                   d.date_resolved,
+                   COALESCE(d.date_resolved, %(today)s) - d.date_received,
+                   d.amount_disputed, COALESCE(res.residual, 0), d.resolution_type,
+                   cn.names, up.name, d.currency_id
+              FROM invoice_dispute d
+              JOIN res_company c ON c.id = d.company_id
+              JOIN res_partner p ON p.id = d.partner_id
+              LEFT JOIN invoice_dispute_reason r ON r.id = d.reason_id
+              LEFT JOIN res_users u ON u.id = d.user_id
+              LEFT JOIN res_partner up ON up.id = u.partner_id
+              LEFT JOIN (
+                    SELECT l.dispute_id, SUM(m.amount_residual) AS residual
+                      FROM invoice_dispute_line l
+                      JOIN account_move m ON m.id = l.move_id
+                     WHERE l.dispute_id IN %(disputes)s
+                     GROUP BY l.dispute_id
+                   ) res ON res.dispute_id = d.id
+              LEFT JOIN (
+                    SELECT rel.dispute_id,
+                           string_agg(m.name, ', ' ORDER BY m.id) AS names
+                      FROM invoice_dispute_credit_note_rel rel
+                      JOIN account_move m ON m.id = rel.move_id
+                     WHERE rel.dispute_id IN %(disputes)s
+                     GROUP BY rel.dispute_id
+                   ) cn ON cn.dispute_id = d.id
+             WHERE d.id IN %(disputes)s
+             ORDER BY c.name, d.date_received, d.id
+            """,
+            reason=self._translated(SQL("r.name")),
+            today=self.today,
+            disputes=disputes,
+        )
+
+    def _sheet_register(self):
+        sheet = self._add_sheet(self.env._("Disputes"))
+        model = "invoice.dispute"
+        types = self._labels(model, "customer_type")
+        causes = self._labels(model, "root_cause")
+        states = self._labels(model, "state")
+        resolutions = self._labels(model, "resolution_type")
+        columns = [
+            (self.env._("Number"), 18, "text"),
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Customer"), 30, "text"),
+            (self.env._("B2B/B2C"), 9, "text"),
+            (self.env._("Reason"), 24, "text"),
+            (self.env._("Root cause"), 22, "text"),
+            (self.env._("Status"), 14, "text"),
+            (self.env._("Received"), 12, "date"),
+            (self.env._("Deadline"), 12, "date"),
+            (self.env._("Resolved on"), 12, "date"),
+            (self.env._("Days open"), 10, "int"),
+            (self.env._("Disputed amount"), 16, "money"),
+            (self.env._("Undisputed amount"), 16, "money"),
+            (self.env._("Resolution"), 20, "text"),
+            (self.env._("Credit notes"), 24, "text"),
+            (self.env._("Responsible"), 22, "text"),
+        ]
+
+        def rows():
+            for row in self._stream(self._register_query()):
+                (
+                    number,
+                    company,
+                    customer,
+                    customer_type,
+                    reason,
+                    cause,
+                    state,
+                    received,
+                    deadline,
+                    resolved,
+                    days,
+                    disputed,
+                    residual,
+                    resolution,
+                    credit_notes,
+                    user,
+                    currency_id,
+                ) = row
+                disputed = float(disputed or 0.0)
+                open_disputed = disputed if state in OPEN_STATES else 0.0
+                yield (
+                    (
+                        number,
+                        company,
+                        customer,
+                        types.get(customer_type),
+                        reason,
+                        causes.get(cause),
+                        states.get(state),
+                        received,
+                        deadline,
+                        resolved,
+                        days,
+                        disputed,
+                        max(float(residual) - open_disputed, 0.0),
+                        resolutions.get(resolution),
+                        credit_notes,
+                        user,
+                    ),
+                    currency_id,
+                )
+
+        self._table(sheet, columns, rows())
+
+    # ------------------------------------------------------------------
+    # Root causes
+    # ------------------------------------------------------------------
+    def _sheet_root_causes(self):
+        sheet = self._add_sheet(self.env._("Root causes"))
+        causes = self._labels("invoice.dispute", "root_cause")
+        disputes = self._visible(
+            "invoice.dispute",
+            [
+                ("date_received", ">=", self.date_from),
+                ("date_received", "<=", self.date_to),
+            ],
+        )
+        query = SQL(
+            """
+            SELECT c.name, date_trunc('month', d.date_received)::date, %(reason)s,
+                   d.root_cause,
+                   COUNT(*) FILTER (WHERE d.customer_type = 'b2b'),
+                   COALESCE(SUM(d.amount_disputed)
+                            FILTER (WHERE d.customer_type = 'b2b'), 0),
+                   COUNT(*) FILTER (WHERE d.customer_type = 'b2c'),
+                   COALESCE(SUM(d.amount_disputed)
+                            FILTER (WHERE d.customer_type = 'b2c'), 0),
+                   COUNT(*), SUM(d.amount_disputed),
+                   string_agg(DISTINCT NULLIF(btrim(d.preventive_action), ''),
+                              ' | '),
+                   d.currency_id
+              FROM invoice_dispute d
+              JOIN res_company c ON c.id = d.company_id
+              LEFT JOIN invoice_dispute_reason r ON r.id = d.reason_id
+             WHERE d.id IN %(disputes)s
+             GROUP BY c.name, 2, 3, d.root_cause, d.currency_id
+             ORDER BY c.name, 2, 3, d.root_cause
+            """,
+            reason=self._translated(SQL("r.name")),
+            disputes=disputes,
+        )
+        columns = [
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Month"), 11, "month"),
+            (self.env._("Reason"), 24, "text"),
+            (self.env._("Root cause"), 24, "text"),
+            (self.env._("B2B disputes"), 10, "int"),
+            (self.env._("B2B amount"), 15, "money"),
+            (self.env._("B2C disputes"), 10, "int"),
+            (self.env._("B2C amount"), 15, "money"),
+            (self.env._("Disputes"), 10, "int"),
+            (self.env._("Disputed amount"), 15, "money"),
+            (self.env._("Preventive actions"), 60, "text"),
+        ]
+        not_analysed = self.env._("Not analysed yet")
+
+        def rows():
+            for row in self._stream(query):
+                values = list(row[:-1])
+                values[3] = causes.get(values[3], not_analysed)
+                for index in (5, 7, 9):
+                    values[index] = float(values[index])
+                yield values, row[-1]
+
+        self._table(sheet, columns, rows())
+
+    # ------------------------------------------------------------------
+    # Aging
+    # ------------------------------------------------------------------
+    def _aging_query(self):
+        lines = self._visible(
+            "account.move.line",
+            [
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("date", "<=", self.date_to),
+            ],
+        )
+        open_lines = self._visible(
+            "invoice.dispute.line", [("dispute_id.state", "in", OPEN_STATES)]
+        )
+        bucket_sums = []
+        for low, high in AGING_BUCKETS:
+            condition = SQL("TRUE")
+            if low is not None:
+                condition = SQL("%s AND age >= %s", condition, low)
+            if high is not None:
+                condition = SQL("%s AND age <= %s", condition, high)
+            bucket_sums.append(
+                (
+                    SQL("COALESCE(SUM(disputed) FILTER (WHERE %s), 0)", condition),
+                    SQL(
+                        "COALESCE(SUM(residual - disputed) FILTER (WHERE %s), 0)",
+                        condition,
+                    ),
+                )
+            )
+        columns = [pair[0] for pair in bucket_sums] + [SQL("SUM(disputed)")]
+        columns += [pair[1] for pair in bucket_sums] + [
+            SQL("SUM(residual - disputed)"),
+            SQL("SUM(residual)"),
+        ]
+        return SQL(
+            """
+            WITH disputed AS (
+                SELECT l.move_id, SUM(l.disputed_amount) AS amount
+                  FROM invoice_dispute_line l
+                 WHERE l.id IN %(open_lines)s
+                 GROUP BY l.move_id
+            ), receivables AS (
+                SELECT aml.company_id,
+                       COALESCE(p.commercial_partner_id, p.id) AS partner_id,
+                       aml.amount_residual AS residual,
+                       aml.amount_residual * LEAST(
+                           1.0,
+                           COALESCE(dd.amount / NULLIF(ABS(m.amount_residual), 0), 0)
+                       ) AS disputed,
+                       %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS age
+                  FROM account_move_line aml
+                  JOIN account_move m ON m.id = aml.move_id
+                  LEFT JOIN res_partner p ON p.id = aml.partner_id
+                  LEFT JOIN disputed dd ON dd.move_id = aml.move_id
+                 WHERE aml.id IN %(lines)s
+                   AND aml.amount_residual != 0
+            )
+            SELECT c.name, cp.name, %(columns)s, c.currency_id
+              FROM receivables rc
+              JOIN res_company c ON c.id = rc.company_id
+              LEFT JOIN res_partner cp ON cp.id = rc.partner_id
+             GROUP BY c.name, c.currency_id, rc.partner_id, cp.name
+             ORDER BY c.name, cp.name, rc.partner_id
+            """,
+            open_lines=open_lines,
+            lines=lines,
+            date_to=self.date_to,
+            columns=SQL(", ").join(columns),
+        )
+
+    def _sheet_aging(self):
+        sheet = self._add_sheet(self.env._("Aging"))
+        sheet.write_string(
+            0,
+            0,
+            self.env._(
+                "Open receivables on %(date)s by days past due; the 0-30 "
+                "bucket includes amounts not yet due.",
+                date=self.date_to,
+            ),
+        )
+        buckets = [
+            self.env._("0-30"),
+            self.env._("31-60"),
+            self.env._("61-90"),
+            self.env._("90+"),
+        ]
+        columns = [
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Customer"), 32, "text"),
+        ]
+        columns += [
+            (self.env._("Disputed %(bucket)s", bucket=bucket), 14, "money")
+            for bucket in buckets
+        ]
+        columns += [(self.env._("Disputed total"), 15, "money")]
+        columns += [
+            (self.env._("Undisputed %(bucket)s", bucket=bucket), 14, "money")
+            for bucket in buckets
+        ]
+        columns += [
+            (self.env._("Undisputed total"), 15, "money"),
+            (self.env._("Total"), 15, "money"),
+        ]
+        no_customer = self.env._("No customer")
+
+        def rows():
+            for row in self._stream(self._aging_query()):
+                amounts = [float(value or 0.0) for value in row[2:-1]]
+                yield [row[0], row[1] or no_customer, *amounts], row[-1]
+
+        self._table(sheet, columns, rows(), first_row=2)
+
+    # ------------------------------------------------------------------
+    # Payment plans
+    # ------------------------------------------------------------------
+    def _sheet_payment_plans(self):
+        sheet = self._add_sheet(self.env._("Payment plans"))
+        states = self._labels("invoice.payment.plan", "state")
+        in_period = self._in_period(SQL("pl.date_due"))
+        query = SQL(
+            """
+            SELECT c.name, pp.name, p.name, up.name, pp.state, pp.amount_total,
+                   COUNT(pl.id),
+                   COUNT(pl.id) FILTER (WHERE %(in_period)s),
+                   COUNT(pl.id) FILTER (WHERE %(in_period)s AND pl.state = 'paid'),
+                   COUNT(pl.id) FILTER (WHERE %(in_period)s AND pl.state = 'late'),
+                   COUNT(pl.id) FILTER (WHERE %(in_period)s AND pl.state = 'pending'),
+                   COALESCE(SUM(pl.amount) FILTER (WHERE %(in_period)s), 0),
+                   COALESCE(SUM(pl.amount_paid) FILTER (WHERE %(in_period)s), 0),
+                   pp.currency_id
+              FROM invoice_payment_plan pp
+              JOIN res_company c ON c.id = pp.company_id
+              JOIN res_partner p ON p.id = pp.partner_id
+              LEFT JOIN res_users u ON u.id = pp.user_id
+              LEFT JOIN res_partner up ON up.id = u.partner_id
+              JOIN invoice_payment_plan_line pl ON pl.plan_id = pp.id
+             WHERE pp.id IN %(plans)s
+             GROUP BY pp.id, c.name, p.name, up.name
+            HAVING COUNT(pl.id) FILTER (WHERE %(in_period)s) > 0
+             ORDER BY c.name, pp.name, pp.id
+            """,
+            in_period=in_period,
+            plans=self._visible("invoice.payment.plan"),
+        )
+        columns = [
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Plan"), 18, "text"),
+            (self.env._("Customer"), 30, "text"),
+            (self.env._("Collector"), 22, "text"),
+            (self.env._("Status"), 12, "text"),
+            (self.env._("Plan total"), 15, "money"),
+            (self.env._("Installments"), 12, "int"),
+            (self.env._("Due in period"), 12, "int"),
+            (self.env._("Paid on time"), 12, "int"),
+            (self.env._("Late"), 10, "int"),
+            (self.env._("Pending"), 10, "int"),
+            (self.env._("Amount due in period"), 16, "money"),
+            (self.env._("Amount paid"), 15, "money"),
+        ]
+
+        def rows():
+            for row in self._stream(query):
+                values = list(row[:-1])
+                values[4] = states.get(values[4])
+                for index in (5, 11, 12):
+                    values[index] = float(values[index] or 0.0)
+                yield values, row[-1]
+
+        self._table(sheet, columns, rows())
+
+    # ------------------------------------------------------------------
+    # Promises
+    # ------------------------------------------------------------------
+    def _sheet_promises(self):
+        sheet = self._add_sheet(self.env._("Promises"))
+        query = SQL(
+            """
+            SELECT c.name, up.name, p.name,
+                   COUNT(*),
+                   COUNT(*) FILTER (WHERE pr.state = 'kept'),
+                   COUNT(*) FILTER (WHERE pr.state = 'broken'),
+                   COUNT(*) FILTER (WHERE pr.state = 'pending'),
+                   COUNT(*) FILTER (WHERE pr.state = 'cancelled'),
+                   SUM(pr.amount),
+                   COALESCE(SUM(pr.amount) FILTER (WHERE pr.state = 'kept'), 0),
+                   pr.currency_id
+              FROM invoice_payment_promise pr
+              JOIN res_company c ON c.id = pr.company_id
+              JOIN res_partner p ON p.id = pr.partner_id
+              LEFT JOIN res_users u ON u.id = pr.user_id
+              LEFT JOIN res_partner up ON up.id = u.partner_id
+             WHERE pr.id IN %s AND %s
+             GROUP BY c.name, up.name, pr.user_id, p.name, pr.partner_id,
+                      pr.currency_id
+             ORDER BY c.name, up.name, p.name
+            """,
+            self._visible("invoice.payment.promise"),
+            self._in_period(SQL("pr.date_promised")),
+        )
+        columns = [
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Collector"), 22, "text"),
+            (self.env._("Customer"), 30, "text"),
+            (self.env._("Promises"), 10, "int"),
+            (self.env._("Kept"), 8, "int"),
+            (self.env._("Broken"), 8, "int"),
+            (self.env._("Pending"), 8, "int"),
+            (self.env._("Cancelled"), 10, "int"),
+            (self.env._("Amount promised"), 16, "money"),
+            (self.env._("Amount kept"), 16, "money"),
+            (self.env._("Kept ratio"), 10, "percent"),
+        ]
+
+        def rows():
+            for row in self._stream(query):
+                values = list(row[:-1])
+                kept, broken = values[4], values[5]
+                values[8] = float(values[8] or 0.0)
+                values[9] = float(values[9] or 0.0)
+                values.append(kept / (kept + broken) if kept + broken else None)
+                yield values, row[-1]
+
+        self._table(sheet, columns, rows())
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+    def _sheet_reminders(self):
+        """Per level: reminders sent in the period, and how many of their
+        invoices were fully paid within PAID_WITHIN_DAYS days after (the last
+        reconciliation of the invoice falls in that window)."""
+        sheet = self._add_sheet(self.env._("Reminders"))
+        query = SQL(
+            """
+            WITH logs AS (
+                SELECT lg.company_id, COALESCE(lg.level, 0) AS level, lg.date,
+                       lg.move_id
+                  FROM invoice_reminder_log lg
+                 WHERE lg.id IN %(logs)s AND %(in_period)s
+            ), reconciled AS (
+                SELECT aml.move_id, MAX(apr.max_date) AS last_date
+                  FROM account_move_line aml
+                  JOIN account_account a ON a.id = aml.account_id
+                  JOIN account_partial_reconcile apr
+                    ON apr.debit_move_id = aml.id OR apr.credit_move_id = aml.id
+                 WHERE aml.move_id IN (SELECT move_id FROM logs)
+                   AND a.account_type = 'asset_receivable'
+                 GROUP BY aml.move_id
+            )
+            SELECT c.name, lg.level, COUNT(*), COUNT(DISTINCT lg.move_id),
+                   COUNT(*) FILTER (
+                       WHERE m.payment_state IN ('paid', 'in_payment')
+                         AND rc.last_date >= lg.date
+                         AND rc.last_date <= lg.date + %(days)s
+                   )
+              FROM logs lg
+              JOIN res_company c ON c.id = lg.company_id
+              JOIN account_move m ON m.id = lg.move_id
+              LEFT JOIN reconciled rc ON rc.move_id = lg.move_id
+             GROUP BY c.name, lg.level
+             ORDER BY c.name, lg.level
+            """,
+            logs=self._visible("invoice.reminder.log"),
+            in_period=self._in_period(SQL("lg.date")),
+            days=PAID_WITHIN_DAYS,
+        )
+        columns = [
+            (self.env._("Company"), 22, "text"),
+            (self.env._("Level"), 8, "int"),
+            (self.env._("Reminders sent"), 14, "int"),
+            (self.env._("Invoices"), 10, "int"),
+            (
+                self.env._("Paid within %(days)s days", days=PAID_WITHIN_DAYS),
+                16,
+                "int",
+            ),
+            (self.env._("Paid ratio"), 10, "percent"),
+        ]
+
+        def rows():
+            for company, level, sent, invoices, paid in self._stream(query):
+                yield (
+                    [company, level, sent, invoices, paid, paid / sent if sent else 0],
+                    None,
+                )
+
+        self._table(sheet, columns, rows())
+
+
+def last_month(today):
+    """First and last day of the month before ``today``."""
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return first, today.replace(day=1) - timedelta(days=1)

@@ -1,0 +1,580 @@
+import base64
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import InvoiceDisputeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestManagementPack(InvoiceDisputeCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.other_company = cls.setup_other_company()["company"]
+        cls.date_from, cls.date_to = date(2024, 1, 1), date(2024, 3, 31)
+        cls.reason_qty = cls.env.ref("invoice_dispute.reason_quantity")
+        cls.person = cls.env["res.partner"].create(
+            {"name": "Eva Novak", "email": "eva@example.com"}
+        )
+        # Ages on 2024-03-31 (due date = invoice date): 11, 45, 121 and 76 days.
+        cls.inv_recent = cls.create_invoice(
+            cls.customer,
+            1000.0,
+            invoice_date="2024-03-20",
+            invoice_date_due="2024-03-20",
+        )
+        cls.inv_45 = cls.create_invoice(
+            cls.customer,
+            500.0,
+            invoice_date="2024-02-15",
+            invoice_date_due="2024-02-15",
+        )
+        cls.inv_old = cls.create_invoice(
+            cls.customer,
+            300.0,
+            invoice_date="2023-12-01",
+            invoice_date_due="2023-12-01",
+        )
+        cls.inv_person = cls.create_invoice(
+            cls.person, 200.0, invoice_date="2024-01-15", invoice_date_due="2024-01-15"
+        )
+        cls.inv_paid = cls.create_invoice(
+            cls.customer,
+            150.0,
+            invoice_date="2024-02-01",
+            invoice_date_due="2024-02-01",
+        )
+        cls.d_open = cls.create_dispute(
+            cls.inv_recent, [400.0], date_received="2024-03-21"
+        )
+        cls.d_resolved = cls.create_dispute(
+            cls.inv_45,
+            [500.0],
+            date_received="2024-02-20",
+            reason_id=cls.reason_qty.id,
+        )
+        with freeze_time("2024-03-01"):
+            wizard = (
+                cls.env["invoice.dispute.resolve.wizard"]
+                .with_context(default_dispute_id=cls.d_resolved.id)
+                .create(
+                    {
+                        "resolution_type": "credit_note",
+                        "amount": 100.0,
+                        "root_cause": "pricing_error",
+                        "preventive_action": "Check the price list.",
+                    }
+                )
+            )
+            wizard.action_confirm()
+        cls.d_person = cls.create_dispute(
+            cls.inv_person,
+            [200.0],
+            date_received="2024-01-20",
+            reason_id=cls.reason_qty.id,
+        )
+        # Received before the period and closed: not in the register.
+        cls.d_before = cls.create_dispute(
+            cls.inv_old, [50.0], date_received="2023-12-05"
+        )
+        cls.d_before.action_cancel()
+        # The other company's data must never show for company 1.
+        cls.foreign_customer = cls.env["res.partner"].create(
+            {"name": "Foreign Customer AB", "is_company": True}
+        )
+        cls.foreign_invoice = cls.create_invoice(
+            cls.foreign_customer,
+            700.0,
+            invoice_date="2024-03-01",
+            invoice_date_due="2024-03-01",
+            company_id=cls.other_company.id,
+        )
+        cls.foreign_dispute = cls.create_dispute(
+            cls.foreign_invoice,
+            [700.0],
+            date_received="2024-03-02",
+            company_id=cls.other_company.id,
+            currency_id=cls.other_company.currency_id.id,
+        )
+
+        # Payment plans, promises and reminders (their skeleton fields only).
+        cls.plan = cls.env["invoice.payment.plan"].create(
+            {
+                "partner_id": cls.customer.id,
+                "amount_total": 900.0,
+                "state": "broken",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "date_due": "2024-03-05",
+                            "amount": 300.0,
+                            "amount_paid": 300.0,
+                            "state": "paid",
+                        }
+                    ),
+                    Command.create(
+                        {"date_due": "2024-03-20", "amount": 300.0, "state": "late"}
+                    ),
+                    Command.create(
+                        {"date_due": "2024-04-20", "amount": 300.0, "state": "pending"}
+                    ),
+                ],
+            }
+        )
+        Promise = cls.env["invoice.payment.promise"]
+        for amount, promised, state in (
+            (100.0, "2024-02-10", "kept"),
+            (50.0, "2024-03-10", "broken"),
+            (70.0, "2024-03-30", "pending"),
+            (80.0, "2024-04-10", "kept"),
+        ):
+            Promise.create(
+                {
+                    "partner_id": cls.customer.id,
+                    "amount": amount,
+                    "date_promised": promised,
+                    "state": state,
+                }
+            )
+        rule_1, rule_2 = cls.env["invoice.reminder.rule"].create(
+            [{"name": "First", "level": 1}, {"name": "Firm", "level": 2}]
+        )
+        cls.env["invoice.reminder.log"].create(
+            [
+                {"move_id": cls.inv_paid.id, "rule_id": rule_1.id, "level": 1},
+                {"move_id": cls.inv_old.id, "rule_id": rule_1.id, "level": 1},
+                {"move_id": cls.inv_45.id, "rule_id": rule_2.id, "level": 2},
+            ]
+        )
+        cls.env["invoice.reminder.log"].search([]).write({"date": "2024-03-01"})
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=cls.inv_paid.ids
+        ).create({"payment_date": "2024-03-10"})._create_payments()
+
+        group_manager = cls.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        invoicing = cls.env.ref("account.group_account_invoice")
+        cls.manager = cls.env["res.users"].create(
+            {
+                "name": "Dispute Manager One",
+                "login": "pack_manager",
+                "email": "pack_manager@example.com",
+                "company_id": cls.company.id,
+                "company_ids": [Command.set(cls.company.ids)],
+                "groups_id": [Command.set([group_manager.id, invoicing.id])],
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def export(
+        self, user=None, companies=None, date_from=None, date_to=None, lang=None
+    ):
+        env = self.env(user=user) if user else self.env
+        if lang:
+            env = env(context=dict(env.context, lang=lang))
+        if user:
+            env = env(
+                context=dict(env.context, allowed_company_ids=user.company_ids.ids)
+            )
+        wizard = env["invoice.dispute.export.wizard"].create(
+            {
+                "date_from": date_from or self.date_from,
+                "date_to": date_to or self.date_to,
+                "company_ids": [Command.set((companies or self.company).ids)],
+            }
+        )
+        action = wizard.action_export()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn(f"/{wizard.id}/xlsx_file/", action["url"])
+        self.assertTrue(wizard.xlsx_filename.endswith(".xlsx"))
+        return base64.b64decode(wizard.xlsx_file)
+
+    def load(self, data):
+        return load_workbook(io.BytesIO(data))
+
+    def table(self, sheet, header_row=1):
+        """The rows of a sheet's table as dicts keyed by header."""
+        rows = sheet.iter_rows(min_row=header_row, values_only=True)
+        headers = next(rows)
+        return [dict(zip(headers, row, strict=False)) for row in rows]
+
+    # ------------------------------------------------------------------
+    # Tests
+    # ------------------------------------------------------------------
+    def test_sheets_and_layout(self):
+        book = self.load(self.export())
+        self.assertEqual(
+            book.sheetnames,
+            [
+                "Summary",
+                "Disputes",
+                "Root causes",
+                "Aging",
+                "Payment plans",
+                "Promises",
+                "Reminders",
+            ],
+        )
+        register = book["Disputes"]
+        self.assertEqual(register.freeze_panes, "A2")
+        self.assertEqual(register.auto_filter.ref, "A1:P4")
+        self.assertGreater(register.column_dimensions["C"].width, 20)
+        self.assertEqual(book["Aging"].freeze_panes, "A4")
+
+    def test_register_values_and_types(self):
+        book = self.load(self.export())
+        sheet = book["Disputes"]
+        rows = {row["Number"]: row for row in self.table(sheet)}
+        expected = self.env["invoice.dispute"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("date_received", "<=", self.date_to),
+                "|",
+                ("date_received", ">=", self.date_from),
+                ("state", "in", ("new", "investigating", "proposed", "agreed")),
+            ]
+        )
+        self.assertEqual(set(rows), set(expected.mapped("name")))
+        self.assertNotIn(self.d_before.name, rows)
+        for dispute in expected:
+            row = rows[dispute.name]
+            self.assertEqual(row["Disputed amount"], dispute.amount_disputed)
+            self.assertEqual(row["Undisputed amount"], dispute.amount_undisputed)
+            self.assertEqual(
+                row["Received"], datetime(*dispute.date_received.timetuple()[:3])
+            )
+            self.assertEqual(row["Customer"], dispute.partner_id.name)
+            self.assertEqual(row["Reason"], dispute.reason_id.name)
+        resolved = rows[self.d_resolved.name]
+        self.assertEqual(resolved["Status"], "Resolved")
+        self.assertEqual(resolved["Root cause"], "Pricing error")
+        self.assertEqual(resolved["Resolved on"], datetime(2024, 3, 1))
+        self.assertEqual(resolved["Days open"], 10)
+        self.assertEqual(resolved["Credit notes"], self.d_resolved.credit_note_ids.name)
+        self.assertEqual(rows[self.d_person.name]["B2B/B2C"], "B2C")
+        self.assertEqual(rows[self.d_open.name]["B2B/B2C"], "B2B")
+        # Real cells: numbers are numbers, dates are dates.
+        header = [cell.value for cell in sheet[1]]
+        cells = sheet[2]
+        for name in ("Disputed amount", "Undisputed amount", "Days open"):
+            self.assertEqual(cells[header.index(name)].data_type, "n")
+        for name in ("Received", "Deadline"):
+            self.assertTrue(cells[header.index(name)].is_date)
+        amount_cell = cells[header.index("Disputed amount")]
+        self.assertIn(self.company.currency_id.symbol, amount_cell.number_format)
+
+    def test_summary_kpis_and_charts(self):
+        data = self.export()
+        book = self.load(data)
+        sheet = book["Summary"]
+        kpis = {
+            row[0]: row[1]
+            for row in sheet.iter_rows(min_row=6, max_row=25, values_only=True)
+            if row[0]
+        }
+        self.assertEqual(sheet.cell(5, 2).value, self.company.name)
+        self.assertIsNone(sheet.cell(5, 3).value, "only the chosen company")
+        Dispute = self.env["invoice.dispute"]
+        company = [("company_id", "=", self.company.id)]
+        opened = Dispute.search(
+            company
+            + [
+                ("date_received", ">=", self.date_from),
+                ("date_received", "<=", self.date_to),
+            ]
+        )
+        self.assertEqual(kpis["Disputes opened"], len(opened))
+        self.assertEqual(kpis["Disputes resolved"], 1)
+        self.assertEqual(kpis["Disputes open at the end of the period"], 2)
+        self.assertEqual(
+            kpis["Disputed amount (disputes opened)"],
+            sum(opened.mapped("amount_disputed")),
+        )
+        self.assertEqual(kpis["Average days to resolve"], 10)
+        self.assertEqual(kpis["Share resolved within the SLA"], 1.0)
+        self.assertEqual(kpis["Credit notes issued"], 1)
+        self.assertEqual(kpis["Credit notes issued (amount)"], 100.0)
+        self.assertEqual(kpis["Amount recovered through payment plans"], 300.0)
+        self.assertEqual(kpis["Promises kept ratio"], 0.5)
+        self.assertEqual(kpis["Reminders sent, level 1"], 2)
+        self.assertEqual(kpis["Reminders sent, level 2"], 1)
+        # Disputes by reason: counted per reason as the database says.
+        values = list(sheet.iter_rows(values_only=True))
+        start = next(i for i, row in enumerate(values) if row[0] == "Reason")
+        by_reason = {}
+        for row in values[start + 1 :]:
+            if not row[0]:
+                break
+            by_reason[row[0]] = row[1]
+        groups = Dispute._read_group(
+            company
+            + [
+                ("date_received", ">=", self.date_from),
+                ("date_received", "<=", self.date_to),
+            ],
+            ["reason_id"],
+            ["__count"],
+        )
+        self.assertEqual(by_reason, {reason.name: count for reason, count in groups})
+        # Amount per month: real month dates and currency numbers.
+        start = next(i for i, row in enumerate(values) if row[0] == "Month")
+        months = {row[0]: row[1] for row in values[start + 1 : start + 4]}
+        self.assertEqual(
+            months,
+            {
+                datetime(2024, 1, 1): 200.0,
+                datetime(2024, 2, 1): 500.0,
+                datetime(2024, 3, 1): 400.0,
+            },
+        )
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            charts = [
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/charts/chart") and name.endswith(".xml")
+            ]
+        self.assertEqual(len(charts), 3, "by reason, per month, B2B vs B2C")
+
+    def test_root_causes(self):
+        book = self.load(self.export())
+        rows = self.table(book["Root causes"])
+        self.assertEqual(sum(row["Disputes"] for row in rows), 3)
+        pricing = [row for row in rows if row["Root cause"] == "Pricing error"]
+        self.assertEqual(len(pricing), 1)
+        self.assertEqual(pricing[0]["Month"], datetime(2024, 2, 1))
+        self.assertEqual(pricing[0]["Reason"], self.reason_qty.name)
+        self.assertEqual(pricing[0]["B2B disputes"], 1)
+        self.assertEqual(pricing[0]["B2B amount"], 500.0)
+        self.assertEqual(pricing[0]["Preventive actions"], "Check the price list.")
+        b2c = [row for row in rows if row["B2C disputes"]]
+        self.assertEqual(len(b2c), 1)
+        self.assertEqual(b2c[0]["B2C amount"], 200.0)
+        self.assertEqual(b2c[0]["Root cause"], "Not analysed yet")
+
+    def test_aging_buckets(self):
+        book = self.load(self.export())
+        rows = {row["Customer"]: row for row in self.table(book["Aging"], 3)}
+        self.assertEqual(set(rows), {self.customer.name, self.person.name})
+        customer = rows[self.customer.name]
+        self.assertEqual(customer["Disputed 0-30"], self.d_open.amount_disputed)
+        self.assertEqual(
+            customer["Undisputed 0-30"],
+            self.inv_recent.amount_residual - self.d_open.amount_disputed,
+        )
+        # The resolved dispute no longer holds anything back.
+        self.assertEqual(customer["Disputed 31-60"], 0.0)
+        self.assertEqual(customer["Undisputed 31-60"], self.inv_45.amount_residual)
+        self.assertEqual(customer["Undisputed 90+"], self.inv_old.amount_residual)
+        self.assertEqual(
+            customer["Total"],
+            sum(
+                (self.inv_recent | self.inv_45 | self.inv_old).mapped("amount_residual")
+            ),
+        )
+        person = rows[self.person.name]
+        self.assertEqual(person["Disputed 61-90"], self.inv_person.amount_residual)
+        self.assertEqual(person["Undisputed total"], 0.0)
+        self.assertEqual(book["Aging"]["C4"].data_type, "n")
+
+    def test_plans_promises_reminders(self):
+        book = self.load(self.export())
+        (plan,) = self.table(book["Payment plans"])
+        self.assertEqual(plan["Customer"], self.customer.name)
+        self.assertEqual(plan["Status"], "Broken")
+        self.assertEqual((plan["Installments"], plan["Due in period"]), (3, 2))
+        self.assertEqual((plan["Paid on time"], plan["Late"]), (1, 1))
+        self.assertEqual(plan["Amount paid"], 300.0)
+        (promises,) = self.table(book["Promises"])
+        self.assertEqual(promises["Collector"], self.env.user.name)
+        self.assertEqual(
+            (promises["Promises"], promises["Kept"], promises["Broken"]), (3, 1, 1)
+        )
+        self.assertEqual(promises["Amount promised"], 220.0)
+        self.assertEqual(promises["Kept ratio"], 0.5)
+        reminders = {row["Level"]: row for row in self.table(book["Reminders"])}
+        self.assertEqual(reminders[1]["Reminders sent"], 2)
+        self.assertEqual(reminders[1]["Paid within 14 days"], 1)
+        self.assertEqual(reminders[1]["Paid ratio"], 0.5)
+        self.assertEqual(reminders[2]["Paid within 14 days"], 0)
+
+    def test_user_of_one_company(self):
+        """The manager of company 1 asks for both companies: only company 1."""
+        data = self.export(
+            user=self.manager, companies=self.company | self.other_company
+        )
+        book = self.load(data)
+        names = {row["Number"] for row in self.table(book["Disputes"])}
+        self.assertIn(self.d_open.name, names)
+        self.assertNotIn(self.foreign_dispute.name, names)
+        companies = {
+            row["Company"]
+            for sheet in ("Disputes", "Aging", "Root causes")
+            for row in self.table(book[sheet], 3 if sheet == "Aging" else 1)
+        }
+        self.assertEqual(companies, {self.company.name})
+        self.assertNotIn(
+            self.foreign_customer.name,
+            {row["Customer"] for row in self.table(book["Aging"], 3)},
+        )
+        # The record rules apply even when the builder is asked for a company
+        # the user cannot see.
+        from ..report.management_pack import ManagementPack
+
+        with tempfile.TemporaryFile() as tmp:
+            ManagementPack(
+                self.env(user=self.manager),
+                self.date_from,
+                self.date_to,
+                self.company | self.other_company,
+            ).build(tmp)
+            tmp.seek(0)
+            book = self.load(tmp.read())
+        names = {row["Number"] for row in self.table(book["Disputes"])}
+        self.assertNotIn(self.foreign_dispute.name, names)
+        self.assertIn(self.d_open.name, names)
+        # Both companies for a user working in both.
+        both = self.load(self.export(companies=self.company | self.other_company))
+        names = {row["Number"] for row in self.table(both["Disputes"])}
+        self.assertIn(self.foreign_dispute.name, names)
+        foreign = [
+            row for row in self.table(both["Disputes"]) if row["Company"] == "company_2"
+        ]
+        self.assertEqual(foreign[0]["Disputed amount"], 700.0)
+
+    def test_wizard_form_and_errors(self):
+        with freeze_time("2024-04-10"):
+            form = Form(self.env["invoice.dispute.export.wizard"])
+            self.assertEqual(form.date_from, date(2024, 3, 1))
+            self.assertEqual(form.date_to, date(2024, 3, 31))
+            wizard = form.save()
+        self.assertEqual(wizard.company_ids, self.env.companies)
+        with self.assertRaisesRegex(
+            ValidationError, r"From: 2024-05-01.*To: 2024-03-31"
+        ):
+            wizard.write({"date_from": "2024-05-01"})
+        wizard = (
+            self.env["invoice.dispute.export.wizard"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "date_from": self.date_from,
+                    "date_to": self.date_to,
+                    "company_ids": [Command.set(self.other_company.ids)],
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "company_2"):
+            wizard.action_export()
+        self.assertFalse(wizard.xlsx_file)
+
+    def test_user_language_formats(self):
+        """Dates use the date format of the user's language."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        book = self.load(self.export(lang="nl_NL"))
+        (sheet,) = [ws for ws in book.worksheets if ws.max_column == 16]
+        self.assertEqual(sheet["H2"].number_format, "dd-mm-yyyy")
+        self.assertTrue(sheet["H2"].is_date)
+
+    def test_query_count_independent_of_rows(self):
+        """Rows are streamed from aggregated queries: more disputes, same
+        number of queries."""
+        pack = self.env["invoice.dispute.export.wizard"]
+
+        def count_queries():
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            pack._build_pack(self.env, self.date_from, self.date_to, self.company)
+            return self.env.cr.sql_log_count - before
+
+        count_queries()  # warm the caches
+        baseline = count_queries()
+        for day in range(1, 8):
+            invoice = self.create_invoice(
+                self.customer,
+                100.0 + day,
+                invoice_date=f"2024-03-{day:02d}",
+                invoice_date_due=f"2024-03-{day:02d}",
+            )
+            self.create_dispute(invoice, date_received=f"2024-03-{day:02d}")
+        self.assertEqual(count_queries(), baseline)
+
+    def test_empty_period(self):
+        book = self.load(
+            self.export(date_from=date(2020, 1, 1), date_to=date(2020, 1, 31))
+        )
+        self.assertEqual(self.table(book["Disputes"]), [])
+        self.assertEqual(book["Summary"]["B6"].value, 0)
+
+    def test_cron_mails_pack_to_managers(self):
+        with freeze_time("2024-04-02"):
+            cron = self.env.ref("invoice_dispute.ir_cron_management_report")
+            cron.method_direct_trigger()
+            Wizard = self.env["invoice.dispute.export.wizard"]
+            while Wizard._cron_management_report():
+                pass
+            mails = self.env["mail.mail"].search(
+                [("recipient_ids", "in", self.manager.partner_id.ids)]
+            )
+            self.assertEqual(len(mails), 1, "one pack for the manager's company")
+            self.assertIn("2024-03", mails.subject)
+            self.assertIn(self.company.name, mails.subject)
+            (attachment,) = mails.attachment_ids
+            self.assertTrue(attachment.name.endswith(".xlsx"))
+            book = self.load(attachment.raw)
+            rows = self.table(book["Disputes"])
+            self.assertEqual(
+                {row["Number"] for row in rows},
+                {self.d_open.name, self.d_resolved.name, self.d_person.name},
+            )
+            self.assertEqual({row["Company"] for row in rows}, {self.company.name})
+            # Run again: nothing is sent twice.
+            Wizard._cron_management_report(batch_size=10)
+            self.assertEqual(
+                self.env["mail.mail"].search_count(
+                    [("recipient_ids", "in", self.manager.partner_id.ids)]
+                ),
+                1,
+            )
+
+    def test_libreoffice_converts(self):
+        office = shutil.which("libreoffice") or shutil.which("soffice")
+        if not office:
+            self.skipTest(
+                "LibreOffice (libreoffice/soffice) is not on PATH: install the "
+                "Debian package libreoffice-calc to check the headless conversion."
+            )
+        data = self.export()
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "pack.xlsx"
+            source.write_bytes(data)
+            result = subprocess.run(
+                [
+                    office,
+                    "--headless",
+                    f"-env:UserInstallation=file://{tmp}/profile",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=180,
+                check=False,
+            )
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertGreater((Path(tmp) / "pack.pdf").stat().st_size, 0)
