@@ -25,5 +25,12 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/invoice_dispute_menus.xml",
+        "data/invoice_reminder_data.xml",
+        "views/invoice_reminder_rule_views.xml",
+        "views/invoice_reminder_log_views.xml",
+        "views/invoice_payment_discrepancy_views.xml",
+        "views/invoice_back_billing_views.xml",
+        "views/account_move_reminder_views.xml",
+        "wizard/invoice_back_billing_wizard_views.xml",
     ],
 }

@@ -12,3 +12,5 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import invoice_payment_discrepancy
+from . import invoice_back_billing

@@ -1,1 +1,2 @@
 from . import invoice_dispute_resolve_wizard
+from . import invoice_back_billing_wizard
