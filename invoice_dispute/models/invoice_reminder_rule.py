@@ -406,6 +406,7 @@ class InvoiceReminderRule(models.Model):
 
         log_values = {}  # log id -> (mail id, activity id)
         notes = {}  # move id -> note for invoices without their own email
+        levels = {}  # move id -> reminder level
         for rule in self.browse(list(moves_by_rule)):
             groups = rule._group_reminder_moves(Move.browse(moves_by_rule[rule.id]))
             mails = activities = {}
@@ -414,15 +415,14 @@ class InvoiceReminderRule(models.Model):
             if rule.action in ("activity", "email_activity"):
                 activities = rule._schedule_reminder_activities(groups)
             for main, group in groups.items():
-                mail = mails.get(main.id)
-                activity = activities.get(main.id)
+                mail = mails.get(main.id, self.env["mail.mail"])
+                activity = activities.get(main.id, self.env["mail.activity"])
                 for move in group:
                     log_values[log_by_move[move.id]] = (mail, activity)
                     if move != main or not mail:
                         notes[move.id] = rule._get_reminder_note(main, group, mail)
-            Move.browse(moves_by_rule[rule.id]).write(
-                {"reminder_level": rule.level, "reminder_last_date": today}
-            )
+            levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
+        self._store_move_levels(levels, today)
         if notes:
             Move.browse(list(notes))._message_log_batch(bodies=notes)
         self._store_log_results(log_values)
@@ -511,6 +511,30 @@ class InvoiceReminderRule(models.Model):
             rule=self.name,
             level=self.level,
             invoices=", ".join(group.mapped("name")),
+        )
+
+    @api.model
+    def _store_move_levels(self, levels, today):
+        """Set the invoices' reminder level and date in one query: a write on
+        posted invoices runs the whole accounting synchronisation for each
+        of them, and these two fields feed nothing else."""
+        move_ids = list(levels)
+        self.env["account.move"].flush_model(["reminder_level", "reminder_last_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET reminder_level = v.level, reminder_last_date = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(move_id, level)
+                 WHERE m.id = v.move_id
+                """,
+                today,
+                move_ids,
+                [levels[move_id] for move_id in move_ids],
+            )
+        )
+        self.env["account.move"].browse(move_ids).invalidate_recordset(
+            ["reminder_level", "reminder_last_date"]
         )
 
     @api.model

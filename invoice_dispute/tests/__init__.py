@@ -1,3 +1,4 @@
 from . import test_dispute
 from . import test_dispute_resolve
 from . import test_dispute_security
+from . import test_reminder
