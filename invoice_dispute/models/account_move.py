@@ -232,17 +232,21 @@ class AccountMove(models.Model):
         return self.browse(group_ids) if group_ids else self
 
     def _post(self, soft=True):
-        self._add_pending_back_billing()
-        return super()._post(soft=soft)
+        back_billings = self._add_pending_back_billing()
+        posted = super()._post(soft=soft)
+        if back_billings:
+            back_billings._log_billed()
+        return posted
 
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the
         first customer invoice of each customer posted now."""
+        billed = self.env["invoice.back.billing"]
         invoices = self.filtered(
             lambda m: m.move_type == "out_invoice" and m.state == "draft"
         )
         if not invoices:
-            return
+            return billed
         pending = (
             self.env["invoice.back.billing"]
             .sudo()  # billing a pending amount is part of posting the invoice
@@ -265,3 +269,5 @@ class AccountMove(models.Model):
             )[:1]
             if invoice:
                 back_billing._bill_on(invoice)
+                billed |= back_billing
+        return billed

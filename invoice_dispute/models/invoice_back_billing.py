@@ -109,14 +109,18 @@ class InvoiceBackBilling(models.Model):
             {"invoice_line_ids": [Command.create(self._get_invoice_line_vals())]}
         )
         self.write({"state": "billed", "move_id": invoice.id})
-        self.partner_id._message_log(
-            body=Markup("%s")
-            % self.env._(
-                "Back-billed amount of %(amount)s added to invoice %(invoice)s.",
-                amount=self._format_amount(),
-                invoice=invoice.name if invoice.name != "/" else invoice.display_name,
+
+    def _log_billed(self):
+        """Keep on the customer which invoice billed the amount."""
+        for record in self:
+            record.partner_id._message_log(
+                body=Markup("%s")
+                % self.env._(
+                    "Back-billed amount of %(amount)s added to invoice %(invoice)s.",
+                    amount=record._format_amount(),
+                    invoice=record.move_id.display_name,
+                )
             )
-        )
 
     def _create_separate_invoice(self):
         self.ensure_one()
