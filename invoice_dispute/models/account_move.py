@@ -206,9 +206,7 @@ class AccountMove(models.Model):
         readonly=True,
         help="Level of the last automated payment reminder sent for this invoice.",
     )
-    reminder_last_date = fields.Date(
-        string="Last reminder", copy=False, readonly=True
-    )
+    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
     )

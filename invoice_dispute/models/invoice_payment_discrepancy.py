@@ -98,9 +98,7 @@ class InvoicePaymentDiscrepancy(models.Model):
         self.ensure_one()
         if self.kind != "short_payment" or self.state != "new":
             raise UserError(
-                self.env._(
-                    "Only a short payment still to review can become a dispute."
-                )
+                self.env._("Only a short payment still to review can become a dispute.")
             )
         moves = self.move_ids.filtered(
             lambda m: m.amount_residual > 0 and m.dispute_state != "open"
@@ -218,7 +216,17 @@ class InvoicePaymentDiscrepancy(models.Model):
         partners = self.env["res.partner"].browse({row[2] for row in rows})
         partners.mapped("collector_id")
         vals_list = []
-        for line_id, company_id, partner_id, date, amount, unallocated, move_ids, paid, count in rows:
+        for (
+            line_id,
+            company_id,
+            partner_id,
+            date,
+            amount,
+            unallocated,
+            move_ids,
+            paid,
+            count,
+        ) in rows:
             company = companies.browse(company_id)
             rounding = company.currency_id.rounding
             base = {
@@ -257,9 +265,11 @@ class InvoicePaymentDiscrepancy(models.Model):
                     )
                 )
             short = (moves - disputed).filtered(
-                lambda m: m.payment_state == "partial"
-                and m.amount_residual > 0
-                and "active" not in m.payment_plan_ids.mapped("state")
+                lambda m: (
+                    m.payment_state == "partial"
+                    and m.amount_residual > 0
+                    and "active" not in m.payment_plan_ids.mapped("state")
+                )
             )
             if short:
                 vals_list.append(

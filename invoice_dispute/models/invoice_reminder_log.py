@@ -68,8 +68,7 @@ class InvoiceReminderLog(models.Model):
         ),
         (
             "target_check",
-            "CHECK((move_id IS NOT NULL AND rule_id IS NOT NULL) "
-            "OR plan_line_id IS NOT NULL)",
+            "CHECK((move_id IS NOT NULL AND rule_id IS NOT NULL) OR plan_line_id IS NOT NULL)",  # noqa: E501
             "A reminder is either for an invoice and a rule, or for an installment.",
         ),
     ]

@@ -1,12 +1,15 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.
 INSTALLMENT_REMINDER_DAYS = 3
 # "Send reminders now" handles this many reminders in the request; the
@@ -138,9 +141,7 @@ class InvoiceReminderRule(models.Model):
         # sudo: the run writes logs, emails and activities on behalf of the
         # company, like the scheduled action; the button is for managers only
         # and limited to the companies the user works in.
-        engine = self.sudo().with_context(
-            reminder_company_ids=self.env.companies.ids
-        )
+        engine = self.sudo().with_context(reminder_company_ids=self.env.companies.ids)
         done = engine._send_reminders(limit=INTERACTIVE_LIMIT)
         remaining = engine._count_pending_reminders() if done else 0
         if remaining:
@@ -363,7 +364,7 @@ class InvoiceReminderRule(models.Model):
         for the other transaction and then drops the conflicting row. Only
         the returned ``(log_id, move_id, rule_id)`` may be sent by this run."""
         move_ids = [move_id for move_id, __ in candidates]
-        self.env.cr.execute(
+        rows = self._execute_claim(
             SQL(
                 """
                 INSERT INTO invoice_reminder_log
@@ -387,7 +388,25 @@ class InvoiceReminderRule(models.Model):
                 partners=[recipients[move_id].id for move_id in move_ids],
             )
         )
-        return sorted(self.env.cr.fetchall(), key=lambda row: row[1])
+        return sorted(rows, key=lambda row: row[1])
+
+    @api.model
+    def _execute_claim(self, query):
+        """Run a claiming ``INSERT ... ON CONFLICT DO NOTHING RETURNING``.
+
+        When a concurrent run has just committed a claim on one of the same
+        rows, PostgreSQL (repeatable read) refuses the insert: that reminder
+        belongs to the other run. This batch is then left alone and the
+        scheduled action is triggered to go on in a fresh transaction, so
+        nothing is sent twice and nothing is skipped."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
+        except SerializationFailure:
+            _logger.info("Reminders claimed by a concurrent run; retrying later.")
+            self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")._trigger()
+            return []
 
     @api.model
     def _process_reminders(self, candidates, today):
@@ -476,7 +495,9 @@ class InvoiceReminderRule(models.Model):
             for main in mains
         ]
         activities = self.env["mail.activity"].create(vals_list)
-        return {main.id: activity for main, activity in zip(mains, activities)}
+        return {
+            main.id: activity for main, activity in zip(mains, activities, strict=True)
+        }
 
     def _get_activity_user(self, move):
         self.ensure_one()
@@ -608,7 +629,7 @@ class InvoiceReminderRule(models.Model):
             or line.plan_id.partner_id
             for line in lines
         }
-        self.env.cr.execute(
+        rows = self._execute_claim(
             SQL(
                 """
                 INSERT INTO invoice_reminder_log
@@ -631,7 +652,7 @@ class InvoiceReminderRule(models.Model):
                 partners=[recipients[line_id].id for line_id in line_ids],
             )
         )
-        claimed = dict(self.env.cr.fetchall())  # log id -> line id
+        claimed = dict(rows)  # log id -> line id
         if not claimed:
             return 0
         claimed_lines = lines.browse(sorted(claimed.values()))
