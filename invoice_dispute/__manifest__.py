@@ -45,6 +45,13 @@
         "data/mail_template_management_report.xml",
         "data/ir_cron_management_report.xml",
         "wizard/invoice_dispute_export_wizard_views.xml",
+        "data/invoice_reminder_data.xml",
+        "views/invoice_reminder_rule_views.xml",
+        "views/invoice_reminder_log_views.xml",
+        "views/invoice_payment_discrepancy_views.xml",
+        "views/invoice_back_billing_views.xml",
+        "views/account_move_reminder_views.xml",
+        "wizard/invoice_back_billing_wizard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,3 +16,5 @@ from . import invoice_tone_phrase
 from . import invoice_call_sheet_line
 from . import invoice_objection
 from . import invoice_collection_worklist
+from . import invoice_payment_discrepancy
+from . import invoice_back_billing

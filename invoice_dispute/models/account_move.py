@@ -397,3 +397,74 @@ class AccountMove(models.Model):
         self._invoice_dispute_check_due_date(new_date)
         self._invoice_dispute_receivable_lines().write({"date_maturity": new_date})
         self.write({"invoice_date_due": new_date})
+
+    # Payment reminders and back-billing
+    # ------------------------------------------------------------------
+    reminder_level = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Level of the last automated payment reminder sent for this invoice.",
+    )
+    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
+    reminder_log_ids = fields.One2many(
+        "invoice.reminder.log", "move_id", string="Reminders", readonly=True
+    )
+    back_billing_ids = fields.One2many(
+        "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
+    )
+
+    def _get_reminder_recipient(self):
+        """Who receives this invoice's reminders: the customer's
+        accounts-payable contact when it has an email, else the invoice's
+        address."""
+        self.ensure_one()
+        contact = self.commercial_partner_id._get_ar_contact()
+        return contact if contact.email else self.partner_id
+
+    def _get_reminder_moves(self):
+        """The invoices a reminder rendered on this invoice lists: the whole
+        group of a consolidated reminder (given in the context), else itself."""
+        self.ensure_one()
+        group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
+        return self.browse(group_ids) if group_ids else self
+
+    def _post(self, soft=True):
+        back_billings = self._add_pending_back_billing()
+        posted = super()._post(soft=soft)
+        if back_billings:
+            back_billings._log_billed()
+        return posted
+
+    def _add_pending_back_billing(self):
+        """Add the amounts kept for the next invoice (back-billing) to the
+        first customer invoice of each customer posted now."""
+        billed = self.env["invoice.back.billing"]
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )
+        if not invoices:
+            return billed
+        pending = (
+            self.env["invoice.back.billing"]
+            .sudo()  # billing a pending amount is part of posting the invoice
+            .search(
+                [
+                    ("state", "=", "pending"),
+                    ("partner_id", "in", invoices.commercial_partner_id.ids),
+                    ("company_id", "in", invoices.company_id.ids),
+                ],
+                order="id",
+            )
+        )
+        for back_billing in pending:
+            invoice = invoices.filtered(
+                lambda m, bb=back_billing: (
+                    m.commercial_partner_id == bb.partner_id
+                    and m.company_id == bb.company_id
+                    and m.currency_id == bb.currency_id
+                )
+            )[:1]
+            if invoice:
+                back_billing._bill_on(invoice)
+                billed |= back_billing
+        return billed

@@ -234,9 +234,7 @@ class InvoiceDispute(models.Model):
     def _compute_customer_type(self):
         for dispute in self:
             partner = dispute.partner_id
-            dispute.customer_type = (
-                "b2b" if not partner or partner.is_company or partner.vat else "b2c"
-            )
+            dispute.customer_type = partner._get_customer_type() if partner else "b2b"
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):

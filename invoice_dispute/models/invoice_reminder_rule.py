@@ -1,4 +1,20 @@
-from odoo import fields, models
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+# Installment reminders go out this many days before each installment.
+INSTALLMENT_REMINDER_DAYS = 3
+# "Send reminders now" handles this many reminders in the request; the
+# scheduled action takes over the rest.
+INTERACTIVE_LIMIT = 1000
 
 
 class InvoiceReminderRule(models.Model):
@@ -21,7 +37,10 @@ class InvoiceReminderRule(models.Model):
         default="all",
         required=True,
     )
-    min_amount = fields.Monetary(currency_field="currency_id")
+    min_amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Invoices with less than this amount open get no reminder at this level.",
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     action = fields.Selection(
         [
@@ -36,8 +55,629 @@ class InvoiceReminderRule(models.Model):
         "mail.template", domain="[('model', '=', 'account.move')]"
     )
     activity_type_id = fields.Many2one("mail.activity.type")
+    activity_user = fields.Selection(
+        [("collector", "Collector"), ("manager", "Dispute manager")],
+        string="Activity for",
+        default="collector",
+        required=True,
+        help="Collector: the customer's collector, else the invoice's salesperson. "
+        "Dispute manager: the company's dispute manager.",
+    )
     consolidate = fields.Boolean(
         help="One message per customer listing all its invoices at this level."
     )
-    min_interval_days = fields.Integer(default=5)
+    min_interval_days = fields.Integer(
+        default=5,
+        help="Minimum number of days between two reminders for the same invoice.",
+    )
     active = fields.Boolean(default=True)
+    log_count = fields.Integer(compute="_compute_log_count")
+
+    _sql_constraints = [
+        (
+            "company_level_uniq",
+            "unique(company_id, level)",
+            "Each reminder level exists once per company.",
+        ),
+    ]
+
+    def _compute_log_count(self):
+        groups = self.env["invoice.reminder.log"]._read_group(
+            [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]
+        )
+        counts = {rule.id: count for rule, count in groups}
+        for rule in self:
+            rule.log_count = counts.get(rule.id, 0)
+
+    @api.constrains(
+        "level", "min_amount", "min_interval_days", "action", "mail_template_id"
+    )
+    def _check_rule(self):
+        for rule in self:
+            if rule.level < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(name)s: the level must be 1 or more.",
+                        name=rule.name,
+                    )
+                )
+            if rule.min_amount < 0 or rule.min_interval_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(name)s: the minimum amount and the minimum "
+                        "days between reminders cannot be negative.",
+                        name=rule.name,
+                    )
+                )
+            if rule.action in ("email", "email_activity") and not (
+                rule.mail_template_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(name)s sends an email: choose its email "
+                        "template.",
+                        name=rule.name,
+                    )
+                )
+            if (
+                rule.mail_template_id
+                and rule.mail_template_id.model_id.model != "account.move"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Reminder rule %(name)s: the email template must be one "
+                        "for invoices.",
+                        name=rule.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_send_reminders_now(self):
+        """Run the reminders of the user's companies now, exactly as the
+        scheduled action does; what does not fit in this request is left to
+        the scheduled action, triggered at once."""
+        # sudo: the run writes logs, emails and activities on behalf of the
+        # company, like the scheduled action; the button is for managers only
+        # and limited to the companies the user works in.
+        engine = self.sudo().with_context(reminder_company_ids=self.env.companies.ids)
+        done = engine._send_reminders(limit=INTERACTIVE_LIMIT)
+        remaining = engine._count_pending_reminders() if done else 0
+        if remaining:
+            self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")._trigger()
+            message = self.env._(
+                "%(done)s reminders sent; the %(remaining)s others are sent in "
+                "the background.",
+                done=done,
+                remaining=remaining,
+            )
+        else:
+            message = self.env._("%(done)s reminders sent.", done=done)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_logs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_reminder_log_action"
+        )
+        action["domain"] = [("rule_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Default rules
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_default_rule_values(self):
+        """The four levels every company starts with."""
+
+        def ref(xmlid):
+            return self.env.ref(xmlid, raise_if_not_found=False).id or False
+
+        return [
+            {
+                "name": self.env._("Friendly note before the due date"),
+                "sequence": 10,
+                "level": 1,
+                "offset_days": -3,
+                "action": "email",
+                "mail_template_id": ref("invoice_dispute.mail_template_reminder_1"),
+                "min_interval_days": 0,
+            },
+            {
+                "name": self.env._("First reminder"),
+                "sequence": 20,
+                "level": 2,
+                "offset_days": 7,
+                "action": "email",
+                "mail_template_id": ref("invoice_dispute.mail_template_reminder_2"),
+                "consolidate": True,
+                "min_interval_days": 5,
+            },
+            {
+                "name": self.env._("Firm reminder"),
+                "sequence": 30,
+                "level": 3,
+                "offset_days": 21,
+                "action": "email_activity",
+                "mail_template_id": ref("invoice_dispute.mail_template_reminder_3"),
+                "activity_type_id": ref("mail.mail_activity_data_call"),
+                "activity_user": "collector",
+                "consolidate": True,
+                "min_interval_days": 7,
+            },
+            {
+                "name": self.env._("Final notice"),
+                "sequence": 40,
+                "level": 4,
+                "offset_days": 45,
+                "action": "email_activity",
+                "mail_template_id": ref("invoice_dispute.mail_template_reminder_4"),
+                "activity_type_id": ref("invoice_dispute.mail_activity_reminder_final"),
+                "activity_user": "manager",
+                "min_interval_days": 7,
+            },
+        ]
+
+    # ------------------------------------------------------------------
+    # Reminder engine
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_reminders(self, batch_size=200):
+        """Scheduled action: one batch of reminders per call.
+
+        The cron framework commits after each call and calls again while
+        ``_notify_progress`` reports remaining work, so a large backlog is sent
+        in small transactions. Every reminder is first claimed in
+        ``invoice.reminder.log`` (unique per invoice and rule) in the same
+        transaction as its email, so that reruns, crashes and concurrent runs
+        never send one twice."""
+        # sudo: the scheduled action works for every company at once
+        engine = self.sudo()
+        done = engine._send_reminders(limit=batch_size)
+        remaining = engine._count_pending_reminders() if done >= batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _send_reminders(self, limit=None):
+        """Claim and send up to ``limit`` due reminders (invoices first, then
+        installments). Returns how many were handled."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        done = 0
+        candidates = self._get_reminder_candidates(today, limit=limit)
+        if candidates:
+            done += self._process_reminders(candidates, today)
+        if limit is None or len(candidates) < limit:
+            lines = self._get_installment_candidates(
+                today, limit=limit and limit - len(candidates)
+            )
+            if lines:
+                done += self._process_installment_reminders(lines, today)
+        return done
+
+    @api.model
+    def _count_pending_reminders(self):
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        return len(self._get_reminder_candidates(today)) + len(
+            self._get_installment_candidates(today)
+        )
+
+    def _get_engine_rules(self):
+        domain = []
+        company_ids = self.env.context.get("reminder_company_ids")
+        if company_ids:
+            domain.append(("company_id", "in", company_ids))
+        return self.search(domain, order="company_id, level desc")
+
+    def _get_reminder_move_domain(self, today):
+        """Invoices this rule applies to today (before the level selection).
+
+        Exclusions (dispute, plan, promise, customer block) come from
+        ``account.move.reminder_excluded``."""
+        self.ensure_one()
+        domain = [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("company_id", "=", self.company_id.id),
+            ("invoice_date_due", "<=", today - timedelta(days=self.offset_days)),
+            ("reminder_excluded", "=", False),
+        ]
+        if self.min_amount:
+            domain.append(("amount_residual_signed", ">=", self.min_amount))
+        else:
+            domain.append(("amount_residual_signed", ">", 0))
+        if self.customer_type != "all":
+            partner_domain = self.env["res.partner"]._get_customer_type_domain(
+                self.customer_type
+            )
+            domain.append(("commercial_partner_id", "any", partner_domain))
+        return domain
+
+    @api.model
+    def _get_reminder_candidates(self, today, limit=None):
+        """``[(move_id, rule_id)]``: per invoice, the highest level that is due
+        today, not sent yet, above the invoice's current level and not too
+        soon after its last reminder. One query for the whole batch."""
+        rules = self._get_engine_rules()
+        if not rules:
+            return []
+        Move = self.env["account.move"].with_context(active_test=False)
+        parts = []
+        for rule in rules:
+            query = Move._search(rule._get_reminder_move_domain(today))
+            query.order = None
+            parts.append(
+                SQL(
+                    "(%s)",
+                    query.select(
+                        SQL("%s AS move_id", SQL.identifier(query.table, "id")),
+                        SQL("%s AS rule_id", rule.id),
+                        SQL("%s AS level", rule.level),
+                        SQL("%s AS min_interval", rule.min_interval_days),
+                    ),
+                )
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH due AS (%(parts)s),
+                target AS (
+                    SELECT DISTINCT ON (move_id) move_id, rule_id, level, min_interval
+                      FROM due
+                  ORDER BY move_id, level DESC
+                )
+                SELECT t.move_id, t.rule_id
+                  FROM target t
+                  JOIN account_move m ON m.id = t.move_id
+                 WHERE t.level > COALESCE(m.reminder_level, 0)
+                   AND (m.reminder_last_date IS NULL
+                        OR m.reminder_last_date + t.min_interval <= %(today)s)
+                   AND NOT EXISTS (
+                        SELECT 1 FROM invoice_reminder_log l
+                         WHERE l.move_id = t.move_id AND l.rule_id = t.rule_id)
+              ORDER BY t.move_id
+                %(limit)s
+                """,
+                parts=SQL(" UNION ALL ").join(parts),
+                today=today,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _claim_reminders(self, candidates, recipients, today):
+        """Insert the log rows of ``candidates``; a row another run already
+        holds (committed or not) is skipped: PostgreSQL makes this insert wait
+        for the other transaction and then drops the conflicting row. Only
+        the returned ``(log_id, move_id, rule_id)`` may be sent by this run."""
+        move_ids = [move_id for move_id, __ in candidates]
+        rows = self._execute_claim(
+            SQL(
+                """
+                INSERT INTO invoice_reminder_log
+                       (move_id, rule_id, partner_id, company_id, level, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.move_id, v.rule_id, v.partner_id, m.company_id, r.level,
+                       %(today)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(moves)s::int[], %(rules)s::int[], %(partners)s::int[])
+                       AS v(move_id, rule_id, partner_id)
+                  JOIN account_move m ON m.id = v.move_id
+                  JOIN invoice_reminder_rule r ON r.id = v.rule_id
+              ORDER BY v.move_id
+                    ON CONFLICT (move_id, rule_id) DO NOTHING
+             RETURNING id, move_id, rule_id
+                """,
+                today=today,
+                uid=self.env.uid,
+                moves=move_ids,
+                rules=[rule_id for __, rule_id in candidates],
+                partners=[recipients[move_id].id for move_id in move_ids],
+            )
+        )
+        return sorted(rows, key=lambda row: row[1])
+
+    @api.model
+    def _execute_claim(self, query):
+        """Run a claiming ``INSERT ... ON CONFLICT DO NOTHING RETURNING``.
+
+        When a concurrent run has just committed a claim on one of the same
+        rows, PostgreSQL (repeatable read) refuses the insert: that reminder
+        belongs to the other run. This batch is then left alone and the
+        scheduled action is triggered to go on in a fresh transaction, so
+        nothing is sent twice and nothing is skipped."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
+        except SerializationFailure:
+            _logger.info("Reminders claimed by a concurrent run; retrying later.")
+            self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")._trigger()
+            return []
+
+    @api.model
+    def _process_reminders(self, candidates, today):
+        Move = self.env["account.move"]
+        moves = Move.browse([move_id for move_id, __ in candidates])
+        # prefetch the customers and their contacts in one go
+        moves.commercial_partner_id.child_ids.mapped("is_ar_contact")
+        recipients = {move.id: move._get_reminder_recipient() for move in moves}
+        claimed = self._claim_reminders(candidates, recipients, today)
+        if not claimed:
+            return 0
+        log_by_move = {move_id: log_id for log_id, move_id, __ in claimed}
+        moves_by_rule = defaultdict(list)
+        for __, move_id, rule_id in claimed:
+            moves_by_rule[rule_id].append(move_id)
+
+        log_values = {}  # log id -> (mail id, activity id)
+        notes = {}  # move id -> note for invoices without their own email
+        levels = {}  # move id -> reminder level
+        for rule in self.browse(list(moves_by_rule)):
+            groups = rule._group_reminder_moves(Move.browse(moves_by_rule[rule.id]))
+            mails = activities = {}
+            if rule.action in ("email", "email_activity"):
+                mails = rule._send_reminder_mails(groups)
+            if rule.action in ("activity", "email_activity"):
+                activities = rule._schedule_reminder_activities(groups)
+            for main, group in groups.items():
+                mail = mails.get(main.id, self.env["mail.mail"])
+                activity = activities.get(main.id, self.env["mail.activity"])
+                for move in group:
+                    log_values[log_by_move[move.id]] = (mail, activity)
+                    if move != main or not mail:
+                        notes[move.id] = rule._get_reminder_note(main, group, mail)
+            levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
+        self._store_move_levels(levels, today)
+        if notes:
+            Move.browse(list(notes))._message_log_batch(bodies=notes)
+        self._store_log_results(log_values)
+        return len(claimed)
+
+    def _group_reminder_moves(self, moves):
+        """``{main invoice: invoices}``: one group per customer and currency
+        when the rule consolidates, else one per invoice."""
+        self.ensure_one()
+        if not self.consolidate:
+            return {move: move for move in moves}
+        by_key = defaultdict(lambda: self.env["account.move"])
+        for move in moves.sorted(lambda m: (m.invoice_date_due, m.id)):
+            by_key[move.commercial_partner_id, move.currency_id] |= move
+        return {group[0]: group for group in by_key.values()}
+
+    def _send_reminder_mails(self, groups):
+        """Queue one email per group (sent by the mail queue), rendered from
+        the rule's template on the group's main invoice; the email is kept in
+        that invoice's chatter. Returns ``{main invoice id: mail.mail}``."""
+        self.ensure_one()
+        template = self.mail_template_id.with_context(
+            reminder_groups={main.id: group.ids for main, group in groups.items()}
+        )
+        main_ids = [main.id for main in groups]
+        mails = template.send_mail_batch(
+            main_ids, force_send=False, email_values={"auto_delete": False}
+        )
+        return {mail.res_id: mail for mail in mails}
+
+    def _schedule_reminder_activities(self, groups):
+        """One activity per group, for the collector or the dispute manager.
+        Returns ``{main invoice id: mail.activity}``."""
+        self.ensure_one()
+        model_id = self.env["ir.model"]._get_id("account.move")
+        today = fields.Date.context_today(self)
+        mains = list(groups)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": main.id,
+                "activity_type_id": self.activity_type_id.id,
+                "user_id": self._get_activity_user(main).id,
+                "date_deadline": today,
+                "summary": self.env._(
+                    "%(rule)s: %(invoices)s",
+                    rule=self.name,
+                    invoices=", ".join(groups[main].mapped("name")),
+                ),
+            }
+            for main in mains
+        ]
+        activities = self.env["mail.activity"].create(vals_list)
+        return {
+            main.id: activity for main, activity in zip(mains, activities, strict=True)
+        }
+
+    def _get_activity_user(self, move):
+        self.ensure_one()
+        company = move.company_id
+        collector = (
+            move.commercial_partner_id.collector_id
+            or move.invoice_user_id
+            or company.dispute_manager_id
+        )
+        if self.activity_user == "manager":
+            user = company.dispute_manager_id
+            if not user:
+                managers = self.env.ref(
+                    "invoice_dispute.group_invoice_dispute_manager"
+                ).users.filtered(
+                    lambda u: not u.share and company in u.company_ids and u.active
+                )
+                user = managers.filtered(lambda u: u.id > 2)[:1] or managers[:1]
+            return user or collector or self.env.user
+        return collector or self.env.user
+
+    def _get_reminder_note(self, main, group, mail):
+        self.ensure_one()
+        if mail:
+            return Markup("%s") % self.env._(
+                "Included in the reminder “%(rule)s” sent with invoice %(invoice)s.",
+                rule=self.name,
+                invoice=main.name,
+            )
+        return Markup("%s") % self.env._(
+            "Reminder “%(rule)s” (level %(level)s) for invoices %(invoices)s.",
+            rule=self.name,
+            level=self.level,
+            invoices=", ".join(group.mapped("name")),
+        )
+
+    @api.model
+    def _store_move_levels(self, levels, today):
+        """Set the invoices' reminder level and date in one query: a write on
+        posted invoices runs the whole accounting synchronisation for each
+        of them, and these two fields feed nothing else."""
+        move_ids = list(levels)
+        self.env["account.move"].flush_model(["reminder_level", "reminder_last_date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET reminder_level = v.level, reminder_last_date = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(move_id, level)
+                 WHERE m.id = v.move_id
+                """,
+                today,
+                move_ids,
+                [levels[move_id] for move_id in move_ids],
+            )
+        )
+        self.env["account.move"].browse(move_ids).invalidate_recordset(
+            ["reminder_level", "reminder_last_date"]
+        )
+
+    @api.model
+    def _store_log_results(self, log_values):
+        """Write each claimed log's email and activity in one query."""
+        if not log_values:
+            return
+        self.env.flush_all()
+        log_ids = list(log_values)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE invoice_reminder_log l
+                   SET mail_id = v.mail_id,
+                       activity_id = v.activity_id,
+                       mail_state = mm.state
+                  FROM unnest(%s::int[], %s::int[], %s::int[])
+                       AS v(log_id, mail_id, activity_id)
+             LEFT JOIN mail_mail mm ON mm.id = v.mail_id
+                 WHERE l.id = v.log_id
+                """,
+                log_ids,
+                [log_values[log_id][0].id or None for log_id in log_ids],
+                [log_values[log_id][1].id or None for log_id in log_ids],
+            )
+        )
+        self.env["invoice.reminder.log"].browse(log_ids).invalidate_recordset()
+
+    # ------------------------------------------------------------------
+    # Installment reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_installment_candidates(self, today, limit=None):
+        """Ids of the pending installments of active plans due within the
+        next days that got no reminder yet (the earliest one per plan)."""
+        company_ids = self.env.context.get("reminder_company_ids")
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT DISTINCT ON (line.plan_id) line.id
+                      FROM invoice_payment_plan_line line
+                      JOIN invoice_payment_plan plan ON plan.id = line.plan_id
+                     WHERE plan.state = 'active'
+                       AND line.state = 'pending'
+                       AND line.date_due BETWEEN %(today)s AND %(until)s
+                       AND %(company)s
+                       AND NOT EXISTS (
+                            SELECT 1 FROM invoice_reminder_log l
+                             WHERE l.plan_line_id = line.id)
+                  ORDER BY line.plan_id, line.date_due, line.id
+                ) lines
+              ORDER BY id
+                %(limit)s
+                """,
+                today=today,
+                until=today + timedelta(days=INSTALLMENT_REMINDER_DAYS),
+                company=SQL("plan.company_id IN %s", tuple(company_ids))
+                if company_ids
+                else SQL("TRUE"),
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
+            )
+        )
+        return [line_id for (line_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _process_installment_reminders(self, line_ids, today):
+        lines = self.env["invoice.payment.plan.line"].browse(line_ids)
+        recipients = {
+            line.id: line.plan_id.partner_id._get_ar_contact().filtered("email")
+            or line.plan_id.partner_id
+            for line in lines
+        }
+        rows = self._execute_claim(
+            SQL(
+                """
+                INSERT INTO invoice_reminder_log
+                       (plan_line_id, partner_id, company_id, level, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT v.line_id, v.partner_id, plan.company_id, 0, %(today)s,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%(lines)s::int[], %(partners)s::int[])
+                       AS v(line_id, partner_id)
+                  JOIN invoice_payment_plan_line line ON line.id = v.line_id
+                  JOIN invoice_payment_plan plan ON plan.id = line.plan_id
+              ORDER BY v.line_id
+                    ON CONFLICT (plan_line_id) DO NOTHING
+             RETURNING id, plan_line_id
+                """,
+                today=today,
+                uid=self.env.uid,
+                lines=line_ids,
+                partners=[recipients[line_id].id for line_id in line_ids],
+            )
+        )
+        claimed = dict(rows)  # log id -> line id
+        if not claimed:
+            return 0
+        claimed_lines = lines.browse(sorted(claimed.values()))
+        template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
+        mails = template.send_mail_batch(
+            claimed_lines.ids, force_send=False, email_values={"auto_delete": False}
+        )
+        mail_by_line = {mail.res_id: mail for mail in mails}
+        self._store_log_results(
+            {
+                log_id: (
+                    mail_by_line.get(line_id, self.env["mail.mail"]),
+                    self.env["mail.activity"],
+                )
+                for log_id, line_id in claimed.items()
+            }
+        )
+        claimed_lines.plan_id._message_log_batch(
+            bodies={
+                line.plan_id.id: Markup("%s")
+                % self.env._(
+                    "Reminder sent for the installment of %(date)s.",
+                    date=line.date_due,
+                )
+                for line in claimed_lines
+            }
+        )
+        return len(claimed)

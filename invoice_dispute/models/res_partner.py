@@ -262,3 +262,52 @@ class ResPartner(models.Model):
 
     def action_view_call_sheets(self):
         return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")
+
+    # ------------------------------------------------------------------
+    # Reminders and back-billing
+    # ------------------------------------------------------------------
+    back_billing_ids = fields.One2many(
+        "invoice.back.billing", "partner_id", string="Back-billing"
+    )
+    back_billing_count = fields.Integer(compute="_compute_back_billing_count")
+
+    def _compute_back_billing_count(self):
+        groups = self.env["invoice.back.billing"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_back_billing(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_back_billing_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"create": False}
+        return action
+
+    @api.model
+    def _get_customer_type_domain(self, customer_type):
+        """Domain on res.partner matching the commercial partners of a type:
+        companies and customers with a VAT number are B2B, the others B2C."""
+        b2b = ["|", ("is_company", "=", True), ("vat", "not in", (False, ""))]
+        return b2b if customer_type == "b2b" else ["!", *b2b]
+
+    def _get_customer_type(self):
+        """``b2b`` or ``b2c`` for this customer (its commercial partner)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return "b2b" if partner.is_company or partner.vat else "b2c"
+
+    def _get_ar_contact(self):
+        """The customer's accounts-payable contact: the payment contact set on
+        the commercial partner, else a contact flagged as responsible for
+        paying; an empty recordset when there is none."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        contact = partner.ar_contact_id or partner.child_ids.filtered("is_ar_contact")
+        return contact[:1]

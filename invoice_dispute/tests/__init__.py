@@ -15,3 +15,7 @@ from . import test_call_sheet
 from . import test_call_outcome
 from . import test_collection_worklist
 from . import test_management_pack
+from . import test_reminder
+from . import test_payment_discrepancy
+from . import test_back_billing
+from . import test_reminder_concurrency

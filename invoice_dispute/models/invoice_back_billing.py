@@ -1,0 +1,138 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+BACK_BILLING_METHODS = [
+    ("next_invoice", "Add to the next invoice"),
+    ("separate_invoice", "Bill separately"),
+    ("waive", "Waive"),
+]
+
+
+class InvoiceBackBilling(models.Model):
+    _name = "invoice.back.billing"
+    _description = "Back-billed Amount"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, check_company=True
+    )
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    amount = fields.Monetary(required=True)
+    date_from = fields.Date(string="Period from", required=True)
+    date_to = fields.Date(string="Period to", required=True)
+    explanation = fields.Text(help="Shown to the customer on the invoice.")
+    method = fields.Selection(BACK_BILLING_METHODS, required=True)
+    customer_informed = fields.Boolean()
+    date_informed = fields.Date(string="Customer informed on")
+    waive_reason = fields.Text()
+    state = fields.Selection(
+        [
+            ("pending", "Pending next invoice"),
+            ("billed", "Billed"),
+            ("waived", "Waived"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", index=True, check_company=True, copy=False
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Decided by", default=lambda self: self.env.user
+    )
+
+    @api.depends("partner_id", "date_from", "date_to")
+    def _compute_name(self):
+        for record in self:
+            record.name = self.env._(
+                "Back-billing %(partner)s %(date_from)s – %(date_to)s",
+                partner=record.partner_id.display_name or "",
+                date_from=record.date_from or "",
+                date_to=record.date_to or "",
+            )
+
+    def action_cancel(self):
+        if self.filtered(lambda r: r.state != "pending"):
+            raise UserError(
+                self.env._("Only back-billing still pending can be cancelled.")
+            )
+        self.write({"state": "cancelled"})
+        for record in self:
+            record.partner_id._message_log(
+                body=Markup("%s")
+                % self.env._(
+                    "Back-billing of %(amount)s cancelled.",
+                    amount=record._format_amount(),
+                )
+            )
+        return True
+
+    def action_view_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    def _format_amount(self):
+        self.ensure_one()
+        return self.currency_id.format(self.amount)
+
+    def _get_invoice_line_vals(self):
+        self.ensure_one()
+        label = self.env._(
+            "Back-billing for %(date_from)s – %(date_to)s",
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        if self.explanation:
+            label = f"{label}: {self.explanation}"
+        return {"name": label, "quantity": 1, "price_unit": self.amount}
+
+    def _bill_on(self, invoice):
+        """Add this amount as a line of a draft customer invoice."""
+        self.ensure_one()
+        invoice.write(
+            {"invoice_line_ids": [Command.create(self._get_invoice_line_vals())]}
+        )
+        self.write({"state": "billed", "move_id": invoice.id})
+
+    def _log_billed(self):
+        """Keep on the customer which invoice billed the amount."""
+        for record in self:
+            record.partner_id._message_log(
+                body=Markup("%s")
+                % self.env._(
+                    "Back-billed amount of %(amount)s added to invoice %(invoice)s.",
+                    amount=record._format_amount(),
+                    invoice=record.move_id.display_name,
+                )
+            )
+
+    def _create_separate_invoice(self):
+        self.ensure_one()
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "currency_id": self.currency_id.id,
+                "narration": self.explanation,
+                "invoice_line_ids": [Command.create(self._get_invoice_line_vals())],
+            }
+        )
+        self.write({"state": "billed", "move_id": invoice.id})
+        return invoice

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import InvoiceDisputeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBackBilling(InvoiceDisputeCommon):
+    def wizard(self, **vals):
+        today = fields.Date.today()
+        values = {
+            "partner_id": self.customer.id,
+            "amount": 150.0,
+            "date_from": today - timedelta(days=180),
+            "date_to": today - timedelta(days=1),
+            "explanation": "Maintenance was invoiced at half the agreed monthly fee.",
+            "method": "next_invoice",
+            "customer_informed": True,
+            "date_informed": today,
+        }
+        values.update(vals)
+        return self.env["invoice.back.billing.wizard"].create(values)
+
+    def records(self):
+        return self.env["invoice.back.billing"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+
+    def test_next_invoice(self):
+        with Form(
+            self.env["invoice.back.billing.wizard"].with_context(
+                active_model="res.partner", active_id=self.customer_contact.id
+            )
+        ) as form:
+            self.assertEqual(form.partner_id, self.customer)
+            form.amount = 150.0
+            form.date_from = fields.Date.today() - timedelta(days=180)
+            form.date_to = fields.Date.today()
+            form.explanation = "Maintenance was invoiced at half the agreed fee."
+            form.customer_informed = True
+            form.date_informed = fields.Date.today()
+        form.record.action_confirm()
+        pending = self.records()
+        self.assertEqual(pending.state, "pending")
+        self.assertEqual(self.customer.back_billing_count, 1)
+        self.assertIn("next invoice", self.customer.message_ids[0].body)
+        # an invoice of another customer does not take it
+        self.create_invoice(self.partner_a, 10.0)
+        self.assertEqual(pending.state, "pending")
+        invoice = self.create_invoice(self.customer, 100.0)
+        self.assertEqual(pending.state, "billed")
+        self.assertEqual(pending.move_id, invoice)
+        self.assertEqual(invoice.amount_untaxed, 250.0)
+        self.assertIn("half the agreed fee", invoice.invoice_line_ids[-1].name)
+        self.assertIn(invoice.name, self.customer.message_ids[0].body)
+        # billed once only
+        later = self.create_invoice(self.customer, 100.0)
+        self.assertEqual(later.amount_untaxed, 100.0)
+
+    def test_separate_invoice(self):
+        action = self.wizard(method="separate_invoice").action_confirm()
+        invoice = self.env["account.move"].browse(action["res_id"])
+        self.assertEqual(invoice.state, "draft")
+        self.assertEqual(invoice.partner_id, self.customer)
+        self.assertEqual(invoice.amount_untaxed, 150.0)
+        self.assertEqual(self.records().state, "billed")
+        self.assertEqual(self.records().move_id, invoice)
+
+    def test_waive(self):
+        self.wizard(
+            method="waive",
+            customer_informed=False,
+            date_informed=False,
+            waive_reason="Our error; good long-standing customer.",
+        ).action_confirm()
+        self.assertEqual(self.records().state, "waived")
+        self.assertIn("long-standing", self.customer.message_ids[0].body)
+
+    def test_refusals(self):
+        with self.assertRaisesRegex(UserError, "Inform the customer"):
+            self.wizard(customer_informed=False).action_confirm()
+        with self.assertRaisesRegex(UserError, "Inform the customer"):
+            self.wizard(method="separate_invoice", date_informed=False).action_confirm()
+        with self.assertRaisesRegex(UserError, "reason for waiving"):
+            self.wizard(method="waive", waive_reason=False).action_confirm()
+        with self.assertRaisesRegex(UserError, "greater than zero"):
+            self.wizard(amount=0).action_confirm()
+        with self.assertRaisesRegex(UserError, "cannot be in the future"):
+            self.wizard(
+                date_informed=fields.Date.today() + timedelta(days=2)
+            ).action_confirm()
+        self.assertFalse(self.records())

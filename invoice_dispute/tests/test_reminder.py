@@ -1,0 +1,332 @@
+from contextlib import suppress
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.tests import new_test_user, tagged
+
+from .common import InvoiceDisputeCommon
+
+
+class ReminderCommon(InvoiceDisputeCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Work one year back so that the invoices of the common setup (due
+        # today) are not due yet for the reminder runs of these tests.
+        cls.today = fields.Date.today() - timedelta(days=365)
+        cls.Rule = cls.env["invoice.reminder.rule"]
+        cls.Log = cls.env["invoice.reminder.log"]
+        cls.rules = cls.Rule.search([("company_id", "=", cls.env.company.id)])
+        cls.rule_by_level = {rule.level: rule for rule in cls.rules}
+        cls.payer = cls.env["res.partner"].create(
+            {
+                "name": "Novák s.r.o.",
+                "is_company": True,
+                "email": "info@novak.example.com",
+            }
+        )
+
+    @classmethod
+    def create_due_invoice(cls, partner, amount, days_overdue):
+        """A posted invoice whose due date is ``days_overdue`` days before
+        the test's today (negative: due in the future)."""
+        due = cls.today - timedelta(days=days_overdue)
+        return cls.create_invoice(
+            partner,
+            amount,
+            invoice_date=min(due, cls.today) - timedelta(days=30),
+            invoice_date_due=due,
+        )
+
+    def run_reminders(self, day=None, limit=None):
+        with freeze_time(day or self.today):
+            return self.Rule._send_reminders(limit=limit)
+
+    def logs_of(self, moves):
+        return self.Log.search([("move_id", "in", moves.ids)])
+
+
+@tagged("post_install", "-at_install")
+class TestReminderRules(ReminderCommon):
+    def test_default_rules(self):
+        self.assertEqual(
+            [(r.level, r.offset_days) for r in self.rules],
+            [(1, -3), (2, 7), (3, 21), (4, 45)],
+        )
+        self.assertEqual(self.rule_by_level[3].activity_type_id.category, "phonecall")
+        self.assertEqual(self.rule_by_level[4].activity_user, "manager")
+        company = self.env["res.company"].create({"name": "New Company B.V."})
+        self.assertEqual(
+            self.Rule.search([("company_id", "=", company.id)]).mapped("level"),
+            [1, 2, 3, 4],
+        )
+
+    def test_level_selection_at_offsets(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(6)]
+        )
+        # days overdue -> expected level (0: no reminder)
+        cases = [(-10, 0), (-3, 1), (5, 1), (7, 2), (21, 3), (60, 4)]
+        invoices = self.env["account.move"]
+        for partner, (days, __) in zip(partners, cases, strict=True):
+            invoices |= self.create_due_invoice(partner, 100.0, days)
+        self.run_reminders()
+        for invoice, (days, level) in zip(invoices, cases, strict=True):
+            self.assertEqual(invoice.reminder_level, level, f"{days} days overdue")
+            logs = self.logs_of(invoice)
+            self.assertEqual(len(logs), 1 if level else 0)
+            if level:
+                self.assertEqual(logs.rule_id, self.rule_by_level[level])
+                self.assertEqual(invoice.reminder_last_date, self.today)
+                self.assertEqual(logs.mail_id.state, "outgoing")
+                self.assertEqual(logs.mail_state, "outgoing")
+                # the email is kept in the invoice's chatter
+                self.assertIn(logs.mail_id.mail_message_id, invoice.message_ids)
+                self.assertIn(invoice.name, logs.mail_id.body_html)
+        # firm reminder: a call activity; final notice: an activity too
+        self.assertEqual(
+            self.logs_of(invoices[4]).activity_id.activity_type_id,
+            self.env.ref("mail.mail_activity_data_call"),
+        )
+        self.assertTrue(self.logs_of(invoices[5]).activity_id)
+
+    def test_second_run_same_day_sends_nothing(self):
+        invoice = self.create_due_invoice(self.payer, 100.0, 8)
+        self.assertEqual(self.run_reminders(), 1)
+        self.assertEqual(self.run_reminders(), 0)
+        self.assertEqual(len(self.logs_of(invoice)), 1)
+        # next level later, respecting the interval
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=13)), 1)
+        self.assertEqual(invoice.reminder_level, 3)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=13)), 0)
+
+    def test_min_interval_between_reminders(self):
+        invoice = self.create_due_invoice(self.payer, 100.0, -3)
+        self.run_reminders()
+        self.assertEqual(invoice.reminder_level, 1)
+        # level 2 is due 10 days later; with a 12-day interval it waits
+        self.rule_by_level[2].min_interval_days = 12
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=10)), 0)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=12)), 1)
+        self.assertEqual(invoice.reminder_level, 2)
+
+    def test_exclusions(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Excluded {i}", "email": f"x{i}@example.com"} for i in range(5)]
+        )
+        invoices = self.env["account.move"]
+        for partner in partners:
+            invoices |= self.create_due_invoice(partner, 100.0, 10)
+        disputed, planned, promised, blocked, paid = invoices
+        self.create_dispute(disputed)
+        self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": planned.partner_id.id,
+                "move_ids": [Command.set(planned.ids)],
+                "amount_total": 100.0,
+                "state": "active",
+            }
+        )
+        self.env["invoice.payment.promise"].create(
+            {
+                "partner_id": promised.partner_id.id,
+                "move_ids": [Command.set(promised.ids)],
+                "amount": 100.0,
+                "date_promised": self.today + timedelta(days=5),
+            }
+        )
+        blocked.partner_id.reminder_block_until = self.today + timedelta(days=2)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid.ids
+        ).create({"payment_date": self.today})._create_payments()
+        self.assertEqual(self.run_reminders(), 0)
+        self.assertFalse(self.logs_of(invoices))
+        # the customer block lifts itself after its end date
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=3)), 1)
+        self.assertEqual(self.logs_of(invoices).move_id, blocked)
+
+    def test_customer_type_and_min_amount(self):
+        person = self.env["res.partner"].create(
+            {"name": "Eva Svensson", "email": "eva@example.com"}
+        )
+        self.assertEqual(person._get_customer_type(), "b2c")
+        self.assertEqual(self.payer._get_customer_type(), "b2b")
+        self.rule_by_level[2].customer_type = "b2c"
+        self.rule_by_level[2].consolidate = False
+        b2b_invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        b2c_invoice = self.create_due_invoice(person, 100.0, 10)
+        b2c_small = self.create_due_invoice(person, 40.0, 10)
+        self.rule_by_level[2].min_amount = 50.0
+        self.run_reminders()
+        # B2B: level 2 is for B2C only, the friendly note applies
+        self.assertEqual(self.logs_of(b2b_invoice).level, 1)
+        self.assertEqual(self.logs_of(b2c_invoice).level, 2)
+        # below the minimum amount of level 2
+        self.assertEqual(self.logs_of(b2c_small).level, 1)
+
+    def test_consolidation(self):
+        invoices = self.create_due_invoice(
+            self.payer, 100.0, 10
+        ) | self.create_due_invoice(self.payer, 250.0, 12)
+        self.run_reminders()
+        logs = self.logs_of(invoices)
+        self.assertEqual(len(logs), 2)
+        self.assertEqual(logs.rule_id, self.rule_by_level[2])
+        mail = logs.mail_id
+        self.assertEqual(len(mail), 1, "one message per customer")
+        for invoice in invoices:
+            self.assertIn(invoice.name, mail.body_html)
+        # the older invoice carries the email; the other one a note about it
+        self.assertEqual(mail.res_id, invoices[1].id)
+        self.assertIn(invoices[1].name, invoices[0].message_ids[0].body)
+
+    def test_ar_contact_addressing(self):
+        accountant = self.env["res.partner"].create(
+            {
+                "name": "Jan Novák",
+                "parent_id": self.payer.id,
+                "email": "jan@novak.example.com",
+                "is_ar_contact": True,
+            }
+        )
+        invoice = self.create_due_invoice(self.payer, 100.0, 8)
+        other = self.create_due_invoice(self.customer, 100.0, 8)
+        self.customer.ar_contact_id = self.customer_contact
+        person = self.env["res.partner"].create(
+            {"name": "Lars Berg", "email": "lars@example.com"}
+        )
+        plain = self.create_due_invoice(person, 100.0, 8)
+        self.run_reminders()
+        self.assertEqual(self.logs_of(invoice).mail_id.recipient_ids, accountant)
+        self.assertEqual(self.logs_of(invoice).partner_id, accountant)
+        self.assertEqual(
+            self.logs_of(other).mail_id.recipient_ids, self.customer_contact
+        )
+        self.assertEqual(self.logs_of(plain).mail_id.recipient_ids, person)
+
+    def test_crash_after_first_chunk_then_rerun(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Batch {i}", "email": f"b{i}@example.com"} for i in range(5)]
+        )
+        invoices = self.env["account.move"]
+        for partner in partners:
+            invoices |= self.create_due_invoice(partner, 100.0, 10)
+        # first chunk done and committed (the savepoint stands for the commit)
+        self.assertEqual(self.run_reminders(limit=2), 2)
+        # second chunk crashes half-way: everything of that chunk is undone
+        with suppress(RuntimeError), self.env.cr.savepoint():
+            self.run_reminders(limit=2)
+            raise RuntimeError("worker killed")
+        self.assertEqual(len(self.logs_of(invoices)), 2)
+        # the rerun sends the others once
+        self.assertEqual(self.run_reminders(), 3)
+        logs = self.logs_of(invoices)
+        self.assertEqual(logs.move_id, invoices)
+        self.assertEqual(len(logs.mail_id), 5)
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+        )
+        self.assertEqual(len(mails), 5, "each invoice reminded exactly once")
+
+    def test_claim_is_exactly_once(self):
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        candidates = [(invoice.id, self.rule_by_level[2].id)]
+        recipients = {invoice.id: self.payer}
+        first = self.Rule._claim_reminders(candidates, recipients, self.today)
+        second = self.Rule._claim_reminders(candidates, recipients, self.today)
+        self.assertEqual(len(first), 1)
+        self.assertEqual(second, [], "a claimed reminder is never claimed again")
+
+    def test_failed_mail_retry(self):
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        self.run_reminders()
+        log = self.logs_of(invoice)
+        log.mail_id.write({"state": "exception", "failure_reason": "Mailbox full"})
+        self.assertEqual(log.mail_state, "exception")
+        self.assertEqual(self.Log.search([("mail_state", "=", "exception")]), log)
+        log.action_retry()
+        self.assertEqual(log.mail_id.state, "outgoing")
+        self.assertEqual(log.mail_state, "outgoing")
+        # the sent email may be cleaned up: the log keeps its last state
+        log.mail_id.write({"state": "sent"})
+        log.mail_id.unlink()
+        self.assertEqual(log.mail_state, "sent")
+
+    def test_send_now_button_as_manager(self):
+        manager = new_test_user(
+            self.env,
+            login="reminder_manager",
+            groups="account.group_account_invoice,"
+            "invoice_dispute.group_invoice_dispute_manager",
+            company_id=self.env.company.id,
+        )
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        with freeze_time(self.today):
+            action = self.Rule.with_user(manager).action_send_reminders_now()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(invoice.reminder_level, 2)
+
+    def test_cron_reports_progress(self):
+        for i in range(3):
+            partner = self.env["res.partner"].create(
+                {"name": f"Cron {i}", "email": f"cron{i}@example.com"}
+            )
+            self.create_due_invoice(partner, 100.0, 10)
+        with freeze_time(self.today):
+            self.assertEqual(self.Rule._cron_send_reminders(batch_size=2), 2)
+            self.assertEqual(self.Rule._count_pending_reminders(), 1)
+            self.assertEqual(self.Rule._cron_send_reminders(batch_size=2), 1)
+            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+
+    def test_installment_reminders(self):
+        plan = self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": self.payer.id,
+                "amount_total": 300.0,
+                "state": "active",
+                "line_ids": [
+                    Command.create(
+                        {"date_due": self.today + timedelta(days=d), "amount": 100.0}
+                    )
+                    for d in (2, 32, 62)
+                ],
+            }
+        )
+        self.assertEqual(self.run_reminders(), 1)
+        self.assertEqual(self.run_reminders(), 0)
+        log = self.Log.search([("plan_line_id", "in", plan.line_ids.ids)])
+        self.assertEqual(log.plan_line_id, plan.line_ids[0])
+        self.assertEqual(log.mail_id.recipient_ids, self.payer)
+        self.assertIn(plan.name, log.mail_id.body_html)
+        # the next one a few days before its date
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=20)), 0)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=30)), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestReminderQueries(ReminderCommon):
+    def _make_invoices(self, count):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Q{count}-{i}", "email": f"q{count}.{i}@example.com"}
+                for i in range(count)
+            ]
+        )
+        for partner in partners:
+            self.create_due_invoice(partner, 100.0, 10)
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+    def test_query_count_does_not_grow_with_invoices(self):
+        """The run's queries do not depend on the number of invoices: 20 or
+        40 invoices, the same count (rendering included)."""
+        self._make_invoices(5)  # warm the caches (templates, rules)
+        with freeze_time(self.today):
+            self.Rule._send_reminders()
+        for count in (20, 40):
+            self._make_invoices(count)
+            with freeze_time(self.today), self.assertQueryCount(23):
+                done = self.Rule._send_reminders()
+            self.assertEqual(done, count)

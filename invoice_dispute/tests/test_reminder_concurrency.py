@@ -1,0 +1,103 @@
+import threading
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestReminderConcurrency(TransactionCase):
+    """Two runners in two real database transactions (the scheduled action
+    and the "Send reminders now" button in two processes)."""
+
+    def setUp(self):
+        super().setUp()
+        today = fields.Date.today()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partners = env["res.partner"].create(
+                [
+                    {"name": f"Concurrent {i}", "email": f"cc{i}@example.com"}
+                    for i in range(3)
+                ]
+            )
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": today - timedelta(days=40),
+                        "invoice_date_due": today - timedelta(days=10),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Service", "quantity": 1, "price_unit": 100}
+                            )
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            invoices.action_post()
+            self.invoice_ids = invoices.ids
+            self.partner_ids = partners.ids
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            logs = env["invoice.reminder.log"].search(
+                [("move_id", "in", self.invoice_ids)]
+            )
+            logs.mail_id.unlink()
+            logs.activity_id.unlink()
+            logs.unlink()
+            invoices = env["account.move"].browse(self.invoice_ids)
+            invoices.button_draft()
+            invoices.posted_before = False
+            invoices.unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+
+    def _run(self, cr, limit=None):
+        return self._engine(cr)._send_reminders(limit=limit)
+
+    def _engine(self, cr):
+        return api.Environment(cr, SUPERUSER_ID, {})["invoice.reminder.rule"]
+
+    def test_two_concurrent_runners(self):
+        results = {}
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            # runner 1 claims and queues two reminders, not committed yet
+            results["first"] = self._run(cr1, limit=2)
+            # runner 2's snapshot starts now; its environment is made here, as
+            # the registry lock is held by this thread while tests run
+            engine2 = self._engine(cr2)
+            engine2.env.user.mapped("tz")
+
+            def second_runner():
+                results["second"] = engine2._send_reminders()
+
+            thread = threading.Thread(target=second_runner)
+            thread.start()
+            # runner 2 waits on runner 1's claims instead of sending them
+            thread.join(timeout=3)
+            self.assertTrue(thread.is_alive(), "the second runner waits")
+            cr1.commit()
+            thread.join(timeout=60)
+            self.assertFalse(thread.is_alive())
+            cr2.commit()
+        self.assertEqual(results["first"], 2)
+        self.assertEqual(results["second"], 0)
+        # the next run (triggered at once) sends the one left, and only it
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._run(cr), 1)
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._run(cr), 0)
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            logs = env["invoice.reminder.log"].search(
+                [("move_id", "in", self.invoice_ids)]
+            )
+            self.assertEqual(sorted(logs.move_id.ids), sorted(self.invoice_ids))
+            mails = env["mail.mail"].search(
+                [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
+            )
+            self.assertEqual(len(mails), 3, "each invoice reminded exactly once")

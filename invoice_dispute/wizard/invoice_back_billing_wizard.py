@@ -1,0 +1,151 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.invoice_back_billing import BACK_BILLING_METHODS
+
+
+class InvoiceBackBillingWizard(models.TransientModel):
+    _name = "invoice.back.billing.wizard"
+    _description = "Back-billing"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    amount = fields.Monetary(string="Amount under-billed", required=True)
+    date_from = fields.Date(string="Period from", required=True)
+    date_to = fields.Date(string="Period to", required=True)
+    explanation = fields.Text(
+        help="Why the amount was not billed, in words the customer understands; "
+        "it is shown on the invoice."
+    )
+    method = fields.Selection(
+        BACK_BILLING_METHODS, required=True, default="next_invoice"
+    )
+    customer_informed = fields.Boolean(
+        string="Customer informed",
+        help="Billing an amount afterwards requires telling the customer first.",
+    )
+    date_informed = fields.Date(string="Informed on")
+    waive_reason = fields.Text()
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "res.partner" and context.get("active_id"):
+            partner = self.env["res.partner"].browse(context["active_id"])
+            values.setdefault("partner_id", partner.commercial_partner_id.id)
+        return values
+
+    def _check_values(self):
+        self.ensure_one()
+        if self.amount <= 0:
+            raise UserError(
+                self.env._("The amount under-billed must be greater than zero.")
+            )
+        if self.date_from > self.date_to:
+            raise UserError(
+                self.env._(
+                    "The period starts on %(date_from)s, after its end %(date_to)s.",
+                    date_from=self.date_from,
+                    date_to=self.date_to,
+                )
+            )
+        if self.method == "waive":
+            if not (self.waive_reason or "").strip():
+                raise UserError(
+                    self.env._("Give the reason for waiving the amount under-billed.")
+                )
+            return
+        today = fields.Date.context_today(self)
+        if not self.customer_informed or not self.date_informed:
+            raise UserError(
+                self.env._(
+                    "Inform the customer before billing an amount afterwards: "
+                    "confirm it and give the date they were told."
+                )
+            )
+        if self.date_informed > today:
+            raise UserError(
+                self.env._(
+                    "The date the customer was informed (%(date)s) cannot be in "
+                    "the future.",
+                    date=self.date_informed,
+                )
+            )
+        if not (self.explanation or "").strip():
+            raise UserError(
+                self.env._(
+                    "Write the explanation the customer sees with the amount "
+                    "under-billed."
+                )
+            )
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._check_values()
+        partner = self.partner_id.commercial_partner_id
+        back_billing = self.env["invoice.back.billing"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company_id.id,
+                "currency_id": self.currency_id.id,
+                "amount": self.amount,
+                "date_from": self.date_from,
+                "date_to": self.date_to,
+                "explanation": self.explanation,
+                "method": self.method,
+                "customer_informed": self.customer_informed,
+                "date_informed": self.date_informed,
+                "waive_reason": self.waive_reason,
+                "state": "waived" if self.method == "waive" else "pending",
+            }
+        )
+        amount = back_billing._format_amount()
+        period = f"{self.date_from} – {self.date_to}"
+        action = {"type": "ir.actions.act_window_close"}
+        if self.method == "waive":
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s waived: %(reason)s",
+                amount=amount,
+                period=period,
+                reason=self.waive_reason,
+            )
+        elif self.method == "next_invoice":
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s will be added to the "
+                "next invoice (customer informed on %(date)s).",
+                amount=amount,
+                period=period,
+                date=self.date_informed,
+            )
+        else:
+            invoice = back_billing._create_separate_invoice()
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s billed separately on a "
+                "draft invoice (customer informed on %(date)s).",
+                amount=amount,
+                period=period,
+                date=self.date_informed,
+            )
+            action = {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": invoice.id,
+                "view_mode": "form",
+            }
+        partner._message_log(body=Markup("%s") % body)
+        return action
