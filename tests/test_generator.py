@@ -177,8 +177,10 @@ class TestGenerator(ScenarioCase):
         self.assertGreater(self.result["payments_sql"], 20)
         # Disputes opened since (or their credit notes) changed the invoice.
         payments = self.invoices.matched_payment_ids.sorted("id").filtered(
-            lambda p: set(p.invoice_ids.mapped("dispute_state")) == {"none"}
-            and not p.invoice_ids.reversal_move_ids
+            lambda p: (
+                set(p.invoice_ids.mapped("dispute_state")) == {"none"}
+                and not p.invoice_ids.reversal_move_ids
+            )
         )
         grouped = payments.filtered(lambda p: len(p.invoice_ids) > 1)
         partial = payments.filtered(lambda p: p.state == "in_process")
@@ -242,8 +244,10 @@ class TestGenerator(ScenarioCase):
 
     def test_compare_payment_sees_differences(self):
         payment = self.invoices.matched_payment_ids.filtered(
-            lambda p: set(p.invoice_ids.mapped("dispute_state")) == {"none"}
-            and not p.invoice_ids.reversal_move_ids
+            lambda p: (
+                set(p.invoice_ids.mapped("dispute_state")) == {"none"}
+                and not p.invoice_ids.reversal_move_ids
+            )
         )[-1:]
         self.env.flush_all()
         self.env.cr.execute(
