@@ -170,3 +170,92 @@ class TestGenerator(ScenarioCase):
         self.assertEqual(len(plans), self.result.get("plans", 0))
         self.assertEqual(len(promises), self.result.get("promises", 0))
         self.assertTrue(plans and promises)
+
+    def test_sql_payments_equal_orm_payments(self):
+        """Payments copied by SQL equal those the register-payment wizard
+        makes for the same invoices, date and amount, column by column."""
+        self.assertGreater(self.result["payments_sql"], 20)
+        # Disputes opened since (or their credit notes) changed the invoice.
+        payments = self.invoices.matched_payment_ids.sorted("id").filtered(
+            lambda p: (
+                set(p.invoice_ids.mapped("dispute_state")) == {"none"}
+                and not p.invoice_ids.reversal_move_ids
+            )
+        )
+        grouped = payments.filtered(lambda p: len(p.invoice_ids) > 1)
+        partial = payments.filtered(lambda p: p.state == "in_process")
+        single = payments - grouped - partial
+        self.assertTrue(grouped and partial and single)
+        for payment in grouped[:3] | partial[:2] | partial[-2:] | single[-3:]:
+            with self.subTest(payment=payment.name):
+                self.assertEqual(
+                    self.generator.compare_payment_with_orm(self.env, payment), []
+                )
+
+    def test_reconciliation_consistent(self):
+        cr = self.env.cr
+        payments = self.invoices.matched_payment_ids
+        self.assertEqual(
+            len(payments), self.result["payments"], "one payment per group"
+        )
+        cr.execute(
+            """
+            SELECT move_id FROM account_move_line WHERE move_id IN %s
+             GROUP BY move_id HAVING SUM(balance) != 0
+            """,
+            [tuple(payments.move_id.ids)],
+        )
+        self.assertFalse(cr.fetchall(), "unbalanced payments")
+        # What the partials took off each invoice is what it no longer owes.
+        cr.execute(
+            """
+            SELECT m.id FROM account_move m
+              JOIN account_move_line l ON l.move_id = m.id
+              LEFT JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+             WHERE m.id IN %s AND l.display_type = 'payment_term'
+             GROUP BY m.id
+            HAVING m.amount_total - m.amount_residual
+                   != COALESCE(SUM(p.amount), 0)
+            """,
+            [tuple(self.invoices.ids)],
+        )
+        self.assertFalse(cr.fetchall(), "partials differ from paid amounts")
+        # Paid: reconciled lines sharing the full reconcile's number;
+        # partial: P + the partial's id on both sides.
+        cr.execute(
+            """
+            SELECT l.id FROM account_move_line l
+              JOIN account_move m ON m.id = l.move_id
+             WHERE m.id IN %s AND l.display_type = 'payment_term'
+               AND CASE m.payment_state
+                   WHEN 'paid' THEN NOT l.reconciled
+                        OR l.matching_number != l.full_reconcile_id::text
+                   WHEN 'partial' THEN l.reconciled OR l.matching_number NOT IN (
+                        SELECT 'P' || p.id FROM account_partial_reconcile p
+                         WHERE p.debit_move_id = l.id)
+                   ELSE l.matching_number IS NOT NULL END
+            """,
+            [tuple(self.invoices.filtered(lambda m: not m.reversal_move_ids).ids)],
+        )
+        self.assertFalse(cr.fetchall(), "wrong matching numbers")
+        names = payments.move_id.mapped("name")
+        self.assertEqual(len(set(names)), len(names))
+        self.assertEqual(payments.mapped("name"), names)
+
+    def test_compare_payment_sees_differences(self):
+        payment = self.invoices.matched_payment_ids.filtered(
+            lambda p: (
+                set(p.invoice_ids.mapped("dispute_state")) == {"none"}
+                and not p.invoice_ids.reversal_move_ids
+            )
+        )[-1:]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_partial_reconcile SET max_date = max_date - 1 "
+            "WHERE credit_move_id IN %s",
+            [tuple(payment.move_id.line_ids.ids)],
+        )
+        self.env.invalidate_all()
+        diffs = self.generator.compare_payment_with_orm(self.env, payment)
+        self.assertTrue(diffs)
+        self.assertIn("account_partial_reconcile.max_date", diffs[0])
