@@ -31,7 +31,13 @@ class InvoiceReminderLog(models.Model):
         help="Set on the reminders sent before a payment plan's installment.",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, readonly=True
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        required=True,
+        index=True,
+        readonly=True,
     )
     partner_id = fields.Many2one(
         "res.partner", string="Sent to", index=True, readonly=True
@@ -72,6 +78,13 @@ class InvoiceReminderLog(models.Model):
             "A reminder is either for an invoice and a rule, or for an installment.",
         ),
     ]
+
+    @api.depends("move_id", "plan_line_id")
+    def _compute_company_id(self):
+        for log in self:
+            log.company_id = (
+                log.move_id.company_id or log.plan_line_id.company_id or log.company_id
+            )
 
     @api.depends("mail_id.state")
     def _compute_mail_state(self):

@@ -111,29 +111,33 @@ class TestManagementPack(InvoiceDisputeCommon):
         )
 
         # Payment plans, promises and reminders (their skeleton fields only).
+        # A plan over a 900 invoice: 300 paid on time, then unpaid (broken).
+        cls.plan_customer = cls.env["res.partner"].create(
+            {"name": "Plan Customer", "is_company": True}
+        )
+        cls.inv_plan = cls.create_invoice(
+            cls.plan_customer,
+            900.0,
+            invoice_date="2024-02-01",
+            invoice_date_due="2024-02-01",
+        )
         cls.plan = cls.env["invoice.payment.plan"].create(
             {
-                "partner_id": cls.customer.id,
+                "partner_id": cls.plan_customer.id,
+                "move_ids": [Command.set(cls.inv_plan.ids)],
                 "amount_total": 900.0,
-                "state": "broken",
                 "line_ids": [
-                    Command.create(
-                        {
-                            "date_due": "2024-03-05",
-                            "amount": 300.0,
-                            "amount_paid": 300.0,
-                            "state": "paid",
-                        }
-                    ),
-                    Command.create(
-                        {"date_due": "2024-03-20", "amount": 300.0, "state": "late"}
-                    ),
-                    Command.create(
-                        {"date_due": "2024-04-20", "amount": 300.0, "state": "pending"}
-                    ),
+                    Command.create({"date_due": "2024-03-05", "amount": 300.0}),
+                    Command.create({"date_due": "2024-03-20", "amount": 300.0}),
+                    Command.create({"date_due": "2024-04-20", "amount": 300.0}),
                 ],
             }
         )
+        cls.plan.write({"state": "active", "amount_open_start": 900.0})
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=cls.inv_plan.ids
+        ).create({"payment_date": "2024-03-04", "amount": 300.0})._create_payments()
+        cls.plan.state = "broken"
         Promise = cls.env["invoice.payment.promise"]
         for amount, promised, state in (
             (100.0, "2024-02-10", "kept"),
@@ -149,8 +153,10 @@ class TestManagementPack(InvoiceDisputeCommon):
                     "state": state,
                 }
             )
-        rule_1, rule_2 = cls.env["invoice.reminder.rule"].create(
-            [{"name": "First", "level": 1}, {"name": "Firm", "level": 2}]
+        # Every company has the four default reminder rules.
+        rule_1, rule_2 = cls.env["invoice.reminder.rule"].search(
+            [("company_id", "=", cls.company.id), ("level", "in", (1, 2))],
+            order="level",
         )
         cls.env["invoice.reminder.log"].create(
             [
@@ -368,7 +374,10 @@ class TestManagementPack(InvoiceDisputeCommon):
     def test_aging_buckets(self):
         book = self.load(self.export())
         rows = {row["Customer"]: row for row in self.table(book["Aging"], 3)}
-        self.assertEqual(set(rows), {self.customer.name, self.person.name})
+        self.assertEqual(
+            set(rows),
+            {self.customer.name, self.person.name, self.plan_customer.name},
+        )
         customer = rows[self.customer.name]
         self.assertEqual(customer["Disputed 0-30"], self.d_open.amount_disputed)
         self.assertEqual(
@@ -393,7 +402,7 @@ class TestManagementPack(InvoiceDisputeCommon):
     def test_plans_promises_reminders(self):
         book = self.load(self.export())
         (plan,) = self.table(book["Payment plans"])
-        self.assertEqual(plan["Customer"], self.customer.name)
+        self.assertEqual(plan["Customer"], self.plan_customer.name)
         self.assertEqual(plan["Status"], "Broken")
         self.assertEqual((plan["Installments"], plan["Due in period"]), (3, 2))
         self.assertEqual((plan["Paid on time"], plan["Late"]), (1, 1))
