@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import InvoiceDisputeCommon
@@ -44,3 +46,172 @@ class TestTours(InvoiceDisputeCommon, HttpCase):
         self.assertEqual(dispute.user_id, self.collector)
         self.assertEqual(dispute.credit_note_ids.amount_total, 1000.0)
         self.assertEqual(invoice.payment_state, "reversed")
+
+    def test_portal_customer_disputes_and_accepts_proposal(self):
+        invoice = self.invoice_1
+        portal_user = self.env["res.users"].create(
+            {
+                "name": self.customer_contact.name,
+                "login": "tour_portal",
+                "password": "tour_portal_pw",
+                "partner_id": self.customer_contact.id,
+                "company_id": self.env.company.id,
+                "company_ids": [Command.set(self.env.company.ids)],
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.customer.collector_id = self.collector
+        self.start_tour(
+            f"/my/invoices/{invoice.id}",
+            "invoice_dispute_portal_dispute",
+            login="tour_portal",
+        )
+        dispute = invoice.dispute_ids
+        self.assertEqual(len(dispute), 1)
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "channel": "portal",
+                    "partner_id": self.customer.id,
+                    "contact_id": self.customer_contact.id,
+                    "reason_id": self.reason_price.id,
+                    "amount_disputed": 250.0,
+                    "user_id": self.collector.id,
+                    "state": "new",
+                }
+            ],
+        )
+        self.assertIn("We were quoted 750.00", dispute.customer_statement)
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "invoice.dispute"), ("res_id", "=", dispute.id)]
+        )
+        self.assertEqual(attachment.name, "quote_q4711.txt")
+        self.assertEqual(attachment.raw, b"Quote Q-4711: consulting 750.00")
+
+        # The collector offers more time to pay, by email and on the portal.
+        new_date_due = invoice.invoice_date_due + timedelta(days=30)
+        proposal = (
+            self.env["invoice.dispute.proposal"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "dispute_id": dispute.id,
+                    "kind": "due_date_extension",
+                    "new_date_due": new_date_due,
+                }
+            )
+        )
+        proposal.action_send()
+        self.assertEqual(proposal.state, "sent")
+        self.assertEqual(dispute.state, "proposed")
+
+        before = fields.Datetime.now().replace(microsecond=0)
+        self.start_tour(
+            f"/my/disputes/{dispute.id}",
+            "invoice_dispute_portal_accept_proposal",
+            login="tour_portal",
+        )
+        self.env.invalidate_all()
+        self.assertEqual(proposal.state, "accepted")
+        self.assertEqual(proposal.accepted_by, portal_user)
+        self.assertGreaterEqual(proposal.date_accepted, before)
+        self.assertEqual(dispute.state, "agreed")
+        # The effect: the invoice and its receivable line are due later.
+        self.assertEqual(invoice.invoice_date_due, new_date_due)
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.date_maturity, new_date_due)
+        # Who accepted, when and from where, on the dispute and the proposal.
+        for record in (dispute, proposal):
+            trace = record.message_ids.filtered(
+                lambda m: "accepted on the customer portal" in (m.body or "")
+            )
+            self.assertEqual(len(trace), 1, record)
+            self.assertEqual(trace.author_id, self.customer_contact)
+            self.assertIn("tour_portal", trace.body)
+            self.assertGreaterEqual(trace.date, before)
+
+    def test_collector_logs_promise_from_worklist(self):
+        today = fields.Date.context_today(self.collector)
+        ap_contact = self.env["res.partner"].create(
+            {
+                "name": "Piet de Boer",
+                "parent_id": self.customer.id,
+                "is_ar_contact": True,
+                "phone": "+31 20 555 0101",
+                "email": "piet@vandijk.example.com",
+                "lang": "en_US",
+            }
+        )
+        self.customer.write(
+            {"ar_contact_id": ap_contact.id, "collector_id": self.collector.id}
+        )
+        overdue = self.create_invoice(
+            self.customer,
+            1200.0,
+            invoice_date=today - timedelta(days=50),
+            invoice_date_due=today - timedelta(days=20),
+        )
+        self.start_tour(
+            "/odoo/action-invoice_dispute.action_collector_worklist",
+            "invoice_dispute_collector_call",
+            login="tour_collector",
+        )
+        sheet = self.env["invoice.call.sheet"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(len(sheet), 1)
+        self.assertRecordValues(
+            sheet,
+            [
+                {
+                    "state": "done",
+                    "outcome": "promise",
+                    "contact_id": ap_contact.id,
+                    "user_id": self.collector.id,
+                }
+            ],
+        )
+        promised = today + timedelta(days=7)
+        promise = sheet.promise_ids
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "state": "pending",
+                    "amount": 800.0,
+                    "date_promised": promised,
+                    "source": "call",
+                    "call_sheet_id": sheet.id,
+                    "partner_id": self.customer.id,
+                }
+            ],
+        )
+        self.assertEqual(promise.move_ids, overdue)
+        self.assertEqual(overdue.reminder_exclusion_reason, "promise")
+        # The written confirmation went to the contact by email.
+        email = sheet.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_comment")
+        )
+        self.assertEqual(len(email), 1)
+        self.assertEqual(email.partner_ids, ap_contact)
+        self.assertEqual(email.author_id, self.collector.partner_id)
+        self.assertIn("800.00", email.body)
+        self.assertTrue(
+            self.env["mail.mail"].search([("mail_message_id", "=", email.id)])
+            or email.notification_ids.filtered(
+                lambda n: (
+                    n.res_partner_id == ap_contact and n.notification_type == "email"
+                )
+            )
+        )
+        # The next call is planned for the collector, the day after the date.
+        activity = self.customer.activity_ids
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("invoice_dispute.mail_activity_collection_call"),
+        )
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertEqual(activity.date_deadline, promised + timedelta(days=1))
