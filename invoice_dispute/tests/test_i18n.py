@@ -1,18 +1,17 @@
 import html
-import logging
 import re
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import polib
 from lxml import html as lxml_html
 
+from odoo import Command, fields
 from odoo.modules import get_module_path
 from odoo.tests import tagged
 
 from .common import InvoiceDisputeCommon
-
-_logger = logging.getLogger(__name__)
 
 # For each shipped language: words that its rendering of the written summary
 # must contain (subject, body), and the .po file it is loaded from.
@@ -51,6 +50,31 @@ class TestI18n(InvoiceDisputeCommon):
             resolution_note="<p>A credit note for the difference.</p>",
         )
         cls.dispute.action_start_investigation()
+        # A record for each model the module's mail templates are written for.
+        today = fields.Date.today()
+        cls.proposal = cls.env["invoice.dispute.proposal"].create(
+            {
+                "partner_id": cls.customer.id,
+                "dispute_id": cls.dispute.id,
+                "move_ids": [Command.set(cls.invoice_1.ids)],
+                "kind": "discount",
+                "amount": 50.0,
+                "valid_until": today + timedelta(days=14),
+            }
+        )
+        cls.plan = cls.env["invoice.payment.plan"].create(
+            {
+                "partner_id": cls.customer.id,
+                "move_ids": [Command.set(cls.invoice_2.ids)],
+                "installment_count": 3,
+                "interval": "monthly",
+                "date_first": today + timedelta(days=30),
+            }
+        )
+        cls.plan.action_generate_schedule()
+        cls.call_sheet = cls.env["invoice.call.sheet"].create(
+            {"partner_id": cls.customer.id, "contact_id": cls.customer_contact.id}
+        )
 
     def test_summary_email_in_each_language(self):
         for code, words in LANGUAGES.items():
@@ -78,16 +102,18 @@ class TestI18n(InvoiceDisputeCommon):
                 self.assertNotEqual(translated, english)
 
     def _template_record(self, model):
-        """A record to render a template of ``model`` on: the fixtures for the
-        models they cover, else any existing record."""
-        known = {
+        """The fixture to render a template of ``model`` on. A template of a
+        model without a fixture fails the test: add one in setUpClass."""
+        return {
             "invoice.dispute": self.dispute,
+            "invoice.dispute.proposal": self.proposal,
+            "invoice.payment.plan": self.plan,
+            "invoice.payment.plan.line": self.plan.line_ids[:1],
+            "invoice.call.sheet": self.call_sheet,
             "account.move": self.invoice_1,
             "res.partner": self.customer_contact,
-        }
-        if model in known:
-            return known[model]
-        return self.env[model].search([], limit=1)
+            "res.company": self.env.company,
+        }.get(model)
 
     @staticmethod
     def _english_fragments(source):
@@ -112,26 +138,19 @@ class TestI18n(InvoiceDisputeCommon):
     def test_all_mail_templates_translated(self):
         """Every mail template of the module renders in each shipped language
         with its subject and body translated (templates added later included)."""
-        template_ids = (
-            self.env["ir.model.data"]
-            .search(
-                [("module", "=", "invoice_dispute"), ("model", "=", "mail.template")]
-            )
-            .mapped("res_id")
+        templates = self.env["mail.template"].search(
+            [("id", "in", self._module_records("mail.template"))]
         )
-        templates = self.env["mail.template"].search([("id", "in", template_ids)])
         self.assertIn(
             self.env.ref("invoice_dispute.mail_template_dispute_summary"), templates
         )
         rendered = 0
+        unchecked = []
         for template in templates:
             record = self._template_record(template.model)
             if not record:
-                _logger.warning(
-                    "mail template %s not checked for translations: no record of "
-                    "model %s to render it on",
-                    template.get_external_id()[template.id],
-                    template.model,
+                unchecked.append(
+                    f"{template.get_external_id()[template.id]} ({template.model})"
                 )
                 continue
             english = {
@@ -169,7 +188,34 @@ class TestI18n(InvoiceDisputeCommon):
                     for fragment in fragments:
                         self.assertNotIn(fragment, body)
             rendered += 1
-        self.assertGreaterEqual(rendered, 1)
+        self.assertEqual(
+            unchecked, [], "mail templates without a record to render them on"
+        )
+        self.assertEqual(rendered, len(templates))
+
+    def test_objections_translated(self):
+        """The objection library (what the customer says, and the suggested
+        answer) reads in each shipped language."""
+        objections = self.env["invoice.objection"].search(
+            [("id", "in", self._module_records("invoice.objection"))]
+        )
+        self.assertTrue(objections)
+        for objection in objections:
+            english = objection.with_context(lang="en_US")
+            for code in LANGUAGES:
+                with self.subTest(objection=english.name, lang=code):
+                    translated = objection.with_context(lang=code)
+                    self.assertTrue(translated.name)
+                    self.assertNotEqual(translated.name, english.name)
+                    self.assertTrue(translated.response)
+                    self.assertNotEqual(translated.response, english.response)
+
+    def _module_records(self, model):
+        return (
+            self.env["ir.model.data"]
+            .search([("module", "=", "invoice_dispute"), ("model", "=", model)])
+            .mapped("res_id")
+        )
 
     def test_po_files_complete(self):
         """Every shipped .po file translates every term of the template, with
