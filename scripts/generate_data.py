@@ -29,6 +29,7 @@ import random
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
@@ -377,9 +378,10 @@ class _Generator:
 
     @staticmethod
     def _email_local(name):
-        local = re.sub(
-            r"[^a-z0-9]+", ".", name.lower().encode("ascii", "ignore").decode()
-        ).strip(".")
+        # "Eva Kučera" -> "eva.kucera": drop the accents, keep the letters.
+        ascii_name = unicodedata.normalize("NFKD", name.lower())
+        ascii_name = ascii_name.encode("ascii", "ignore").decode()
+        local = re.sub(r"[^a-z0-9]+", ".", ascii_name).strip(".")
         return local or "customer"
 
     def create_customers(self, count, collectors, names=None):
@@ -915,11 +917,12 @@ class _Generator:
         return dispute.date_received + timedelta(days=self.rng.randint(0, span))
 
     # -- plans and promises ----------------------------------------------
-    def create_plans_and_promises(self, moves, count):
-        """Skeleton payment plans and promises (their models are being
-        completed elsewhere): created inside a savepoint, skipped on error."""
+    def create_plans_and_promises(self, moves, count, activate=False):
+        """Payment plans with their schedules and pending promises to pay on
+        ``count`` overdue invoices each; with ``activate``, half of the plans
+        are activated (the customer gets the schedule by email)."""
         env = self.env
-        if count <= 0 or "invoice.payment.plan" not in env:
+        if count <= 0:
             return
         rng = self.rng
         candidates = moves.filtered(
@@ -932,44 +935,66 @@ class _Generator:
         pool = list(candidates)
         rng.shuffle(pool)
         plan_moves, promise_moves = pool[:count], pool[count : 2 * count]
-        plan_vals = [
-            {
-                "partner_id": move.commercial_partner_id.id,
-                "move_ids": [(6, 0, move.ids)],
-                "amount_total": move.amount_residual,
-                "installment_count": rng.choice((2, 3, 4, 6)),
-                "interval": rng.choice(("weekly", "biweekly", "monthly")),
-                "date_first": self.today + timedelta(days=rng.randint(3, 20)),
-                "state": "draft",
-            }
-            for move in plan_moves
-        ]
-        promise_vals = [
-            {
-                "partner_id": move.commercial_partner_id.id,
-                "move_ids": [(6, 0, move.ids)],
-                "amount": move.amount_residual,
-                "date_promised": self.today + timedelta(days=rng.randint(1, 14)),
-                "state": "pending",
-                "source": "call",
-            }
-            for move in promise_moves
-        ]
-        for model, vals_list, key in (
-            ("invoice.payment.plan", plan_vals, "plans"),
-            ("invoice.payment.promise", promise_vals, "promises"),
-        ):
-            if model not in env or not vals_list:
-                continue
-            try:
-                with env.cr.savepoint():
-                    records = env[model].create(vals_list)
-                    env.flush_all()
-                self.counts[key] += len(records)
-            except Exception as error:  # noqa: BLE001 (skeleton models may refuse)
-                env.invalidate_all()
-                _logger.warning("skipped %s: %s", model, error)
+        plans = env["invoice.payment.plan"].create(
+            [
+                {
+                    "partner_id": move.commercial_partner_id.id,
+                    "move_ids": [(6, 0, move.ids)],
+                    "amount_total": move.amount_residual,
+                    "installment_count": rng.choice((2, 3, 4, 6)),
+                    "interval": rng.choice(("weekly", "biweekly", "monthly")),
+                    "date_first": self.today + timedelta(days=rng.randint(3, 20)),
+                }
+                for move in plan_moves
+            ]
+        )
+        plans.action_generate_schedule()
+        if activate:
+            plans[: len(plans) // 2].action_activate()
+        promises = env["invoice.payment.promise"].create(
+            [
+                {
+                    "partner_id": move.commercial_partner_id.id,
+                    "move_ids": [(6, 0, move.ids)],
+                    "amount": move.amount_residual,
+                    "date_promised": self.today + timedelta(days=rng.randint(1, 14)),
+                    "source": "call",
+                }
+                for move in promise_moves
+            ]
+        )
+        self.counts["plans"] += len(plans)
+        self.counts["promises"] += len(promises)
         self.commit()
+
+    def portal_user(self, disputes):
+        """A customer contact with portal access (portal / portal) whose company
+        has disputes, so that the customer portal can be tried."""
+        env = self.env
+        if env["res.users"].search_count([("login", "=", "portal")]):
+            return
+        customer = disputes.filtered(lambda d: d.is_open)[:1].partner_id
+        if not customer:
+            return
+        contact = env["res.partner"].create(
+            {
+                "name": "Portal Contact",
+                "parent_id": customer.id,
+                "email": f"portal@{customer.email.split('@')[-1]}"
+                if customer.email
+                else "portal@example.com",
+                "lang": customer.lang,
+            }
+        )
+        env["res.users"].with_context(no_reset_password=True).create(
+            {
+                "name": contact.name,
+                "login": "portal",
+                "password": "portal",
+                "partner_id": contact.id,
+                "groups_id": [(6, 0, env.ref("base.group_portal").ids)],
+            }
+        )
 
     # -- users -------------------------------------------------------------
     def collectors(self, demo=False):
@@ -1894,11 +1919,12 @@ def _generate_demo(gen, result):
     pairs = gen.create_invoices(specs, fast=False)
     gen.register_payments(pairs, fast=False)
     moves = env["account.move"].browse([move_id for move_id, __ in pairs])
-    gen.create_plans_and_promises(moves, 5)
+    gen.create_plans_and_promises(moves, 6, activate=True)
     # Disputes moved through the action methods, with tracking, so that
     # their chatter tells the story; every state several times.
     states = [state for state, __ in STATE_WEIGHTS] * 4
     disputes = gen.create_disputes(moves, 30, collectors, states=states, demo=True)
+    gen.portal_user(disputes)
     result["demo_disputes"] = len(disputes)
 
 
