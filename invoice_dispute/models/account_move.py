@@ -74,6 +74,18 @@ class AccountMove(models.Model):
     dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
     payment_plan_count = fields.Integer(compute="_compute_collection_counts")
     payment_promise_count = fields.Integer(compute="_compute_collection_counts")
+    reminder_level = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Level of the last automated payment reminder sent for this invoice.",
+    )
+    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
+    reminder_log_ids = fields.One2many(
+        "invoice.reminder.log", "move_id", string="Reminders", readonly=True
+    )
+    back_billing_ids = fields.One2many(
+        "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
+    )
 
     @api.depends("dispute_line_ids.dispute_id")
     def _compute_dispute_ids(self):
@@ -100,24 +112,6 @@ class AccountMove(models.Model):
                 move.dispute_state = "none"
             move.amount_disputed = sum(open_lines.mapped("disputed_amount"))
 
-    @api.model
-    def _get_reminder_exclusions(self):
-        """Why automated reminders pause on an invoice, in priority order.
-
-        :return: list of (reason, domain on account.move); features that pause
-            reminders (plans, promises, customer blocks) extend it.
-        """
-        today = fields.Date.context_today(self)
-        return [
-            ("dispute", [("dispute_state", "=", "open")]),
-            ("plan", [("payment_plan_ids.state", "=", "active")]),
-            ("promise", [("payment_promise_ids.state", "=", "pending")]),
-            (
-                "partner_block",
-                [("commercial_partner_id.reminder_block_until", ">=", today)],
-            ),
-        ]
-
     @api.depends(
         "dispute_state",
         "payment_plan_ids.state",
@@ -134,13 +128,6 @@ class AccountMove(models.Model):
             remaining -= matched
         for move in self:
             move.reminder_excluded = bool(move.reminder_exclusion_reason)
-
-    @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
-    def _compute_collection_counts(self):
-        for move in self:
-            move.dispute_proposal_count = len(move.dispute_proposal_ids)
-            move.payment_plan_count = len(move.payment_plan_ids)
-            move.payment_promise_count = len(move.payment_promise_ids)
 
     def _search_reminder_excluded(self, operator, value):
         if operator not in ("=", "!="):
@@ -172,6 +159,20 @@ class AccountMove(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
+
+    @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
+    def _compute_collection_counts(self):
+        for move in self:
+            move.dispute_proposal_count = len(move.dispute_proposal_ids)
+            move.payment_plan_count = len(move.payment_plan_ids)
+            move.payment_promise_count = len(move.payment_promise_ids)
+
+    def _post(self, soft=True):
+        back_billings = self._add_pending_back_billing()
+        posted = super()._post(soft=soft)
+        if back_billings:
+            back_billings._log_billed()
+        return posted
 
     def action_raise_dispute(self):
         """Open a new dispute prefilled with the selected posted invoices."""
@@ -207,18 +208,69 @@ class AccountMove(models.Model):
 
     def action_view_disputes(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_dispute_action"
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_dispute_action", self.dispute_ids
         )
-        action["domain"] = [("id", "in", self.dispute_ids.ids)]
-        action["context"] = {"create": False}
-        if len(self.dispute_ids) == 1:
-            action.update(view_mode="form", res_id=self.dispute_ids.id, views=[])
-        return action
+
+    def action_new_dispute_proposal(self):
+        """Propose a discount, extension, adjustment, write-off or plan on
+        overdue invoices, without a dispute."""
+        return self._invoice_dispute_new_record_action(
+            "invoice.dispute.proposal", self.env._("Propose a solution")
+        )
+
+    def action_new_payment_plan(self):
+        return self._invoice_dispute_new_record_action(
+            "invoice.payment.plan", self.env._("Payment plan")
+        )
+
+    def action_new_payment_promise(self):
+        return self._invoice_dispute_new_record_action(
+            "invoice.payment.promise",
+            self.env._("Promise to pay"),
+            {
+                "default_amount": sum(self.mapped("amount_residual")),
+                "default_source": "other",
+            },
+        )
+
+    def action_view_dispute_proposals(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_dispute_proposal_action",
+            self.dispute_proposal_ids,
+        )
+
+    def action_view_payment_plans(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_payment_plan_action", self.payment_plan_ids
+        )
+
+    def action_view_payment_promises(self):
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_payment_promise_action", self.payment_promise_ids
+        )
 
     # ------------------------------------------------------------------
-    # Proposals, payment plans and promises to pay
+    # Business methods
     # ------------------------------------------------------------------
+    @api.model
+    def _get_reminder_exclusions(self):
+        """Why automated reminders pause on an invoice, in priority order.
+
+        :return: list of (reason, domain on account.move); features that pause
+            reminders (plans, promises, customer blocks) extend it.
+        """
+        today = fields.Date.context_today(self)
+        return [
+            ("dispute", [("dispute_state", "=", "open")]),
+            ("plan", [("payment_plan_ids.state", "=", "active")]),
+            ("promise", [("payment_promise_ids.state", "=", "pending")]),
+            (
+                "partner_block",
+                [("commercial_partner_id.reminder_block_until", ">=", today)],
+            ),
+        ]
+
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices
         of one customer."""
@@ -253,28 +305,6 @@ class AccountMove(models.Model):
             "context": context,
         }
 
-    def action_new_dispute_proposal(self):
-        """Propose a discount, extension, adjustment, write-off or plan on
-        overdue invoices, without a dispute."""
-        return self._invoice_dispute_new_record_action(
-            "invoice.dispute.proposal", self.env._("Propose a solution")
-        )
-
-    def action_new_payment_plan(self):
-        return self._invoice_dispute_new_record_action(
-            "invoice.payment.plan", self.env._("Payment plan")
-        )
-
-    def action_new_payment_promise(self):
-        return self._invoice_dispute_new_record_action(
-            "invoice.payment.promise",
-            self.env._("Promise to pay"),
-            {
-                "default_amount": sum(self.mapped("amount_residual")),
-                "default_source": "other",
-            },
-        )
-
     def _invoice_dispute_related_action(self, xmlid, records):
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("id", "in", records.ids)]
@@ -282,22 +312,6 @@ class AccountMove(models.Model):
         if len(records) == 1:
             action.update(view_mode="form", res_id=records.id, views=[])
         return action
-
-    def action_view_dispute_proposals(self):
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_dispute_proposal_action",
-            self.dispute_proposal_ids,
-        )
-
-    def action_view_payment_plans(self):
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_payment_plan_action", self.payment_plan_ids
-        )
-
-    def action_view_payment_promises(self):
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_payment_promise_action", self.payment_promise_ids
-        )
 
     def _invoice_dispute_receivable_lines(self):
         return self.line_ids.filtered(
@@ -398,21 +412,6 @@ class AccountMove(models.Model):
         self._invoice_dispute_receivable_lines().write({"date_maturity": new_date})
         self.write({"invoice_date_due": new_date})
 
-    # Payment reminders and back-billing
-    # ------------------------------------------------------------------
-    reminder_level = fields.Integer(
-        copy=False,
-        readonly=True,
-        help="Level of the last automated payment reminder sent for this invoice.",
-    )
-    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
-    reminder_log_ids = fields.One2many(
-        "invoice.reminder.log", "move_id", string="Reminders", readonly=True
-    )
-    back_billing_ids = fields.One2many(
-        "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
-    )
-
     def _get_reminder_recipient(self):
         """Who receives this invoice's reminders: the customer's
         accounts-payable contact when it has an email, else the invoice's
@@ -427,13 +426,6 @@ class AccountMove(models.Model):
         self.ensure_one()
         group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
         return self.browse(group_ids) if group_ids else self
-
-    def _post(self, soft=True):
-        back_billings = self._add_pending_back_billing()
-        posted = super()._post(soft=soft)
-        if back_billings:
-            back_billings._log_billed()
-        return posted
 
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the

@@ -409,21 +409,6 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        allowed = self._TRANSITIONS[target]
-        wrong = self.filtered(lambda d: d.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Dispute %(name)s is %(state)s: this action is only possible "
-                    "from %(allowed)s.",
-                    name=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    allowed=", ".join(labels[s] for s in allowed),
-                )
-            )
-
     def action_start_investigation(self):
         self._check_transition("investigating")
         self.write({"state": "investigating"})
@@ -569,6 +554,21 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        allowed = self._TRANSITIONS[target]
+        wrong = self.filtered(lambda d: d.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is %(state)s: this action is only possible "
+                    "from %(allowed)s.",
+                    name=wrong[0].name,
+                    state=labels[wrong[0].state],
+                    allowed=", ".join(labels[s] for s in allowed),
+                )
+            )
+
     def _subscribe_customer(self):
         partners = self.partner_id | self.contact_id
         if partners:
