@@ -29,6 +29,31 @@ ROOT_CAUSES = [
 ]
 
 
+def assign_sequence_names(model, vals_list, code, date_field=None):
+    """Number the records about to be created (``name`` left empty or "/")
+    with the ``ir.sequence`` of ``code`` of their company.
+
+    :param model: the model the records are created in
+    :param list vals_list: the values given to ``create``, updated in place
+    :param str code: code of the sequence
+    :param str date_field: field whose value dates the number (else today)
+    """
+    env = model.env
+    for vals in vals_list:
+        if vals.get("name", "/") == "/":
+            company = env["res.company"].browse(
+                vals.get("company_id") or env.company.id
+            )
+            vals["name"] = (
+                env["ir.sequence"]
+                .with_company(company)
+                .next_by_code(
+                    code, sequence_date=vals.get(date_field) if date_field else None
+                )
+                or "/"
+            )
+
+
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"
@@ -370,20 +395,7 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code(
-                        "invoice.dispute",
-                        sequence_date=vals.get("date_received"),
-                    )
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name, "date_received")
         disputes = super().create(vals_list)
         for dispute in disputes:
             dispute._subscribe_customer()

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
+from .invoice_dispute import assign_sequence_names
+
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
 KINDS = [
     ("discount", "Discount"),
@@ -228,17 +230,7 @@ class InvoiceDisputeProposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("invoice.dispute.proposal")
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)

@@ -8,6 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
+from .invoice_dispute import assign_sequence_names
+
 INTERVALS = [
     ("weekly", "Weekly"),
     ("biweekly", "Every two weeks"),
@@ -278,17 +280,7 @@ class InvoicePaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("invoice.payment.plan")
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name)
         return super().create(vals_list)
 
     def write(self, vals):
