@@ -12,6 +12,26 @@ EXCLUSION_REASONS = [
 ]
 
 
+def split_amount(currency, amount, weights):
+    """Spread ``amount`` in proportion to ``weights``, rounded to
+    ``currency``; the rounding remainder goes to the last share, so the
+    shares sum to the amount exactly.
+
+    :param list weights: list of (key, weight), weights summing to non-zero
+    :return: list of (key, share)
+    """
+    total = sum(weight for __, weight in weights)
+    shares, allocated = [], 0.0
+    for index, (key, weight) in enumerate(weights):
+        if index == len(weights) - 1:
+            share = currency.round(amount - allocated)
+        else:
+            share = currency.round(amount * weight / total)
+        allocated += share
+        shares.append((key, share))
+    return shares
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -286,6 +306,32 @@ class AccountMove(models.Model):
         if len(self.commercial_partner_id) > 1:
             raise UserError(self.env._("Select invoices of a single customer."))
         return self.commercial_partner_id
+
+    def _invoice_dispute_not_of_customer(self, partner):
+        """The moves among these that are not posted customer invoices of
+        ``partner`` (its commercial partner): proposals, payment plans and
+        promises to pay refuse them."""
+        customer = partner.commercial_partner_id
+        return self.filtered(
+            lambda m: (
+                m.move_type != "out_invoice"
+                or m.state != "posted"
+                or m.commercial_partner_id != customer
+            )
+        )
+
+    def _invoice_dispute_list_action(self, move_type="out_invoice"):
+        """The customer invoices (or credit notes) list showing these moves."""
+        xmlid = {
+            "out_invoice": "account.action_move_out_invoice_type",
+            "out_refund": "account.action_move_out_refund_type",
+        }[move_type]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(
+            domain=[("id", "in", self.ids)],
+            context={"create": False, "default_move_type": move_type},
+        )
+        return action
 
     def _invoice_dispute_new_record_action(self, model, name, extra=None):
         partner = self._invoice_dispute_check_open_invoices()

@@ -6,6 +6,13 @@ from odoo.osv import expression
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
+# Domain of the fields that pick open posted invoices of the record's customer
+# (``partner_id``): disputed invoices, proposals, payment plans, promises.
+OPEN_CUSTOMER_INVOICES_DOMAIN = (
+    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+    "('commercial_partner_id', '=', partner_id), "
+    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
+)
 
 RESOLUTION_TYPES = [
     ("credit_note", "Credit note"),
@@ -491,25 +498,12 @@ class InvoiceDispute(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            domain=[("id", "in", (self.move_ids | self.corrected_invoice_ids).ids)],
-            context={"create": False, "default_move_type": "out_invoice"},
-        )
-        return action
+        moves = self.move_ids | self.corrected_invoice_ids
+        return moves._invoice_dispute_list_action()
 
     def action_view_credit_notes(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_refund_type"
-        )
-        action.update(
-            domain=[("id", "in", self.credit_note_ids.ids)],
-            context={"create": False, "default_move_type": "out_refund"},
-        )
-        return action
+        return self.credit_note_ids._invoice_dispute_list_action("out_refund")
 
     def action_view_attachments(self):
         self.ensure_one()

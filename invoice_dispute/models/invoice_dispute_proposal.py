@@ -6,7 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-from .invoice_dispute import assign_sequence_names
+from .account_move import split_amount
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, assign_sequence_names
 
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
 KINDS = [
@@ -65,9 +66,7 @@ class InvoiceDisputeProposal(models.Model):
         readonly=False,
         precompute=True,
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -542,13 +541,7 @@ class InvoiceDisputeProposal(models.Model):
             raise ValidationError(
                 self.env._("Proposal %(name)s needs invoices.", name=self.name)
             )
-        wrong = moves.filtered(
-            lambda m: (
-                m.move_type != "out_invoice"
-                or m.state != "posted"
-                or m.commercial_partner_id != self.partner_id.commercial_partner_id
-            )
-        )
+        wrong = moves._invoice_dispute_not_of_customer(self.partner_id)
         if wrong:
             raise ValidationError(
                 self.env._(
@@ -622,16 +615,9 @@ class InvoiceDisputeProposal(models.Model):
         moves = self.move_ids.filtered(
             lambda m: not currency.is_zero(m.amount_residual)
         )
-        total = sum(moves.mapped("amount_residual"))
-        shares, allocated = [], 0.0
-        for index, move in enumerate(moves):
-            if index == len(moves) - 1:
-                share = currency.round(self.amount - allocated)
-            else:
-                share = currency.round(self.amount * move.amount_residual / total)
-            allocated += share
-            shares.append((move, share))
-        return shares
+        return split_amount(
+            currency, self.amount, [(move, move.amount_residual) for move in moves]
+        )
 
     def _apply(self):
         """Carry out an accepted proposal.

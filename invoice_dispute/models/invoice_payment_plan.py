@@ -8,7 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
-from .invoice_dispute import assign_sequence_names
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, assign_sequence_names
 
 INTERVALS = [
     ("weekly", "Weekly"),
@@ -94,9 +94,7 @@ class InvoicePaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -392,14 +390,7 @@ class InvoicePaymentPlan(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            domain=[("id", "in", self.move_ids.ids)],
-            context={"create": False, "default_move_type": "out_invoice"},
-        )
-        return action
+        return self.move_ids._invoice_dispute_list_action()
 
     # ------------------------------------------------------------------
     # Business methods
@@ -460,13 +451,7 @@ class InvoicePaymentPlan(models.Model):
                         open=format_amount(self.env, open_amount, currency),
                     )
                 )
-            wrong = self.move_ids.filtered(
-                lambda m: (
-                    m.move_type != "out_invoice"
-                    or m.state != "posted"
-                    or m.commercial_partner_id != self.partner_id.commercial_partner_id
-                )
-            )
+            wrong = self.move_ids._invoice_dispute_not_of_customer(self.partner_id)
             if wrong:
                 raise ValidationError(
                     self.env._(
