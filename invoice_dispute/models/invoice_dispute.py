@@ -177,8 +177,11 @@ class InvoiceDispute(models.Model):
         sanitize=True,
         help="The concern exactly as the customer put it.",
     )
+    # Internal working notes: the portal shows them (through sudo) only once
+    # confirmed or resolved, portal users never read them through the ORM.
     our_understanding = fields.Html(
         sanitize=True,
+        groups="invoice_dispute.group_invoice_dispute_user",
         help="Our paraphrase of the concern, to be confirmed with the customer.",
     )
     understanding_confirmed = fields.Boolean(
@@ -218,7 +221,9 @@ class InvoiceDispute(models.Model):
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
     resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
-    resolution_note = fields.Html(copy=False)
+    resolution_note = fields.Html(
+        copy=False, groups="invoice_dispute.group_invoice_dispute_user"
+    )
     credit_note_ids = fields.Many2many(
         "account.move",
         "invoice_dispute_credit_note_rel",
@@ -238,12 +243,19 @@ class InvoiceDispute(models.Model):
         copy=False,
         readonly=True,
     )
-    root_cause = fields.Selection(ROOT_CAUSES, tracking=True)
+    root_cause = fields.Selection(
+        ROOT_CAUSES, tracking=True, groups="invoice_dispute.group_invoice_dispute_user"
+    )
     preventive_action = fields.Text(
-        help="What we change so that this kind of dispute does not happen again."
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="What we change so that this kind of dispute does not happen again.",
     )
     attachment_count = fields.Integer(
-        string="Evidence", compute="_compute_attachment_count"
+        string="Evidence",
+        compute="_compute_attachment_count",
+        # Counted with a read_group on ir.attachment, which portal users may
+        # not run; the portal lists the evidence itself.
+        groups="invoice_dispute.group_invoice_dispute_user",
     )
     proposal_ids = fields.One2many(
         "invoice.dispute.proposal", "dispute_id", string="Proposals"

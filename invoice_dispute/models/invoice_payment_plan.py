@@ -159,7 +159,7 @@ class InvoicePaymentPlan(models.Model):
         index=True,
         help="Last day the daily check looked at this plan.",
     )
-    note = fields.Text()
+    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
     state = fields.Selection(
         [
             ("draft", "Draft"),

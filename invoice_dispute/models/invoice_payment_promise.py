@@ -88,7 +88,7 @@ class InvoicePaymentPromise(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Collector", default=lambda self: self.env.user
     )
-    note = fields.Text()
+    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
     date_settled = fields.Date(string="Settled on", readonly=True, copy=False)
 
     @api.depends("partner_id", "date_promised", "amount")
