@@ -422,6 +422,8 @@ class InvoiceDispute(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("state") in CLOSED_STATES:
+            self._cancel_open_proposals()
         if "partner_id" in vals or "contact_id" in vals:
             for dispute in self:
                 dispute._subscribe_customer()
@@ -591,6 +593,13 @@ class InvoiceDispute(models.Model):
         partners = self.partner_id | self.contact_id
         if partners:
             self.message_subscribe(partner_ids=partners.ids)
+
+    def _cancel_open_proposals(self):
+        """A closed dispute takes its unanswered proposals with it: the
+        customer can no longer accept what was offered to settle it."""
+        self.proposal_ids.filtered(
+            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
+        ).action_cancel()
 
     def _close_activities(self):
         self.activity_ids.filtered(

@@ -7,7 +7,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
 from .account_move import split_amount
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, assign_sequence_names
+from .invoice_dispute import (
+    OPEN_CUSTOMER_INVOICES_DOMAIN,
+    OPEN_STATES,
+    assign_sequence_names,
+)
 
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
 KINDS = [
@@ -485,6 +489,16 @@ class InvoiceDisputeProposal(models.Model):
                         "accepted or declined.",
                         name=proposal.name,
                         date=proposal.valid_until,
+                    )
+                )
+            dispute = proposal.dispute_id
+            if dispute and dispute.state not in OPEN_STATES:
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s is closed: proposal %(name)s can no "
+                        "longer be accepted or declined.",
+                        dispute=dispute.name,
+                        name=proposal.name,
                     )
                 )
             if proposal.state == "declined":

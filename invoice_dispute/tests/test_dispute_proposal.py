@@ -106,6 +106,29 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         self.assertEqual(self.invoice_1.dispute_proposal_count, 1)
         self.assertEqual(self.customer.dispute_proposal_count, 1)
 
+    def test_closed_dispute_withdraws_its_proposals(self):
+        """Cancelling, rejecting or resolving a dispute cancels the proposals
+        still waiting for an answer; an answer can no longer apply them."""
+        dispute = self.create_dispute(self.invoice_1, amounts=[200.0])
+        sent = self.make_proposal(dispute_id=dispute.id, amount=50.0)
+        sent.action_send()
+        accepted = self.make_proposal(dispute_id=dispute.id, amount=20.0)
+        accepted.action_send()
+        accepted.action_accept()
+        self.assertEqual(dispute.state, "agreed")
+        dispute.action_cancel()
+        self.assertEqual(sent.state, "cancelled")
+        self.assertEqual(accepted.state, "accepted")
+        with self.assertRaisesRegex(UserError, "is closed"):
+            sent.action_accept()
+        # Reopened and answered by a proposal sent meanwhile, then closed.
+        dispute.action_reopen()
+        late = self.make_proposal(dispute_id=dispute.id, amount=30.0)
+        late.action_send()
+        dispute.action_reject()
+        self.assertEqual(late.state, "cancelled")
+        self.assertEqual(self.invoice_1.amount_residual, 980.0)
+
     def test_large_discount_needs_another_manager(self):
         proposal = self.make_proposal(amount=200.0)
         self.assertTrue(proposal.needs_approval, "20% is above the 10% limit")
