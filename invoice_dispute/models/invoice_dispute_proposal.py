@@ -109,6 +109,7 @@ class InvoiceDisputeProposal(models.Model):
     valid_until = fields.Date(
         default=lambda self: fields.Date.context_today(self) + timedelta(days=14),
         tracking=True,
+        index=True,
     )
     description = fields.Html(
         string="Message",

@@ -40,6 +40,7 @@ class ResPartner(models.Model):
     collector_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     reminder_block_until = fields.Date(
         string="Reminders paused until",
+        index="btree_not_null",
         help="No automated reminders go to this customer until this date "
         "(included); the pause lifts itself afterwards.",
     )
