@@ -337,12 +337,7 @@ class InvoiceCallSheet(models.Model):
         contact, else a contact flagged as accounts payable, else the customer."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        return (
-            self.contact_id
-            or partner.ar_contact_id
-            or partner.child_ids.filtered("is_ar_contact")[:1]
-            or partner
-        )
+        return self.contact_id or partner._get_ar_contact() or partner
 
     def _get_snapshots(self):
         """The values action_prepare writes, for all sheets at once: a fixed

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .invoice_call_sheet import WEEKDAYS
 from .invoice_dispute import OPEN_STATES
 
 # Window of paid invoices the payment-behaviour figures look at.
@@ -22,18 +23,7 @@ class ResPartner(models.Model):
         domain="[('parent_id', '=', id)]",
         help="The person to call or email about overdue invoices.",
     )
-    payment_weekday = fields.Selection(
-        [
-            ("0", "Monday"),
-            ("1", "Tuesday"),
-            ("2", "Wednesday"),
-            ("3", "Thursday"),
-            ("4", "Friday"),
-            ("5", "Saturday"),
-            ("6", "Sunday"),
-        ],
-        string="Weekly payment day",
-    )
+    payment_weekday = fields.Selection(WEEKDAYS, string="Weekly payment day")
     ar_availability = fields.Char(
         string="Availability", help="When the payment contact can be reached."
     )
