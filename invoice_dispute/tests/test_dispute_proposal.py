@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import COLLECTOR_GROUPS, MANAGER_GROUPS, InvoiceDisputeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -18,23 +18,9 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         cls.env.company.write(
             {"dispute_approval_amount": 500.0, "dispute_approval_percent": 10.0}
         )
-        invoicing = cls.env.ref("account.group_account_invoice")
-        user_group = cls.env.ref("invoice_dispute.group_invoice_dispute_user")
-        manager_group = cls.env.ref("invoice_dispute.group_invoice_dispute_manager")
-
-        def user(login, groups):
-            return cls.env["res.users"].create(
-                {
-                    "name": login.title(),
-                    "login": login,
-                    "email": f"{login}@example.com",
-                    "groups_id": [Command.set(groups.ids)],
-                }
-            )
-
-        cls.collector = user("collector", user_group | invoicing)
-        cls.manager = user("manager", manager_group | invoicing)
-        cls.manager_2 = user("manager2", manager_group | invoicing)
+        cls.collector = cls.create_user("collector", COLLECTOR_GROUPS)
+        cls.manager = cls.create_user("manager", MANAGER_GROUPS)
+        cls.manager_2 = cls.create_user("manager2", MANAGER_GROUPS)
         cls.portal_user = cls.env["res.users"].create(
             {
                 "name": "Anne portal",
