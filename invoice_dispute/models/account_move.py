@@ -12,6 +12,26 @@ EXCLUSION_REASONS = [
 ]
 
 
+def split_amount(currency, amount, weights):
+    """Spread ``amount`` in proportion to ``weights``, rounded to
+    ``currency``; the rounding remainder goes to the last share, so the
+    shares sum to the amount exactly.
+
+    :param list weights: list of (key, weight), weights summing to non-zero
+    :return: list of (key, share)
+    """
+    total = sum(weight for __, weight in weights)
+    shares, allocated = [], 0.0
+    for index, (key, weight) in enumerate(weights):
+        if index == len(weights) - 1:
+            share = currency.round(amount - allocated)
+        else:
+            share = currency.round(amount * weight / total)
+        allocated += share
+        shares.append((key, share))
+    return shares
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -74,6 +94,18 @@ class AccountMove(models.Model):
     dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
     payment_plan_count = fields.Integer(compute="_compute_collection_counts")
     payment_promise_count = fields.Integer(compute="_compute_collection_counts")
+    reminder_level = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Level of the last automated payment reminder sent for this invoice.",
+    )
+    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
+    reminder_log_ids = fields.One2many(
+        "invoice.reminder.log", "move_id", string="Reminders", readonly=True
+    )
+    back_billing_ids = fields.One2many(
+        "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
+    )
 
     @api.depends("dispute_line_ids.dispute_id")
     def _compute_dispute_ids(self):
@@ -100,24 +132,6 @@ class AccountMove(models.Model):
                 move.dispute_state = "none"
             move.amount_disputed = sum(open_lines.mapped("disputed_amount"))
 
-    @api.model
-    def _get_reminder_exclusions(self):
-        """Why automated reminders pause on an invoice, in priority order.
-
-        :return: list of (reason, domain on account.move); features that pause
-            reminders (plans, promises, customer blocks) extend it.
-        """
-        today = fields.Date.context_today(self)
-        return [
-            ("dispute", [("dispute_state", "=", "open")]),
-            ("plan", [("payment_plan_ids.state", "=", "active")]),
-            ("promise", [("payment_promise_ids.state", "=", "pending")]),
-            (
-                "partner_block",
-                [("commercial_partner_id.reminder_block_until", ">=", today)],
-            ),
-        ]
-
     @api.depends(
         "dispute_state",
         "payment_plan_ids.state",
@@ -134,13 +148,6 @@ class AccountMove(models.Model):
             remaining -= matched
         for move in self:
             move.reminder_excluded = bool(move.reminder_exclusion_reason)
-
-    @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
-    def _compute_collection_counts(self):
-        for move in self:
-            move.dispute_proposal_count = len(move.dispute_proposal_ids)
-            move.payment_plan_count = len(move.payment_plan_ids)
-            move.payment_promise_count = len(move.payment_promise_ids)
 
     def _search_reminder_excluded(self, operator, value):
         if operator not in ("=", "!="):
@@ -172,6 +179,20 @@ class AccountMove(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
+
+    @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
+    def _compute_collection_counts(self):
+        for move in self:
+            move.dispute_proposal_count = len(move.dispute_proposal_ids)
+            move.payment_plan_count = len(move.payment_plan_ids)
+            move.payment_promise_count = len(move.payment_promise_ids)
+
+    def _post(self, soft=True):
+        back_billings = self._add_pending_back_billing()
+        posted = super()._post(soft=soft)
+        if back_billings:
+            back_billings._log_billed()
+        return posted
 
     def action_raise_dispute(self):
         """Open a new dispute prefilled with the selected posted invoices."""
@@ -207,51 +228,9 @@ class AccountMove(models.Model):
 
     def action_view_disputes(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_dispute_action"
+        return self._invoice_dispute_related_action(
+            "invoice_dispute.invoice_dispute_action", self.dispute_ids
         )
-        action["domain"] = [("id", "in", self.dispute_ids.ids)]
-        action["context"] = {"create": False}
-        if len(self.dispute_ids) == 1:
-            action.update(view_mode="form", res_id=self.dispute_ids.id, views=[])
-        return action
-
-    # ------------------------------------------------------------------
-    # Proposals, payment plans and promises to pay
-    # ------------------------------------------------------------------
-    def _invoice_dispute_check_open_invoices(self):
-        """Proposals, plans and promises apply to open posted customer invoices
-        of one customer."""
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        if (
-            not invoices
-            or invoices != self
-            or self.filtered(lambda m: m.state != "posted")
-        ):
-            raise UserError(
-                self.env._("Select posted customer invoices of a single customer.")
-            )
-        if len(self.commercial_partner_id) > 1:
-            raise UserError(self.env._("Select invoices of a single customer."))
-        return self.commercial_partner_id
-
-    def _invoice_dispute_new_record_action(self, model, name, extra=None):
-        partner = self._invoice_dispute_check_open_invoices()
-        context = {
-            "default_partner_id": partner.id,
-            "default_company_id": self[:1].company_id.id,
-            "default_currency_id": self[:1].currency_id.id,
-            "default_move_ids": [Command.set(self.ids)],
-            **(extra or {}),
-        }
-        return {
-            "name": name,
-            "type": "ir.actions.act_window",
-            "res_model": model,
-            "view_mode": "form",
-            "target": "current",
-            "context": context,
-        }
 
     def action_new_dispute_proposal(self):
         """Propose a discount, extension, adjustment, write-off or plan on
@@ -275,14 +254,6 @@ class AccountMove(models.Model):
             },
         )
 
-    def _invoice_dispute_related_action(self, xmlid, records):
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [("id", "in", records.ids)]
-        action["context"] = {"create": False}
-        if len(records) == 1:
-            action.update(view_mode="form", res_id=records.id, views=[])
-        return action
-
     def action_view_dispute_proposals(self):
         return self._invoice_dispute_related_action(
             "invoice_dispute.invoice_dispute_proposal_action",
@@ -298,6 +269,95 @@ class AccountMove(models.Model):
         return self._invoice_dispute_related_action(
             "invoice_dispute.invoice_payment_promise_action", self.payment_promise_ids
         )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_reminder_exclusions(self):
+        """Why automated reminders pause on an invoice, in priority order.
+
+        :return: list of (reason, domain on account.move); features that pause
+            reminders (plans, promises, customer blocks) extend it.
+        """
+        today = fields.Date.context_today(self)
+        return [
+            ("dispute", [("dispute_state", "=", "open")]),
+            ("plan", [("payment_plan_ids.state", "=", "active")]),
+            ("promise", [("payment_promise_ids.state", "=", "pending")]),
+            (
+                "partner_block",
+                [("commercial_partner_id.reminder_block_until", ">=", today)],
+            ),
+        ]
+
+    def _invoice_dispute_check_open_invoices(self):
+        """Proposals, plans and promises apply to open posted customer invoices
+        of one customer."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if (
+            not invoices
+            or invoices != self
+            or self.filtered(lambda m: m.state != "posted")
+        ):
+            raise UserError(
+                self.env._("Select posted customer invoices of a single customer.")
+            )
+        if len(self.commercial_partner_id) > 1:
+            raise UserError(self.env._("Select invoices of a single customer."))
+        return self.commercial_partner_id
+
+    def _invoice_dispute_not_of_customer(self, partner):
+        """The moves among these that are not posted customer invoices of
+        ``partner`` (its commercial partner): proposals, payment plans and
+        promises to pay refuse them."""
+        customer = partner.commercial_partner_id
+        return self.filtered(
+            lambda m: (
+                m.move_type != "out_invoice"
+                or m.state != "posted"
+                or m.commercial_partner_id != customer
+            )
+        )
+
+    def _invoice_dispute_list_action(self, move_type="out_invoice"):
+        """The customer invoices (or credit notes) list showing these moves."""
+        xmlid = {
+            "out_invoice": "account.action_move_out_invoice_type",
+            "out_refund": "account.action_move_out_refund_type",
+        }[move_type]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action.update(
+            domain=[("id", "in", self.ids)],
+            context={"create": False, "default_move_type": move_type},
+        )
+        return action
+
+    def _invoice_dispute_new_record_action(self, model, name, extra=None):
+        partner = self._invoice_dispute_check_open_invoices()
+        context = {
+            "default_partner_id": partner.id,
+            "default_company_id": self[:1].company_id.id,
+            "default_currency_id": self[:1].currency_id.id,
+            "default_move_ids": [Command.set(self.ids)],
+            **(extra or {}),
+        }
+        return {
+            "name": name,
+            "type": "ir.actions.act_window",
+            "res_model": model,
+            "view_mode": "form",
+            "target": "current",
+            "context": context,
+        }
+
+    def _invoice_dispute_related_action(self, xmlid, records):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("id", "in", records.ids)]
+        action["context"] = {"create": False}
+        if len(records) == 1:
+            action.update(view_mode="form", res_id=records.id, views=[])
+        return action
 
     def _invoice_dispute_receivable_lines(self):
         return self.line_ids.filtered(
@@ -398,21 +458,6 @@ class AccountMove(models.Model):
         self._invoice_dispute_receivable_lines().write({"date_maturity": new_date})
         self.write({"invoice_date_due": new_date})
 
-    # Payment reminders and back-billing
-    # ------------------------------------------------------------------
-    reminder_level = fields.Integer(
-        copy=False,
-        readonly=True,
-        help="Level of the last automated payment reminder sent for this invoice.",
-    )
-    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
-    reminder_log_ids = fields.One2many(
-        "invoice.reminder.log", "move_id", string="Reminders", readonly=True
-    )
-    back_billing_ids = fields.One2many(
-        "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
-    )
-
     def _get_reminder_recipient(self):
         """Who receives this invoice's reminders: the customer's
         accounts-payable contact when it has an email, else the invoice's
@@ -427,13 +472,6 @@ class AccountMove(models.Model):
         self.ensure_one()
         group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
         return self.browse(group_ids) if group_ids else self
-
-    def _post(self, soft=True):
-        back_billings = self._add_pending_back_billing()
-        posted = super()._post(soft=soft)
-        if back_billings:
-            back_billings._log_billed()
-        return posted
 
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the

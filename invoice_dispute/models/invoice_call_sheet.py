@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_amount, format_date, html2plaintext
 
-from .invoice_dispute import OPEN_STATES
+from .invoice_dispute import OPEN_STATES, assign_sequence_names
 
 OUTCOMES = [
     ("promise", "Promise to pay"),
@@ -174,16 +174,7 @@ class InvoiceCallSheet(models.Model):
             if partner and partner.commercial_partner_id != partner:
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("invoice.call.sheet")
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -346,12 +337,7 @@ class InvoiceCallSheet(models.Model):
         contact, else a contact flagged as accounts payable, else the customer."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        return (
-            self.contact_id
-            or partner.ar_contact_id
-            or partner.child_ids.filtered("is_ar_contact")[:1]
-            or partner
-        )
+        return self.contact_id or partner._get_ar_contact() or partner
 
     def _get_snapshots(self):
         """The values action_prepare writes, for all sheets at once: a fixed

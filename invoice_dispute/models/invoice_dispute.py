@@ -6,6 +6,13 @@ from odoo.osv import expression
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
+# Domain of the fields that pick open posted invoices of the record's customer
+# (``partner_id``): disputed invoices, proposals, payment plans, promises.
+OPEN_CUSTOMER_INVOICES_DOMAIN = (
+    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+    "('commercial_partner_id', '=', partner_id), "
+    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
+)
 
 RESOLUTION_TYPES = [
     ("credit_note", "Credit note"),
@@ -27,6 +34,31 @@ ROOT_CAUSES = [
     ("late_billing", "Late billing"),
     ("other", "Other"),
 ]
+
+
+def assign_sequence_names(model, vals_list, code, date_field=None):
+    """Number the records about to be created (``name`` left empty or "/")
+    with the ``ir.sequence`` of ``code`` of their company.
+
+    :param model: the model the records are created in
+    :param list vals_list: the values given to ``create``, updated in place
+    :param str code: code of the sequence
+    :param str date_field: field whose value dates the number (else today)
+    """
+    env = model.env
+    for vals in vals_list:
+        if vals.get("name", "/") == "/":
+            company = env["res.company"].browse(
+                vals.get("company_id") or env.company.id
+            )
+            vals["name"] = (
+                env["ir.sequence"]
+                .with_company(company)
+                .next_by_code(
+                    code, sequence_date=vals.get(date_field) if date_field else None
+                )
+                or "/"
+            )
 
 
 class InvoiceDispute(models.Model):
@@ -145,8 +177,11 @@ class InvoiceDispute(models.Model):
         sanitize=True,
         help="The concern exactly as the customer put it.",
     )
+    # Internal working notes: the portal shows them (through sudo) only once
+    # confirmed or resolved, portal users never read them through the ORM.
     our_understanding = fields.Html(
         sanitize=True,
+        groups="invoice_dispute.group_invoice_dispute_user",
         help="Our paraphrase of the concern, to be confirmed with the customer.",
     )
     understanding_confirmed = fields.Boolean(
@@ -186,7 +221,9 @@ class InvoiceDispute(models.Model):
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
     resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
-    resolution_note = fields.Html(copy=False)
+    resolution_note = fields.Html(
+        copy=False, groups="invoice_dispute.group_invoice_dispute_user"
+    )
     credit_note_ids = fields.Many2many(
         "account.move",
         "invoice_dispute_credit_note_rel",
@@ -206,12 +243,19 @@ class InvoiceDispute(models.Model):
         copy=False,
         readonly=True,
     )
-    root_cause = fields.Selection(ROOT_CAUSES, tracking=True)
+    root_cause = fields.Selection(
+        ROOT_CAUSES, tracking=True, groups="invoice_dispute.group_invoice_dispute_user"
+    )
     preventive_action = fields.Text(
-        help="What we change so that this kind of dispute does not happen again."
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="What we change so that this kind of dispute does not happen again.",
     )
     attachment_count = fields.Integer(
-        string="Evidence", compute="_compute_attachment_count"
+        string="Evidence",
+        compute="_compute_attachment_count",
+        # Counted with a read_group on ir.attachment, which portal users may
+        # not run; the portal lists the evidence itself.
+        groups="invoice_dispute.group_invoice_dispute_user",
     )
     proposal_ids = fields.One2many(
         "invoice.dispute.proposal", "dispute_id", string="Proposals"
@@ -370,20 +414,7 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code(
-                        "invoice.dispute",
-                        sequence_date=vals.get("date_received"),
-                    )
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name, "date_received")
         disputes = super().create(vals_list)
         for dispute in disputes:
             dispute._subscribe_customer()
@@ -391,6 +422,8 @@ class InvoiceDispute(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if vals.get("state") in CLOSED_STATES:
+            self._cancel_open_proposals()
         if "partner_id" in vals or "contact_id" in vals:
             for dispute in self:
                 dispute._subscribe_customer()
@@ -409,21 +442,6 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        allowed = self._TRANSITIONS[target]
-        wrong = self.filtered(lambda d: d.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Dispute %(name)s is %(state)s: this action is only possible "
-                    "from %(allowed)s.",
-                    name=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    allowed=", ".join(labels[s] for s in allowed),
-                )
-            )
-
     def action_start_investigation(self):
         self._check_transition("investigating")
         self.write({"state": "investigating"})
@@ -494,25 +512,12 @@ class InvoiceDispute(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            domain=[("id", "in", (self.move_ids | self.corrected_invoice_ids).ids)],
-            context={"create": False, "default_move_type": "out_invoice"},
-        )
-        return action
+        moves = self.move_ids | self.corrected_invoice_ids
+        return moves._invoice_dispute_list_action()
 
     def action_view_credit_notes(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_refund_type"
-        )
-        action.update(
-            domain=[("id", "in", self.credit_note_ids.ids)],
-            context={"create": False, "default_move_type": "out_refund"},
-        )
-        return action
+        return self.credit_note_ids._invoice_dispute_list_action("out_refund")
 
     def action_view_attachments(self):
         self.ensure_one()
@@ -569,10 +574,32 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        allowed = self._TRANSITIONS[target]
+        wrong = self.filtered(lambda d: d.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is %(state)s: this action is only possible "
+                    "from %(allowed)s.",
+                    name=wrong[0].name,
+                    state=labels[wrong[0].state],
+                    allowed=", ".join(labels[s] for s in allowed),
+                )
+            )
+
     def _subscribe_customer(self):
         partners = self.partner_id | self.contact_id
         if partners:
             self.message_subscribe(partner_ids=partners.ids)
+
+    def _cancel_open_proposals(self):
+        """A closed dispute takes its unanswered proposals with it: the
+        customer can no longer accept what was offered to settle it."""
+        self.proposal_ids.filtered(
+            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
+        ).action_cancel()
 
     def _close_activities(self):
         self.activity_ids.filtered(

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN
+
 
 class InvoiceDisputeLine(models.Model):
     _name = "invoice.dispute.line"
@@ -23,9 +25,7 @@ class InvoiceDisputeLine(models.Model):
         index=True,
         ondelete="restrict",
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     invoice_date_due = fields.Date(related="move_id.invoice_date_due")
     amount_total = fields.Monetary(

@@ -6,6 +6,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
+from .account_move import split_amount
+from .invoice_dispute import (
+    OPEN_CUSTOMER_INVOICES_DOMAIN,
+    OPEN_STATES,
+    assign_sequence_names,
+)
+
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
 KINDS = [
     ("discount", "Discount"),
@@ -63,9 +70,7 @@ class InvoiceDisputeProposal(models.Model):
         readonly=False,
         precompute=True,
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -104,6 +109,7 @@ class InvoiceDisputeProposal(models.Model):
     valid_until = fields.Date(
         default=lambda self: fields.Date.context_today(self) + timedelta(days=14),
         tracking=True,
+        index=True,
     )
     description = fields.Html(
         string="Message",
@@ -228,17 +234,7 @@ class InvoiceDisputeProposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("invoice.dispute.proposal")
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name)
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -496,6 +492,16 @@ class InvoiceDisputeProposal(models.Model):
                         date=proposal.valid_until,
                     )
                 )
+            dispute = proposal.dispute_id
+            if dispute and dispute.state not in OPEN_STATES:
+                raise UserError(
+                    self.env._(
+                        "Dispute %(dispute)s is closed: proposal %(name)s can no "
+                        "longer be accepted or declined.",
+                        dispute=dispute.name,
+                        name=proposal.name,
+                    )
+                )
             if proposal.state == "declined":
                 raise UserError(
                     self.env._(
@@ -550,13 +556,7 @@ class InvoiceDisputeProposal(models.Model):
             raise ValidationError(
                 self.env._("Proposal %(name)s needs invoices.", name=self.name)
             )
-        wrong = moves.filtered(
-            lambda m: (
-                m.move_type != "out_invoice"
-                or m.state != "posted"
-                or m.commercial_partner_id != self.partner_id.commercial_partner_id
-            )
-        )
+        wrong = moves._invoice_dispute_not_of_customer(self.partner_id)
         if wrong:
             raise ValidationError(
                 self.env._(
@@ -630,16 +630,9 @@ class InvoiceDisputeProposal(models.Model):
         moves = self.move_ids.filtered(
             lambda m: not currency.is_zero(m.amount_residual)
         )
-        total = sum(moves.mapped("amount_residual"))
-        shares, allocated = [], 0.0
-        for index, move in enumerate(moves):
-            if index == len(moves) - 1:
-                share = currency.round(self.amount - allocated)
-            else:
-                share = currency.round(self.amount * move.amount_residual / total)
-            allocated += share
-            shares.append((move, share))
-        return shares
+        return split_amount(
+            currency, self.amount, [(move, move.amount_residual) for move in moves]
+        )
 
     def _apply(self):
         """Carry out an accepted proposal.

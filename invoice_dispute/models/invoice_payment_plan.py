@@ -8,6 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, assign_sequence_names
+
 INTERVALS = [
     ("weekly", "Weekly"),
     ("biweekly", "Every two weeks"),
@@ -92,9 +94,7 @@ class InvoicePaymentPlan(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -159,7 +159,7 @@ class InvoicePaymentPlan(models.Model):
         index=True,
         help="Last day the daily check looked at this plan.",
     )
-    note = fields.Text()
+    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -278,17 +278,7 @@ class InvoicePaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = (
-                    self.env["ir.sequence"]
-                    .with_company(company)
-                    .next_by_code("invoice.payment.plan")
-                    or "/"
-                )
+        assign_sequence_names(self, vals_list, self._name)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -400,14 +390,7 @@ class InvoicePaymentPlan(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            domain=[("id", "in", self.move_ids.ids)],
-            context={"create": False, "default_move_type": "out_invoice"},
-        )
-        return action
+        return self.move_ids._invoice_dispute_list_action()
 
     # ------------------------------------------------------------------
     # Business methods
@@ -468,13 +451,7 @@ class InvoicePaymentPlan(models.Model):
                         open=format_amount(self.env, open_amount, currency),
                     )
                 )
-            wrong = self.move_ids.filtered(
-                lambda m: (
-                    m.move_type != "out_invoice"
-                    or m.state != "posted"
-                    or m.commercial_partner_id != self.partner_id.commercial_partner_id
-                )
-            )
+            wrong = self.move_ids._invoice_dispute_not_of_customer(self.partner_id)
             if wrong:
                 raise ValidationError(
                     self.env._(

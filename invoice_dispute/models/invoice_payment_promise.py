@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN
+
 
 class InvoicePaymentPromise(models.Model):
     _name = "invoice.payment.promise"
@@ -33,9 +35,7 @@ class InvoicePaymentPromise(models.Model):
         "move_id",
         string="Invoices",
         check_company=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), "
-        "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -88,7 +88,7 @@ class InvoicePaymentPromise(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Collector", default=lambda self: self.env.user
     )
-    note = fields.Text()
+    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
     date_settled = fields.Date(string="Settled on", readonly=True, copy=False)
 
     @api.depends("partner_id", "date_promised", "amount")
@@ -129,12 +129,8 @@ class InvoicePaymentPromise(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_moves(self):
         for promise in self:
-            wrong = promise.move_ids.filtered(
-                lambda m, p=promise: (
-                    m.move_type != "out_invoice"
-                    or m.state != "posted"
-                    or m.commercial_partner_id != p.partner_id.commercial_partner_id
-                )
+            wrong = promise.move_ids._invoice_dispute_not_of_customer(
+                promise.partner_id
             )
             if wrong:
                 raise ValidationError(
@@ -184,14 +180,7 @@ class InvoicePaymentPromise(models.Model):
 
     def action_view_moves(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account.action_move_out_invoice_type"
-        )
-        action.update(
-            domain=[("id", "in", self.move_ids.ids)],
-            context={"create": False, "default_move_type": "out_invoice"},
-        )
-        return action
+        return self.move_ids._invoice_dispute_list_action()
 
     # ------------------------------------------------------------------
     # Business methods

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .invoice_call_sheet import WEEKDAYS
 from .invoice_dispute import OPEN_STATES
 
 # Window of paid invoices the payment-behaviour figures look at.
@@ -22,24 +23,14 @@ class ResPartner(models.Model):
         domain="[('parent_id', '=', id)]",
         help="The person to call or email about overdue invoices.",
     )
-    payment_weekday = fields.Selection(
-        [
-            ("0", "Monday"),
-            ("1", "Tuesday"),
-            ("2", "Wednesday"),
-            ("3", "Thursday"),
-            ("4", "Friday"),
-            ("5", "Saturday"),
-            ("6", "Sunday"),
-        ],
-        string="Weekly payment day",
-    )
+    payment_weekday = fields.Selection(WEEKDAYS, string="Weekly payment day")
     ar_availability = fields.Char(
         string="Availability", help="When the payment contact can be reached."
     )
     collector_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     reminder_block_until = fields.Date(
         string="Reminders paused until",
+        index="btree_not_null",
         help="No automated reminders go to this customer until this date "
         "(included); the pause lifts itself afterwards.",
     )
@@ -79,6 +70,10 @@ class ResPartner(models.Model):
     call_sheet_ids = fields.One2many(
         "invoice.call.sheet", "partner_id", string="Call sheets"
     )
+    back_billing_ids = fields.One2many(
+        "invoice.back.billing", "partner_id", string="Back-billing"
+    )
+    back_billing_count = fields.Integer(compute="_compute_back_billing_count")
 
     @api.depends("dispute_ids.state")
     def _compute_dispute_counts(self):
@@ -128,6 +123,54 @@ class ResPartner(models.Model):
             partner.promise_kept_count = values.get("kept", 0)
             partner.promise_broken_count = values.get("broken", 0)
 
+    def _compute_back_billing_count(self):
+        groups = self.env["invoice.back.billing"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_disputes(self):
+        return self._action_view_collection("invoice_dispute.invoice_dispute_action")
+
+    def action_view_payment_plans(self):
+        return self._action_view_collection(
+            "invoice_dispute.invoice_payment_plan_action"
+        )
+
+    def action_view_payment_promises(self):
+        return self._action_view_collection(
+            "invoice_dispute.invoice_payment_promise_action"
+        )
+
+    def action_view_dispute_proposals(self):
+        return self._action_view_collection(
+            "invoice_dispute.invoice_dispute_proposal_action"
+        )
+
+    def action_prepare_call_sheet(self):
+        """Prepare a call sheet for this customer and open it."""
+        self.ensure_one()
+        sheet = self.env["invoice.call.sheet"]._get_or_create_for_partners(
+            self.commercial_partner_id, self.env.company
+        )
+        sheet.action_prepare()
+        return sheet._get_form_action()
+
+    def action_view_call_sheets(self):
+        return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")
+
+    def action_view_back_billing(self):
+        return self._action_view_collection(
+            "invoice_dispute.invoice_back_billing_action", {"create": False}
+        )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
     @api.model
     def _get_payment_behaviour(self, partner_ids):
         """Payment behaviour of commercial partners, in ONE aggregated query.
@@ -225,69 +268,16 @@ class ResPartner(models.Model):
             )
         }
 
-    def action_view_disputes(self):
-        return self._action_view_collection("invoice_dispute.invoice_dispute_action")
-
-    def _action_view_collection(self, xmlid):
+    def _action_view_collection(self, xmlid, context=None):
+        """The records of this customer (its commercial partner) in action
+        ``xmlid``; new ones default to the customer."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         partner = self.commercial_partner_id
         action["domain"] = [("partner_id", "=", partner.id)]
-        action["context"] = {"default_partner_id": partner.id}
-        return action
-
-    def action_view_payment_plans(self):
-        return self._action_view_collection(
-            "invoice_dispute.invoice_payment_plan_action"
+        action["context"] = (
+            context if context is not None else {"default_partner_id": partner.id}
         )
-
-    def action_view_payment_promises(self):
-        return self._action_view_collection(
-            "invoice_dispute.invoice_payment_promise_action"
-        )
-
-    def action_view_dispute_proposals(self):
-        return self._action_view_collection(
-            "invoice_dispute.invoice_dispute_proposal_action"
-        )
-
-    def action_prepare_call_sheet(self):
-        """Prepare a call sheet for this customer and open it."""
-        self.ensure_one()
-        sheet = self.env["invoice.call.sheet"]._get_or_create_for_partners(
-            self.commercial_partner_id, self.env.company
-        )
-        sheet.action_prepare()
-        return sheet._get_form_action()
-
-    def action_view_call_sheets(self):
-        return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")
-
-    # ------------------------------------------------------------------
-    # Reminders and back-billing
-    # ------------------------------------------------------------------
-    back_billing_ids = fields.One2many(
-        "invoice.back.billing", "partner_id", string="Back-billing"
-    )
-    back_billing_count = fields.Integer(compute="_compute_back_billing_count")
-
-    def _compute_back_billing_count(self):
-        groups = self.env["invoice.back.billing"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)],
-            ["partner_id"],
-            ["__count"],
-        )
-        counts = {partner.id: count for partner, count in groups}
-        for partner in self:
-            partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
-
-    def action_view_back_billing(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_back_billing_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"create": False}
         return action
 
     @api.model

@@ -4,6 +4,16 @@ from odoo import Command, fields
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+# Groups of test users: an invoicing user who collects, or manages disputes.
+COLLECTOR_GROUPS = (
+    "invoice_dispute.group_invoice_dispute_user",
+    "account.group_account_invoice",
+)
+MANAGER_GROUPS = (
+    "invoice_dispute.group_invoice_dispute_manager",
+    "account.group_account_invoice",
+)
+
 
 class InvoiceDisputeCommon(AccountTestInvoicingCommon):
     @classmethod
@@ -33,24 +43,29 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
         cls.other_invoice = cls.create_invoice(cls.partner_a, 300.0)
 
     @classmethod
+    def invoice_vals(cls, partner, amount, **vals):
+        """Values of a customer invoice of one untaxed line of ``amount``."""
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": vals.pop("invoice_date", fields.Date.today()),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Consulting",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+            **vals,
+        }
+
+    @classmethod
     def create_invoice(cls, partner, amount, post=True, **vals):
         invoice = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": partner.id,
-                "invoice_date": vals.pop("invoice_date", fields.Date.today()),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "name": "Consulting",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ],
-                **vals,
-            }
+            cls.invoice_vals(partner, amount, **vals)
         )
         if post:
             invoice.action_post()
@@ -69,6 +84,23 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
                     Command.create({"move_id": inv.id, "disputed_amount": amount})
                     for inv, amount in zip(invoices, amounts, strict=True)
                 ],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def create_user(cls, login, groups, company=None, **vals):
+        """A user of ``company`` (the current one by default) with exactly
+        ``groups`` (XML ids)."""
+        company = company or cls.env.company
+        return cls.env["res.users"].create(
+            {
+                "name": login.title(),
+                "login": login,
+                "email": f"{login}@example.com",
+                "company_id": company.id,
+                "company_ids": [Command.set(company.ids)],
+                "groups_id": [Command.set([cls.env.ref(g).id for g in groups])],
                 **vals,
             }
         )

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 
 from .common import InvoiceDisputeCommon
 
@@ -43,22 +43,12 @@ class CollectionCommon(InvoiceDisputeCommon):
         """``count`` posted invoices created in one batch."""
         moves = cls.env["account.move"].create(
             [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": date_due - timedelta(days=30),
-                    "invoice_date_due": date_due,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Consulting",
-                                "quantity": 1,
-                                "price_unit": amount,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
+                cls.invoice_vals(
+                    partner,
+                    amount,
+                    invoice_date=date_due - timedelta(days=30),
+                    invoice_date_due=date_due,
+                )
                 for __ in range(count)
             ]
         )

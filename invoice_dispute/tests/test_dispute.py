@@ -203,6 +203,31 @@ class TestDispute(InvoiceDisputeCommon):
         with self.assertRaises(UserError):
             (self.invoice_1 | self.other_invoice).action_raise_dispute()
 
+    def test_view_actions(self):
+        """The smart buttons open the right records, in the right list."""
+        dispute = self.create_dispute(self.invoice_1 | self.invoice_2)
+        invoices = dispute.action_view_moves()
+        self.assertEqual(invoices["res_model"], "account.move")
+        self.assertEqual(
+            invoices["domain"], [("id", "in", (self.invoice_1 | self.invoice_2).ids)]
+        )
+        self.assertEqual(invoices["context"]["default_move_type"], "out_invoice")
+        credit_notes = dispute.action_view_credit_notes()
+        self.assertEqual(credit_notes["context"]["default_move_type"], "out_refund")
+        self.assertEqual(credit_notes["domain"], [("id", "in", [])])
+        partner_view = self.customer.action_view_disputes()
+        self.assertEqual(
+            partner_view["domain"], [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(
+            partner_view["context"], {"default_partner_id": self.customer.id}
+        )
+        back_billing = self.customer_contact.action_view_back_billing()
+        self.assertEqual(
+            back_billing["domain"], [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(back_billing["context"], {"create": False})
+
     def test_deadline_and_late(self):
         with freeze_time("2026-03-01"):
             dispute = self.create_dispute(date_received=date(2026, 3, 1))

@@ -380,6 +380,19 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
                 record.with_user(self.portal_anne).read(["name"])
         with self.assertRaises(AccessError):
             self.dispute.with_user(self.portal_anne).write({"state": "cancelled"})
+        # Internal working notes are not readable through the ORM; what the
+        # portal page shows of them it reads through sudo.
+        own = self.dispute.with_user(self.portal_anne)
+        self.assertEqual(own.read(["name"])[0]["name"], self.dispute.name)
+        for field in (
+            "our_understanding",
+            "resolution_note",
+            "root_cause",
+            "preventive_action",
+        ):
+            with self.assertRaises(AccessError, msg=field):
+                own.read([field])
+        self.assertNotIn("root_cause", own.read()[0])
         foreign_env = self.env(user=self.portal_foreign)
         for model in (
             "invoice.dispute",

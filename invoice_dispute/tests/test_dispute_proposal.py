@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import COLLECTOR_GROUPS, MANAGER_GROUPS, InvoiceDisputeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -18,23 +18,9 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         cls.env.company.write(
             {"dispute_approval_amount": 500.0, "dispute_approval_percent": 10.0}
         )
-        invoicing = cls.env.ref("account.group_account_invoice")
-        user_group = cls.env.ref("invoice_dispute.group_invoice_dispute_user")
-        manager_group = cls.env.ref("invoice_dispute.group_invoice_dispute_manager")
-
-        def user(login, groups):
-            return cls.env["res.users"].create(
-                {
-                    "name": login.title(),
-                    "login": login,
-                    "email": f"{login}@example.com",
-                    "groups_id": [Command.set(groups.ids)],
-                }
-            )
-
-        cls.collector = user("collector", user_group | invoicing)
-        cls.manager = user("manager", manager_group | invoicing)
-        cls.manager_2 = user("manager2", manager_group | invoicing)
+        cls.collector = cls.create_user("collector", COLLECTOR_GROUPS)
+        cls.manager = cls.create_user("manager", MANAGER_GROUPS)
+        cls.manager_2 = cls.create_user("manager2", MANAGER_GROUPS)
         cls.portal_user = cls.env["res.users"].create(
             {
                 "name": "Anne portal",
@@ -105,6 +91,29 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         self.assertEqual(dispute.proposal_count, 1)
         self.assertEqual(self.invoice_1.dispute_proposal_count, 1)
         self.assertEqual(self.customer.dispute_proposal_count, 1)
+
+    def test_closed_dispute_withdraws_its_proposals(self):
+        """Cancelling, rejecting or resolving a dispute cancels the proposals
+        still waiting for an answer; an answer can no longer apply them."""
+        dispute = self.create_dispute(self.invoice_1, amounts=[200.0])
+        sent = self.make_proposal(dispute_id=dispute.id, amount=50.0)
+        sent.action_send()
+        accepted = self.make_proposal(dispute_id=dispute.id, amount=20.0)
+        accepted.action_send()
+        accepted.action_accept()
+        self.assertEqual(dispute.state, "agreed")
+        dispute.action_cancel()
+        self.assertEqual(sent.state, "cancelled")
+        self.assertEqual(accepted.state, "accepted")
+        with self.assertRaisesRegex(UserError, "is closed"):
+            sent.action_accept()
+        # Reopened and answered by a proposal sent meanwhile, then closed.
+        dispute.action_reopen()
+        late = self.make_proposal(dispute_id=dispute.id, amount=30.0)
+        late.action_send()
+        dispute.action_reject()
+        self.assertEqual(late.state, "cancelled")
+        self.assertEqual(self.invoice_1.amount_residual, 980.0)
 
     def test_large_discount_needs_another_manager(self):
         proposal = self.make_proposal(amount=200.0)

@@ -2,7 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import InvoiceDisputeCommon
+from .common import COLLECTOR_GROUPS, MANAGER_GROUPS, InvoiceDisputeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -12,31 +12,14 @@ class TestDisputeSecurity(InvoiceDisputeCommon):
         super().setUpClass()
         cls.company = cls.env.company
         cls.other_company = cls.setup_other_company()["company"]
-        group_user = cls.env.ref("invoice_dispute.group_invoice_dispute_user")
-        group_manager = cls.env.ref("invoice_dispute.group_invoice_dispute_manager")
-
-        def user(login, groups, company):
-            return cls.env["res.users"].create(
-                {
-                    "name": login,
-                    "login": login,
-                    "email": f"{login}@example.com",
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "groups_id": [Command.set(groups)],
-                }
-            )
-
-        base_user = cls.env.ref("base.group_user").id
-        invoicing = cls.env.ref("account.group_account_invoice").id
-        cls.collector = user("collector", [group_user.id, invoicing], cls.company)
-        cls.manager = user("manager", [group_manager.id, invoicing], cls.company)
-        cls.foreign_collector = user(
-            "foreign", [group_user.id, invoicing], cls.other_company
+        cls.collector = cls.create_user("collector", COLLECTOR_GROUPS)
+        cls.manager = cls.create_user("manager", MANAGER_GROUPS)
+        cls.foreign_collector = cls.create_user(
+            "foreign", COLLECTOR_GROUPS, cls.other_company
         )
-        cls.employee = user("employee", [base_user], cls.company)
-        cls.invoicing_user = user(
-            "invoicing", [cls.env.ref("account.group_account_invoice").id], cls.company
+        cls.employee = cls.create_user("employee", ["base.group_user"])
+        cls.invoicing_user = cls.create_user(
+            "invoicing", ["account.group_account_invoice"]
         )
         cls.dispute = cls.create_dispute()
 

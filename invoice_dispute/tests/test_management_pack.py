@@ -14,7 +14,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -170,17 +170,8 @@ class TestManagementPack(InvoiceDisputeCommon):
             active_model="account.move", active_ids=cls.inv_paid.ids
         ).create({"payment_date": "2024-03-10"})._create_payments()
 
-        group_manager = cls.env.ref("invoice_dispute.group_invoice_dispute_manager")
-        invoicing = cls.env.ref("account.group_account_invoice")
-        cls.manager = cls.env["res.users"].create(
-            {
-                "name": "Dispute Manager One",
-                "login": "pack_manager",
-                "email": "pack_manager@example.com",
-                "company_id": cls.company.id,
-                "company_ids": [Command.set(cls.company.ids)],
-                "groups_id": [Command.set([group_manager.id, invoicing.id])],
-            }
+        cls.manager = cls.create_user(
+            "pack_manager", MANAGER_GROUPS, name="Dispute Manager One"
         )
 
     # ------------------------------------------------------------------

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
@@ -145,17 +144,12 @@ class TestTonePhrase(InvoiceDisputeCommon):
             self.Phrase.create({"lang": "en_US", "phrase": " - !"})
 
     def test_access(self):
-        def user(login, group):
-            return self.env["res.users"].create(
-                {
-                    "name": login,
-                    "login": login,
-                    "groups_id": [Command.set([self.env.ref(group).id])],
-                }
-            )
-
-        collector = user("tone_collector", "invoice_dispute.group_invoice_dispute_user")
-        manager = user("tone_manager", "invoice_dispute.group_invoice_dispute_manager")
+        collector = self.create_user(
+            "tone_collector", ["invoice_dispute.group_invoice_dispute_user"]
+        )
+        manager = self.create_user(
+            "tone_manager", ["invoice_dispute.group_invoice_dispute_manager"]
+        )
         phrase = self.env.ref("invoice_dispute.tone_phrase_en_01")
         self.assertTrue(
             self.Phrase.with_user(collector).check_text("that's not our fault", "en")

@@ -9,6 +9,7 @@ from odoo.tools import float_compare, format_amount, format_date, plaintext2html
 
 from ..models.invoice_call_sheet import AGREEMENT_OUTCOMES, OUTCOMES
 from ..models.invoice_dispute import OPEN_STATES
+from ..models.invoice_payment_plan import INTERVALS
 
 # Days until the next collection activity, per outcome (a promise is checked
 # the day after the promised date).
@@ -74,7 +75,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
     )
     plan_installment_count = fields.Integer(string="Installments", default=3)
     plan_interval = fields.Selection(
-        [("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
+        INTERVALS,
         string="Interval",
         default="monthly",
     )

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 
+from ..models.account_move import split_amount
 from ..models.invoice_dispute import RESOLUTION_TYPES, ROOT_CAUSES
 
 CREDIT_TYPES = ("credit_note", "discount", "write_off")
@@ -100,18 +101,11 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
 
         :return: list of (invoice, amount)
         """
-        lines = self.dispute_id.line_ids
-        currency = self.currency_id
-        total = sum(lines.mapped("disputed_amount"))
-        shares, allocated = [], 0.0
-        for index, line in enumerate(lines):
-            if index == len(lines) - 1:
-                share = currency.round(self.amount - allocated)
-            else:
-                share = currency.round(self.amount * line.disputed_amount / total)
-            allocated += share
-            shares.append((line.move_id, share))
-        return shares
+        return split_amount(
+            self.currency_id,
+            self.amount,
+            [(line.move_id, line.disputed_amount) for line in self.dispute_id.line_ids],
+        )
 
     def _create_credit_notes(self):
         currency = self.currency_id
