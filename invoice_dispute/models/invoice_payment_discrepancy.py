@@ -18,6 +18,8 @@ class InvoicePaymentDiscrepancy(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # The highest payment item the weekly check has examined.
+    _CHECKED_PARAM = "invoice_dispute.discrepancy_checked_line_id"
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -160,20 +162,35 @@ class InvoicePaymentDiscrepancy(models.Model):
     # Weekly check
     # ------------------------------------------------------------------
     @api.model
-    def _cron_check_payment_discrepancies(self, days=7):
+    def _cron_check_payment_discrepancies(self, days=7, batch_size=1000):
         """Compare the customer payments of the last ``days`` with the
-        invoices they paid. Findings already recorded are not created again."""
-        # sudo: the check covers the payments of every company
-        findings = self.sudo()._find_payment_discrepancies(
-            fields.Date.context_today(self) - timedelta(days=days)
-        )
-        self.env["ir.cron"]._notify_progress(done=len(findings), remaining=0)
+        invoices they paid, ``batch_size`` payment items per call.
+
+        Each payment item is examined once: the highest item examined is kept
+        in a system parameter, so the cron framework's next call (while
+        ``_notify_progress`` reports remaining items: at least one while more
+        are waiting) and next week's run go on after it. Findings already
+        recorded are never created again."""
+        # sudo: the check covers the payments of every company, and the
+        # progress marker is a system parameter
+        checker = self.sudo()
+        params = checker.env["ir.config_parameter"]
+        after_id = int(params.get_param(self._CHECKED_PARAM, 0))
+        date_from = fields.Date.context_today(self) - timedelta(days=days)
+        rows = checker._get_payment_rows(date_from, after_id, batch_size + 1)
+        remaining = max(len(rows) - batch_size, 0)
+        rows = rows[:batch_size]
+        findings = checker._find_payment_discrepancies(rows)
+        if rows:
+            params.set_param(self._CHECKED_PARAM, rows[-1][0])
+        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
         return findings
 
     @api.model
-    def _get_payment_rows(self, date_from):
-        """One row per customer payment item since ``date_from``: its amount,
-        what is left unallocated and the invoices it paid (with amounts)."""
+    def _get_payment_rows(self, date_from, after_id=0, limit=None):
+        """One row per customer payment item since ``date_from`` (and after
+        the item ``after_id``): its amount, what is left unallocated and the
+        invoices it paid (with amounts)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -195,20 +212,23 @@ class InvoicePaymentDiscrepancy(models.Model):
                  WHERE pl.parent_state = 'posted'
                    AND pl.balance < 0
                    AND pl.date >= %s
+                   AND pl.id > %s
                    AND acc.account_type = 'asset_receivable'
                    AND (pm.origin_payment_id IS NOT NULL
                         OR pm.statement_line_id IS NOT NULL)
               GROUP BY pl.id, rp.commercial_partner_id
               ORDER BY pl.id
+                 LIMIT %s
                 """,
                 date_from,
+                after_id,
+                limit,
             )
         )
         return self.env.cr.fetchall()
 
     @api.model
-    def _find_payment_discrepancies(self, date_from):
-        rows = self._get_payment_rows(date_from)
+    def _find_payment_discrepancies(self, rows):
         Move = self.env["account.move"]
         invoices = Move.browse({mid for row in rows for mid in (row[6] or [])})
         invoices.mapped("payment_plan_ids.state")  # prefetch

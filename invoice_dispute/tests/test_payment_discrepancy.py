@@ -53,6 +53,31 @@ class TestPaymentDiscrepancy(InvoiceDisputeCommon):
         Discrepancy._cron_check_payment_discrepancies()
         self.assertEqual(len(self.findings()), 4)
 
+    def test_batches_examine_each_payment_once(self):
+        invoices = [self.create_invoice(self.customer, 100.0) for _i in range(5)]
+        for invoice in invoices:
+            self.pay(invoice, 60.0)  # five short payments
+        Discrepancy = self.env["invoice.payment.discrepancy"]
+        progress = self.env["ir.cron.progress"].create(
+            {
+                "cron_id": self.env.ref(
+                    "invoice_dispute.ir_cron_payment_discrepancies"
+                ).id
+            }
+        )
+        Discrepancy = Discrepancy.with_context(ir_cron_progress_id=progress.id)
+        first = Discrepancy._cron_check_payment_discrepancies(batch_size=2)
+        self.assertEqual(len(first), 2)
+        self.assertEqual(progress.done, 2)
+        self.assertTrue(progress.remaining, "the cron is called again")
+        Discrepancy._cron_check_payment_discrepancies(batch_size=2)
+        Discrepancy._cron_check_payment_discrepancies(batch_size=2)
+        self.assertEqual(progress.remaining, 0)
+        self.assertEqual(
+            self.findings().move_ids, self.env["account.move"].concat(*invoices)
+        )
+        self.assertFalse(Discrepancy._cron_check_payment_discrepancies(batch_size=2))
+
     def test_short_payment_becomes_dispute(self):
         self.pay(self.invoice_1, 600.0)
         self.env["invoice.payment.discrepancy"]._cron_check_payment_discrepancies()
