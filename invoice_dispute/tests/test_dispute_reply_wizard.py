@@ -114,3 +114,10 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
         wizard = self.open_wizard("<p><br></p>")
         with self.assertRaisesRegex(UserError, "Write a reply"):
             wizard.action_check_send()
+
+    def test_recipient_without_email(self):
+        self.customer_contact.email = False
+        wizard = self.open_wizard("<p>Thank you, we are looking into it.</p>")
+        with self.assertRaisesRegex(UserError, "no email address"):
+            wizard.action_check_send()
+        self.assertFalse(self.comments())

@@ -84,6 +84,13 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         self.ensure_one()
         if is_html_empty(self.body):
             raise UserError(self.env._("Write a reply before sending it."))
+        if not self.recipient_id.email:
+            raise UserError(
+                self.env._(
+                    "%(partner)s has no email address: add one before replying.",
+                    partner=self.recipient_id.display_name,
+                )
+            )
         findings = self.env["invoice.tone.phrase"].check_text(
             self.body, self.lang or self.recipient_id.lang
         )
