@@ -150,3 +150,24 @@ class TestDisputeResolve(InvoiceDisputeCommon):
         dispute.action_reopen()
         self.assertEqual(dispute.state, "investigating")
         self.assertFalse(dispute.date_resolved)
+
+    def test_payment_plan_resolution(self):
+        dispute = self.create_dispute(self.invoice_1, amounts=[300.0])
+        with self.assertRaisesRegex(UserError, "no payment plan yet"):
+            self._resolve(dispute, resolution_type="payment_plan")
+        self.assertEqual(dispute.state, "new")
+        plan = self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "dispute_id": dispute.id,
+                "move_ids": [Command.set(self.invoice_1.ids)],
+                "installment_count": 3,
+                "interval": "monthly",
+                "date_first": date.today() + timedelta(days=10),
+            }
+        )
+        plan.action_generate_schedule()
+        self._resolve(dispute, resolution_type="payment_plan")
+        self.assertEqual(dispute.state, "resolved")
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(self.invoice_1.reminder_exclusion_reason, "plan")

@@ -65,6 +65,8 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
             credit_notes, corrected = self._create_corrected_invoices()
         elif self.resolution_type == "due_date_extension":
             self._extend_due_dates()
+        elif self.resolution_type == "payment_plan":
+            self._activate_payment_plan()
         dispute.write(
             {
                 "state": "resolved",
@@ -95,6 +97,24 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
     # ------------------------------------------------------------------
     # Resolutions
     # ------------------------------------------------------------------
+    def _activate_payment_plan(self):
+        """The agreed payment plan on the disputed invoices goes live (it may
+        already be active when the customer accepted it online)."""
+        dispute = self.dispute_id
+        plans = (dispute.payment_plan_ids | dispute.move_ids.payment_plan_ids).filtered(
+            lambda p: p.state in ("draft", "proposed", "active")
+        )
+        if not plans:
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s has no payment plan yet: prepare the plan "
+                    "(Propose solution > Payment plan) before resolving with it.",
+                    dispute=dispute.name,
+                )
+            )
+        if not plans.filtered(lambda p: p.state == "active"):
+            plans.sorted("id")[-1:].action_activate()
+
     def _split_amount(self):
         """Spread ``amount`` over the dispute lines in proportion to their
         disputed amounts; the rounding remainder goes to the last line.
