@@ -43,6 +43,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 OCA_TARGET = "/opt/oca_addons"
 OCA_ADDONS = os.path.join(OCA_TARGET, "odoo", "addons")
 OCA_REQUIREMENT = "odoo-addon-account_credit_control>=18.0,<18.1"
+OCA_ENV = {"ODOO_ADDONS_PATH": OCA_ADDONS}
 INVOICES_PER_CUSTOMER = 10
 CRON_XMLID = "invoice_dispute.ir_cron_send_payment_reminders"
 # Mail rendering: template values (fields, recipients, language) and the
@@ -360,26 +361,35 @@ def ensure_oca():
 
 def prepare(args, db, work):
     print(f"[{db}] creating the database and installing invoice_dispute", flush=True)
-    modules = "invoice_dispute,account_credit_control" if args.with_oca else (
-        "invoice_dispute"
-    )
-    extra = {"ODOO_ADDONS_PATH": OCA_ADDONS} if args.with_oca else {}
     log = os.path.join(work, f"{db}.log")
+    install = (
+        'odoo_cmd "$1" -i "$3" --stop-after-init --without-demo=all '
+        '--log-level=warn --http-port="$(free_port)"'
+    )
     try:
         shell(
-            'new_db_from_deps "$1" "$2" "$(free_port)" && '
-            'odoo_cmd "$1" -i "$3" --stop-after-init --without-demo=all '
-            '--log-level=warn --http-port="$(free_port)"',
+            f'new_db_from_deps "$1" "$2" "$(free_port)" && {install}',
             db,
             work,
-            modules,
-            env=extra,
+            "invoice_dispute",
             log=log,
         )
     except subprocess.CalledProcessError as exc:
         with open(log) as logfile:
             sys.stderr.write(logfile.read()[-5000:])
         raise SystemExit(f"could not create {db}") from exc
+    if not args.with_oca:
+        return True
+    print(f"[{db}] installing OCA account_credit_control", flush=True)
+    try:
+        shell(install, db, work, "account_credit_control", log=log, env=OCA_ENV)
+    except subprocess.CalledProcessError:
+        with open(log) as logfile:
+            print(
+                f"OCA account_credit_control not installed:\n{logfile.read()[-3000:]}"
+            )
+        return False
+    return True
 
 
 def print_figures(size, gen, res, oca):
@@ -437,14 +447,18 @@ def main(argv=None):
             db = f"{args.db_prefix}_{size}"
             try:
                 gen = {}
+                with_oca = args.with_oca
                 if not args.reuse:
-                    prepare(args, db, work)
+                    with_oca = prepare(args, db, work)
                     print(f"[{db}] generating {size} invoices", flush=True)
                     gen = run_child(args, "generate", db, size)
                 oca = None
-                if args.with_oca:
+                if with_oca:
                     print(f"[{db}] OCA compute credit lines", flush=True)
-                    oca = run_child(args, "oca", db)
+                    try:
+                        oca = run_child(args, "oca", db)
+                    except SystemExit as exc:
+                        print(f"OCA compute credit lines failed: {exc}")
                 print(f"[{db}] running the reminders", flush=True)
                 res = run_child(args, "run", db)
                 results[size] = res
