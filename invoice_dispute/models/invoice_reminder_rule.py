@@ -142,8 +142,7 @@ class InvoiceReminderRule(models.Model):
         # company, like the scheduled action; the button is for managers only
         # and limited to the companies the user works in.
         engine = self.sudo().with_context(reminder_company_ids=self.env.companies.ids)
-        done = engine._send_reminders(limit=INTERACTIVE_LIMIT)
-        remaining = engine._count_pending_reminders() if done else 0
+        done, remaining = engine._send_reminder_batch(limit=INTERACTIVE_LIMIT)
         if remaining:
             self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")._trigger()
             message = self.env._(
@@ -231,7 +230,7 @@ class InvoiceReminderRule(models.Model):
     # Reminder engine
     # ------------------------------------------------------------------
     @api.model
-    def _cron_send_reminders(self, batch_size=200):
+    def _cron_send_reminders(self, batch_size=1000):
         """Scheduled action: one batch of reminders per call.
 
         The cron framework commits after each call and calls again while
@@ -239,11 +238,13 @@ class InvoiceReminderRule(models.Model):
         in small transactions. Every reminder is first claimed in
         ``invoice.reminder.log`` (unique per invoice and rule) in the same
         transaction as its email, so that reruns, crashes and concurrent runs
-        never send one twice."""
+        never send one twice.
+
+        Every batch selects its candidates among all the invoices, so a large
+        batch keeps the number of batches, and of these selections, small."""
         # sudo: the scheduled action works for every company at once
         engine = self.sudo()
-        done = engine._send_reminders(limit=batch_size)
-        remaining = engine._count_pending_reminders() if done >= batch_size else 0
+        done, remaining = engine._send_reminder_batch(limit=batch_size)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
@@ -251,19 +252,30 @@ class InvoiceReminderRule(models.Model):
     def _send_reminders(self, limit=None):
         """Claim and send up to ``limit`` due reminders (invoices first, then
         installments). Returns how many were handled."""
+        return self._send_reminder_batch(limit=limit)[0]
+
+    @api.model
+    def _send_reminder_batch(self, limit=None):
+        """Claim and send up to ``limit`` due reminders (invoices first, then
+        installments). Returns ``(handled, due reminders left for later)``;
+        the count comes with the selection itself (no second query)."""
         today = fields.Date.context_today(self)
         self.env.flush_all()
         done = 0
-        candidates = self._get_reminder_candidates(today, limit=limit)
+        candidates, total = self._get_reminder_candidates(
+            today, limit=limit, with_total=True
+        )
+        remaining = total - len(candidates)
         if candidates:
             done += self._process_reminders(candidates, today)
-        if limit is None or len(candidates) < limit:
-            lines = self._get_installment_candidates(
-                today, limit=limit and limit - len(candidates)
-            )
-            if lines:
-                done += self._process_installment_reminders(lines, today)
-        return done
+        room = limit - len(candidates) if limit else None
+        lines, line_total = self._get_installment_candidates(
+            today, limit=room, with_total=True
+        )
+        remaining += line_total - len(lines)
+        if lines:
+            done += self._process_installment_reminders(lines, today)
+        return done, remaining
 
     @api.model
     def _count_pending_reminders(self):
@@ -306,13 +318,14 @@ class InvoiceReminderRule(models.Model):
         return domain
 
     @api.model
-    def _get_reminder_candidates(self, today, limit=None):
+    def _get_reminder_candidates(self, today, limit=None, with_total=False):
         """``[(move_id, rule_id)]``: per invoice, the highest level that is due
         today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder. One query for the whole batch."""
+        soon after its last reminder. One query for the whole batch; with
+        ``with_total``, ``(candidates, count of all the candidates)``."""
         rules = self._get_engine_rules()
         if not rules:
-            return []
+            return ([], 0) if with_total else []
         Move = self.env["account.move"].with_context(active_test=False)
         parts = []
         for rule in rules:
@@ -338,7 +351,7 @@ class InvoiceReminderRule(models.Model):
                       FROM due
                   ORDER BY move_id, level DESC
                 )
-                SELECT t.move_id, t.rule_id
+                SELECT t.move_id, t.rule_id, COUNT(*) OVER () AS total
                   FROM target t
                   JOIN account_move m ON m.id = t.move_id
                  WHERE t.level > COALESCE(m.reminder_level, 0)
@@ -355,7 +368,11 @@ class InvoiceReminderRule(models.Model):
                 limit=SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
-        return self.env.cr.fetchall()
+        rows = self.env.cr.fetchall()
+        candidates = [(move_id, rule_id) for move_id, rule_id, __ in rows]
+        if with_total:
+            return candidates, rows[0][2] if rows else 0
+        return candidates
 
     @api.model
     def _claim_reminders(self, candidates, recipients, today):
@@ -479,12 +496,13 @@ class InvoiceReminderRule(models.Model):
         model_id = self.env["ir.model"]._get_id("account.move")
         today = fields.Date.context_today(self)
         mains = list(groups)
+        managers = {}  # company -> fallback manager, looked up once
         vals_list = [
             {
                 "res_model_id": model_id,
                 "res_id": main.id,
                 "activity_type_id": self.activity_type_id.id,
-                "user_id": self._get_activity_user(main).id,
+                "user_id": self._get_activity_user(main, managers).id,
                 "date_deadline": today,
                 "summary": self.env._(
                     "%(rule)s: %(invoices)s",
@@ -494,12 +512,20 @@ class InvoiceReminderRule(models.Model):
             }
             for main in mains
         ]
-        activities = self.env["mail.activity"].create(vals_list)
+        # quick update: no "activity assigned" email per activity; the
+        # collectors find them in their activities and worklist
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
         return {
             main.id: activity for main, activity in zip(mains, activities, strict=True)
         }
 
-    def _get_activity_user(self, move):
+    def _get_activity_user(self, move, managers=None):
+        """``managers``: a dict to remember the fallback manager of each
+        company across the invoices of a batch."""
         self.ensure_one()
         company = move.company_id
         collector = (
@@ -510,14 +536,22 @@ class InvoiceReminderRule(models.Model):
         if self.activity_user == "manager":
             user = company.dispute_manager_id
             if not user:
-                managers = self.env.ref(
-                    "invoice_dispute.group_invoice_dispute_manager"
-                ).users.filtered(
-                    lambda u: not u.share and company in u.company_ids and u.active
-                )
-                user = managers.filtered(lambda u: u.id > 2)[:1] or managers[:1]
+                managers = {} if managers is None else managers
+                if company not in managers:
+                    managers[company] = self._get_fallback_manager(company)
+                user = managers[company]
             return user or collector or self.env.user
         return collector or self.env.user
+
+    @api.model
+    def _get_fallback_manager(self, company):
+        """A dispute manager of ``company`` when it has no designated one."""
+        managers = self.env.ref(
+            "invoice_dispute.group_invoice_dispute_manager"
+        ).users.filtered(
+            lambda u: not u.share and company in u.company_ids and u.active
+        )
+        return managers.filtered(lambda u: u.id > 2)[:1] or managers[:1]
 
     def _get_reminder_note(self, main, group, mail):
         self.ensure_one()
@@ -588,9 +622,11 @@ class InvoiceReminderRule(models.Model):
     # Installment reminders
     # ------------------------------------------------------------------
     @api.model
-    def _get_installment_candidates(self, today, limit=None):
+    def _get_installment_candidates(self, today, limit=None, with_total=False):
         """Ids of the pending installments of active plans due within the
-        next days that got no reminder yet (the earliest one per plan)."""
+        next days that got no reminder yet (the earliest one per plan); with
+        ``with_total``, ``(ids, count of all of them)``. A ``limit`` of 0
+        selects none (only the count)."""
         company_ids = self.env.context.get("reminder_company_ids")
         self.env.cr.execute(
             SQL(
@@ -609,17 +645,19 @@ class InvoiceReminderRule(models.Model):
                   ORDER BY line.plan_id, line.date_due, line.id
                 ) lines
               ORDER BY id
-                %(limit)s
                 """,
                 today=today,
                 until=today + timedelta(days=INSTALLMENT_REMINDER_DAYS),
                 company=SQL("plan.company_id IN %s", tuple(company_ids))
                 if company_ids
                 else SQL("TRUE"),
-                limit=SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
-        return [line_id for (line_id,) in self.env.cr.fetchall()]
+        rows = self.env.cr.fetchall()
+        line_ids = [line_id for (line_id,) in rows[:limit]]
+        if with_total:
+            return line_ids, len(rows)
+        return line_ids
 
     @api.model
     def _process_installment_reminders(self, line_ids, today):

@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""Benchmark of the payment-reminder engine (prints figures, not a test).
+
+For each size (25,000 and 50,000 invoices by default): create a database from
+the template with the dependencies (``invoice_dispute_deps_180``), install
+invoice_dispute, generate the data with ``scripts/generate_data.py`` (one
+customer per ten invoices, 40 % overdue, 5 % disputed, 3 % in payment plans),
+then run the scheduled action "send payment reminders" the way the cron
+worker does (one batch per call, a commit after each, called again while
+``_notify_progress`` reports remaining work) and print its wall time and its
+SQL queries, those spent in mail template rendering counted apart. Finally the
+time ratio of the largest size to the smallest. The databases are dropped at
+the end unless ``--keep`` is given.
+
+    python3 tests/benchmarks/bench_reminders.py --db-prefix bench_rem \\
+        [--sizes 25000,50000] [--keep] [--with-oca] [--profile]
+
+``--with-oca`` also installs OCA's ``account_credit_control`` (18.0, from
+PyPI, unpacked in /opt/oca_addons, never in site-packages) on the same
+databases, gives it a policy with levels like ours and times its "compute
+credit lines" (``credit.control.run.generate_credit_lines``); the script
+prints the ratio of our run to it. The OCA module only computes the lines
+there (no email), our run also renders and queues every email.
+
+Database host and user: environment PGHOST/PGUSER (default 127.0.0.1/root),
+as scripts/common.sh does.
+"""
+
+import argparse
+import cProfile
+import glob
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+OCA_TARGET = "/opt/oca_addons"
+OCA_ADDONS = os.path.join(OCA_TARGET, "odoo", "addons")
+OCA_REQUIREMENT = "odoo-addon-account_credit_control>=18.0,<18.1"
+OCA_ENV = {"ODOO_ADDONS_PATH": OCA_ADDONS}
+INVOICES_PER_CUSTOMER = 10
+CRON_XMLID = "invoice_dispute.ir_cron_send_payment_reminders"
+# Mail rendering: template values (fields, recipients, language) and the
+# QWeb/inline rendering under them.
+RENDER_METHODS = (
+    ("mail.template", "_generate_template"),
+    ("mail.template", "_render_field"),
+    ("mail.template", "_render_lang"),
+    ("mail.template", "_render_template"),
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db-prefix", help="databases are named PREFIX_SIZE")
+    parser.add_argument("--sizes", default="25000,50000")
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    parser.add_argument(
+        "--with-oca",
+        action="store_true",
+        help="also time OCA account_credit_control's compute credit lines",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of the run"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse existing databases (data already generated, not yet run)",
+    )
+    parser.add_argument("--child", choices=("generate", "run", "oca"))
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not args.child and not args.db_prefix:
+        parser.error("--db-prefix is required")
+    return args
+
+
+# ----------------------------------------------------------------------
+# Children: one fresh process per step, with its own registry and cursor
+# ----------------------------------------------------------------------
+def open_registry(db, with_oca):
+    import odoo
+
+    addons = [
+        os.path.join(os.path.dirname(odoo.__path__[0]), "addons"),
+        os.path.join(odoo.__path__[0], "addons"),
+        ROOT,
+    ]
+    if with_oca:
+        addons.append(OCA_ADDONS)
+    odoo.tools.config.parse_config(
+        [
+            f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
+            f"--db_user={os.environ.get('PGUSER', 'root')}",
+            f"--addons-path={','.join(addons)}",
+            "--log-level=warn",
+        ]
+    )
+    return odoo.modules.registry.Registry(db)
+
+
+def child_generate(args):
+    import odoo
+
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    from generate_data import generate
+
+    registry = open_registry(args.db, args.with_oca)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        result = generate(
+            env,
+            customers=max(args.size // INVOICES_PER_CUSTOMER, 1),
+            invoices=args.size,
+            overdue_ratio=0.4,
+            disputed_ratio=0.05,
+            plan_ratio=0.03,
+            seed=1,
+            commit=True,
+        )
+        cr.commit()
+    return result
+
+
+class RenderCounter:
+    """Count the queries and the time spent in mail rendering by wrapping
+    the rendering methods of the registry's classes (benchmark only)."""
+
+    def __init__(self, registry):
+        import odoo.sql_db
+
+        self.sql_db = odoo.sql_db
+        self.queries = 0
+        self.seconds = 0.0
+        self.calls = 0
+        self.depth = 0
+        for model, method in RENDER_METHODS:
+            cls = registry[model]
+            setattr(cls, method, self.wrap(getattr(cls, method)))
+
+    def wrap(self, func):
+        counter = self
+
+        def wrapper(*args, **kwargs):
+            if counter.depth:
+                return func(*args, **kwargs)
+            counter.depth += 1
+            queries = counter.sql_db.sql_counter
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                counter.seconds += time.perf_counter() - started
+                counter.queries += counter.sql_db.sql_counter - queries
+                counter.calls += 1
+                counter.depth -= 1
+
+        return wrapper
+
+
+def child_run(args):
+    import odoo
+    import odoo.sql_db
+
+    registry = open_registry(args.db, args.with_oca)
+    render = RenderCounter(registry)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cron = env.ref(CRON_XMLID)
+        cr.execute("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_invoice'")
+        invoices = cr.fetchone()[0]
+        cr.commit()
+        profiler = cProfile.Profile() if args.profile else None
+        queries = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        calls = done = 0
+        if profiler:
+            profiler.enable()
+        while True:
+            # as ir.cron._run_job: a progress record, the server action, a
+            # commit; called again while work remains
+            job, progress = cron._add_progress()
+            job._callback(cron.cron_name, cron.ir_actions_server_id.id)
+            cr.commit()
+            calls += 1
+            done += progress.done
+            if not progress.remaining or not progress.done:
+                break
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+        queries = odoo.sql_db.sql_counter - queries
+        cr.execute(
+            """
+            SELECT COUNT(*), COUNT(mail_id), COUNT(DISTINCT mail_id),
+                   COUNT(activity_id)
+              FROM invoice_reminder_log
+            """
+        )
+        logs, with_mail, mails, activities = cr.fetchone()
+    result = {
+        "invoices": invoices,
+        "claimed": logs,
+        "handled": done,
+        "sent_with_email": with_mail,
+        "emails": mails,
+        "activities": activities,
+        "cron_calls": calls,
+        "seconds": round(seconds, 2),
+        "render_seconds": round(render.seconds, 2),
+        "queries": queries,
+        "render_queries": render.queries,
+        "other_queries": queries - render.queries,
+    }
+    if profiler:
+        if os.environ.get("BENCH_PROFILE_FILE"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_FILE"])
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        result["profile"] = out.getvalue()
+    return result
+
+
+def child_oca(args):
+    import odoo
+    from odoo import fields
+
+    registry = open_registry(args.db, True)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        template = env.ref("account_credit_control.email_template_credit_control_base")
+        receivable = env["account.account"].search(
+            [
+                *env["account.account"]._check_company_domain(company),
+                ("account_type", "=", "asset_receivable"),
+            ]
+        )
+        levels = [
+            ("Friendly note", 1, -3),
+            ("First reminder", 2, 7),
+            ("Firm reminder", 3, 21),
+            ("Final notice", 4, 45),
+        ]
+        policy = env["credit.control.policy"].create(
+            {
+                "name": "Benchmark policy",
+                "company_id": company.id,
+                "account_ids": [(6, 0, receivable.ids)],
+                "level_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": name,
+                            "level": level,
+                            "computation_mode": "net_days"
+                            if level == 1
+                            else "previous_date",
+                            "delay_days": delay,
+                            "email_template_id": template.id,
+                            "channel": "email",
+                            "custom_text": name,
+                            "custom_mail_text": name,
+                        },
+                    )
+                    for name, level, delay in levels
+                ],
+            }
+        )
+        company.credit_policy_id = policy
+        run = env["credit.control.run"].create(
+            {
+                "date": fields.Date.today(),
+                "company_id": company.id,
+                "policy_ids": [(6, 0, policy.ids)],
+            }
+        )
+        env.flush_all()
+        cr.commit()
+        queries = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        run.generate_credit_lines()
+        env.flush_all()
+        cr.commit()
+        seconds = time.perf_counter() - started
+        return {
+            "oca_lines": len(run.line_ids),
+            "oca_seconds": round(seconds, 2),
+            "oca_queries": odoo.sql_db.sql_counter - queries,
+        }
+
+
+def child_main(args):
+    import logging
+
+    logging.getLogger("odoo").setLevel(logging.WARNING)
+    result = {"generate": child_generate, "run": child_run, "oca": child_oca}[
+        args.child
+    ](args)
+    print("RESULT " + json.dumps(result, default=str), flush=True)
+
+
+# ----------------------------------------------------------------------
+# Parent
+# ----------------------------------------------------------------------
+def shell(script, *params, env=None, log=None):
+    """Run ``script`` in bash after sourcing scripts/common.sh."""
+    command = f'source "{ROOT}/scripts/common.sh"; check_odoo; {script}'
+    with open(log or os.devnull, "w") as out:
+        subprocess.run(
+            ["bash", "-c", command, "bench", *params],
+            check=True,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def run_child(args, step, db, size=0):
+    command = [sys.executable, os.path.abspath(__file__), "--child", step, "--db", db]
+    command += ["--size", str(size)]
+    if args.with_oca:
+        command.append("--with-oca")
+    if args.profile and step == "run":
+        command.append("--profile")
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if proc.returncode or not lines:
+        sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
+        raise SystemExit(f"{step} failed on {db}")
+    return json.loads(lines[-1][len("RESULT ") :])
+
+
+def ensure_oca():
+    """Download OCA's account_credit_control 18.0 and unpack it in
+    /opt/oca_addons (not in site-packages: its wheel ships an ``odoo``
+    namespace package that would shadow Odoo's own)."""
+    if os.path.isdir(os.path.join(OCA_ADDONS, "account_credit_control")):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
+        subprocess.run(
+            [*pip, "download", "--no-deps", "-q", "-d", tmp, OCA_REQUIREMENT],
+            check=True,
+        )
+        wheels = glob.glob(os.path.join(tmp, "*.whl"))
+        subprocess.run(
+            [*pip, "install", "--no-deps", "-q", "--target", OCA_TARGET, *wheels],
+            check=True,
+        )
+
+
+def prepare(args, db, work):
+    print(f"[{db}] creating the database and installing invoice_dispute", flush=True)
+    log = os.path.join(work, f"{db}.log")
+    install = (
+        'odoo_cmd "$1" -i "$3" --stop-after-init --without-demo=all '
+        '--log-level=warn --http-port="$(free_port)"'
+    )
+    try:
+        shell(
+            f'new_db_from_deps "$1" "$2" "$(free_port)" && {install}',
+            db,
+            work,
+            "invoice_dispute",
+            log=log,
+        )
+    except subprocess.CalledProcessError as exc:
+        with open(log) as logfile:
+            sys.stderr.write(logfile.read()[-5000:])
+        raise SystemExit(f"could not create {db}") from exc
+    if not args.with_oca:
+        return True
+    print(f"[{db}] installing OCA account_credit_control", flush=True)
+    try:
+        shell(install, db, work, "account_credit_control", log=log, env=OCA_ENV)
+    except subprocess.CalledProcessError:
+        with open(log) as logfile:
+            print(
+                f"OCA account_credit_control not installed:\n{logfile.read()[-3000:]}"
+            )
+        return False
+    return True
+
+
+def print_figures(size, gen, res, oca):
+    invoices = res["invoices"]
+    per50 = res["other_queries"] / invoices * 50 if invoices else 0
+    per50_sent = res["other_queries"] / res["claimed"] * 50 if res["claimed"] else 0
+    rows = [
+        ("invoices", invoices),
+        ("customers", gen.get("customers")),
+        ("overdue (generator)", gen.get("overdue")),
+        ("disputes", gen.get("disputes")),
+        ("reminders claimed", res["claimed"]),
+        ("reminders sent by email", res["sent_with_email"]),
+        ("emails queued", res["emails"]),
+        ("activities", res["activities"]),
+        ("cron calls (batches)", res["cron_calls"]),
+        ("wall time (s)", res["seconds"]),
+        ("  of which rendering (s)", res["render_seconds"]),
+        ("queries total", res["queries"]),
+        ("queries in rendering", res["render_queries"]),
+        ("queries outside rendering", res["other_queries"]),
+        ("queries per 50 invoices", f"{per50:.2f}"),
+        ("queries per 50 reminders", f"{per50_sent:.2f}"),
+    ]
+    if oca:
+        rows += [
+            ("OCA credit lines", oca["oca_lines"]),
+            ("OCA compute credit lines (s)", oca["oca_seconds"]),
+            ("OCA queries", oca["oca_queries"]),
+            (
+                "ours / OCA time",
+                f"{res['seconds'] / oca['oca_seconds']:.2f}"
+                if oca["oca_seconds"]
+                else "n/a",
+            ),
+        ]
+    print(f"--- {size} invoices")
+    for label, value in rows:
+        print(f"  {label:<30} {value}")
+    if res.get("profile"):
+        print(res["profile"])
+    sys.stdout.flush()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.child:
+        return child_main(args)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    if args.with_oca:
+        ensure_oca()
+    results = {}
+    with tempfile.TemporaryDirectory() as work:
+        for size in sizes:
+            db = f"{args.db_prefix}_{size}"
+            try:
+                gen = {}
+                with_oca = args.with_oca
+                if not args.reuse:
+                    with_oca = prepare(args, db, work)
+                    print(f"[{db}] generating {size} invoices", flush=True)
+                    gen = run_child(args, "generate", db, size)
+                oca = None
+                if with_oca:
+                    print(f"[{db}] OCA compute credit lines", flush=True)
+                    try:
+                        oca = run_child(args, "oca", db)
+                    except SystemExit as exc:
+                        print(f"OCA compute credit lines failed: {exc}")
+                print(f"[{db}] running the reminders", flush=True)
+                res = run_child(args, "run", db)
+                results[size] = res
+                print_figures(size, gen, res, oca)
+            finally:
+                if not args.keep:
+                    shell('drop_db "$1"', db)
+    if len(results) > 1:
+        small, large = min(results), max(results)
+        ratio = results[large]["seconds"] / max(results[small]["seconds"], 1e-6)
+        print(
+            f"time ratio {large}/{small} invoices: {ratio:.2f} "
+            f"(data ratio {large / small:.2f})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
