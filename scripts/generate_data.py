@@ -969,20 +969,22 @@ class _Generator:
 
     def portal_user(self, disputes):
         """A customer contact with portal access (portal / portal) whose company
-        has disputes, so that the customer portal can be tried."""
+        has open disputes, so that the customer portal can be tried. Odoo's own
+        demo data already has a ``portal`` user: it becomes that contact."""
         env = self.env
-        if env["res.users"].search_count([("login", "=", "portal")]):
-            return
         customer = disputes.filtered(lambda d: d.is_open)[:1].partner_id
         if not customer:
+            return
+        domain = customer.email.split("@")[-1] if customer.email else "example.com"
+        user = env["res.users"].search([("login", "=", "portal")], limit=1)
+        if user:
+            user.partner_id.write({"parent_id": customer.id, "lang": customer.lang})
             return
         contact = env["res.partner"].create(
             {
                 "name": "Portal Contact",
                 "parent_id": customer.id,
-                "email": f"portal@{customer.email.split('@')[-1]}"
-                if customer.email
-                else "portal@example.com",
+                "email": f"portal@{domain}",
                 "lang": customer.lang,
             }
         )
