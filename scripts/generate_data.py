@@ -1014,6 +1014,7 @@ class _Generator:
                             "login": "collector",
                             "password": "collector",
                             "email": "collector@example.com",
+                            "lang": "en_US",
                             "company_id": self.company.id,
                             "company_ids": [(6, 0, self.company.ids)],
                             "groups_id": [
@@ -1927,6 +1928,8 @@ def _generate_demo(gen, result):
     states = [state for state, __ in STATE_WEIGHTS] * 4
     disputes = gen.create_disputes(moves, 30, collectors, states=states, demo=True)
     gen.portal_user(disputes)
+    # Loading nl/sk/sv makes the administrator Dutch: start in English.
+    env.ref("base.user_admin").lang = "en_US"
     result["demo_disputes"] = len(disputes)
 
 
