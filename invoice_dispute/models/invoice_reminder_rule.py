@@ -5,7 +5,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2.errors import SerializationFailure
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -483,11 +483,79 @@ class InvoiceReminderRule(models.Model):
         template = self.mail_template_id.with_context(
             reminder_groups={main.id: group.ids for main, group in groups.items()}
         )
-        main_ids = [main.id for main in groups]
-        mails = template.send_mail_batch(
-            main_ids, force_send=False, email_values={"auto_delete": False}
-        )
+        mails = self._queue_template_mails(template, [main.id for main in groups])
         return {mail.res_id: mail for mail in mails}
+
+    @api.model
+    def _queue_template_mails(self, template, res_ids):
+        """Queue the emails of ``template`` on ``res_ids`` (kept, not
+        auto-deleted), as ``mail.template.send_mail_batch`` does, but rendered
+        in one go and created in one ``create()`` instead of one per
+        ``mail.batch_size`` chunk. Templates with an email layout or report
+        templates, which need more per email, go through
+        ``send_mail_batch`` itself."""
+        email_values = {"auto_delete": False}
+        if template.email_layout_xmlid or template.report_template_ids:
+            return template.send_mail_batch(
+                res_ids, force_send=False, email_values=email_values
+            )
+        template._send_check_access(res_ids)
+        res_ids_values = template._generate_template(
+            res_ids,
+            (
+                "attachment_ids",
+                "auto_delete",
+                "body_html",
+                "email_cc",
+                "email_from",
+                "email_to",
+                "mail_server_id",
+                "model",
+                "partner_to",
+                "reply_to",
+                "res_id",
+                "scheduled_date",
+                "subject",
+            ),
+        )
+        values_list, attachments_list = [], []
+        for res_id in res_ids:
+            values = res_ids_values[res_id]
+            # generated files (e.g. electronic invoices): attached once the
+            # mail exists, as send_mail_batch does
+            attachments_list.append(values.pop("attachments", []))
+            values["recipient_ids"] = [
+                Command.link(pid) for pid in values.get("partner_ids") or []
+            ]
+            values["attachment_ids"] = [
+                Command.link(aid) for aid in values.get("attachment_ids") or []
+            ]
+            values.update(email_values)
+            # no void sender: the mail falls back to the default one
+            if "email_from" in values and not values["email_from"]:
+                values.pop("email_from")
+            values["body"] = values["body_html"]
+            values_list.append(values)
+        mails = self.env["mail.mail"].sudo().create(values_list)
+        for mail, attachments in zip(mails, attachments_list, strict=True):
+            if attachments:
+                mail.with_context(default_type=None).write(
+                    {
+                        "attachment_ids": [
+                            Command.create(
+                                {
+                                    "name": name,
+                                    "datas": datas,
+                                    "type": "binary",
+                                    "res_model": "mail.message",
+                                    "res_id": mail.mail_message_id.id,
+                                }
+                            )
+                            for name, datas in attachments
+                        ]
+                    }
+                )
+        return mails
 
     def _schedule_reminder_activities(self, groups):
         """One activity per group, for the collector or the dispute manager.
@@ -695,9 +763,7 @@ class InvoiceReminderRule(models.Model):
             return 0
         claimed_lines = lines.browse(sorted(claimed.values()))
         template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
-        mails = template.send_mail_batch(
-            claimed_lines.ids, force_send=False, email_values={"auto_delete": False}
-        )
+        mails = self._queue_template_mails(template, claimed_lines.ids)
         mail_by_line = {mail.res_id: mail for mail in mails}
         self._store_log_results(
             {

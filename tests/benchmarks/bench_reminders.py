@@ -379,7 +379,7 @@ def prepare(args, db, work):
             sys.stderr.write(logfile.read()[-5000:])
         raise SystemExit(f"could not create {db}") from exc
     if not args.with_oca:
-        return True
+        return False
     print(f"[{db}] installing OCA account_credit_control", flush=True)
     try:
         shell(install, db, work, "account_credit_control", log=log, env=OCA_ENV)
