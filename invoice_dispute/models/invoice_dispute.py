@@ -61,6 +61,21 @@ def assign_sequence_names(model, vals_list, code, date_field=None):
             )
 
 
+def check_state(records, allowed, message, what):
+    """Refuse an action on records not in one of the ``allowed`` states.
+
+    :param str message: the translated message, with ``%(name)s``,
+        ``%(state)s`` and ``%(what)s`` (the action, e.g. "sent")
+    """
+    wrong = records.filtered(lambda record: record.state not in allowed)
+    if wrong:
+        labels = dict(records._fields["state"]._description_selection(records.env))
+        raise UserError(
+            message
+            % {"name": wrong[0].name, "state": labels[wrong[0].state], "what": what}
+        )
+
+
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"

@@ -11,6 +11,7 @@ from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     OPEN_STATES,
     assign_sequence_names,
+    check_state,
 )
 
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
@@ -462,17 +463,12 @@ class InvoiceDisputeProposal(models.Model):
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
 
     def _check_state(self, allowed, what):
-        wrong = self.filtered(lambda p: p.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Proposal %(name)s is %(state)s: it cannot be %(what)s.",
-                    name=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    what=what,
-                )
-            )
+        check_state(
+            self,
+            allowed,
+            self.env._("Proposal %(name)s is %(state)s: it cannot be %(what)s."),
+            what,
+        )
 
     def _check_answerable(self):
         """Only a sent (or approved) proposal still valid today can be

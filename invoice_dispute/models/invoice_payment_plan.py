@@ -8,7 +8,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, assign_sequence_names
+from .invoice_dispute import (
+    OPEN_CUSTOMER_INVOICES_DOMAIN,
+    assign_sequence_names,
+    check_state,
+)
 
 INTERVALS = [
     ("weekly", "Weekly"),
@@ -396,17 +400,12 @@ class InvoicePaymentPlan(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _check_state(self, allowed, what):
-        wrong = self.filtered(lambda p: p.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Payment plan %(plan)s is %(state)s: it cannot be %(what)s.",
-                    plan=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    what=what,
-                )
-            )
+        check_state(
+            self,
+            allowed,
+            self.env._("Payment plan %(name)s is %(state)s: it cannot be %(what)s."),
+            what,
+        )
 
     def _check_plan_values(self):
         """Refuse terms that cannot make an exact schedule."""
