@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common_collection import CollectionCommon
@@ -174,6 +174,19 @@ class TestCallOutcome(CollectionCommon):
                 self.today + timedelta(days=2)
             ),
         )
+
+    def test_plan_of_one_installment_or_none(self):
+        with self.open_wizard() as form:
+            form.outcome = "plan_requested"
+            form.plan_installment_count = 0
+            form.plan_date_first = self.today + timedelta(days=14)
+        with self.assertRaisesRegex(ValidationError, "installment"):
+            form.record.action_confirm()
+        self.assertFalse(self.env["invoice.payment.plan"].search([]))
+        self.assertEqual(self.sheet.state, "prepared")
+        form.record.plan_installment_count = 1
+        form.record.action_confirm()
+        self.assertEqual(self.sheet.plan_id.installment_count, 1)
 
     def test_no_answer_and_callback(self):
         with self.open_wizard() as form:

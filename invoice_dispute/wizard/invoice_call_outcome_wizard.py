@@ -289,13 +289,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             )
 
     def _check_plan(self, today):
-        if self.plan_installment_count < 2:
-            raise UserError(
-                self.env._(
-                    "A payment plan needs at least 2 installments (field "
-                    "'Installments')."
-                )
-            )
+        # The number of installments is checked by the plan itself.
         if self.plan_date_first and self.plan_date_first < today:
             raise UserError(
                 self.env._(
