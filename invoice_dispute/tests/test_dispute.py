@@ -245,17 +245,8 @@ class TestDispute(InvoiceDisputeCommon):
             )
 
     def test_sla_cron_escalates_once(self):
-        manager = self.env["res.users"].create(
-            {
-                "name": "Dispute Manager",
-                "login": "dispute_manager_sla",
-                "email": "manager@example.com",
-                "groups_id": [
-                    Command.set(
-                        [self.env.ref("invoice_dispute.group_invoice_dispute_user").id]
-                    )
-                ],
-            }
+        manager = self.create_user(
+            "dispute_manager_sla", ["invoice_dispute.group_invoice_dispute_user"]
         )
         self.env.company.dispute_manager_id = manager
         with freeze_time("2026-03-01"):

@@ -15,32 +15,22 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        portal = cls.env.ref("base.group_portal")
-        cls.collector = cls.env["res.users"].create(
-            {
-                "name": "Carla Collector",
-                "login": "carla",
-                "email": "carla@example.com",
-                "groups_id": [
-                    Command.set(
-                        [cls.env.ref("invoice_dispute.group_invoice_dispute_user").id]
-                    )
-                ],
-            }
+        cls.collector = cls.create_user(
+            "carla",
+            ["invoice_dispute.group_invoice_dispute_user"],
+            name="Carla Collector",
         )
         cls.customer.collector_id = cls.collector
 
         def portal_user(login, partner, company):
-            return cls.env["res.users"].create(
-                {
-                    "name": partner.name,
-                    "login": login,
-                    "password": f"{login}-Secret-123",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "groups_id": [Command.set([portal.id])],
-                }
+            return cls.create_user(
+                login,
+                ["base.group_portal"],
+                company,
+                name=partner.name,
+                password=f"{login}-Secret-123",
+                partner_id=partner.id,
+                email=partner.email,
             )
 
         cls.portal_anne = portal_user(

@@ -21,13 +21,12 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         cls.collector = cls.create_user("collector", COLLECTOR_GROUPS)
         cls.manager = cls.create_user("manager", MANAGER_GROUPS)
         cls.manager_2 = cls.create_user("manager2", MANAGER_GROUPS)
-        cls.portal_user = cls.env["res.users"].create(
-            {
-                "name": "Anne portal",
-                "login": "anne_portal",
-                "partner_id": cls.customer_contact.id,
-                "groups_id": [Command.set(cls.env.ref("base.group_portal").ids)],
-            }
+        cls.portal_user = cls.create_user(
+            "anne_portal",
+            ["base.group_portal"],
+            name=cls.customer_contact.name,
+            partner_id=cls.customer_contact.id,
+            email=cls.customer_contact.email,
         )
         cls.Proposal = cls.env["invoice.dispute.proposal"]
 

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon
 
 
 @tagged("post_install", "-at_install")
@@ -11,25 +11,11 @@ class TestTours(InvoiceDisputeCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.collector = cls.env["res.users"].create(
-            {
-                "name": "Tour Collector",
-                "login": "tour_collector",
-                "password": "tour_collector_pw",
-                "email": "tour_collector@example.com",
-                "company_id": cls.env.company.id,
-                "company_ids": [Command.set(cls.env.company.ids)],
-                "groups_id": [
-                    Command.set(
-                        [
-                            cls.env.ref("account.group_account_invoice").id,
-                            cls.env.ref(
-                                "invoice_dispute.group_invoice_dispute_user"
-                            ).id,
-                        ]
-                    )
-                ],
-            }
+        cls.collector = cls.create_user(
+            "tour_collector",
+            COLLECTOR_GROUPS,
+            name="Tour Collector",
+            password="tour_collector_pw",
         )
 
     def test_collector_raises_and_resolves_dispute(self):
@@ -49,16 +35,13 @@ class TestTours(InvoiceDisputeCommon, HttpCase):
 
     def test_portal_customer_disputes_and_accepts_proposal(self):
         invoice = self.invoice_1
-        portal_user = self.env["res.users"].create(
-            {
-                "name": self.customer_contact.name,
-                "login": "tour_portal",
-                "password": "tour_portal_pw",
-                "partner_id": self.customer_contact.id,
-                "company_id": self.env.company.id,
-                "company_ids": [Command.set(self.env.company.ids)],
-                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
-            }
+        portal_user = self.create_user(
+            "tour_portal",
+            ["base.group_portal"],
+            name=self.customer_contact.name,
+            password="tour_portal_pw",
+            partner_id=self.customer_contact.id,
+            email=self.customer_contact.email,
         )
         self.customer.collector_id = self.collector
         self.start_tour(
