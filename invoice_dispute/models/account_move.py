@@ -138,7 +138,6 @@ class AccountMove(models.Model):
         "payment_promise_ids.state",
         "commercial_partner_id.reminder_block_until",
     )
-    @api.depends_context("date")
     def _compute_reminder_exclusion(self):
         remaining = self
         self.reminder_exclusion_reason = False
