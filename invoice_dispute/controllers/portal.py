@@ -513,20 +513,6 @@ class InvoiceDisputePortal(PortalAccount):
         """The amount as a plain number for an <input type="number">."""
         return f"{amount:.{currency.decimal_places}f}"
 
-    def _invoice_dispute_responsible(self, invoice_sudo):
-        """The customer's collector, else the invoice's salesperson, else the
-        company's dispute manager -- whoever works in the invoice's company."""
-        company = invoice_sudo.company_id
-        candidates = (
-            invoice_sudo.commercial_partner_id.collector_id,
-            invoice_sudo.invoice_user_id,
-            company.dispute_manager_id,
-        )
-        for user in candidates:
-            if user and not user.share and company in user.company_ids:
-                return user
-        return request.env["res.users"]
-
     def _invoice_dispute_create(self, invoice_sudo, vals):
         """Create the dispute the customer asked for, with its evidence, and
         notify both sides.
@@ -537,7 +523,7 @@ class InvoiceDisputePortal(PortalAccount):
         env = request.env
         partner = env.user.partner_id
         company = invoice_sudo.company_id
-        responsible = self._invoice_dispute_responsible(invoice_sudo)
+        responsible = invoice_sudo._get_collector()
         dispute = (
             env["invoice.dispute"]
             .sudo()

@@ -457,6 +457,22 @@ class AccountMove(models.Model):
         self._invoice_dispute_receivable_lines().write({"date_maturity": new_date})
         self.write({"invoice_date_due": new_date})
 
+    def _get_collector(self):
+        """Who follows this invoice up: the customer's collector, else the
+        invoice's salesperson, else the company's designated dispute manager --
+        the first of them who works in the invoice's company."""
+        self.ensure_one()
+        company = self.company_id
+        candidates = (
+            self.commercial_partner_id.collector_id,
+            self.invoice_user_id,
+            company.dispute_manager_id,
+        )
+        for user in candidates:
+            if user and not user.share and company in user.company_ids:
+                return user
+        return self.env["res.users"]
+
     def _get_reminder_recipient(self):
         """Who receives this invoice's reminders: the customer's
         accounts-payable contact when it has an email, else the invoice's

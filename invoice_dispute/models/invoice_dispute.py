@@ -651,16 +651,6 @@ class InvoiceDispute(models.Model):
             date=self.date_deadline,
         )
 
-    def _get_dispute_managers(self):
-        """Users who receive escalations for this dispute's company."""
-        self.ensure_one()
-        if self.company_id.dispute_manager_id:
-            return self.company_id.dispute_manager_id
-        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
-        return group.users.filtered(
-            lambda u: not u.share and self.company_id in u.company_ids
-        )
-
     @api.model
     def _cron_dispute_sla(self, batch_size=500):
         """Late disputes get an activity for the responsible and the managers.
@@ -690,7 +680,7 @@ class InvoiceDispute(models.Model):
                 ),
             }
             for dispute in disputes
-            for user in dispute.user_id | dispute._get_dispute_managers()
+            for user in dispute.user_id | dispute.company_id._get_dispute_managers()
         ]
         self.env["mail.activity"].create(vals_list)
         remaining = self.search_count(domain) if len(disputes) == batch_size else 0

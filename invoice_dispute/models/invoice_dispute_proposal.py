@@ -527,16 +527,9 @@ class InvoiceDisputeProposal(models.Model):
         """Dispute managers who can approve this proposal (not its author)."""
         self.ensure_one()
         authors = self.user_id | self.create_uid
-        if self.company_id.dispute_manager_id - authors:
-            return self.company_id.dispute_manager_id
-        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
-        return group.users.filtered(
-            lambda u: (
-                not u.share
-                and u not in authors
-                and self.company_id in u.company_ids
-                and u.active
-            )
+        company = self.company_id
+        return company._get_dispute_managers() - authors or (
+            company._get_dispute_managers(designated=False) - authors
         )
 
     def _check_proposal_values(self, complete=True):

@@ -596,11 +596,7 @@ class InvoiceReminderRule(models.Model):
         company across the invoices of a batch."""
         self.ensure_one()
         company = move.company_id
-        collector = (
-            move.commercial_partner_id.collector_id
-            or move.invoice_user_id
-            or company.dispute_manager_id
-        )
+        collector = move._get_collector()
         if self.activity_user == "manager":
             user = company.dispute_manager_id
             if not user:
@@ -614,11 +610,7 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _get_fallback_manager(self, company):
         """A dispute manager of ``company`` when it has no designated one."""
-        managers = self.env.ref(
-            "invoice_dispute.group_invoice_dispute_manager"
-        ).users.filtered(
-            lambda u: not u.share and company in u.company_ids and u.active
-        )
+        managers = company._get_dispute_managers(designated=False)
         return managers.filtered(lambda u: u.id > 2)[:1] or managers[:1]
 
     def _get_reminder_note(self, main, group, mail):

@@ -53,3 +53,15 @@ class ResCompany(models.Model):
                     for vals in Rule._get_default_rule_values()
                 ]
             )
+
+    def _get_dispute_managers(self, designated=True):
+        """Who handles escalations and approvals for this company: its
+        designated dispute manager (with ``designated``), else every active
+        internal user of the dispute manager group working in it."""
+        self.ensure_one()
+        if designated and self.dispute_manager_id:
+            return self.dispute_manager_id
+        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        return group.users.filtered(
+            lambda u: not u.share and u.active and self in u.company_ids
+        )
