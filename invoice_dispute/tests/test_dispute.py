@@ -317,3 +317,29 @@ class TestDispute(InvoiceDisputeCommon):
         dispute.action_cancel()
         dispute.unlink()
         self.assertEqual(self.invoice_1.dispute_state, "none")
+
+    def test_invoice_collector_works_in_the_invoice_company(self):
+        other_company = self.setup_other_company()["company"]
+        outsider = self.create_user(
+            "outside_collector",
+            ["invoice_dispute.group_invoice_dispute_user"],
+            other_company,
+        )
+        salesperson = self.create_user(
+            "salesperson", ["invoice_dispute.group_invoice_dispute_user"]
+        )
+        self.customer.collector_id = outsider
+        self.invoice_1.invoice_user_id = salesperson
+        self.assertEqual(self.invoice_1._get_collector(), salesperson)
+        self.invoice_1.invoice_user_id = False
+        self.env.company.dispute_manager_id = salesperson
+        self.assertEqual(self.invoice_1._get_collector(), salesperson)
+        self.env.company.dispute_manager_id = False
+        self.assertFalse(self.invoice_1._get_collector())
+        self.customer.collector_id = salesperson
+        self.assertEqual(self.invoice_1._get_collector(), salesperson)
+        company = self.env.company
+        company.dispute_manager_id = salesperson
+        self.assertEqual(company._get_dispute_managers(), salesperson)
+        self.assertNotIn(salesperson, company._get_dispute_managers(designated=False))
+        self.assertIn(self.env.user, company._get_dispute_managers(designated=False))
