@@ -57,6 +57,8 @@ class TestReminderRules(ReminderCommon):
         )
         self.assertEqual(self.rule_by_level[3].activity_type_id.category, "phonecall")
         self.assertEqual(self.rule_by_level[4].activity_user, "manager")
+        # every level writes one email per customer
+        self.assertEqual(set(self.rules.mapped("consolidate")), {True})
         company = self.env["res.company"].create({"name": "New Company B.V."})
         self.assertEqual(
             self.Rule.search([("company_id", "=", company.id)]).mapped("level"),
@@ -181,6 +183,58 @@ class TestReminderRules(ReminderCommon):
         # the older invoice carries the email; the other one a note about it
         self.assertEqual(mail.res_id, invoices[1].id)
         self.assertIn(invoices[1].name, invoices[0].message_ids[0].body)
+
+    def test_one_activity_per_customer(self):
+        """Final notices one per invoice: still one manager activity per
+        customer, on its invoice due first, listing all of them."""
+        self.rule_by_level[4].consolidate = False
+        first = self.create_due_invoice(self.payer, 100.0, 70)
+        invoices = (
+            self.create_due_invoice(self.payer, 200.0, 60)
+            | first
+            | self.create_due_invoice(self.payer, 300.0, 50)
+        )
+        other = self.create_due_invoice(self.customer, 100.0, 60)
+        self.assertEqual(self.run_reminders(), 4)
+        logs = self.logs_of(invoices)
+        self.assertEqual(logs.rule_id, self.rule_by_level[4])
+        self.assertEqual(len(logs.mail_id), 3, "one email per invoice")
+        activity = logs.activity_id
+        self.assertEqual(len(activity), 1, "one activity for the customer")
+        self.assertEqual(
+            (activity.res_model, activity.res_id), ("account.move", first.id)
+        )
+        self.assertEqual(
+            activity.activity_type_id, self.rule_by_level[4].activity_type_id
+        )
+        for invoice in invoices:
+            self.assertIn(invoice.name, activity.summary)
+        other_activity = self.logs_of(other).activity_id
+        self.assertEqual(len(other_activity), 1)
+        self.assertNotEqual(other_activity, activity)
+        self.assertEqual(other_activity.res_id, other.id)
+
+    def test_batch_keeps_a_customer_together(self):
+        """A batch takes whole customers: a consolidated email is never split
+        over two runs, even when the customer crosses the batch limit."""
+        small, payer, late = self.env["res.partner"].create(
+            [
+                {"name": f"Batch {name}", "email": f"{name}@example.com"}
+                for name in ("small", "payer", "late")
+            ]
+        )
+        one = self.create_due_invoice(small, 100.0, 10)
+        many = self.env["account.move"].union(
+            *(self.create_due_invoice(payer, 100.0 + i, 10) for i in range(3))
+        )
+        last = self.create_due_invoice(late, 100.0, 10)
+        # limit 2: the small customer, then all three invoices of the payer
+        self.assertEqual(self.run_reminders(limit=2), 4)
+        self.assertEqual(self.logs_of(one | many).move_id, one | many)
+        self.assertEqual(len(self.logs_of(many).mail_id), 1)
+        self.assertFalse(self.logs_of(last))
+        self.assertEqual(self.run_reminders(limit=2), 1)
+        self.assertEqual(self.logs_of(last).move_id, last)
 
     def test_ar_contact_addressing(self):
         accountant = self.env["res.partner"].create(
