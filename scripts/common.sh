@@ -61,19 +61,30 @@ db_exists() {
 }
 
 # Browser tours need Chromium: install Debian's package when it is missing.
+# Install Debian package $1 (log in /tmp/invoice_dispute_$1.log) when running
+# as root with apt; returns non-zero when that is not possible or fails.
+apt_install() {
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+    echo "installing Debian's $1"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1"; } \
+        >"/tmp/invoice_dispute_$1.log" 2>&1
+}
+
 ensure_chromium() {
     local bin
     for bin in google-chrome chromium chromium-browser google-chrome-stable; do
         command -v "$bin" >/dev/null 2>&1 && return 0
     done
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "installing Debian's chromium for the browser tours"
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-            >/tmp/invoice_dispute_chromium.log 2>&1 ||
-            die "could not install chromium (see /tmp/invoice_dispute_chromium.log); install it to run the tours"
-    else
-        die "Chromium is needed for the browser tours: install the 'chromium' package (or google-chrome)"
-    fi
+    apt_install chromium ||
+        die "Chromium is needed for the browser tours: install the 'chromium' package (or google-chrome); see /tmp/invoice_dispute_chromium.log"
+}
+
+# LibreOffice checks that the XLSX pack opens in another spreadsheet program;
+# without it that one test is skipped (with its reason), nothing fails.
+ensure_libreoffice() {
+    command -v libreoffice >/dev/null 2>&1 || command -v soffice >/dev/null 2>&1 && return 0
+    apt_install libreoffice-calc-nogui ||
+        echo "warning: LibreOffice not installed (see /tmp/invoice_dispute_libreoffice-calc-nogui.log): its XLSX check is skipped" >&2
 }
 
 # Name of the template database holding the dependencies (account, mail, portal).

@@ -22,6 +22,7 @@ check_odoo
 check_postgres
 install_requirements
 ensure_chromium
+ensure_libreoffice
 
 failed=0
 if [ "$LINT" = 1 ]; then
