@@ -368,20 +368,22 @@ class TestReminderQueries(ReminderCommon):
                 for i in range(count)
             ]
         )
-        for partner in partners:
-            self.create_due_invoice(partner, 100.0, 10)
+        # half first reminders, half final notices (email and activity)
+        for index, partner in enumerate(partners):
+            self.create_due_invoice(partner, 100.0, 60 if index % 2 else 10)
         self.env.flush_all()
         self.env.invalidate_all()
 
     def test_query_count_does_not_grow_with_invoices(self):
         """The run's queries do not depend on the number of invoices: 20 or
-        90 invoices, the same count (rendering included); the emails are
-        created at once, not in chunks of ``mail.batch_size`` (50)."""
+        90 invoices, the same count (rendering included); the emails of all
+        the rules are created at once, not in chunks of ``mail.batch_size``
+        (50), and so are the activities."""
         self._make_invoices(5)  # warm the caches (templates, rules)
         with freeze_time(self.today):
             self.Rule._send_reminders()
         for count in (20, 90):
             self._make_invoices(count)
-            with freeze_time(self.today), self.assertQueryCount(23):
+            with freeze_time(self.today), self.assertQueryCount(41):
                 done = self.Rule._send_reminders()
             self.assertEqual(done, count)

@@ -13,7 +13,10 @@ time ratio of the largest size to the smallest. The databases are dropped at
 the end unless ``--keep`` is given.
 
     python3 tests/benchmarks/bench_reminders.py --db-prefix bench_rem \\
-        [--sizes 25000,50000] [--keep] [--with-oca] [--profile]
+        [--sizes 25000,50000] [--keep] [--with-oca] [--profile] [--queries]
+
+``--queries`` prints the most frequent query shapes outside rendering (where
+the queries go).
 
 ``--with-oca`` also installs OCA's ``account_credit_control`` (18.0, from
 PyPI, unpacked in /opt/oca_addons, never in site-packages) on the same
@@ -33,6 +36,7 @@ import io
 import json
 import os
 import pstats
+import re
 import subprocess
 import sys
 import tempfile
@@ -68,6 +72,11 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--profile", action="store_true", help="print a cProfile of the run"
+    )
+    parser.add_argument(
+        "--queries",
+        action="store_true",
+        help="print the most frequent query shapes outside rendering",
     )
     parser.add_argument(
         "--reuse",
@@ -166,12 +175,43 @@ class RenderCounter:
         return wrapper
 
 
+class QueryShapes:
+    """Count the queries outside mail rendering by shape (their first words,
+    numbers and parameters left out), to see where the queries go."""
+
+    def __init__(self, render):
+        import odoo.sql_db
+
+        self.render = render
+        self.shapes = {}
+        cursor_class = odoo.sql_db.Cursor
+        execute = cursor_class.execute
+        shapes = self
+
+        def wrapper(cursor, query, params=None, log_exceptions=True):
+            if not shapes.render.depth:
+                shapes.add(query)
+            return execute(cursor, query, params, log_exceptions)
+
+        cursor_class.execute = wrapper
+
+    def add(self, query):
+        text = " ".join(str(getattr(query, "code", query)).split())
+        key = re.sub(r"\d+", "N", text)[:110]
+        self.shapes[key] = self.shapes.get(key, 0) + 1
+
+    def top(self, count=80):
+        items = sorted(self.shapes.items(), key=lambda item: -item[1])[:count]
+        return "\n".join(f"{number:6d}  {shape}" for shape, number in items)
+
+
 def child_run(args):
     import odoo
     import odoo.sql_db
 
     registry = open_registry(args.db, args.with_oca)
     render = RenderCounter(registry)
+    shapes = QueryShapes(render) if args.queries else None
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         cron = env.ref(CRON_XMLID)
@@ -220,6 +260,8 @@ def child_run(args):
         "render_queries": render.queries,
         "other_queries": queries - render.queries,
     }
+    if shapes:
+        result["query_shapes"] = shapes.top()
     if profiler:
         if os.environ.get("BENCH_PROFILE_FILE"):
             profiler.dump_stats(os.environ["BENCH_PROFILE_FILE"])
@@ -332,6 +374,8 @@ def run_child(args, step, db, size=0):
         command.append("--with-oca")
     if args.profile and step == "run":
         command.append("--profile")
+    if args.queries and step == "run":
+        command.append("--queries")
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not lines:
@@ -429,6 +473,8 @@ def print_figures(size, gen, res, oca):
     print(f"--- {size} invoices")
     for label, value in rows:
         print(f"  {label:<30} {value}")
+    if res.get("query_shapes"):
+        print(res["query_shapes"])
     if res.get("profile"):
         print(res["profile"])
     sys.stdout.flush()
