@@ -702,17 +702,28 @@ class ManagementPack:
     # Aging
     # ------------------------------------------------------------------
     def _aging_query(self):
+        """Receivables open on the period end, as they were then: each
+        receivable line's balance less what was reconciled with it on or
+        before that date (a payment received later still counts as open),
+        and the disputed part of the disputes open on that date."""
         lines = self._visible(
             "account.move.line",
             [
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
                 ("date", "<=", self.date_to),
             ],
         )
         open_lines = self._visible(
-            "invoice.dispute.line", [("dispute_id.state", "in", OPEN_STATES)]
+            "invoice.dispute.line",
+            [
+                ("dispute_id.date_received", "<=", self.date_to),
+                "|",
+                ("dispute_id.state", "in", OPEN_STATES),
+                "&",
+                ("dispute_id.state", "in", ("resolved", "rejected")),
+                ("dispute_id.date_resolved", ">", self.date_to),
+            ],
         )
         bucket_sums = []
         for low, high in AGING_BUCKETS:
@@ -742,21 +753,39 @@ class ManagementPack:
                   FROM invoice_dispute_line l
                  WHERE l.id IN %(open_lines)s
                  GROUP BY l.move_id
-            ), receivables AS (
-                SELECT aml.company_id,
-                       COALESCE(p.commercial_partner_id, p.id) AS partner_id,
-                       aml.amount_residual AS residual,
-                       aml.amount_residual * LEAST(
-                           1.0,
-                           COALESCE(dd.amount / NULLIF(ABS(m.amount_residual), 0), 0)
-                       ) AS disputed,
+            ), settled AS (
+                SELECT line_id, SUM(amount) AS amount
+                  FROM (
+                        SELECT debit_move_id AS line_id, amount
+                          FROM account_partial_reconcile
+                         WHERE max_date <= %(date_to)s
+                     UNION ALL
+                        SELECT credit_move_id, -amount
+                          FROM account_partial_reconcile
+                         WHERE max_date <= %(date_to)s
+                  ) parts
+                 GROUP BY line_id
+            ), open_lines AS (
+                SELECT aml.id, aml.move_id, aml.company_id, aml.partner_id,
+                       aml.balance - COALESCE(s.amount, 0) AS residual,
                        %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS age
                   FROM account_move_line aml
-                  JOIN account_move m ON m.id = aml.move_id
-                  LEFT JOIN res_partner p ON p.id = aml.partner_id
-                  LEFT JOIN disputed dd ON dd.move_id = aml.move_id
+                  LEFT JOIN settled s ON s.line_id = aml.id
                  WHERE aml.id IN %(lines)s
-                   AND aml.amount_residual != 0
+            ), receivables AS (
+                SELECT ol.company_id,
+                       COALESCE(p.commercial_partner_id, p.id) AS partner_id,
+                       ol.residual,
+                       ol.residual * LEAST(
+                           1.0,
+                           COALESCE(dd.amount / NULLIF(ABS(SUM(ol.residual)
+                               OVER (PARTITION BY ol.move_id)), 0), 0)
+                       ) AS disputed,
+                       ol.age
+                  FROM open_lines ol
+                  LEFT JOIN res_partner p ON p.id = ol.partner_id
+                  LEFT JOIN disputed dd ON dd.move_id = ol.move_id
+                 WHERE ol.residual != 0
             )
             SELECT c.name, cp.name, %(columns)s, c.currency_id
               FROM receivables rc

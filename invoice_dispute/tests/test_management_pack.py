@@ -390,6 +390,36 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(person["Undisputed total"], 0.0)
         self.assertEqual(book["Aging"]["C4"].data_type, "n")
 
+    def test_aging_as_of_the_period_end(self):
+        """The aging shows the receivables as they were on the period end:
+        a payment and a dispute decision after it change nothing there."""
+        late = self.env["res.partner"].create(
+            {"name": "Late Payer", "is_company": True}
+        )
+        invoice = self.create_invoice(
+            late, 400.0, invoice_date="2024-03-10", invoice_date_due="2024-03-10"
+        )
+        dispute = self.create_dispute(invoice, [150.0], date_received="2024-03-12")
+        with freeze_time("2024-04-05"):
+            dispute.action_reject()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"payment_date": "2024-04-10"})._create_payments()
+        self.assertFalse(invoice.amount_residual)
+        book = self.load(self.export())
+        rows = {row["Customer"]: row for row in self.table(book["Aging"], 3)}
+        row = rows[late.name]
+        self.assertEqual(row["Disputed 0-30"], 150.0)
+        self.assertEqual(row["Undisputed 0-30"], 250.0)
+        self.assertEqual(row["Total"], 400.0)
+        # April's aging: paid, gone; a plan paid in part keeps the rest open
+        book = self.load(
+            self.export(date_from=date(2024, 4, 1), date_to=date(2024, 4, 30))
+        )
+        rows = {row["Customer"]: row for row in self.table(book["Aging"], 3)}
+        self.assertNotIn(late.name, rows)
+        self.assertEqual(rows[self.plan_customer.name]["Total"], 600.0)
+
     def test_plans_promises_reminders(self):
         book = self.load(self.export())
         (plan,) = self.table(book["Payment plans"])
