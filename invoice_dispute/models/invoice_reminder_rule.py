@@ -672,9 +672,13 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _get_fallback_manager(self, company):
-        """A dispute manager of ``company`` when it has no designated one."""
+        """A dispute manager of ``company`` when it has no designated one: the
+        first by name, a person rather than the built-in administrator (who
+        is a dispute manager as accounting administrator)."""
         managers = company._get_dispute_managers(designated=False)
-        return managers.filtered(lambda u: u.id > 2)[:1] or managers[:1]
+        Users = self.env["res.users"]
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or Users
+        return (managers - admin)[:1] or managers[:1]
 
     def _get_reminder_note(self, main, group, mail):
         self.ensure_one()

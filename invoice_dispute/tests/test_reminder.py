@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
 
 class ReminderCommon(InvoiceDisputeCommon):
@@ -213,6 +213,25 @@ class TestReminderRules(ReminderCommon):
         self.assertEqual(len(other_activity), 1)
         self.assertNotEqual(other_activity, activity)
         self.assertEqual(other_activity.res_id, other.id)
+
+    def test_final_notice_activity_for_a_manager(self):
+        manager = self.create_user("final_manager", MANAGER_GROUPS)
+        admin = self.env.ref("base.user_admin")
+        admin.company_ids |= self.env.company
+        self.env.company.dispute_manager_id = False
+        first = self.create_due_invoice(self.payer, 100.0, 60)
+        self.run_reminders()
+        user = self.logs_of(first).activity_id.user_id
+        managers = self.env.company._get_dispute_managers(designated=False)
+        # a dispute manager of the company, a person before the administrator
+        self.assertIn(user, managers)
+        self.assertIn(manager, managers)
+        self.assertNotEqual(user, admin)
+        # the designated dispute manager when there is one
+        self.env.company.dispute_manager_id = manager
+        second = self.create_due_invoice(self.customer, 100.0, 60)
+        self.run_reminders()
+        self.assertEqual(self.logs_of(second).activity_id.user_id, manager)
 
     def test_batch_keeps_a_customer_together(self):
         """A batch takes whole customers: a consolidated email is never split
