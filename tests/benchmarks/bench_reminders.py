@@ -224,12 +224,15 @@ def child_run(args):
         calls = done = 0
         if profiler:
             profiler.enable()
+        longest = 0.0
         while True:
             # as ir.cron._run_job: a progress record, the server action, a
             # commit; called again while work remains
+            call_started = time.perf_counter()
             job, progress = cron._add_progress()
             job._callback(cron.cron_name, cron.ir_actions_server_id.id)
             cr.commit()
+            longest = max(longest, time.perf_counter() - call_started)
             calls += 1
             done += progress.done
             if not progress.remaining or not progress.done:
@@ -254,6 +257,7 @@ def child_run(args):
         "emails": mails,
         "activities": activities,
         "cron_calls": calls,
+        "longest_call": round(longest, 2),
         "seconds": round(seconds, 2),
         "render_seconds": round(render.seconds, 2),
         "queries": queries,
@@ -450,6 +454,7 @@ def print_figures(size, gen, res, oca):
         ("emails queued", res["emails"]),
         ("activities", res["activities"]),
         ("cron calls (batches)", res["cron_calls"]),
+        ("longest call (s)", res["longest_call"]),
         ("wall time (s)", res["seconds"]),
         ("  of which rendering (s)", res["render_seconds"]),
         ("queries total", res["queries"]),
