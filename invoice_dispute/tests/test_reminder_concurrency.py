@@ -101,3 +101,41 @@ class TestReminderConcurrency(TransactionCase):
                 [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
             )
             self.assertEqual(len(mails), 3, "each invoice reminded exactly once")
+
+    def test_mail_queue_during_a_run(self):
+        """The mail queue marks earlier reminders sent while a run claims new
+        ones: neither waits for nor breaks the other."""
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._run(cr, limit=1), 1)
+        results = {}
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            # the run claims the two other reminders, not committed yet
+            results["run"] = self._run(cr1)
+            queue = api.Environment(cr2, SUPERUSER_ID, {})
+            first = queue["invoice.reminder.log"].search(
+                [("move_id", "in", self.invoice_ids)]
+            )
+            self.assertEqual(len(first), 1)
+
+            def mail_queue():
+                # what the mail queue writes once an email is delivered
+                first.mail_id.write({"state": "sent"})
+                queue.flush_all()
+                cr2.commit()
+                results["queue"] = first.mail_state
+
+            thread = threading.Thread(target=mail_queue)
+            thread.start()
+            thread.join(timeout=30)
+            self.assertFalse(thread.is_alive(), "the mail queue does not wait")
+            cr1.commit()
+        self.assertEqual(results, {"run": 2, "queue": "sent"})
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            logs = env["invoice.reminder.log"].search(
+                [("move_id", "in", self.invoice_ids)]
+            )
+            self.assertEqual(sorted(logs.move_id.ids), sorted(self.invoice_ids))
+            self.assertEqual(
+                sorted(logs.mapped("mail_state")), ["outgoing", "outgoing", "sent"]
+            )
