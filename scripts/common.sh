@@ -60,7 +60,6 @@ db_exists() {
     [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]
 }
 
-# Browser tours need Chromium: install Debian's package when it is missing.
 # Install Debian package $1 (log in /tmp/invoice_dispute_$1.log) when running
 # as root with apt; returns non-zero when that is not possible or fails.
 apt_install() {
@@ -70,6 +69,7 @@ apt_install() {
         >"/tmp/invoice_dispute_$1.log" 2>&1
 }
 
+# Browser tours need Chromium: install Debian's package when it is missing.
 ensure_chromium() {
     local bin
     for bin in google-chrome chromium chromium-browser google-chrome-stable; do

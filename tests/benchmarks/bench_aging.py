@@ -16,7 +16,8 @@ Usage (on a database with invoice_dispute installed and generated data):
 import argparse
 import time
 from datetime import timedelta
-from pathlib import Path
+
+from bench_common import add_database_arguments, open_registry
 
 import odoo
 from odoo import api, fields
@@ -24,20 +25,7 @@ from odoo import api, fields
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with generated data")
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="5432")
-    parser.add_argument("--db_user", default="root")
-    parser.add_argument(
-        "--addons-path",
-        default=",".join(
-            [
-                str(Path(odoo.__path__[0]).parent / "addons"),
-                str(Path(odoo.__path__[0]) / "addons"),
-                str(Path(__file__).resolve().parents[2]),
-            ]
-        ),
-    )
+    add_database_arguments(parser)
     parser.add_argument(
         "--days-back", default="0,30,90", help="aging dates, in days before today"
     )
@@ -47,18 +35,9 @@ def parse_args():
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(
-        [
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
+    registry = open_registry(args)
     from odoo.addons.invoice_dispute.report.management_pack import ManagementPack
 
-    registry = odoo.modules.registry.Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         # an ordinary (not superuser) environment: record rules apply

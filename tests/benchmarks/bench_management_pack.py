@@ -29,22 +29,16 @@ import time
 import tracemalloc
 from datetime import date, timedelta
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from bench_common import add_database_arguments, open_registry
+
 PERIOD_DAYS = 365
 CUSTOMERS = 40
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True)
+    add_database_arguments(parser)
     parser.add_argument("--disputes", type=int, default=100_000)
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "root"))
-    parser.add_argument(
-        "--addons-path",
-        default=f"/opt/odoo18/addons,/opt/odoo18/odoo/addons,{ROOT}",
-    )
     parser.add_argument("--run", choices=("pack", "plain"), help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -53,18 +47,8 @@ def parse_args():
 def open_env(args):
     import odoo
     from odoo import api
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        [
-            f"--db_host={args.db_host}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
-    registry = Registry(args.db)
-    cr = registry.cursor()
+    cr = open_registry(args).cursor()
     return api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
 
 
@@ -295,10 +279,12 @@ def measure(args, job, trace):
         os.path.abspath(__file__),
         f"--db={args.db}",
         f"--db_host={args.db_host}",
+        f"--db_port={args.db_port}",
         f"--db_user={args.db_user}",
-        f"--addons-path={args.addons_path}",
         f"--run={job}",
     ]
+    if args.addons_path:
+        command.append(f"--addons-path={args.addons_path}")
     if trace:
         command.append("--trace")
     output = subprocess.run(command, check=True, capture_output=True, text=True)

@@ -19,7 +19,8 @@ Usage (on a scratch database with invoice_dispute installed):
 import argparse
 import statistics
 import time
-from pathlib import Path
+
+from bench_common import add_database_arguments, open_registry
 
 import odoo
 from odoo import api, fields
@@ -40,20 +41,7 @@ WORKLIST_FIELDS = [
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database with invoice_dispute")
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="5432")
-    parser.add_argument("--db_user", default="root")
-    parser.add_argument(
-        "--addons-path",
-        default=",".join(
-            [
-                str(Path(odoo.__path__[0]).parent / "addons"),
-                str(Path(odoo.__path__[0]) / "addons"),
-                str(Path(__file__).resolve().parents[2]),
-            ]
-        ),
-    )
+    add_database_arguments(parser)
     parser.add_argument("--customers", type=int, default=10000)
     parser.add_argument("--invoices", type=int, default=3, help="per customer")
     parser.add_argument("--runs", type=int, default=5)
@@ -201,16 +189,7 @@ def timed(func, runs):
 
 def main():
     args = parse_args()
-    odoo.tools.config.parse_config(
-        [
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
-    registry = odoo.modules.registry.Registry(args.db)
+    registry = open_registry(args)
     with registry.cursor() as cr:
         # An ordinary (not superuser) environment: record rules apply.
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
