@@ -87,6 +87,14 @@ ensure_libreoffice() {
         echo "warning: LibreOffice not installed (see /tmp/invoice_dispute_libreoffice-calc-nogui.log): its XLSX check is skipped" >&2
 }
 
+# wkhtmltopdf prints the call sheet as a PDF; without it that one test is
+# skipped (with its reason), nothing fails.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    apt_install wkhtmltopdf ||
+        echo "warning: wkhtmltopdf not installed (see /tmp/invoice_dispute_wkhtmltopdf.log): the call sheet PDF test is skipped" >&2
+}
+
 # Name of the template database holding the dependencies (account, mail, portal).
 deps_db_name() {
     "$PYTHON" -c 'import odoo; print("invoice_dispute_deps_" + odoo.release.serie.replace(".", ""))'

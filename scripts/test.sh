@@ -23,6 +23,7 @@ check_postgres
 install_requirements
 ensure_chromium
 ensure_libreoffice
+ensure_wkhtmltopdf
 
 failed=0
 if [ "$LINT" = 1 ]; then

@@ -1,7 +1,9 @@
+import io
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.pdf import PdfReader
 
 from .common_collection import CollectionCommon
 
@@ -143,6 +145,28 @@ class TestCallSheet(CollectionCommon):
         self.assertIn(sheet.objection_ids[0].response[:30], html)
         report = self.env.ref("invoice_dispute.action_report_call_sheet")
         self.assertEqual(report.report_type, "qweb-pdf")
+
+    def test_report_prints_a_pdf(self):
+        """*Print* gives a real PDF (wkhtmltopdf) with the sheet's content."""
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
+            self.skipTest(
+                "wkhtmltopdf is not on PATH: install the Debian package "
+                "wkhtmltopdf to print the call sheet as a PDF."
+            )
+        sheet = self.create_sheet()
+        sheet.action_prepare()
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("invoice_dispute.action_report_call_sheet", sheet.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfReader(io.BytesIO(pdf))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        self.assertIn(sheet.name, text)
+        self.assertIn(self.overdue_old.name, text)
+        self.assertIn(self.customer.name, text)
 
     def test_partner_button_prepares_a_sheet(self):
         action = self.customer.action_prepare_call_sheet()
