@@ -7,7 +7,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.
@@ -15,6 +15,8 @@ INSTALLMENT_REMINDER_DAYS = 3
 # "Send reminders now" handles this many reminders in the request; the
 # scheduled action takes over the rest.
 INTERACTIVE_LIMIT = 1000
+# An activity's summary names this many invoices, its note lists them all.
+ACTIVITY_SUMMARY_INVOICES = 5
 
 
 class InvoiceReminderRule(models.Model):
@@ -646,13 +648,53 @@ class InvoiceReminderRule(models.Model):
                 "activity_type_id": self.activity_type_id.id,
                 "user_id": self._get_activity_user(first, managers).id,
                 "date_deadline": today,
-                "summary": self.env._(
-                    "%(rule)s: %(invoices)s",
-                    rule=self.name,
-                    invoices=", ".join(moves.mapped("name")),
-                ),
+                "summary": self._get_activity_summary(moves),
+                "note": self._get_activity_note(moves),
             }
             yield values, mains
+
+    def _get_activity_summary(self, moves):
+        """The rule and the invoices, the first few by name."""
+        self.ensure_one()
+        names = moves.mapped("name")
+        if len(names) <= ACTIVITY_SUMMARY_INVOICES:
+            return self.env._(
+                "%(rule)s: %(invoices)s", rule=self.name, invoices=", ".join(names)
+            )
+        return self.env._(
+            "%(rule)s: %(invoices)s and %(count)s more",
+            rule=self.name,
+            invoices=", ".join(names[:ACTIVITY_SUMMARY_INVOICES]),
+            count=len(names) - ACTIVITY_SUMMARY_INVOICES,
+        )
+
+    def _get_activity_note(self, moves):
+        """Every invoice of the activity with its due date and open amount,
+        and their total: what the call or the review is about."""
+        self.ensure_one()
+        items = Markup().join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s, due %(date)s: %(amount)s open",
+                invoice=move.name,
+                date=format_date(self.env, move.invoice_date_due),
+                amount=format_amount(self.env, move.amount_residual, move.currency_id),
+            )
+            for move in moves
+        )
+        totals = Markup().join(
+            Markup("<p>%s</p>")
+            % self.env._(
+                "Total open: %(amount)s",
+                amount=format_amount(
+                    self.env,
+                    sum(group.mapped("amount_residual")),
+                    currency,
+                ),
+            )
+            for currency, group in moves.grouped("currency_id").items()
+        )
+        return Markup("<ul>%s</ul>%s") % (items, totals)
 
     def _get_activity_user(self, move, managers=None):
         """``managers``: a dict to remember the fallback manager of each

@@ -209,10 +209,26 @@ class TestReminderRules(ReminderCommon):
         )
         for invoice in invoices:
             self.assertIn(invoice.name, activity.summary)
+            self.assertIn(invoice.name, activity.note)
+        self.assertIn("600.00", activity.note, "the total open")
         other_activity = self.logs_of(other).activity_id
         self.assertEqual(len(other_activity), 1)
         self.assertNotEqual(other_activity, activity)
         self.assertEqual(other_activity.res_id, other.id)
+
+    def test_activity_summary_names_the_first_invoices(self):
+        invoices = self.env["account.move"].union(
+            *(
+                self.create_due_invoice(self.payer, 10.0 * (i + 1), 30 + i)
+                for i in range(7)
+            )
+        )
+        self.run_reminders()
+        activity = self.logs_of(invoices).activity_id
+        self.assertEqual(len(activity), 1)
+        self.assertTrue(activity.summary.endswith("and 2 more"), activity.summary)
+        for invoice in invoices:
+            self.assertIn(invoice.name, activity.note)
 
     def test_final_notice_activity_for_a_manager(self):
         manager = self.create_user("final_manager", MANAGER_GROUPS)
