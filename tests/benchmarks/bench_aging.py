@@ -17,10 +17,9 @@ import argparse
 import time
 from datetime import timedelta
 
-from bench_common import add_database_arguments, open_registry
+from bench_common import add_database_arguments, admin_env, open_registry
 
-import odoo
-from odoo import api, fields
+from odoo import fields
 
 
 def parse_args():
@@ -39,9 +38,7 @@ def main():
     from odoo.addons.invoice_dispute.report.management_pack import ManagementPack
 
     with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        # an ordinary (not superuser) environment: record rules apply
-        env = env(user=env.ref("base.user_admin"), su=False)
+        env = admin_env(cr)
         cr.execute(
             """
             SELECT COUNT(*) FROM account_move_line aml

@@ -44,3 +44,12 @@ def open_registry(args):
         ]
     )
     return odoo.modules.registry.Registry(args.db)
+
+
+def admin_env(cr):
+    """The administrator's environment on ``cr``, not the superuser's:
+    record rules apply, as for a user."""
+    from odoo import SUPERUSER_ID, api
+
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    return env(user=env.ref("base.user_admin"), su=False)

@@ -20,10 +20,9 @@ import argparse
 import statistics
 import time
 
-from bench_common import add_database_arguments, open_registry
+from bench_common import add_database_arguments, admin_env, open_registry
 
-import odoo
-from odoo import api, fields
+from odoo import fields
 from odoo.tools import SQL
 
 WORKLIST_FIELDS = [
@@ -191,9 +190,7 @@ def main():
     args = parse_args()
     registry = open_registry(args)
     with registry.cursor() as cr:
-        # An ordinary (not superuser) environment: record rules apply.
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(user=env.ref("base.user_admin"), su=False)
+        env = admin_env(cr)
         start = time.perf_counter()
         customers, invoices, promises = build_data(env, args.customers, args.invoices)
         print(
