@@ -19,7 +19,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tools import SQL
 
-OPEN_STATES = ("new", "investigating", "proposed", "agreed")
+from ..models.invoice_dispute import CLOSED_STATES, OPEN_STATES
+
 PAID_WITHIN_DAYS = 14
 AGING_BUCKETS = ((None, 30), (31, 60), (61, 90), (91, None))
 
@@ -721,7 +722,8 @@ class ManagementPack:
                 "|",
                 ("dispute_id.state", "in", OPEN_STATES),
                 "&",
-                ("dispute_id.state", "in", ("resolved", "rejected")),
+                # decided after the period end (cancelled ones have no date)
+                ("dispute_id.state", "in", CLOSED_STATES),
                 ("dispute_id.date_resolved", ">", self.date_to),
             ],
         )
@@ -759,10 +761,12 @@ class ManagementPack:
                         SELECT debit_move_id AS line_id, amount
                           FROM account_partial_reconcile
                          WHERE max_date <= %(date_to)s
+                           AND debit_move_id IN %(lines)s
                      UNION ALL
                         SELECT credit_move_id, -amount
                           FROM account_partial_reconcile
                          WHERE max_date <= %(date_to)s
+                           AND credit_move_id IN %(lines)s
                   ) parts
                  GROUP BY line_id
             ), open_lines AS (
