@@ -617,12 +617,10 @@ class InvoiceDispute(models.Model):
         ).action_cancel()
 
     def _close_activities(self):
-        self.activity_ids.filtered(
-            lambda a: (
-                a.activity_type_id
-                == self.env.ref("invoice_dispute.mail_activity_dispute_sla")
-            )
-        ).action_feedback(feedback=self.env._("Dispute closed."))
+        self.activity_feedback(
+            ["invoice_dispute.mail_activity_dispute_sla"],
+            feedback=self.env._("Dispute closed."),
+        )
 
     def _get_summary_next_steps(self):
         """Plain-language next steps shown in the written summary."""
@@ -667,6 +665,7 @@ class InvoiceDispute(models.Model):
         disputes = self.search(domain, order="date_deadline, id", limit=batch_size)
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
+        managers = {c: c._get_dispute_managers() for c in disputes.company_id}
         vals_list = [
             {
                 "res_model_id": model_id,
@@ -680,7 +679,7 @@ class InvoiceDispute(models.Model):
                 ),
             }
             for dispute in disputes
-            for user in dispute.user_id | dispute.company_id._get_dispute_managers()
+            for user in dispute.user_id | managers[dispute.company_id]
         ]
         self.env["mail.activity"].create(vals_list)
         remaining = self.search_count(domain) if len(disputes) == batch_size else 0

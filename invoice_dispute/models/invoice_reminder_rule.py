@@ -638,7 +638,11 @@ class InvoiceReminderRule(models.Model):
         by_customer = defaultdict(lambda: self.env["account.move"])
         for main in groups:
             by_customer[main.commercial_partner_id] |= main
-        managers = {}  # company -> fallback manager, looked up once
+        # the rule's company's dispute manager for manager activities, else
+        # (and as fallback) the collector of the customer's invoice
+        manager = self.env["res.users"]
+        if self.activity_user == "manager":
+            manager = self.company_id._get_dispute_managers()[:1]
         for mains in by_customer.values():
             moves = self.env["account.move"].union(*(groups[main] for main in mains))
             first = moves.sorted(lambda m: (m.invoice_date_due, m.id))[0]
@@ -646,7 +650,7 @@ class InvoiceReminderRule(models.Model):
                 "res_model_id": model_id,
                 "res_id": first.id,
                 "activity_type_id": self.activity_type_id.id,
-                "user_id": self._get_activity_user(first, managers).id,
+                "user_id": (manager or first._get_collector() or self.env.user).id,
                 "date_deadline": today,
                 "summary": self._get_activity_summary(moves),
                 "note": self._get_activity_note(moves),
@@ -695,32 +699,6 @@ class InvoiceReminderRule(models.Model):
             for currency, group in moves.grouped("currency_id").items()
         )
         return Markup("<ul>%s</ul>%s") % (items, totals)
-
-    def _get_activity_user(self, move, managers=None):
-        """``managers``: a dict to remember the fallback manager of each
-        company across the invoices of a batch."""
-        self.ensure_one()
-        company = move.company_id
-        collector = move._get_collector()
-        if self.activity_user == "manager":
-            user = company.dispute_manager_id
-            if not user:
-                managers = {} if managers is None else managers
-                if company not in managers:
-                    managers[company] = self._get_fallback_manager(company)
-                user = managers[company]
-            return user or collector or self.env.user
-        return collector or self.env.user
-
-    @api.model
-    def _get_fallback_manager(self, company):
-        """A dispute manager of ``company`` when it has no designated one: the
-        first by name, a person rather than the built-in administrator (who
-        is a dispute manager as accounting administrator)."""
-        managers = company._get_dispute_managers(designated=False)
-        Users = self.env["res.users"]
-        admin = self.env.ref("base.user_admin", raise_if_not_found=False) or Users
-        return (managers - admin)[:1] or managers[:1]
 
     def _get_reminder_note(self, main, group, mail):
         self.ensure_one()

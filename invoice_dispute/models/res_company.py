@@ -57,11 +57,14 @@ class ResCompany(models.Model):
     def _get_dispute_managers(self, designated=True):
         """Who handles escalations and approvals for this company: its
         designated dispute manager (with ``designated``), else every active
-        internal user of the dispute manager group working in it."""
+        internal user of the dispute manager group working in it, by name,
+        people before the built-in administrator (a dispute manager as
+        accounting administrator), so that the first one is a person."""
         self.ensure_one()
         if designated and self.dispute_manager_id:
             return self.dispute_manager_id
         group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        admin = self.env.ref("base.user_admin", raise_if_not_found=False)
         return group.users.filtered(
             lambda u: not u.share and u.active and self in u.company_ids
-        )
+        ).sorted(lambda u: u == admin)

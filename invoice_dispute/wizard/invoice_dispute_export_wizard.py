@@ -97,15 +97,14 @@ class InvoiceDisputeExportWizard(models.TransientModel):
 
     @api.model
     def _get_manager_groups(self):
-        """{company: {lang: users}} of the dispute managers to send the pack to."""
-        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
-        managers = group.users.filtered(lambda u: not u.share and u.email)
+        """{company: {lang: users}} of the dispute managers to send the pack
+        to: each company's managers with an email, by language."""
         result = {}
-        for user in managers:
-            for company in user.company_ids:
-                langs = result.setdefault(company, {})
-                lang = user.lang or "en_US"
-                langs[lang] = langs.get(lang, self.env["res.users"]) | user
+        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        for company in group.users.company_ids:
+            managers = company._get_dispute_managers(designated=False).filtered("email")
+            if managers:
+                result[company] = managers.grouped(lambda u: u.lang or "en_US")
         return result
 
     @api.model
