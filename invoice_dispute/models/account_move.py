@@ -473,6 +473,19 @@ class AccountMove(models.Model):
                 return user
         return self.env["res.users"]
 
+    @api.model
+    def _get_follow_up_user(self, record):
+        """Who follows up ``record`` (a payment plan or promise to pay): its
+        collector, else its first invoice's, else the company's first dispute
+        manager -- not the user of the scheduled action that found it broken."""
+        invoice = record.move_ids[:1]
+        return (
+            record.user_id
+            or (invoice and invoice._get_collector())
+            or record.company_id._get_dispute_managers()[:1]
+            or self.env.user
+        )
+
     def _get_reminder_recipient(self):
         """Who receives this invoice's reminders: the customer's
         accounts-payable contact when it has an email, else the invoice's

@@ -228,7 +228,7 @@ class InvoicePaymentPromise(models.Model):
         for promise in broken:
             promise.activity_schedule(
                 "invoice_dispute.mail_activity_promise_broken",
-                user_id=promise.user_id.id or self.env.user.id,
+                user_id=self.env["account.move"]._get_follow_up_user(promise).id,
                 note=Markup("<p>%s</p>")
                 % self.env._(
                     "%(partner)s promised to pay %(amount)s by %(date)s and paid "

@@ -72,6 +72,18 @@ class TestPaymentPromise(InvoiceDisputeCommon):
             self.assertEqual(promise.date_settled, date(2026, 6, 13))
             self.assertFalse(promise.activity_ids)
 
+    def test_broken_promise_without_collector(self):
+        """The scheduled action runs as OdooBot: a promise nobody follows
+        gets its activity for the invoice's collector, not for OdooBot."""
+        with freeze_time("2026-06-01"):
+            promise = self.make_promise(user_id=False)
+        with freeze_time("2026-06-13"):
+            self.cron.method_direct_trigger()
+        self.assertEqual(promise.state, "broken")
+        user = promise.activity_ids.user_id
+        self.assertEqual(user, self.invoice_1._get_collector())
+        self.assertNotEqual(user, self.env.ref("base.user_root"))
+
     def test_promise_broken(self):
         with freeze_time("2026-06-01"):
             promise = self.make_promise()
