@@ -86,7 +86,7 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
             % (
                 self.env._(
                     "Resolved: %(type)s.",
-                    type=dict(RESOLUTION_TYPES)[self.resolution_type],
+                    type=self._get_resolution_label(),
                 ),
                 links,
             ),
@@ -172,12 +172,18 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
                 credit_notes |= self._create_partial_credit_note(invoice, share)
         return credit_notes
 
+    def _get_resolution_label(self):
+        """The resolution type as the user reads it (translated)."""
+        self.ensure_one()
+        labels = self._fields["resolution_type"]._description_selection(self.env)
+        return dict(labels)[self.resolution_type]
+
     def _create_partial_credit_note(self, invoice, amount):
         """A posted credit note of ``amount`` on ``invoice``, reconciled with it
         (see ``account.move._invoice_dispute_credit``)."""
         label = self.env._(
             "%(type)s agreed in dispute %(dispute)s",
-            type=dict(RESOLUTION_TYPES)[self.resolution_type],
+            type=self._get_resolution_label(),
             dispute=self.dispute_id.name,
         )
         return invoice._invoice_dispute_credit(amount, label)
