@@ -107,8 +107,10 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
 
     @contextmanager
     def assertRaisesRegex(self, exception, regex):
-        """Like assertRaises (rolled back to a savepoint, so that a test can
-        check that nothing was written), and the message matches ``regex``."""
+        """Like Odoo's assertRaises, and the message matches ``regex``. The
+        refused call is rolled back to a savepoint, as the request's
+        transaction would be: the checks that follow show what the user is
+        left with, not whether the call wrote anything before raising."""
         with self.assertRaises(exception) as cm:
             yield cm
         self.assertRegex(str(cm.exception), regex)

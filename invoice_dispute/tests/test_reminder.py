@@ -1,4 +1,3 @@
-from contextlib import suppress
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -87,12 +86,31 @@ class TestReminderRules(ReminderCommon):
                 # the email is kept in the invoice's chatter
                 self.assertIn(logs.mail_id.mail_message_id, invoice.message_ids)
                 self.assertIn(invoice.name, logs.mail_id.body_html)
+                # levels 1 and 2 email only
+                self.assertEqual(bool(logs.activity_id), level >= 3)
         # firm reminder: a call activity; final notice: an activity too
         self.assertEqual(
             self.logs_of(invoices[4]).activity_id.activity_type_id,
             self.env.ref("mail.mail_activity_data_call"),
         )
         self.assertTrue(self.logs_of(invoices[5]).activity_id)
+
+    def test_activity_only_rule(self):
+        self.rule_by_level[2].action = "activity"
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        self.assertEqual(self.run_reminders(), 1)
+        log = self.logs_of(invoice)
+        self.assertEqual(log.rule_id, self.rule_by_level[2])
+        self.assertTrue(log.activity_id)
+        self.assertFalse(log.mail_id)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+            )
+        )
+        self.assertEqual(invoice.reminder_level, 2)
+        # the invoice's chatter still says what was done
+        self.assertIn(self.rule_by_level[2].name, invoice.message_ids[0].body)
 
     def test_second_run_same_day_sends_nothing(self):
         invoice = self.create_due_invoice(self.payer, 100.0, 8)
@@ -305,8 +323,12 @@ class TestReminderRules(ReminderCommon):
         # first chunk done and committed (the savepoint stands for the commit)
         self.assertEqual(self.run_reminders(limit=2), 2)
         # second chunk crashes half-way: everything of that chunk is undone
-        with suppress(RuntimeError), self.env.cr.savepoint():
-            self.run_reminders(limit=2)
+        with (
+            self.assertRaisesRegex(RuntimeError, "worker killed"),
+            self.env.cr.savepoint(),
+        ):
+            self.assertEqual(self.run_reminders(limit=2), 2)
+            self.assertEqual(len(self.logs_of(invoices)), 4)
             raise RuntimeError("worker killed")
         self.assertEqual(len(self.logs_of(invoices)), 2)
         # the rerun sends the others once
