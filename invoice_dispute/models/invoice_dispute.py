@@ -617,9 +617,11 @@ class InvoiceDispute(models.Model):
         ).action_cancel()
 
     def _close_activities(self):
-        self.activity_feedback(
-            ["invoice_dispute.mail_activity_dispute_sla"],
-            feedback=self.env._("Dispute closed."),
+        # not activity_feedback(): it only finds automated activities, and
+        # the SLA cron creates its activities in one create()
+        sla = self.env.ref("invoice_dispute.mail_activity_dispute_sla")
+        self.activity_ids.filtered(lambda a: a.activity_type_id == sla).action_feedback(
+            feedback=self.env._("Dispute closed.")
         )
 
     def _get_summary_next_steps(self):
