@@ -1,4 +1,7 @@
+import threading
 from contextlib import contextmanager
+
+import psutil
 
 from odoo import Command, fields
 
@@ -13,6 +16,46 @@ MANAGER_GROUPS = (
     "invoice_dispute.group_invoice_dispute_manager",
     "account.group_account_invoice",
 )
+
+
+# Seconds an external program started by a test (wkhtmltopdf, LibreOffice)
+# may take before it is killed and the test fails.
+EXTERNAL_PROCESS_TIMEOUT = 120
+
+
+@contextmanager
+def external_process_timeout(testcase, what, seconds=EXTERNAL_PROCESS_TIMEOUT):
+    """Bound the external programs that the block starts: the ones still
+    running after ``seconds`` are killed and ``testcase`` fails saying that
+    ``what`` hung, instead of the test run waiting forever (Odoo waits for
+    wkhtmltopdf without a timeout; it hangs when the HTTP server it asks for
+    the report's assets cannot answer)."""
+    me = psutil.Process()
+    before = {child.pid for child in me.children(recursive=True)}
+    killed = []
+
+    def kill_new_children():
+        for child in me.children(recursive=True):
+            if child.pid not in before:
+                killed.append(child.name())
+                child.kill()
+
+    watchdog = threading.Timer(seconds, kill_new_children)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield
+    except Exception:
+        if not killed:
+            raise
+    finally:
+        watchdog.cancel()
+    if killed:
+        testcase.fail(
+            f"{what} did not finish within {seconds} s and was killed "
+            f"({', '.join(killed)}): a test that needs the HTTP server must be "
+            "an HttpCase run post_install"
+        )
 
 
 class InvoiceDisputeCommon(AccountTestInvoicingCommon):

@@ -2,9 +2,10 @@ import io
 from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.pdf import PdfReader
 
+from .common import external_process_timeout
 from .common_collection import CollectionCommon
 
 # Queries to prepare a sheet with one overdue invoice, whatever the history.
@@ -146,28 +147,6 @@ class TestCallSheet(CollectionCommon):
         report = self.env.ref("invoice_dispute.action_report_call_sheet")
         self.assertEqual(report.report_type, "qweb-pdf")
 
-    def test_report_prints_a_pdf(self):
-        """*Print* gives a real PDF (wkhtmltopdf) with the sheet's content."""
-        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
-            self.skipTest(
-                "wkhtmltopdf is not on PATH: install the Debian package "
-                "wkhtmltopdf to print the call sheet as a PDF."
-            )
-        sheet = self.create_sheet()
-        sheet.action_prepare()
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("invoice_dispute.action_report_call_sheet", sheet.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        reader = PdfReader(io.BytesIO(pdf))
-        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-        self.assertIn(sheet.name, text)
-        self.assertIn(self.overdue_old.name, text)
-        self.assertIn(self.customer.name, text)
-
     def test_partner_button_prepares_a_sheet(self):
         action = self.customer.action_prepare_call_sheet()
         sheet = self.env["invoice.call.sheet"].browse(action["res_id"])
@@ -270,3 +249,37 @@ class TestCallSheet(CollectionCommon):
         wizard.action_confirm()
         self.assertEqual(sheet.state, "done")
         self.assertEqual(sheet.promise_ids.user_id, collector)
+
+
+@tagged("post_install", "-at_install")
+class TestCallSheetPdf(CollectionCommon, HttpCase):
+    """wkhtmltopdf asks the HTTP server for the report's assets: only an
+    HttpCase, run post_install, lets the server answer during the test."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.overdue_old = cls.create_overdue(cls.customer, 1200.0, 45)
+
+    def test_report_prints_a_pdf(self):
+        """*Print* gives a real PDF (wkhtmltopdf) with the sheet's content."""
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
+            self.skipTest(
+                "wkhtmltopdf is not on PATH: install the Debian package "
+                "wkhtmltopdf to print the call sheet as a PDF."
+            )
+        sheet = self.env["invoice.call.sheet"].create({"partner_id": self.customer.id})
+        sheet.action_prepare()
+        with external_process_timeout(self, "wkhtmltopdf"):
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf("invoice_dispute.action_report_call_sheet", sheet.ids)
+            )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        reader = PdfReader(io.BytesIO(pdf))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        self.assertIn(sheet.name, text)
+        self.assertIn(self.overdue_old.name, text)
+        self.assertIn(self.customer.name, text)
