@@ -11,6 +11,7 @@ export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-$(id -un)}"
 [ "$PGUSER" = "postgres" ] && PGUSER=root  # Odoo refuses to run as postgres
 export PGPASSWORD="${PGPASSWORD:-}"
+ODOO_PREFIX=()
 
 die() {
     printf 'ERROR: %s\n' "$*" >&2
@@ -47,11 +48,12 @@ install_requirements() {
         die "could not install the Python packages listed in requirements.txt"
 }
 
-# odoo_cmd DB [odoo options...]: run Odoo's server command on DB.
+# odoo_cmd DB [odoo options...]: run Odoo's server command on DB (behind the
+# words of the array ODOO_PREFIX when set, e.g. a timeout).
 odoo_cmd() {
     local db="$1"
     shift
-    "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}" \
+    "${ODOO_PREFIX[@]}" "$PYTHON" -m odoo --addons-path="$ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" ${PGPASSWORD:+--db_password="$PGPASSWORD"} \
         -d "$db" --db-filter="^$db\$" "$@"
 }
@@ -93,6 +95,13 @@ ensure_wkhtmltopdf() {
     command -v wkhtmltopdf >/dev/null 2>&1 && return 0
     apt_install wkhtmltopdf ||
         echo "warning: wkhtmltopdf not installed (see /tmp/invoice_dispute_wkhtmltopdf.log): the call sheet PDF test is skipped" >&2
+}
+
+# FAKE_TODAY runs the tests on another day: libfaketime (Debian's faketime).
+ensure_faketime() {
+    command -v faketime >/dev/null 2>&1 && return 0
+    apt_install faketime ||
+        die "FAKE_TODAY needs libfaketime: install the Debian package 'faketime'; see /tmp/invoice_dispute_faketime.log"
 }
 
 # Name of the template database holding the dependencies (account, mail, portal).

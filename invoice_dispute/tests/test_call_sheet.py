@@ -270,16 +270,23 @@ class TestCallSheetPdf(CollectionCommon, HttpCase):
             )
         sheet = self.env["invoice.call.sheet"].create({"partner_id": self.customer.id})
         sheet.action_prepare()
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        html = report._render_qweb_html(
+            "invoice_dispute.action_report_call_sheet", sheet.ids
+        )[0].decode()
+        for expected in (sheet.name, self.overdue_old.name, self.customer.name):
+            self.assertIn(expected, html)
         with external_process_timeout(self, "wkhtmltopdf"):
-            pdf, kind = (
-                self.env["ir.actions.report"]
-                .with_context(force_report_rendering=True)
-                ._render_qweb_pdf("invoice_dispute.action_report_call_sheet", sheet.ids)
+            pdf, kind = report._render_qweb_pdf(
+                "invoice_dispute.action_report_call_sheet", sheet.ids
             )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         reader = PdfReader(io.BytesIO(pdf))
+        self.assertEqual(len(reader.pages), 1, "the call sheet fits on one page")
         text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-        self.assertIn(sheet.name, text)
-        self.assertIn(self.overdue_old.name, text)
-        self.assertIn(self.customer.name, text)
+        # Debian's wkhtmltopdf (unpatched Qt) draws web fonts as outlines, so
+        # the PDF may hold no text to extract; when it does, it is the sheet's.
+        if text:
+            for expected in (sheet.name, self.overdue_old.name, self.customer.name):
+                self.assertIn(expected, text)
