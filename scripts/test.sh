@@ -47,6 +47,8 @@ ensure_wkhtmltopdf
 CLOCK=()
 if [ -n "${FAKE_TODAY:-}" ]; then
     ensure_faketime
+    # The monotonic clock stays real: timed waits (thread joins, locks) work.
+    export FAKETIME_DONT_FAKE_MONOTONIC=1
     CLOCK=(faketime -f "@$FAKE_TODAY 09:00:00")
     echo "running with today = $FAKE_TODAY (libfaketime)"
 fi
