@@ -356,9 +356,10 @@ class AccountMove(models.Model):
 
     def _invoice_dispute_get_amount_paid(self):
         """Money received on these invoices: the payments (``account.payment``)
-        and bank statement lines reconciled with their receivable lines.
-        Credit notes, write-offs, reversals, exchange differences and other
-        entries reconciled with them are not money received and do not count.
+        and bank statement lines reconciled with their receivable lines, less
+        the write-off part of such an entry. Credit notes, write-offs,
+        reversals, exchange differences and other entries reconciled with them
+        are not money received and do not count.
 
         The one measure of "paid" for promises to pay and payment plans.
 
@@ -370,18 +371,38 @@ class AccountMove(models.Model):
                 lambda line: line.account_id.account_type == "asset_receivable"
             )
             for partial in receivable.matched_credit_ids:
-                if partial.credit_move_id.move_id._invoice_dispute_is_money():
-                    paid[move] += partial.debit_amount_currency
+                share = partial.credit_move_id.move_id._invoice_dispute_money_share()
+                paid[move] += partial.debit_amount_currency * share
             for partial in receivable.matched_debit_ids:
-                if partial.debit_move_id.move_id._invoice_dispute_is_money():
-                    paid[move] -= partial.credit_amount_currency
+                share = partial.debit_move_id.move_id._invoice_dispute_money_share()
+                paid[move] -= partial.credit_amount_currency * share
         return {move: move.currency_id.round(amount) for move, amount in paid.items()}
 
-    def _invoice_dispute_is_money(self):
-        """Whether this entry moves money: a payment or a bank statement line
-        (bank and cash journals), not an invoice, credit note or misc entry."""
+    def _invoice_dispute_money_share(self):
+        """Which share of what this entry settles on receivables is money: 0
+        for anything but a payment or a bank statement line (invoices, credit
+        notes, misc entries); for those, their bank/cash amount over their
+        receivable amount, so that a write-off booked with a payment (a
+        payment difference) is not money received.
+
+        :return: float between 0 and 1
+        """
         self.ensure_one()
-        return bool(self.origin_payment_id or self.statement_line_id)
+        if self.origin_payment_id:
+            liquidity = self.origin_payment_id._seek_for_lines()[0]
+        elif self.statement_line_id:
+            liquidity = self.statement_line_id._seek_for_lines()[0]
+        else:
+            return 0.0
+        receivable = self.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type
+                in ("asset_receivable", "liability_payable")
+            )
+        )
+        settled = abs(sum(receivable.mapped("balance")))
+        money = abs(sum(liquidity.mapped("balance")))
+        return min(money / settled, 1.0) if settled else 1.0
 
     def _invoice_dispute_list_action(self, move_type="out_invoice"):
         """The customer invoices (or credit notes) list showing these moves."""

@@ -222,7 +222,7 @@ class ResPartner(models.Model):
                   JOIN account_partial_reconcile partial
                        ON partial.debit_move_id = line.id
                   -- paid means money received (account.move's
-                  -- _invoice_dispute_is_money): payments and bank statement
+                  -- _invoice_dispute_money_share): payments and bank statement
                   -- lines, not credit notes or write-offs
                   JOIN account_move_line counterpart
                        ON counterpart.id = partial.credit_move_id

@@ -306,6 +306,25 @@ class TestPaidMeansMoney(MoneyCommon):
         self.assertEqual(paid, {self.invoice_eur: 250.0})
         self.assertEqual(self.invoice_eur.amount_residual, 600.0)
 
+    def test_payment_difference_written_off_is_not_money(self):
+        """950 received and the 50 left written off with the payment: 950
+        paid, not 1,000."""
+        invoice = self.create_invoice(self.customer, 1000.0)
+        promise = self.make_promise(invoice, 1000.0)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "amount": 950.0,
+                "payment_difference_handling": "reconcile",
+                "writeoff_account_id": self.company_data["default_account_expense"].id,
+                "writeoff_label": "Bank charges",
+            }
+        )._create_payments()
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertEqual(invoice._invoice_dispute_get_amount_paid()[invoice], 950.0)
+        self.assertEqual(promise.amount_paid, 950.0)
+
     def test_credit_note_does_not_pay_installments(self):
         plan = self.make_plan(self.invoice_eur)
         plan.action_activate()
