@@ -9,9 +9,10 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..report.management_pack import ManagementPack
+from . import test_dispute_portal as portal_tests
 from .common import InvoiceDisputeCommon
 
 
@@ -504,3 +505,44 @@ class TestRulesInModel(MoneyCommon):
         self.assertFalse(BackBilling.search([("partner_id", "=", self.customer.id)]))
         record = BackBilling.create(vals)
         self.assertEqual(record.currency_id, self.usd)
+
+
+@tagged("post_install", "-at_install")
+class TestCurrencyOnThePortal(MoneyCommon, HttpCase):
+    """A customer disputes a EUR invoice on the portal: the dispute, its
+    acknowledgement and its page are in euros."""
+
+    login = portal_tests.TestDisputePortal.login
+    csrf = portal_tests.TestDisputePortal.csrf
+    post_dispute = portal_tests.TestDisputePortal.post_dispute
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_anne = cls.create_user(
+            "anne_portal",
+            ["base.group_portal"],
+            name=cls.customer_contact.name,
+            password="anne_portal-Secret-123",
+            partner_id=cls.customer_contact.id,
+            email=cls.customer_contact.email,
+        )
+
+    def test_portal_dispute_in_invoice_currency(self):
+        self.login(self.portal_anne)
+        response = self.post_dispute(self.invoice_eur, "400.00")
+        self.assertEqual(response.status_code, 200)
+        dispute = self.invoice_eur.dispute_ids
+        self.assertEqual(dispute.currency_id, self.eur)
+        self.assertEqual(dispute.amount_disputed, 400.0)
+        page = self.url_open(f"/my/disputes/{dispute.id}").text
+        self.assertRegex(page, r'oe_currency_value">400\.00</span>\s€')
+        self.assertRegex(page, r'oe_currency_value">600\.00</span>\s€')
+        self.assertNotRegex(page, r'\$\s<span class="oe_currency_value">')
+        ack = dispute.message_ids.filtered(
+            lambda m: "we received your dispute" in (m.subject or "")
+        )
+        self.assertIn("€", ack.body)
+        # more than is open: refused by the model's rule, nothing written
+        response = self.post_dispute(self.invoice_2, "500.01")
+        self.assertFalse(self.invoice_2.dispute_ids)
