@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from .invoice_dispute import OPEN_STATES
@@ -215,7 +215,6 @@ class AccountMove(models.Model):
                 "default_partner_id": partner.id,
                 "default_contact_id": invoices[:1].partner_id.id,
                 "default_company_id": invoices[:1].company_id.id,
-                "default_currency_id": invoices[:1].currency_id.id,
                 "default_line_ids": [
                     fields.Command.create(
                         {"move_id": inv.id, "disputed_amount": inv.amount_residual}
@@ -319,6 +318,92 @@ class AccountMove(models.Model):
             )
         )
 
+    def _invoice_dispute_check_currency(self, document=None, currency=None):
+        """Refuse ``document`` (a dispute, proposal, payment plan or promise
+        to pay on these invoices) when the invoices are in several currencies
+        or the document is not in theirs: its amounts are in the invoices'
+        currency.
+
+        :param document: the record, with ``currency_id`` and ``display_name``;
+            none to check only that these invoices share one currency
+        :param currency: the currency asked for the document (default: its
+            ``currency_id``)
+        :raise ValidationError: mixed currencies or another currency
+        """
+        currencies = self.currency_id
+        if len(currencies) > 1:
+            raise ValidationError(
+                self.env._(
+                    "%(document)s covers invoices in %(currencies)s: one document "
+                    "covers invoices of one currency; create one per currency.",
+                    document=document.display_name
+                    if document
+                    else self.env._("The selection"),
+                    currencies=", ".join(currencies.mapped("name")),
+                )
+            )
+        currency = currency or (document and document.currency_id)
+        if document and currencies and currency != currencies:
+            raise ValidationError(
+                self.env._(
+                    "%(document)s is in %(currency)s, its invoices in "
+                    "%(invoice_currency)s: its currency is the invoices' currency.",
+                    document=document.display_name,
+                    currency=currency.name,
+                    invoice_currency=currencies.name,
+                )
+            )
+
+    def _invoice_dispute_get_amount_paid(self):
+        """Money received on these invoices: the payments (``account.payment``)
+        and bank statement lines reconciled with their receivable lines, less
+        the write-off part of such an entry. Credit notes, write-offs,
+        reversals, exchange differences and other entries reconciled with them
+        are not money received and do not count.
+
+        The one measure of "paid" for promises to pay and payment plans.
+
+        :return: dict {invoice: amount paid in the invoice's currency}
+        """
+        paid = dict.fromkeys(self, 0.0)
+        for move in self:
+            receivable = move.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable"
+            )
+            for partial in receivable.matched_credit_ids:
+                share = partial.credit_move_id.move_id._invoice_dispute_money_share()
+                paid[move] += partial.debit_amount_currency * share
+            for partial in receivable.matched_debit_ids:
+                share = partial.debit_move_id.move_id._invoice_dispute_money_share()
+                paid[move] -= partial.credit_amount_currency * share
+        return {move: move.currency_id.round(amount) for move, amount in paid.items()}
+
+    def _invoice_dispute_money_share(self):
+        """Which share of what this entry settles on receivables is money: 0
+        for anything but a payment or a bank statement line (invoices, credit
+        notes, misc entries); for those, their bank/cash amount over their
+        receivable amount, so that a write-off booked with a payment (a
+        payment difference) is not money received.
+
+        :return: float between 0 and 1
+        """
+        self.ensure_one()
+        if self.origin_payment_id:
+            liquidity = self.origin_payment_id._seek_for_lines()[0]
+        elif self.statement_line_id:
+            liquidity = self.statement_line_id._seek_for_lines()[0]
+        else:
+            return 0.0
+        receivable = self.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type
+                in ("asset_receivable", "liability_payable")
+            )
+        )
+        settled = abs(sum(receivable.mapped("balance")))
+        money = abs(sum(liquidity.mapped("balance")))
+        return min(money / settled, 1.0) if settled else 1.0
+
     def _invoice_dispute_list_action(self, move_type="out_invoice"):
         """The customer invoices (or credit notes) list showing these moves."""
         xmlid = {
@@ -337,7 +422,6 @@ class AccountMove(models.Model):
         context = {
             "default_partner_id": partner.id,
             "default_company_id": self[:1].company_id.id,
-            "default_currency_id": self[:1].currency_id.id,
             "default_move_ids": [Command.set(self.ids)],
             **(extra or {}),
         }

@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 BACK_BILLING_METHODS = [
     ("next_invoice", "Add to the next invoice"),
@@ -24,7 +24,13 @@ class InvoiceBackBilling(models.Model):
         "res.partner", string="Customer", required=True, index=True, check_company=True
     )
     currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="The currency of the amount; once billed, the invoice's.",
     )
     amount = fields.Monetary(required=True)
     date_from = fields.Date(string="Period from", required=True)
@@ -61,6 +67,80 @@ class InvoiceBackBilling(models.Model):
                 date_from=record.date_from or "",
                 date_to=record.date_to or "",
             )
+
+    @api.depends("move_id.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for record in self:
+            record.currency_id = (
+                record.move_id.currency_id
+                or record.currency_id
+                or record.company_id.currency_id
+            )
+
+    @api.constrains("currency_id", "move_id")
+    def _check_currency(self):
+        for record in self.filtered("move_id"):
+            record.move_id._invoice_dispute_check_currency(record)
+
+    @api.constrains(
+        "amount",
+        "date_from",
+        "date_to",
+        "method",
+        "waive_reason",
+        "customer_informed",
+        "date_informed",
+        "explanation",
+    )
+    def _check_terms(self):
+        """Billing an amount afterwards: a positive amount for a real period,
+        told to the customer beforehand with an explanation they see; waiving
+        it: a reason."""
+        today = fields.Date.context_today(self)
+        for record in self.filtered(lambda r: r.state != "cancelled"):
+            if record.currency_id.compare_amounts(record.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._("The amount under-billed must be greater than zero.")
+                )
+            if record.date_from > record.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "The period starts on %(date_from)s, after its end "
+                        "%(date_to)s.",
+                        date_from=record.date_from,
+                        date_to=record.date_to,
+                    )
+                )
+            if record.method == "waive":
+                if not (record.waive_reason or "").strip():
+                    raise ValidationError(
+                        self.env._(
+                            "Give the reason for waiving the amount under-billed."
+                        )
+                    )
+                continue
+            if not record.customer_informed or not record.date_informed:
+                raise ValidationError(
+                    self.env._(
+                        "Inform the customer before billing an amount afterwards: "
+                        "confirm it and give the date they were told."
+                    )
+                )
+            if record.date_informed > today:
+                raise ValidationError(
+                    self.env._(
+                        "The date the customer was informed (%(date)s) cannot be in "
+                        "the future.",
+                        date=record.date_informed,
+                    )
+                )
+            if not (record.explanation or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Write the explanation the customer sees with the amount "
+                        "under-billed."
+                    )
+                )
 
     def action_cancel(self):
         if self.filtered(lambda r: r.state != "pending"):

@@ -102,9 +102,17 @@ class InvoiceCallSheet(models.Model):
     overdue_count = fields.Integer(
         string="Number of overdue invoices", readonly=True, copy=False
     )
-    amount_overdue = fields.Monetary(readonly=True, copy=False)
+    amount_overdue = fields.Monetary(
+        string="Overdue (company currency)",
+        readonly=True,
+        copy=False,
+        help="Open on the overdue invoices, in the company's currency.",
+    )
     amount_disputed = fields.Monetary(
-        readonly=True, copy=False, help="Part of the overdue amount under dispute."
+        string="Disputed (company currency)",
+        readonly=True,
+        copy=False,
+        help="Part of the overdue amount under dispute, in the company's currency.",
     )
     oldest_days_overdue = fields.Integer(readonly=True, copy=False)
     dispute_open_count = fields.Integer(

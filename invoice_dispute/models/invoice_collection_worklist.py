@@ -34,7 +34,11 @@ class InvoiceCollectionWorklist(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     collector_id = fields.Many2one("res.users", readonly=True)
-    amount_overdue = fields.Monetary(readonly=True)
+    amount_overdue = fields.Monetary(
+        string="Overdue (company currency)",
+        readonly=True,
+        help="Open on the overdue invoices, in the company's currency.",
+    )
     overdue_count = fields.Integer(string="Overdue invoices", readonly=True)
     date_oldest_due = fields.Date(string="Oldest due date", readonly=True)
     days_overdue = fields.Integer(

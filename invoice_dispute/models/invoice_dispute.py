@@ -61,6 +61,23 @@ def assign_sequence_names(model, vals_list, code, date_field=None):
             )
 
 
+def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
+    """Refuse a currency given at creation that is not the records' invoices'
+    one: their currency is computed from the invoices, and the compute would
+    otherwise replace it without a word.
+
+    :param records: the records just created
+    :param list asked: the ``currency_id`` given for each record, or None
+    :param moves_of: function giving a record's invoices
+    :raise ValidationError: see ``account.move._invoice_dispute_check_currency``
+    """
+    Currency = records.env["res.currency"]
+    for record, currency_id in zip(records, asked, strict=True):
+        moves_of(record)._invoice_dispute_check_currency(
+            record, Currency.browse(currency_id)
+        )
+
+
 def check_state(records, allowed, message, what):
     """Refuse an action on records not in one of the ``allowed`` states.
 
@@ -162,9 +179,12 @@ class InvoiceDispute(models.Model):
     )
     currency_id = fields.Many2one(
         "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
         required=True,
-        default=lambda self: self.env.company.currency_id,
         tracking=True,
+        help="The disputed invoices' currency: the amounts of the dispute are in it.",
     )
     line_ids = fields.One2many(
         "invoice.dispute.line", "dispute_id", string="Disputed invoices", copy=True
@@ -295,6 +315,15 @@ class InvoiceDispute(models.Model):
             partner = dispute.partner_id
             dispute.customer_type = partner._get_customer_type() if partner else "b2b"
 
+    @api.depends("line_ids.move_id.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for dispute in self:
+            dispute.currency_id = (
+                dispute.line_ids.move_id.currency_id[:1]
+                or dispute.currency_id
+                or dispute.company_id.currency_id
+            )
+
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):
         for dispute in self:
@@ -392,6 +421,8 @@ class InvoiceDispute(models.Model):
 
     @api.constrains("partner_id", "company_id", "currency_id", "line_ids")
     def _check_lines_consistency(self):
+        for dispute in self:
+            dispute.line_ids.move_id._invoice_dispute_check_currency(dispute)
         self.line_ids._check_move()
 
     @api.constrains("state", "line_ids")
@@ -430,7 +461,9 @@ class InvoiceDispute(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         assign_sequence_names(self, vals_list, self._name, "date_received")
+        asked = [vals.get("currency_id") for vals in vals_list]
         disputes = super().create(vals_list)
+        check_asked_currency(disputes, asked, lambda d: d.line_ids.move_id)
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes
@@ -563,7 +596,6 @@ class InvoiceDispute(models.Model):
             "context": {
                 "default_dispute_id": self.id,
                 "default_company_id": self.company_id.id,
-                "default_currency_id": self.currency_id.id,
                 "default_amount": self.amount_disputed,
             },
         }

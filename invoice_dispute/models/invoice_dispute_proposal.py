@@ -11,6 +11,7 @@ from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     OPEN_STATES,
     assign_sequence_names,
+    check_asked_currency,
     check_state,
 )
 
@@ -74,7 +75,12 @@ class InvoiceDisputeProposal(models.Model):
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        required=True,
+        help="The invoices' currency: the amounts of the proposal are in it.",
     )
     kind = fields.Selection(KINDS, required=True, default="discount", tracking=True)
     amount_invoiced = fields.Monetary(
@@ -187,6 +193,15 @@ class InvoiceDisputeProposal(models.Model):
             else:
                 proposal.move_ids = proposal.move_ids
 
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for proposal in self:
+            proposal.currency_id = (
+                proposal.move_ids.currency_id[:1]
+                or proposal.currency_id
+                or proposal.company_id.currency_id
+            )
+
     @api.depends("move_ids.amount_total", "move_ids.amount_residual")
     def _compute_amount_invoiced(self):
         for proposal in self:
@@ -205,11 +220,12 @@ class InvoiceDisputeProposal(models.Model):
             else:
                 proposal.amount = proposal.amount
 
-    @api.depends("kind", "amount", "amount_invoiced", "company_id")
+    @api.depends("kind", "amount", "amount_invoiced", "company_id", "currency_id")
     def _compute_needs_approval(self):
+        """Above the company's approval amount (in company currency, the
+        proposal's amount converted at its date) or percentage."""
         for proposal in self:
             company = proposal.company_id
-            currency = proposal.currency_id
             needed = False
             if proposal.kind in CREDIT_KINDS:
                 percent = (
@@ -217,14 +233,33 @@ class InvoiceDisputeProposal(models.Model):
                     if proposal.amount_invoiced
                     else 100.0
                 )
+                amount_company = proposal._get_amount_company()
                 needed = (
-                    currency.compare_amounts(
-                        proposal.amount, company.dispute_approval_amount
+                    company.currency_id.compare_amounts(
+                        amount_company, company.dispute_approval_amount
                     )
                     > 0
                     or round(percent, 6) > company.dispute_approval_percent
                 )
             proposal.needs_approval = needed
+
+    def _get_amount_company(self):
+        """The proposal's amount in company currency, converted at the
+        proposal's date (its creation day, today for a proposal being
+        written).
+
+        :return: float in ``company_id.currency_id``
+        """
+        self.ensure_one()
+        date = (
+            self.create_date.date()
+            if self.create_date
+            else fields.Date.context_today(self)
+        )
+        company = self.company_id or self.env.company
+        return (self.currency_id or company.currency_id)._convert(
+            self.amount, company.currency_id, company, date
+        )
 
     @api.constrains(
         "kind", "amount", "percent", "new_date_due", "move_ids", "payment_plan_id"
@@ -233,10 +268,18 @@ class InvoiceDisputeProposal(models.Model):
         for proposal in self.filtered(lambda p: p.state in ("draft", "to_approve")):
             proposal._check_proposal_values(complete=False)
 
+    @api.constrains("currency_id", "move_ids")
+    def _check_currency(self):
+        for proposal in self:
+            proposal.move_ids._invoice_dispute_check_currency(proposal)
+
     @api.model_create_multi
     def create(self, vals_list):
         assign_sequence_names(self, vals_list, self._name)
-        return super().create(vals_list)
+        asked = [vals.get("currency_id") for vals in vals_list]
+        proposals = super().create(vals_list)
+        check_asked_currency(proposals, asked)
+        return proposals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
@@ -270,7 +313,9 @@ class InvoiceDisputeProposal(models.Model):
                         "%(kind)s of %(amount)s proposed by %(user)s to %(partner)s "
                         "is above the approval limits.",
                         kind=proposal._get_kind_label(),
-                        amount=proposal.amount,
+                        amount=format_amount(
+                            self.env, proposal.amount, proposal.currency_id
+                        ),
                         user=proposal.user_id.name or "",
                         partner=proposal.partner_id.display_name,
                     ),
@@ -440,7 +485,6 @@ class InvoiceDisputeProposal(models.Model):
                 {
                     "partner_id": self.partner_id.id,
                     "company_id": self.company_id.id,
-                    "currency_id": self.currency_id.id,
                     "move_ids": [Command.set(self.move_ids.ids)],
                     "dispute_id": self.dispute_id.id,
                     "user_id": self.user_id.id,

@@ -6,11 +6,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, format_amount
+from odoo.tools import float_compare, format_amount, format_date
 
 from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     assign_sequence_names,
+    check_asked_currency,
     check_state,
 )
 
@@ -101,7 +102,12 @@ class InvoicePaymentPlan(models.Model):
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        required=True,
+        help="The invoices' currency: the total and the installments are in it.",
     )
     amount_total = fields.Monetary(
         compute="_compute_amount_total",
@@ -122,10 +128,17 @@ class InvoicePaymentPlan(models.Model):
         help="What was open on the invoices when the plan was activated; "
         "payments since then are allocated to the installments.",
     )
+    amount_paid_start = fields.Monetary(
+        string="Paid at activation",
+        readonly=True,
+        copy=False,
+        help="Money already received on the invoices when the plan was activated.",
+    )
     amount_paid = fields.Monetary(
         compute="_compute_amount_paid",
         store=True,
-        help="Paid on the plan's invoices since the plan was activated.",
+        help="Money received on the plan's invoices (payments and bank statement "
+        "lines, not credit notes or write-offs) since the plan was activated.",
     )
     installment_count = fields.Integer(string="Installments", default=3)
     interval = fields.Selection(INTERVALS, default="monthly", required=True)
@@ -188,6 +201,15 @@ class InvoicePaymentPlan(models.Model):
         ),
     ]
 
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for plan in self:
+            plan.currency_id = (
+                plan.move_ids.currency_id[:1]
+                or plan.currency_id
+                or plan.company_id.currency_id
+            )
+
     @api.depends("move_ids")
     def _compute_amount_total(self):
         for plan in self:
@@ -199,15 +221,15 @@ class InvoicePaymentPlan(models.Model):
         for plan in self:
             plan.amount_residual = sum(plan.move_ids.mapped("amount_residual"))
 
-    @api.depends("move_ids.amount_residual", "amount_open_start", "state")
+    @api.depends("move_ids.amount_residual", "amount_paid_start", "state")
     def _compute_amount_paid(self):
         for plan in self:
             if plan.state in ("draft", "proposed", "cancelled"):
                 plan.amount_paid = 0.0
                 continue
-            residual = sum(plan.move_ids.mapped("amount_residual"))
+            paid = sum(plan.move_ids._invoice_dispute_get_amount_paid().values())
             plan.amount_paid = plan.currency_id.round(
-                max(plan.amount_open_start - residual, 0.0)
+                max(paid - plan.amount_paid_start, 0.0)
             )
 
     @api.depends("line_ids.state", "line_ids.date_due")
@@ -221,6 +243,18 @@ class InvoicePaymentPlan(models.Model):
     def _check_amount_total(self):
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
             plan._check_plan_values()
+
+    @api.constrains("currency_id", "move_ids")
+    def _check_currency(self):
+        for plan in self:
+            plan.move_ids._invoice_dispute_check_currency(plan)
+
+    @api.constrains("date_first")
+    def _check_date_first(self):
+        """The first installment of a plan being prepared is not in the past
+        when the plan is created or the date is changed."""
+        for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
+            self._check_date_first_not_past(plan.date_first, plan.name)
 
     @api.constrains("line_ids", "amount_total")
     def _check_installments(self):
@@ -283,7 +317,10 @@ class InvoicePaymentPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         assign_sequence_names(self, vals_list, self._name)
-        return super().create(vals_list)
+        asked = [vals.get("currency_id") for vals in vals_list]
+        plans = super().create(vals_list)
+        check_asked_currency(plans, asked)
+        return plans
 
     def write(self, vals):
         if "line_ids" in vals:
@@ -369,6 +406,9 @@ class InvoicePaymentPlan(models.Model):
                     "state": "active",
                     "date_activated": today,
                     "amount_open_start": sum(plan.move_ids.mapped("amount_residual")),
+                    "amount_paid_start": sum(
+                        plan.move_ids._invoice_dispute_get_amount_paid().values()
+                    ),
                 }
             )
         self._send_confirmation()
@@ -407,6 +447,27 @@ class InvoicePaymentPlan(models.Model):
             what,
         )
 
+    @api.model
+    def _check_date_first_not_past(self, date_first, name=None):
+        """Refuse a first installment date before today (also called by the
+        call outcome wizard before it creates a plan).
+
+        :param date date_first: due date of the first installment (or None)
+        :param str name: the plan's number, for the message
+        :raise ValidationError: naming the date and today
+        """
+        today = fields.Date.context_today(self)
+        if date_first and date_first < today:
+            raise ValidationError(
+                self.env._(
+                    "The first installment of %(plan)s (%(date)s) cannot be in the "
+                    "past: it must be today (%(today)s) or later.",
+                    plan=name or self.env._("the payment plan"),
+                    date=format_date(self.env, date_first),
+                    today=format_date(self.env, today),
+                )
+            )
+
     def _check_plan_values(self):
         """Refuse terms that cannot make an exact schedule."""
         self.ensure_one()
@@ -433,12 +494,24 @@ class InvoicePaymentPlan(models.Model):
                 self.env._(
                     "%(total)s cannot be split into %(count)s installments of at "
                     "least %(unit)s each.",
-                    total=self.amount_total,
+                    total=format_amount(self.env, self.amount_total, currency),
                     count=self.installment_count,
-                    unit=currency.rounding,
+                    unit=format_amount(self.env, currency.rounding, currency),
                 )
             )
         if self.move_ids:
+            self.move_ids._invoice_dispute_check_currency(self)
+            paid = self.move_ids.filtered(
+                lambda m: m.currency_id.is_zero(m.amount_residual)
+            )
+            if paid:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s has nothing open: a payment plan "
+                        "covers open invoices.",
+                        invoice=paid[0].display_name,
+                    )
+                )
             open_amount = sum(self.move_ids.mapped("amount_residual"))
             if currency.compare_amounts(self.amount_total, open_amount) > 0:
                 raise ValidationError(
@@ -531,8 +604,10 @@ class InvoicePaymentPlan(models.Model):
                         "The installment of %(amount)s due %(date)s is still "
                         "unpaid after %(days)s grace days: reminders resume on the "
                         "plan's invoices.",
-                        amount=late.amount - late.amount_paid,
-                        date=late.date_due,
+                        amount=format_amount(
+                            self.env, late.amount - late.amount_paid, plan.currency_id
+                        ),
+                        date=format_date(self.env, late.date_due),
                         days=plan.grace_days,
                     ),
                 )

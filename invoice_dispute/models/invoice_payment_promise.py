@@ -5,8 +5,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_amount, format_date
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
 
 
 class InvoicePaymentPromise(models.Model):
@@ -38,7 +39,12 @@ class InvoicePaymentPromise(models.Model):
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
     )
     currency_id = fields.Many2one(
-        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        required=True,
+        help="The invoices' currency: the promised amount is in it.",
     )
     amount = fields.Monetary(required=True, tracking=True)
     date_promised = fields.Date(required=True, tracking=True, index=True)
@@ -50,14 +56,25 @@ class InvoicePaymentPromise(models.Model):
     )
     amount_open_start = fields.Monetary(
         string="Open when promised",
-        readonly=True,
+        compute="_compute_invoice_snapshot",
+        store=True,
+        precompute=True,
         copy=False,
         help="What was open on the invoices when the promise was recorded.",
+    )
+    amount_paid_start = fields.Monetary(
+        string="Paid when promised",
+        compute="_compute_invoice_snapshot",
+        store=True,
+        precompute=True,
+        copy=False,
+        help="Money already received on the invoices when the promise was recorded.",
     )
     amount_paid = fields.Monetary(
         string="Paid since the promise",
         compute="_compute_amount_paid",
-        help="Paid on the promise's invoices since it was recorded.",
+        help="Money received on the promise's invoices (payments and bank "
+        "statement lines, not credit notes or write-offs) since it was recorded.",
     )
     state = fields.Selection(
         [
@@ -98,6 +115,15 @@ class InvoicePaymentPromise(models.Model):
                 f"{promise.partner_id.name or ''} {promise.date_promised or ''}"
             )
 
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for promise in self:
+            promise.currency_id = (
+                promise.move_ids.currency_id[:1]
+                or promise.currency_id
+                or promise.company_id.currency_id
+            )
+
     @api.depends("date_promised", "company_id.promise_grace_days")
     def _compute_date_deadline(self):
         for promise in self:
@@ -106,12 +132,27 @@ class InvoicePaymentPromise(models.Model):
                 + timedelta(days=promise.company_id.promise_grace_days)
             )
 
-    @api.depends("amount_open_start", "move_ids.amount_residual")
+    @api.depends("move_ids")
+    def _compute_invoice_snapshot(self):
+        """What is open on the invoices and the money already received on
+        them when the promise is recorded or its invoices change while
+        pending: its starting point, in the invoices' currency."""
+        for promise in self:
+            if promise.state not in (False, "pending"):
+                # a settled promise keeps its history
+                promise.amount_open_start = promise.amount_open_start
+                promise.amount_paid_start = promise.amount_paid_start
+                continue
+            paid = promise.move_ids._invoice_dispute_get_amount_paid()
+            promise.amount_open_start = sum(promise.move_ids.mapped("amount_residual"))
+            promise.amount_paid_start = sum(paid.values())
+
+    @api.depends("amount_paid_start", "move_ids.amount_residual")
     def _compute_amount_paid(self):
         for promise in self:
-            residual = sum(promise.move_ids.mapped("amount_residual"))
+            paid = sum(promise.move_ids._invoice_dispute_get_amount_paid().values())
             promise.amount_paid = promise.currency_id.round(
-                max(promise.amount_open_start - residual, 0.0)
+                max(paid - promise.amount_paid_start, 0.0)
             )
 
     @api.constrains("amount")
@@ -126,40 +167,127 @@ class InvoicePaymentPromise(models.Model):
                     )
                 )
 
+    @api.constrains("amount", "move_ids", "amount_open_start")
+    def _check_amount_open(self):
+        """A pending promise is on open invoices and promises at most what was
+        open on them when it was recorded."""
+        for promise in self.filtered(lambda p: p.state == "pending"):
+            self._check_amount_within_open(
+                promise.move_ids,
+                promise.amount,
+                promise.amount_open_start,
+                promise.partner_id,
+            )
+
+    @api.constrains("date_promised")
+    def _check_date_promised(self):
+        """A pending promise is for today or later when it is recorded or
+        its date is changed."""
+        for promise in self.filtered(lambda p: p.state == "pending"):
+            self._check_date_not_past(promise.date_promised)
+
+    @api.constrains("currency_id", "move_ids")
+    def _check_currency(self):
+        for promise in self:
+            promise.move_ids._invoice_dispute_check_currency(promise)
+
     @api.constrains("move_ids", "partner_id")
     def _check_moves(self):
         for promise in self:
-            wrong = promise.move_ids._invoice_dispute_not_of_customer(
-                promise.partner_id
-            )
-            if wrong:
-                raise ValidationError(
-                    self.env._(
-                        "%(move)s is not a posted invoice of %(partner)s: a promise "
-                        "to pay covers posted invoices of its customer.",
-                        move=wrong[0].display_name,
-                        partner=promise.partner_id.display_name,
-                    )
-                )
+            self._check_customer_invoices(promise.move_ids, promise.partner_id)
 
     @api.model_create_multi
     def create(self, vals_list):
+        asked = [vals.get("currency_id") for vals in vals_list]
         promises = super().create(vals_list)
-        for promise in promises:
-            if not promise.amount_open_start:
-                promise.amount_open_start = sum(
-                    promise.move_ids.mapped("amount_residual")
-                )
+        check_asked_currency(promises, asked)
         return promises
 
-    def write(self, vals):
-        res = super().write(vals)
-        if "move_ids" in vals:
-            for promise in self.filtered(lambda p: p.state == "pending"):
-                promise.amount_open_start = sum(
-                    promise.move_ids.mapped("amount_residual")
+    # ------------------------------------------------------------------
+    # Rules (also called by the call outcome wizard before it creates one)
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_amount_within_open(self, moves, amount, amount_open=None, partner=None):
+        """Refuse a promise of ``amount`` on ``moves`` that has no invoices,
+        is on invoices that are not ``partner``'s posted ones, of several
+        currencies or with nothing open, or promises more than is open.
+
+        :param moves: account.move recordset, the promise's invoices
+        :param float amount: promised amount, in the invoices' currency
+        :param float amount_open: what is (was) open on them, in their
+            currency; by default what is open now
+        :param partner: res.partner, the customer (its commercial partner
+            owns the invoices)
+        :raise ValidationError: with the amounts formatted in the currency
+        """
+        if not moves:
+            raise ValidationError(
+                self.env._(
+                    "A promise to pay needs the invoices it is about (field "
+                    "'Invoices')."
                 )
-        return res
+            )
+        if partner:
+            self._check_customer_invoices(moves, partner)
+        moves._invoice_dispute_check_currency()
+        currency = moves.currency_id
+        paid = moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual))
+        if paid:
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoice)s has nothing open: a promise to pay covers "
+                    "open invoices.",
+                    invoice=paid[0].display_name,
+                )
+            )
+        if amount_open is None:
+            amount_open = sum(moves.mapped("amount_residual"))
+        if currency.compare_amounts(amount, amount_open) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The promised amount %(amount)s is more than what is open on "
+                    "the invoices %(invoices)s (%(open)s): promise at most what is "
+                    "open.",
+                    amount=format_amount(self.env, amount, currency),
+                    invoices=", ".join(moves.mapped("name")),
+                    open=format_amount(self.env, amount_open, currency),
+                )
+            )
+
+    @api.model
+    def _check_customer_invoices(self, moves, partner):
+        """Refuse ``moves`` that are not posted customer invoices of
+        ``partner`` (its commercial partner).
+
+        :raise ValidationError: naming the first such move
+        """
+        wrong = moves._invoice_dispute_not_of_customer(partner)
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "%(move)s is not a posted invoice of %(partner)s: a promise "
+                    "to pay covers posted invoices of its customer.",
+                    move=wrong[0].display_name,
+                    partner=partner.display_name,
+                )
+            )
+
+    @api.model
+    def _check_date_not_past(self, date_promised):
+        """Refuse a promised payment date before today.
+
+        :raise ValidationError: naming the date and today
+        """
+        today = fields.Date.context_today(self)
+        if date_promised and date_promised < today:
+            raise ValidationError(
+                self.env._(
+                    "The promised payment date %(date)s is in the past: it must be "
+                    "today (%(today)s) or later.",
+                    date=format_date(self.env, date_promised),
+                    today=format_date(self.env, today),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -216,8 +344,13 @@ class InvoicePaymentPromise(models.Model):
         )
 
     def _settle(self):
-        """Kept if at least the promised amount was paid since the promise,
-        broken otherwise (activity for the collector; reminders resume)."""
+        """Kept if at least the promised amount was received in money since
+        the promise (``amount_paid``: payments and bank statement lines, not
+        credit notes or write-offs), broken otherwise (activity for the
+        collector; reminders resume).
+
+        :return: (kept promises, broken promises)
+        """
         kept = self.filtered(
             lambda p: p.currency_id.compare_amounts(p.amount_paid, p.amount) >= 0
         )
@@ -234,9 +367,11 @@ class InvoicePaymentPromise(models.Model):
                     "%(partner)s promised to pay %(amount)s by %(date)s and paid "
                     "%(paid)s: follow up; reminders resume on the invoices.",
                     partner=promise.partner_id.display_name,
-                    amount=promise.amount,
-                    date=promise.date_promised,
-                    paid=promise.amount_paid,
+                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    date=format_date(self.env, promise.date_promised),
+                    paid=format_amount(
+                        self.env, promise.amount_paid, promise.currency_id
+                    ),
                 ),
             )
         return kept, broken

@@ -176,8 +176,9 @@ class ResPartner(models.Model):
         """Payment behaviour of commercial partners, in ONE aggregated query.
 
         Over the customer invoices of the current companies fully paid in the
-        last 365 days (by their last reconciliation date): how many, the
-        average days late (last reconciliation date minus due date, never
+        last 365 days (by the date of the last money received on them,
+        payments and bank statement lines, not credit notes): how many, the
+        average days late (that date minus due date, never
         negative) and the share paid by the due date; plus the kept and
         broken promises to pay.
 
@@ -189,6 +190,8 @@ class ResPartner(models.Model):
             return {}
         self.env["account.move"].flush_model(
             [
+                "origin_payment_id",
+                "statement_line_id",
                 "move_type",
                 "state",
                 "payment_state",
@@ -198,7 +201,9 @@ class ResPartner(models.Model):
             ]
         )
         self.env["account.move.line"].flush_model(["move_id", "display_type"])
-        self.env["account.partial.reconcile"].flush_model(["debit_move_id", "max_date"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "max_date"]
+        )
         self.env["invoice.payment.promise"].flush_model(
             ["partner_id", "state", "company_id"]
         )
@@ -216,6 +221,15 @@ class ResPartner(models.Model):
                       AND line.display_type = 'payment_term'
                   JOIN account_partial_reconcile partial
                        ON partial.debit_move_id = line.id
+                  -- paid means money received (account.move's
+                  -- _invoice_dispute_money_share): payments and bank statement
+                  -- lines, not credit notes or write-offs
+                  JOIN account_move_line counterpart
+                       ON counterpart.id = partial.credit_move_id
+                  JOIN account_move counterpart_move
+                       ON counterpart_move.id = counterpart.move_id
+                      AND (counterpart_move.origin_payment_id IS NOT NULL
+                           OR counterpart_move.statement_line_id IS NOT NULL)
                  WHERE move.move_type = 'out_invoice'
                    AND move.state = 'posted'
                    AND move.payment_state IN ('paid', 'in_payment')

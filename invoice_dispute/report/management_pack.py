@@ -229,7 +229,6 @@ class ManagementPack:
                            WHERE d.date_received <= %(date_to)s
                              AND (d.state IN %(open)s OR d.date_resolved > %(date_to)s)
                        ),
-                       COALESCE(SUM(d.amount_disputed) FILTER (WHERE %(received)s), 0),
                        AVG(d.date_resolved - d.date_received) FILTER (
                            WHERE %(resolved)s
                        ),
@@ -247,15 +246,31 @@ class ManagementPack:
                 disputes=disputes,
             )
         ):
-            company_id, opened, closed, still_open, amount, avg_days, in_sla = row
+            company_id, opened, closed, still_open, avg_days, in_sla = row
             kpis[company_id].update(
                 opened=opened,
                 resolved=closed,
                 open=still_open,
-                amount=float(amount),
                 avg_days=float(avg_days) if avg_days is not None else None,
                 sla=in_sla / closed if closed else None,
             )
+        amounts = self._in_company_currency(
+            self._fetch(
+                SQL(
+                    """
+                    SELECT d.company_id, d.company_id, d.currency_id,
+                           d.date_received, SUM(d.amount_disputed)
+                      FROM invoice_dispute d
+                     WHERE d.id IN %s AND %s
+                     GROUP BY d.company_id, d.currency_id, d.date_received
+                    """,
+                    disputes,
+                    received,
+                )
+            )
+        )
+        for company_id, amount in amounts.items():
+            kpis[company_id]["amount"] = amount
         for company_id, count, amount in self._fetch(
             SQL(
                 """
@@ -275,19 +290,24 @@ class ManagementPack:
             )
         ):
             kpis[company_id].update(credit_notes=count, credit_amount=float(amount))
-        for company_id, recovered in self._fetch(
-            SQL(
-                """
-                SELECT pl.company_id, SUM(pl.amount_paid)
-                  FROM invoice_payment_plan_line pl
-                 WHERE pl.plan_id IN %s AND %s
-                 GROUP BY pl.company_id
-                """,
-                self._visible("invoice.payment.plan"),
-                self._in_period(SQL("pl.date_due")),
+        recovered = self._in_company_currency(
+            self._fetch(
+                SQL(
+                    """
+                    SELECT pl.company_id, pl.company_id, pp.currency_id,
+                           pl.date_due, SUM(pl.amount_paid)
+                      FROM invoice_payment_plan_line pl
+                      JOIN invoice_payment_plan pp ON pp.id = pl.plan_id
+                     WHERE pl.plan_id IN %s AND %s
+                     GROUP BY pl.company_id, pp.currency_id, pl.date_due
+                    """,
+                    self._visible("invoice.payment.plan"),
+                    self._in_period(SQL("pl.date_due")),
+                )
             )
-        ):
-            kpis[company_id]["recovered"] = float(recovered or 0.0)
+        )
+        for company_id, amount in recovered.items():
+            kpis[company_id]["recovered"] = amount
         for company_id, kept, broken in self._fetch(
             SQL(
                 """
@@ -333,6 +353,13 @@ class ManagementPack:
         sheet.write_datetime(1, 2, self.date_to, fmt["date"])
         sheet.write_string(2, 0, self.env._("Generated on"), fmt["bold"])
         sheet.write_datetime(2, 1, self.today, fmt["date"])
+        sheet.write_string(
+            3,
+            0,
+            self.env._(
+                "Amounts in each company's currency, converted at the documents' dates."
+            ),
+        )
 
         kpis, levels = self._kpis()
         header_row = 4
@@ -428,22 +455,23 @@ class ManagementPack:
 
         # Disputed amount per month, one series per company.
         row += 2
-        amounts = {
-            (company_id, month): float(amount)
-            for company_id, month, amount in self._fetch(
+        amounts = self._in_company_currency(
+            ((company_id, month), company_id, currency_id, date, amount)
+            for company_id, month, currency_id, date, amount in self._fetch(
                 SQL(
                     """
                     SELECT d.company_id,
                            date_trunc('month', d.date_received)::date,
+                           d.currency_id, d.date_received,
                            SUM(d.amount_disputed)
                       FROM invoice_dispute d
                      WHERE d.id IN %s
-                     GROUP BY 1, 2
+                     GROUP BY 1, 2, 3, 4
                     """,
                     disputes,
                 )
             )
-        }
+        )
         months = []
         month = self.date_from.replace(day=1)
         while month <= self.date_to:
@@ -637,6 +665,26 @@ class ManagementPack:
 
         self._table(sheet, columns, rows())
 
+    def _in_company_currency(self, rows):
+        """Sum amounts in their company's currency, each converted at its
+        document's date (``res.currency._convert``): amounts in different
+        currencies are never summed raw.
+
+        :param rows: iterable of (key, company_id, currency_id, date, amount),
+            amount in currency_id
+        :return: {key: total in the company's currency}
+        """
+        Currency = self.env["res.currency"]
+        Company = self.env["res.company"]
+        totals = {}
+        for key, company_id, currency_id, date, amount in rows:
+            company = Company.browse(company_id)
+            value = Currency.browse(currency_id)._convert(
+                float(amount or 0.0), company.currency_id, company, date or self.today
+            )
+            totals[key] = totals.get(key, 0.0) + value
+        return totals
+
     # ------------------------------------------------------------------
     # Root causes
     # ------------------------------------------------------------------
@@ -756,14 +804,16 @@ class ManagementPack:
                  WHERE l.id IN %(open_lines)s
                  GROUP BY l.move_id
             ), settled AS (
-                SELECT line_id, SUM(amount) AS amount
+                SELECT line_id, SUM(amount) AS amount,
+                       SUM(amount_currency) AS amount_currency
                   FROM (
-                        SELECT debit_move_id AS line_id, amount
+                        SELECT debit_move_id AS line_id, amount,
+                               debit_amount_currency AS amount_currency
                           FROM account_partial_reconcile
                          WHERE max_date <= %(date_to)s
                            AND debit_move_id IN %(lines)s
                      UNION ALL
-                        SELECT credit_move_id, -amount
+                        SELECT credit_move_id, -amount, -credit_amount_currency
                           FROM account_partial_reconcile
                          WHERE max_date <= %(date_to)s
                            AND credit_move_id IN %(lines)s
@@ -772,6 +822,8 @@ class ManagementPack:
             ), open_lines AS (
                 SELECT aml.id, aml.move_id, aml.company_id, aml.partner_id,
                        aml.balance - COALESCE(s.amount, 0) AS residual,
+                       aml.amount_currency - COALESCE(s.amount_currency, 0)
+                           AS residual_currency,
                        %(date_to)s - COALESCE(aml.date_maturity, aml.date) AS age
                   FROM account_move_line aml
                   LEFT JOIN settled s ON s.line_id = aml.id
@@ -782,7 +834,8 @@ class ManagementPack:
                        ol.residual,
                        ol.residual * LEAST(
                            1.0,
-                           COALESCE(dd.amount / NULLIF(ABS(SUM(ol.residual)
+                           -- disputed and open both in the invoice's currency
+                           COALESCE(dd.amount / NULLIF(ABS(SUM(ol.residual_currency)
                                OVER (PARTITION BY ol.move_id)), 0), 0)
                        ) AS disputed,
                        ol.age
@@ -810,8 +863,8 @@ class ManagementPack:
             0,
             0,
             self.env._(
-                "Open receivables on %(date)s by days past due; the 0-30 "
-                "bucket includes amounts not yet due.",
+                "Open receivables on %(date)s by days past due, in company "
+                "currency; the 0-30 bucket includes amounts not yet due.",
                 date=self.date_to,
             ),
         )

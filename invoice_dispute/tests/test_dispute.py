@@ -176,7 +176,7 @@ class TestDispute(InvoiceDisputeCommon):
         self._assert_refused(
             self.invoice_1,
             [10.0],
-            "a dispute covers invoices of one currency",
+            "its currency is the invoices'",
             currency_id=eur.id,
         )
         other_company = self.setup_other_company()["company"]

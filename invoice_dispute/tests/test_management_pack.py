@@ -145,14 +145,17 @@ class TestManagementPack(InvoiceDisputeCommon):
             (70.0, "2024-03-30", "pending"),
             (80.0, "2024-04-10", "kept"),
         ):
-            Promise.create(
-                {
-                    "partner_id": cls.customer.id,
-                    "amount": amount,
-                    "date_promised": promised,
-                    "state": state,
-                }
-            )
+            # a pending promise is recorded before its date, on open invoices
+            with freeze_time("2024-03-20"):
+                Promise.create(
+                    {
+                        "partner_id": cls.customer.id,
+                        "move_ids": [Command.set(cls.inv_recent.ids)],
+                        "amount": amount,
+                        "date_promised": promised,
+                        "state": state,
+                    }
+                )
         # Every company has the four default reminder rules.
         rule_1, rule_2 = cls.env["invoice.reminder.rule"].search(
             [("company_id", "=", cls.company.id), ("level", "in", (1, 2))],

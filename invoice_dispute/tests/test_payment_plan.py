@@ -23,7 +23,9 @@ class TestPaymentPlan(InvoiceDisputeCommon):
             {"amount": amount, "payment_date": payment_date or date.today()}
         )._create_payments()
 
+    @freeze_time("2026-01-10")
     def make_plan(self, invoices=None, **vals):
+        """A draft plan recorded on 2026-01-10, first installment on Jan 31."""
         invoices = invoices or self.invoice_1
         return self.env["invoice.payment.plan"].create(
             {
@@ -36,6 +38,7 @@ class TestPaymentPlan(InvoiceDisputeCommon):
             }
         )
 
+    @freeze_time("2026-01-10")
     def test_plan_form_builds_exact_schedule(self):
         plan_form = Form(self.env["invoice.payment.plan"])
         plan_form.partner_id = self.customer
@@ -116,6 +119,7 @@ class TestPaymentPlan(InvoiceDisputeCommon):
                 }
             )
 
+    @freeze_time("2026-01-10")
     def test_plain_create_from_call_sheet(self):
         """The call sheet creates draft plans with a plain create."""
         plan = self.env["invoice.payment.plan"].create(

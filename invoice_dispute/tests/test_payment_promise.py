@@ -40,6 +40,7 @@ class TestPaymentPromise(InvoiceDisputeCommon):
                 self.make_promise(amount=amount)
         self.assertFalse(self.invoice_1.payment_promise_ids)
 
+    @freeze_time("2026-06-01")
     def test_promise_from_invoice_pauses_reminders(self):
         action = self.invoice_1.action_new_payment_promise()
         promise_form = Form(

@@ -149,14 +149,15 @@ class TestReminderRules(ReminderCommon):
                 "state": "active",
             }
         )
-        self.env["invoice.payment.promise"].create(
-            {
-                "partner_id": promised.partner_id.id,
-                "move_ids": [Command.set(promised.ids)],
-                "amount": 100.0,
-                "date_promised": self.today + timedelta(days=5),
-            }
-        )
+        with freeze_time(self.today):  # a pending promise is recorded before its date
+            self.env["invoice.payment.promise"].create(
+                {
+                    "partner_id": promised.partner_id.id,
+                    "move_ids": [Command.set(promised.ids)],
+                    "amount": 100.0,
+                    "date_promised": self.today + timedelta(days=5),
+                }
+            )
         blocked.partner_id.reminder_block_until = self.today + timedelta(days=2)
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=paid.ids

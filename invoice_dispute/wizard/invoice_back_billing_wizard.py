@@ -1,7 +1,6 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from ..models.invoice_back_billing import BACK_BILLING_METHODS
 
@@ -50,53 +49,9 @@ class InvoiceBackBillingWizard(models.TransientModel):
             values.setdefault("partner_id", partner.commercial_partner_id.id)
         return values
 
-    def _check_values(self):
-        self.ensure_one()
-        if self.amount <= 0:
-            raise UserError(
-                self.env._("The amount under-billed must be greater than zero.")
-            )
-        if self.date_from > self.date_to:
-            raise UserError(
-                self.env._(
-                    "The period starts on %(date_from)s, after its end %(date_to)s.",
-                    date_from=self.date_from,
-                    date_to=self.date_to,
-                )
-            )
-        if self.method == "waive":
-            if not (self.waive_reason or "").strip():
-                raise UserError(
-                    self.env._("Give the reason for waiving the amount under-billed.")
-                )
-            return
-        today = fields.Date.context_today(self)
-        if not self.customer_informed or not self.date_informed:
-            raise UserError(
-                self.env._(
-                    "Inform the customer before billing an amount afterwards: "
-                    "confirm it and give the date they were told."
-                )
-            )
-        if self.date_informed > today:
-            raise UserError(
-                self.env._(
-                    "The date the customer was informed (%(date)s) cannot be in "
-                    "the future.",
-                    date=self.date_informed,
-                )
-            )
-        if not (self.explanation or "").strip():
-            raise UserError(
-                self.env._(
-                    "Write the explanation the customer sees with the amount "
-                    "under-billed."
-                )
-            )
-
     def action_confirm(self):
         self.ensure_one()
-        self._check_values()
+        # the rules are the back-billing's own (constraints on create)
         partner = self.partner_id.commercial_partner_id
         back_billing = self.env["invoice.back.billing"].create(
             {

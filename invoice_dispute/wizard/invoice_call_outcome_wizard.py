@@ -219,15 +219,11 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                     "Select the invoices the agreement is about (field 'Invoices')."
                 )
             )
-        if len(self.move_ids.currency_id) > 1:
-            raise UserError(
-                self.env._(
-                    "The selected invoices are in different currencies: log one "
-                    "agreement per currency."
-                )
-            )
+        # one agreement per currency: the documents refuse mixed currencies
+        self.move_ids._invoice_dispute_check_currency()
 
     def _check_promise(self, today):
+        """The input the promise needs; its rules are the promise's own."""
         rounding = self.currency_id.rounding
         if float_compare(self.promise_amount, 0.0, precision_rounding=rounding) <= 0:
             raise UserError(
@@ -236,35 +232,15 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                     "more than 0)."
                 )
             )
-        if (
-            float_compare(
-                self.promise_amount, self.amount_open, precision_rounding=rounding
-            )
-            > 0
-        ):
-            raise UserError(
-                self.env._(
-                    "The promised amount %(amount)s is more than what is open on "
-                    "the selected invoices (%(open)s).",
-                    amount=format_amount(
-                        self.env, self.promise_amount, self.currency_id
-                    ),
-                    open=format_amount(self.env, self.amount_open, self.currency_id),
-                )
-            )
         if not self.promise_date:
             raise UserError(
                 self.env._("A promise to pay needs a 'Promised payment date'.")
             )
-        if self.promise_date < today:
-            raise UserError(
-                self.env._(
-                    "The promised payment date %(date)s is in the past: it must be "
-                    "today (%(today)s) or later.",
-                    date=format_date(self.env, self.promise_date),
-                    today=format_date(self.env, today),
-                )
-            )
+        Promise = self.env["invoice.payment.promise"]
+        Promise._check_amount_within_open(
+            self.move_ids, self.promise_amount, partner=self.partner_id
+        )
+        Promise._check_date_not_past(self.promise_date)
 
     def _check_dispute(self, today):
         if not self.reason_id:
@@ -289,14 +265,10 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             )
 
     def _check_plan(self, today):
-        # The number of installments is checked by the plan itself.
-        if self.plan_date_first and self.plan_date_first < today:
-            raise UserError(
-                self.env._(
-                    "The first installment (%(date)s) cannot be in the past.",
-                    date=format_date(self.env, self.plan_date_first),
-                )
-            )
+        # The terms are checked by the plan itself.
+        self.env["invoice.payment.plan"]._check_date_first_not_past(
+            self.plan_date_first
+        )
 
     def _check_follow_up(self, today):
         if self.outcome == "callback" and not self.next_date:
@@ -328,7 +300,6 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                 "partner_id": sheet.partner_id.id,
                 "move_ids": [Command.set(self.move_ids.ids)],
                 "amount": self.promise_amount,
-                "currency_id": self.currency_id.id,
                 "date_promised": self.promise_date,
                 "source": "call",
                 "call_sheet_id": sheet.id,
@@ -347,7 +318,6 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                 "channel": "phone",
                 "customer_statement": plaintext2html(self.statement),
                 "company_id": sheet.company_id.id,
-                "currency_id": self.currency_id.id,
                 "user_id": sheet.user_id.id,
                 "line_ids": [
                     Command.create(
@@ -365,7 +335,6 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                 "partner_id": sheet.partner_id.id,
                 "move_ids": [Command.set(self.move_ids.ids)],
                 "amount_total": self.amount_open,
-                "currency_id": self.currency_id.id,
                 "installment_count": self.plan_installment_count,
                 "interval": self.plan_interval,
                 "date_first": self.plan_date_first,
