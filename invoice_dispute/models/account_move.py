@@ -487,12 +487,17 @@ class AccountMove(models.Model):
         )
 
     def _get_reminder_recipient(self):
-        """Who receives this invoice's reminders: the customer's
-        accounts-payable contact when it has an email, else the invoice's
-        address."""
+        """Who receives this invoice's reminders: the customer's active
+        accounts-payable contact with an email, else the invoice's address
+        (``res.partner._get_payment_recipient``)."""
         self.ensure_one()
-        contact = self.commercial_partner_id._get_ar_contact()
-        return contact if contact.email else self.partner_id
+        return self.partner_id._get_payment_recipient()
+
+    def _get_reminder_lang(self):
+        """The language of this invoice's reminders: the recipient's, else
+        the customer's."""
+        self.ensure_one()
+        return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
 
     def _get_reminder_moves(self):
         """The invoices a reminder rendered on this invoice lists: the whole
@@ -500,6 +505,44 @@ class AccountMove(models.Model):
         self.ensure_one()
         group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
         return self.browse(group_ids) if group_ids else self
+
+    def _get_reminder_credit_lines(self):
+        """The customer's open credits (credit notes not applied, payments not
+        matched) that a reminder rendered on this invoice lists and deducts:
+        those in the invoice's company and currency. The reminder engine
+        gives them for its whole batch in the context (``reminder_credits``,
+        ``{invoice id: line ids}``); otherwise they are searched.
+
+        :return: account.move.line records, each open for
+            ``-amount_residual_currency`` in the invoice's currency
+        """
+        self.ensure_one()
+        given = self.env.context.get("reminder_credits")
+        if given is not None and self.id in given:
+            # prefetched together for the whole batch
+            return (
+                self.env["account.move.line"]
+                .browse(given[self.id])
+                .with_prefetch([i for ids in given.values() for i in ids])
+            )
+        return self.commercial_partner_id._get_open_credit_lines(
+            self.company_id, self.currency_id
+        )
+
+    def _get_reminder_totals(self):
+        """What a reminder rendered on this invoice asks: ``(open, credit,
+        net)`` in the invoice's currency -- the open amount of the invoices it
+        lists, the customer's open credits, and the difference."""
+        self.ensure_one()
+        amount_open = sum(self._get_reminder_moves().mapped("amount_residual"))
+        amount_credit = -sum(
+            self._get_reminder_credit_lines().mapped("amount_residual_currency")
+        )
+        return (
+            amount_open,
+            amount_credit,
+            self.currency_id.round(amount_open - amount_credit),
+        )
 
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the

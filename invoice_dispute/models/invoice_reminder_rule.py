@@ -305,7 +305,8 @@ class InvoiceReminderRule(models.Model):
         """Invoices this rule applies to today (before the level selection).
 
         Exclusions (dispute, plan, promise, customer block) come from
-        ``account.move.reminder_excluded``."""
+        ``account.move.reminder_excluded``; a rule before the due date
+        (negative offset) applies only to invoices not due yet."""
         self.ensure_one()
         domain = [
             ("move_type", "=", "out_invoice"),
@@ -315,6 +316,9 @@ class InvoiceReminderRule(models.Model):
             ("invoice_date_due", "<=", today - timedelta(days=self.offset_days)),
             ("reminder_excluded", "=", False),
         ]
+        if self.offset_days < 0:
+            # a note before the due date is never sent once it has passed
+            domain.append(("invoice_date_due", ">=", today))
         if self.min_amount:
             domain.append(("amount_residual_signed", ">=", self.min_amount))
         else:
@@ -330,7 +334,12 @@ class InvoiceReminderRule(models.Model):
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
         """``[(move_id, rule_id)]``: per invoice, the highest level that is due
         today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder. A ``limit`` takes whole customers, so
+        soon after its last reminder, of customers whose net balance in the
+        invoice's company and currency is positive: what is due (the open,
+        not excluded invoices due by today or by the latest due date
+        reminded) less the open credits (``res.partner
+        ._get_open_credit_domain``). The others stay candidates until they owe
+        something again. A ``limit`` takes whole customers, so
         that a customer's invoices stay in one batch (one consolidated email,
         one activity): the last customer may take the batch over the limit.
         One query for the whole batch; with ``with_total``,
@@ -362,15 +371,14 @@ class InvoiceReminderRule(models.Model):
                     SELECT DISTINCT ON (move_id) move_id, rule_id, level, min_interval
                       FROM due
                   ORDER BY move_id, level DESC
-                )
-                SELECT move_id, rule_id, total FROM (
-                    SELECT t.move_id, t.rule_id, COUNT(*) OVER () AS total,
-                           -- candidates of the customers before this one
-                           COUNT(*) OVER (
-                               ORDER BY m.commercial_partner_id
-                               RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                           ) AS before,
-                           m.commercial_partner_id AS customer
+                ),
+                pending AS (
+                    SELECT t.move_id, t.rule_id, m.commercial_partner_id AS customer,
+                           m.company_id, m.currency_id,
+                           MAX(m.invoice_date_due) OVER (
+                               PARTITION BY m.commercial_partner_id, m.company_id,
+                                            m.currency_id
+                           ) AS horizon
                       FROM target t
                       JOIN account_move m ON m.id = t.move_id
                      WHERE t.level > COALESCE(m.reminder_level, 0)
@@ -379,11 +387,28 @@ class InvoiceReminderRule(models.Model):
                        AND NOT EXISTS (
                             SELECT 1 FROM invoice_reminder_log l
                              WHERE l.move_id = t.move_id AND l.rule_id = t.rule_id)
+                ),
+                balance AS (%(balance)s)
+                SELECT move_id, rule_id, total FROM (
+                    SELECT p.move_id, p.rule_id, COUNT(*) OVER () AS total,
+                           -- candidates of the customers before this one
+                           COUNT(*) OVER (
+                               ORDER BY p.customer
+                               RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                           ) AS before,
+                           p.customer
+                      FROM pending p
+                      JOIN balance b
+                        ON b.customer = p.customer
+                       AND b.company_id = p.company_id
+                       AND b.currency_id = p.currency_id
+                     WHERE b.net > 0
                 ) candidate
                  WHERE %(limit)s
               ORDER BY customer, move_id
                 """,
                 parts=SQL(" UNION ALL ").join(parts),
+                balance=self._get_net_balance_query(today),
                 today=today,
                 # whole customers, up to the first one that reaches the limit
                 limit=SQL("before < %s", limit) if limit else SQL("TRUE"),
@@ -394,6 +419,96 @@ class InvoiceReminderRule(models.Model):
         if with_total:
             return candidates, rows[0][2] if rows else 0
         return candidates
+
+    @api.model
+    def _get_open_credit_query(self):
+        """SQL of the open credit lines (``res.partner._get_open_credit_domain``)
+        with their customer: ``customer, company_id, currency_id, amount``
+        (the amount still open, positive, in the line's currency)."""
+        lines = self.env["account.move.line"]._search(
+            self.env["res.partner"]._get_open_credit_domain()
+        )
+        lines.order = None
+        table = lines.table
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id AS customer, credit.company_id,
+                   credit.currency_id, -credit.amount AS amount
+              FROM (%s) credit
+              JOIN res_partner partner ON partner.id = credit.partner_id
+            """,
+            lines.select(
+                SQL.identifier(table, "partner_id"),
+                SQL.identifier(table, "company_id"),
+                SQL.identifier(table, "currency_id"),
+                SQL("%s AS amount", SQL.identifier(table, "amount_residual_currency")),
+            ),
+        )
+
+    @api.model
+    def _get_net_balance_query(self, today):
+        """SQL of the net balance of each (customer, company, currency) of the
+        ``pending`` reminders of ``_get_reminder_candidates``: the open amount
+        of its invoices due by today or by the latest due date reminded
+        (reminders not paused), less its open credits."""
+        invoices = self.env["account.move"]._search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("amount_residual", ">", 0),
+                ("reminder_excluded", "=", False),
+            ]
+        )
+        invoices.order = None
+        table = invoices.table
+        open_invoices = invoices.select(
+            SQL("%s AS customer", SQL.identifier(table, "commercial_partner_id")),
+            SQL.identifier(table, "company_id"),
+            SQL.identifier(table, "currency_id"),
+            SQL("%s AS date_due", SQL.identifier(table, "invoice_date_due")),
+            SQL("%s AS amount", SQL.identifier(table, "amount_residual")),
+        )
+        return SQL(
+            """
+            WITH grp AS (
+                SELECT DISTINCT customer, company_id, currency_id, horizon
+                  FROM pending
+            ),
+            owed AS (
+                SELECT grp.customer, grp.company_id, grp.currency_id,
+                       SUM(o.amount) AS amount
+                  FROM grp
+                  JOIN (%(open)s) o
+                    ON o.customer = grp.customer
+                   AND o.company_id = grp.company_id
+                   AND o.currency_id = grp.currency_id
+                   AND o.date_due <= GREATEST(grp.horizon, %(today)s)
+                 GROUP BY grp.customer, grp.company_id, grp.currency_id
+            ),
+            credit AS (
+                SELECT c.customer, c.company_id, c.currency_id,
+                       SUM(c.amount) AS amount
+                  FROM (%(credits)s) c
+                 WHERE c.customer IN (SELECT customer FROM grp)
+                 GROUP BY c.customer, c.company_id, c.currency_id
+            )
+            SELECT grp.customer, grp.company_id, grp.currency_id,
+                   COALESCE(owed.amount, 0) - COALESCE(credit.amount, 0) AS net
+              FROM grp
+              LEFT JOIN owed
+                     ON owed.customer = grp.customer
+                    AND owed.company_id = grp.company_id
+                    AND owed.currency_id = grp.currency_id
+              LEFT JOIN credit
+                     ON credit.customer = grp.customer
+                    AND credit.company_id = grp.company_id
+                    AND credit.currency_id = grp.currency_id
+            """,
+            open=open_invoices,
+            credits=self._get_open_credit_query(),
+            today=today,
+        )
 
     @api.model
     def _claim_reminders(self, candidates, recipients, today):
@@ -407,9 +522,11 @@ class InvoiceReminderRule(models.Model):
                 """
                 INSERT INTO invoice_reminder_log
                        (move_id, rule_id, partner_id, company_id, level, date,
+                        amount_open,
                         create_uid, create_date, write_uid, write_date)
                 SELECT v.move_id, v.rule_id, v.partner_id, m.company_id, r.level,
-                       %(today)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(today)s, m.amount_residual,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(moves)s::int[], %(rules)s::int[], %(partners)s::int[])
                        AS v(move_id, rule_id, partner_id)
@@ -460,6 +577,10 @@ class InvoiceReminderRule(models.Model):
         moves_by_rule = defaultdict(list)
         for __, move_id, rule_id in claimed:
             moves_by_rule[rule_id].append(move_id)
+        claimed_moves = Move.browse(list(log_by_move))
+        credits = self._get_batch_credit_lines(
+            claimed_moves.commercial_partner_id, claimed_moves.company_id
+        )
 
         # the emails and activities of all the rules are created together:
         # one create() each per batch
@@ -470,7 +591,11 @@ class InvoiceReminderRule(models.Model):
             groups = rule._group_reminder_moves(Move.browse(moves_by_rule[rule.id]))
             groups_by_rule[rule] = groups
             if rule.action in ("email", "email_activity"):
-                values, attachments = rule._prepare_reminder_mails(groups)
+                values, attachments = rule.with_context(
+                    reminder_credits={
+                        main.id: credits[self._credit_key(main)].ids for main in groups
+                    }
+                )._prepare_reminder_mails(groups)
                 mail_values[0].extend(values)
                 mail_values[1].extend(attachments)
             if rule.action in ("activity", "email_activity"):
@@ -491,15 +616,18 @@ class InvoiceReminderRule(models.Model):
             for mains, activity in zip(activity_mains, activities, strict=True):
                 activity_by_move.update(dict.fromkeys(mains.ids, activity))
 
-        log_values = {}  # log id -> (mail id, activity id)
+        log_values = {}  # log id -> (mail, activity, open credit)
         notes = {}  # move id -> note for invoices without their own email
         levels = {}  # move id -> reminder level
         for rule, groups in groups_by_rule.items():
             for main, group in groups.items():
                 mail = mail_by_move.get(main.id, self.env["mail.mail"])
                 activity = activity_by_move.get(main.id, self.env["mail.activity"])
+                credit = -sum(
+                    credits[self._credit_key(main)].mapped("amount_residual_currency")
+                )
                 for move in group:
-                    log_values[log_by_move[move.id]] = (mail, activity)
+                    log_values[log_by_move[move.id]] = (mail, activity, credit)
                     if move != main or not mail:
                         notes[move.id] = rule._get_reminder_note(main, group, mail)
             levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
@@ -508,6 +636,35 @@ class InvoiceReminderRule(models.Model):
             Move.browse(list(notes))._message_log_batch(bodies=notes)
         self._store_log_results(log_values)
         return len(claimed)
+
+    @api.model
+    def _get_batch_credit_lines(self, partners, companies):
+        """The open credits of the customers ``partners`` in ``companies``, in
+        one query: ``{(customer id, company id, currency id):
+        account.move.line}`` (an empty recordset for the keys without), all
+        prefetched together."""
+        lines = partners._get_open_credit_lines(companies)
+        by_key = defaultdict(list)
+        for line in lines:
+            key = (
+                line.partner_id.commercial_partner_id.id,
+                line.company_id.id,
+                line.currency_id.id,
+            )
+            by_key[key].append(line.id)
+        result = defaultdict(lambda: lines.browse())
+        result.update({key: lines.browse(ids) for key, ids in by_key.items()})
+        return result
+
+    @api.model
+    def _credit_key(self, record):
+        """Key of ``_get_batch_credit_lines`` for an invoice or installment:
+        its customer, company and currency."""
+        return (
+            record.partner_id.commercial_partner_id.id,
+            record.company_id.id,
+            record.currency_id.id,
+        )
 
     def _group_reminder_moves(self, moves):
         """``{main invoice: invoices}``: one group per customer and currency
@@ -741,7 +898,9 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _store_log_results(self, log_values):
-        """Write each claimed log's email and activity in one query."""
+        """Write each claimed log's email, activity and the customer's open
+        credits its reminder deducted (``{log id: (mail, activity,
+        credit)}``) in one query."""
         if not log_values:
             return
         self.env.flush_all()
@@ -752,15 +911,17 @@ class InvoiceReminderRule(models.Model):
                 UPDATE invoice_reminder_log l
                    SET mail_id = v.mail_id,
                        activity_id = v.activity_id,
+                       amount_credit = v.credit,
                        mail_state = mm.state
-                  FROM unnest(%s::int[], %s::int[], %s::int[])
-                       AS v(log_id, mail_id, activity_id)
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[])
+                       AS v(log_id, mail_id, activity_id, credit)
              LEFT JOIN mail_mail mm ON mm.id = v.mail_id
                  WHERE l.id = v.log_id
                 """,
                 log_ids,
                 [log_values[log_id][0].id or None for log_id in log_ids],
                 [log_values[log_id][1].id or None for log_id in log_ids],
+                [log_values[log_id][2] for log_id in log_ids],
             )
         )
         self.env["invoice.reminder.log"].browse(log_ids).invalidate_recordset()
@@ -771,7 +932,8 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _get_installment_candidates(self, today, limit=None, with_total=False):
         """Ids of the pending installments of active plans due within the
-        next days that got no reminder yet (the earliest one per plan); with
+        next days that got no reminder yet and are not covered by the
+        customer's open credits (the earliest one per plan); with
         ``with_total``, ``(ids, count of all of them)``. A ``limit`` of 0
         selects none (only the count)."""
         company_ids = self.env.context.get("reminder_company_ids")
@@ -782,6 +944,7 @@ class InvoiceReminderRule(models.Model):
                     SELECT DISTINCT ON (line.plan_id) line.id
                       FROM invoice_payment_plan_line line
                       JOIN invoice_payment_plan plan ON plan.id = line.plan_id
+                      JOIN res_partner customer ON customer.id = plan.partner_id
                      WHERE plan.state = 'active'
                        AND line.state = 'pending'
                        AND line.date_due BETWEEN %(today)s AND %(until)s
@@ -789,10 +952,18 @@ class InvoiceReminderRule(models.Model):
                        AND NOT EXISTS (
                             SELECT 1 FROM invoice_reminder_log l
                              WHERE l.plan_line_id = line.id)
+                       -- nothing to ask when the open credits cover it
+                       AND line.amount - COALESCE(line.amount_paid, 0) > COALESCE((
+                            SELECT SUM(c.amount) FROM (%(credits)s) c
+                             WHERE c.customer = customer.commercial_partner_id
+                               AND c.company_id = plan.company_id
+                               AND c.currency_id = plan.currency_id
+                       ), 0)
                   ORDER BY line.plan_id, line.date_due, line.id
                 ) lines
               ORDER BY id
                 """,
+                credits=self._get_open_credit_query(),
                 today=today,
                 until=today + timedelta(days=INSTALLMENT_REMINDER_DAYS),
                 company=SQL("plan.company_id IN %s", tuple(company_ids))
@@ -809,18 +980,16 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _process_installment_reminders(self, line_ids, today):
         lines = self.env["invoice.payment.plan.line"].browse(line_ids)
-        recipients = {
-            line.id: line.plan_id.partner_id._get_ar_contact().filtered("email")
-            or line.plan_id.partner_id
-            for line in lines
-        }
+        recipients = {line.id: line._get_reminder_recipient() for line in lines}
         rows = self._execute_claim(
             SQL(
                 """
                 INSERT INTO invoice_reminder_log
                        (plan_line_id, partner_id, company_id, level, date,
+                        amount_open,
                         create_uid, create_date, write_uid, write_date)
                 SELECT v.line_id, v.partner_id, plan.company_id, 0, %(today)s,
+                       line.amount - COALESCE(line.amount_paid, 0),
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(lines)s::int[], %(partners)s::int[])
@@ -841,7 +1010,20 @@ class InvoiceReminderRule(models.Model):
         if not claimed:
             return 0
         claimed_lines = lines.browse(sorted(claimed.values()))
-        template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
+        credits = self._get_batch_credit_lines(
+            claimed_lines.partner_id, claimed_lines.company_id
+        )
+        credit_by_line = {
+            line.id: credits[self._credit_key(line)] for line in claimed_lines
+        }
+        template = self.env.ref(
+            "invoice_dispute.mail_template_installment_reminder"
+        ).with_context(
+            reminder_credits={
+                line_id: credit_lines.ids
+                for line_id, credit_lines in credit_by_line.items()
+            }
+        )
         mails = self._queue_template_mails(template, claimed_lines.ids)
         mail_by_line = {mail.res_id: mail for mail in mails}
         self._store_log_results(
@@ -849,6 +1031,7 @@ class InvoiceReminderRule(models.Model):
                 log_id: (
                     mail_by_line.get(line_id, self.env["mail.mail"]),
                     self.env["mail.activity"],
+                    -sum(credit_by_line[line_id].mapped("amount_residual_currency")),
                 )
                 for log_id, line_id in claimed.items()
             }
