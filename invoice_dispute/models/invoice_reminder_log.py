@@ -1,10 +1,11 @@
 import logging
+from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -226,8 +227,10 @@ class InvoiceReminderLog(models.Model):
         """Why the email ``mail`` of these logs (one reminder) would no longer
         tell the truth if it left today, as a sentence; False when it is
         still true: every invoice or installment it reminds still open, not
-        paused, with the same amount; no note "before the due date" once it
-        has passed; the same open credits; the same recipient."""
+        paused, with the same amount and a due date for which the reminder
+        is due (no note "before the due date" once it has passed, no "past
+        due" after the due date was moved); the same open credits; the same
+        recipient."""
         records = self.move_id or self.plan_line_id
         main = records.filtered(lambda r: r.id == mail.res_id)[:1] or records[:1]
         if self.move_id:
@@ -283,11 +286,19 @@ class InvoiceReminderLog(models.Model):
                     "the amount open on invoice %(invoice)s changed.",
                     invoice=move.name,
                 )
-            if log.rule_id.offset_days < 0 and move.invoice_date_due < today:
+            offset = log.rule_id.offset_days
+            if offset < 0 and move.invoice_date_due < today:
                 return self.env._(
                     "invoice %(invoice)s is past its due date: a note before "
                     "the due date no longer applies.",
                     invoice=move.name,
+                )
+            if move.invoice_date_due > today - timedelta(days=offset):
+                return self.env._(
+                    "the due date of invoice %(invoice)s moved to %(date)s: this "
+                    "reminder is not due.",
+                    invoice=move.name,
+                    date=format_date(self.env, move.invoice_date_due),
                 )
         return False
 

@@ -383,6 +383,16 @@ class TestTruthfulReminders(TruthCommon):
         self.assertEqual(self.run_reminders(self.today + timedelta(days=9)), 1)
         self.assertEqual(self.logs_of(invoice).level, 2)
 
+    def test_due_date_moved_while_queued_is_withdrawn(self):
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        self.run_reminders()
+        mail = self.mail_of(invoice)
+        invoice._invoice_dispute_extend_due_date(self.today + timedelta(days=20))
+        self.send(mail)
+        self.assertEqual(mail.state, "cancel")
+        self.assertIn("moved to", self.last_note(invoice))
+        self.assertEqual(self.run_reminders(), 0)
+
     def test_activity_of_a_withdrawn_reminder_goes(self):
         invoice = self.create_due_invoice(self.payer, 100.0, 30)
         self.run_reminders()
