@@ -78,6 +78,11 @@ class InvoiceReminderLog(models.Model):
         help="The customer's open credits the reminder deducted when it was "
         "written, in the invoice's currency.",
     )
+    amount_net = fields.Float(
+        readonly=True,
+        help="The net amount due the reminder showed when it was written "
+        "(what is due less the open credits), in the invoice's currency.",
+    )
 
     _sql_constraints = [
         (
@@ -249,6 +254,17 @@ class InvoiceReminderLog(models.Model):
             precision_rounding=currency.rounding,
         ):
             return self.env._("the customer's open credits changed.")
+        net = (
+            main.with_context(
+                reminder_groups={main.id: self.move_id.ids}
+            )._get_reminder_totals()[2]
+            if self.move_id
+            else main._get_reminder_net_amount()
+        )
+        if float_compare(
+            net, max(self.mapped("amount_net")), precision_rounding=currency.rounding
+        ):
+            return self.env._("the amount the customer owes changed.")
         recipient = main._get_reminder_recipient()
         if mail.recipient_ids and recipient not in mail.recipient_ids:
             return self.env._(

@@ -19,6 +19,39 @@ INTERACTIVE_LIMIT = 1000
 ACTIVITY_SUMMARY_INVOICES = 5
 
 
+class DueAmounts:
+    """What the customers of a batch of reminders owe (``account.move
+    ._get_reminder_due_amount``), from one search for the whole batch."""
+
+    def __init__(self, moves, today):
+        horizon = max([today, *moves.mapped("invoice_date_due")])
+        due = moves.search(
+            [
+                *moves._get_reminder_due_domain(),
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("company_id", "in", moves.company_id.ids),
+                ("invoice_date_due", "<=", horizon),
+            ]
+        )
+        # (customer, company, currency) -> [(due date, open amount)]
+        self.by_key = defaultdict(list)
+        for move in due:
+            key = (move.commercial_partner_id, move.company_id, move.currency_id)
+            self.by_key[key].append((move.invoice_date_due, move.amount_residual))
+
+    def get_amounts(self, today, groups):
+        """``{main invoice id: amount due}`` for the emails ``groups``
+        (``{main invoice: invoices}``)."""
+        amounts = {}
+        for main, group in groups.items():
+            horizon = max([today, *group.mapped("invoice_date_due")])
+            key = (main.commercial_partner_id, main.company_id, main.currency_id)
+            amounts[main.id] = sum(
+                amount for date_due, amount in self.by_key[key] if date_due <= horizon
+            )
+        return amounts
+
+
 class InvoiceReminderRule(models.Model):
     _name = "invoice.reminder.rule"
     _description = "Payment Reminder Rule"
@@ -334,12 +367,11 @@ class InvoiceReminderRule(models.Model):
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
         """``[(move_id, rule_id)]``: per invoice, the highest level that is due
         today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder, of customers whose net balance in the
-        invoice's company and currency is positive: what is due (the open,
-        not excluded invoices due by today or by the latest due date
-        reminded) less the open credits (``res.partner
-        ._get_open_credit_domain``). The others stay candidates until they owe
-        something again. A ``limit`` takes whole customers, so
+        soon after its last reminder, in an email whose net amount due is
+        positive (``account.move._get_reminder_totals``: what the customer
+        owes on its invoices due by today or by the latest due date the email
+        lists, less its open credits). The others stay candidates until they
+        owe something again. A ``limit`` takes whole customers, so
         that a customer's invoices stay in one batch (one consolidated email,
         one activity): the last customer may take the batch over the limit.
         One query for the whole batch; with ``with_total``,
@@ -375,12 +407,13 @@ class InvoiceReminderRule(models.Model):
                 pending AS (
                     SELECT t.move_id, t.rule_id, m.commercial_partner_id AS customer,
                            m.company_id, m.currency_id,
-                           MAX(m.invoice_date_due) OVER (
-                               PARTITION BY m.commercial_partner_id, m.company_id,
-                                            m.currency_id
-                           ) AS horizon
+                           -- the email: per customer and currency, or per invoice
+                           CASE WHEN r.consolidate THEN 0 ELSE t.move_id END
+                               AS single,
+                           m.invoice_date_due
                       FROM target t
                       JOIN account_move m ON m.id = t.move_id
+                      JOIN invoice_reminder_rule r ON r.id = t.rule_id
                      WHERE t.level > COALESCE(m.reminder_level, 0)
                        AND (m.reminder_last_date IS NULL
                             OR m.reminder_last_date + t.min_interval <= %(today)s)
@@ -402,6 +435,8 @@ class InvoiceReminderRule(models.Model):
                         ON b.customer = p.customer
                        AND b.company_id = p.company_id
                        AND b.currency_id = p.currency_id
+                       AND b.rule_id = p.rule_id
+                       AND b.single = p.single
                      WHERE b.net > 0
                 ) candidate
                  WHERE %(limit)s
@@ -447,18 +482,14 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _get_net_balance_query(self, today):
-        """SQL of the net balance of each (customer, company, currency) of the
-        ``pending`` reminders of ``_get_reminder_candidates``: the open amount
-        of its invoices due by today or by the latest due date reminded
-        (reminders not paused), less its open credits."""
+        """SQL of the net amount due of each email of the ``pending``
+        reminders of ``_get_reminder_candidates`` (customer, company,
+        currency, rule, single invoice or 0): the open amount of the
+        customer's invoices due by today or by the latest due date the email
+        lists (``account.move._get_reminder_due_domain``), less its open
+        credits -- what ``account.move._get_reminder_totals`` shows."""
         invoices = self.env["account.move"]._search(
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("amount_residual", ">", 0),
-                ("reminder_excluded", "=", False),
-            ]
+            self.env["account.move"]._get_reminder_due_domain()
         )
         invoices.order = None
         table = invoices.table
@@ -472,19 +503,22 @@ class InvoiceReminderRule(models.Model):
         return SQL(
             """
             WITH grp AS (
-                SELECT DISTINCT customer, company_id, currency_id, horizon
+                SELECT customer, company_id, currency_id, rule_id, single,
+                       GREATEST(MAX(invoice_date_due), %(today)s) AS horizon
                   FROM pending
+                 GROUP BY customer, company_id, currency_id, rule_id, single
             ),
             owed AS (
                 SELECT grp.customer, grp.company_id, grp.currency_id,
-                       SUM(o.amount) AS amount
+                       grp.rule_id, grp.single, SUM(o.amount) AS amount
                   FROM grp
                   JOIN (%(open)s) o
                     ON o.customer = grp.customer
                    AND o.company_id = grp.company_id
                    AND o.currency_id = grp.currency_id
-                   AND o.date_due <= GREATEST(grp.horizon, %(today)s)
-                 GROUP BY grp.customer, grp.company_id, grp.currency_id
+                   AND o.date_due <= grp.horizon
+                 GROUP BY grp.customer, grp.company_id, grp.currency_id,
+                          grp.rule_id, grp.single
             ),
             credit AS (
                 SELECT c.customer, c.company_id, c.currency_id,
@@ -493,13 +527,16 @@ class InvoiceReminderRule(models.Model):
                  WHERE c.customer IN (SELECT customer FROM grp)
                  GROUP BY c.customer, c.company_id, c.currency_id
             )
-            SELECT grp.customer, grp.company_id, grp.currency_id,
+            SELECT grp.customer, grp.company_id, grp.currency_id, grp.rule_id,
+                   grp.single,
                    COALESCE(owed.amount, 0) - COALESCE(credit.amount, 0) AS net
               FROM grp
               LEFT JOIN owed
                      ON owed.customer = grp.customer
                     AND owed.company_id = grp.company_id
                     AND owed.currency_id = grp.currency_id
+                    AND owed.rule_id = grp.rule_id
+                    AND owed.single = grp.single
               LEFT JOIN credit
                      ON credit.customer = grp.customer
                     AND credit.company_id = grp.company_id
@@ -581,6 +618,7 @@ class InvoiceReminderRule(models.Model):
         credits = self._get_batch_credit_lines(
             claimed_moves.commercial_partner_id, claimed_moves.company_id
         )
+        due_amounts = DueAmounts(claimed_moves, today)
 
         # the emails and activities of all the rules are created together:
         # one create() each per batch
@@ -594,7 +632,8 @@ class InvoiceReminderRule(models.Model):
                 values, attachments = rule.with_context(
                     reminder_credits={
                         main.id: credits[self._credit_key(main)].ids for main in groups
-                    }
+                    },
+                    reminder_due_amounts=due_amounts.get_amounts(today, groups),
                 )._prepare_reminder_mails(groups)
                 mail_values[0].extend(values)
                 mail_values[1].extend(attachments)
@@ -626,8 +665,9 @@ class InvoiceReminderRule(models.Model):
                 credit = -sum(
                     credits[self._credit_key(main)].mapped("amount_residual_currency")
                 )
+                net = due_amounts.get_amounts(today, {main: group})[main.id] - credit
                 for move in group:
-                    log_values[log_by_move[move.id]] = (mail, activity, credit)
+                    log_values[log_by_move[move.id]] = (mail, activity, credit, net)
                     if move != main or not mail:
                         notes[move.id] = rule._get_reminder_note(main, group, mail)
             levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
@@ -898,9 +938,9 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _store_log_results(self, log_values):
-        """Write each claimed log's email, activity and the customer's open
-        credits its reminder deducted (``{log id: (mail, activity,
-        credit)}``) in one query."""
+        """Write each claimed log's email, activity, the customer's open
+        credits its reminder deducted and the net amount due it showed
+        (``{log id: (mail, activity, credit, net)}``) in one query."""
         if not log_values:
             return
         self.env.flush_all()
@@ -912,9 +952,11 @@ class InvoiceReminderRule(models.Model):
                    SET mail_id = v.mail_id,
                        activity_id = v.activity_id,
                        amount_credit = v.credit,
+                       amount_net = v.net,
                        mail_state = mm.state
-                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[])
-                       AS v(log_id, mail_id, activity_id, credit)
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
+                              %s::numeric[])
+                       AS v(log_id, mail_id, activity_id, credit, net)
              LEFT JOIN mail_mail mm ON mm.id = v.mail_id
                  WHERE l.id = v.log_id
                 """,
@@ -922,6 +964,7 @@ class InvoiceReminderRule(models.Model):
                 [log_values[log_id][0].id or None for log_id in log_ids],
                 [log_values[log_id][1].id or None for log_id in log_ids],
                 [log_values[log_id][2] for log_id in log_ids],
+                [log_values[log_id][3] for log_id in log_ids],
             )
         )
         self.env["invoice.reminder.log"].browse(log_ids).invalidate_recordset()
@@ -1026,12 +1069,17 @@ class InvoiceReminderRule(models.Model):
         )
         mails = self._queue_template_mails(template, claimed_lines.ids)
         mail_by_line = {mail.res_id: mail for mail in mails}
+        credit_amounts = {
+            line_id: -sum(credit_lines.mapped("amount_residual_currency"))
+            for line_id, credit_lines in credit_by_line.items()
+        }
         self._store_log_results(
             {
                 log_id: (
                     mail_by_line.get(line_id, self.env["mail.mail"]),
                     self.env["mail.activity"],
-                    -sum(credit_by_line[line_id].mapped("amount_residual_currency")),
+                    credit_amounts[line_id],
+                    lines.browse(line_id).amount_due - credit_amounts[line_id],
                 )
                 for log_id, line_id in claimed.items()
             }

@@ -86,6 +86,22 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertEqual(self.logs_of(invoice).amount_credit, 500.0)
         self.assertEqual(self.run_reminders(), 0, "never twice")
 
+    def test_two_levels_the_same_day_each_show_the_net_due(self):
+        """500 at the firm level, 300 at the first level, 500 credit: each
+        email lists its invoices and asks the same true net of 300, never a
+        negative one."""
+        old = self.create_due_invoice(self.payer, 500.0, 30)
+        new = self.create_due_invoice(self.payer, 300.0, 8)
+        self.create_credit_note(self.payer, 500.0)
+        self.assertEqual(self.run_reminders(), 2)
+        self.assertEqual(self.logs_of(old).level, 3)
+        self.assertEqual(self.logs_of(new).level, 2)
+        for invoice, other in ((old, "300.00"), (new, "500.00")):
+            body = self.mail_of(invoice).body_html
+            self.assertIn(f"Other invoices due: <strong>$\xa0{other}</strong>", body)
+            self.assertIn("Net amount due: <strong>$\xa0300.00</strong>", body)
+            self.assertEqual(self.logs_of(invoice).amount_net, 300.0)
+
     def test_unapplied_payment_counts(self):
         invoice = self.create_due_invoice(self.payer, 400.0, 10)
         payment = self.create_payment(self.payer, 150.0)
@@ -107,7 +123,7 @@ class TestReminderOpenCredits(TruthCommon):
         body = self.render(self.template_2, invoice)
         self.assertIn(credit_note.name, body)
         self.assertIn("Net amount due: <strong>$\xa0380.00</strong>", body)
-        self.assertEqual(invoice._get_reminder_totals(), (500.0, 120.0, 380.0))
+        self.assertEqual(invoice._get_reminder_totals(), (500.0, 120.0, 380.0, 0.0))
 
     def test_excluded_invoices_are_not_owed(self):
         """A disputed invoice is not asked for: the credit covers what is."""
