@@ -74,8 +74,13 @@ class TestReminderOpenCredits(TruthCommon):
             self.assertEqual(self.Rule._count_pending_reminders(), 0)
         self.assertEqual(invoice.reminder_level, 0)
         # another invoice falls due: a net 300 is owed, both are reminded once
+        # (by the scheduled action itself)
         second = self.create_due_invoice(self.payer, 300.0, 8)
-        self.assertEqual(self.run_reminders(), 2)
+        with freeze_time(self.today):
+            self.env.ref(
+                "invoice_dispute.ir_cron_send_payment_reminders"
+            ).method_direct_trigger()
+        self.assertEqual(len(self.logs_of(invoice | second)), 2)
         mail = self.mail_of(invoice | second)
         self.assertEqual(len(mail), 1)
         body = mail.body_html
@@ -325,7 +330,9 @@ class TestTruthfulReminders(TruthCommon):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"payment_date": self.today})._create_payments()
-        self.send(mail)
+        # the mail queue's scheduled action
+        with freeze_time(self.today):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").method_direct_trigger()
         self.assertEqual(mail.state, "cancel")
         self.assertFalse(self.logs_of(invoice))
         self.assertEqual(invoice.reminder_level, 0)
