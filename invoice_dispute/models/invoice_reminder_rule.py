@@ -638,7 +638,7 @@ class InvoiceReminderRule(models.Model):
                 mail_values[0].extend(values)
                 mail_values[1].extend(attachments)
             if rule.action in ("activity", "email_activity"):
-                for values, mains in rule._prepare_reminder_activities(groups):
+                for values, mains in rule._prepare_reminder_activities(groups, credits):
                     activity_values.append(values)
                     activity_mains.append(mains)
         mails = self._create_template_mails(*mail_values)
@@ -822,13 +822,15 @@ class InvoiceReminderRule(models.Model):
                 )
         return Mail.browse(existing) | mails
 
-    def _prepare_reminder_activities(self, groups):
+    def _prepare_reminder_activities(self, groups, credits=None):
         """The activities of one rule's batch: one per customer, for the
         collector or the dispute manager, on the customer's invoice due first
         and listing all its invoices at this level -- one call or review per
         customer, however many of its invoices reach the level together and
-        whether or not their emails are consolidated. Yields ``(values, main
-        invoices of the groups it covers)``."""
+        whether or not their emails are consolidated; the note deducts the
+        customer's open credits (``credits``, as ``_get_batch_credit_lines``
+        returns them). Yields ``(values, main invoices of the groups it
+        covers)``."""
         self.ensure_one()
         model_id = self.env["ir.model"]._get_id("account.move")
         today = fields.Date.context_today(self)
@@ -850,7 +852,7 @@ class InvoiceReminderRule(models.Model):
                 "user_id": (manager or first._get_collector() or self.env.user).id,
                 "date_deadline": today,
                 "summary": self._get_activity_summary(moves),
-                "note": self._get_activity_note(moves),
+                "note": self._get_activity_note(moves, credits),
             }
             yield values, mains
 
@@ -869,9 +871,11 @@ class InvoiceReminderRule(models.Model):
             count=len(names) - ACTIVITY_SUMMARY_INVOICES,
         )
 
-    def _get_activity_note(self, moves):
+    def _get_activity_note(self, moves, credits=None):
         """Every invoice of the activity with its due date and open amount,
-        and their total: what the call or the review is about."""
+        and their total, per currency, less the customer's open credits in
+        that currency (``credits``: ``{(customer id, company id, currency
+        id): account.move.line}``): what the call or the review is about."""
         self.ensure_one()
         items = Markup().join(
             Markup("<li>%s</li>")
@@ -883,19 +887,29 @@ class InvoiceReminderRule(models.Model):
             )
             for move in moves
         )
-        totals = Markup().join(
-            Markup("<p>%s</p>")
-            % self.env._(
-                "Total open: %(amount)s",
-                amount=format_amount(
-                    self.env,
-                    sum(group.mapped("amount_residual")),
-                    currency,
-                ),
+        totals = []
+        for currency, group in moves.grouped("currency_id").items():
+            amount = sum(group.mapped("amount_residual"))
+            totals.append(
+                self.env._(
+                    "Total open: %(amount)s",
+                    amount=format_amount(self.env, amount, currency),
+                )
             )
-            for currency, group in moves.grouped("currency_id").items()
+            credit_lines = (credits or {}).get(self._credit_key(group[0]))
+            if credit_lines:
+                credit = -sum(credit_lines.mapped("amount_residual_currency"))
+                totals.append(
+                    self.env._(
+                        "Open credits of the customer (credit notes and payments "
+                        "not applied yet): %(credit)s",
+                        credit=format_amount(self.env, credit, currency),
+                    )
+                )
+        return Markup("<ul>%s</ul>%s") % (
+            items,
+            Markup().join(Markup("<p>%s</p>") % total for total in totals),
         )
-        return Markup("<ul>%s</ul>%s") % (items, totals)
 
     def _get_reminder_note(self, main, group, mail):
         self.ensure_one()

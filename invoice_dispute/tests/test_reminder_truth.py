@@ -101,6 +101,11 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertEqual(self.run_reminders(), 2)
         self.assertEqual(self.logs_of(old).level, 3)
         self.assertEqual(self.logs_of(new).level, 2)
+        # the collector's call activity deducts the credits too
+        self.assertIn(
+            "not applied yet): $&nbsp;500.00",
+            self.logs_of(old).activity_id.note,
+        )
         for invoice, other in ((old, "300.00"), (new, "500.00")):
             body = self.mail_of(invoice).body_html
             self.assertIn(f"Other invoices due: <strong>$\xa0{other}</strong>", body)
