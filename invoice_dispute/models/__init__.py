@@ -18,3 +18,4 @@ from . import invoice_objection
 from . import invoice_collection_worklist
 from . import invoice_payment_discrepancy
 from . import invoice_back_billing
+from . import mail_mail

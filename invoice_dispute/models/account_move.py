@@ -571,12 +571,17 @@ class AccountMove(models.Model):
         )
 
     def _get_reminder_recipient(self):
-        """Who receives this invoice's reminders: the customer's
-        accounts-payable contact when it has an email, else the invoice's
-        address."""
+        """Who receives this invoice's reminders: the customer's active
+        accounts-payable contact with an email, else the invoice's address
+        (``res.partner._get_payment_recipient``)."""
         self.ensure_one()
-        contact = self.commercial_partner_id._get_ar_contact()
-        return contact if contact.email else self.partner_id
+        return self.partner_id._get_payment_recipient()
+
+    def _get_reminder_lang(self):
+        """The language of this invoice's reminders: the recipient's, else
+        the customer's."""
+        self.ensure_one()
+        return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
 
     def _get_reminder_moves(self):
         """The invoices a reminder rendered on this invoice lists: the whole
@@ -584,6 +589,91 @@ class AccountMove(models.Model):
         self.ensure_one()
         group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
         return self.browse(group_ids) if group_ids else self
+
+    def _get_reminder_credit_lines(self):
+        """The customer's open credits (credit notes not applied, payments not
+        matched) that a reminder rendered on this invoice lists and deducts:
+        those in the invoice's company and currency. The reminder engine
+        gives them for its whole batch in the context (``reminder_credits``,
+        ``{invoice id: line ids}``); otherwise they are searched.
+
+        :return: account.move.line records, each open for
+            ``-amount_residual_currency`` in the invoice's currency
+        """
+        self.ensure_one()
+        given = self.env.context.get("reminder_credits")
+        if given is not None and self.id in given:
+            # prefetched together for the whole batch
+            return (
+                self.env["account.move.line"]
+                .browse(given[self.id])
+                .with_prefetch([i for ids in given.values() for i in ids])
+            )
+        return self.commercial_partner_id._get_open_credit_lines(
+            self.company_id, self.currency_id
+        )
+
+    @api.model
+    def _get_reminder_due_domain(self):
+        """Domain of the invoices a customer is asked to pay: open posted
+        customer invoices whose reminders are not paused (the due date is
+        filtered by the caller)."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("reminder_excluded", "=", False),
+        ]
+
+    def _get_reminder_due_amount(self):
+        """What the customer owes, in this invoice's company and currency, on
+        the invoices a reminder rendered on this invoice covers: those of
+        ``_get_reminder_due_domain`` due by today or by the latest due date
+        the reminder lists (the listed ones included). The reminder engine
+        gives it for its whole batch in the context (``reminder_due_amounts``,
+        ``{invoice id: amount}``); otherwise it is searched."""
+        self.ensure_one()
+        given = self.env.context.get("reminder_due_amounts")
+        if given is not None and self.id in given:
+            return given[self.id]
+        horizon = max(
+            [
+                fields.Date.context_today(self),
+                *self._get_reminder_moves().mapped("invoice_date_due"),
+            ]
+        )
+        due = self.search(
+            [
+                *self._get_reminder_due_domain(),
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("currency_id", "=", self.currency_id.id),
+                ("invoice_date_due", "<=", horizon),
+            ]
+        )
+        return sum(due.mapped("amount_residual"))
+
+    def _get_reminder_totals(self):
+        """What a reminder rendered on this invoice asks, in the invoice's
+        currency: ``(open, credit, net, other)`` -- the open amount of the
+        invoices it lists, the customer's open credits, the net amount due
+        (what the customer owes on the invoices due by then, listed or not,
+        less the credits: the engine sends no reminder where it is not
+        positive) and the part of it on invoices it does not list."""
+        self.ensure_one()
+        currency = self.currency_id
+        amount_open = sum(self._get_reminder_moves().mapped("amount_residual"))
+        amount_credit = -sum(
+            self._get_reminder_credit_lines().mapped("amount_residual_currency")
+        )
+        amount_due = max(self._get_reminder_due_amount(), amount_open)
+        return (
+            amount_open,
+            amount_credit,
+            currency.round(amount_due - amount_credit),
+            currency.round(amount_due - amount_open),
+        )
 
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the

@@ -114,6 +114,22 @@ class InvoiceCallSheet(models.Model):
         copy=False,
         help="Part of the overdue amount under dispute, in the company's currency.",
     )
+    amount_credit = fields.Monetary(
+        string="Open credits",
+        readonly=True,
+        copy=False,
+        help="The customer's credit notes and payments not applied yet, deducted "
+        "from the overdue amount.",
+    )
+    amount_net = fields.Monetary(
+        string="Net overdue",
+        readonly=True,
+        copy=False,
+        help="Overdue less the open credits: what the customer is asked to pay.",
+    )
+    credit_summary = fields.Html(
+        string="Open credits in detail", readonly=True, copy=False, sanitize=True
+    )
     oldest_days_overdue = fields.Integer(readonly=True, copy=False)
     dispute_open_count = fields.Integer(
         string="Open disputes", readonly=True, copy=False
@@ -219,6 +235,26 @@ class InvoiceCallSheet(models.Model):
                     "invoice to call about, so no call sheet was prepared.",
                     partners=", ".join(empty.partner_id.mapped("display_name")),
                     date=format_date(self.env, fields.Date.context_today(self)),
+                )
+            )
+        covered = self.filtered(
+            lambda s: s.currency_id.compare_amounts(snapshots[s]["amount_net"], 0) <= 0
+        )
+        if covered:
+            sheet = covered[0]
+            raise UserError(
+                self.env._(
+                    "The open credits of %(partner)s (%(credit)s) cover its overdue "
+                    "invoices (%(overdue)s): there is nothing to ask, so no call "
+                    "sheet was prepared. Apply the credit notes and payments to "
+                    "the invoices instead.",
+                    partner=sheet.partner_id.display_name,
+                    credit=format_amount(
+                        self.env, snapshots[sheet]["amount_credit"], sheet.currency_id
+                    ),
+                    overdue=format_amount(
+                        self.env, snapshots[sheet]["amount_overdue"], sheet.currency_id
+                    ),
                 )
             )
         for sheet in self:
@@ -342,10 +378,13 @@ class InvoiceCallSheet(models.Model):
 
     def _get_contact(self):
         """The person to call: the chosen contact, else the customer's payment
-        contact, else a contact flagged as accounts payable, else the customer."""
+        contact, else a contact flagged as accounts payable, else the customer
+        -- only active people of the customer (``res.partner._get_ar_contact``)."""
         self.ensure_one()
         partner = self.partner_id.commercial_partner_id
-        return self.contact_id or partner._get_ar_contact() or partner
+        if self.contact_id and self.contact_id._is_contact_of(partner):
+            return self.contact_id
+        return partner._get_ar_contact() or partner
 
     def _get_snapshots(self):
         """The values action_prepare writes, for all sheets at once: a fixed
@@ -392,6 +431,7 @@ class InvoiceCallSheet(models.Model):
                 ._get_payment_behaviour(partners.ids)
             )
         partners.mapped("dispute_open_count")  # one read_group for all
+        credit_lines = partners._get_open_credit_lines(self.company_id)
         objections = self.env["invoice.objection"].search(
             [("company_id", "in", [False, *self.company_id.ids])]
         )
@@ -426,6 +466,17 @@ class InvoiceCallSheet(models.Model):
                 sheet_plans,
                 figures,
                 objections,
+            )
+            snapshots[sheet].update(
+                sheet._prepare_credit_snapshot(
+                    snapshots[sheet],
+                    credit_lines.filtered(
+                        lambda line, s=sheet, p=partner: (
+                            line.partner_id.commercial_partner_id == p
+                            and line.company_id == s.company_id
+                        )
+                    ),
+                )
             )
         return snapshots
 
@@ -512,6 +563,56 @@ class InvoiceCallSheet(models.Model):
             Command.set(sheet._select_objections(vals, contact, moves, objections).ids)
         ]
         return vals
+
+    def _prepare_credit_snapshot(self, vals, credit_lines):
+        """The customer's open credits on the sheet: their total and the
+        net overdue amount (company currency), their detail, and a talking
+        point to deduct them.
+
+        :param dict vals: the snapshot values of ``_prepare_snapshot``
+        :param credit_lines: the customer's open credit lines in the sheet's
+            company (``res.partner._get_open_credit_lines``)
+        :return: dict of values to add to the snapshot
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        amount_credit = currency.round(-sum(credit_lines.mapped("amount_residual")))
+        amount_net = currency.round(vals["amount_overdue"] - amount_credit)
+        result = {
+            "amount_credit": amount_credit,
+            "amount_net": amount_net,
+            "credit_summary": False,
+        }
+        if not credit_lines:
+            return result
+        env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        lang = env.lang
+        items = Markup().join(
+            Markup("<li>%s</li>")
+            % env._(
+                "%(document)s of %(date)s: %(amount)s open",
+                document=line.move_id.name,
+                date=format_date(env, line.date, lang_code=lang),
+                amount=format_amount(
+                    env,
+                    -line.amount_residual_currency,
+                    line.currency_id,
+                    lang_code=lang,
+                ),
+            )
+            for line in credit_lines
+        )
+        point = env._(
+            "They have open credits of %(credit)s (credit notes and payments not "
+            "applied yet): deduct them. The net amount to ask for is %(net)s.",
+            credit=format_amount(env, amount_credit, currency, lang_code=lang),
+            net=format_amount(env, amount_net, currency, lang_code=lang),
+        )
+        result["credit_summary"] = Markup("<ul>%s</ul>") % items
+        # one more point, before the closing of the list
+        points = str(vals["talking_points"]).removesuffix("</ol>")
+        result["talking_points"] = Markup(points) + (Markup("<li>%s</li></ol>") % point)
+        return result
 
     def _render_arrangements(self, promises, plans):
         """Earlier promises and plans, kept or broken, most recent first."""

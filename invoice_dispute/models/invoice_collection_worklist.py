@@ -4,7 +4,8 @@ from odoo.tools import SQL
 from .invoice_dispute import OPEN_STATES
 
 # Priority score of a customer on the worklist (higher = call first):
-#   one point per PRIORITY_AMOUNT_STEP of overdue amount (company currency)
+#   one point per PRIORITY_AMOUNT_STEP of net overdue amount (overdue less the
+#   open credits, company currency)
 #   + one point per day the oldest overdue invoice is late
 #   + PRIORITY_BROKEN_PROMISE points per promise to pay the customer broke.
 # So 1,000 overdue weighs as much as ten days of delay, and a broken promise
@@ -22,7 +23,9 @@ class InvoiceCollectionWorklist(models.Model):
     A read-only SQL view computed by one aggregated query; the invoice filter
     is the ORM domain of ``_get_overdue_domain`` (with the record rules of
     account.move), so that whatever pauses reminders also keeps a customer
-    off the list."""
+    off the list. The customer's open credits (credit notes and payments not
+    applied, ``res.partner._get_open_credit_domain``) are deducted; a
+    customer whose net overdue amount is not positive is not listed."""
 
     _name = "invoice.collection.worklist"
     _description = "Collector Worklist"
@@ -39,6 +42,18 @@ class InvoiceCollectionWorklist(models.Model):
         readonly=True,
         help="Open on the overdue invoices, in the company's currency.",
     )
+    amount_credit = fields.Monetary(
+        string="Open credits (company currency)",
+        readonly=True,
+        help="The customer's credit notes and payments not applied yet, in the "
+        "company's currency: deducted from the overdue amount.",
+    )
+    amount_net = fields.Monetary(
+        string="Net overdue (company currency)",
+        readonly=True,
+        help="Overdue less the open credits (company currency): what the customer "
+        "is asked to pay. Customers with nothing left to pay are not listed.",
+    )
     overdue_count = fields.Integer(string="Overdue invoices", readonly=True)
     date_oldest_due = fields.Date(string="Oldest due date", readonly=True)
     days_overdue = fields.Integer(
@@ -51,9 +66,10 @@ class InvoiceCollectionWorklist(models.Model):
         string="Priority",
         digits=(16, 1),
         readonly=True,
-        help="Call first the highest score: one point per 100 overdue (company "
-        "currency), plus one point per day the oldest invoice is overdue, plus "
-        "25 points per broken promise to pay.",
+        help="Call first the highest score: one point per 100 net overdue "
+        "(overdue less the open credits, company currency), plus one point per "
+        "day the oldest invoice is overdue, plus 25 points per broken promise to "
+        "pay.",
     )
 
     @api.model
@@ -94,9 +110,40 @@ class InvoiceCollectionWorklist(models.Model):
                 SQL.identifier("account_move", "invoice_date_due"),
             ),
         )
+        credit_lines = self.env["account.move.line"]._search(
+            [
+                *self.env["res.partner"]._get_open_credit_domain(),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
+        credit_lines.order = None
+        credit = credit_lines.select(
+            SQL.identifier(credit_lines.table, "partner_id"),
+            SQL.identifier(credit_lines.table, "company_id"),
+            SQL("%s AS amount", SQL.identifier(credit_lines.table, "amount_residual")),
+        )
         return SQL(
             """
-            WITH overdue AS (%(overdue)s),
+            WITH overdue_gross AS (%(overdue)s),
+            credits AS (
+                SELECT customer.commercial_partner_id AS partner_id,
+                       credit.company_id,
+                       -SUM(credit.amount) AS amount
+                  FROM (%(credit)s) credit
+                  JOIN res_partner customer ON customer.id = credit.partner_id
+                 GROUP BY customer.commercial_partner_id, credit.company_id
+            ),
+            overdue AS (
+                SELECT overdue_gross.*,
+                       COALESCE(credits.amount, 0) AS amount_credit,
+                       overdue_gross.amount_overdue - COALESCE(credits.amount, 0)
+                           AS amount_net
+                  FROM overdue_gross
+                  LEFT JOIN credits
+                         ON credits.partner_id = overdue_gross.partner_id
+                        AND credits.company_id = overdue_gross.company_id
+                 WHERE overdue_gross.amount_overdue - COALESCE(credits.amount, 0) > 0
+            ),
             promises AS (
                 SELECT customer.commercial_partner_id AS partner_id,
                        promise.company_id,
@@ -124,6 +171,8 @@ class InvoiceCollectionWorklist(models.Model):
                    company.currency_id,
                    partner.collector_id,
                    overdue.amount_overdue,
+                   overdue.amount_credit,
+                   overdue.amount_net,
                    overdue.overdue_count,
                    overdue.date_oldest_due,
                    %(today)s::date - overdue.date_oldest_due AS days_overdue,
@@ -131,7 +180,7 @@ class InvoiceCollectionWorklist(models.Model):
                    COALESCE(disputes.open, 0) AS dispute_open_count,
                    calls.date_last_call,
                    ROUND((
-                       overdue.amount_overdue / %(amount_step)s
+                       overdue.amount_net / %(amount_step)s
                        + (%(today)s::date - overdue.date_oldest_due)
                        + COALESCE(promises.broken, 0) * %(broken_weight)s
                    )::numeric, 1) AS priority_score
@@ -149,6 +198,7 @@ class InvoiceCollectionWorklist(models.Model):
                     AND calls.company_id = overdue.company_id
             """,
             overdue=overdue,
+            credit=credit,
             open_states=OPEN_STATES,
             today=today,
             amount_step=PRIORITY_AMOUNT_STEP,

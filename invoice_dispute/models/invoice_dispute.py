@@ -541,7 +541,7 @@ class InvoiceDispute(models.Model):
         the customer's language, and keep it in the chatter."""
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
         for dispute in self:
-            recipient = dispute.contact_id or dispute.partner_id
+            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
             if not recipient.email:
                 raise UserError(
                     self.env._(

@@ -371,7 +371,7 @@ class InvoiceDisputeProposal(models.Model):
                         name=proposal.name,
                     )
                 )
-            recipient = proposal.contact_id or proposal.partner_id
+            recipient = proposal.partner_id._get_payment_recipient(proposal.contact_id)
             if not recipient.email:
                 raise UserError(
                     self.env._(

@@ -564,12 +564,13 @@ class InvoicePaymentPlan(models.Model):
             "invoice_dispute.mail_template_payment_plan_confirmation"
         )
         for plan in self:
-            if not plan.partner_id.email:
+            recipient = plan.partner_id._get_payment_recipient()
+            if not recipient.email:
                 plan.message_post(
                     body=self.env._(
                         "The schedule was not emailed: %(partner)s has no email "
                         "address.",
-                        partner=plan.partner_id.display_name,
+                        partner=recipient.display_name,
                     )
                 )
                 continue

@@ -93,3 +93,46 @@ class InvoicePaymentPlanLine(models.Model):
                     "be deleted."
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Installment reminders
+    # ------------------------------------------------------------------
+    def _get_reminder_recipient(self):
+        """Who receives this installment's reminder: the customer's active
+        accounts-payable contact with an email, else the plan's customer
+        (``res.partner._get_payment_recipient``)."""
+        self.ensure_one()
+        return self.plan_id.partner_id._get_payment_recipient()
+
+    def _get_reminder_credit_lines(self):
+        """The customer's open credits (credit notes not applied, payments not
+        matched) in the plan's company and currency, which the installment
+        reminder lists and deducts. The reminder engine gives them for its
+        whole batch in the context (``reminder_credits``, ``{installment id:
+        line ids}``); otherwise they are searched.
+
+        :return: account.move.line records, each open for
+            ``-amount_residual_currency`` in the plan's currency
+        """
+        self.ensure_one()
+        given = self.env.context.get("reminder_credits")
+        if given is not None and self.id in given:
+            # prefetched together for the whole batch
+            return (
+                self.env["account.move.line"]
+                .browse(given[self.id])
+                .with_prefetch([i for ids in given.values() for i in ids])
+            )
+        return self.plan_id.partner_id._get_open_credit_lines(
+            self.plan_id.company_id, self.currency_id
+        )
+
+    def _get_reminder_net_amount(self):
+        """What the installment reminder asks: the installment's amount still
+        due less the customer's open credits, in the plan's currency (the
+        reminder engine sends none when it is not positive)."""
+        self.ensure_one()
+        credit = -sum(
+            self._get_reminder_credit_lines().mapped("amount_residual_currency")
+        )
+        return self.currency_id.round(self.amount_due - credit)

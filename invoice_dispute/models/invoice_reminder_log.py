@@ -1,5 +1,13 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare, format_date
+
+_logger = logging.getLogger(__name__)
 
 MAIL_STATES = [
     ("outgoing", "Outgoing"),
@@ -60,6 +68,21 @@ class InvoiceReminderLog(models.Model):
     )
     failure_reason = fields.Text(related="mail_id.failure_reason", compute_sudo=True)
     activity_id = fields.Many2one("mail.activity", ondelete="set null")
+    amount_open = fields.Float(
+        readonly=True,
+        help="What was open on the invoice (or still due on the installment) "
+        "when the reminder was written, in its currency.",
+    )
+    amount_credit = fields.Float(
+        readonly=True,
+        help="The customer's open credits the reminder deducted when it was "
+        "written, in the invoice's currency.",
+    )
+    amount_net = fields.Float(
+        readonly=True,
+        help="The net amount due the reminder showed when it was written "
+        "(what is due less the open credits), in the invoice's currency.",
+    )
 
     _sql_constraints = [
         (
@@ -113,3 +136,212 @@ class InvoiceReminderLog(models.Model):
             "res_id": record.id,
             "view_mode": "form",
         }
+
+    # ------------------------------------------------------------------
+    # Check before sending
+    # ------------------------------------------------------------------
+    @api.model
+    def _withdraw_untrue_reminders(self, mails):
+        """Check the reminder emails among ``mails`` just before they leave and
+        withdraw those that are no longer true: the email is cancelled, its
+        reminder logs deleted and the invoices' reminder level set back, so
+        that what is still due is reminded, with the figures of that day, at
+        the next run; its activity goes too when it served only these logs.
+        A note in the chatter of the invoice (or plan) says why.
+
+        :param mails: mail.mail records about to be sent
+        :return: the mail.mail records withdrawn
+        """
+        # sudo: the mail queue runs for everyone; logs, emails and activities
+        # are the engine's technical records
+        logs = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("mail_id", "in", mails.ids)])
+        )
+        logs = logs.filtered(lambda log: log.mail_id.state == "outgoing")
+        if not logs:
+            return mails.browse()
+        today = fields.Date.context_today(self)
+        reasons = {}
+        for mail, mail_logs in logs.grouped("mail_id").items():
+            reason = mail_logs._get_untrue_reason(mail, today)
+            if reason:
+                reasons[mail] = (mail_logs, reason)
+        if not reasons:
+            return mails.browse()
+        withdrawn = logs.mail_id.browse([mail.id for mail in reasons])
+        withdrawn_logs = logs.browse().union(*(v[0] for v in reasons.values()))
+        _logger.info(
+            "Reminder emails %s withdrawn before sending: no longer true.",
+            withdrawn.ids,
+        )
+        bodies_by_model = {}
+        for mail_logs, reason in reasons.values():
+            for record in mail_logs.move_id or mail_logs.plan_line_id.plan_id:
+                bodies_by_model.setdefault(record._name, {})[record.id] = Markup(
+                    "%s"
+                ) % self.env._(
+                    "A reminder was withdrawn before it was sent: %(reason)s It "
+                    "is sent again, with the figures of that day, at the next "
+                    "run if something is still due.",
+                    reason=reason,
+                )
+        withdrawn.write({"state": "cancel"})
+        self._withdraw_logs(withdrawn_logs)
+        for model, bodies in bodies_by_model.items():
+            self.env[model].browse(list(bodies)).sudo()._message_log_batch(
+                bodies=bodies
+            )
+        return withdrawn
+
+    def _withdraw_logs(self, logs):
+        """Delete ``logs`` (withdrawn reminders), their activities that serve
+        no other log, and set the reminder level and date of their invoices
+        back to those of the reminders that remain."""
+        activities = logs.activity_id
+        kept = self.sudo().search(
+            [("activity_id", "in", activities.ids), ("id", "not in", logs.ids)]
+        )
+        moves = logs.move_id
+        logs.unlink()
+        (activities - kept.activity_id).unlink()
+        if not moves:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move m
+                   SET reminder_level = COALESCE(last.level, 0),
+                       reminder_last_date = last.date
+                  FROM unnest(%s::int[]) AS v(move_id)
+             LEFT JOIN LATERAL (
+                        SELECT MAX(l.level) AS level, MAX(l.date) AS date
+                          FROM invoice_reminder_log l
+                         WHERE l.move_id = v.move_id
+                       ) last ON TRUE
+                 WHERE m.id = v.move_id
+                """,
+                moves.ids,
+            )
+        )
+        moves.invalidate_recordset(["reminder_level", "reminder_last_date"])
+
+    def _get_untrue_reason(self, mail, today):
+        """Why the email ``mail`` of these logs (one reminder) would no longer
+        tell the truth if it left today, as a sentence; False when it is
+        still true: every invoice or installment it reminds still open, not
+        paused, with the same amount and a due date for which the reminder
+        is due (no note "before the due date" once it has passed, no "past
+        due" after the due date was moved); the same open credits; the same
+        recipient."""
+        records = self.move_id or self.plan_line_id
+        main = records.filtered(lambda r: r.id == mail.res_id)[:1] or records[:1]
+        if self.move_id:
+            reason = self._get_untrue_invoice_reason(today)
+        else:
+            reason = self._get_untrue_installment_reason(today)
+        if reason:
+            return reason
+        currency = main.currency_id
+        credit = -sum(
+            main._get_reminder_credit_lines().mapped("amount_residual_currency")
+        )
+        if float_compare(
+            credit,
+            max(self.mapped("amount_credit")),
+            precision_rounding=currency.rounding,
+        ):
+            return self.env._("the customer's open credits changed.")
+        net = (
+            main.with_context(
+                reminder_groups={main.id: self.move_id.ids}
+            )._get_reminder_totals()[2]
+            if self.move_id
+            else main._get_reminder_net_amount()
+        )
+        if float_compare(
+            net, max(self.mapped("amount_net")), precision_rounding=currency.rounding
+        ):
+            return self.env._("the amount the customer owes changed.")
+        recipient = main._get_reminder_recipient()
+        if mail.recipient_ids and recipient not in mail.recipient_ids:
+            return self.env._(
+                "its recipient is no longer the customer's payment contact."
+            )
+        return False
+
+    def _get_untrue_invoice_reason(self, today):
+        for log in self:
+            move = log.move_id
+            rounding = move.currency_id.rounding
+            if (
+                move.state != "posted"
+                or move.payment_state not in ("not_paid", "partial")
+                or float_compare(move.amount_residual, 0.0, precision_rounding=rounding)
+                <= 0
+            ):
+                return self.env._(
+                    "invoice %(invoice)s is no longer open.", invoice=move.name
+                )
+            if move.reminder_excluded:
+                return self.env._(
+                    "reminders on invoice %(invoice)s are paused (%(reason)s).",
+                    invoice=move.name,
+                    reason=dict(
+                        move._fields[
+                            "reminder_exclusion_reason"
+                        ]._description_selection(self.env)
+                    ).get(move.reminder_exclusion_reason),
+                )
+            if float_compare(
+                move.amount_residual, log.amount_open, precision_rounding=rounding
+            ):
+                return self.env._(
+                    "the amount open on invoice %(invoice)s changed.",
+                    invoice=move.name,
+                )
+            offset = log.rule_id.offset_days
+            if offset < 0 and move.invoice_date_due < today:
+                return self.env._(
+                    "invoice %(invoice)s is past its due date: a note before "
+                    "the due date no longer applies.",
+                    invoice=move.name,
+                )
+            if move.invoice_date_due > today - timedelta(days=offset):
+                return self.env._(
+                    "the due date of invoice %(invoice)s moved to %(date)s: this "
+                    "reminder is not due.",
+                    invoice=move.name,
+                    date=format_date(self.env, move.invoice_date_due),
+                )
+        return False
+
+    def _get_untrue_installment_reason(self, today):
+        for log in self:
+            line = log.plan_line_id
+            if line.plan_id.state != "active" or line.state != "pending":
+                return self.env._(
+                    "the installment of %(date)s of %(plan)s is no longer due.",
+                    date=line.date_due,
+                    plan=line.plan_id.name,
+                )
+            if line.date_due < today:
+                return self.env._(
+                    "the installment of %(date)s of %(plan)s is past its date.",
+                    date=line.date_due,
+                    plan=line.plan_id.name,
+                )
+            if float_compare(
+                line.amount_due,
+                log.amount_open,
+                precision_rounding=line.currency_id.rounding,
+            ):
+                return self.env._(
+                    "the amount due on the installment of %(date)s of %(plan)s "
+                    "changed.",
+                    date=line.date_due,
+                    plan=line.plan_id.name,
+                )
+        return False

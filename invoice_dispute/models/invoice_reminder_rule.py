@@ -19,6 +19,39 @@ INTERACTIVE_LIMIT = 1000
 ACTIVITY_SUMMARY_INVOICES = 5
 
 
+class DueAmounts:
+    """What the customers of a batch of reminders owe (``account.move
+    ._get_reminder_due_amount``), from one search for the whole batch."""
+
+    def __init__(self, moves, today):
+        horizon = max([today, *moves.mapped("invoice_date_due")])
+        due = moves.search(
+            [
+                *moves._get_reminder_due_domain(),
+                ("commercial_partner_id", "in", moves.commercial_partner_id.ids),
+                ("company_id", "in", moves.company_id.ids),
+                ("invoice_date_due", "<=", horizon),
+            ]
+        )
+        # (customer, company, currency) -> [(due date, open amount)]
+        self.by_key = defaultdict(list)
+        for move in due:
+            key = (move.commercial_partner_id, move.company_id, move.currency_id)
+            self.by_key[key].append((move.invoice_date_due, move.amount_residual))
+
+    def get_amounts(self, today, groups):
+        """``{main invoice id: amount due}`` for the emails ``groups``
+        (``{main invoice: invoices}``)."""
+        amounts = {}
+        for main, group in groups.items():
+            horizon = max([today, *group.mapped("invoice_date_due")])
+            key = (main.commercial_partner_id, main.company_id, main.currency_id)
+            amounts[main.id] = sum(
+                amount for date_due, amount in self.by_key[key] if date_due <= horizon
+            )
+        return amounts
+
+
 class InvoiceReminderRule(models.Model):
     _name = "invoice.reminder.rule"
     _description = "Payment Reminder Rule"
@@ -305,7 +338,8 @@ class InvoiceReminderRule(models.Model):
         """Invoices this rule applies to today (before the level selection).
 
         Exclusions (dispute, plan, promise, customer block) come from
-        ``account.move.reminder_excluded``."""
+        ``account.move.reminder_excluded``; a rule before the due date
+        (negative offset) applies only to invoices not due yet."""
         self.ensure_one()
         domain = [
             ("move_type", "=", "out_invoice"),
@@ -315,6 +349,9 @@ class InvoiceReminderRule(models.Model):
             ("invoice_date_due", "<=", today - timedelta(days=self.offset_days)),
             ("reminder_excluded", "=", False),
         ]
+        if self.offset_days < 0:
+            # a note before the due date is never sent once it has passed
+            domain.append(("invoice_date_due", ">=", today))
         if self.min_amount:
             domain.append(("amount_residual_signed", ">=", self.min_amount))
         else:
@@ -330,7 +367,11 @@ class InvoiceReminderRule(models.Model):
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
         """``[(move_id, rule_id)]``: per invoice, the highest level that is due
         today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder. A ``limit`` takes whole customers, so
+        soon after its last reminder, in an email whose net amount due is
+        positive (``account.move._get_reminder_totals``: what the customer
+        owes on its invoices due by today or by the latest due date the email
+        lists, less its open credits). The others stay candidates until they
+        owe something again. A ``limit`` takes whole customers, so
         that a customer's invoices stay in one batch (one consolidated email,
         one activity): the last customer may take the batch over the limit.
         One query for the whole batch; with ``with_total``,
@@ -362,28 +403,47 @@ class InvoiceReminderRule(models.Model):
                     SELECT DISTINCT ON (move_id) move_id, rule_id, level, min_interval
                       FROM due
                   ORDER BY move_id, level DESC
-                )
-                SELECT move_id, rule_id, total FROM (
-                    SELECT t.move_id, t.rule_id, COUNT(*) OVER () AS total,
-                           -- candidates of the customers before this one
-                           COUNT(*) OVER (
-                               ORDER BY m.commercial_partner_id
-                               RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                           ) AS before,
-                           m.commercial_partner_id AS customer
+                ),
+                pending AS (
+                    SELECT t.move_id, t.rule_id, m.commercial_partner_id AS customer,
+                           m.company_id, m.currency_id,
+                           -- the email: per customer and currency, or per invoice
+                           CASE WHEN r.consolidate THEN 0 ELSE t.move_id END
+                               AS single,
+                           m.invoice_date_due
                       FROM target t
                       JOIN account_move m ON m.id = t.move_id
+                      JOIN invoice_reminder_rule r ON r.id = t.rule_id
                      WHERE t.level > COALESCE(m.reminder_level, 0)
                        AND (m.reminder_last_date IS NULL
                             OR m.reminder_last_date + t.min_interval <= %(today)s)
                        AND NOT EXISTS (
                             SELECT 1 FROM invoice_reminder_log l
                              WHERE l.move_id = t.move_id AND l.rule_id = t.rule_id)
+                ),
+                balance AS (%(balance)s)
+                SELECT move_id, rule_id, total FROM (
+                    SELECT p.move_id, p.rule_id, COUNT(*) OVER () AS total,
+                           -- candidates of the customers before this one
+                           COUNT(*) OVER (
+                               ORDER BY p.customer
+                               RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                           ) AS before,
+                           p.customer
+                      FROM pending p
+                      JOIN balance b
+                        ON b.customer = p.customer
+                       AND b.company_id = p.company_id
+                       AND b.currency_id = p.currency_id
+                       AND b.rule_id = p.rule_id
+                       AND b.single = p.single
+                     WHERE b.net > 0
                 ) candidate
                  WHERE %(limit)s
               ORDER BY customer, move_id
                 """,
                 parts=SQL(" UNION ALL ").join(parts),
+                balance=self._get_net_balance_query(today),
                 today=today,
                 # whole customers, up to the first one that reaches the limit
                 limit=SQL("before < %s", limit) if limit else SQL("TRUE"),
@@ -394,6 +454,98 @@ class InvoiceReminderRule(models.Model):
         if with_total:
             return candidates, rows[0][2] if rows else 0
         return candidates
+
+    @api.model
+    def _get_open_credit_query(self):
+        """SQL of the open credit lines (``res.partner._get_open_credit_domain``)
+        with their customer: ``customer, company_id, currency_id, amount``
+        (the amount still open, positive, in the line's currency)."""
+        lines = self.env["account.move.line"]._search(
+            self.env["res.partner"]._get_open_credit_domain()
+        )
+        lines.order = None
+        table = lines.table
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id AS customer, credit.company_id,
+                   credit.currency_id, -credit.amount AS amount
+              FROM (%s) credit
+              JOIN res_partner partner ON partner.id = credit.partner_id
+            """,
+            lines.select(
+                SQL.identifier(table, "partner_id"),
+                SQL.identifier(table, "company_id"),
+                SQL.identifier(table, "currency_id"),
+                SQL("%s AS amount", SQL.identifier(table, "amount_residual_currency")),
+            ),
+        )
+
+    @api.model
+    def _get_net_balance_query(self, today):
+        """SQL of the net amount due of each email of the ``pending``
+        reminders of ``_get_reminder_candidates`` (customer, company,
+        currency, rule, single invoice or 0): the open amount of the
+        customer's invoices due by today or by the latest due date the email
+        lists (``account.move._get_reminder_due_domain``), less its open
+        credits -- what ``account.move._get_reminder_totals`` shows."""
+        invoices = self.env["account.move"]._search(
+            self.env["account.move"]._get_reminder_due_domain()
+        )
+        invoices.order = None
+        table = invoices.table
+        open_invoices = invoices.select(
+            SQL("%s AS customer", SQL.identifier(table, "commercial_partner_id")),
+            SQL.identifier(table, "company_id"),
+            SQL.identifier(table, "currency_id"),
+            SQL("%s AS date_due", SQL.identifier(table, "invoice_date_due")),
+            SQL("%s AS amount", SQL.identifier(table, "amount_residual")),
+        )
+        return SQL(
+            """
+            WITH grp AS (
+                SELECT customer, company_id, currency_id, rule_id, single,
+                       GREATEST(MAX(invoice_date_due), %(today)s) AS horizon
+                  FROM pending
+                 GROUP BY customer, company_id, currency_id, rule_id, single
+            ),
+            owed AS (
+                SELECT grp.customer, grp.company_id, grp.currency_id,
+                       grp.rule_id, grp.single, SUM(o.amount) AS amount
+                  FROM grp
+                  JOIN (%(open)s) o
+                    ON o.customer = grp.customer
+                   AND o.company_id = grp.company_id
+                   AND o.currency_id = grp.currency_id
+                   AND o.date_due <= grp.horizon
+                 GROUP BY grp.customer, grp.company_id, grp.currency_id,
+                          grp.rule_id, grp.single
+            ),
+            credit AS (
+                SELECT c.customer, c.company_id, c.currency_id,
+                       SUM(c.amount) AS amount
+                  FROM (%(credits)s) c
+                 WHERE c.customer IN (SELECT customer FROM grp)
+                 GROUP BY c.customer, c.company_id, c.currency_id
+            )
+            SELECT grp.customer, grp.company_id, grp.currency_id, grp.rule_id,
+                   grp.single,
+                   COALESCE(owed.amount, 0) - COALESCE(credit.amount, 0) AS net
+              FROM grp
+              LEFT JOIN owed
+                     ON owed.customer = grp.customer
+                    AND owed.company_id = grp.company_id
+                    AND owed.currency_id = grp.currency_id
+                    AND owed.rule_id = grp.rule_id
+                    AND owed.single = grp.single
+              LEFT JOIN credit
+                     ON credit.customer = grp.customer
+                    AND credit.company_id = grp.company_id
+                    AND credit.currency_id = grp.currency_id
+            """,
+            open=open_invoices,
+            credits=self._get_open_credit_query(),
+            today=today,
+        )
 
     @api.model
     def _claim_reminders(self, candidates, recipients, today):
@@ -407,9 +559,11 @@ class InvoiceReminderRule(models.Model):
                 """
                 INSERT INTO invoice_reminder_log
                        (move_id, rule_id, partner_id, company_id, level, date,
+                        amount_open,
                         create_uid, create_date, write_uid, write_date)
                 SELECT v.move_id, v.rule_id, v.partner_id, m.company_id, r.level,
-                       %(today)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
+                       %(today)s, m.amount_residual,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(moves)s::int[], %(rules)s::int[], %(partners)s::int[])
                        AS v(move_id, rule_id, partner_id)
@@ -460,6 +614,11 @@ class InvoiceReminderRule(models.Model):
         moves_by_rule = defaultdict(list)
         for __, move_id, rule_id in claimed:
             moves_by_rule[rule_id].append(move_id)
+        claimed_moves = Move.browse(list(log_by_move))
+        credits = self._get_batch_credit_lines(
+            claimed_moves.commercial_partner_id, claimed_moves.company_id
+        )
+        due_amounts = DueAmounts(claimed_moves, today)
 
         # the emails and activities of all the rules are created together:
         # one create() each per batch
@@ -470,11 +629,16 @@ class InvoiceReminderRule(models.Model):
             groups = rule._group_reminder_moves(Move.browse(moves_by_rule[rule.id]))
             groups_by_rule[rule] = groups
             if rule.action in ("email", "email_activity"):
-                values, attachments = rule._prepare_reminder_mails(groups)
+                values, attachments = rule.with_context(
+                    reminder_credits={
+                        main.id: credits[self._credit_key(main)].ids for main in groups
+                    },
+                    reminder_due_amounts=due_amounts.get_amounts(today, groups),
+                )._prepare_reminder_mails(groups)
                 mail_values[0].extend(values)
                 mail_values[1].extend(attachments)
             if rule.action in ("activity", "email_activity"):
-                for values, mains in rule._prepare_reminder_activities(groups):
+                for values, mains in rule._prepare_reminder_activities(groups, credits):
                     activity_values.append(values)
                     activity_mains.append(mains)
         mails = self._create_template_mails(*mail_values)
@@ -491,15 +655,19 @@ class InvoiceReminderRule(models.Model):
             for mains, activity in zip(activity_mains, activities, strict=True):
                 activity_by_move.update(dict.fromkeys(mains.ids, activity))
 
-        log_values = {}  # log id -> (mail id, activity id)
+        log_values = {}  # log id -> (mail, activity, open credit)
         notes = {}  # move id -> note for invoices without their own email
         levels = {}  # move id -> reminder level
         for rule, groups in groups_by_rule.items():
             for main, group in groups.items():
                 mail = mail_by_move.get(main.id, self.env["mail.mail"])
                 activity = activity_by_move.get(main.id, self.env["mail.activity"])
+                credit = -sum(
+                    credits[self._credit_key(main)].mapped("amount_residual_currency")
+                )
+                net = due_amounts.get_amounts(today, {main: group})[main.id] - credit
                 for move in group:
-                    log_values[log_by_move[move.id]] = (mail, activity)
+                    log_values[log_by_move[move.id]] = (mail, activity, credit, net)
                     if move != main or not mail:
                         notes[move.id] = rule._get_reminder_note(main, group, mail)
             levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
@@ -508,6 +676,35 @@ class InvoiceReminderRule(models.Model):
             Move.browse(list(notes))._message_log_batch(bodies=notes)
         self._store_log_results(log_values)
         return len(claimed)
+
+    @api.model
+    def _get_batch_credit_lines(self, partners, companies):
+        """The open credits of the customers ``partners`` in ``companies``, in
+        one query: ``{(customer id, company id, currency id):
+        account.move.line}`` (an empty recordset for the keys without), all
+        prefetched together."""
+        lines = partners._get_open_credit_lines(companies)
+        by_key = defaultdict(list)
+        for line in lines:
+            key = (
+                line.partner_id.commercial_partner_id.id,
+                line.company_id.id,
+                line.currency_id.id,
+            )
+            by_key[key].append(line.id)
+        result = defaultdict(lambda: lines.browse())
+        result.update({key: lines.browse(ids) for key, ids in by_key.items()})
+        return result
+
+    @api.model
+    def _credit_key(self, record):
+        """Key of ``_get_batch_credit_lines`` for an invoice or installment:
+        its customer, company and currency."""
+        return (
+            record.partner_id.commercial_partner_id.id,
+            record.company_id.id,
+            record.currency_id.id,
+        )
 
     def _group_reminder_moves(self, moves):
         """``{main invoice: invoices}``: one group per customer and currency
@@ -625,13 +822,15 @@ class InvoiceReminderRule(models.Model):
                 )
         return Mail.browse(existing) | mails
 
-    def _prepare_reminder_activities(self, groups):
+    def _prepare_reminder_activities(self, groups, credits=None):
         """The activities of one rule's batch: one per customer, for the
         collector or the dispute manager, on the customer's invoice due first
         and listing all its invoices at this level -- one call or review per
         customer, however many of its invoices reach the level together and
-        whether or not their emails are consolidated. Yields ``(values, main
-        invoices of the groups it covers)``."""
+        whether or not their emails are consolidated; the note deducts the
+        customer's open credits (``credits``, as ``_get_batch_credit_lines``
+        returns them). Yields ``(values, main invoices of the groups it
+        covers)``."""
         self.ensure_one()
         model_id = self.env["ir.model"]._get_id("account.move")
         today = fields.Date.context_today(self)
@@ -653,7 +852,7 @@ class InvoiceReminderRule(models.Model):
                 "user_id": (manager or first._get_collector() or self.env.user).id,
                 "date_deadline": today,
                 "summary": self._get_activity_summary(moves),
-                "note": self._get_activity_note(moves),
+                "note": self._get_activity_note(moves, credits),
             }
             yield values, mains
 
@@ -672,9 +871,11 @@ class InvoiceReminderRule(models.Model):
             count=len(names) - ACTIVITY_SUMMARY_INVOICES,
         )
 
-    def _get_activity_note(self, moves):
+    def _get_activity_note(self, moves, credits=None):
         """Every invoice of the activity with its due date and open amount,
-        and their total: what the call or the review is about."""
+        and their total, per currency, less the customer's open credits in
+        that currency (``credits``: ``{(customer id, company id, currency
+        id): account.move.line}``): what the call or the review is about."""
         self.ensure_one()
         items = Markup().join(
             Markup("<li>%s</li>")
@@ -686,19 +887,29 @@ class InvoiceReminderRule(models.Model):
             )
             for move in moves
         )
-        totals = Markup().join(
-            Markup("<p>%s</p>")
-            % self.env._(
-                "Total open: %(amount)s",
-                amount=format_amount(
-                    self.env,
-                    sum(group.mapped("amount_residual")),
-                    currency,
-                ),
+        totals = []
+        for currency, group in moves.grouped("currency_id").items():
+            amount = sum(group.mapped("amount_residual"))
+            totals.append(
+                self.env._(
+                    "Total open: %(amount)s",
+                    amount=format_amount(self.env, amount, currency),
+                )
             )
-            for currency, group in moves.grouped("currency_id").items()
+            credit_lines = (credits or {}).get(self._credit_key(group[0]))
+            if credit_lines:
+                credit = -sum(credit_lines.mapped("amount_residual_currency"))
+                totals.append(
+                    self.env._(
+                        "Open credits of the customer (credit notes and payments "
+                        "not applied yet): %(credit)s",
+                        credit=format_amount(self.env, credit, currency),
+                    )
+                )
+        return Markup("<ul>%s</ul>%s") % (
+            items,
+            Markup().join(Markup("<p>%s</p>") % total for total in totals),
         )
-        return Markup("<ul>%s</ul>%s") % (items, totals)
 
     def _get_reminder_note(self, main, group, mail):
         self.ensure_one()
@@ -741,7 +952,9 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _store_log_results(self, log_values):
-        """Write each claimed log's email and activity in one query."""
+        """Write each claimed log's email, activity, the customer's open
+        credits its reminder deducted and the net amount due it showed
+        (``{log id: (mail, activity, credit, net)}``) in one query."""
         if not log_values:
             return
         self.env.flush_all()
@@ -752,15 +965,20 @@ class InvoiceReminderRule(models.Model):
                 UPDATE invoice_reminder_log l
                    SET mail_id = v.mail_id,
                        activity_id = v.activity_id,
+                       amount_credit = v.credit,
+                       amount_net = v.net,
                        mail_state = mm.state
-                  FROM unnest(%s::int[], %s::int[], %s::int[])
-                       AS v(log_id, mail_id, activity_id)
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
+                              %s::numeric[])
+                       AS v(log_id, mail_id, activity_id, credit, net)
              LEFT JOIN mail_mail mm ON mm.id = v.mail_id
                  WHERE l.id = v.log_id
                 """,
                 log_ids,
                 [log_values[log_id][0].id or None for log_id in log_ids],
                 [log_values[log_id][1].id or None for log_id in log_ids],
+                [log_values[log_id][2] for log_id in log_ids],
+                [log_values[log_id][3] for log_id in log_ids],
             )
         )
         self.env["invoice.reminder.log"].browse(log_ids).invalidate_recordset()
@@ -771,7 +989,8 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _get_installment_candidates(self, today, limit=None, with_total=False):
         """Ids of the pending installments of active plans due within the
-        next days that got no reminder yet (the earliest one per plan); with
+        next days that got no reminder yet and are not covered by the
+        customer's open credits (the earliest one per plan); with
         ``with_total``, ``(ids, count of all of them)``. A ``limit`` of 0
         selects none (only the count)."""
         company_ids = self.env.context.get("reminder_company_ids")
@@ -782,6 +1001,7 @@ class InvoiceReminderRule(models.Model):
                     SELECT DISTINCT ON (line.plan_id) line.id
                       FROM invoice_payment_plan_line line
                       JOIN invoice_payment_plan plan ON plan.id = line.plan_id
+                      JOIN res_partner customer ON customer.id = plan.partner_id
                      WHERE plan.state = 'active'
                        AND line.state = 'pending'
                        AND line.date_due BETWEEN %(today)s AND %(until)s
@@ -789,10 +1009,18 @@ class InvoiceReminderRule(models.Model):
                        AND NOT EXISTS (
                             SELECT 1 FROM invoice_reminder_log l
                              WHERE l.plan_line_id = line.id)
+                       -- nothing to ask when the open credits cover it
+                       AND line.amount - COALESCE(line.amount_paid, 0) > COALESCE((
+                            SELECT SUM(c.amount) FROM (%(credits)s) c
+                             WHERE c.customer = customer.commercial_partner_id
+                               AND c.company_id = plan.company_id
+                               AND c.currency_id = plan.currency_id
+                       ), 0)
                   ORDER BY line.plan_id, line.date_due, line.id
                 ) lines
               ORDER BY id
                 """,
+                credits=self._get_open_credit_query(),
                 today=today,
                 until=today + timedelta(days=INSTALLMENT_REMINDER_DAYS),
                 company=SQL("plan.company_id IN %s", tuple(company_ids))
@@ -809,18 +1037,16 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _process_installment_reminders(self, line_ids, today):
         lines = self.env["invoice.payment.plan.line"].browse(line_ids)
-        recipients = {
-            line.id: line.plan_id.partner_id._get_ar_contact().filtered("email")
-            or line.plan_id.partner_id
-            for line in lines
-        }
+        recipients = {line.id: line._get_reminder_recipient() for line in lines}
         rows = self._execute_claim(
             SQL(
                 """
                 INSERT INTO invoice_reminder_log
                        (plan_line_id, partner_id, company_id, level, date,
+                        amount_open,
                         create_uid, create_date, write_uid, write_date)
                 SELECT v.line_id, v.partner_id, plan.company_id, 0, %(today)s,
+                       line.amount - COALESCE(line.amount_paid, 0),
                        %(uid)s, NOW() AT TIME ZONE 'UTC',
                        %(uid)s, NOW() AT TIME ZONE 'UTC'
                   FROM unnest(%(lines)s::int[], %(partners)s::int[])
@@ -841,14 +1067,33 @@ class InvoiceReminderRule(models.Model):
         if not claimed:
             return 0
         claimed_lines = lines.browse(sorted(claimed.values()))
-        template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
+        credits = self._get_batch_credit_lines(
+            claimed_lines.partner_id, claimed_lines.company_id
+        )
+        credit_by_line = {
+            line.id: credits[self._credit_key(line)] for line in claimed_lines
+        }
+        template = self.env.ref(
+            "invoice_dispute.mail_template_installment_reminder"
+        ).with_context(
+            reminder_credits={
+                line_id: credit_lines.ids
+                for line_id, credit_lines in credit_by_line.items()
+            }
+        )
         mails = self._queue_template_mails(template, claimed_lines.ids)
         mail_by_line = {mail.res_id: mail for mail in mails}
+        credit_amounts = {
+            line_id: -sum(credit_lines.mapped("amount_residual_currency"))
+            for line_id, credit_lines in credit_by_line.items()
+        }
         self._store_log_results(
             {
                 log_id: (
                     mail_by_line.get(line_id, self.env["mail.mail"]),
                     self.env["mail.activity"],
+                    credit_amounts[line_id],
+                    lines.browse(line_id).amount_due - credit_amounts[line_id],
                 )
                 for log_id, line_id in claimed.items()
             }

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .invoice_call_sheet import WEEKDAYS
@@ -122,6 +123,22 @@ class ResPartner(models.Model):
             partner.payment_on_time_ratio = values.get("on_time_ratio", 0.0)
             partner.promise_kept_count = values.get("kept", 0)
             partner.promise_broken_count = values.get("broken", 0)
+
+    @api.constrains("ar_contact_id")
+    def _check_ar_contact_id(self):
+        for partner in self.filtered("ar_contact_id"):
+            contact = partner.ar_contact_id
+            customer = partner.commercial_partner_id
+            if contact == customer or contact.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Payment contact: %(contact)s is not a contact of "
+                        "%(customer)s. Choose one of the customer's own contacts "
+                        "(a person under %(customer)s) or leave the field empty.",
+                        contact=contact.display_name,
+                        customer=customer.display_name,
+                    )
+                )
 
     def _compute_back_billing_count(self):
         groups = self.env["invoice.back.billing"]._read_group(
@@ -307,11 +324,86 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         return "b2b" if partner.is_company or partner.vat else "b2c"
 
+    def _is_contact_of(self, customer):
+        """Whether this partner is an active person of ``customer`` (a
+        commercial partner): one of its contacts, or the customer itself."""
+        self.ensure_one()
+        return bool(self.active and self.commercial_partner_id == customer)
+
     def _get_ar_contact(self):
         """The customer's accounts-payable contact: the payment contact set on
-        the commercial partner, else a contact flagged as responsible for
-        paying; an empty recordset when there is none."""
+        the commercial partner, else the first contact flagged as responsible
+        for paying -- only active contacts that still belong to the customer;
+        an empty recordset when there is none."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        contact = partner.ar_contact_id or partner.child_ids.filtered("is_ar_contact")
-        return contact[:1]
+        candidates = partner.ar_contact_id | partner.child_ids.filtered("is_ar_contact")
+        return candidates.filtered(
+            lambda c: c != partner and c._is_contact_of(partner)
+        )[:1]
+
+    def _get_payment_recipient(self, contact=None):
+        """Who receives the emails about this customer's invoices (payment
+        reminders, installment reminders, written confirmations): the one
+        decision, used by every template and check.
+
+        ``self`` is the invoice address or the customer; ``contact`` the
+        person chosen on the document (the dispute's or the call's contact),
+        if any. The first of ``contact``, the customer's accounts-payable
+        contact (``_get_ar_contact``) and ``self`` that is an active person of
+        the customer (same commercial partner) with an email address, else
+        the first of them that is active, else the customer.
+
+        :param contact: res.partner record (may be empty)
+        :return: one res.partner record
+        """
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        candidates = [
+            partner
+            for partner in (
+                contact or self.browse(),
+                customer._get_ar_contact(),
+                self,
+                customer,
+            )
+            if partner and partner._is_contact_of(customer)
+        ]
+        for partner in candidates:
+            if partner.email:
+                return partner
+        return candidates[0] if candidates else customer
+
+    @api.model
+    def _get_open_credit_domain(self):
+        """Domain on account.move.line of the customers' open credits: the
+        credit lines of posted entries on receivable accounts that are not
+        reconciled yet -- credit notes not applied to an invoice and payments
+        not matched with one. The one definition used by the reminders, the
+        worklist and the call sheets."""
+        return [
+            ("parent_state", "=", "posted"),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("amount_residual", "<", 0),
+        ]
+
+    def _get_open_credit_lines(self, companies, currency=None):
+        """Open credits of these customers (their commercial partners) in
+        ``companies``, in ``currency`` only when given (the lines whose
+        currency it is), oldest first.
+
+        :param companies: res.company records
+        :param currency: res.currency record or None (all currencies)
+        :return: account.move.line records; the amount still open of each is
+            ``-amount_residual_currency`` in its ``currency_id`` (and
+            ``-amount_residual`` in company currency)
+        """
+        domain = [
+            *self._get_open_credit_domain(),
+            ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "in", companies.ids),
+        ]
+        if currency:
+            domain.append(("currency_id", "=", currency.id))
+        return self.env["account.move.line"].search(domain, order="date, id")

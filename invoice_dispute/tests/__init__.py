@@ -20,3 +20,4 @@ from . import test_payment_discrepancy
 from . import test_back_billing
 from . import test_reminder_concurrency
 from . import test_money_rules
+from . import test_reminder_truth

@@ -8,8 +8,9 @@ from odoo.tools.pdf import PdfReader
 from .common import external_process_timeout
 from .common_collection import CollectionCommon
 
-# Queries to prepare a sheet with one overdue invoice, whatever the history.
-PREPARE_QUERIES = 27
+# Queries to prepare a sheet with one overdue invoice, whatever the history
+# (the customers' open credits included, in one query).
+PREPARE_QUERIES = 28
 
 
 @tagged("post_install", "-at_install", "is_query_count")
@@ -290,3 +291,34 @@ class TestCallSheetPdf(CollectionCommon, HttpCase):
         if text:
             for expected in (sheet.name, self.overdue_old.name, self.customer.name):
                 self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestCallSheetCredits(CollectionCommon):
+    def test_open_credits_on_the_sheet(self):
+        self.create_overdue(self.customer, 2000.0, 10)
+        credit_note = self.create_invoice(
+            self.customer,
+            500.0,
+            move_type="out_refund",
+            invoice_date=self.today - timedelta(days=3),
+        )
+        sheet = self.env["invoice.call.sheet"].create({"partner_id": self.customer.id})
+        sheet.action_prepare()
+        self.assertAlmostEqual(sheet.amount_overdue, 2000.0)
+        self.assertAlmostEqual(sheet.amount_credit, 500.0)
+        self.assertAlmostEqual(sheet.amount_net, 1500.0)
+        self.assertIn(credit_note.name, sheet.credit_summary)
+        self.assertIn(
+            "The net amount to ask for is $&nbsp;1,500.00", sheet.talking_points
+        )
+        # credits covering all that is overdue: nothing to call about
+        self.create_invoice(
+            self.customer,
+            1500.0,
+            move_type="out_refund",
+            invoice_date=self.today - timedelta(days=1),
+        )
+        with self.assertRaisesRegex(UserError, "open credits of Van Dijk Bouw"):
+            sheet.action_prepare()
+        self.assertAlmostEqual(sheet.amount_net, 1500.0)

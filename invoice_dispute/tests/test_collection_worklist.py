@@ -148,3 +148,31 @@ class TestCollectionWorklist(CollectionCommon):
         )
         self.env.invalidate_all()
         self.assertFalse(self.worklist([("partner_id", "=", self.customer.id)]))
+
+    def test_open_credits_are_netted(self):
+        """Credit notes and payments not applied are deducted; a customer with
+        nothing left to pay net is not on the list."""
+        self.create_invoice(
+            self.customer,
+            400.0,
+            move_type="out_refund",
+            invoice_date=self.today - timedelta(days=3),
+        )
+        row = self.worklist([("partner_id", "=", self.customer.id)])
+        self.assertEqual(row.amount_overdue, 1000.0)
+        self.assertEqual(row.amount_credit, 400.0)
+        self.assertEqual(row.amount_net, 600.0)
+        # 600/100 + 20 days
+        self.assertEqual(row.priority_score, 26.0)
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 600.0,
+                "date": self.today,
+            }
+        )
+        payment.action_post()
+        self.env.invalidate_all()
+        self.assertFalse(self.worklist([("partner_id", "=", self.customer.id)]))

@@ -116,7 +116,12 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
             wizard.action_check_send()
 
     def test_recipient_without_email(self):
+        """A contact without email: the reply goes to the customer's address
+        (res.partner._get_payment_recipient); nobody with an email: refused."""
         self.customer_contact.email = False
+        wizard = self.open_wizard("<p>Thank you, we are looking into it.</p>")
+        self.assertEqual(wizard.recipient_id, self.customer)
+        self.customer.email = False
         wizard = self.open_wizard("<p>Thank you, we are looking into it.</p>")
         with self.assertRaisesRegex(UserError, "no email address"):
             wizard.action_check_send()

@@ -69,7 +69,7 @@ class TestReminderRules(ReminderCommon):
             [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(6)]
         )
         # days overdue -> expected level (0: no reminder)
-        cases = [(-10, 0), (-3, 1), (5, 1), (7, 2), (21, 3), (60, 4)]
+        cases = [(-10, 0), (-3, 1), (5, 0), (7, 2), (21, 3), (60, 4)]
         invoices = self.env["account.move"]
         for partner, (days, __) in zip(partners, cases, strict=True):
             invoices |= self.create_due_invoice(partner, 100.0, days)
@@ -181,11 +181,15 @@ class TestReminderRules(ReminderCommon):
         b2c_small = self.create_due_invoice(person, 40.0, 10)
         self.rule_by_level[2].min_amount = 50.0
         self.run_reminders()
-        # B2B: level 2 is for B2C only, the friendly note applies
-        self.assertEqual(self.logs_of(b2b_invoice).level, 1)
+        # B2B: level 2 is for B2C only (and the friendly note before the due
+        # date is not sent 10 days after it)
+        self.assertFalse(self.logs_of(b2b_invoice))
         self.assertEqual(self.logs_of(b2c_invoice).level, 2)
         # below the minimum amount of level 2
-        self.assertEqual(self.logs_of(b2c_small).level, 1)
+        self.assertFalse(self.logs_of(b2c_small))
+        # the B2B level 3 reaches it later
+        self.run_reminders(self.today + timedelta(days=11))
+        self.assertEqual(self.logs_of(b2b_invoice).level, 3)
 
     def test_consolidation(self):
         invoices = self.create_due_invoice(
@@ -436,11 +440,13 @@ class TestReminderQueries(ReminderCommon):
         """The run's queries do not depend on the number of invoices: 20 or
         90 invoices, the same count (rendering included); the emails of all
         the rules are created at once, not in chunks of ``mail.batch_size``
-        (50), and so are the activities."""
+        (50), and so are the activities. The customers' open credits and
+        what they owe are read once for the batch (and netted in the
+        selection)."""
         for count in (20, 90):
             self._make_invoices(count)
             # the same start for both, whatever ran before: cold caches
             self.env.registry.clear_all_caches()
-            with freeze_time(self.today), self.assertQueryCount(86):
+            with freeze_time(self.today), self.assertQueryCount(89):
                 done = self.Rule._send_reminders()
             self.assertEqual(done, count)

@@ -51,7 +51,10 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
     def _compute_recipient_id(self):
         for wizard in self:
             dispute = wizard.dispute_id
-            wizard.recipient_id = dispute.contact_id or dispute.partner_id
+            wizard.recipient_id = (
+                dispute.partner_id
+                and dispute.partner_id._get_payment_recipient(dispute.contact_id)
+            )
 
     @api.depends("recipient_id")
     def _compute_lang(self):
