@@ -407,8 +407,9 @@ class AccountMove(models.Model):
         """Follow invoices reset to draft or cancelled (``change``: "draft"
         or "cancel"): their proposals still open are cancelled, their draft
         or proposed payment plans and pending promises to pay cancelled,
-        their queued reminders withdrawn; each gets a note saying why. All
-        of these can be set back once the invoice is posted again."""
+        their queued reminders withdrawn; each gets a note saying why, and so
+        do their (closed) disputes. All of these can be set back once the
+        invoice is posted again."""
         if not self:
             return
         # sudo: following the invoice is part of resetting it, whoever does it
@@ -430,13 +431,18 @@ class AccountMove(models.Model):
             self.env._("%(reason)s Cancelled.", reason=reason),
         )
         self._invoice_dispute_withdraw_reminders(reason)
+        # closed disputes stay as they were decided: their chatter says what
+        # happened to the invoice (a credit note is no longer reconciled)
+        for dispute in moves.dispute_line_ids.dispute_id:
+            dispute.message_post(body=reason)
 
     def _invoice_dispute_follow_payment(self):
         """Follow customer invoices that a payment (or any reconciliation
         other than a credit note) has just settled in full: proposals waiting
         for approval or an answer and proposed plans covering only settled
-        invoices are withdrawn (cancelled), active or broken plans completed, pending promises whose
-        amount is paid kept; queued reminders are withdrawn.
+        invoices are withdrawn (cancelled), active or broken plans completed,
+        pending promises whose amount is paid kept; queued reminders are
+        withdrawn.
 
         The disputed amounts need nothing: they are capped at the live
         residual (``invoice.dispute.line.disputed_amount_capped``)."""

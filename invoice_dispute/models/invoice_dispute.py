@@ -394,7 +394,7 @@ class InvoiceDispute(models.Model):
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
 
-    @api.constrains("partner_id", "company_id", "currency_id", "line_ids")
+    @api.constrains("partner_id", "company_id", "currency_id", "line_ids", "state")
     def _check_lines_consistency(self):
         # the amounts are checked by the lines written, not against the
         # residual of invoices paid since

@@ -1,11 +1,13 @@
+import re
 from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, HttpCase, tagged
 
+from .common import InvoiceDisputeCommon
 from .common_collection import CollectionCommon
 
 
@@ -198,6 +200,15 @@ class TestInvoiceChanges(CollectionCommon):
         self.overdue.button_draft()
         self.assertEqual(self.overdue.state, "draft")
         self.assertEqual(dispute.state, "rejected")
+        self.assertIn("was reset to draft", dispute.message_ids[:1].body)
+
+    def test_reopen_refused_on_a_cancelled_invoice(self):
+        dispute = self.create_dispute(self.overdue)
+        dispute.action_reject()
+        self.overdue.button_cancel()
+        with self.assertRaisesRegex(ValidationError, "is not posted"):
+            dispute.action_reopen()
+        self.assertEqual(dispute.state, "rejected")
 
     # ------------------------------------------------------------------
     # Moved to another customer
@@ -274,3 +285,41 @@ class TestInvoiceChanges(CollectionCommon):
         self.pay_amount(self.overdue, 1000.0)
         self.assertEqual(logs.exists(), logs)
         self.assertEqual(logs.mail_id.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceChangesPortal(InvoiceDisputeCommon, HttpCase):
+    def test_portal_shows_what_is_still_disputed(self):
+        """1,000 disputed, 600 paid: the customer's dispute page shows 400
+        disputed, 0 undisputed still due, nothing negative."""
+        self.create_user(
+            "anne_portal",
+            ["base.group_portal"],
+            name="Anne",
+            password="anne_portal-Secret-123",
+            partner_id=self.customer_contact.id,
+            email=self.customer_contact.email,
+        )
+        dispute = self.create_dispute(contact_id=self.customer_contact.id)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice_1.ids
+        ).create({"amount": 600.0})._create_payments()
+        self.authenticate("anne_portal", "anne_portal-Secret-123")
+        response = self.url_open(f"/my/disputes/{dispute.id}")
+        self.assertEqual(response.status_code, 200)
+        html = response.text
+
+        def cell(label):
+            match = re.search(rf"{label}</dt>\s*<dd[^>]*>(.*?)</dd>", html, re.DOTALL)
+            self.assertTrue(match, label)
+            return match.group(1)
+
+        self.assertIn("400.00", cell("Disputed"))
+        self.assertIn("0.00", cell("Undisputed, still due"))
+        self.assertNotIn("-", cell("Undisputed, still due"))
+        row = re.search(
+            r'id="o_dispute_invoices">(.*?)</tbody>', html, re.DOTALL
+        ).group(1)
+        disputed_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)[-1]
+        self.assertIn("400.00", disputed_cell)
+        self.assertNotIn("1,000.00", disputed_cell)
