@@ -149,6 +149,28 @@ class TestInvoiceChanges(CollectionCommon):
         self.assertTrue(self.overdue.currency_id.is_zero(self.overdue.amount_residual))
         self.assertEqual(promise.state, "pending")
 
+    def test_resolve_after_a_partial_payment(self):
+        """The credit is spread over what is still disputed on each invoice,
+        never more than is open on one of them."""
+        dispute = self.create_dispute(self.overdue | self.overdue_old)
+        self.pay_amount(self.overdue, 900.0)
+        self.assertAlmostEqual(dispute.amount_disputed, 600.0)
+        wizard = Form(
+            self.env["invoice.dispute.resolve.wizard"].with_context(
+                **dispute.action_resolve()["context"]
+            )
+        ).save()
+        self.assertAlmostEqual(wizard.amount, 600.0)
+        wizard.action_confirm()
+        credits = {
+            move.reversed_entry_id: move.amount_total
+            for move in dispute.credit_note_ids
+        }
+        self.assertEqual(credits, {self.overdue: 100.0, self.overdue_old: 500.0})
+        self.assertEqual(
+            (self.overdue | self.overdue_old).mapped("amount_residual"), [0, 0]
+        )
+
     # ------------------------------------------------------------------
     # Reset to draft, cancelled
     # ------------------------------------------------------------------
