@@ -393,11 +393,13 @@ class AccountMove(models.Model):
             if linked:
                 raise UserError(
                     self.env._(
-                        "Invoice %(invoice)s is linked to %(record)s of %(partner)s: "
+                        "Invoice %(invoice)s is linked to %(model)s %(record)s of "
+                        "%(partner)s: "
                         "it cannot be moved to %(customer)s. Cancel or credit it and "
                         "invoice %(customer)s instead.",
                         invoice=invoice.display_name,
-                        record=f"{linked._description} {linked.display_name}",
+                        model=self.env["ir.model"]._get(linked._name).name,
+                        record=linked.display_name,
                         partner=invoice.commercial_partner_id.display_name,
                         customer=customer.display_name,
                     )
@@ -414,11 +416,15 @@ class AccountMove(models.Model):
             return
         # sudo: following the invoice is part of resetting it, whoever does it
         moves = self.sudo()
-        reason = self.env._(
-            "Invoice %(invoices)s was %(change)s.",
-            invoices=", ".join(self.mapped("display_name")),
-            change=self._invoice_dispute_change_label(change),
-        )
+        invoices = ", ".join(self.mapped("display_name"))
+        if change == "draft":
+            reason = self.env._(
+                "Invoice %(invoices)s was reset to draft.", invoices=invoices
+            )
+        else:
+            reason = self.env._(
+                "Invoice %(invoices)s was cancelled.", invoices=invoices
+            )
         proposals = moves.dispute_proposal_ids.filtered(
             lambda p: p.state in ("draft", "to_approve", "approved", "sent")
         )
