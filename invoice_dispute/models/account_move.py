@@ -230,11 +230,14 @@ class AccountMove(models.Model):
 
     def button_cancel(self):
         """Cancel; the same rules as a reset to draft (see ``button_draft``)."""
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        # posted invoices are reset to draft first, and followed there
+        drafts = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )
         res = super(
             AccountMove, self.with_context(invoice_dispute_change="cancel")
         ).button_cancel()
-        invoices._invoice_dispute_release("cancel")
+        drafts._invoice_dispute_release("cancel")
         return res
 
     def action_raise_dispute(self):

@@ -228,6 +228,8 @@ class TestInvoiceChanges(CollectionCommon):
         dispute = self.create_dispute(self.overdue)
         dispute.action_reject()
         self.overdue.button_cancel()
+        notes = dispute.message_ids.filtered(lambda m: "was cancelled" in m.body)
+        self.assertEqual(len(notes), 1, "one note on the decided dispute")
         with self.assertRaisesRegex(ValidationError, "is not posted"):
             dispute.action_reopen()
         self.assertEqual(dispute.state, "rejected")
@@ -300,6 +302,16 @@ class TestInvoiceChanges(CollectionCommon):
         self.overdue.button_cancel()
         self.assertEqual(mail.state, "cancel")
         self.assertIn("was cancelled", mail.failure_reason)
+
+    def test_queued_reminder_withdrawn_when_moved(self):
+        """A posted invoice moved to another customer (as an integration may,
+        past Odoo's readonly check): the first customer's queued reminder
+        listing it never leaves."""
+        mail = self.queue_reminders().mail_id
+        self.overdue.with_context(skip_readonly_check=True).partner_id = self.partner_a
+        self.assertEqual(self.overdue.commercial_partner_id, self.partner_a)
+        self.assertEqual(mail.state, "cancel")
+        self.assertIn("moved to another customer", mail.failure_reason)
 
     def test_sent_reminder_is_history(self):
         logs = self.queue_reminders()
