@@ -224,7 +224,11 @@ class AccountMove(models.Model):
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
         )
         invoices._invoice_dispute_check_unpost(change)
-        res = super().button_draft()
+        # the payments unreconciled from these invoices reopen nothing: the
+        # invoices are followed below
+        res = super(
+            AccountMove, self.with_context(invoice_dispute_unposting=invoices.ids)
+        ).button_draft()
         invoices._invoice_dispute_release(change)
         return res
 
@@ -500,6 +504,55 @@ class AccountMove(models.Model):
         )
         promises._settle()
         self._invoice_dispute_withdraw_reminders(reason)
+
+    def _invoice_dispute_follow_unpayment(self):
+        """Follow customer invoices open again because a payment was removed
+        from them (payment reset to draft or cancelled, bounced, unreconciled):
+        their completed payment plans are active again (the daily check
+        follows the installments) and their kept promises whose amount is no
+        longer paid pending again (the daily check settles them again)."""
+        unposting = set(self.env.context.get("invoice_dispute_unposting") or ())
+        reopened = self.filtered(
+            lambda m: (
+                m.id not in unposting
+                and m.state == "posted"
+                and not m._invoice_dispute_is_settled()
+            )
+        )
+        if not reopened:
+            return
+        # sudo: following the invoice is part of removing the payment
+        moves = reopened.sudo()
+        reason = self.env._(
+            "Invoice %(invoices)s is open again: a payment was removed from it.",
+            invoices=", ".join(reopened.mapped("display_name")),
+        )
+        plans = moves.payment_plan_ids.filtered(
+            lambda p: (
+                p.state == "completed"
+                and not p.move_ids.payment_plan_ids.filtered(
+                    lambda other: other.state == "active"
+                )
+            )
+        )
+        if plans:
+            plans.write({"state": "active", "date_checked": False})
+            for plan in plans:
+                plan.message_post(
+                    body=self.env._("%(reason)s Active again.", reason=reason)
+                )
+        promises = moves.payment_promise_ids.filtered(
+            lambda p: (
+                p.state == "kept"
+                and p.currency_id.compare_amounts(p.amount_paid, p.amount) < 0
+            )
+        )
+        if promises:
+            promises.write({"state": "pending", "date_settled": False})
+            for promise in promises:
+                promise.message_post(
+                    body=self.env._("%(reason)s Pending again.", reason=reason)
+                )
 
     def _invoice_dispute_is_settled(self):
         """Nothing is open on this invoice any more."""

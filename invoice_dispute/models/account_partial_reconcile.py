@@ -7,16 +7,23 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._invoice_dispute_follow_payments()
+        partials._invoice_dispute_paid_invoices()._invoice_dispute_follow_payment()
         return partials
 
-    def _invoice_dispute_follow_payments(self):
-        """Customer invoices settled by these reconciliations (payments, bank
-        statement lines, misc. entries) take their proposals, plans, promises
-        and queued reminders with them: see
-        ``account.move._invoice_dispute_follow_payment``. A credit note is
-        not a payment: the resolve wizard and accepted proposals that issue
-        one settle their own records."""
+    def unlink(self):
+        invoices = self._invoice_dispute_paid_invoices()
+        res = super().unlink()
+        invoices._invoice_dispute_follow_unpayment()
+        return res
+
+    def _invoice_dispute_paid_invoices(self):
+        """The customer invoices these reconciliations pay: reconciled with a
+        payment, a bank statement line or a misc. entry. A credit note is not
+        a payment: the resolve wizard and accepted proposals that issue one
+        settle their own records.
+
+        :return: account.move recordset (customer invoices)
+        """
         invoices = self.env["account.move"]
         for partial in self:
             debit_move = partial.debit_move_id.move_id
@@ -30,4 +37,4 @@ class AccountPartialReconcile(models.Model):
                     and other.move_type != "out_refund"
                 ):
                     invoices |= invoice
-        invoices._invoice_dispute_follow_payment()
+        return invoices

@@ -141,6 +141,28 @@ class TestInvoiceChanges(CollectionCommon):
         self.assertIn("is paid", offer.message_ids[:1].body)
         self.assertEqual(other_offer.state, "proposed", "other invoices: untouched")
 
+    def test_payment_removed_reopens_what_it_closed(self):
+        """A payment reset to draft (bounced): the plan it completed is active
+        again, the promise it kept pending again."""
+        plan = self.make_plan(self.overdue)
+        plan.action_activate()
+        promise = self.make_promise(self.overdue, 1000.0)
+        payment = self.pay_amount(self.overdue, 1000.0)
+        self.assertEqual((plan.state, promise.state), ("completed", "kept"))
+        payment.action_draft()
+        self.assertAlmostEqual(self.overdue.amount_residual, 1000.0)
+        self.assertEqual((plan.state, promise.state), ("active", "pending"))
+        self.assertIn("open again", plan.message_ids[:1].body)
+        self.assertFalse(promise.date_settled)
+
+    def test_reset_of_a_paid_invoice_reopens_nothing(self):
+        plan = self.make_plan(self.overdue)
+        plan.action_activate()
+        self.pay_amount(self.overdue, 1000.0)
+        self.assertEqual(plan.state, "completed")
+        self.overdue.button_draft()
+        self.assertEqual(plan.state, "completed")
+
     def test_credit_note_is_not_a_payment(self):
         """A credit note settling the invoice leaves the promise to the daily
         check: only money keeps it."""
