@@ -1,7 +1,10 @@
+import base64
+import io
 import re
 from datetime import timedelta
 
 from freezegun import freeze_time
+from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -116,6 +119,25 @@ class TestInvoiceChanges(CollectionCommon):
         self.assertGreaterEqual(undisputed, 0.0)
         self.assertIn("under dispute for", str(sheet.talking_points))
         self.assertNotIn("-600", str(sheet.talking_points))
+
+    def test_management_pack_after_a_partial_payment(self):
+        dispute = self.create_dispute(self.overdue)
+        self.pay_amount(self.overdue, 600.0)
+        wizard = self.env["invoice.dispute.export.wizard"].create(
+            {
+                "date_from": self.today - timedelta(days=30),
+                "date_to": self.today,
+                "company_ids": [Command.set(self.env.company.ids)],
+            }
+        )
+        wizard.action_export()
+        book = load_workbook(io.BytesIO(base64.b64decode(wizard.xlsx_file)))
+        rows = book["Disputes"].iter_rows(values_only=True)
+        header = next(rows)
+        row = next(r for r in rows if r[0] == dispute.name)
+        row = dict(zip(header, row, strict=True))
+        self.assertEqual(row["Disputed amount"], 400.0)
+        self.assertEqual(row["Undisputed amount"], 0.0)
 
     def test_full_payment_completes_plans_and_keeps_promises(self):
         plan = self.make_plan(self.overdue)
