@@ -383,9 +383,10 @@ class AccountMove(models.Model):
 
     def _invoice_dispute_check_new_customer(self, customer):
         """Refuse to move these customer invoices to ``customer`` (a
-        commercial partner) while a dispute, proposal, payment plan or
-        promise to pay of their current customer points to them: that
-        customer would keep seeing another customer's invoice.
+        commercial partner) while a dispute, proposal, payment plan, promise
+        to pay or back-billed amount of their current customer points to
+        them: that customer would keep seeing another customer's invoice, or
+        the other customer would pay its back-billed amount.
 
         :raise UserError: naming the invoice and the linked record
         """
@@ -396,6 +397,8 @@ class AccountMove(models.Model):
                 or invoice.dispute_proposal_ids[:1]
                 or invoice.payment_plan_ids[:1]
                 or invoice.payment_promise_ids[:1]
+                # the customer's own under-billed amount, billed on it
+                or invoice.back_billing_ids[:1]
             )
             if linked:
                 raise UserError(

@@ -303,6 +303,28 @@ class TestInvoiceChanges(CollectionCommon):
         with self.assertRaisesRegex(UserError, "Promise to Pay"):
             self.overdue.partner_id = self.partner_a
 
+    def test_moving_an_invoice_with_back_billing_is_refused(self):
+        """The customer's back-billed amount, added to its next invoice, is
+        not billed to another customer by moving that invoice."""
+        self.env["invoice.back.billing.wizard"].create(
+            {
+                "partner_id": self.customer.id,
+                "amount": 150.0,
+                "date_from": self.today - timedelta(days=180),
+                "date_to": self.today - timedelta(days=1),
+                "explanation": "Maintenance was invoiced at half the agreed fee.",
+                "method": "next_invoice",
+                "customer_informed": True,
+                "date_informed": self.today,
+            }
+        ).action_confirm()
+        invoice = self.create_invoice(self.customer, 100.0)
+        self.assertAlmostEqual(invoice.amount_untaxed, 250.0)
+        invoice.button_draft()
+        with self.assertRaisesRegex(UserError, "Back-billed Amount"):
+            invoice.partner_id = self.partner_a
+        self.assertEqual(invoice.partner_id, self.customer)
+
     def test_moving_within_the_customer_or_unlinked_invoices(self):
         self.make_promise(self.overdue, 300.0)
         self.overdue.button_draft()
