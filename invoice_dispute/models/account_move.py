@@ -458,7 +458,7 @@ class AccountMove(models.Model):
         for approval or an answer and proposed plans covering only settled
         invoices are withdrawn (cancelled), active or broken plans completed,
         pending promises whose amount is paid kept; queued reminders are
-        withdrawn.
+        withdrawn; open disputes left with nothing disputed get a note.
 
         The disputed amounts need nothing: they are capped at the live
         residual (``invoice.dispute.line.disputed_amount_capped``)."""
@@ -507,6 +507,18 @@ class AccountMove(models.Model):
         )
         promises._settle()
         self._invoice_dispute_withdraw_reminders(reason)
+        # an open dispute is the responsible's to close, but they should know
+        disputes = moves.dispute_line_ids.dispute_id.filtered(
+            lambda d: d.is_open and all_settled(d)
+        )
+        for dispute in disputes:
+            dispute.message_post(
+                body=self.env._(
+                    "%(reason)s Nothing is disputed any more: resolve, reject or "
+                    "cancel the dispute.",
+                    reason=reason,
+                )
+            )
 
     def _invoice_dispute_follow_unpayment(self):
         """Follow customer invoices open again because a payment was removed

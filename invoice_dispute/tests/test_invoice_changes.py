@@ -89,6 +89,8 @@ class TestInvoiceChanges(CollectionCommon):
         self.assertAlmostEqual(dispute.amount_disputed, 0.0)
         self.assertAlmostEqual(dispute.amount_undisputed, 0.0)
         self.assertAlmostEqual(self.overdue.amount_disputed, 0.0)
+        self.assertEqual(dispute.state, "new", "closing it is the responsible's")
+        self.assertIn("Nothing is disputed any more", dispute.message_ids[:1].body)
 
     def test_dispute_stays_editable_after_a_payment(self):
         """A payment since the line was written does not make the dispute's
