@@ -452,16 +452,24 @@ class AccountMove(models.Model):
         for dispute in moves.dispute_line_ids.dispute_id:
             dispute.message_post(body=reason)
 
-    def _invoice_dispute_follow_payment(self):
-        """Follow customer invoices that a payment (or any reconciliation
-        other than a credit note) has just settled in full: proposals waiting
-        for approval or an answer and proposed plans covering only settled
-        invoices are withdrawn (cancelled), active or broken plans completed,
-        pending promises whose amount is paid kept; queued reminders are
-        withdrawn; open disputes left with nothing disputed get a note.
+    def _invoice_dispute_follow_settlement(self, paid):
+        """Follow customer invoices that a reconciliation has just settled in
+        full. Whatever settled them, their active or broken payment plans
+        covering only settled invoices are completed (nothing is left to
+        pay) and their queued reminders withdrawn. When money settled them
+        (``paid``: the invoices reconciled with a payment or a bank statement
+        line), proposals waiting for approval or an answer and proposed plans
+        covering only settled invoices are also withdrawn (cancelled),
+        pending promises whose amount is paid kept, and open disputes left
+        with nothing disputed get a note. Credit notes and write-offs come
+        from a resolution or an accepted proposal, which settle their own
+        dispute and proposals.
 
         The disputed amounts need nothing: they are capped at the live
-        residual (``invoice.dispute.line.disputed_amount_capped``)."""
+        residual (``invoice.dispute.line.disputed_amount_capped``).
+
+        :param paid: account.move, the invoices among these paid with money
+        """
         settled = self.filtered(lambda m: m._invoice_dispute_is_settled())
         if not settled:
             return
@@ -475,19 +483,7 @@ class AccountMove(models.Model):
         def all_settled(record):
             return all(m._invoice_dispute_is_settled() for m in record.move_ids)
 
-        # drafts are the collector's work in progress: accepting or activating
-        # them is refused on paid invoices
-        proposals = moves.dispute_proposal_ids.filtered(
-            lambda p: p.state in ("to_approve", "approved", "sent") and all_settled(p)
-        )
         plans = moves.payment_plan_ids.filtered(all_settled)
-        offers = plans.filtered(lambda p: p.state == "proposed")
-        self._invoice_dispute_cancel_linked(
-            [proposals, offers],
-            self.env._(
-                "%(reason)s Nothing is left to settle: withdrawn.", reason=reason
-            ),
-        )
         running = plans.filtered(lambda p: p.state in ("active", "broken"))
         if running:
             running.write({"state": "completed"})
@@ -498,7 +494,25 @@ class AccountMove(models.Model):
                         "%(reason)s Nothing is left to pay: completed.", reason=reason
                     )
                 )
-        promises = moves.payment_promise_ids.filtered(
+        self._invoice_dispute_withdraw_reminders(reason)
+        paid = moves & paid.sudo()
+        if not paid:
+            return
+        # drafts are the collector's work in progress: accepting or activating
+        # them is refused on paid invoices
+        proposals = paid.dispute_proposal_ids.filtered(
+            lambda p: p.state in ("to_approve", "approved", "sent") and all_settled(p)
+        )
+        offers = paid.payment_plan_ids.filtered(
+            lambda p: p.state == "proposed" and all_settled(p)
+        )
+        self._invoice_dispute_cancel_linked(
+            [proposals, offers],
+            self.env._(
+                "%(reason)s Nothing is left to settle: withdrawn.", reason=reason
+            ),
+        )
+        promises = paid.payment_promise_ids.filtered(
             lambda p: (
                 p.state == "pending"
                 and all_settled(p)
@@ -506,9 +520,8 @@ class AccountMove(models.Model):
             )
         )
         promises._settle()
-        self._invoice_dispute_withdraw_reminders(reason)
         # an open dispute is the responsible's to close, but they should know
-        disputes = moves.dispute_line_ids.dispute_id.filtered(
+        disputes = paid.dispute_line_ids.dispute_id.filtered(
             lambda d: d.is_open and all_settled(d)
         )
         for dispute in disputes:

@@ -7,24 +7,25 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        partials._invoice_dispute_paid_invoices()._invoice_dispute_follow_payment()
+        invoices, paid = partials._invoice_dispute_reconciled_invoices()
+        invoices._invoice_dispute_follow_settlement(paid)
         return partials
 
     def unlink(self):
-        invoices = self._invoice_dispute_paid_invoices()
+        invoices, __ = self._invoice_dispute_reconciled_invoices()
         res = super().unlink()
         invoices._invoice_dispute_follow_unpayment()
         return res
 
-    def _invoice_dispute_paid_invoices(self):
-        """The customer invoices these reconciliations pay: reconciled with a
-        payment, a bank statement line or a misc. entry. A credit note is not
-        a payment: the resolve wizard and accepted proposals that issue one
-        settle their own records.
+    def _invoice_dispute_reconciled_invoices(self):
+        """The customer invoices these reconciliations settle, and among
+        them those paid with money: reconciled with a payment or a bank
+        statement line (SPEC §10, "paid means money received"), not with a
+        credit note, a write-off or a reversal.
 
-        :return: account.move recordset (customer invoices)
+        :return: (account.move, account.move) customer invoices
         """
-        invoices = self.env["account.move"]
+        invoices = paid = self.env["account.move"]
         for partial in self:
             debit_move = partial.debit_move_id.move_id
             credit_move = partial.credit_move_id.move_id
@@ -32,9 +33,9 @@ class AccountPartialReconcile(models.Model):
                 (debit_move, credit_move),
                 (credit_move, debit_move),
             ):
-                if (
-                    invoice.move_type == "out_invoice"
-                    and other.move_type != "out_refund"
-                ):
-                    invoices |= invoice
-        return invoices
+                if invoice.move_type != "out_invoice":
+                    continue
+                invoices |= invoice
+                if other.origin_payment_id or other.statement_line_id:
+                    paid |= invoice
+        return invoices, paid

@@ -189,11 +189,20 @@ class TestInvoiceChanges(CollectionCommon):
 
     def test_credit_note_is_not_a_payment(self):
         """A credit note settling the invoice leaves the promise to the daily
-        check: only money keeps it."""
+        check (only money keeps it) and the offers to whoever issued it; the
+        plan has nothing left to collect and the queued reminder is untrue."""
+        mail = self.queue_reminders().mail_id
+        plan = self.make_plan(self.overdue)
+        plan.action_activate()
         promise = self.make_promise(self.overdue, 1000.0)
+        offer = self.make_plan(self.overdue)
+        offer.action_propose()
         self.overdue._invoice_dispute_credit(1000.0, "Full credit")
         self.assertTrue(self.overdue.currency_id.is_zero(self.overdue.amount_residual))
         self.assertEqual(promise.state, "pending")
+        self.assertEqual(offer.state, "proposed")
+        self.assertEqual(plan.state, "completed")
+        self.assertEqual(mail.state, "cancel")
 
     def test_resolve_after_a_partial_payment(self):
         """The credit is spread over what is still disputed on each invoice,
