@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
 from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
 
@@ -137,6 +137,8 @@ class InvoiceDisputeLine(models.Model):
                 )
 
     def _check_disputed_amount(self):
+        """0 < disputed amount <= what is open on the invoice (its residual,
+        in the invoice's currency)."""
         for line in self:
             move = line.move_id
             rounding = move.currency_id.rounding
@@ -163,7 +165,11 @@ class InvoiceDisputeLine(models.Model):
                         "The disputed amount on %(move)s (%(amount)s) exceeds what is "
                         "still open on it (%(residual)s).",
                         move=move.display_name,
-                        amount=line.disputed_amount,
-                        residual=move.amount_residual,
+                        amount=format_amount(
+                            self.env, line.disputed_amount, move.currency_id
+                        ),
+                        residual=format_amount(
+                            self.env, move.amount_residual, move.currency_id
+                        ),
                     )
                 )
