@@ -9,6 +9,7 @@ from . import invoice_dispute_proposal
 from . import invoice_reminder_rule
 from . import invoice_reminder_log
 from . import account_move
+from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings
 from . import res_partner

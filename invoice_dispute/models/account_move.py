@@ -116,7 +116,7 @@ class AccountMove(models.Model):
     def _search_dispute_ids(self, operator, value):
         return [("dispute_line_ids.dispute_id", operator, value)]
 
-    @api.depends("dispute_line_ids.state", "dispute_line_ids.disputed_amount")
+    @api.depends("dispute_line_ids.state", "dispute_line_ids.disputed_amount_capped")
     def _compute_dispute_state(self):
         for move in self:
             open_lines = move.dispute_line_ids.filtered(
@@ -130,7 +130,8 @@ class AccountMove(models.Model):
                 move.dispute_state = "resolved"
             else:
                 move.dispute_state = "none"
-            move.amount_disputed = sum(open_lines.mapped("disputed_amount"))
+            # at most what is open on the invoice
+            move.amount_disputed = sum(open_lines.mapped("disputed_amount_capped"))
 
     @api.depends(
         "dispute_state",
@@ -192,6 +193,56 @@ class AccountMove(models.Model):
         if back_billings:
             back_billings._log_billed()
         return posted
+
+    def write(self, vals):
+        moved = self.env["account.move"]
+        if vals.get("partner_id"):
+            customer = (
+                self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+            )
+            moved = self.filtered(
+                lambda m: (
+                    m.move_type == "out_invoice"
+                    and m.commercial_partner_id
+                    and m.commercial_partner_id != customer
+                )
+            )
+            moved._invoice_dispute_check_new_customer(customer)
+        res = super().write(vals)
+        if moved:
+            moved._invoice_dispute_withdraw_reminders(
+                self.env._("the invoice was moved to another customer")
+            )
+        return res
+
+    def button_draft(self):
+        """Reset to draft; refused for an invoice in an open dispute or an
+        active payment plan. Its open proposals, draft or proposed plans,
+        pending promises and queued reminders are cancelled or withdrawn."""
+        change = self.env.context.get("invoice_dispute_change") or "draft"
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "posted"
+        )
+        invoices._invoice_dispute_check_unpost(change)
+        # the payments unreconciled from these invoices reopen nothing: the
+        # invoices are followed below
+        res = super(
+            AccountMove, self.with_context(invoice_dispute_unposting=invoices.ids)
+        ).button_draft()
+        invoices._invoice_dispute_release(change)
+        return res
+
+    def button_cancel(self):
+        """Cancel; the same rules as a reset to draft (see ``button_draft``)."""
+        # posted invoices are reset to draft first, and followed there
+        drafts = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )
+        res = super(
+            AccountMove, self.with_context(invoice_dispute_change="cancel")
+        ).button_cancel()
+        drafts._invoice_dispute_release("cancel")
+        return res
 
     def action_raise_dispute(self):
         """Open a new dispute prefilled with the selected posted invoices."""
@@ -288,6 +339,313 @@ class AccountMove(models.Model):
                 [("commercial_partner_id.reminder_block_until", ">=", today)],
             ),
         ]
+
+    def _invoice_dispute_change_label(self, change):
+        return {
+            "draft": self.env._("reset to draft"),
+            "cancel": self.env._("cancelled"),
+        }[change]
+
+    def _invoice_dispute_check_unpost(self, change):
+        """Refuse to reset to draft or cancel (``change``: "draft" or
+        "cancel") posted customer invoices that are in an open dispute or an
+        active payment plan: the dispute or the plan must be settled or
+        cancelled first.
+
+        :raise UserError: naming the invoice and the dispute or plan
+        """
+        # sudo: the rule holds whoever resets the invoice, also an accountant
+        # who may not read disputes
+        for invoice in self.sudo():
+            dispute = invoice.dispute_line_ids.dispute_id.filtered("is_open")[:1]
+            if dispute:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is in open dispute %(dispute)s: resolve "
+                        "or cancel the dispute first, it cannot be %(change)s.",
+                        invoice=invoice.display_name,
+                        dispute=dispute.name,
+                        change=self._invoice_dispute_change_label(change),
+                    )
+                )
+            plan = invoice.payment_plan_ids.filtered(lambda p: p.state == "active")[:1]
+            if plan:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is in active payment plan %(plan)s: "
+                        "cancel the plan first, the invoice cannot be %(change)s.",
+                        invoice=invoice.display_name,
+                        plan=plan.name,
+                        change=self._invoice_dispute_change_label(change),
+                    )
+                )
+
+    def _invoice_dispute_check_new_customer(self, customer):
+        """Refuse to move these customer invoices to ``customer`` (a
+        commercial partner) while a dispute, proposal, payment plan, promise
+        to pay or back-billed amount of their current customer points to
+        them: that customer would keep seeing another customer's invoice, or
+        the other customer would pay its back-billed amount.
+
+        :raise UserError: naming the invoice and the linked record
+        """
+        # sudo: the rule holds whoever edits the invoice
+        for invoice in self.sudo():
+            linked = (
+                invoice.dispute_line_ids.dispute_id[:1]
+                or invoice.dispute_proposal_ids[:1]
+                or invoice.payment_plan_ids[:1]
+                or invoice.payment_promise_ids[:1]
+                # the customer's own under-billed amount, billed on it
+                or invoice.back_billing_ids[:1]
+            )
+            if linked:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is linked to %(model)s %(record)s of "
+                        "%(partner)s: "
+                        "it cannot be moved to %(customer)s. Cancel or credit it and "
+                        "invoice %(customer)s instead.",
+                        invoice=invoice.display_name,
+                        model=self.env["ir.model"]._get(linked._name).name,
+                        record=linked.display_name,
+                        partner=invoice.commercial_partner_id.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+
+    def _invoice_dispute_release(self, change):
+        """Follow invoices reset to draft or cancelled (``change``: "draft"
+        or "cancel"): their proposals still open are cancelled, their draft
+        or proposed payment plans and pending promises to pay cancelled,
+        their queued reminders withdrawn; each gets a note saying why, and so
+        do their (closed) disputes. All of these can be set back once the
+        invoice is posted again."""
+        if not self:
+            return
+        # sudo: following the invoice is part of resetting it, whoever does it
+        moves = self.sudo()
+        invoices = ", ".join(self.mapped("display_name"))
+        if change == "draft":
+            reason = self.env._(
+                "Invoice %(invoices)s was reset to draft.", invoices=invoices
+            )
+        else:
+            reason = self.env._(
+                "Invoice %(invoices)s was cancelled.", invoices=invoices
+            )
+        proposals = moves.dispute_proposal_ids.filtered(
+            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
+        )
+        plans = moves.payment_plan_ids.filtered(
+            lambda p: p.state in ("draft", "proposed")
+        )
+        promises = moves.payment_promise_ids.filtered(lambda p: p.state == "pending")
+        self._invoice_dispute_cancel_linked(
+            [proposals, plans, promises],
+            self.env._("%(reason)s Cancelled.", reason=reason),
+        )
+        self._invoice_dispute_withdraw_reminders(reason)
+        # closed disputes stay as they were decided: their chatter says what
+        # happened to the invoice (a credit note is no longer reconciled)
+        for dispute in moves.dispute_line_ids.dispute_id:
+            dispute.message_post(body=reason)
+
+    def _invoice_dispute_follow_settlement(self, paid):
+        """Follow customer invoices that a reconciliation has just settled in
+        full. Whatever settled them, their active or broken payment plans
+        covering only settled invoices are completed (nothing is left to
+        pay) and their queued reminders withdrawn. When money settled them
+        (``paid``: the invoices reconciled with a payment or a bank statement
+        line), proposals waiting for approval or an answer and proposed plans
+        covering only settled invoices are also withdrawn (cancelled),
+        pending promises whose amount is paid kept, and open disputes left
+        with nothing disputed get a note. Credit notes and write-offs come
+        from a resolution or an accepted proposal, which settle their own
+        dispute and proposals.
+
+        The disputed amounts need nothing: they are capped at the live
+        residual (``invoice.dispute.line.disputed_amount_capped``).
+
+        :param paid: account.move, the invoices among these paid with money
+        """
+        settled = self.filtered(lambda m: m._invoice_dispute_is_settled())
+        if not settled:
+            return
+        # sudo: following the invoice is part of registering the payment
+        moves = settled.sudo()
+        reason = self.env._(
+            "Invoice %(invoices)s is paid.",
+            invoices=", ".join(settled.mapped("display_name")),
+        )
+
+        def all_settled(record):
+            return all(m._invoice_dispute_is_settled() for m in record.move_ids)
+
+        plans = moves.payment_plan_ids.filtered(all_settled)
+        running = plans.filtered(lambda p: p.state in ("active", "broken"))
+        if running:
+            running.write({"state": "completed"})
+            running.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])
+            for plan in running:
+                plan.message_post(
+                    body=self.env._(
+                        "%(reason)s Nothing is left to pay: completed.", reason=reason
+                    )
+                )
+        self._invoice_dispute_withdraw_reminders(reason)
+        paid = moves & paid.sudo()
+        if not paid:
+            return
+        # drafts are the collector's work in progress: accepting or activating
+        # them is refused on paid invoices
+        proposals = paid.dispute_proposal_ids.filtered(
+            lambda p: p.state in ("to_approve", "approved", "sent") and all_settled(p)
+        )
+        offers = paid.payment_plan_ids.filtered(
+            lambda p: p.state == "proposed" and all_settled(p)
+        )
+        self._invoice_dispute_cancel_linked(
+            [proposals, offers],
+            self.env._(
+                "%(reason)s Nothing is left to settle: withdrawn.", reason=reason
+            ),
+        )
+        promises = paid.payment_promise_ids.filtered(
+            lambda p: (
+                p.state == "pending"
+                and all_settled(p)
+                and p.currency_id.compare_amounts(p.amount_paid, p.amount) >= 0
+            )
+        )
+        promises._settle()
+        # an open dispute is the responsible's to close, but they should know
+        disputes = paid.dispute_line_ids.dispute_id.filtered(
+            lambda d: d.is_open and all_settled(d)
+        )
+        for dispute in disputes:
+            dispute.message_post(
+                body=self.env._(
+                    "%(reason)s Nothing is disputed any more: resolve, reject or "
+                    "cancel the dispute.",
+                    reason=reason,
+                )
+            )
+
+    def _invoice_dispute_follow_unpayment(self):
+        """Follow customer invoices open again because a payment was removed
+        from them (payment reset to draft or cancelled, bounced, unreconciled):
+        their completed payment plans are active again (the daily check
+        follows the installments) and their kept promises whose amount is no
+        longer paid pending again (the daily check settles them again)."""
+        unposting = set(self.env.context.get("invoice_dispute_unposting") or ())
+        reopened = self.filtered(
+            lambda m: (
+                m.id not in unposting
+                and m.state == "posted"
+                and not m._invoice_dispute_is_settled()
+            )
+        )
+        if not reopened:
+            return
+        # sudo: following the invoice is part of removing the payment
+        moves = reopened.sudo()
+        reason = self.env._(
+            "Invoice %(invoices)s is open again: a payment was removed from it.",
+            invoices=", ".join(reopened.mapped("display_name")),
+        )
+        plans = moves.payment_plan_ids.filtered(
+            lambda p: (
+                p.state == "completed"
+                and not p.move_ids.payment_plan_ids.filtered(
+                    lambda other: other.state == "active"
+                )
+            )
+        )
+        if plans:
+            plans.write({"state": "active", "date_checked": False})
+            for plan in plans:
+                plan.message_post(
+                    body=self.env._("%(reason)s Active again.", reason=reason)
+                )
+        promises = moves.payment_promise_ids.filtered(
+            lambda p: (
+                p.state == "kept"
+                and p.currency_id.compare_amounts(p.amount_paid, p.amount) < 0
+            )
+        )
+        if promises:
+            promises.write({"state": "pending", "date_settled": False})
+            for promise in promises:
+                promise.message_post(
+                    body=self.env._("%(reason)s Pending again.", reason=reason)
+                )
+
+    def _invoice_dispute_is_settled(self):
+        """Nothing is open on this invoice any more."""
+        self.ensure_one()
+        return self.payment_state in ("paid", "in_payment", "reversed") or (
+            self.state == "posted" and self.currency_id.is_zero(self.amount_residual)
+        )
+
+    @api.model
+    def _invoice_dispute_cancel_linked(self, recordsets, note):
+        """Cancel proposals, payment plans and promises to pay (a list of
+        recordsets) with their own ``action_cancel``, each with ``note`` in
+        its chatter."""
+        for records in recordsets:
+            records.action_cancel()
+            for record in records:
+                record.message_post(body=note)
+
+    def _invoice_dispute_withdraw_reminders(self, reason):
+        """Withdraw the reminder emails still queued for these invoices (or
+        for the installments of their payment plans): the email is cancelled
+        and its reminder log released, so that a reminder still due goes
+        again, truthful, at the next run; the invoices' reminder level and
+        date go back to the last reminder really sent. ``reason`` (translated
+        text) is noted on the invoices."""
+        Log = self.env["invoice.reminder.log"].sudo()  # emails: technical records
+        logs = Log.search(
+            [
+                ("mail_id.state", "=", "outgoing"),
+                "|",
+                ("move_id", "in", self.ids),
+                ("plan_line_id.plan_id.move_ids", "in", self.ids),
+            ]
+        )
+        if not logs:
+            return
+        mails = logs.mail_id
+        logs = Log.search([("mail_id", "in", mails.ids)])
+        moves = logs.move_id
+        mails.write(
+            {
+                "state": "cancel",
+                "failure_reason": self.env._("Withdrawn: %(reason)s", reason=reason),
+            }
+        )
+        logs.unlink()
+        remaining = Log.search(
+            [("move_id", "in", moves.ids), ("mail_state", "!=", "cancel")]
+        )
+        for move in moves.sudo():
+            sent = remaining.filtered(lambda log, m=move: log.move_id == m)
+            levels = {
+                "reminder_level": max(sent.mapped("level"), default=0),
+                "reminder_last_date": max(sent.mapped("date"), default=False),
+            }
+            if any(move[name] != value for name, value in levels.items()):
+                move.write(levels)
+        moves._message_log_batch(
+            bodies=dict.fromkeys(
+                moves.ids,
+                self.env._(
+                    "Queued payment reminder withdrawn before it left: %(reason)s",
+                    reason=reason,
+                ),
+            )
+        )
 
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices

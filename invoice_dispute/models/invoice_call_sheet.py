@@ -501,7 +501,8 @@ class InvoiceCallSheet(models.Model):
                 if move.amount_residual
                 else 1.0
             )
-            disputed = dispute_line.disputed_amount if dispute_line else 0.0
+            # at most what is open on the invoice: never more than its residual
+            disputed = dispute_line.disputed_amount_capped if dispute_line else 0.0
             amount_overdue += move.amount_residual_signed
             amount_disputed += disputed * rate
             lines.append(

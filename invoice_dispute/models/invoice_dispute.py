@@ -333,10 +333,14 @@ class InvoiceDispute(models.Model):
     def _search_move_ids(self, operator, value):
         return [("line_ids.move_id", operator, value)]
 
-    @api.depends("line_ids.disputed_amount")
+    @api.depends("line_ids.disputed_amount_capped")
     def _compute_amount_disputed(self):
+        """While open, at most what is open on each invoice (see
+        ``invoice.dispute.line.disputed_amount_capped``)."""
         for dispute in self:
-            dispute.amount_disputed = sum(dispute.line_ids.mapped("disputed_amount"))
+            dispute.amount_disputed = sum(
+                dispute.line_ids.mapped("disputed_amount_capped")
+            )
 
     @api.depends("amount_disputed", "state", "line_ids.move_id.amount_residual")
     def _compute_amount_residual(self):
@@ -419,11 +423,13 @@ class InvoiceDispute(models.Model):
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
 
-    @api.constrains("partner_id", "company_id", "currency_id", "line_ids")
+    @api.constrains("partner_id", "company_id", "currency_id", "line_ids", "state")
     def _check_lines_consistency(self):
         for dispute in self:
             dispute.line_ids.move_id._invoice_dispute_check_currency(dispute)
-        self.line_ids._check_move()
+        # the amounts are checked by the lines written, not against the
+        # residual of invoices paid since
+        self.line_ids._check_move_documents()
 
     @api.constrains("state", "line_ids")
     def _check_single_open_dispute(self):

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
 
 
 class InvoiceDisputeLine(models.Model):
@@ -34,7 +34,18 @@ class InvoiceDisputeLine(models.Model):
     amount_residual = fields.Monetary(
         string="Open on invoice", related="move_id.amount_residual"
     )
-    disputed_amount = fields.Monetary(required=True)
+    disputed_amount = fields.Monetary(
+        required=True, help="The amount the customer disputes on this invoice."
+    )
+    disputed_amount_capped = fields.Monetary(
+        string="Still disputed",
+        compute="_compute_disputed_amount_capped",
+        store=True,
+        help="While the dispute is open: the disputed amount, at most what is "
+        "still open on the invoice (a payment or credit note on the invoice "
+        "lowers it, never below zero). Once the dispute is closed: the amount "
+        "that was disputed.",
+    )
     note = fields.Char(help="What exactly is disputed on this invoice.")
 
     _sql_constraints = [
@@ -45,6 +56,16 @@ class InvoiceDisputeLine(models.Model):
         ),
     ]
 
+    @api.depends("disputed_amount", "state", "move_id.amount_residual")
+    def _compute_disputed_amount_capped(self):
+        for line in self:
+            if line.state in OPEN_STATES:
+                line.disputed_amount_capped = max(
+                    min(line.disputed_amount, line.move_id.amount_residual), 0.0
+                )
+            else:
+                line.disputed_amount_capped = line.disputed_amount
+
     @api.onchange("move_id")
     def _onchange_move_id(self):
         if self.move_id and not self.disputed_amount:
@@ -52,6 +73,19 @@ class InvoiceDisputeLine(models.Model):
 
     @api.constrains("move_id", "disputed_amount")
     def _check_move(self):
+        """The invoice fits the dispute, and 0 < disputed <= its residual
+        when the line is written."""
+        self._check_move_documents()
+        self._check_disputed_amount()
+
+    def _check_move_documents(self):
+        """The invoice is a customer invoice of the dispute's customer,
+        company and currency, posted while the dispute is open.
+
+        Checked again when the dispute's customer, company or currency
+        changes; the amounts are not: a payment received since the line was
+        written lowers the invoice's residual, and the capped amount
+        (``disputed_amount_capped``) follows it."""
         for line in self:
             move = line.move_id
             dispute = line.dispute_id
@@ -63,7 +97,7 @@ class InvoiceDisputeLine(models.Model):
                         move=move.display_name,
                     )
                 )
-            if move.state != "posted":
+            if move.state != "posted" and dispute.state in OPEN_STATES:
                 raise ValidationError(
                     self.env._(
                         "Invoice %(move)s is not posted: only posted invoices can be "
@@ -101,6 +135,12 @@ class InvoiceDisputeLine(models.Model):
                         currency=dispute.currency_id.name,
                     )
                 )
+
+    def _check_disputed_amount(self):
+        """0 < disputed amount <= what is open on the invoice (its residual,
+        in the invoice's currency)."""
+        for line in self:
+            move = line.move_id
             rounding = move.currency_id.rounding
             if (
                 float_compare(line.disputed_amount, 0.0, precision_rounding=rounding)
@@ -125,7 +165,11 @@ class InvoiceDisputeLine(models.Model):
                         "The disputed amount on %(move)s (%(amount)s) exceeds what is "
                         "still open on it (%(residual)s).",
                         move=move.display_name,
-                        amount=line.disputed_amount,
-                        residual=move.amount_residual,
+                        amount=format_amount(
+                            self.env, line.disputed_amount, move.currency_id
+                        ),
+                        residual=format_amount(
+                            self.env, move.amount_residual, move.currency_id
+                        ),
                     )
                 )

@@ -21,3 +21,4 @@ from . import test_back_billing
 from . import test_reminder_concurrency
 from . import test_money_rules
 from . import test_reminder_truth
+from . import test_invoice_changes

@@ -124,7 +124,11 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
         return split_amount(
             self.currency_id,
             self.amount,
-            [(line.move_id, line.disputed_amount) for line in self.dispute_id.line_ids],
+            # what is still disputed: at most what is open on each invoice
+            [
+                (line.move_id, line.disputed_amount_capped)
+                for line in self.dispute_id.line_ids
+            ],
         )
 
     def _create_credit_notes(self):
