@@ -211,7 +211,7 @@ class AccountMove(models.Model):
         res = super().write(vals)
         if moved:
             moved._invoice_dispute_withdraw_reminders(
-                self.env._("the invoice was moved to another customer")
+                self.env._("the invoice was moved to another customer.")
             )
         return res
 
@@ -600,11 +600,10 @@ class AccountMove(models.Model):
 
     def _invoice_dispute_withdraw_reminders(self, reason):
         """Withdraw the reminder emails still queued for these invoices (or
-        for the installments of their payment plans): the email is cancelled
-        and its reminder log released, so that a reminder still due goes
-        again, truthful, at the next run; the invoices' reminder level and
-        date go back to the last reminder really sent. ``reason`` (translated
-        text) is noted on the invoices."""
+        for the installments of their payment plans), through
+        ``invoice.reminder.log._withdraw_mails``: a reminder still due goes
+        again, truthful, at the next run. ``reason`` (a translated sentence)
+        is noted on the invoices."""
         Log = self.env["invoice.reminder.log"].sudo()  # emails: technical records
         logs = Log.search(
             [
@@ -614,38 +613,8 @@ class AccountMove(models.Model):
                 ("plan_line_id.plan_id.move_ids", "in", self.ids),
             ]
         )
-        if not logs:
-            return
-        mails = logs.mail_id
-        logs = Log.search([("mail_id", "in", mails.ids)])
-        moves = logs.move_id
-        mails.write(
-            {
-                "state": "cancel",
-                "failure_reason": self.env._("Withdrawn: %(reason)s", reason=reason),
-            }
-        )
-        logs.unlink()
-        remaining = Log.search(
-            [("move_id", "in", moves.ids), ("mail_state", "!=", "cancel")]
-        )
-        for move in moves.sudo():
-            sent = remaining.filtered(lambda log, m=move: log.move_id == m)
-            levels = {
-                "reminder_level": max(sent.mapped("level"), default=0),
-                "reminder_last_date": max(sent.mapped("date"), default=False),
-            }
-            if any(move[name] != value for name, value in levels.items()):
-                move.write(levels)
-        moves._message_log_batch(
-            bodies=dict.fromkeys(
-                moves.ids,
-                self.env._(
-                    "Queued payment reminder withdrawn before it left: %(reason)s",
-                    reason=reason,
-                ),
-            )
-        )
+        if logs:
+            Log._withdraw_mails(dict.fromkeys(logs.mail_id, reason))
 
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices

@@ -167,17 +167,39 @@ class InvoiceReminderLog(models.Model):
         for mail, mail_logs in logs.grouped("mail_id").items():
             reason = mail_logs._get_untrue_reason(mail, today)
             if reason:
-                reasons[mail] = (mail_logs, reason)
+                reasons[mail] = reason
         if not reasons:
             return mails.browse()
-        withdrawn = logs.mail_id.browse([mail.id for mail in reasons])
-        withdrawn_logs = logs.browse().union(*(v[0] for v in reasons.values()))
+        return self._withdraw_mails(reasons)
+
+    @api.model
+    def _withdraw_mails(self, reasons):
+        """Withdraw queued reminder emails: each is cancelled, its reminder
+        logs deleted (with the activities that serve no other log) and the
+        invoices' reminder level set back, so that what is still due is
+        reminded, with the figures of that day, at the next run. A note in
+        the chatter of the invoices (or plan) says why. The one way a
+        reminder is withdrawn: before it leaves (``_withdraw_untrue_reminders``)
+        or when its invoice changes (``account.move``).
+
+        :param reasons: dict mail.mail -> why it is withdrawn (a translated
+            sentence)
+        :return: the mail.mail records withdrawn
+        """
+        Mail = self.env["mail.mail"].sudo()
+        withdrawn = Mail.browse([mail.id for mail in reasons])
+        logs = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("mail_id", "in", withdrawn.ids)])
+        )
         _logger.info(
             "Reminder emails %s withdrawn before sending: no longer true.",
             withdrawn.ids,
         )
         bodies_by_model = {}
-        for mail_logs, reason in reasons.values():
+        for mail, reason in reasons.items():
+            mail_logs = logs.filtered(lambda log, m=mail: log.mail_id.id == m.id)
             for record in mail_logs.move_id or mail_logs.plan_line_id.plan_id:
                 bodies_by_model.setdefault(record._name, {})[record.id] = Markup(
                     "%s"
@@ -187,8 +209,9 @@ class InvoiceReminderLog(models.Model):
                     "run if something is still due.",
                     reason=reason,
                 )
-        withdrawn.write({"state": "cancel"})
-        self._withdraw_logs(withdrawn_logs)
+        for mail, reason in reasons.items():
+            Mail.browse(mail.id).write({"state": "cancel", "failure_reason": reason})
+        self._withdraw_logs(logs)
         for model, bodies in bodies_by_model.items():
             self.env[model].browse(list(bodies)).sudo()._message_log_batch(
                 bodies=bodies

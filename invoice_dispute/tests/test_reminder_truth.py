@@ -342,8 +342,9 @@ class TestTruthfulReminders(TruthCommon):
         self.assertFalse(self.logs_of(invoice))
         self.assertEqual(invoice.reminder_level, 0)
         self.assertFalse(invoice.reminder_last_date)
-        self.assertIn("withdrawn", self.last_note(invoice))
-        self.assertIn("no longer open", self.last_note(invoice))
+        # withdrawn as soon as the payment settled the invoice
+        self.assertIn("withdrawn before it was sent", self.last_note(invoice))
+        self.assertIn(f"Invoice {invoice.name} is paid.", self.last_note(invoice))
         self.assertEqual(self.run_reminders(), 0)
 
     def test_disputed_while_queued_is_reminded_once_later(self):
