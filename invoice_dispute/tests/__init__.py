@@ -19,3 +19,4 @@ from . import test_reminder
 from . import test_payment_discrepancy
 from . import test_back_billing
 from . import test_reminder_concurrency
+from . import test_dispute_settlement
