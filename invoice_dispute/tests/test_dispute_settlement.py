@@ -1,11 +1,15 @@
+import re
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from ..models.account_move import split_amount
 from .common import InvoiceDisputeCommon
+
+# The session's CSRF token that every portal page carries.
+CSRF_RE = re.compile(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"')
 
 
 @tagged("post_install", "-at_install")
@@ -420,3 +424,65 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         dispute.action_reject()
         self.assertEqual(plan_offer.state, "cancelled")
         self.assertEqual(plan_offer.payment_plan_id.state, "cancelled")
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
+    """The customer answers on the portal: one offer settles the dispute."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.write(
+            {"dispute_approval_amount": 100000.0, "dispute_approval_percent": 100.0}
+        )
+        cls.portal_anne = cls.create_user(
+            "anne_portal",
+            ["base.group_portal"],
+            name=cls.customer_contact.name,
+            password="anne_portal-Secret-123",
+            partner_id=cls.customer_contact.id,
+            email=cls.customer_contact.email,
+        )
+        cls.dispute = cls.create_dispute(
+            cls.invoice_1, amounts=[300.0], contact_id=cls.customer_contact.id
+        )
+        cls.proposals = cls.env["invoice.dispute.proposal"]
+        for amount in (100.0, 150.0):
+            proposal = cls.proposals.create(
+                {
+                    "partner_id": cls.customer.id,
+                    "dispute_id": cls.dispute.id,
+                    "kind": "discount",
+                    "amount": amount,
+                }
+            )
+            proposal.action_send()
+            cls.proposals |= proposal
+
+    def accept(self, proposal):
+        page = self.url_open(f"/my/disputes/{self.dispute.id}")
+        token = CSRF_RE.search(page.text).group(1)
+        response = self.url_open(
+            f"/my/disputes/{self.dispute.id}/proposal/{proposal.id}/accept",
+            data={"csrf_token": token},
+        )
+        self.env.invalidate_all()
+        return response
+
+    def test_portal_customer_settles_once(self):
+        first, second = self.proposals
+        self.authenticate("anne_portal", "anne_portal-Secret-123")
+        self.assertIn("you accepted our proposal", self.accept(first).text)
+        self.assertEqual(first.state, "accepted")
+        self.assertEqual(second.state, "cancelled")
+        self.assertIn("can no longer be answered", self.accept(second).text)
+        # Sent again by mistake, the other offer is still refused.
+        second.action_reset_draft()
+        second.action_send()
+        response = self.accept(second)
+        self.assertIn("o_dispute_error", response.text)
+        self.assertIn("already settled by proposal", response.text)
+        self.assertEqual(second.state, "sent")
+        self.assertEqual(self.invoice_1.amount_residual, 900.0)
+        self.assertEqual(self.dispute.amount_credited, 100.0)
