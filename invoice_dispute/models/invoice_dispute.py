@@ -586,6 +586,15 @@ class InvoiceDispute(models.Model):
                     name=self.name,
                 )
             )
+        if self.accepted_proposal_id:
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is already settled by the accepted proposal "
+                    "%(proposal)s: resolve it to record that settlement.",
+                    name=self.name,
+                    proposal=self.accepted_proposal_id.name,
+                )
+            )
         return {
             "name": self.env._("Propose a solution"),
             "type": "ir.actions.act_window",
@@ -596,7 +605,7 @@ class InvoiceDispute(models.Model):
                 "default_dispute_id": self.id,
                 "default_company_id": self.company_id.id,
                 "default_currency_id": self.currency_id.id,
-                "default_amount": self.amount_disputed,
+                "default_amount": self._get_amount_to_credit(),
             },
         }
 

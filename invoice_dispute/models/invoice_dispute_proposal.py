@@ -319,9 +319,12 @@ class InvoiceDisputeProposal(models.Model):
 
     def action_send(self):
         """Email the proposal and its validity date to the customer, in the
-        customer's language. A draft within the limits is submitted first."""
+        customer's language. A draft within the limits is submitted first.
+        An offer that could not settle its invoices once accepted (see
+        :meth:`_check_settlement`) is not sent."""
         self.filtered(lambda p: p.state == "draft").action_submit()
         self._check_state(("approved", "sent"), self.env._("sent"))
+        self._check_settlement()
         today = fields.Date.context_today(self)
         template = self.env.ref("invoice_dispute.mail_template_dispute_proposal")
         for proposal in self:
@@ -644,6 +647,28 @@ class InvoiceDisputeProposal(models.Model):
             proposal=self,
         )
         return credit_notes
+
+    def _check_settlement(self):
+        """Refuse an offer that its acceptance could not apply: a dispute
+        already settled by another accepted proposal, a credit above what is
+        left of the dispute or open on the invoices, or outside the open
+        dispute of an invoice. The same checks as the settlement itself
+        (``account.move._invoice_dispute_settle``), without writing anything.
+
+        :raise UserError: naming the limit
+        """
+        for proposal in self:
+            moves, dispute = proposal.move_ids, proposal.dispute_id
+            resolution_type = KIND_RESOLUTION[proposal.kind]
+            moves._invoice_dispute_check_settled_once(
+                resolution_type,
+                proposal.amount,
+                proposal.new_date_due,
+                dispute,
+                proposal,
+            )
+            if proposal.kind in CREDIT_KINDS:
+                moves._invoice_dispute_credit_shares(proposal.amount, dispute)
 
     def _withdraw(self, reason, keep_plan=None):
         """Cancel the proposals among these still waiting for an answer, with

@@ -292,12 +292,17 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         self.assertEqual(plan_offer.payment_plan_id.state, "cancelled")
         with self.assertRaisesRegex(UserError, "cannot be answered"):
             write_off.action_accept()
-        # Brought back as a draft and sent again, it still cannot settle twice.
+        # Brought back as a draft, it cannot be sent again, nor settle twice.
         write_off.action_reset_draft()
-        write_off.action_send()
         with self.assertRaisesRegex(UserError, "already settled by proposal"):
-            write_off.action_accept()
-        self.assertEqual(write_off.state, "sent")
+            write_off.action_send()
+        self.assertEqual(write_off.state, "draft")
+        with self.assertRaisesRegex(UserError, "already settled by proposal"):
+            self.invoice_1._invoice_dispute_settle(
+                "write_off", amount=80.0, dispute=dispute, proposal=write_off
+            )
+        with self.assertRaisesRegex(UserError, "already settled by the accepted"):
+            dispute.action_new_proposal()
         self.assertEqual(self.invoice_1.amount_residual, 950.0)
 
     def test_two_proposals_accepted_together_settle_once(self):
@@ -364,13 +369,23 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
             wizard.action_confirm()
         self.assertEqual(self.count_refunds(), refunds)
         self.assertEqual(dispute.state, "investigating")
-        # a proposal from the reopened dispute is held to the same limit
-        proposal = self.sent_proposal(
-            self.invoice_1, dispute_id=dispute.id, amount=250.0
+        # a proposal from the reopened dispute is held to the same limit, when
+        # it is sent and when it is accepted
+        self.assertEqual(
+            dispute.action_new_proposal()["context"]["default_amount"], 200.0
         )
         with self.assertRaisesRegex(UserError, "exceeds what is left"):
+            self.sent_proposal(self.invoice_1, dispute_id=dispute.id, amount=250.0)
+        proposal = self.sent_proposal(
+            self.invoice_1, dispute_id=dispute.id, amount=150.0
+        )
+        dispute.line_ids.disputed_amount = 200.0
+        with self.assertRaisesRegex(
+            UserError, r"exceeds what is left.*at most \$\s?100\.00"
+        ):
             proposal.action_accept()
         self.assertEqual(proposal.state, "sent")
+        dispute.line_ids.disputed_amount = 300.0
         with self.assertRaisesRegex(UserError, "already credited"):
             dispute._resolve("corrected_invoice")
         self.assertEqual(self.count_refunds(), refunds)
@@ -477,12 +492,17 @@ class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
         self.assertEqual(first.state, "accepted")
         self.assertEqual(second.state, "cancelled")
         self.assertIn("can no longer be answered", self.accept(second).text)
-        # Sent again by mistake, the other offer is still refused.
-        second.action_reset_draft()
-        second.action_send()
-        response = self.accept(second)
-        self.assertIn("o_dispute_error", response.text)
-        self.assertIn("already settled by proposal", response.text)
-        self.assertEqual(second.state, "sent")
+        self.assertEqual(second.state, "cancelled")
         self.assertEqual(self.invoice_1.amount_residual, 900.0)
         self.assertEqual(self.dispute.amount_credited, 100.0)
+
+    def test_portal_acceptance_above_what_is_left_is_refused(self):
+        """The disputed amount was lowered after the offer went out."""
+        self.dispute.line_ids.disputed_amount = 120.0
+        self.authenticate("anne_portal", "anne_portal-Secret-123")
+        response = self.accept(self.proposals[1])
+        self.assertIn("o_dispute_error", response.text)
+        self.assertIn("exceeds what is left", response.text)
+        self.assertEqual(self.proposals.mapped("state"), ["sent", "sent"])
+        self.assertFalse(self.dispute.credit_note_ids)
+        self.assertEqual(self.invoice_1.amount_residual, 1000.0)
