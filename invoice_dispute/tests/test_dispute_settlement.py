@@ -1,9 +1,13 @@
 import re
+import threading
 from datetime import timedelta
 
-from odoo import Command, fields
+from psycopg2 import errors
+
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, tagged
+from odoo.tests import Form, HttpCase, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from ..models.account_move import split_amount
 from .common import InvoiceDisputeCommon
@@ -506,3 +510,123 @@ class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
         self.assertEqual(self.proposals.mapped("state"), ["sent", "sent"])
         self.assertFalse(self.dispute.credit_note_ids)
         self.assertEqual(self.invoice_1.amount_residual, 1000.0)
+
+
+@tagged("post_install", "-at_install")
+class TestDisputeSettlementConcurrency(TransactionCase):
+    """The customer accepts one offer online while a collector records the
+    acceptance of another, in two real database transactions: the dispute is
+    settled once."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create(
+                {"name": "Concurrent settlement", "is_company": True}
+            )
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": fields.Date.today(),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Service",
+                                "quantity": 1,
+                                "price_unit": 100.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+            invoice.action_post()
+            dispute = env["invoice.dispute"].create(
+                {
+                    "partner_id": partner.id,
+                    "reason_id": env.ref("invoice_dispute.reason_pricing").id,
+                    "line_ids": [
+                        Command.create(
+                            {"move_id": invoice.id, "disputed_amount": 100.0}
+                        )
+                    ],
+                }
+            )
+            proposals = env["invoice.dispute.proposal"].create(
+                [
+                    {"dispute_id": dispute.id, "kind": "discount", "amount": amount}
+                    for amount in (30.0, 40.0)
+                ]
+            )
+            proposals.write({"state": "sent"})
+            self.ids = {
+                "partner": partner.id,
+                "invoice": invoice.id,
+                "dispute": dispute.id,
+                "proposals": proposals.ids,
+            }
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            proposals = env["invoice.dispute.proposal"].browse(self.ids["proposals"])
+            proposals.write({"state": "draft"})
+            proposals.unlink()
+            dispute = env["invoice.dispute"].browse(self.ids["dispute"])
+            dispute.write({"state": "cancelled"})
+            dispute.unlink()
+            invoice = env["account.move"].browse(self.ids["invoice"])
+            moves = invoice | env["account.move"].search(
+                [("reversed_entry_id", "=", invoice.id)]
+            )
+            moves.button_draft()
+            moves.posted_before = False
+            moves.unlink()
+            env["res.partner"].browse(self.ids["partner"]).unlink()
+
+    def test_two_acceptances_at_once_settle_once(self):
+        first_id, second_id = self.ids["proposals"]
+        results = {}
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env1["invoice.dispute.proposal"].browse(first_id).action_accept()
+            # the second transaction starts before the first commits: it still
+            # sees its proposal sent
+            second = api.Environment(cr2, SUPERUSER_ID, {})[
+                "invoice.dispute.proposal"
+            ].browse(second_id)
+            self.assertEqual(second.state, "sent")
+
+            def accept_second():
+                try:
+                    second.action_accept()
+                    second.env.flush_all()
+                except Exception as error:  # noqa: BLE001 - reported below
+                    results["second"] = error
+
+            thread = threading.Thread(target=accept_second)
+            # PostgreSQL refuses the second one's lock once the first commits
+            with mute_logger("odoo.sql_db"):
+                thread.start()
+                thread.join(timeout=3)
+                self.assertTrue(thread.is_alive(), "the second settlement waits")
+                cr1.commit()
+                thread.join(timeout=60)
+            self.assertFalse(thread.is_alive())
+            cr2.rollback()
+        self.assertIsInstance(
+            results.get("second"), (errors.SerializationFailure, UserError)
+        )
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            invoice = env["account.move"].browse(self.ids["invoice"])
+            self.assertEqual(invoice.amount_residual, 70.0)
+            refunds = env["account.move"].search(
+                [("reversed_entry_id", "=", invoice.id)]
+            )
+            self.assertEqual(refunds.mapped("amount_total"), [30.0])
+            proposals = env["invoice.dispute.proposal"].browse(self.ids["proposals"])
+            self.assertEqual(proposals.mapped("state"), ["accepted", "cancelled"])
