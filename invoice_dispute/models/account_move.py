@@ -395,7 +395,7 @@ class AccountMove(models.Model):
         proportion (same accounts, taxes and analytic distribution), whatever
         their taxes (several rates, price-included) and the company's tax
         rounding; the last cents of rounding are settled on the biggest line,
-        then on the biggest tax, as Odoo's cash rounding does.
+        then on the biggest tax group (see :meth:`_invoice_dispute_adjust_total`).
 
         Called by :meth:`_invoice_dispute_settle` only, which checks the amount.
 
@@ -469,8 +469,10 @@ class AccountMove(models.Model):
         Prices are rounded to the price precision and taxes per line or
         globally: a proportional credit note lands a few cents away. The
         biggest line's price takes the difference first; what tax rounding
-        leaves (a cent per tax at most) goes on the biggest tax amount, as the
-        'biggest_tax' strategy of Odoo's cash rounding does.
+        leaves (a cent or so) goes on the biggest tax group's amount, through
+        the invoice totals (``tax_totals``) as when a user corrects a tax
+        amount there -- the tax a price-included computation of the agreed
+        amount gives (1,000 + 21 % credited 10.00: 8.26 + 1.74).
 
         :param float amount: the total wanted, in the credit note's currency
         :raise UserError: when the total cannot be reached

@@ -209,6 +209,31 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         self.assertEqual(proposal.credit_note_ids.amount_total, 12.34)
         self.assertEqual(invoice.amount_residual, 1187.66)
 
+    def test_write_off_in_foreign_currency_after_a_rate_change(self):
+        """Invoiced at 1 EUR = 2 USD a month ago, written off at 1 EUR = 2.50
+        USD today: nothing is left open in EUR (Odoo books the exchange
+        difference in USD)."""
+        today = fields.Date.today()
+        eur = self.setup_other_currency(
+            "EUR",
+            rates=[(today - timedelta(days=40), 0.5), (today - timedelta(days=1), 0.4)],
+        )
+        invoice = self.create_taxed_invoice(
+            [(3, 333.33, self.vat_21)],
+            currency_id=eur.id,
+            invoice_date=today - timedelta(days=30),
+        )
+        dispute = self.create_dispute(invoice, currency_id=eur.id)
+        wizard = self.resolve_form(dispute, resolution_type="write_off")
+        self.assertEqual(wizard.amount, invoice.amount_total)
+        wizard.action_confirm()
+        refund = dispute.credit_note_ids
+        self.assertEqual(refund.currency_id, eur)
+        self.assertEqual(refund.amount_total, 1209.99)
+        self.assertEqual(refund.amount_total_signed, -3024.98, "at 2.50")
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "reversed"))
+
     def test_accepted_proposal_credits_exactly(self):
         proposal = self.sent_proposal(amount=10.0)
         proposal.action_accept()
