@@ -334,6 +334,23 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
             dispute.action_new_proposal()
         self.assertEqual(self.invoice_1.amount_residual, 950.0)
 
+    def test_offers_on_overdue_invoices_settle_once(self):
+        """Without a dispute, offers sharing an invoice are alternatives too;
+        an offer on other invoices stays open."""
+        both = self.sent_proposal(self.invoice_1 | self.invoice_2, amount=150.0)
+        shared = self.sent_proposal(self.invoice_2, kind="write_off", amount=500.0)
+        elsewhere = self.sent_proposal(
+            self.create_invoice(self.customer, 200.0), amount=20.0
+        )
+        both.action_accept()
+        self.assertEqual(shared.state, "cancelled")
+        self.assertEqual(elsewhere.state, "sent")
+        self.assertEqual(self.invoice_1.amount_residual, 900.0)
+        self.assertEqual(self.invoice_2.amount_residual, 450.0)
+        with self.assertRaisesRegex(UserError, "cannot be answered"):
+            shared.action_accept()
+        self.assertEqual(self.invoice_2.amount_residual, 450.0)
+
     def test_two_proposals_accepted_together_settle_once(self):
         dispute = self.create_dispute(self.invoice_1, amounts=[300.0])
         first = self.sent_proposal(self.invoice_1, dispute_id=dispute.id, amount=50.0)
