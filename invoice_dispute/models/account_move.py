@@ -726,7 +726,8 @@ class AccountMove(models.Model):
                         "The amount to credit (%(amount)s) exceeds what is left of "
                         "dispute %(dispute)s: %(disputed)s disputed, %(credited)s "
                         "already credited, %(residual)s open on its invoices, so at "
-                        "most %(left)s.",
+                        "most %(left)s. To credit more, raise the disputed amounts "
+                        "first.",
                         amount=format_amount(self.env, amount, currency),
                         dispute=dispute.name,
                         disputed=format_amount(
