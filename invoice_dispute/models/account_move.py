@@ -594,11 +594,13 @@ class AccountMove(models.Model):
             if dispute:
                 others |= dispute.proposal_ids
             others -= proposal or others.browse()
+            settled_by = proposal or dispute
             others._withdraw(
                 self.env._(
-                    "%(record)s settled the same invoices",
-                    record=(proposal or dispute).name,
-                ),
+                    "%(record)s settled the same invoices", record=settled_by.name
+                )
+                if settled_by
+                else self.env._("the invoices were settled"),
                 keep_plan=payment_plan,
             )
         return credit_notes, corrected

@@ -350,6 +350,13 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         with self.assertRaisesRegex(UserError, "cannot be answered"):
             shared.action_accept()
         self.assertEqual(self.invoice_2.amount_residual, 450.0)
+        # settled by a script, without a dispute or proposal: the same rules
+        self.env["account.move"].browse(elsewhere.move_ids.ids)._invoice_dispute_settle(
+            "write_off", amount=200.0
+        )
+        self.assertEqual(elsewhere.state, "cancelled")
+        self.assertIn("the invoices were settled", elsewhere.message_ids[0].body)
+        self.assertEqual(elsewhere.move_ids.amount_residual, 0.0)
 
     def test_two_proposals_accepted_together_settle_once(self):
         dispute = self.create_dispute(self.invoice_1, amounts=[300.0])
