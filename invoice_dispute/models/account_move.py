@@ -786,10 +786,11 @@ class AccountMove(models.Model):
                 kind=proposal._get_kind_label(),
                 name=proposal.name,
             )
+        label = self.env["invoice.dispute"]._get_resolution_label(resolution_type)
+        if not dispute:
+            return label
         return self.env._(
-            "%(type)s agreed in dispute %(dispute)s",
-            type=self.env["invoice.dispute"]._get_resolution_label(resolution_type),
-            dispute=dispute.name,
+            "%(type)s agreed in dispute %(dispute)s", type=label, dispute=dispute.name
         )
 
     def _invoice_dispute_correct(self, dispute):
