@@ -651,8 +651,8 @@ class InvoiceDispute(models.Model):
         amount=0.0,
         new_date_due=False,
         note=False,
-        root_cause=False,
-        preventive_action=False,
+        root_cause=None,
+        preventive_action=None,
     ):
         """Resolve this open dispute as agreed with the customer: settle its
         invoices (see ``account.move._invoice_dispute_settle``), record the
@@ -669,8 +669,9 @@ class InvoiceDispute(models.Model):
             settled the dispute
         :param date new_date_due: due_date_extension: the new due date
         :param str note: resolution note (HTML)
-        :param str root_cause: a key of ``ROOT_CAUSES``
+        :param str root_cause: a key of ``ROOT_CAUSES`` (None: unchanged)
         :param str preventive_action: what changes to avoid such disputes
+            (None: unchanged)
         :return: the credit notes issued now (account.move, maybe empty)
         :raise UserError: the dispute is not open, or the settlement is refused
             (nothing is written then)
@@ -687,18 +688,19 @@ class InvoiceDispute(models.Model):
             payment_plan=plan,
             dispute=self,
         )
-        self.write(
-            {
-                "state": "resolved",
-                "resolution_type": resolution_type,
-                "resolution_note": note,
-                "root_cause": root_cause,
-                "preventive_action": preventive_action,
-                "date_resolved": fields.Date.context_today(self),
-                "credit_note_ids": [Command.link(m.id) for m in credit_notes],
-                "corrected_invoice_ids": [Command.link(m.id) for m in corrected],
-            }
-        )
+        vals = {
+            "state": "resolved",
+            "resolution_type": resolution_type,
+            "resolution_note": note,
+            "date_resolved": fields.Date.context_today(self),
+            "credit_note_ids": [Command.link(m.id) for m in credit_notes],
+            "corrected_invoice_ids": [Command.link(m.id) for m in corrected],
+        }
+        if root_cause is not None:
+            vals["root_cause"] = root_cause
+        if preventive_action is not None:
+            vals["preventive_action"] = preventive_action
+        self.write(vals)
         self._close_activities()
         links = Markup(", ").join(m._get_html_link() for m in credit_notes | corrected)
         if self.accepted_proposal_id and not links:

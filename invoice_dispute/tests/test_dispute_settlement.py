@@ -400,6 +400,19 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         self.assertEqual(self.count_refunds(), refunds)
         self.assertEqual(self.vat_invoice.amount_residual, 1160.0)
 
+    def test_resolve_through_the_orm(self):
+        """Scripts resolve with the same function as the wizard; what they do
+        not give stays as it is."""
+        dispute = self.create_dispute(self.vat_invoice, amounts=[121.0])
+        dispute.write({"root_cause": "pricing_error", "preventive_action": "Check"})
+        refunds = dispute._resolve("discount", amount=12.1, note="<p>Agreed</p>")
+        self.assertEqual(refunds, dispute.credit_note_ids)
+        self.assertEqual(refunds.amount_total, 12.1)
+        self.assertEqual(dispute.state, "resolved")
+        self.assertEqual(dispute.root_cause, "pricing_error")
+        self.assertEqual(dispute.preventive_action, "Check")
+        self.assertIn("Agreed", dispute.resolution_note)
+
     def test_resolving_twice_is_refused(self):
         dispute = self.create_dispute(self.invoice_1, amounts=[300.0])
         first = self.resolve_form(dispute, amount=300.0)
