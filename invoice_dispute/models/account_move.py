@@ -1,8 +1,9 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL, format_amount
 
-from .invoice_dispute import OPEN_STATES
+from .invoice_dispute import CREDIT_TYPES, OPEN_STATES
 
 EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
@@ -12,24 +13,46 @@ EXCLUSION_REASONS = [
 ]
 
 
-def split_amount(currency, amount, weights):
-    """Spread ``amount`` in proportion to ``weights``, rounded to
-    ``currency``; the rounding remainder goes to the last share, so the
-    shares sum to the amount exactly.
+def split_amount(currency, amount, weights, caps=None):
+    """Spread ``amount`` over keys in proportion to their weights, each share
+    at most its cap, rounded to ``currency``: the shares sum to the amount
+    exactly (largest remainders get the rounding units, a capped key's excess
+    goes to the others in proportion).
 
-    :param list weights: list of (key, weight), weights summing to non-zero
-    :return: list of (key, share)
+    :param currency: res.currency the amounts are in
+    :param float amount: what is spread, at most the sum of the caps
+    :param list weights: list of (key, weight); keys of weight 0 get nothing
+    :param dict caps: key -> the most that key may get (no cap when absent)
+    :return: list of (key, share), in the order of ``weights``
+    :raise ValueError: when the caps leave no room for the whole amount
     """
-    total = sum(weight for __, weight in weights)
-    shares, allocated = [], 0.0
-    for index, (key, weight) in enumerate(weights):
-        if index == len(weights) - 1:
-            share = currency.round(amount - allocated)
-        else:
-            share = currency.round(amount * weight / total)
-        allocated += share
-        shares.append((key, share))
-    return shares
+    unit = currency.rounding
+    caps = caps or {}
+    left = round(amount / unit)
+    given = dict.fromkeys((key for key, __ in weights), 0)
+    room = {key: round(caps[key] / unit) if key in caps else left for key in given}
+    active = [(key, weight) for key, weight in weights if weight > 0]
+    while left > 0 and active:
+        total = sum(weight for __, weight in active)
+        exact = {key: left * weight / total for key, weight in active}
+        full = [key for key, __ in active if exact[key] >= room[key] - given[key]]
+        if full:
+            for key in full:
+                left -= room[key] - given[key]
+                given[key] = room[key]
+            active = [(key, weight) for key, weight in active if key not in full]
+            continue
+        floors = {key: int(exact[key]) for key, __ in active}
+        spare = left - sum(floors.values())
+        by_remainder = sorted(
+            (key for key, __ in active), key=lambda k: floors[k] - exact[k]
+        )
+        for index, key in enumerate(by_remainder):
+            given[key] += floors[key] + (1 if index < spare else 0)
+        left = 0
+    if left > 0:
+        raise ValueError("the caps leave no room for the whole amount")
+    return [(key, currency.round(given[key] * unit)) for key, __ in weights]
 
 
 class AccountMove(models.Model):
@@ -778,15 +801,21 @@ class AccountMove(models.Model):
         )
 
     def _invoice_dispute_credit(self, amount, label):
-        """Issue a posted credit note of ``amount`` (tax included) on this
-        invoice, with its accounts and taxes in proportion, reconciled with it.
+        """Issue a posted credit note of exactly ``amount`` (tax included) on
+        this invoice, reconciled with it. Its lines are the invoice's lines in
+        proportion (same accounts, taxes and analytic distribution), whatever
+        their taxes (several rates, price-included) and the company's tax
+        rounding; the last cents of rounding are settled on the biggest line,
+        then on the biggest tax group (see :meth:`_invoice_dispute_adjust_total`).
 
-        Shared by the dispute resolution wizard and accepted proposals
-        (discount, partial adjustment, write-off).
+        Called by :meth:`_invoice_dispute_settle` only, which checks the amount.
 
-        :param float amount: amount credited, at most the invoice's residual
+        :param float amount: amount credited, in the invoice's currency, more
+            than zero and at most the invoice's residual
         :param str label: reference of the credit note and prefix of its lines
-        :return: the posted credit note
+        :return: the posted credit note (account.move, in the invoice's
+            currency), reconciled with the invoice
+        :raise UserError: when the invoice's lines cannot give that total
         """
         self.ensure_one()
         invoice = self
@@ -794,6 +823,7 @@ class AccountMove(models.Model):
         product_lines = invoice.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
+        today = fields.Date.context_today(self)
         refund = (
             self.env["account.move"]
             .with_company(invoice.company_id)
@@ -804,7 +834,13 @@ class AccountMove(models.Model):
                     "company_id": invoice.company_id.id,
                     "currency_id": invoice.currency_id.id,
                     "journal_id": invoice.journal_id.id,
-                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_date": today,
+                    # No payment term: an early payment discount or
+                    # installments would change what the credit note settles.
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": today,
+                    "invoice_cash_rounding_id": False,
+                    "invoice_user_id": invoice.invoice_user_id.id,
                     "reversed_entry_id": invoice.id,
                     "ref": label,
                     "fiscal_position_id": invoice.fiscal_position_id.id,
@@ -815,7 +851,12 @@ class AccountMove(models.Model):
                                 "product_id": line.product_id.id,
                                 "account_id": line.account_id.id,
                                 "quantity": 1.0,
-                                "price_unit": line.price_subtotal * ratio,
+                                # the price the taxes apply to, price-included
+                                # or not, in proportion
+                                "price_unit": line.price_unit
+                                * line.quantity
+                                * (1.0 - line.discount / 100.0)
+                                * ratio,
                                 "tax_ids": [Command.set(line.tax_ids.ids)],
                                 "analytic_distribution": line.analytic_distribution,
                             }
@@ -825,25 +866,366 @@ class AccountMove(models.Model):
                 }
             )
         )
-        # Taxes are rounded per line: nudge the largest line until the total is
-        # exactly the agreed amount (at most a couple of cents away).
-        biggest = refund.invoice_line_ids.sorted("price_subtotal")[-1:]
-        for _attempt in range(3):
-            diff = amount - refund.amount_total
-            if not biggest or refund.currency_id.is_zero(diff):
-                break
-            factor = (
-                biggest.price_total / biggest.price_subtotal
-                if biggest.price_subtotal
-                else 1.0
-            )
-            biggest.price_unit += diff / factor
+        refund._invoice_dispute_adjust_total(amount)
         refund.action_post()
         (
             refund._invoice_dispute_receivable_lines()
             | invoice._invoice_dispute_receivable_lines()
         ).reconcile()
         return refund
+
+    def _invoice_dispute_adjust_total(self, amount):
+        """Bring the total of this draft credit note to exactly ``amount``.
+
+        Prices are rounded to the price precision and taxes per line or
+        globally: a proportional credit note lands a few cents away. The
+        biggest line's price takes the difference first; what tax rounding
+        leaves (a cent or so) goes on the biggest tax group's amount, through
+        the invoice totals (``tax_totals``) as when a user corrects a tax
+        amount there -- the tax a price-included computation of the agreed
+        amount gives (1,000 + 21 % credited 10.00: 8.26 + 1.74).
+
+        :param float amount: the total wanted, in the credit note's currency
+        :raise UserError: when the total cannot be reached
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        biggest = self.invoice_line_ids.sorted("price_total")[-1:]
+        for _attempt in range(3):
+            diff = amount - self.amount_total
+            has_taxes = bool(self.line_ids.filtered("tax_line_id"))
+            # one unit left with taxes: tax rounding, not the price
+            if not biggest or currency.compare_amounts(
+                abs(diff), currency.rounding
+            ) <= (0 if has_taxes else -1):
+                break
+            price = biggest.price_unit
+            # the price moves the total in proportion (taxes included or not)
+            factor = price / biggest.price_total if price and biggest.price_total else 1
+            biggest.price_unit = price + diff * factor
+            if currency.is_zero(biggest.price_unit - price):
+                break
+        diff = currency.round(amount - self.amount_total)
+        if not currency.is_zero(diff):
+            tax_totals = self.tax_totals
+            groups = [
+                group
+                for subtotal in tax_totals["subtotals"]
+                for group in subtotal["tax_groups"]
+            ]
+            if groups:
+                group = max(groups, key=lambda g: abs(g["tax_amount_currency"]))
+                group["tax_amount_currency"] += diff
+                self.tax_totals = tax_totals
+        if currency.compare_amounts(self.amount_total, amount):
+            raise UserError(
+                self.env._(
+                    "The credit note on %(invoice)s totals %(total)s instead of the "
+                    "agreed %(amount)s: its lines and taxes cannot give that amount. "
+                    "Issue the credit note by hand.",
+                    invoice=self.reversed_entry_id.display_name,
+                    total=format_amount(self.env, self.amount_total, currency),
+                    amount=format_amount(self.env, amount, currency),
+                )
+            )
+
+    def _invoice_dispute_settle(
+        self,
+        resolution_type,
+        amount=0.0,
+        new_date_due=False,
+        payment_plan=None,
+        dispute=None,
+        proposal=None,
+    ):
+        """Settle these customer invoices, once, as agreed in ``dispute`` (its
+        resolution) or in ``proposal`` (accepted by the customer).
+
+        The one place where disputes and proposals give invoices a credit note,
+        a new due date, a corrected invoice or an active payment plan. Every
+        check comes before anything is written; the other open proposals on
+        these invoices (and on ``dispute``) are withdrawn, as the amount is
+        now settled.
+
+        :param str resolution_type: a key of ``RESOLUTION_TYPES`` (a proposal's
+            kind goes through ``KIND_RESOLUTION``)
+        :param float amount: credit_note, discount, write_off: the agreed
+            amount, tax included, in the invoices' currency; spread over the
+            invoices in proportion to what is in question on each (its
+            disputed amount in ``dispute``, else its residual), at most each
+            invoice's residual. In ``dispute``, at most what is left of its
+            disputed amount after the credit notes already issued for it.
+        :param date new_date_due: due_date_extension: the new due date, after
+            every current one
+        :param payment_plan: payment_plan: the invoice.payment.plan to activate
+        :param dispute: the invoice.dispute being settled, if any
+        :param proposal: the invoice.dispute.proposal accepted, if any
+        :return: tuple (credit notes, corrected draft invoices), account.move
+        :raise UserError: amount not above zero or above its limits, invoices
+            in several currencies, a dispute already settled by an accepted
+            proposal, a credit outside the open dispute of an invoice, a due
+            date not after the current ones, no payment plan
+        """
+        self._invoice_dispute_lock(dispute)
+        recording = self._invoice_dispute_check_settled_once(
+            resolution_type, amount, new_date_due, dispute, proposal
+        )
+        shares = []
+        if recording:
+            pass
+        elif resolution_type in CREDIT_TYPES:
+            shares = self._invoice_dispute_credit_shares(amount, dispute)
+        elif resolution_type == "due_date_extension":
+            self._invoice_dispute_check_due_date(new_date_due)
+        elif resolution_type == "payment_plan" and not payment_plan:
+            raise UserError(
+                self.env._(
+                    "There is no payment plan to activate on %(invoices)s: prepare "
+                    "the plan first.",
+                    invoices=", ".join(self.mapped("display_name")),
+                )
+            )
+
+        credit_notes = corrected = self.env["account.move"]
+        if shares:
+            label = self._invoice_dispute_settlement_label(
+                resolution_type, dispute, proposal
+            )
+            for invoice, share in shares:
+                if not invoice.currency_id.is_zero(share):
+                    credit_notes |= invoice._invoice_dispute_credit(share, label)
+        elif resolution_type == "corrected_invoice":
+            credit_notes, corrected = self._invoice_dispute_correct(dispute)
+        elif resolution_type == "due_date_extension" and not recording:
+            self._invoice_dispute_extend_due_date(new_date_due)
+        elif resolution_type == "payment_plan" and payment_plan.state != "active":
+            payment_plan.action_activate()
+        if resolution_type != "no_change":
+            others = self.dispute_proposal_ids
+            if dispute:
+                others |= dispute.proposal_ids
+            others -= proposal or others.browse()
+            settled_by = proposal or dispute
+            others._withdraw(
+                self.env._(
+                    "%(record)s settled the same invoices", record=settled_by.name
+                )
+                if settled_by
+                else self.env._("the invoices were settled"),
+                keep_plan=payment_plan,
+            )
+        return credit_notes, corrected
+
+    def _invoice_dispute_check_settled_once(
+        self, resolution_type, amount, new_date_due, dispute, proposal
+    ):
+        """Refuse to settle ``dispute`` a second time.
+
+        An accepted proposal settles its dispute: another proposal cannot, and
+        resolving the dispute records that settlement without crediting or
+        moving anything again. A corrected invoice (a full credit note) is
+        refused once the dispute credited something.
+
+        :return: True when the resolution only records the accepted proposal
+        :raise UserError: when the dispute would be settled twice
+        """
+        if not dispute:
+            return False
+        settled_by = dispute.accepted_proposal_id
+        if settled_by and proposal and settled_by != proposal:
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s is already settled by proposal %(settled)s: "
+                    "proposal %(proposal)s cannot settle it a second time.",
+                    dispute=dispute.name,
+                    settled=settled_by.name,
+                    proposal=proposal.name,
+                )
+            )
+        currency = dispute.currency_id
+        credited = format_amount(self.env, dispute.amount_credited, currency)
+        recording = bool(settled_by and not proposal)
+        if recording and (
+            (resolution_type in CREDIT_TYPES and not currency.is_zero(amount))
+            or (resolution_type == "due_date_extension" and new_date_due)
+            or resolution_type == "corrected_invoice"
+        ):
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s is already settled by the accepted proposal "
+                    "%(proposal)s (%(credited)s credited): resolving it settles "
+                    "nothing a second time. Resolve it without an amount, new due "
+                    "date or corrected invoice.",
+                    dispute=dispute.name,
+                    proposal=settled_by.name,
+                    credited=credited,
+                )
+            )
+        if resolution_type == "corrected_invoice" and not currency.is_zero(
+            dispute.amount_credited
+        ):
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s already credited %(credited)s: a corrected "
+                    "invoice would credit its invoices in full on top of that. "
+                    "Resolve it with a credit note instead.",
+                    dispute=dispute.name,
+                    credited=credited,
+                )
+            )
+        return recording
+
+    def _invoice_dispute_lock(self, dispute=None):
+        """Lock these invoices (and ``dispute``) until the end of the
+        transaction: two settlements of the same invoices at the same moment
+        (a customer accepting online while a collector resolves) run one after
+        the other, and the second sees what the first settled (or is retried
+        by Odoo on a serialization failure)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s ORDER BY id FOR UPDATE",
+                tuple(self.ids) or (0,),
+            )
+        )
+        if dispute:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM invoice_dispute WHERE id = %s FOR UPDATE",
+                    dispute.id,
+                )
+            )
+
+    def _invoice_dispute_credit_shares(self, amount, dispute=None):
+        """Check ``amount`` and spread it over these invoices.
+
+        :param float amount: the agreed credit, tax included, in the invoices'
+            currency
+        :param dispute: the invoice.dispute settled, if any: the shares follow
+            its disputed amounts, the total stays within what is left of them
+        :return: list of (invoice, share)
+        :raise UserError: amount not above zero, above what is open on the
+            invoices or left of the dispute, or credited outside the open
+            dispute of an invoice
+        """
+        currency = self.currency_id
+        if len(currency) > 1:
+            raise UserError(
+                self.env._(
+                    "The invoices to credit are in %(currencies)s: a credit covers "
+                    "invoices of one currency.",
+                    currencies=", ".join(currency.mapped("name")),
+                )
+            )
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise UserError(
+                self.env._("The amount to credit must be greater than zero.")
+            )
+        residual = sum(self.mapped("amount_residual"))
+        if currency.compare_amounts(amount, residual) > 0:
+            raise UserError(
+                self.env._(
+                    "The amount to credit (%(amount)s) exceeds what is still open on "
+                    "the invoices (%(residual)s).",
+                    amount=format_amount(self.env, amount, currency),
+                    residual=format_amount(self.env, residual, currency),
+                )
+            )
+        disputed = {}
+        if dispute:
+            left = dispute._get_amount_to_credit(ignore_settlement=True)
+            if currency.compare_amounts(amount, left) > 0:
+                raise UserError(
+                    self.env._(
+                        "The amount to credit (%(amount)s) exceeds what is left of "
+                        "dispute %(dispute)s: %(disputed)s disputed, %(credited)s "
+                        "already credited, %(residual)s open on its invoices, so at "
+                        "most %(left)s. To credit more, raise the disputed amounts "
+                        "first.",
+                        amount=format_amount(self.env, amount, currency),
+                        dispute=dispute.name,
+                        disputed=format_amount(
+                            self.env,
+                            sum(dispute.line_ids.mapped("disputed_amount")),
+                            currency,
+                        ),
+                        credited=format_amount(
+                            self.env, dispute.amount_credited, currency
+                        ),
+                        residual=format_amount(
+                            self.env, dispute.amount_residual, currency
+                        ),
+                        left=format_amount(self.env, left, currency),
+                    )
+                )
+            for line in dispute.line_ids:
+                disputed[line.move_id] = line.disputed_amount
+        else:
+            open_lines = self.dispute_line_ids.filtered(
+                lambda line: line.state in OPEN_STATES
+            )
+            if open_lines:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s is disputed in %(dispute)s: credit it "
+                        "through that dispute (resolve it, or propose from it) so "
+                        "that the amount is settled once.",
+                        invoice=open_lines[0].move_id.display_name,
+                        dispute=open_lines[0].dispute_id.name,
+                    )
+                )
+        weights = [
+            (
+                invoice,
+                min(
+                    disputed.get(invoice, invoice.amount_residual),
+                    invoice.amount_residual,
+                ),
+            )
+            for invoice in self
+        ]
+        return split_amount(
+            currency,
+            amount,
+            weights,
+            caps={invoice: invoice.amount_residual for invoice in self},
+        )
+
+    def _invoice_dispute_settlement_label(self, resolution_type, dispute, proposal):
+        """Reference of the credit notes of a settlement, in the user's
+        language: what was agreed and where."""
+        if proposal:
+            return self.env._(
+                "%(kind)s agreed in proposal %(name)s",
+                kind=proposal._get_kind_label(),
+                name=proposal.name,
+            )
+        label = self.env["invoice.dispute"]._get_resolution_label(resolution_type)
+        if not dispute:
+            return label
+        return self.env._(
+            "%(type)s agreed in dispute %(dispute)s", type=label, dispute=dispute.name
+        )
+
+    def _invoice_dispute_correct(self, dispute):
+        """Cancel each invoice with a full credit note and prepare a corrected
+        draft, with Odoo's own reversal wizard.
+
+        :return: tuple (credit notes, corrected draft invoices)
+        """
+        earlier_refunds = self.reversal_move_ids
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=self.ids)
+            .create(
+                {
+                    "journal_id": self[0].journal_id.id,
+                    "reason": self.env._("Corrected in dispute %s", dispute.name),
+                    "date": fields.Date.context_today(self),
+                }
+            )
+        )
+        reversal.modify_moves()
+        return self.reversal_move_ids - earlier_refunds, reversal.new_move_ids
 
     def _invoice_dispute_check_due_date(self, new_date):
         """Refuse a new due date that is not after every current due date."""

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
@@ -23,6 +25,8 @@ RESOLUTION_TYPES = [
     ("write_off", "Write-off"),
     ("no_change", "No change"),
 ]
+# Resolutions that credit the agreed amount with credit notes.
+CREDIT_TYPES = ("credit_note", "discount", "write_off")
 
 ROOT_CAUSES = [
     ("pricing_error", "Pricing error"),
@@ -269,6 +273,21 @@ class InvoiceDispute(models.Model):
         readonly=True,
     )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
+    amount_credited = fields.Monetary(
+        string="Credited",
+        compute="_compute_credit_note_count",
+        help="Total of the posted credit notes issued for this dispute, by its "
+        "resolution or by accepted proposals.",
+    )
+    accepted_proposal_id = fields.Many2one(
+        "invoice.dispute.proposal",
+        string="Settled by proposal",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The proposal the customer accepted: it settled the dispute, which "
+        "is resolved without crediting or moving anything a second time.",
+    )
     corrected_invoice_ids = fields.Many2many(
         "account.move",
         "invoice_dispute_corrected_invoice_rel",
@@ -398,10 +417,15 @@ class InvoiceDispute(models.Model):
         states = OPEN_STATES if (operator == "=") == bool(value) else CLOSED_STATES
         return [("state", "in", states)]
 
-    @api.depends("credit_note_ids")
+    @api.depends("credit_note_ids.state", "credit_note_ids.amount_total")
     def _compute_credit_note_count(self):
         for dispute in self:
             dispute.credit_note_count = len(dispute.credit_note_ids)
+            dispute.amount_credited = sum(
+                dispute.credit_note_ids.filtered(
+                    lambda m: m.state == "posted" and m.move_type == "out_refund"
+                ).mapped("amount_total")
+            )
 
     def _compute_attachment_count(self):
         groups = self.env["ir.attachment"]._read_group(
@@ -538,8 +562,16 @@ class InvoiceDispute(models.Model):
         return True
 
     def action_reopen(self):
+        """Reopen a closed dispute to settle it again: what its credit notes
+        already credited stays counted against its disputed amount."""
         self._check_transition("reopen")
-        self.write({"state": "investigating", "date_resolved": False})
+        self.write(
+            {
+                "state": "investigating",
+                "date_resolved": False,
+                "accepted_proposal_id": False,
+            }
+        )
         return True
 
     def action_send_summary(self):
@@ -593,6 +625,15 @@ class InvoiceDispute(models.Model):
                     name=self.name,
                 )
             )
+        if self.accepted_proposal_id:
+            raise UserError(
+                self.env._(
+                    "Dispute %(name)s is already settled by the accepted proposal "
+                    "%(proposal)s: resolve it to record that settlement.",
+                    name=self.name,
+                    proposal=self.accepted_proposal_id.name,
+                )
+            )
         return {
             "name": self.env._("Propose a solution"),
             "type": "ir.actions.act_window",
@@ -602,7 +643,7 @@ class InvoiceDispute(models.Model):
             "context": {
                 "default_dispute_id": self.id,
                 "default_company_id": self.company_id.id,
-                "default_amount": self.amount_disputed,
+                "default_amount": self._get_amount_to_credit(),
             },
         }
 
@@ -642,17 +683,138 @@ class InvoiceDispute(models.Model):
                 )
             )
 
+    def _resolve(
+        self,
+        resolution_type,
+        amount=0.0,
+        new_date_due=False,
+        note=False,
+        root_cause=None,
+        preventive_action=None,
+    ):
+        """Resolve this open dispute as agreed with the customer: settle its
+        invoices (see ``account.move._invoice_dispute_settle``), record the
+        resolution, close its SLA activities and say so in the chatter. The
+        resolve wizard collects the input and calls this.
+
+        :param str resolution_type: a key of ``RESOLUTION_TYPES``
+        :param float amount: credit_note, discount, write_off: the agreed
+            credit, tax included, in the dispute's currency (its invoices'),
+            spread over the invoices in proportion to their disputed amounts;
+            at most what is left of the disputed amount after the credit notes
+            already issued for the dispute and what is open on the invoices
+            (see :meth:`_get_amount_to_credit`); 0 when an accepted proposal
+            settled the dispute
+        :param date new_date_due: due_date_extension: the new due date
+        :param str note: resolution note (HTML)
+        :param str root_cause: a key of ``ROOT_CAUSES`` (None: unchanged)
+        :param str preventive_action: what changes to avoid such disputes
+            (None: unchanged)
+        :return: the credit notes issued now (account.move, maybe empty)
+        :raise UserError: the dispute is not open, or the settlement is refused
+            (nothing is written then)
+        """
+        self.ensure_one()
+        self._check_transition("resolved")
+        plan = self.env["invoice.payment.plan"]
+        if resolution_type == "payment_plan":
+            plan = self._get_payment_plan_to_activate()
+        credit_notes, corrected = self.move_ids._invoice_dispute_settle(
+            resolution_type,
+            amount=amount,
+            new_date_due=new_date_due,
+            payment_plan=plan,
+            dispute=self,
+        )
+        vals = {
+            "state": "resolved",
+            "resolution_type": resolution_type,
+            "resolution_note": note,
+            "date_resolved": fields.Date.context_today(self),
+            "credit_note_ids": [Command.link(m.id) for m in credit_notes],
+            "corrected_invoice_ids": [Command.link(m.id) for m in corrected],
+        }
+        if root_cause is not None:
+            vals["root_cause"] = root_cause
+        if preventive_action is not None:
+            vals["preventive_action"] = preventive_action
+        self.write(vals)
+        self._close_activities()
+        links = Markup(", ").join(m._get_html_link() for m in credit_notes | corrected)
+        if self.accepted_proposal_id and not links:
+            links = self.accepted_proposal_id._get_html_link()
+        self.message_post(
+            body=Markup("%s %s")
+            % (
+                self.env._(
+                    "Resolved: %(type)s.",
+                    type=self._get_resolution_label(resolution_type),
+                ),
+                links,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return credit_notes
+
+    def _get_amount_to_credit(self, ignore_settlement=False):
+        """The most that can still be credited to settle this dispute: its
+        disputed amount less what its credit notes already credited, at most
+        what is open on its invoices; nothing once an accepted proposal
+        settled it.
+
+        :param bool ignore_settlement: leave the accepted proposal out (the
+            limit of that proposal itself)
+        :return: float, in the dispute's currency, never negative
+        """
+        self.ensure_one()
+        if self.accepted_proposal_id and not ignore_settlement:
+            return 0.0
+        # what the customer disputed (not capped: a credit note lowers what is
+        # open, and so the capped amount, and is subtracted as credited)
+        disputed = sum(self.line_ids.mapped("disputed_amount"))
+        left = min(disputed - self.amount_credited, self.amount_residual)
+        return max(self.currency_id.round(left), 0.0)
+
+    def _get_payment_plan_to_activate(self):
+        """The payment plan a 'payment plan' resolution activates: the active
+        one on the disputed invoices, else the latest prepared one.
+
+        :raise UserError: when no plan was prepared"""
+        self.ensure_one()
+        plans = (self.payment_plan_ids | self.move_ids.payment_plan_ids).filtered(
+            lambda p: p.state in ("draft", "proposed", "active")
+        )
+        if not plans:
+            raise UserError(
+                self.env._(
+                    "Dispute %(dispute)s has no payment plan yet: prepare the plan "
+                    "(Propose solution > Payment plan) before resolving with it.",
+                    dispute=self.name,
+                )
+            )
+        return (
+            plans.filtered(lambda p: p.state == "active")[:1] or plans.sorted("id")[-1:]
+        )
+
+    @api.model
+    def _get_resolution_label(self, resolution_type):
+        """The resolution type as the user reads it (translated)."""
+        labels = self._fields["resolution_type"]._description_selection(self.env)
+        return dict(labels)[resolution_type]
+
     def _subscribe_customer(self):
         partners = self.partner_id | self.contact_id
         if partners:
             self.message_subscribe(partner_ids=partners.ids)
 
     def _cancel_open_proposals(self):
-        """A closed dispute takes its unanswered proposals with it: the
-        customer can no longer accept what was offered to settle it."""
-        self.proposal_ids.filtered(
-            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
-        ).action_cancel()
+        """A closed dispute takes its unanswered proposals (and their payment
+        plans) with it: the customer can no longer accept what was offered to
+        settle it."""
+        for dispute in self:
+            dispute.proposal_ids._withdraw(
+                self.env._("dispute %(dispute)s is closed", dispute=dispute.name)
+            )
 
     def _close_activities(self):
         # not activity_feedback(): it only finds automated activities, and

@@ -6,7 +6,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-from .account_move import split_amount
 from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     OPEN_STATES,
@@ -23,6 +22,14 @@ KINDS = [
     ("write_off", "Write-off"),
     ("payment_plan", "Payment plan"),
 ]
+# The resolution of a dispute that each kind of proposal amounts to.
+KIND_RESOLUTION = {
+    "discount": "discount",
+    "due_date_extension": "due_date_extension",
+    "partial_adjustment": "credit_note",
+    "write_off": "write_off",
+    "payment_plan": "payment_plan",
+}
 
 
 class InvoiceDisputeProposal(models.Model):
@@ -357,9 +364,12 @@ class InvoiceDisputeProposal(models.Model):
 
     def action_send(self):
         """Email the proposal and its validity date to the customer, in the
-        customer's language. A draft within the limits is submitted first."""
+        customer's language. A draft within the limits is submitted first.
+        An offer that could not settle its invoices once accepted (see
+        :meth:`_check_settlement`) is not sent."""
         self.filtered(lambda p: p.state == "draft").action_submit()
         self._check_state(("approved", "sent"), self.env._("sent"))
+        self._check_settlement()
         today = fields.Date.context_today(self)
         template = self.env.ref("invoice_dispute.mail_template_dispute_proposal")
         for proposal in self:
@@ -395,14 +405,23 @@ class InvoiceDisputeProposal(models.Model):
 
     def action_accept(self):
         """The customer accepts: apply the proposal (credit note, new due date
-        or active plan) and record who accepted and when.
+        or active plan) and record who accepted and when. The proposal settles
+        its invoices (and its dispute) once: the other open proposals on them
+        are withdrawn.
 
         Also called by the portal as the customer's portal user through
-        ``sudo()`` once ownership has been checked."""
+        ``sudo()`` once ownership has been checked.
+
+        :raise UserError: the proposal cannot be answered (any more), or its
+            settlement is refused (see ``account.move._invoice_dispute_settle``)
+        """
         self._check_answerable()
         for proposal in self:
             proposal._check_proposal_values()
         for proposal in self:
+            # an earlier proposal of the batch may have settled this one's
+            # invoices and withdrawn it
+            proposal._check_answerable()
             credit_notes = proposal._apply()
             proposal.write(
                 {
@@ -421,7 +440,10 @@ class InvoiceDisputeProposal(models.Model):
                 if dispute.state in ("new", "investigating", "proposed"):
                     dispute.action_agree()
                 dispute.write(
-                    {"credit_note_ids": [Command.link(m.id) for m in credit_notes]}
+                    {
+                        "accepted_proposal_id": proposal.id,
+                        "credit_note_ids": [Command.link(m.id) for m in credit_notes],
+                    }
                 )
                 dispute.message_post(
                     body=self.env._(
@@ -652,42 +674,72 @@ class InvoiceDisputeProposal(models.Model):
                     )
                 )
 
-    def _split_amount(self):
-        """Spread ``amount`` over the invoices in proportion to what is open on
-        them; the rounding remainder goes to the last one.
-
-        :return: list of (invoice, amount)
-        """
-        self.ensure_one()
-        currency = self.currency_id
-        moves = self.move_ids.filtered(
-            lambda m: not currency.is_zero(m.amount_residual)
-        )
-        return split_amount(
-            currency, self.amount, [(move, move.amount_residual) for move in moves]
-        )
-
     def _apply(self):
-        """Carry out an accepted proposal.
+        """Carry out an accepted proposal through the one settlement of
+        invoices (``account.move._invoice_dispute_settle``): the amount is
+        spread and limited as in its dispute's resolution.
 
         :return: the credit notes issued (empty unless a credit kind)
         """
         self.ensure_one()
-        credit_notes = self.env["account.move"]
-        if self.kind in CREDIT_KINDS:
-            label = self.env._(
-                "%(kind)s agreed in proposal %(name)s",
-                kind=self._get_kind_label(),
-                name=self.name,
-            )
-            for move, share in self._split_amount():
-                if not self.currency_id.is_zero(share):
-                    credit_notes |= move._invoice_dispute_credit(share, label)
-        elif self.kind == "due_date_extension":
-            self.move_ids._invoice_dispute_extend_due_date(self.new_date_due)
-        elif self.kind == "payment_plan":
-            self.payment_plan_id.action_activate()
+        credit_notes, __ = self.move_ids._invoice_dispute_settle(
+            KIND_RESOLUTION[self.kind],
+            amount=self.amount if self.kind in CREDIT_KINDS else 0.0,
+            new_date_due=self.new_date_due,
+            payment_plan=self.payment_plan_id,
+            dispute=self.dispute_id,
+            proposal=self,
+        )
         return credit_notes
+
+    def _check_settlement(self):
+        """Refuse an offer that its acceptance could not apply: a dispute
+        already settled by another accepted proposal, a credit above what is
+        left of the dispute or open on the invoices, or outside the open
+        dispute of an invoice. The same checks as the settlement itself
+        (``account.move._invoice_dispute_settle``), without writing anything.
+
+        :raise UserError: naming the limit
+        """
+        for proposal in self:
+            moves, dispute = proposal.move_ids, proposal.dispute_id
+            resolution_type = KIND_RESOLUTION[proposal.kind]
+            moves._invoice_dispute_check_settled_once(
+                resolution_type,
+                proposal.amount,
+                proposal.new_date_due,
+                dispute,
+                proposal,
+            )
+            if proposal.kind in CREDIT_KINDS:
+                moves._invoice_dispute_credit_shares(proposal.amount, dispute)
+
+    def _withdraw(self, reason, keep_plan=None):
+        """Cancel the proposals among these still waiting for an answer, with
+        their payment plan offers (except ``keep_plan``), and say why in their
+        chatter.
+
+        :param str reason: why, translated (e.g. "PROP/2026/00001 settled the
+            same invoices")
+        :param keep_plan: an invoice.payment.plan left as it is (the one the
+            settlement activates)
+        """
+        open_proposals = self.filtered(
+            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
+        )
+        if not open_proposals:
+            return
+        open_proposals.action_cancel()
+        (
+            open_proposals
+            - open_proposals.filtered(
+                lambda p: keep_plan and p.payment_plan_id == keep_plan
+            )
+        )._withdraw_plans()
+        for proposal in open_proposals:
+            proposal.message_post(
+                body=self.env._("Withdrawn: %(reason)s.", reason=reason)
+            )
 
     def _withdraw_plans(self):
         """A declined or expired plan offer is withdrawn: nothing else changes."""

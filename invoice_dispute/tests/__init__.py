@@ -22,3 +22,4 @@ from . import test_reminder_concurrency
 from . import test_money_rules
 from . import test_reminder_truth
 from . import test_invoice_changes
+from . import test_dispute_settlement
