@@ -1310,16 +1310,8 @@ class AccountMove(models.Model):
             ``-amount_residual_currency`` in the invoice's currency
         """
         self.ensure_one()
-        given = self.env.context.get("reminder_credits")
-        if given is not None and self.id in given:
-            # prefetched together for the whole batch
-            return (
-                self.env["account.move.line"]
-                .browse(given[self.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
         return self.commercial_partner_id._get_open_credit_lines(
-            self.company_id, self.currency_id
+            self.company_id, self.currency_id, reminded=self
         )
 
     @api.model

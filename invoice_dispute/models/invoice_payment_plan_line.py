@@ -115,16 +115,8 @@ class InvoicePaymentPlanLine(models.Model):
             ``-amount_residual_currency`` in the plan's currency
         """
         self.ensure_one()
-        given = self.env.context.get("reminder_credits")
-        if given is not None and self.id in given:
-            # prefetched together for the whole batch
-            return (
-                self.env["account.move.line"]
-                .browse(given[self.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
         return self.plan_id.partner_id._get_open_credit_lines(
-            self.plan_id.company_id, self.currency_id
+            self.plan_id.company_id, self.currency_id, reminded=self
         )
 
     def _get_reminder_net_amount(self):

@@ -388,17 +388,28 @@ class ResPartner(models.Model):
             ("amount_residual", "<", 0),
         ]
 
-    def _get_open_credit_lines(self, companies, currency=None):
+    def _get_open_credit_lines(self, companies, currency=None, reminded=None):
         """Open credits of these customers (their commercial partners) in
         ``companies``, in ``currency`` only when given (the lines whose
         currency it is), oldest first.
 
         :param companies: res.company records
         :param currency: res.currency record or None (all currencies)
+        :param reminded: the invoice or installment a reminder renders on, if
+            any: the reminder engine gives the credits of its whole batch in
+            the context (``reminder_credits``, ``{record id: line ids}``),
+            read together instead of searched again
         :return: account.move.line records; the amount still open of each is
             ``-amount_residual_currency`` in its ``currency_id`` (and
             ``-amount_residual`` in company currency)
         """
+        given = self.env.context.get("reminder_credits")
+        if reminded and given is not None and reminded.id in given:
+            return (
+                self.env["account.move.line"]
+                .browse(given[reminded.id])
+                .with_prefetch([i for ids in given.values() for i in ids])
+            )
         domain = [
             *self._get_open_credit_domain(),
             ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
