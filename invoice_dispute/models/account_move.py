@@ -4,6 +4,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_amount
 
 from .invoice_dispute import CREDIT_TYPES, OPEN_STATES
+from .invoice_dispute_proposal import CREDIT_KINDS
 
 EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
@@ -492,6 +493,7 @@ class AccountMove(models.Model):
 
         :param paid: account.move, the invoices among these paid with money
         """
+        self._invoice_dispute_follow_residual(paid)
         settled = self.filtered(lambda m: m._invoice_dispute_is_settled())
         if not settled:
             return
@@ -517,6 +519,11 @@ class AccountMove(models.Model):
                     )
                 )
         self._invoice_dispute_withdraw_reminders(reason)
+        # nothing left to pay: kept when money came (at most what was still
+        # open is expected), cancelled when credited in full
+        moves.payment_promise_ids.filtered(
+            lambda p: p.state == "pending" and all_settled(p)
+        )._settle()
         paid = moves & paid.sudo()
         if not paid:
             return
@@ -534,14 +541,6 @@ class AccountMove(models.Model):
                 "%(reason)s Nothing is left to settle: withdrawn.", reason=reason
             ),
         )
-        promises = paid.payment_promise_ids.filtered(
-            lambda p: (
-                p.state == "pending"
-                and all_settled(p)
-                and p.currency_id.compare_amounts(p.amount_paid, p.amount) >= 0
-            )
-        )
-        promises._settle()
         # an open dispute is the responsible's to close, but they should know
         disputes = paid.dispute_line_ids.dispute_id.filtered(
             lambda d: d.is_open and all_settled(d)
@@ -554,6 +553,47 @@ class AccountMove(models.Model):
                     reason=reason,
                 )
             )
+
+    def _invoice_dispute_follow_residual(self, paid):
+        """Follow customer invoices whose open amount a reconciliation has
+        just lowered, in part or in full: running payment plans are lowered
+        to what is still to pay (``invoice.payment.plan._cap_to_open``), and
+        on the invoices paid with money (``paid``) an offer waiting for an
+        answer that would credit more than is still open is withdrawn (a new
+        one can be made for what is left; a credit note of a settlement
+        withdraws the other offers itself). Promises are held to what could
+        still be paid when they are settled (``amount_expected``).
+
+        :param paid: account.move, the invoices among these paid with money
+        """
+        # sudo: following the invoice is part of registering the payment
+        moves = self.sudo()
+        proposals = (moves & paid.sudo()).dispute_proposal_ids.filtered(
+            lambda p: (
+                p.state in ("to_approve", "approved", "sent")
+                and p.kind in CREDIT_KINDS
+                and p.currency_id.compare_amounts(
+                    p.amount, sum(p.move_ids.mapped("amount_residual"))
+                )
+                > 0
+            )
+        )
+        for proposal in proposals:
+            proposal._withdraw(
+                self.env._(
+                    "its invoices were paid or credited in part: %(amount)s is "
+                    "more than the %(open)s still open",
+                    amount=format_amount(
+                        self.env, proposal.amount, proposal.currency_id
+                    ),
+                    open=format_amount(
+                        self.env,
+                        sum(proposal.move_ids.mapped("amount_residual")),
+                        proposal.currency_id,
+                    ),
+                )
+            )
+        moves.payment_plan_ids._cap_to_open()
 
     def _invoice_dispute_follow_unpayment(self):
         """Follow customer invoices open again because a payment was removed

@@ -578,6 +578,57 @@ class InvoicePaymentPlan(models.Model):
                 template, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
 
+    def _cap_to_open(self):
+        """Lower the schedule of running plans whose invoices were credited
+        in part (a credit note lowers what is open, money does not change
+        what the plan expects): the total becomes what was paid since the
+        plan started plus what is still open, the difference taken off the
+        last unpaid installments (an installment left at zero is dropped).
+        Plans with nothing left open are completed elsewhere
+        (``account.move._invoice_dispute_follow_settlement``).
+
+        :return: the plans whose schedule was lowered
+        """
+        capped = self.browse()
+        for plan in self.filtered(
+            lambda p: p.state in ("active", "broken") and p.line_ids
+        ):
+            currency = plan.currency_id
+            if currency.is_zero(plan.amount_residual):
+                continue
+            total = currency.round(plan.amount_paid + plan.amount_residual)
+            excess = currency.round(plan.amount_total - total)
+            if currency.compare_amounts(excess, 0.0) <= 0:
+                continue
+            commands = []
+            lines = plan.line_ids.sorted(lambda x: (x.sequence, x.date_due, x.id))
+            for line in reversed(lines):
+                if currency.is_zero(excess):
+                    break
+                cut = min(excess, currency.round(line.amount - line.amount_paid))
+                if currency.compare_amounts(cut, 0.0) <= 0:
+                    continue
+                excess = currency.round(excess - cut)
+                if currency.is_zero(line.amount - cut):
+                    commands.append(Command.unlink(line.id))
+                else:
+                    amount = currency.round(line.amount - cut)
+                    commands.append(Command.update(line.id, {"amount": amount}))
+            old_total = plan.amount_total
+            plan.with_context(invoice_dispute_cap_plan=True).write(
+                {"amount_total": total, "line_ids": commands}
+            )
+            plan.message_post(
+                body=self.env._(
+                    "The invoices were credited in part: the plan's total is now "
+                    "%(total)s (was %(old)s); the last installments were lowered.",
+                    total=format_amount(self.env, total, currency),
+                    old=format_amount(self.env, old_total, currency),
+                )
+            )
+            capped |= plan
+        return capped
+
     def _check_progress(self):
         """Update the installments from the payments and settle the plan:
         completed when every installment is paid, broken as soon as one is

@@ -83,6 +83,8 @@ class InvoicePaymentPlanLine(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_running_plan(self):
+        if self.env.context.get("invoice_dispute_cap_plan"):
+            return  # an installment lowered to zero by a credit note
         if any(
             line.plan_id.state not in ("draft", "proposed", "cancelled")
             for line in self

@@ -76,6 +76,13 @@ class InvoicePaymentPromise(models.Model):
         help="Money received on the promise's invoices (payments and bank "
         "statement lines, not credit notes or write-offs) since it was recorded.",
     )
+    amount_expected = fields.Monetary(
+        string="Expected",
+        compute="_compute_amount_expected",
+        help="The promised amount, at most what the customer could still pay: "
+        "what was paid since the promise plus what is open on its invoices "
+        "(a credit note lowers it). In the invoices' currency.",
+    )
     state = fields.Selection(
         [
             ("pending", "Pending"),
@@ -153,6 +160,14 @@ class InvoicePaymentPromise(models.Model):
             paid = sum(promise.move_ids._invoice_dispute_get_amount_paid().values())
             promise.amount_paid = promise.currency_id.round(
                 max(paid - promise.amount_paid_start, 0.0)
+            )
+
+    @api.depends("amount", "amount_paid", "move_ids.amount_residual")
+    def _compute_amount_expected(self):
+        for promise in self:
+            open_amount = sum(promise.move_ids.mapped("amount_residual"))
+            promise.amount_expected = promise.currency_id.round(
+                max(min(promise.amount, promise.amount_paid + open_amount), 0.0)
             )
 
     @api.constrains("amount")
@@ -344,18 +359,33 @@ class InvoicePaymentPromise(models.Model):
         )
 
     def _settle(self):
-        """Kept if at least the promised amount was received in money since
-        the promise (``amount_paid``: payments and bank statement lines, not
-        credit notes or write-offs), broken otherwise (activity for the
-        collector; reminders resume).
+        """Kept if the expected amount was received in money since the
+        promise (``amount_paid``: payments and bank statement lines, not
+        credit notes or write-offs; ``amount_expected``: the promised amount,
+        at most what could still be paid once credit notes lowered what is
+        open), broken otherwise (activity for the collector; reminders
+        resume). A promise with nothing left to pay and nothing paid (its
+        invoices credited in full) is cancelled, neither kept nor broken.
 
         :return: (kept promises, broken promises)
         """
-        kept = self.filtered(
-            lambda p: p.currency_id.compare_amounts(p.amount_paid, p.amount) >= 0
+        nothing_left = self.filtered(lambda p: p.currency_id.is_zero(p.amount_expected))
+        kept = (self - nothing_left).filtered(
+            lambda p: (
+                p.currency_id.compare_amounts(p.amount_paid, p.amount_expected) >= 0
+            )
         )
-        broken = self - kept
+        broken = self - nothing_left - kept
         today = fields.Date.context_today(self)
+        if nothing_left:
+            nothing_left.action_cancel()
+            for promise in nothing_left:
+                promise.message_post(
+                    body=self.env._(
+                        "Nothing is left to pay on the promised invoices (credited "
+                        "in full): cancelled."
+                    )
+                )
         kept.write({"state": "kept", "date_settled": today})
         broken.write({"state": "broken", "date_settled": today})
         for promise in broken:
@@ -367,7 +397,9 @@ class InvoicePaymentPromise(models.Model):
                     "%(partner)s promised to pay %(amount)s by %(date)s and paid "
                     "%(paid)s: follow up; reminders resume on the invoices.",
                     partner=promise.partner_id.display_name,
-                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    amount=format_amount(
+                        self.env, promise.amount_expected, promise.currency_id
+                    ),
                     date=format_date(self.env, promise.date_promised),
                     paid=format_amount(
                         self.env, promise.amount_paid, promise.currency_id

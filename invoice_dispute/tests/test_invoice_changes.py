@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 from .common_collection import CollectionCommon
 
 
@@ -188,9 +188,10 @@ class TestInvoiceChanges(CollectionCommon):
         self.assertEqual(plan.state, "completed")
 
     def test_credit_note_is_not_a_payment(self):
-        """A credit note settling the invoice leaves the promise to the daily
-        check (only money keeps it) and the offers to whoever issued it; the
-        plan has nothing left to collect and the queued reminder is untrue."""
+        """A credit note settling the invoice keeps no promise (only money
+        does): with nothing left to pay and nothing paid it is cancelled; the
+        offers are left to whoever issued the credit; the plan has nothing
+        left to collect and the queued reminder is untrue."""
         mail = self.queue_reminders().mail_id
         plan = self.make_plan(self.overdue)
         plan.action_activate()
@@ -199,10 +200,77 @@ class TestInvoiceChanges(CollectionCommon):
         offer.action_propose()
         self.overdue._invoice_dispute_credit(1000.0, "Full credit")
         self.assertTrue(self.overdue.currency_id.is_zero(self.overdue.amount_residual))
-        self.assertEqual(promise.state, "pending")
+        self.assertEqual(promise.state, "cancelled")
+        self.assertEqual(promise.amount_paid, 0.0)
         self.assertEqual(offer.state, "proposed")
         self.assertEqual(plan.state, "completed")
         self.assertEqual(mail.state, "cancel")
+
+    def test_promise_expects_at_most_what_could_be_paid(self):
+        """Promise 800 on 1,000; a credit note of 500, then the 500 left is
+        paid: the customer paid all that was still owed, the promise is kept
+        (500 paid, 500 expected), not broken."""
+        promise = self.make_promise(self.overdue, 800.0)
+        self.overdue._invoice_dispute_credit(500.0, "Agreed credit")
+        self.assertAlmostEqual(promise.amount_expected, 500.0)
+        self.assertEqual(promise.state, "pending")
+        self.pay_amount(self.overdue, 500.0)
+        self.assertEqual(promise.state, "kept")
+        self.assertAlmostEqual(promise.amount_paid, 500.0)
+
+    def test_promise_after_a_partial_credit_is_held_to_what_is_open(self):
+        """Promise 800 on 1,000, a credit note of 500, 300 paid by the date:
+        broken, and the collector is told 500 was expected, not 800."""
+        with freeze_time(self.today):
+            promise = self.make_promise(self.overdue, 800.0)
+        self.overdue._invoice_dispute_credit(500.0, "Agreed credit")
+        self.pay_amount(self.overdue, 300.0)
+        with freeze_time(self.today + timedelta(days=30)):
+            __, broken = promise._settle()
+        self.assertEqual(broken, promise)
+        self.assertEqual(promise.state, "broken")
+        self.assertIn("500.00", promise.activity_ids.note)
+        self.assertNotIn("800.00", promise.activity_ids.note)
+
+    def test_partial_credit_lowers_a_running_plan(self):
+        """An active plan of 1,000 in two installments; a credit note of 400:
+        the plan expects 600, taken off the last installment; a credit of 100
+        more takes the last installment down further, never below what was
+        paid."""
+        plan = self.make_plan(self.overdue)
+        plan.action_activate()
+        self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 500.0])
+        self.overdue._invoice_dispute_credit(400.0, "Agreed credit")
+        self.assertEqual(plan.state, "active")
+        self.assertAlmostEqual(plan.amount_total, 600.0)
+        self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 100.0])
+        self.pay_amount(self.overdue, 500.0)
+        self.assertEqual(plan.line_ids.mapped("state")[0], "paid")
+        self.overdue._invoice_dispute_credit(50.0, "Second credit")
+        self.assertAlmostEqual(plan.amount_total, 550.0)
+        self.assertEqual(plan.line_ids.mapped("amount"), [500.0, 50.0])
+        self.assertIn("credited in part", plan.message_ids[:1].body)
+        # a credit for what is left ends the plan: nothing left to pay
+        self.overdue._invoice_dispute_credit(50.0, "Last credit")
+        self.assertEqual(plan.state, "completed")
+
+    def test_partial_payment_withdraws_an_offer_above_what_is_open(self):
+        """A discount of 600 is sent; the customer then pays 700 (300 open):
+        the offer is withdrawn with the reason, not left to fail when the
+        customer accepts it; an offer within what is open stays."""
+        offer = self.make_proposal(self.overdue, kind="discount", amount=600.0)
+        small = self.make_proposal(self.overdue_old, kind="discount", amount=100.0)
+        manager = self.create_user("approver", MANAGER_GROUPS)
+        for proposal in offer | small:
+            proposal.action_submit()
+            if proposal.state == "to_approve":
+                proposal.with_user(manager).action_approve()
+            proposal.action_send()
+        self.pay_amount(self.overdue, 700.0)
+        self.assertEqual(offer.state, "cancelled")
+        self.assertIn("300.00 still open", offer.message_ids[:1].body)
+        self.pay_amount(self.overdue_old, 100.0)
+        self.assertEqual(small.state, "sent", "100 is still within the 400 open")
 
     def test_resolve_after_a_partial_payment(self):
         """The credit is spread over what is still disputed on each invoice,
