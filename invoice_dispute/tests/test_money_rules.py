@@ -332,12 +332,14 @@ class TestPaidMeansMoney(MoneyCommon):
         self.credit(self.invoice_eur, 500.0)
         plan._check_progress()
         self.assertEqual(plan.amount_paid, 0.0)
-        self.assertEqual(plan.line_ids.mapped("state"), ["pending", "pending"])
-        self.pay(self.invoice_eur, 500.0)
+        # the credit lowered what the plan expects; it paid no installment
+        self.assertEqual(plan.line_ids.mapped("state"), ["pending"])
+        self.assertEqual(plan.line_ids.mapped("amount"), [500.0])
+        self.pay(self.invoice_eur, 250.0)
         plan._check_progress()
-        self.assertEqual(plan.amount_paid, 500.0)
-        self.assertEqual(plan.line_ids.mapped("state"), ["paid", "pending"])
-        self.assertEqual(plan.line_ids.mapped("amount_paid"), [500.0, 0.0])
+        self.assertEqual(plan.amount_paid, 250.0)
+        self.assertEqual(plan.line_ids.mapped("state"), ["pending"])
+        self.assertEqual(plan.line_ids.mapped("amount_paid"), [250.0])
 
     def test_payment_behaviour_dates_money_not_credit_notes(self):
         """Paid on time by a payment, the rest credited a month late: the
