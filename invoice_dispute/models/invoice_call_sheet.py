@@ -184,7 +184,8 @@ class InvoiceCallSheet(models.Model):
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A call sheet number must be unique per company.",
         ),
     ]
@@ -198,8 +199,8 @@ class InvoiceCallSheet(models.Model):
             if partner and partner.commercial_partner_id != partner:
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
-        assign_sequence_names(self, vals_list, self._name)
-        return super().create(vals_list)
+        number = assign_sequence_names(self, vals_list, self._name)
+        return number(super().create(vals_list))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

@@ -41,28 +41,44 @@ ROOT_CAUSES = [
 
 
 def assign_sequence_names(model, vals_list, code, date_field=None):
-    """Number the records about to be created (``name`` left empty or "/")
-    with the ``ir.sequence`` of ``code`` of their company.
+    """Prepare the numbering of the records about to be created (``name``
+    left empty or "/"): they are named "/" until they are valid (the unique
+    constraint on the number leaves "/" out), and the returned function gives
+    them their number from the ``ir.sequence`` of ``code`` of their company.
+    Call it at the end of ``create``, once the records are created and
+    checked: a refused create draws no number (a standard sequence does not
+    give back a number drawn in a transaction that is rolled back) and no
+    message names a number that was never saved.
 
     :param model: the model the records are created in
     :param list vals_list: the values given to ``create``, updated in place
     :param str code: code of the sequence
     :param str date_field: field whose value dates the number (else today)
+    :return: function taking the created records (in the order of
+        ``vals_list``), flushing them (so that the constraints of their
+        computed fields run) and numbering those that need it
     """
-    env = model.env
-    for vals in vals_list:
-        if vals.get("name", "/") == "/":
-            company = env["res.company"].browse(
-                vals.get("company_id") or env.company.id
-            )
-            vals["name"] = (
-                env["ir.sequence"]
-                .with_company(company)
+    to_number = []
+    for index, vals in enumerate(vals_list):
+        if vals.get("name", "/") in ("/", False):
+            vals["name"] = "/"
+            to_number.append(index)
+
+    def number(records):
+        records.flush_recordset()
+        for index in to_number:
+            record = records[index]
+            record.name = (
+                record.env["ir.sequence"]
+                .with_company(record.company_id)
                 .next_by_code(
-                    code, sequence_date=vals.get(date_field) if date_field else None
+                    code, sequence_date=record[date_field] if date_field else None
                 )
                 or "/"
             )
+        return records
+
+    return number
 
 
 def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
@@ -323,7 +339,8 @@ class InvoiceDispute(models.Model):
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A dispute number must be unique per company.",
         ),
     ]
@@ -490,10 +507,11 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name, "date_received")
+        number = assign_sequence_names(self, vals_list, self._name, "date_received")
         asked = [vals.get("currency_id") for vals in vals_list]
         disputes = super().create(vals_list)
         check_asked_currency(disputes, asked, lambda d: d.line_ids.move_id)
+        number(disputes)
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes

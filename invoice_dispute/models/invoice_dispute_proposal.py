@@ -177,7 +177,8 @@ class InvoiceDisputeProposal(models.Model):
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A proposal number must be unique per company.",
         ),
     ]
@@ -282,11 +283,11 @@ class InvoiceDisputeProposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name)
+        number = assign_sequence_names(self, vals_list, self._name)
         asked = [vals.get("currency_id") for vals in vals_list]
         proposals = super().create(vals_list)
         check_asked_currency(proposals, asked)
-        return proposals
+        return number(proposals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

@@ -196,7 +196,8 @@ class InvoicePaymentPlan(models.Model):
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A payment plan number must be unique per company.",
         ),
     ]
@@ -316,11 +317,11 @@ class InvoicePaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name)
+        number = assign_sequence_names(self, vals_list, self._name)
         asked = [vals.get("currency_id") for vals in vals_list]
         plans = super().create(vals_list)
         check_asked_currency(plans, asked)
-        return plans
+        return number(plans)
 
     def write(self, vals):
         if "line_ids" in vals:
