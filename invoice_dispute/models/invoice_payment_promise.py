@@ -163,7 +163,9 @@ class InvoicePaymentPromise(models.Model):
                     self.env._(
                         "The promised amount must be greater than zero (got "
                         "%(amount)s).",
-                        amount=promise.amount,
+                        amount=format_amount(
+                            self.env, promise.amount, promise.currency_id
+                        ),
                     )
                 )
 

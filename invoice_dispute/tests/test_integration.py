@@ -3,10 +3,12 @@ saved records, amounts in refusals formatted with their currency, help on
 every public field."""
 
 import re
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import InvoiceDisputeCommon
 
@@ -84,3 +86,41 @@ class TestIntegration(InvoiceDisputeCommon):
         )
         self.assertTrue(first.name.startswith("CALL/"))
         self.assertNextNumber(first, second)
+
+    def test_refusals_format_amounts_with_the_currency(self):
+        """Amounts in refusals read as in the rest of the UI: "$ 1,500.00",
+        never "1500.0"."""
+        currency = self.invoice_1.currency_id
+
+        def money(amount):
+            return re.escape(format_amount(self.env, amount, currency))
+
+        self.assertNotEqual(format_amount(self.env, 1500.0, currency), "1500.0")
+        with self.assertRaisesRegex(
+            ValidationError, rf"\({money(1500.0)}\).*\({money(1000.0)}\)"
+        ):
+            self.create_dispute(self.invoice_1, amounts=[1500.0])
+        Promise = self.env["invoice.payment.promise"]
+        promise_vals = {
+            "partner_id": self.customer.id,
+            "move_ids": [Command.set(self.invoice_1.ids)],
+            "date_promised": fields.Date.today() + timedelta(days=10),
+            "source": "call",
+        }
+        with self.assertRaisesRegex(ValidationError, rf"got {money(-600.0)}\)"):
+            Promise.create(dict(promise_vals, amount=-600.0))
+        with self.assertRaisesRegex(
+            ValidationError, rf"{money(1200.0)} is more .*\({money(1000.0)}\)"
+        ):
+            Promise.create(dict(promise_vals, amount=1200.0))
+        with self.assertRaisesRegex(
+            ValidationError, rf"\({money(1000.01)}\) exceeds .*\({money(1000.0)}\)"
+        ):
+            self.env["invoice.payment.plan"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_1.ids)],
+                    "amount_total": 1000.01,
+                    "installment_count": 2,
+                }
+            )
