@@ -81,6 +81,16 @@ def assign_sequence_names(model, vals_list, code, date_field=None):
     return number
 
 
+def compute_document_display_name(records):
+    """Set the ``display_name`` of numbered documents: their number, or
+    "New" while they have none yet (during ``create``, see
+    ``assign_sequence_names``), so that no message names "/"."""
+    for record in records:
+        record.display_name = (
+            record.name if record.name not in ("/", False) else records.env._("New")
+        )
+
+
 def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
     """Refuse a currency given at creation that is not the records' invoices'
     one: their currency is computed from the invoices, and the compute would
@@ -167,6 +177,8 @@ class InvoiceDispute(models.Model):
         precompute=True,
         required=True,
         tracking=True,
+        help="B2B or B2C, from the customer when the dispute is created; decides which"
+        " reminder rules apply.",
     )
     channel = fields.Selection(
         [
@@ -180,14 +192,20 @@ class InvoiceDispute(models.Model):
         required=True,
         default="email",
         tracking=True,
+        help="How the customer raised the dispute.",
     )
     reason_id = fields.Many2one(
         "invoice.dispute.reason",
         required=True,
         tracking=True,
         check_company=True,
+        help="What the customer disputes; its response time in days sets the deadline.",
     )
-    reason_category = fields.Selection(related="reason_id.category", store=True)
+    reason_category = fields.Selection(
+        related="reason_id.category",
+        store=True,
+        help="Category of the dispute reason.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -196,6 +214,7 @@ class InvoiceDispute(models.Model):
         index=True,
         check_company=True,
         domain="[('share', '=', False)]",
+        help="Internal user who handles the dispute.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -217,7 +236,11 @@ class InvoiceDispute(models.Model):
     )
     move_count = fields.Integer(compute="_compute_move_ids")
     amount_disputed = fields.Monetary(
-        compute="_compute_amount_disputed", store=True, tracking=True
+        compute="_compute_amount_disputed",
+        store=True,
+        tracking=True,
+        help="Sum of the disputed amounts of the lines, in the dispute's currency (its"
+        " invoices' currency).",
     )
     amount_undisputed = fields.Monetary(
         compute="_compute_amount_residual",
@@ -240,10 +263,16 @@ class InvoiceDispute(models.Model):
         help="Our paraphrase of the concern, to be confirmed with the customer.",
     )
     understanding_confirmed = fields.Boolean(
-        string="Paraphrase confirmed", tracking=True
+        string="Paraphrase confirmed",
+        tracking=True,
+        help="Ticked when the customer confirmed our paraphrase of the complaint.",
     )
     date_received = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        index=True,
+        help="Day the customer raised the dispute; the deadline counts from it.",
     )
     date_deadline = fields.Date(
         string="Deadline",
@@ -253,8 +282,16 @@ class InvoiceDispute(models.Model):
         precompute=True,
         tracking=True,
         index=True,
+        help="Day by which the dispute should be resolved: date received plus the "
+        "reason's response time in days.",
     )
-    date_resolved = fields.Date(readonly=True, copy=False, tracking=True)
+    date_resolved = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Day the dispute was resolved, rejected or cancelled; empty while it is "
+        "open.",
+    )
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
     days_open = fields.Integer(compute="_compute_is_late")
     state = fields.Selection(
@@ -273,11 +310,20 @@ class InvoiceDispute(models.Model):
         tracking=True,
         index=True,
         group_expand=True,
+        help="Stage of the dispute; it changes only through the actions (start "
+        "investigation, agree, resolve, reject, cancel, reopen).",
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
-    resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
+    resolution_type = fields.Selection(
+        RESOLUTION_TYPES,
+        tracking=True,
+        copy=False,
+        help="How the dispute was settled, set when it is resolved.",
+    )
     resolution_note = fields.Html(
-        copy=False, groups="invoice_dispute.group_invoice_dispute_user"
+        copy=False,
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="What was decided and why, set when the dispute is resolved.",
     )
     credit_note_ids = fields.Many2many(
         "account.move",
@@ -287,6 +333,7 @@ class InvoiceDispute(models.Model):
         string="Credit notes",
         copy=False,
         readonly=True,
+        help="Credit notes issued to settle the dispute, in the invoices' currency.",
     )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
     amount_credited = fields.Monetary(
@@ -312,9 +359,13 @@ class InvoiceDispute(models.Model):
         string="Corrected invoices",
         copy=False,
         readonly=True,
+        help="Invoices issued to replace the disputed ones.",
     )
     root_cause = fields.Selection(
-        ROOT_CAUSES, tracking=True, groups="invoice_dispute.group_invoice_dispute_user"
+        ROOT_CAUSES,
+        tracking=True,
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="Why the dispute happened on our side, for prevention reports.",
     )
     preventive_action = fields.Text(
         groups="invoice_dispute.group_invoice_dispute_user",
@@ -344,6 +395,10 @@ class InvoiceDispute(models.Model):
             "A dispute number must be unique per company.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        compute_document_display_name(self)
 
     @api.depends("partner_id")
     def _compute_customer_type(self):

@@ -54,7 +54,9 @@ class TestIntegration(InvoiceDisputeCommon):
             )
 
         first = plan(self.invoice_1, 400.0)
-        with self.assertRaisesRegex(ValidationError, "greater than zero") as cm:
+        with self.assertRaisesRegex(
+            ValidationError, "plan New must be greater than zero"
+        ) as cm:
             plan(self.invoice_2, 0.0)
         self.assertNotIn("PLAN/", str(cm.exception))
         second = plan(self.invoice_2, 400.0)
@@ -74,7 +76,7 @@ class TestIntegration(InvoiceDisputeCommon):
             )
 
         first = proposal(self.invoice_1, 50.0)
-        with self.assertRaisesRegex(ValidationError, "Proposal / needs invoices"):
+        with self.assertRaisesRegex(ValidationError, "Proposal New needs invoices"):
             proposal(self.invoice_1.browse(), 50.0)
         second = proposal(self.invoice_3, 50.0)
         self.assertNextNumber(first, second)
@@ -124,3 +126,37 @@ class TestIntegration(InvoiceDisputeCommon):
                     "installment_count": 2,
                 }
             )
+
+    def test_public_fields_have_help(self):
+        """Every stored field the addon defines on the public models says in
+        its help what it holds: unit, currency, limits."""
+        models_ = (
+            "invoice.dispute",
+            "invoice.dispute.line",
+            "invoice.dispute.proposal",
+            "invoice.payment.plan",
+            "invoice.payment.plan.line",
+            "invoice.payment.promise",
+            "invoice.call.sheet",
+            "invoice.back.billing",
+            "invoice.reminder.rule",
+            "account.move",
+            "res.partner",
+            "res.company",
+        )
+        obvious = {"name", "company_id", "currency_id", "active", "sequence"}
+        missing = [
+            f"{model}.{name}"
+            for model in models_
+            for name, field in self.env[model]._fields.items()
+            if field._module == "invoice_dispute"
+            and field.store
+            and field.type != "one2many"
+            and not field.automatic
+            and name not in obvious
+            and not (field.help or "").strip()
+        ]
+        self.assertEqual(missing, [], "stored fields without help")
+        self.assertGreater(
+            len(self.env["invoice.dispute"]._fields["amount_disputed"].help), 20
+        )
