@@ -74,6 +74,7 @@ class AccountMove(models.Model):
         "plan_id",
         string="Payment plans",
         copy=False,
+        help="Payment plans that pay this invoice.",
     )
     payment_promise_ids = fields.Many2many(
         "invoice.payment.promise",
@@ -82,6 +83,7 @@ class AccountMove(models.Model):
         "promise_id",
         string="Promises to pay",
         copy=False,
+        help="Promises to pay that cover this invoice.",
     )
     dispute_state = fields.Selection(
         [("none", "Not disputed"), ("open", "Disputed"), ("resolved", "Resolved")],
@@ -90,12 +92,16 @@ class AccountMove(models.Model):
         index=True,
         copy=False,
         tracking=True,
+        help="Whether the invoice is under an open dispute, had one resolved, or was "
+        "never disputed.",
     )
     amount_disputed = fields.Monetary(
         compute="_compute_dispute_state",
         store=True,
         copy=False,
         currency_field="currency_id",
+        help="Amount disputed in the invoice's open dispute, in the invoice's "
+        "currency.",
     )
     reminder_excluded = fields.Boolean(
         compute="_compute_reminder_exclusion",
@@ -114,6 +120,7 @@ class AccountMove(models.Model):
         "proposal_id",
         string="Proposals",
         copy=False,
+        help="Settlement proposals that cover this invoice.",
     )
     dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
     payment_plan_count = fields.Integer(compute="_compute_collection_counts")
@@ -123,7 +130,12 @@ class AccountMove(models.Model):
         readonly=True,
         help="Level of the last automated payment reminder sent for this invoice.",
     )
-    reminder_last_date = fields.Date(string="Last reminder", copy=False, readonly=True)
+    reminder_last_date = fields.Date(
+        string="Last reminder",
+        copy=False,
+        readonly=True,
+        help="Day the last payment reminder was sent for this invoice.",
+    )
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
     )

@@ -21,7 +21,12 @@ class InvoiceBackBilling(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, check_company=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        help="Customer who was under-billed.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -32,14 +37,38 @@ class InvoiceBackBilling(models.Model):
         required=True,
         help="The currency of the amount; once billed, the invoice's.",
     )
-    amount = fields.Monetary(required=True)
-    date_from = fields.Date(string="Period from", required=True)
-    date_to = fields.Date(string="Period to", required=True)
+    amount = fields.Monetary(
+        required=True,
+        help="Amount under-billed, in the record's currency (the company's unless set "
+        "otherwise); greater than zero.",
+    )
+    date_from = fields.Date(
+        string="Period from",
+        required=True,
+        help="First day of the period that was under-billed.",
+    )
+    date_to = fields.Date(
+        string="Period to",
+        required=True,
+        help="Last day of the period that was under-billed; not before the first.",
+    )
     explanation = fields.Text(help="Shown to the customer on the invoice.")
-    method = fields.Selection(BACK_BILLING_METHODS, required=True)
-    customer_informed = fields.Boolean()
-    date_informed = fields.Date(string="Customer informed on")
-    waive_reason = fields.Text()
+    method = fields.Selection(
+        BACK_BILLING_METHODS,
+        required=True,
+        help="How the amount is collected: added to the customer's next posted "
+        "invoice, billed on an invoice of its own, or waived.",
+    )
+    customer_informed = fields.Boolean(
+        help="The customer was told before the amount is billed; required to bill it.",
+    )
+    date_informed = fields.Date(
+        string="Customer informed on",
+        help="Day the customer was told.",
+    )
+    waive_reason = fields.Text(
+        help="Why the amount is waived; required to waive it.",
+    )
     state = fields.Selection(
         [
             ("pending", "Pending next invoice"),
@@ -50,12 +79,22 @@ class InvoiceBackBilling(models.Model):
         required=True,
         default="pending",
         index=True,
+        help="Pending until billed (next invoice or own invoice), or waived or "
+        "cancelled.",
     )
     move_id = fields.Many2one(
-        "account.move", string="Invoice", index=True, check_company=True, copy=False
+        "account.move",
+        string="Invoice",
+        index=True,
+        check_company=True,
+        copy=False,
+        help="Invoice the amount was billed on.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Decided by", default=lambda self: self.env.user
+        "res.users",
+        string="Decided by",
+        default=lambda self: self.env.user,
+        help="Internal user who decided how to collect the amount.",
     )
 
     @api.depends("partner_id", "date_from", "date_to")

@@ -7,7 +7,11 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import format_amount, format_date, html2plaintext
 
-from .invoice_dispute import OPEN_STATES, assign_sequence_names
+from .invoice_dispute import (
+    OPEN_STATES,
+    assign_sequence_names,
+    compute_document_display_name,
+)
 
 OUTCOMES = [
     ("promise", "Promise to pay"),
@@ -66,6 +70,7 @@ class InvoiceCallSheet(models.Model):
         check_company=True,
         tracking=True,
         domain="[('parent_id', '=', False)]",
+        help="Customer (commercial entity) to call.",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -80,8 +85,12 @@ class InvoiceCallSheet(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",
+        help="Internal user who makes the call.",
     )
-    date_planned = fields.Datetime(default=fields.Datetime.now)
+    date_planned = fields.Datetime(
+        default=fields.Datetime.now,
+        help="When the call is planned (UTC).",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -93,14 +102,23 @@ class InvoiceCallSheet(models.Model):
         required=True,
         copy=False,
         tracking=True,
+        help="Stage of the sheet: prepared fills the snapshot, done records the "
+        "outcome.",
     )
     # Snapshot taken by action_prepare.
-    date_prepared = fields.Datetime(readonly=True, copy=False)
+    date_prepared = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the snapshot was taken (UTC).",
+    )
     line_ids = fields.One2many(
         "invoice.call.sheet.line", "sheet_id", string="Overdue invoices", copy=False
     )
     overdue_count = fields.Integer(
-        string="Number of overdue invoices", readonly=True, copy=False
+        string="Number of overdue invoices",
+        readonly=True,
+        copy=False,
+        help="Overdue invoices of the customer when the sheet was prepared.",
     )
     amount_overdue = fields.Monetary(
         string="Overdue (company currency)",
@@ -128,50 +146,134 @@ class InvoiceCallSheet(models.Model):
         help="Overdue less the open credits: what the customer is asked to pay.",
     )
     credit_summary = fields.Html(
-        string="Open credits in detail", readonly=True, copy=False, sanitize=True
+        string="Open credits in detail",
+        readonly=True,
+        copy=False,
+        sanitize=True,
+        help="Open credit notes and unapplied payments of the customer when the sheet "
+        "was prepared.",
     )
-    oldest_days_overdue = fields.Integer(readonly=True, copy=False)
+    oldest_days_overdue = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Days past due of the oldest overdue invoice when the sheet was prepared.",
+    )
     dispute_open_count = fields.Integer(
-        string="Open disputes", readonly=True, copy=False
+        string="Open disputes",
+        readonly=True,
+        copy=False,
+        help="Open disputes of the customer when the sheet was prepared.",
     )
     payment_history_count = fields.Integer(
-        string="Paid invoices (365 days)", readonly=True, copy=False
+        string="Paid invoices (365 days)",
+        readonly=True,
+        copy=False,
+        help="Invoices paid in the 365 days before the sheet was prepared.",
     )
     payment_avg_days_late = fields.Float(
-        string="Average days late", digits=(16, 1), readonly=True, copy=False
+        string="Average days late",
+        digits=(16, 1),
+        readonly=True,
+        copy=False,
+        help="Average days between due date and payment of those invoices (0 when paid"
+        " on time).",
     )
     payment_on_time_ratio = fields.Float(
-        string="Paid on time", readonly=True, copy=False
+        string="Paid on time",
+        readonly=True,
+        copy=False,
+        help="Share of those invoices paid by their due date, from 0 to 1.",
     )
     promise_kept_count = fields.Integer(
-        string="Promises kept", readonly=True, copy=False
+        string="Promises kept",
+        readonly=True,
+        copy=False,
+        help="Promises to pay of the customer that were kept.",
     )
     promise_broken_count = fields.Integer(
-        string="Promises broken", readonly=True, copy=False
+        string="Promises broken",
+        readonly=True,
+        copy=False,
+        help="Promises to pay of the customer that were broken.",
     )
     arrangement_summary = fields.Html(
-        string="Earlier arrangements", readonly=True, copy=False, sanitize=True
+        string="Earlier arrangements",
+        readonly=True,
+        copy=False,
+        sanitize=True,
+        help="Earlier payment plans and promises of the customer.",
     )
-    contact_name = fields.Char(readonly=True, copy=False)
-    contact_phone = fields.Char(string="Direct phone", readonly=True, copy=False)
-    contact_email = fields.Char(string="Direct email", readonly=True, copy=False)
+    contact_name = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Accounts payable contact to ask for.",
+    )
+    contact_phone = fields.Char(
+        string="Direct phone",
+        readonly=True,
+        copy=False,
+        help="Phone number of the contact to call.",
+    )
+    contact_email = fields.Char(
+        string="Direct email",
+        readonly=True,
+        copy=False,
+        help="Email address of the contact to call.",
+    )
     payment_weekday = fields.Selection(
-        WEEKDAYS, string="Weekly payment day", readonly=True, copy=False
+        WEEKDAYS,
+        string="Weekly payment day",
+        readonly=True,
+        copy=False,
+        help="Day of the week the customer runs its payments, from the customer.",
     )
-    ar_availability = fields.Char(string="Availability", readonly=True, copy=False)
-    talking_points = fields.Html(readonly=True, copy=False, sanitize=True)
+    ar_availability = fields.Char(
+        string="Availability",
+        readonly=True,
+        copy=False,
+        help="When the contact can be reached, from the customer.",
+    )
+    talking_points = fields.Html(
+        readonly=True,
+        copy=False,
+        sanitize=True,
+        help="What to raise in the call, in order.",
+    )
     objection_ids = fields.Many2many(
-        "invoice.objection", string="Likely objections", readonly=True, copy=False
+        "invoice.objection",
+        string="Likely objections",
+        readonly=True,
+        copy=False,
+        help="Objections the customer may raise, with answers.",
     )
     # Outcome, written by invoice.call.outcome.wizard.
-    outcome = fields.Selection(OUTCOMES, readonly=True, copy=False, tracking=True)
-    outcome_note = fields.Text(readonly=True, copy=False)
-    date_done = fields.Datetime(string="Called on", readonly=True, copy=False)
+    outcome = fields.Selection(
+        OUTCOMES,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Result of the call, logged with the outcome wizard.",
+    )
+    outcome_note = fields.Text(
+        readonly=True,
+        copy=False,
+        help="What was said in the call.",
+    )
+    date_done = fields.Datetime(
+        string="Called on",
+        readonly=True,
+        copy=False,
+        help="When the outcome was logged (UTC).",
+    )
     promise_ids = fields.One2many(
         "invoice.payment.promise", "call_sheet_id", string="Promises", readonly=True
     )
     dispute_id = fields.Many2one(
-        "invoice.dispute", readonly=True, copy=False, check_company=True
+        "invoice.dispute",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        help="Dispute registered in the call, if any.",
     )
     plan_id = fields.Many2one(
         "invoice.payment.plan",
@@ -179,15 +281,21 @@ class InvoiceCallSheet(models.Model):
         readonly=True,
         copy=False,
         check_company=True,
+        help="Payment plan requested in the call, if any.",
     )
 
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A call sheet number must be unique per company.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        compute_document_display_name(self)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -198,8 +306,8 @@ class InvoiceCallSheet(models.Model):
             if partner and partner.commercial_partner_id != partner:
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
-        assign_sequence_names(self, vals_list, self._name)
-        return super().create(vals_list)
+        number = assign_sequence_names(self, vals_list, self._name)
+        return number(super().create(vals_list))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):

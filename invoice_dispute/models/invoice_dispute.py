@@ -41,28 +41,54 @@ ROOT_CAUSES = [
 
 
 def assign_sequence_names(model, vals_list, code, date_field=None):
-    """Number the records about to be created (``name`` left empty or "/")
-    with the ``ir.sequence`` of ``code`` of their company.
+    """Prepare the numbering of the records about to be created (``name``
+    left empty or "/"): they are named "/" until they are valid (the unique
+    constraint on the number leaves "/" out), and the returned function gives
+    them their number from the ``ir.sequence`` of ``code`` of their company.
+    Call it at the end of ``create``, once the records are created and
+    checked: a refused create draws no number (a standard sequence does not
+    give back a number drawn in a transaction that is rolled back) and no
+    message names a number that was never saved.
 
     :param model: the model the records are created in
     :param list vals_list: the values given to ``create``, updated in place
     :param str code: code of the sequence
     :param str date_field: field whose value dates the number (else today)
+    :return: function taking the created records (in the order of
+        ``vals_list``), flushing them (so that the constraints of their
+        computed fields run) and numbering those that need it
     """
-    env = model.env
-    for vals in vals_list:
-        if vals.get("name", "/") == "/":
-            company = env["res.company"].browse(
-                vals.get("company_id") or env.company.id
-            )
-            vals["name"] = (
-                env["ir.sequence"]
-                .with_company(company)
+    to_number = []
+    for index, vals in enumerate(vals_list):
+        if vals.get("name", "/") in ("/", False):
+            vals["name"] = "/"
+            to_number.append(index)
+
+    def number(records):
+        records.flush_recordset()
+        for index in to_number:
+            record = records[index]
+            record.name = (
+                record.env["ir.sequence"]
+                .with_company(record.company_id)
                 .next_by_code(
-                    code, sequence_date=vals.get(date_field) if date_field else None
+                    code, sequence_date=record[date_field] if date_field else None
                 )
                 or "/"
             )
+        return records
+
+    return number
+
+
+def compute_document_display_name(records):
+    """Set the ``display_name`` of numbered documents: their number, or
+    "New" while they have none yet (during ``create``, see
+    ``assign_sequence_names``), so that no message names "/"."""
+    for record in records:
+        record.display_name = (
+            record.name if record.name not in ("/", False) else records.env._("New")
+        )
 
 
 def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
@@ -151,6 +177,8 @@ class InvoiceDispute(models.Model):
         precompute=True,
         required=True,
         tracking=True,
+        help="B2B or B2C, from the customer when the dispute is created; decides which"
+        " reminder rules apply.",
     )
     channel = fields.Selection(
         [
@@ -164,14 +192,20 @@ class InvoiceDispute(models.Model):
         required=True,
         default="email",
         tracking=True,
+        help="How the customer raised the dispute.",
     )
     reason_id = fields.Many2one(
         "invoice.dispute.reason",
         required=True,
         tracking=True,
         check_company=True,
+        help="What the customer disputes; its response time in days sets the deadline.",
     )
-    reason_category = fields.Selection(related="reason_id.category", store=True)
+    reason_category = fields.Selection(
+        related="reason_id.category",
+        store=True,
+        help="Category of the dispute reason.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -180,6 +214,7 @@ class InvoiceDispute(models.Model):
         index=True,
         check_company=True,
         domain="[('share', '=', False)]",
+        help="Internal user who handles the dispute.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -201,7 +236,11 @@ class InvoiceDispute(models.Model):
     )
     move_count = fields.Integer(compute="_compute_move_ids")
     amount_disputed = fields.Monetary(
-        compute="_compute_amount_disputed", store=True, tracking=True
+        compute="_compute_amount_disputed",
+        store=True,
+        tracking=True,
+        help="Sum of the disputed amounts of the lines, in the dispute's currency (its"
+        " invoices' currency).",
     )
     amount_undisputed = fields.Monetary(
         compute="_compute_amount_residual",
@@ -224,10 +263,16 @@ class InvoiceDispute(models.Model):
         help="Our paraphrase of the concern, to be confirmed with the customer.",
     )
     understanding_confirmed = fields.Boolean(
-        string="Paraphrase confirmed", tracking=True
+        string="Paraphrase confirmed",
+        tracking=True,
+        help="Ticked when the customer confirmed our paraphrase of the complaint.",
     )
     date_received = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True,
+        default=fields.Date.context_today,
+        tracking=True,
+        index=True,
+        help="Day the customer raised the dispute; the deadline counts from it.",
     )
     date_deadline = fields.Date(
         string="Deadline",
@@ -237,8 +282,16 @@ class InvoiceDispute(models.Model):
         precompute=True,
         tracking=True,
         index=True,
+        help="Day by which the dispute should be resolved: date received plus the "
+        "reason's response time in days.",
     )
-    date_resolved = fields.Date(readonly=True, copy=False, tracking=True)
+    date_resolved = fields.Date(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Day the dispute was resolved, rejected or cancelled; empty while it is "
+        "open.",
+    )
     is_late = fields.Boolean(compute="_compute_is_late", search="_search_is_late")
     days_open = fields.Integer(compute="_compute_is_late")
     state = fields.Selection(
@@ -257,11 +310,20 @@ class InvoiceDispute(models.Model):
         tracking=True,
         index=True,
         group_expand=True,
+        help="Stage of the dispute; it changes only through the actions (start "
+        "investigation, agree, resolve, reject, cancel, reopen).",
     )
     is_open = fields.Boolean(compute="_compute_is_open", search="_search_is_open")
-    resolution_type = fields.Selection(RESOLUTION_TYPES, tracking=True, copy=False)
+    resolution_type = fields.Selection(
+        RESOLUTION_TYPES,
+        tracking=True,
+        copy=False,
+        help="How the dispute was settled, set when it is resolved.",
+    )
     resolution_note = fields.Html(
-        copy=False, groups="invoice_dispute.group_invoice_dispute_user"
+        copy=False,
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="What was decided and why, set when the dispute is resolved.",
     )
     credit_note_ids = fields.Many2many(
         "account.move",
@@ -271,6 +333,7 @@ class InvoiceDispute(models.Model):
         string="Credit notes",
         copy=False,
         readonly=True,
+        help="Credit notes issued to settle the dispute, in the invoices' currency.",
     )
     credit_note_count = fields.Integer(compute="_compute_credit_note_count")
     amount_credited = fields.Monetary(
@@ -296,9 +359,13 @@ class InvoiceDispute(models.Model):
         string="Corrected invoices",
         copy=False,
         readonly=True,
+        help="Invoices issued to replace the disputed ones.",
     )
     root_cause = fields.Selection(
-        ROOT_CAUSES, tracking=True, groups="invoice_dispute.group_invoice_dispute_user"
+        ROOT_CAUSES,
+        tracking=True,
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="Why the dispute happened on our side, for prevention reports.",
     )
     preventive_action = fields.Text(
         groups="invoice_dispute.group_invoice_dispute_user",
@@ -323,10 +390,15 @@ class InvoiceDispute(models.Model):
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A dispute number must be unique per company.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        compute_document_display_name(self)
 
     @api.depends("partner_id")
     def _compute_customer_type(self):
@@ -490,10 +562,11 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name, "date_received")
+        number = assign_sequence_names(self, vals_list, self._name, "date_received")
         asked = [vals.get("currency_id") for vals in vals_list]
         disputes = super().create(vals_list)
         check_asked_currency(disputes, asked, lambda d: d.line_ids.move_id)
+        number(disputes)
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes

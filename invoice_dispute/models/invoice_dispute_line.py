@@ -12,12 +12,20 @@ class InvoiceDisputeLine(models.Model):
     _check_company_auto = True
 
     dispute_id = fields.Many2one(
-        "invoice.dispute", required=True, ondelete="cascade", index=True
+        "invoice.dispute",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        help="Dispute the line belongs to.",
     )
     company_id = fields.Many2one(related="dispute_id.company_id", store=True)
     currency_id = fields.Many2one(related="dispute_id.currency_id")
     partner_id = fields.Many2one(related="dispute_id.partner_id")
-    state = fields.Selection(related="dispute_id.state", store=True)
+    state = fields.Selection(
+        related="dispute_id.state",
+        store=True,
+        help="Stage of the dispute of the line.",
+    )
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
@@ -26,6 +34,8 @@ class InvoiceDisputeLine(models.Model):
         ondelete="restrict",
         check_company=True,
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        help="Posted customer invoice of the dispute's customer, with an amount still "
+        "open.",
     )
     invoice_date_due = fields.Date(related="move_id.invoice_date_due")
     amount_total = fields.Monetary(

@@ -12,6 +12,7 @@ from .invoice_dispute import (
     assign_sequence_names,
     check_asked_currency,
     check_state,
+    compute_document_display_name,
 )
 
 CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
@@ -43,7 +44,12 @@ class InvoiceDisputeProposal(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    dispute_id = fields.Many2one("invoice.dispute", index=True, check_company=True)
+    dispute_id = fields.Many2one(
+        "invoice.dispute",
+        index=True,
+        check_company=True,
+        help="Dispute the proposal settles, if any.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -56,6 +62,7 @@ class InvoiceDisputeProposal(models.Model):
         tracking=True,
         check_company=True,
         domain="[('parent_id', '=', False)]",
+        help="Customer (commercial entity) the proposal is made to.",
     )
     contact_id = fields.Many2one(
         "res.partner",
@@ -80,6 +87,8 @@ class InvoiceDisputeProposal(models.Model):
         precompute=True,
         check_company=True,
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        help="Posted, open invoices of the customer the proposal is about, all in one "
+        "currency.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -89,7 +98,14 @@ class InvoiceDisputeProposal(models.Model):
         required=True,
         help="The invoices' currency: the amounts of the proposal are in it.",
     )
-    kind = fields.Selection(KINDS, required=True, default="discount", tracking=True)
+    kind = fields.Selection(
+        KINDS,
+        required=True,
+        default="discount",
+        tracking=True,
+        help="What is offered: a discount, a partial adjustment or a write-off (an "
+        "amount credited), a later due date, or a payment plan.",
+    )
     amount_invoiced = fields.Monetary(
         string="Invoiced", compute="_compute_amount_invoiced"
     )
@@ -113,17 +129,26 @@ class InvoiceDisputeProposal(models.Model):
         help="Above the company's approval limits: a dispute manager approves it "
         "before it is sent.",
     )
-    new_date_due = fields.Date(string="New due date", tracking=True)
+    new_date_due = fields.Date(
+        string="New due date",
+        tracking=True,
+        help="New due date offered by a due date extension; after the invoices' "
+        "current due date.",
+    )
     payment_plan_id = fields.Many2one(
         "invoice.payment.plan",
         check_company=True,
         domain="[('partner_id', '=', partner_id), "
         "('state', 'in', ('draft', 'proposed'))]",
+        help="Draft or proposed payment plan of the customer offered by a payment plan"
+        " proposal.",
     )
     valid_until = fields.Date(
         default=lambda self: fields.Date.context_today(self) + timedelta(days=14),
         tracking=True,
         index=True,
+        help="Last day the customer can accept the proposal (14 days after today by "
+        "default); it expires after that.",
     )
     description = fields.Html(
         string="Message",
@@ -135,9 +160,19 @@ class InvoiceDisputeProposal(models.Model):
         string="Proposed by",
         default=lambda self: self.env.user,
         domain="[('share', '=', False)]",
+        help="Internal user who made the proposal.",
     )
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    date_approved = fields.Datetime(readonly=True, copy=False)
+    approved_by_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        help="Manager who approved a proposal above the approval limits.",
+    )
+    date_approved = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="When the proposal was approved (UTC).",
+    )
     accepted_by = fields.Many2one(
         "res.users",
         string="Answered by",
@@ -146,7 +181,12 @@ class InvoiceDisputeProposal(models.Model):
         help="Who accepted or declined the proposal (the customer's portal user "
         "or the collector who recorded the answer).",
     )
-    date_accepted = fields.Datetime(string="Answered on", readonly=True, copy=False)
+    date_accepted = fields.Datetime(
+        string="Answered on",
+        readonly=True,
+        copy=False,
+        help="When the customer accepted or declined the proposal (UTC).",
+    )
     credit_note_ids = fields.Many2many(
         "account.move",
         "invoice_dispute_proposal_credit_note_rel",
@@ -155,6 +195,8 @@ class InvoiceDisputeProposal(models.Model):
         string="Credit notes",
         readonly=True,
         copy=False,
+        help="Credit notes issued when the proposal was accepted, in the invoices' "
+        "currency.",
     )
     state = fields.Selection(
         [
@@ -172,15 +214,22 @@ class InvoiceDisputeProposal(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        help="Stage of the proposal; it changes only through the actions (submit, "
+        "approve, send, accept, decline, cancel).",
     )
 
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A proposal number must be unique per company.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        compute_document_display_name(self)
 
     @api.depends("dispute_id")
     def _compute_partner_id(self):
@@ -282,11 +331,11 @@ class InvoiceDisputeProposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name)
+        number = assign_sequence_names(self, vals_list, self._name)
         asked = [vals.get("currency_id") for vals in vals_list]
         proposals = super().create(vals_list)
         check_asked_currency(proposals, asked)
-        return proposals
+        return number(proposals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
@@ -609,7 +658,7 @@ class InvoiceDisputeProposal(models.Model):
         moves = self.move_ids
         if not moves:
             raise ValidationError(
-                self.env._("Proposal %(name)s needs invoices.", name=self.name)
+                self.env._("Proposal %(name)s needs invoices.", name=self.display_name)
             )
         wrong = moves._invoice_dispute_not_of_customer(self.partner_id)
         if wrong:
@@ -661,7 +710,7 @@ class InvoiceDisputeProposal(models.Model):
                     self.env._(
                         "Proposal %(name)s offers a payment plan: create or select "
                         "the plan first.",
-                        name=self.name,
+                        name=self.display_name,
                     )
                 )
             if plan and plan.partner_id.commercial_partner_id != (

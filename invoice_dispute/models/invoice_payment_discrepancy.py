@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL, float_is_zero, format_amount
 
 DISCREPANCY_KINDS = [
     ("short_payment", "Short payment"),
@@ -127,7 +127,7 @@ class InvoicePaymentDiscrepancy(models.Model):
                 "our_understanding": self.env._(
                     "The payment of %(date)s left %(amount)s open on %(invoices)s.",
                     date=self.date,
-                    amount=self.amount,
+                    amount=format_amount(self.env, self.amount, self.currency_id),
                     invoices=", ".join(moves.mapped("name")),
                 ),
                 "line_ids": [

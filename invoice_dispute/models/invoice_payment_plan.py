@@ -13,6 +13,7 @@ from .invoice_dispute import (
     assign_sequence_names,
     check_asked_currency,
     check_state,
+    compute_document_display_name,
 )
 
 INTERVALS = [
@@ -91,6 +92,7 @@ class InvoicePaymentPlan(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        help="Customer who pays in installments.",
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -100,6 +102,8 @@ class InvoicePaymentPlan(models.Model):
         string="Invoices",
         check_company=True,
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        help="Posted, open invoices of the customer the plan pays, all in one "
+        "currency.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -140,11 +144,23 @@ class InvoicePaymentPlan(models.Model):
         help="Money received on the plan's invoices (payments and bank statement "
         "lines, not credit notes or write-offs) since the plan was activated.",
     )
-    installment_count = fields.Integer(string="Installments", default=3)
-    interval = fields.Selection(INTERVALS, default="monthly", required=True)
+    installment_count = fields.Integer(
+        string="Installments",
+        default=3,
+        help="Number of installments, 1 or more; each is at least the smallest unit of"
+        " the currency.",
+    )
+    interval = fields.Selection(
+        INTERVALS,
+        default="monthly",
+        required=True,
+        help="Time between two installments.",
+    )
     date_first = fields.Date(
         string="First installment",
         default=lambda self: fields.Date.context_today(self) + timedelta(days=7),
+        help="Due date of the first installment; not in the past when the plan is "
+        "prepared (a week from today by default).",
     )
     grace_days = fields.Integer(
         default=3,
@@ -160,7 +176,12 @@ class InvoicePaymentPlan(models.Model):
         compute="_compute_next_line",
     )
     date_next = fields.Date(string="Next due date", compute="_compute_next_line")
-    dispute_id = fields.Many2one("invoice.dispute", index=True, check_company=True)
+    dispute_id = fields.Many2one(
+        "invoice.dispute",
+        index=True,
+        check_company=True,
+        help="Dispute the plan settles, if any.",
+    )
     proposal_ids = fields.One2many("invoice.dispute.proposal", "payment_plan_id")
     user_id = fields.Many2one(
         "res.users",
@@ -168,15 +189,24 @@ class InvoicePaymentPlan(models.Model):
         default=lambda self: self.env.user,
         tracking=True,
         domain="[('share', '=', False)]",
+        help="Internal user who follows the plan up.",
     )
-    date_activated = fields.Date(readonly=True, copy=False)
+    date_activated = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Day the plan was activated; reminders on its invoices follow the "
+        "installments from then on.",
+    )
     date_checked = fields.Date(
         readonly=True,
         copy=False,
         index=True,
         help="Last day the daily check looked at this plan.",
     )
-    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
+    note = fields.Text(
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="Internal note on the agreement.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -191,15 +221,22 @@ class InvoicePaymentPlan(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        help="Stage of the plan; it changes only through the actions (propose, "
+        "activate, cancel) and when installments are paid or missed.",
     )
 
     _sql_constraints = [
         (
             "name_company_uniq",
-            "unique(name, company_id)",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
             "A payment plan number must be unique per company.",
         ),
     ]
+
+    @api.depends("name")
+    def _compute_display_name(self):
+        compute_document_display_name(self)
 
     @api.depends("move_ids.currency_id", "company_id")
     def _compute_currency_id(self):
@@ -254,7 +291,7 @@ class InvoicePaymentPlan(models.Model):
         """The first installment of a plan being prepared is not in the past
         when the plan is created or the date is changed."""
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
-            self._check_date_first_not_past(plan.date_first, plan.name)
+            self._check_date_first_not_past(plan.date_first, plan.display_name)
 
     @api.constrains("line_ids", "amount_total")
     def _check_installments(self):
@@ -271,7 +308,7 @@ class InvoicePaymentPlan(models.Model):
                         "The installments of %(plan)s sum to %(sum)s, not to the "
                         "plan's total of %(total)s: correct the amounts or "
                         "generate the schedule again.",
-                        plan=plan.name,
+                        plan=plan.display_name,
                         sum=format_amount(
                             self.env, sum(lines.mapped("amount")), currency
                         ),
@@ -284,7 +321,7 @@ class InvoicePaymentPlan(models.Model):
                         self.env._(
                             "Every installment of %(plan)s must be greater than "
                             "zero (installment due %(date)s).",
-                            plan=plan.name,
+                            plan=plan.display_name,
                             date=line.date_due,
                         )
                     )
@@ -295,7 +332,7 @@ class InvoicePaymentPlan(models.Model):
                         self.env._(
                             "The due dates of the installments of %(plan)s must "
                             "strictly increase: %(after)s comes after %(before)s.",
-                            plan=plan.name,
+                            plan=plan.display_name,
                             before=before,
                             after=after,
                         )
@@ -316,11 +353,11 @@ class InvoicePaymentPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        assign_sequence_names(self, vals_list, self._name)
+        number = assign_sequence_names(self, vals_list, self._name)
         asked = [vals.get("currency_id") for vals in vals_list]
         plans = super().create(vals_list)
         check_asked_currency(plans, asked)
-        return plans
+        return number(plans)
 
     def write(self, vals):
         if "line_ids" in vals:
@@ -476,7 +513,7 @@ class InvoicePaymentPlan(models.Model):
             raise ValidationError(
                 self.env._(
                     "The total of payment plan %(plan)s must be greater than zero.",
-                    plan=self.name,
+                    plan=self.display_name,
                 )
             )
         if self.installment_count < 1:
@@ -484,7 +521,7 @@ class InvoicePaymentPlan(models.Model):
                 self.env._(
                     "A payment plan needs at least one installment (%(plan)s has "
                     "%(count)s).",
-                    plan=self.name,
+                    plan=self.display_name,
                     count=self.installment_count,
                 )
             )
@@ -518,7 +555,7 @@ class InvoicePaymentPlan(models.Model):
                     self.env._(
                         "The total of payment plan %(plan)s (%(total)s) exceeds "
                         "what is open on its invoices (%(open)s).",
-                        plan=self.name,
+                        plan=self.display_name,
                         total=format_amount(self.env, self.amount_total, currency),
                         open=format_amount(self.env, open_amount, currency),
                     )
@@ -540,7 +577,7 @@ class InvoicePaymentPlan(models.Model):
             raise UserError(
                 self.env._(
                     "Set the date of the first installment of %(plan)s.",
-                    plan=self.name,
+                    plan=self.display_name,
                 )
             )
         schedule = compute_schedule(

@@ -10,16 +10,32 @@ class InvoicePaymentPlanLine(models.Model):
     _order = "plan_id, date_due, id"
 
     plan_id = fields.Many2one(
-        "invoice.payment.plan", required=True, ondelete="cascade", index=True
+        "invoice.payment.plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        help="Payment plan of the installment.",
     )
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
-    partner_id = fields.Many2one(related="plan_id.partner_id", store=True)
+    partner_id = fields.Many2one(
+        related="plan_id.partner_id",
+        store=True,
+        help="Customer of the payment plan.",
+    )
     plan_state = fields.Selection(related="plan_id.state", string="Plan status")
     user_id = fields.Many2one(related="plan_id.user_id", string="Collector")
     sequence = fields.Integer()
-    date_due = fields.Date(required=True, index=True)
-    amount = fields.Monetary(required=True)
+    date_due = fields.Date(
+        required=True,
+        index=True,
+        help="Day the installment is due; later than the previous installment's.",
+    )
+    amount = fields.Monetary(
+        required=True,
+        help="Amount due, in the plan's currency; greater than zero, and the "
+        "installments sum to the plan's total.",
+    )
     amount_paid = fields.Monetary(
         compute="_compute_amount_paid",
         store=True,

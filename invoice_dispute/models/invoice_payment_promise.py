@@ -28,6 +28,7 @@ class InvoicePaymentPromise(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        help="Customer who promised to pay.",
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -37,6 +38,7 @@ class InvoicePaymentPromise(models.Model):
         string="Invoices",
         check_company=True,
         domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        help="Posted, open invoices of the customer the promise is about.",
     )
     currency_id = fields.Many2one(
         "res.currency",
@@ -46,8 +48,19 @@ class InvoicePaymentPromise(models.Model):
         required=True,
         help="The invoices' currency: the promised amount is in it.",
     )
-    amount = fields.Monetary(required=True, tracking=True)
-    date_promised = fields.Date(required=True, tracking=True, index=True)
+    amount = fields.Monetary(
+        required=True,
+        tracking=True,
+        help="Amount promised, in the invoices' currency; greater than zero and at "
+        "most what is open on the invoices.",
+    )
+    date_promised = fields.Date(
+        required=True,
+        tracking=True,
+        index=True,
+        help="Day by which the customer promised to pay; reminders on the invoices "
+        "wait until then.",
+    )
     date_deadline = fields.Date(
         string="Broken after",
         compute="_compute_date_deadline",
@@ -95,6 +108,8 @@ class InvoicePaymentPromise(models.Model):
         copy=False,
         tracking=True,
         index=True,
+        help="Pending until the date; kept when payments received cover the amount, "
+        "broken otherwise. Changed by the daily check, not by hand.",
     )
     source = fields.Selection(
         [
@@ -105,15 +120,30 @@ class InvoicePaymentPromise(models.Model):
         ],
         default="call",
         required=True,
+        help="How the customer made the promise.",
     )
     call_sheet_id = fields.Many2one(
-        "invoice.call.sheet", index=True, check_company=True
+        "invoice.call.sheet",
+        index=True,
+        check_company=True,
+        help="Call in which the promise was made, if any.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Collector", default=lambda self: self.env.user
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        help="Internal user who follows the promise up.",
     )
-    note = fields.Text(groups="invoice_dispute.group_invoice_dispute_user")
-    date_settled = fields.Date(string="Settled on", readonly=True, copy=False)
+    note = fields.Text(
+        groups="invoice_dispute.group_invoice_dispute_user",
+        help="Internal note on the promise.",
+    )
+    date_settled = fields.Date(
+        string="Settled on",
+        readonly=True,
+        copy=False,
+        help="Day the promise was found kept or broken.",
+    )
 
     @api.depends("partner_id", "date_promised", "amount")
     def _compute_name(self):
@@ -178,7 +208,9 @@ class InvoicePaymentPromise(models.Model):
                     self.env._(
                         "The promised amount must be greater than zero (got "
                         "%(amount)s).",
-                        amount=promise.amount,
+                        amount=format_amount(
+                            self.env, promise.amount, promise.currency_id
+                        ),
                     )
                 )
 

@@ -63,7 +63,12 @@ class InvoiceReminderRule(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     sequence = fields.Integer(default=10)
-    level = fields.Integer(required=True, default=1)
+    level = fields.Integer(
+        required=True,
+        default=1,
+        help="Step of the reminder sequence, 1 or more, once per company; an invoice "
+        "gets the levels in turn.",
+    )
     offset_days = fields.Integer(
         help="Days after the due date (negative: before it) when this reminder is due."
     )
@@ -71,6 +76,7 @@ class InvoiceReminderRule(models.Model):
         [("all", "All customers"), ("b2b", "B2B"), ("b2c", "B2C")],
         default="all",
         required=True,
+        help="Customers the rule applies to.",
     )
     min_amount = fields.Monetary(
         currency_field="currency_id",
@@ -85,11 +91,18 @@ class InvoiceReminderRule(models.Model):
         ],
         default="email",
         required=True,
+        help="What the rule does: send an email, plan an activity, or both.",
     )
     mail_template_id = fields.Many2one(
-        "mail.template", domain="[('model', '=', 'account.move')]"
+        "mail.template",
+        domain="[('model', '=', 'account.move')]",
+        help="Email sent, a template on invoices; required when the rule sends an "
+        "email.",
     )
-    activity_type_id = fields.Many2one("mail.activity.type")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        help="Activity planned for the collector when the rule plans an activity.",
+    )
     activity_user = fields.Selection(
         [("collector", "Collector"), ("manager", "Dispute manager")],
         string="Activity for",

@@ -24,18 +24,31 @@ class ResPartner(models.Model):
         domain="[('parent_id', '=', id)]",
         help="The person to call or email about overdue invoices.",
     )
-    payment_weekday = fields.Selection(WEEKDAYS, string="Weekly payment day")
+    payment_weekday = fields.Selection(
+        WEEKDAYS,
+        string="Weekly payment day",
+        help="Day of the week the customer runs its payments; calls are planned before"
+        " it.",
+    )
     ar_availability = fields.Char(
         string="Availability", help="When the payment contact can be reached."
     )
-    collector_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+    collector_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Internal user with the Collector group who follows up this customer's "
+        "invoices.",
+    )
     reminder_block_until = fields.Date(
         string="Reminders paused until",
         index="btree_not_null",
         help="No automated reminders go to this customer until this date "
         "(included); the pause lifts itself afterwards.",
     )
-    reminder_block_reason = fields.Char(string="Reminder pause reason")
+    reminder_block_reason = fields.Char(
+        string="Reminder pause reason",
+        help="Why payment reminders to this customer are paused until the set date.",
+    )
     dispute_ids = fields.One2many("invoice.dispute", "partner_id", string="Disputes")
     dispute_count = fields.Integer(compute="_compute_dispute_counts")
     dispute_open_count = fields.Integer(compute="_compute_dispute_counts")
