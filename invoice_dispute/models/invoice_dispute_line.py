@@ -56,6 +56,27 @@ class InvoiceDisputeLine(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["invoice.dispute"].browse(
+            {vals["dispute_id"] for vals in vals_list if vals.get("dispute_id")}
+        )._check_not_closed(["line_ids"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the note is free text; the invoices and amounts of a closed dispute
+        # are what it was settled on
+        if set(vals) - {"note"}:
+            disputes = self.dispute_id
+            if vals.get("dispute_id"):
+                disputes |= disputes.browse(vals["dispute_id"])
+            disputes._check_not_closed(["line_ids"])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_dispute(self):
+        self.dispute_id._check_not_closed(["line_ids"])
+
     @api.depends("disputed_amount", "state", "move_id.amount_residual")
     def _compute_disputed_amount_capped(self):
         for line in self:

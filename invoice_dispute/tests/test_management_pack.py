@@ -133,7 +133,7 @@ class TestManagementPack(InvoiceDisputeCommon):
                 ],
             }
         )
-        cls.plan.write({"state": "active", "amount_open_start": 900.0})
+        cls.plan._force_state("active", {"amount_open_start": 900.0})
         cls.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=cls.inv_plan.ids
         ).create({"payment_date": "2024-03-04", "amount": 300.0})._create_payments()
