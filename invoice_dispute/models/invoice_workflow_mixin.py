@@ -49,14 +49,15 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         )
 
     def _get_model_label(self):
-        return self.env["ir.model"]._get(self._name).display_name
+        # sudo: the model's translated name, whoever creates the record
+        return self.env["ir.model"].sudo()._get(self._name).display_name
 
     @api.model_create_multi
     def create(self, vals_list):
         if not self._is_workflow_change():
             for vals in vals_list:
                 initial = self._get_initial_state(vals)
-                if vals.get("state", initial) != initial:
+                if vals.setdefault("state", initial) != initial:
                     raise UserError(
                         self.env._(
                             "Use the buttons: the status of a %(model)s changes "
@@ -172,9 +173,9 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         :param dict vals: other values written with it
         :return: True
         """
-        return self.with_context(
-            **{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}
-        ).write(dict(vals or {}, state=state))
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}).write(
+            dict(vals or {}, state=state)
+        )
 
     @api.model
     def _create_in_state(self, vals_list):
