@@ -8,6 +8,20 @@ WORKFLOW_CONTEXT_KEY = "invoice_workflow_state_change"
 WORKFLOW_STATE_CHANGE = object()
 
 
+def check_parent_not_closed(lines, parent_field, parent_ids=()):
+    """Refuse to add, change or delete the lines of a closed document (its
+    ``line_ids`` is one of its frozen fields).
+
+    :param lines: the lines changed or deleted (maybe empty, for a create)
+    :param str parent_field: the lines' many2one to their document
+    :param parent_ids: ids of further documents (lines created or moved there)
+    :raise UserError: see ``invoice.workflow.mixin._check_not_closed``
+    """
+    Parent = lines.env[lines._fields[parent_field].comodel_name]
+    parents = lines[parent_field] | Parent.browse({i for i in parent_ids if i})
+    parents._check_not_closed(["line_ids"])
+
+
 class InvoiceWorkflowMixin(models.AbstractModel):
     """States that change only through the model's actions, and closed
     records that stay closed.
@@ -71,23 +85,22 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self._is_workflow_change():
-            if "state" in vals:
-                changed = self.filtered(lambda r: r.state != vals["state"])
-                if changed:
-                    # who may not write at all is told so first
-                    self.check_access("write")
-                    raise UserError(
-                        self.env._(
-                            "Use the buttons: the status of %(record)s changes "
-                            "through its actions (it is %(state)s and cannot be set "
-                            "to %(target)s by writing it).",
-                            record=changed[0].display_name,
-                            state=self._get_state_label(changed[0].state),
-                            target=self._get_state_label(vals["state"]),
-                        )
+        if not self._is_workflow_change() and "state" in vals:
+            changed = self.filtered(lambda r: r.state != vals["state"])
+            if changed:
+                # who may not write at all is told so first
+                self.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "Use the buttons: the status of %(record)s changes "
+                        "through its actions (it is %(state)s and cannot be set "
+                        "to %(target)s by writing it).",
+                        record=changed[0].display_name,
+                        state=self._get_state_label(changed[0].state),
+                        target=self._get_state_label(vals["state"]),
                     )
-            self._check_not_closed(vals)
+                )
+        self._check_not_closed(vals)
         return super().write(vals)
 
     def _check_not_closed(self, field_names):
@@ -98,6 +111,8 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         :raise UserError: naming the first closed record, its state, the frozen
             fields and, when the record can be reopened, telling to reopen it
         """
+        if self._is_workflow_change():
+            return
         frozen = [name for name in self._CLOSED_FROZEN_FIELDS if name in field_names]
         if not frozen:
             return

@@ -283,7 +283,12 @@ class TestWorkflowStates(InvoiceDisputeCommon):
             self.as_collector(plan).write({"line_ids": [Command.clear()]})
         with self.assertRaisesRegex(UserError, r"is Cancelled"):
             self.as_collector(plan).write({"amount_total": 100.0})
+        # nor through the installments themselves
+        first = plan.line_ids[:1]
+        with self.assertRaisesRegex(UserError, r"is Cancelled: Schedule"):
+            self.as_collector(first).write({"amount": 1.0})
         self.assertEqual(len(plan.line_ids), 3)
+        self.assertEqual(first.amount, 300.0)
         self.assertEqual(plan.amount_total, 900.0)
 
         sheet = self.env["invoice.call.sheet"].create({"partner_id": self.customer.id})
