@@ -99,6 +99,13 @@ class TestWorkflowStates(InvoiceDisputeCommon):
             self.assertEqual(record.state, current)
             # the state it already has: nothing changes, nothing refused
             self.as_collector(record).write({"state": current})
+        # a context an RPC call or an import can send does not open the way
+        spoofed = self.as_collector(promise).with_context(
+            invoice_workflow_state_change=True
+        )
+        with self.assertRaisesRegex(UserError, "Use the buttons"):
+            spoofed.write({"state": "kept"})
+        self.assertEqual(promise.state, "pending")
         # the examples: nothing of what they need happened
         self.assertFalse(dispute.resolution_type)
         self.assertFalse(plan.line_ids)
