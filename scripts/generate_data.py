@@ -825,18 +825,18 @@ class _Generator:
             if state == "new" or not disputes:
                 continue
             if state in ("investigating", "proposed", "agreed", "cancelled"):
-                disputes.write({"state": state})
+                disputes._set_state(state)
                 continue
             if state == "rejected":
                 for dispute in disputes:
-                    dispute.write(
+                    dispute._set_state(
+                        "rejected",
                         {
-                            "state": "rejected",
                             "date_resolved": self._resolved_date(dispute),
                             "resolution_note": "<p>The invoice matches the signed "
                             "order; it stays due as agreed.</p>",
                             "root_cause": "customer_misunderstanding",
-                        }
+                        },
                     )
                 continue
             # Resolved: a handful through the wizard with credit notes, the
@@ -856,9 +856,9 @@ class _Generator:
                 wizard.action_confirm()
                 self.counts["credit_notes"] += len(dispute.credit_note_ids)
             for dispute in disputes - wizard_part:
-                dispute.write(
+                dispute._set_state(
+                    "resolved",
                     {
-                        "state": "resolved",
                         "resolution_type": rng.choice(("no_change", "payment_plan")),
                         "resolution_note": "<p>Explained the invoice; the customer "
                         "agreed to pay.</p>",
@@ -866,7 +866,7 @@ class _Generator:
                             ("contract_ambiguity", "customer_misunderstanding", "other")
                         ),
                         "date_resolved": self._resolved_date(dispute),
-                    }
+                    },
                 )
 
     def _set_states_by_actions(self, disputes, states):

@@ -1,3 +1,4 @@
+from . import invoice_workflow_mixin
 from . import invoice_dispute_reason
 from . import invoice_dispute
 from . import invoice_dispute_line

@@ -522,7 +522,7 @@ class AccountMove(models.Model):
         plans = moves.payment_plan_ids.filtered(all_settled)
         running = plans.filtered(lambda p: p.state in ("active", "broken"))
         if running:
-            running.write({"state": "completed"})
+            running._set_state("completed")
             running.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])
             for plan in running:
                 plan.message_post(
@@ -638,7 +638,7 @@ class AccountMove(models.Model):
             )
         )
         if plans:
-            plans.write({"state": "active", "date_checked": False})
+            plans._set_state("active", {"date_checked": False})
             for plan in plans:
                 plan.message_post(
                     body=self.env._("%(reason)s Active again.", reason=reason)
@@ -650,7 +650,7 @@ class AccountMove(models.Model):
             )
         )
         if promises:
-            promises.write({"state": "pending", "date_settled": False})
+            promises._set_state("pending", {"date_settled": False})
             for promise in promises:
                 promise.message_post(
                     body=self.env._("%(reason)s Pending again.", reason=reason)

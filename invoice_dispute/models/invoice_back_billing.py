@@ -13,8 +13,32 @@ BACK_BILLING_METHODS = [
 class InvoiceBackBilling(models.Model):
     _name = "invoice.back.billing"
     _description = "Back-billed Amount"
+    _inherit = ["invoice.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # Transitions allowed by the actions and billing: target -> source states.
+    _TRANSITIONS = {
+        "billed": ("pending",),
+        "cancelled": ("pending",),
+    }
+    _CLOSED_STATES = ("billed", "waived", "cancelled")
+    # What was decided and billed.
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "partner_id",
+        "currency_id",
+        "amount",
+        "date_from",
+        "date_to",
+        "explanation",
+        "method",
+        "customer_informed",
+        "date_informed",
+        "waive_reason",
+        "move_id",
+        "user_id",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -181,12 +205,17 @@ class InvoiceBackBilling(models.Model):
                     )
                 )
 
+    @api.model
+    def _get_initial_state(self, vals):
+        # an amount waived is decided at once
+        return "waived" if vals.get("method") == "waive" else "pending"
+
     def action_cancel(self):
         if self.filtered(lambda r: r.state != "pending"):
             raise UserError(
                 self.env._("Only back-billing still pending can be cancelled.")
             )
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         for record in self:
             record.partner_id._message_log(
                 body=Markup("%s")
@@ -227,7 +256,7 @@ class InvoiceBackBilling(models.Model):
         invoice.write(
             {"invoice_line_ids": [Command.create(self._get_invoice_line_vals())]}
         )
-        self.write({"state": "billed", "move_id": invoice.id})
+        self._set_state("billed", {"move_id": invoice.id})
 
     def _log_billed(self):
         """Keep on the customer which invoice billed the amount."""
@@ -253,5 +282,5 @@ class InvoiceBackBilling(models.Model):
                 "invoice_line_ids": [Command.create(self._get_invoice_line_vals())],
             }
         )
-        self.write({"state": "billed", "move_id": invoice.id})
+        self._set_state("billed", {"move_id": invoice.id})
         return invoice

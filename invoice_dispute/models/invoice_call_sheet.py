@@ -53,9 +53,54 @@ class InvoiceCallSheet(models.Model):
 
     _name = "invoice.call.sheet"
     _description = "Call Preparation Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_planned desc, id desc"
     _check_company_auto = True
+
+    # Transitions allowed by the actions: target -> source states.
+    _TRANSITIONS = {
+        "prepared": ("draft", "prepared"),
+        "done": ("draft", "prepared"),
+        "cancelled": ("draft", "prepared"),
+        "draft": ("cancelled",),
+    }
+    _CLOSED_STATES = ("done", "cancelled")
+    _REOPEN_STATES = ("cancelled",)
+    # The snapshot the call was made with and its outcome; the outcome note
+    # stays editable.
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "partner_id",
+        "contact_id",
+        "date_prepared",
+        "line_ids",
+        "overdue_count",
+        "amount_overdue",
+        "amount_disputed",
+        "amount_credit",
+        "amount_net",
+        "credit_summary",
+        "oldest_days_overdue",
+        "dispute_open_count",
+        "payment_history_count",
+        "payment_avg_days_late",
+        "payment_on_time_ratio",
+        "promise_kept_count",
+        "promise_broken_count",
+        "arrangement_summary",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "payment_weekday",
+        "ar_availability",
+        "talking_points",
+        "objection_ids",
+        "outcome",
+        "date_done",
+        "promise_ids",
+        "dispute_id",
+        "plan_id",
+    )
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -366,7 +411,7 @@ class InvoiceCallSheet(models.Model):
                 )
             )
         for sheet in self:
-            sheet.write(snapshots[sheet])
+            sheet._set_state("prepared", snapshots[sheet])
         return True
 
     def action_log_outcome(self):
@@ -394,11 +439,11 @@ class InvoiceCallSheet(models.Model):
                     name=done[0].name,
                 )
             )
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         return True
 
     def action_draft(self):
-        self.filtered(lambda s: s.state == "cancelled").write({"state": "draft"})
+        self.filtered(lambda s: s.state == "cancelled")._set_state("draft")
         return True
 
     def action_print(self):

@@ -1,6 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .account_move import EXCLUSION_REASONS
+from .invoice_workflow_mixin import check_parent_not_closed
 
 
 class InvoiceCallSheetLine(models.Model):
@@ -44,3 +45,19 @@ class InvoiceCallSheetLine(models.Model):
     complaint = fields.Text(
         readonly=True, help="The customer's words in the open dispute on this invoice."
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_parent_not_closed(
+            self, "sheet_id", [vals.get("sheet_id") for vals in vals_list]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the overdue invoices as they were when the call was made
+        check_parent_not_closed(self, "sheet_id", [vals.get("sheet_id")])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_sheet(self):
+        check_parent_not_closed(self, "sheet_id")

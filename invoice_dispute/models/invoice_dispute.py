@@ -126,7 +126,12 @@ def check_state(records, allowed, message, what):
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "invoice.workflow.mixin",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
 
@@ -140,6 +145,23 @@ class InvoiceDispute(models.Model):
         "cancelled": OPEN_STATES,
         "reopen": CLOSED_STATES,
     }
+    _CLOSED_STATES = CLOSED_STATES
+    _REOPEN_STATES = CLOSED_STATES
+    # What the resolution was based on; notes, root cause and preventive
+    # action stay editable.
+    _CLOSED_FROZEN_FIELDS = (
+        "partner_id",
+        "company_id",
+        "currency_id",
+        "line_ids",
+        "reason_id",
+        "date_received",
+        "date_resolved",
+        "resolution_type",
+        "credit_note_ids",
+        "corrected_invoice_ids",
+        "accepted_proposal_id",
+    )
 
     name = fields.Char(
         string="Number", required=True, readonly=True, copy=False, default="/"
@@ -594,18 +616,15 @@ class InvoiceDispute(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_start_investigation(self):
-        self._check_transition("investigating")
-        self.write({"state": "investigating"})
+        self._set_state("investigating")
         return True
 
     def action_propose(self):
-        self._check_transition("proposed")
-        self.write({"state": "proposed"})
+        self._set_state("proposed")
         return True
 
     def action_agree(self):
-        self._check_transition("agreed")
-        self.write({"state": "agreed"})
+        self._set_state("agreed")
         return True
 
     def action_resolve(self):
@@ -621,29 +640,22 @@ class InvoiceDispute(models.Model):
         }
 
     def action_reject(self):
-        self._check_transition("rejected")
-        self.write(
-            {"state": "rejected", "date_resolved": fields.Date.context_today(self)}
-        )
+        self._set_state("rejected", {"date_resolved": fields.Date.context_today(self)})
         self._close_activities()
         return True
 
     def action_cancel(self):
-        self._check_transition("cancelled")
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         self._close_activities()
         return True
 
     def action_reopen(self):
         """Reopen a closed dispute to settle it again: what its credit notes
         already credited stays counted against its disputed amount."""
-        self._check_transition("reopen")
-        self.write(
-            {
-                "state": "investigating",
-                "date_resolved": False,
-                "accepted_proposal_id": False,
-            }
+        self._set_state(
+            "investigating",
+            {"date_resolved": False, "accepted_proposal_id": False},
+            transition="reopen",
         )
         return True
 
@@ -800,7 +812,6 @@ class InvoiceDispute(models.Model):
             dispute=self,
         )
         vals = {
-            "state": "resolved",
             "resolution_type": resolution_type,
             "resolution_note": note,
             "date_resolved": fields.Date.context_today(self),
@@ -811,7 +822,7 @@ class InvoiceDispute(models.Model):
             vals["root_cause"] = root_cause
         if preventive_action is not None:
             vals["preventive_action"] = preventive_action
-        self.write(vals)
+        self._set_state("resolved", vals)
         self._close_activities()
         links = Markup(", ").join(m._get_html_link() for m in credit_notes | corrected)
         if self.accepted_proposal_id and not links:

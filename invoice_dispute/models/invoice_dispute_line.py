@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, format_amount
 
 from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
+from .invoice_workflow_mixin import check_parent_not_closed
 
 
 class InvoiceDisputeLine(models.Model):
@@ -65,6 +66,24 @@ class InvoiceDisputeLine(models.Model):
             "An invoice can appear only once in a dispute.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_parent_not_closed(
+            self, "dispute_id", [vals.get("dispute_id") for vals in vals_list]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the note is free text; the invoices and amounts of a closed dispute
+        # are what it was settled on
+        if set(vals) - {"note"}:
+            check_parent_not_closed(self, "dispute_id", [vals.get("dispute_id")])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_dispute(self):
+        check_parent_not_closed(self, "dispute_id")
 
     @api.depends("disputed_amount", "state", "move_id.amount_residual")
     def _compute_disputed_amount_capped(self):

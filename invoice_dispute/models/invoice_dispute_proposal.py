@@ -36,9 +36,44 @@ KIND_RESOLUTION = {
 class InvoiceDisputeProposal(models.Model):
     _name = "invoice.dispute.proposal"
     _description = "Settlement Proposal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # Transitions allowed by the actions and crons: target -> source states.
+    _TRANSITIONS = {
+        "to_approve": ("draft",),
+        "approved": ("draft", "to_approve"),
+        "draft": ("to_approve", "cancelled"),
+        "sent": ("approved", "sent"),
+        "accepted": ("approved", "sent"),
+        "declined": ("approved", "sent"),
+        "expired": ("to_approve", "approved", "sent"),
+        "cancelled": ("draft", "to_approve", "approved", "sent"),
+    }
+    _CLOSED_STATES = ("accepted", "declined", "expired", "cancelled")
+    _REOPEN_STATES = ("cancelled",)
+    # What the customer answered; the internal note stays editable.
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "dispute_id",
+        "partner_id",
+        "contact_id",
+        "move_ids",
+        "currency_id",
+        "kind",
+        "percent",
+        "amount",
+        "new_date_due",
+        "payment_plan_id",
+        "valid_until",
+        "description",
+        "approved_by_id",
+        "date_approved",
+        "accepted_by",
+        "date_accepted",
+        "credit_note_ids",
+    )
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -357,8 +392,8 @@ class InvoiceDisputeProposal(models.Model):
         for proposal in self:
             proposal._check_proposal_values()
         to_approve = self.filtered("needs_approval")
-        (self - to_approve).write({"state": "approved"})
-        to_approve.write({"state": "to_approve"})
+        (self - to_approve)._set_state("approved")
+        to_approve._set_state("to_approve")
         for proposal in to_approve:
             for manager in proposal._get_approvers():
                 proposal.activity_schedule(
@@ -381,12 +416,12 @@ class InvoiceDisputeProposal(models.Model):
     def action_approve(self):
         self._check_state(("to_approve",), self.env._("approved"))
         self._check_approver()
-        self.write(
+        self._set_state(
+            "approved",
             {
-                "state": "approved",
                 "approved_by_id": self.env.user.id,
                 "date_approved": fields.Datetime.now(),
-            }
+            },
         )
         self.activity_feedback(
             ["invoice_dispute.mail_activity_proposal_approval"],
@@ -398,7 +433,7 @@ class InvoiceDisputeProposal(models.Model):
         """A manager sends the proposal back to its author as a draft."""
         self._check_state(("to_approve",), self.env._("refused"))
         self._check_approver()
-        self.write({"state": "draft"})
+        self._set_state("draft")
         self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
         for proposal in self:
             proposal.message_post(
@@ -446,7 +481,7 @@ class InvoiceDisputeProposal(models.Model):
             proposal.message_post_with_source(
                 template, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
-        self.write({"state": "sent"})
+        self._set_state("sent")
         self.dispute_id.filtered(
             lambda d: d.state in ("new", "investigating")
         ).action_propose()
@@ -472,13 +507,13 @@ class InvoiceDisputeProposal(models.Model):
             # invoices and withdrawn it
             proposal._check_answerable()
             credit_notes = proposal._apply()
-            proposal.write(
+            proposal._set_state(
+                "accepted",
                 {
-                    "state": "accepted",
                     "accepted_by": self.env.user.id,
                     "date_accepted": fields.Datetime.now(),
                     "credit_note_ids": [Command.link(m.id) for m in credit_notes],
-                }
+                },
             )
             body = self.env._(
                 "Accepted by %(user)s.", user=self.env.user.partner_id.display_name
@@ -508,12 +543,12 @@ class InvoiceDisputeProposal(models.Model):
         """The customer declines: nothing changes on the invoices."""
         self._check_answerable()
         for proposal in self:
-            proposal.write(
+            proposal._set_state(
+                "declined",
                 {
-                    "state": "declined",
                     "accepted_by": self.env.user.id,
                     "date_accepted": fields.Datetime.now(),
-                }
+                },
             )
             proposal.message_post(
                 body=self.env._(
@@ -537,13 +572,13 @@ class InvoiceDisputeProposal(models.Model):
         self._check_state(
             ("draft", "to_approve", "approved", "sent"), self.env._("cancelled")
         )
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
         return True
 
     def action_reset_draft(self):
         self._check_state(("cancelled",), self.env._("reset to draft"))
-        self.write({"state": "draft"})
+        self._set_state("draft")
         return True
 
     def action_create_payment_plan(self):
@@ -804,7 +839,7 @@ class InvoiceDisputeProposal(models.Model):
         ]
 
     def _expire(self):
-        self.write({"state": "expired"})
+        self._set_state("expired")
         self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
         self._withdraw_plans()
         for proposal in self:

@@ -15,9 +15,16 @@ DISCREPANCY_KINDS = [
 class InvoicePaymentDiscrepancy(models.Model):
     _name = "invoice.payment.discrepancy"
     _description = "Payment Discrepancy"
-    _inherit = ["mail.thread"]
+    _inherit = ["invoice.workflow.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
+    # Transitions allowed by the actions: target -> source states.
+    _TRANSITIONS = {
+        "dispute": ("new",),
+        "done": ("new", "dispute", "ignored"),
+        "ignored": ("new", "done"),
+        "new": ("done", "ignored"),
+    }
     # The highest payment item the weekly check has examined.
     _CHECKED_PARAM = "invoice_dispute.discrepancy_checked_line_id"
 
@@ -138,7 +145,7 @@ class InvoicePaymentDiscrepancy(models.Model):
                 ],
             }
         )
-        self.write({"state": "dispute", "dispute_id": dispute.id})
+        self._set_state("dispute", {"dispute_id": dispute.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "invoice.dispute",
@@ -147,15 +154,17 @@ class InvoicePaymentDiscrepancy(models.Model):
         }
 
     def action_done(self):
-        self.write({"state": "done"})
+        self.filtered(lambda d: d.state != "done")._set_state("done")
         return True
 
     def action_ignore(self):
-        self.write({"state": "ignored"})
+        self.filtered(lambda d: d.state != "ignored")._set_state("ignored")
         return True
 
     def action_reset(self):
-        self.filtered(lambda d: not d.dispute_id).write({"state": "new"})
+        self.filtered(
+            lambda d: not d.dispute_id and d.state in ("done", "ignored")
+        )._set_state("new")
         return True
 
     # ------------------------------------------------------------------

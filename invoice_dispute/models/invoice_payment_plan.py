@@ -77,9 +77,39 @@ def compute_schedule(amount, count, interval, date_first, decimal_places=2):
 class InvoicePaymentPlan(models.Model):
     _name = "invoice.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # Transitions allowed by the actions, crons and invoice follow-ups:
+    # target -> source states (completed -> active: a payment was removed).
+    _TRANSITIONS = {
+        "proposed": ("draft",),
+        "active": ("draft", "proposed", "completed"),
+        "completed": ("active", "broken"),
+        "broken": ("active",),
+        "cancelled": ("draft", "proposed", "active", "broken"),
+        "draft": ("proposed", "cancelled"),
+    }
+    _CLOSED_STATES = ("completed", "cancelled")
+    _REOPEN_STATES = ("cancelled",)
+    # The agreed schedule and what it was based on; the note stays editable.
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "partner_id",
+        "move_ids",
+        "currency_id",
+        "amount_total",
+        "amount_open_start",
+        "amount_paid_start",
+        "installment_count",
+        "interval",
+        "date_first",
+        "grace_days",
+        "line_ids",
+        "dispute_id",
+        "date_activated",
+    )
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
@@ -399,7 +429,7 @@ class InvoicePaymentPlan(models.Model):
     def action_propose(self):
         self._check_state(("draft",), self.env._("proposed"))
         self._ensure_schedule()
-        self.write({"state": "proposed"})
+        self._set_state("proposed")
         return True
 
     def action_activate(self):
@@ -438,15 +468,15 @@ class InvoicePaymentPlan(models.Model):
         self._ensure_schedule()
         today = fields.Date.context_today(self)
         for plan in self:
-            plan.write(
+            plan._set_state(
+                "active",
                 {
-                    "state": "active",
                     "date_activated": today,
                     "amount_open_start": sum(plan.move_ids.mapped("amount_residual")),
                     "amount_paid_start": sum(
                         plan.move_ids._invoice_dispute_get_amount_paid().values()
                     ),
-                }
+                },
             )
         self._send_confirmation()
         return True
@@ -455,13 +485,13 @@ class InvoicePaymentPlan(models.Model):
         self._check_state(
             ("draft", "proposed", "active", "broken"), self.env._("cancelled")
         )
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         self.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])
         return True
 
     def action_reset_draft(self):
         self._check_state(("proposed", "cancelled"), self.env._("reset to draft"))
-        self.write({"state": "draft"})
+        self._set_state("draft")
         return True
 
     def action_send_confirmation(self):
@@ -680,9 +710,9 @@ class InvoicePaymentPlan(models.Model):
         broken = (self - completed).filtered(
             lambda p: any(x.state == "late" for x in p.line_ids)
         )
-        completed.write({"state": "completed"})
+        completed._set_state("completed")
         if broken:
-            broken.write({"state": "broken"})
+            broken._set_state("broken")
             for plan in broken:
                 late = plan.line_ids.filtered(lambda x: x.state == "late")[:1]
                 plan.activity_schedule(

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .invoice_workflow_mixin import check_parent_not_closed
+
 
 class InvoicePaymentPlanLine(models.Model):
     _name = "invoice.payment.plan.line"
@@ -89,6 +91,18 @@ class InvoicePaymentPlanLine(models.Model):
                 line.state = "late"
             else:
                 line.state = "pending"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_parent_not_closed(
+            self, "plan_id", [vals.get("plan_id") for vals in vals_list]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the schedule of a completed or cancelled plan is what was agreed
+        check_parent_not_closed(self, "plan_id", [vals.get("plan_id")])
+        return super().write(vals)
 
     @api.constrains("amount", "date_due")
     def _check_schedule(self):

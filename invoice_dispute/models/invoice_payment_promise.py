@@ -13,9 +13,34 @@ from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
 class InvoicePaymentPromise(models.Model):
     _name = "invoice.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
+
+    # Transitions allowed by the actions, the cron and invoice follow-ups:
+    # target -> source states (kept -> pending: a payment was removed).
+    _TRANSITIONS = {
+        "kept": ("pending",),
+        "broken": ("pending",),
+        "cancelled": ("pending",),
+        "pending": ("cancelled", "kept"),
+    }
+    _CLOSED_STATES = ("kept", "broken", "cancelled")
+    _REOPEN_STATES = ("cancelled",)
+    # What was promised and how it was settled; the note stays editable.
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "partner_id",
+        "move_ids",
+        "currency_id",
+        "amount",
+        "date_promised",
+        "amount_open_start",
+        "amount_paid_start",
+        "source",
+        "call_sheet_id",
+        "date_settled",
+    )
 
     name = fields.Char(compute="_compute_name", store=True)
     company_id = fields.Many2one(
@@ -342,7 +367,7 @@ class InvoicePaymentPromise(models.Model):
     def action_cancel(self):
         if self.filtered(lambda p: p.state != "pending"):
             raise UserError(self.env._("Only pending promises can be cancelled."))
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         return True
 
     def action_reset_pending(self):
@@ -350,7 +375,7 @@ class InvoicePaymentPromise(models.Model):
             raise UserError(
                 self.env._("Only cancelled promises can be set back to pending.")
             )
-        self.write({"state": "pending"})
+        self._set_state("pending")
         return True
 
     def action_view_moves(self):
@@ -418,8 +443,8 @@ class InvoicePaymentPromise(models.Model):
                         "in full): cancelled."
                     )
                 )
-        kept.write({"state": "kept", "date_settled": today})
-        broken.write({"state": "broken", "date_settled": today})
+        kept._set_state("kept", {"date_settled": today})
+        broken._set_state("broken", {"date_settled": today})
         for promise in broken:
             promise.activity_schedule(
                 "invoice_dispute.mail_activity_promise_broken",

@@ -24,3 +24,4 @@ from . import test_reminder_truth
 from . import test_invoice_changes
 from . import test_dispute_settlement
 from . import test_integration
+from . import test_workflow_states

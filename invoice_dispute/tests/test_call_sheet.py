@@ -38,7 +38,7 @@ class TestCallSheet(CollectionCommon):
             customer_statement="<p>We never ordered the second pallet.</p>",
         )
         Promise = self.env["invoice.payment.promise"]
-        Promise.create(
+        Promise._create_in_state(
             {
                 "partner_id": self.customer.id,
                 "move_ids": [(6, 0, self.overdue_old.ids)],

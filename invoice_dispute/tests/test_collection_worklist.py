@@ -32,7 +32,7 @@ class TestCollectionWorklist(CollectionCommon):
             }
         )
         slow_invoice = cls.create_overdue(cls.slow, 200.0, 90)
-        cls.env["invoice.payment.promise"].create(
+        cls.env["invoice.payment.promise"]._create_in_state(
             {
                 "partner_id": cls.slow.id,
                 "move_ids": [(6, 0, slow_invoice.ids)],

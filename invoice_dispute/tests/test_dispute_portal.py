@@ -288,7 +288,7 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
                 "valid_until": fields.Date.add(fields.Date.today(), days=10),
             }
         )
-        proposal.write({"state": state})
+        proposal._force_state(state)
         return proposal
 
     def answer(self, proposal, decision, dispute=None):

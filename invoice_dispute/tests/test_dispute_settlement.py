@@ -622,7 +622,7 @@ class TestDisputeSettlementConcurrency(TransactionCase):
                     for amount in (30.0, 40.0)
                 ]
             )
-            proposals.write({"state": "sent"})
+            proposals._force_state("sent")
             self.ids = {
                 "partner": partner.id,
                 "invoice": invoice.id,
@@ -635,10 +635,10 @@ class TestDisputeSettlementConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             proposals = env["invoice.dispute.proposal"].browse(self.ids["proposals"])
-            proposals.write({"state": "draft"})
+            proposals._force_state("draft")
             proposals.unlink()
             dispute = env["invoice.dispute"].browse(self.ids["dispute"])
-            dispute.write({"state": "cancelled"})
+            dispute._force_state("cancelled")
             dispute.unlink()
             invoice = env["account.move"].browse(self.ids["invoice"])
             moves = invoice | env["account.move"].search(

@@ -133,11 +133,11 @@ class TestManagementPack(InvoiceDisputeCommon):
                 ],
             }
         )
-        cls.plan.write({"state": "active", "amount_open_start": 900.0})
+        cls.plan._force_state("active", {"amount_open_start": 900.0})
         cls.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=cls.inv_plan.ids
         ).create({"payment_date": "2024-03-04", "amount": 300.0})._create_payments()
-        cls.plan.state = "broken"
+        cls.plan._force_state("broken")
         Promise = cls.env["invoice.payment.promise"]
         for amount, promised, state in (
             (100.0, "2024-02-10", "kept"),
@@ -147,7 +147,7 @@ class TestManagementPack(InvoiceDisputeCommon):
         ):
             # a pending promise is recorded before its date, on open invoices
             with freeze_time("2024-03-20"):
-                Promise.create(
+                Promise._create_in_state(
                     {
                         "partner_id": cls.customer.id,
                         "move_ids": [Command.set(cls.inv_recent.ids)],

@@ -65,7 +65,7 @@ class TestPartnerPaymentBehaviour(CollectionCommon):
     def test_promise_counts(self):
         Promise = self.env["invoice.payment.promise"]
         for state in ("kept", "kept", "broken", "pending", "cancelled"):
-            Promise.create(
+            Promise._create_in_state(
                 {
                     "partner_id": self.customer.id,
                     "move_ids": [(6, 0, self.invoice_1.ids)],

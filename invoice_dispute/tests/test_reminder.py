@@ -141,7 +141,7 @@ class TestReminderRules(ReminderCommon):
             invoices |= self.create_due_invoice(partner, 100.0, 10)
         disputed, planned, promised, blocked, paid = invoices
         self.create_dispute(disputed)
-        self.env["invoice.payment.plan"].create(
+        self.env["invoice.payment.plan"]._create_in_state(
             {
                 "partner_id": planned.partner_id.id,
                 "move_ids": [Command.set(planned.ids)],
@@ -397,7 +397,7 @@ class TestReminderRules(ReminderCommon):
             self.assertEqual(self.Rule._count_pending_reminders(), 0)
 
     def test_installment_reminders(self):
-        plan = self.env["invoice.payment.plan"].create(
+        plan = self.env["invoice.payment.plan"]._create_in_state(
             {
                 "partner_id": self.payer.id,
                 "amount_total": 300.0,

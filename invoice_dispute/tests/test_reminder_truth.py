@@ -145,7 +145,7 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertFalse(self.logs_of(invoice | disputed))
 
     def test_installment_reminder_nets_the_credits(self):
-        plan = self.env["invoice.payment.plan"].create(
+        plan = self.env["invoice.payment.plan"]._create_in_state(
             {
                 "partner_id": self.payer.id,
                 "amount_total": 300.0,
@@ -250,7 +250,7 @@ class TestReminderRecipient(TruthCommon):
         self.payer.lang = "nl_NL"
         self.accountant.lang = "sv_SE"
         date_due = self.today + timedelta(days=2)
-        plan = self.env["invoice.payment.plan"].create(
+        plan = self.env["invoice.payment.plan"]._create_in_state(
             {
                 "partner_id": self.payer.id,
                 "amount_total": 100.0,
@@ -449,7 +449,7 @@ class TestTruthfulReminders(TruthCommon):
         self.assertIn("Despite our earlier reminder", firm.body_html)
 
     def test_installment_paid_while_queued_is_withdrawn(self):
-        plan = self.env["invoice.payment.plan"].create(
+        plan = self.env["invoice.payment.plan"]._create_in_state(
             {
                 "partner_id": self.payer.id,
                 "amount_total": 100.0,

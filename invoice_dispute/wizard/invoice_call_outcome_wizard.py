@@ -146,7 +146,6 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
         self._check_values()
         sheet = self.call_sheet_id
         vals = {
-            "state": "done",
             "outcome": self.outcome,
             "outcome_note": self.note,
             "date_done": fields.Datetime.now(),
@@ -158,7 +157,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             vals["dispute_id"] = self._create_dispute().id
         elif self.outcome == "plan_requested":
             vals["plan_id"] = self._create_plan().id
-        sheet.write(vals)
+        sheet._set_state("done", vals)
         if self.send_confirmation:
             sheet.message_post_with_source(
                 "invoice_dispute.mail_template_call_agreement",

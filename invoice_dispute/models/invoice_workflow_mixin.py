@@ -1,0 +1,206 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+# Context key (and its value) of a state change made by the workflow itself
+# through ``_set_state``: the value is an object, so that no RPC call, import
+# or URL can put it in a context and write a state around the actions.
+WORKFLOW_CONTEXT_KEY = "invoice_workflow_state_change"
+WORKFLOW_STATE_CHANGE = object()
+
+
+def check_parent_not_closed(lines, parent_field, parent_ids=()):
+    """Refuse to add, change or delete the lines of a closed document (its
+    ``line_ids`` is one of its frozen fields).
+
+    :param lines: the lines changed or deleted (maybe empty, for a create)
+    :param str parent_field: the lines' many2one to their document
+    :param parent_ids: ids of further documents (lines created or moved there)
+    :raise UserError: see ``invoice.workflow.mixin._check_not_closed``
+    """
+    Parent = lines.env[lines._fields[parent_field].comodel_name]
+    parents = lines[parent_field] | Parent.browse({i for i in parent_ids if i})
+    parents._check_not_closed(["line_ids"])
+
+
+class InvoiceWorkflowMixin(models.AbstractModel):
+    """States that change only through the model's actions, and closed
+    records that stay closed.
+
+    A model using it lists its transitions (``_TRANSITIONS``: target state ->
+    the states it can be reached from), its closed states and the fields
+    frozen in them. Its actions, crons and invoice follow-ups change the state
+    with :meth:`_set_state`; ``create``/``write`` from anywhere else (forms,
+    RPC, imports) cannot set a state nor change a frozen field of a closed
+    record.
+    """
+
+    _name = "invoice.workflow.mixin"
+    _description = "Invoice workflow (states through actions)"
+
+    # target state -> the states the model's actions move from to reach it
+    _TRANSITIONS = {}
+    # states in which the record is closed and ``_CLOSED_FROZEN_FIELDS`` frozen
+    _CLOSED_STATES = ()
+    _CLOSED_FROZEN_FIELDS = ()
+    # closed states an action reopens (reopen, reset to draft, ...)
+    _REOPEN_STATES = ()
+
+    @api.model
+    def _get_initial_state(self, vals):
+        """The state a record created with ``vals`` starts in.
+
+        :param dict vals: the values given to ``create``
+        :return: str, a key of the ``state`` selection
+        """
+        return self._fields["state"].default(self)
+
+    def _is_workflow_change(self):
+        return self.env.context.get(WORKFLOW_CONTEXT_KEY) is WORKFLOW_STATE_CHANGE
+
+    def _get_state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env)).get(
+            state, state
+        )
+
+    def _get_model_label(self):
+        # sudo: the model's translated name, whoever creates the record
+        return self.env["ir.model"].sudo()._get(self._name).display_name
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._is_workflow_change():
+            for vals in vals_list:
+                initial = self._get_initial_state(vals)
+                if vals.setdefault("state", initial) != initial:
+                    raise UserError(
+                        self.env._(
+                            "Use the buttons: the status of a %(model)s changes "
+                            "through its actions. It is created as %(initial)s, not "
+                            "%(state)s.",
+                            model=self._get_model_label(),
+                            initial=self._get_state_label(initial),
+                            state=self._get_state_label(vals["state"]),
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._is_workflow_change() and "state" in vals:
+            changed = self.filtered(lambda r: r.state != vals["state"])
+            if changed:
+                # who may not write at all is told so first
+                self.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "Use the buttons: the status of %(record)s changes "
+                        "through its actions (it is %(state)s and cannot be set "
+                        "to %(target)s by writing it).",
+                        record=changed[0].display_name,
+                        state=self._get_state_label(changed[0].state),
+                        target=self._get_state_label(vals["state"]),
+                    )
+                )
+        self._check_not_closed(vals)
+        return super().write(vals)
+
+    def _check_not_closed(self, field_names):
+        """Refuse to change what a closed record was based on.
+
+        :param field_names: the fields about to change (an iterable of names,
+            e.g. the values given to ``write``)
+        :raise UserError: naming the first closed record, its state, the frozen
+            fields and, when the record can be reopened, telling to reopen it
+        """
+        if self._is_workflow_change():
+            return
+        frozen = [name for name in self._CLOSED_FROZEN_FIELDS if name in field_names]
+        if not frozen:
+            return
+        closed = self.filtered(lambda r: r.state in self._CLOSED_STATES)
+        if not closed:
+            return
+        record = closed[0]
+        labels = ", ".join(
+            self._fields[name]._description_string(self.env) for name in frozen
+        )
+        if record.state in self._REOPEN_STATES:
+            message = self.env._(
+                "%(record)s is %(state)s: %(fields)s can no longer be changed. "
+                "Reopen it first (the change is tracked in its history).",
+                record=record.display_name,
+                state=self._get_state_label(record.state),
+                fields=labels,
+            )
+        else:
+            message = self.env._(
+                "%(record)s is %(state)s: %(fields)s can no longer be changed.",
+                record=record.display_name,
+                state=self._get_state_label(record.state),
+                fields=labels,
+            )
+        raise UserError(message)
+
+    def _check_transition(self, target):
+        """Refuse to move records to ``target`` from a state that the model's
+        transitions (``_TRANSITIONS``) do not allow.
+
+        :param str target: a key of ``_TRANSITIONS``
+        :raise UserError: naming the first record in a wrong state
+        """
+        allowed = self._TRANSITIONS[target]
+        wrong = self.filtered(lambda r: r.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(record)s is %(state)s: it cannot become %(target)s, only "
+                    "from %(allowed)s.",
+                    record=wrong[0].display_name,
+                    state=self._get_state_label(wrong[0].state),
+                    target=self._get_state_label(target),
+                    allowed=", ".join(self._get_state_label(s) for s in allowed),
+                )
+            )
+
+    def _set_state(self, state, vals=None, transition=None):
+        """Move these records to ``state``: the one way the model's actions,
+        crons and invoice follow-ups change a state (frozen fields included,
+        e.g. when reopening).
+
+        :param str state: the new state
+        :param dict vals: other values written with it
+        :param str transition: the key of ``_TRANSITIONS`` checked (default
+            ``state``; e.g. "reopen")
+        :return: True
+        :raise UserError: a record is in a state the transition does not
+            start from (nothing is written)
+        """
+        self._check_transition(transition or state)
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}).write(
+            dict(vals or {}, state=state)
+        )
+
+    def _force_state(self, state, vals=None):
+        """Put these records in ``state`` whatever their state (generated
+        data, data migrations): no transition is checked, the records' own
+        constraints still apply. Actions use :meth:`_set_state`.
+
+        :param str state: the new state
+        :param dict vals: other values written with it
+        :return: True
+        """
+        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}).write(
+            dict(vals or {}, state=state)
+        )
+
+    @api.model
+    def _create_in_state(self, vals_list):
+        """Create records directly in the state their values give (generated
+        data, migrations): the records' own constraints still apply.
+
+        :param list vals_list: values for ``create``
+        :return: the records created
+        """
+        records = self.with_context(
+            **{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}
+        ).create(vals_list)
+        return records.with_env(self.env)
