@@ -447,6 +447,16 @@ class InvoiceDispute(models.Model):
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
 
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["contact_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.constrains("partner_id", "company_id", "currency_id", "line_ids", "state")
     def _check_lines_consistency(self):
         for dispute in self:

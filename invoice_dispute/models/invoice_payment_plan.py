@@ -239,6 +239,16 @@ class InvoicePaymentPlan(models.Model):
             plan.next_line_id = line
             plan.date_next = line.date_due
 
+    @api.constrains("partner_id", "dispute_id")
+    def _check_dispute_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["dispute_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.constrains("amount_total", "installment_count", "move_ids", "state")
     def _check_amount_total(self):
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):

@@ -155,6 +155,16 @@ class InvoicePaymentPromise(models.Model):
                 max(paid - promise.amount_paid_start, 0.0)
             )
 
+    @api.constrains("partner_id", "call_sheet_id")
+    def _check_call_sheet_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["call_sheet_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.constrains("amount")
     def _check_amount(self):
         for promise in self:

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .res_users import MANAGER_GROUP
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -31,6 +33,12 @@ class ResCompany(models.Model):
         help="Days after the promised date before an unpaid promise to pay is "
         "marked broken and reminders resume.",
     )
+
+    @api.constrains("dispute_manager_id")
+    def _check_dispute_manager_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(
+            self, "dispute_manager_id", group=MANAGER_GROUP
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

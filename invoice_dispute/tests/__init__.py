@@ -23,3 +23,4 @@ from . import test_money_rules
 from . import test_reminder_truth
 from . import test_invoice_changes
 from . import test_dispute_settlement
+from . import test_relations_access
