@@ -199,6 +199,51 @@ class TestRelationsAccess(InvoiceDisputeCommon):
             self.env.company.dispute_manager_id = self.collector
         self.env.company.dispute_manager_id = self.manager
 
+    def test_links_stay_within_the_customer(self):
+        """Contacts and linked documents belong to the record's customer."""
+        stranger = self.env["res.partner"].create(
+            {"name": "Someone else", "parent_id": self.partner_a.id}
+        )
+        dispute = self.create_dispute()
+        other_dispute = self.create_dispute(self.other_invoice)
+        sheet = self.env["invoice.call.sheet"].create(
+            {"partner_id": self.customer.id, "user_id": self.collector.id}
+        )
+        other_sheet = self.env["invoice.call.sheet"].create(
+            {"partner_id": self.partner_a.id, "user_id": self.collector.id}
+        )
+        as_collector = self.env(user=self.collector)
+        with self.assertRaisesRegex(ValidationError, "not to the customer"):
+            as_collector["invoice.dispute"].browse(dispute.id).write(
+                {"contact_id": stranger.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "not to the customer"):
+            as_collector["invoice.call.sheet"].browse(sheet.id).write(
+                {"contact_id": stranger.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "not to the customer"):
+            as_collector["invoice.payment.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_1.ids)],
+                    "amount": 100.0,
+                    "date_promised": self.today + timedelta(days=5),
+                    "call_sheet_id": other_sheet.id,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "not to the customer"):
+            as_collector["invoice.dispute.proposal"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "dispute_id": other_dispute.id,
+                    "move_ids": [Command.set(self.invoice_1.ids)],
+                    "kind": "discount",
+                    "percent": 5.0,
+                }
+            )
+        self.assertFalse(dispute.contact_id)
+        self.assertFalse(sheet.contact_id)
+
     def test_proposal_terms_follow_kind(self):
         Proposal = self.env["invoice.dispute.proposal"].with_user(self.collector)
         base = {
