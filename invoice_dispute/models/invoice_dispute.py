@@ -97,6 +97,42 @@ def check_state(records, allowed, message, what):
         )
 
 
+def check_range(records, field_names, minimum=0, maximum=None):
+    """Refuse ``records`` whose numbers in ``field_names`` are below
+    ``minimum`` or above ``maximum`` (when given).
+
+    :raise ValidationError: naming the field, the record, the value and the
+        limit
+    """
+    env = records.env
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if value >= minimum and (maximum is None or value <= maximum):
+                continue
+            field = record._fields[name]._description_string(env)
+            if maximum is None:
+                message = env._(
+                    "%(field)s of %(record)s must be %(minimum)s or more (got "
+                    "%(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    value=value,
+                )
+            else:
+                message = env._(
+                    "%(field)s of %(record)s must be between %(minimum)s and "
+                    "%(maximum)s (got %(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    maximum=maximum,
+                    value=value,
+                )
+            raise ValidationError(message)
+
+
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"

@@ -12,6 +12,7 @@ from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     assign_sequence_names,
     check_asked_currency,
+    check_range,
     check_state,
 )
 
@@ -248,6 +249,10 @@ class InvoicePaymentPlan(models.Model):
     @api.constrains("user_id")
     def _check_user_id(self):
         self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
+    @api.constrains("grace_days")
+    def _check_grace_days(self):
+        check_range(self, ["grace_days"])
 
     @api.constrains("amount_total", "installment_count", "move_ids", "state")
     def _check_amount_total(self):

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .invoice_dispute import check_range
 from .res_users import MANAGER_GROUP
 
 
@@ -39,6 +40,13 @@ class ResCompany(models.Model):
         self.env["res.users"]._invoice_dispute_check_collector(
             self, "dispute_manager_id", group=MANAGER_GROUP
         )
+
+    @api.constrains(
+        "dispute_approval_amount", "dispute_approval_percent", "promise_grace_days"
+    )
+    def _check_collection_limits(self):
+        check_range(self, ["dispute_approval_amount", "promise_grace_days"])
+        check_range(self, ["dispute_approval_percent"], maximum=100)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -244,6 +244,32 @@ class TestRelationsAccess(InvoiceDisputeCommon):
         self.assertFalse(dispute.contact_id)
         self.assertFalse(sheet.contact_id)
 
+    def test_limits_and_grace_days_in_range(self):
+        company = self.env.company
+        for vals, message in (
+            ({"dispute_approval_amount": -1.0}, "must be 0 or more"),
+            ({"promise_grace_days": -2}, "must be 0 or more"),
+            ({"dispute_approval_percent": 150.0}, "between 0 and 100"),
+            ({"dispute_approval_percent": -1.0}, "between 0 and 100"),
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                company.write(vals)
+        self.assertEqual(company.dispute_approval_percent, 10.0)
+        with self.assertRaisesRegex(ValidationError, "Grace Days of .* 0 or more"):
+            self.env["invoice.payment.plan"].with_user(self.collector).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_1.ids)],
+                    "amount_total": 600.0,
+                    "installment_count": 3,
+                    "date_first": self.today + timedelta(days=7),
+                    "grace_days": -1,
+                }
+            )
+
     def test_proposal_terms_follow_kind(self):
         Proposal = self.env["invoice.dispute.proposal"].with_user(self.collector)
         base = {
