@@ -1305,7 +1305,8 @@ class AccountMove(models.Model):
     def _get_collector(self):
         """Who follows this invoice up: the customer's collector, else the
         invoice's salesperson, else the company's designated dispute manager --
-        the first of them who works in the invoice's company."""
+        the first of them who works in the invoice's company and is an
+        internal user of the Collector group."""
         self.ensure_one()
         company = self.company_id
         candidates = (
@@ -1314,7 +1315,12 @@ class AccountMove(models.Model):
             company.dispute_manager_id,
         )
         for user in candidates:
-            if user and not user.share and company in user.company_ids:
+            if (
+                user
+                and not user.share
+                and company in user.company_ids
+                and user.sudo()._invoice_dispute_is_collector()
+            ):
                 return user
         return self.env["res.users"]
 
@@ -1443,6 +1449,8 @@ class AccountMove(models.Model):
             .search(
                 [
                     ("state", "=", "pending"),
+                    # only what was kept for the next invoice rides on it
+                    ("method", "=", "next_invoice"),
                     ("partner_id", "in", invoices.commercial_partner_id.ids),
                     ("company_id", "in", invoices.company_id.ids),
                 ],

@@ -140,6 +140,10 @@ class InvoiceBackBilling(models.Model):
                 or record.company_id.currency_id
             )
 
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.constrains("currency_id", "move_id")
     def _check_currency(self):
         for record in self.filtered("move_id"):
@@ -154,6 +158,7 @@ class InvoiceBackBilling(models.Model):
         "customer_informed",
         "date_informed",
         "explanation",
+        "state",
     )
     def _check_terms(self):
         """Billing an amount afterwards: a positive amount for a real period,
@@ -210,6 +215,56 @@ class InvoiceBackBilling(models.Model):
         # an amount waived is decided at once
         return "waived" if vals.get("method") == "waive" else "pending"
 
+    @api.constrains("partner_id", "method", "state", "move_id")
+    def _check_method_state(self):
+        """The state follows the method: waived only when waiving, billed only
+        on a customer invoice of the customer; a customer is a commercial
+        partner (the one its invoices are posted to)."""
+        for record in self:
+            partner = record.partner_id
+            if partner != partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Customer: back-billing is kept on the customer "
+                        "%(customer)s, not on its contact %(contact)s.",
+                        customer=partner.commercial_partner_id.display_name,
+                        contact=partner.display_name,
+                    )
+                )
+            if (record.method == "waive") != (record.state == "waived") and (
+                record.state != "cancelled"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Method: an amount waived has the method Waive and the "
+                        "state Waived; %(name)s has the method %(method)s and "
+                        "the state %(state)s.",
+                        name=record.name,
+                        method=record._get_selection_label("method"),
+                        state=record._get_selection_label("state"),
+                    )
+                )
+            move = record.move_id
+            if record.state == "billed" and not move:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice: %(name)s is billed, so it needs the invoice that "
+                        "billed it.",
+                        name=record.name,
+                    )
+                )
+            if move and (
+                move.move_type != "out_invoice"
+                or move.commercial_partner_id != partner.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Invoice: %(move)s is not a customer invoice of %(customer)s.",
+                        move=move.display_name,
+                        customer=partner.display_name,
+                    )
+                )
+
     def action_cancel(self):
         if self.filtered(lambda r: r.state != "pending"):
             raise UserError(
@@ -234,6 +289,11 @@ class InvoiceBackBilling(models.Model):
             "res_id": self.move_id.id,
             "view_mode": "form",
         }
+
+    def _get_selection_label(self, field_name):
+        self.ensure_one()
+        selection = dict(self._fields[field_name]._description_selection(self.env))
+        return selection.get(self[field_name], "")
 
     def _format_amount(self):
         self.ensure_one()

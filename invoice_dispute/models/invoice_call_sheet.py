@@ -342,6 +342,16 @@ class InvoiceCallSheet(models.Model):
     def _compute_display_name(self):
         compute_document_display_name(self)
 
+    @api.constrains("partner_id", "contact_id", "dispute_id", "plan_id")
+    def _check_same_customer(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["contact_id", "dispute_id", "plan_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -509,7 +519,7 @@ class InvoiceCallSheet(models.Model):
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "user_id": (partner.collector_id or self.env.user).id,
+                    "user_id": partner._get_collector().id or self.env.uid,
                 }
                 for partner in missing
             ]

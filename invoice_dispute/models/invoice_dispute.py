@@ -123,6 +123,42 @@ def check_state(records, allowed, message, what):
         )
 
 
+def check_range(records, field_names, minimum=0, maximum=None):
+    """Refuse ``records`` whose numbers in ``field_names`` are below
+    ``minimum`` or above ``maximum`` (when given).
+
+    :raise ValidationError: naming the field, the record, the value and the
+        limit
+    """
+    env = records.env
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if value >= minimum and (maximum is None or value <= maximum):
+                continue
+            field = record._fields[name]._description_string(env)
+            if maximum is None:
+                message = env._(
+                    "%(field)s of %(record)s must be %(minimum)s or more (got "
+                    "%(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    value=value,
+                )
+            else:
+                message = env._(
+                    "%(field)s of %(record)s must be between %(minimum)s and "
+                    "%(maximum)s (got %(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    maximum=maximum,
+                    value=value,
+                )
+            raise ValidationError(message)
+
+
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"
@@ -540,6 +576,16 @@ class InvoiceDispute(models.Model):
     def _compute_access_url(self):
         for dispute in self:
             dispute.access_url = f"/my/disputes/{dispute.id}"
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["contact_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
 
     @api.constrains("partner_id", "company_id", "currency_id", "line_ids", "state")
     def _check_lines_consistency(self):

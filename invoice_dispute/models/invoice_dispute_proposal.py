@@ -359,6 +359,86 @@ class InvoiceDisputeProposal(models.Model):
         for proposal in self.filtered(lambda p: p.state in ("draft", "to_approve")):
             proposal._check_proposal_values(complete=False)
 
+    @api.constrains("partner_id", "contact_id", "dispute_id")
+    def _check_same_customer(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["contact_id", "dispute_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
+    @api.constrains("kind", "percent", "amount", "new_date_due", "payment_plan_id")
+    def _check_kind_terms(self):
+        """Each kind stores only its own terms: a percentage (0 to 100) only on
+        a discount, an amount only on a discount, partial adjustment or
+        write-off, a new due date only on a due date extension, a payment plan
+        only on a payment plan offer."""
+        for proposal in self:
+            kind = proposal.kind
+            label = proposal._get_kind_label()
+            if proposal.percent and kind != "discount":
+                raise ValidationError(
+                    self.env._(
+                        "Percent: only a discount has a percentage; %(name)s is a "
+                        "%(kind)s (got %(percent)s). Clear the percentage.",
+                        name=proposal.name,
+                        kind=label.lower(),
+                        percent=proposal.percent,
+                    )
+                )
+            if not 0.0 <= proposal.percent <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "Percent: the discount percentage must be between 0 and 100 "
+                        "(got %(percent)s).",
+                        percent=proposal.percent,
+                    )
+                )
+            if kind not in CREDIT_KINDS and not proposal.currency_id.is_zero(
+                proposal.amount
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Amount: a %(kind)s credits nothing; %(name)s cannot carry "
+                        "an amount (got %(amount)s).",
+                        kind=label.lower(),
+                        name=proposal.name,
+                        amount=format_amount(
+                            self.env, proposal.amount, proposal.currency_id
+                        ),
+                    )
+                )
+            if proposal.new_date_due and kind != "due_date_extension":
+                raise ValidationError(
+                    self.env._(
+                        "New due date: only a due date extension sets one; "
+                        "%(name)s is a %(kind)s.",
+                        name=proposal.name,
+                        kind=label.lower(),
+                    )
+                )
+            if proposal.payment_plan_id and kind != "payment_plan":
+                raise ValidationError(
+                    self.env._(
+                        "Payment plan: only a payment plan offer links a plan; "
+                        "%(name)s is a %(kind)s.",
+                        name=proposal.name,
+                        kind=label.lower(),
+                    )
+                )
+
+    @api.onchange("kind")
+    def _onchange_kind(self):
+        """Clear the terms of the other kinds when the kind changes."""
+        if self.kind != "discount":
+            self.percent = 0.0
+        if self.kind != "due_date_extension":
+            self.new_date_due = False
+        if self.kind != "payment_plan":
+            self.payment_plan_id = False
+
     @api.constrains("currency_id", "move_ids")
     def _check_currency(self):
         for proposal in self:

@@ -102,6 +102,16 @@ class InvoicePaymentDiscrepancy(models.Model):
                 f"{discrepancy.partner_id.display_name or ''}"
             )
 
+    @api.constrains("partner_id", "dispute_id")
+    def _check_dispute_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["dispute_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     def action_create_dispute(self):
         """Turn a short payment into a dispute on the invoices left open."""
         self.ensure_one()
@@ -262,7 +272,7 @@ class InvoicePaymentDiscrepancy(models.Model):
                 "payment_line_id": line_id,
                 "company_id": company_id,
                 "partner_id": partner_id,
-                "user_id": partners.browse(partner_id).collector_id.id,
+                "user_id": partners.browse(partner_id)._get_collector().id,
                 "date": date,
             }
             if not count:

@@ -12,6 +12,7 @@ from .invoice_dispute import (
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     assign_sequence_names,
     check_asked_currency,
+    check_range,
     check_state,
     compute_document_display_name,
 )
@@ -305,6 +306,20 @@ class InvoicePaymentPlan(models.Model):
             line = plan.line_ids.filtered(lambda x: x.state != "paid")[:1]
             plan.next_line_id = line
             plan.date_next = line.date_due
+
+    @api.constrains("partner_id", "dispute_id")
+    def _check_dispute_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["dispute_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
+    @api.constrains("grace_days")
+    def _check_grace_days(self):
+        check_range(self, ["grace_days"])
 
     @api.constrains("amount_total", "installment_count", "move_ids", "state")
     def _check_amount_total(self):

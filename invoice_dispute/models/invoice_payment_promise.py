@@ -225,6 +225,16 @@ class InvoicePaymentPromise(models.Model):
                 max(min(promise.amount, promise.amount_paid + open_amount), 0.0)
             )
 
+    @api.constrains("partner_id", "call_sheet_id")
+    def _check_call_sheet_id(self):
+        self.env["res.partner"]._invoice_dispute_check_same_customer(
+            self, ["call_sheet_id"]
+        )
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.constrains("amount")
     def _check_amount(self):
         for promise in self:

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+from .invoice_dispute import check_range
+from .res_users import MANAGER_GROUP
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -31,6 +34,19 @@ class ResCompany(models.Model):
         help="Days after the promised date before an unpaid promise to pay is "
         "marked broken and reminders resume.",
     )
+
+    @api.constrains("dispute_manager_id")
+    def _check_dispute_manager_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(
+            self, "dispute_manager_id", group=MANAGER_GROUP
+        )
+
+    @api.constrains(
+        "dispute_approval_amount", "dispute_approval_percent", "promise_grace_days"
+    )
+    def _check_collection_limits(self):
+        check_range(self, ["dispute_approval_amount", "promise_grace_days"])
+        check_range(self, ["dispute_approval_percent"], maximum=100)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -6,9 +6,23 @@ from odoo.tools import SQL
 
 from .invoice_call_sheet import WEEKDAYS
 from .invoice_dispute import OPEN_STATES
+from .res_users import COLLECTOR_GROUP
 
 # Window of paid invoices the payment-behaviour figures look at.
 PAYMENT_BEHAVIOUR_DAYS = 365
+# The fields of the Collections tab: collectors maintain them on the customers
+# they can see, without the right to edit contacts (ResPartner.write).
+COLLECTION_FIELDS = frozenset(
+    {
+        "is_ar_contact",
+        "ar_contact_id",
+        "payment_weekday",
+        "ar_availability",
+        "collector_id",
+        "reminder_block_until",
+        "reminder_block_reason",
+    }
+)
 
 
 class ResPartner(models.Model):
@@ -35,9 +49,12 @@ class ResPartner(models.Model):
     )
     collector_id = fields.Many2one(
         "res.users",
-        domain="[('share', '=', False)]",
-        help="Internal user with the Collector group who follows up this customer's "
-        "invoices.",
+        domain=lambda self: [
+            ("share", "=", False),
+            ("groups_id", "in", self.env.ref(COLLECTOR_GROUP).ids),
+        ],
+        help="Internal user of the Collector group who follows this customer's "
+        "payments; the customer's call sheets are assigned to them.",
     )
     reminder_block_until = fields.Date(
         string="Reminders paused until",
@@ -49,45 +66,69 @@ class ResPartner(models.Model):
         string="Reminder pause reason",
         help="Why payment reminders to this customer are paused until the set date.",
     )
-    dispute_ids = fields.One2many("invoice.dispute", "partner_id", string="Disputes")
-    dispute_count = fields.Integer(compute="_compute_dispute_counts")
-    dispute_open_count = fields.Integer(compute="_compute_dispute_counts")
-    payment_plan_count = fields.Integer(compute="_compute_collection_counts")
-    payment_promise_count = fields.Integer(compute="_compute_collection_counts")
-    dispute_proposal_count = fields.Integer(compute="_compute_collection_counts")
+    dispute_ids = fields.One2many(
+        "invoice.dispute", "partner_id", string="Disputes", groups=COLLECTOR_GROUP
+    )
+    dispute_count = fields.Integer(
+        compute="_compute_dispute_counts", groups=COLLECTOR_GROUP
+    )
+    dispute_open_count = fields.Integer(
+        compute="_compute_dispute_counts", groups=COLLECTOR_GROUP
+    )
+    payment_plan_count = fields.Integer(
+        compute="_compute_collection_counts", groups=COLLECTOR_GROUP
+    )
+    payment_promise_count = fields.Integer(
+        compute="_compute_collection_counts", groups=COLLECTOR_GROUP
+    )
+    dispute_proposal_count = fields.Integer(
+        compute="_compute_collection_counts", groups=COLLECTOR_GROUP
+    )
     # Payment behaviour, for a whole recordset in one query
     # (_compute_payment_behaviour); contacts show their company's figures.
     payment_history_count = fields.Integer(
         string="Paid invoices (365 days)",
         compute="_compute_payment_behaviour",
+        groups=COLLECTOR_GROUP,
         help="Customer invoices paid in the last 365 days.",
     )
     payment_avg_days_late = fields.Float(
         string="Average days late",
         digits=(16, 1),
         compute="_compute_payment_behaviour",
+        groups=COLLECTOR_GROUP,
         help="Average over the invoices paid in the last 365 days of the days "
         "between the due date and the last reconciliation (0 when paid on time).",
     )
     payment_on_time_ratio = fields.Float(
         string="Paid on time",
         compute="_compute_payment_behaviour",
+        groups=COLLECTOR_GROUP,
         help="Share of the invoices paid in the last 365 days that were paid by "
         "their due date.",
     )
     promise_kept_count = fields.Integer(
-        string="Promises kept", compute="_compute_payment_behaviour"
+        string="Promises kept",
+        compute="_compute_payment_behaviour",
+        groups=COLLECTOR_GROUP,
     )
     promise_broken_count = fields.Integer(
-        string="Promises broken", compute="_compute_payment_behaviour"
+        string="Promises broken",
+        compute="_compute_payment_behaviour",
+        groups=COLLECTOR_GROUP,
     )
     call_sheet_ids = fields.One2many(
-        "invoice.call.sheet", "partner_id", string="Call sheets"
+        "invoice.call.sheet", "partner_id", string="Call sheets", groups=COLLECTOR_GROUP
     )
     back_billing_ids = fields.One2many(
-        "invoice.back.billing", "partner_id", string="Back-billing"
+        "invoice.back.billing",
+        "partner_id",
+        string="Back-billing",
+        groups=COLLECTOR_GROUP,
     )
-    back_billing_count = fields.Integer(compute="_compute_back_billing_count")
+    back_billing_count = fields.Integer(
+        compute="_compute_back_billing_count", groups=COLLECTOR_GROUP
+    )
 
     @api.depends("dispute_ids.state")
     def _compute_dispute_counts(self):
@@ -127,6 +168,11 @@ class ResPartner(models.Model):
 
     @api.depends_context("allowed_company_ids")
     def _compute_payment_behaviour(self):
+        # the figures come from invoices and promises read in SQL: only for
+        # users who may read them (the query skips the access rules; it
+        # keeps to the current companies like the company rules)
+        self.env["account.move"].check_access("read")
+        self.env["invoice.payment.promise"].check_access("read")
         keys = {partner: partner._origin.commercial_partner_id.id for partner in self}
         figures = self._get_payment_behaviour([key for key in keys.values() if key])
         for partner in self:
@@ -136,6 +182,10 @@ class ResPartner(models.Model):
             partner.payment_on_time_ratio = values.get("on_time_ratio", 0.0)
             partner.promise_kept_count = values.get("kept", 0)
             partner.promise_broken_count = values.get("broken", 0)
+
+    @api.constrains("collector_id")
+    def _check_collector_id(self):
+        self.env["res.users"]._invoice_dispute_check_collector(self, "collector_id")
 
     @api.constrains("ar_contact_id")
     def _check_ar_contact_id(self):
@@ -162,6 +212,14 @@ class ResPartner(models.Model):
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def write(self, vals):
+        if self._is_collection_write(vals):
+            # a collector without the right to edit contacts maintains the
+            # collection fields (and only those) of the customers they can see
+            self.check_access("read")
+            return super(ResPartner, self.sudo()).write(vals)
+        return super().write(vals)
 
     def action_view_disputes(self):
         return self._action_view_collection("invoice_dispute.invoice_dispute_action")
@@ -311,6 +369,63 @@ class ResPartner(models.Model):
                 self.env.execute_query(query)
             )
         }
+
+    def _is_collection_write(self, vals):
+        """Whether ``vals`` is a collector's change of the collection fields
+        (``COLLECTION_FIELDS``) that only the write override allows: the
+        current user is a collector without the right to write these
+        partners.
+
+        :param dict vals: the values of a ``write``
+        :return: bool
+        """
+        return bool(
+            vals
+            and not self.env.su
+            and set(vals) <= COLLECTION_FIELDS
+            and self.env.user.has_group(COLLECTOR_GROUP)
+            and not self.has_access("write")
+        )
+
+    @api.model
+    def _invoice_dispute_check_same_customer(self, records, field_names):
+        """Refuse ``records`` linked through ``field_names`` to a contact or a
+        document of another customer than their own ``partner_id``.
+
+        :param records: recordset with a ``partner_id`` (the customer)
+        :param field_names: names of many2one fields to res.partner (a
+            contact) or to a model with a ``partner_id``
+        :raise ValidationError: naming the field, the value and the customer
+        """
+        for record in records:
+            customer = record.partner_id.commercial_partner_id
+            for name in field_names:
+                value = record[name]
+                if not value:
+                    continue
+                owner = value if value._name == "res.partner" else value.partner_id
+                if owner.commercial_partner_id != customer:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(record)s: %(value)s belongs to "
+                            "%(owner)s, not to the customer %(customer)s.",
+                            field=record._fields[name]._description_string(self.env),
+                            record=record.display_name,
+                            value=value.display_name,
+                            owner=owner.commercial_partner_id.display_name,
+                            customer=customer.display_name,
+                        )
+                    )
+
+    def _get_collector(self):
+        """The customer's collector (``collector_id`` of the commercial
+        partner) while they are still an internal user of the Collector group;
+        an empty recordset otherwise (the work goes to whoever does it)."""
+        self.ensure_one()
+        collector = self.commercial_partner_id.collector_id
+        if collector and collector.sudo()._invoice_dispute_is_collector():
+            return collector
+        return self.env["res.users"]
 
     def _action_view_collection(self, xmlid, context=None):
         """The records of this customer (its commercial partner) in action

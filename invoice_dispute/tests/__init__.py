@@ -25,3 +25,4 @@ from . import test_invoice_changes
 from . import test_dispute_settlement
 from . import test_integration
 from . import test_workflow_states
+from . import test_relations_access

@@ -246,7 +246,7 @@ class TestDispute(InvoiceDisputeCommon):
 
     def test_sla_cron_escalates_once(self):
         manager = self.create_user(
-            "dispute_manager_sla", ["invoice_dispute.group_invoice_dispute_user"]
+            "dispute_manager_sla", ["invoice_dispute.group_invoice_dispute_manager"]
         )
         self.env.company.dispute_manager_id = manager
         with freeze_time("2026-03-01"):
@@ -332,14 +332,20 @@ class TestDispute(InvoiceDisputeCommon):
         self.invoice_1.invoice_user_id = salesperson
         self.assertEqual(self.invoice_1._get_collector(), salesperson)
         self.invoice_1.invoice_user_id = False
-        self.env.company.dispute_manager_id = salesperson
-        self.assertEqual(self.invoice_1._get_collector(), salesperson)
+        # the designated dispute manager is one (they approve proposals)
+        with self.assertRaisesRegex(ValidationError, "Dispute manager"):
+            self.env.company.dispute_manager_id = salesperson
+        manager = self.create_user(
+            "designated_manager", ["invoice_dispute.group_invoice_dispute_manager"]
+        )
+        self.env.company.dispute_manager_id = manager
+        self.assertEqual(self.invoice_1._get_collector(), manager)
         self.env.company.dispute_manager_id = False
         self.assertFalse(self.invoice_1._get_collector())
         self.customer.collector_id = salesperson
         self.assertEqual(self.invoice_1._get_collector(), salesperson)
         company = self.env.company
-        company.dispute_manager_id = salesperson
-        self.assertEqual(company._get_dispute_managers(), salesperson)
-        self.assertNotIn(salesperson, company._get_dispute_managers(designated=False))
+        company.dispute_manager_id = manager
+        self.assertEqual(company._get_dispute_managers(), manager)
+        self.assertIn(manager, company._get_dispute_managers(designated=False))
         self.assertIn(self.env.user, company._get_dispute_managers(designated=False))

@@ -176,7 +176,7 @@ class TestDisputeProposal(InvoiceDisputeCommon):
             ({"percent": -5.0}, "between 0 and 100"),
             ({"kind": "write_off", "amount": -1.0}, "greater than zero"),
             (
-                {"kind": "due_date_extension", "new_date_due": due},
+                {"kind": "due_date_extension", "new_date_due": due, "amount": 0.0},
                 "must be after the current due date",
             ),
             ({"move_ids": [Command.set(self.other_invoice.ids)]}, "not a posted"),

@@ -1,0 +1,44 @@
+from odoo import models
+from odoo.exceptions import ValidationError
+
+COLLECTOR_GROUP = "invoice_dispute.group_invoice_dispute_user"
+MANAGER_GROUP = "invoice_dispute.group_invoice_dispute_manager"
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    def _invoice_dispute_is_collector(self, group=COLLECTOR_GROUP):
+        """Whether this user may be stored as a collector (or a dispute
+        manager with ``group``): an internal user of that group. The
+        superuser running the scheduled actions counts as one.
+
+        :param str group: XML id of the group required
+        :return: bool
+        """
+        self.ensure_one()
+        return self._is_superuser() or (not self.share and self._has_group(group))
+
+    def _invoice_dispute_check_collector(self, records, field_name, group=None):
+        """Refuse ``records`` whose user in ``field_name`` is not an internal
+        user of the Collector group (or of ``group``).
+
+        :param records: recordset of any model holding the user field
+        :param str field_name: name of a many2one to res.users on ``records``
+        :param str group: XML id of the group required (default: Collector)
+        :raise ValidationError: naming the field, the user and the record
+        """
+        group = group or COLLECTOR_GROUP
+        for record in records:
+            user = record[field_name]
+            if user and not user.sudo()._invoice_dispute_is_collector(group):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s of %(record)s: %(user)s cannot be chosen; only "
+                        "internal users of the group %(group)s can.",
+                        field=record._fields[field_name]._description_string(self.env),
+                        record=record.display_name,
+                        user=user.display_name,
+                        group=self.env.ref(group).sudo().full_name,
+                    )
+                )
