@@ -260,6 +260,9 @@ class AccountMove(models.Model):
             lambda m: m.move_type == "out_invoice" and m.state == "posted"
         )
         invoices._invoice_dispute_check_unpost(change)
+        self.filtered(
+            lambda m: m.move_type == "out_refund" and m.state == "posted"
+        )._invoice_dispute_check_settlement_credit_notes()
         # the payments unreconciled from these invoices reopen nothing: the
         # invoices are followed below
         res = super(
@@ -267,6 +270,47 @@ class AccountMove(models.Model):
         ).button_draft()
         invoices._invoice_dispute_release(change)
         return res
+
+    def _invoice_dispute_check_settlement_credit_notes(self):
+        """Refuse to reset or cancel a credit note that settled a resolved
+        dispute or an accepted proposal: what a resolution was based on stays
+        as it was (reopen the dispute to change it).
+
+        :raise UserError: naming the credit note and what it settled
+        """
+        if not self:
+            return
+        # sudo: the link decides, whoever resets the credit note
+        disputes = (
+            self.env["invoice.dispute"]
+            .sudo()
+            .search([("credit_note_ids", "in", self.ids), ("state", "=", "resolved")])
+        )
+        proposals = (
+            self.env["invoice.dispute.proposal"]
+            .sudo()
+            .search(
+                [
+                    ("credit_note_ids", "in", self.ids),
+                    ("state", "=", "accepted"),
+                    "|",
+                    ("dispute_id", "=", False),
+                    ("dispute_id.state", "=", "resolved"),
+                ]
+            )
+        )
+        record = disputes[:1] or proposals[:1]
+        if record:
+            move = record.credit_note_ids & self
+            raise UserError(
+                self.env._(
+                    "Credit note %(move)s settles %(record)s: it cannot be reset to "
+                    "draft or cancelled. Reopen the dispute first to change what "
+                    "was agreed.",
+                    move=move[:1].display_name,
+                    record=record.display_name,
+                )
+            )
 
     def button_cancel(self):
         """Cancel; the same rules as a reset to draft (see ``button_draft``)."""

@@ -218,6 +218,8 @@ class ResPartner(models.Model):
             # a collector without the right to edit contacts maintains the
             # collection fields (and only those) of the customers they can see
             self.check_access("read")
+            # an import by database id (.id) passes the record's own id along
+            vals = {name: value for name, value in vals.items() if name != "id"}
             return super(ResPartner, self.sudo()).write(vals)
         return super().write(vals)
 
@@ -379,10 +381,13 @@ class ResPartner(models.Model):
         :param dict vals: the values of a ``write``
         :return: bool
         """
+        names = set(vals)
+        if "id" in names and vals["id"] in self.ids and len(self) == 1:
+            names.discard("id")  # an import by database id (.id)
         return bool(
-            vals
+            names
             and not self.env.su
-            and set(vals) <= COLLECTION_FIELDS
+            and names <= COLLECTION_FIELDS
             and self.env.user.has_group(COLLECTOR_GROUP)
             and not self.has_access("write")
         )

@@ -258,8 +258,12 @@ class TestInvoiceChanges(CollectionCommon):
         """A discount of 600 is sent; the customer then pays 700 (300 open):
         the offer is withdrawn with the reason, not left to fail when the
         customer accepts it; an offer within what is open stays."""
-        offer = self.make_proposal(self.overdue, kind="discount", amount=600.0)
-        small = self.make_proposal(self.overdue_old, kind="discount", amount=100.0)
+        offer = self.make_proposal(
+            self.overdue, kind="discount", amount=600.0, new_date_due=False
+        )
+        small = self.make_proposal(
+            self.overdue_old, kind="discount", amount=100.0, new_date_due=False
+        )
         manager = self.create_user("approver", MANAGER_GROUPS)
         for proposal in offer | small:
             proposal.action_submit()

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import COLLECTOR_GROUPS, MANAGER_GROUPS, InvoiceDisputeCommon
@@ -70,18 +70,19 @@ class TestRelationsAccess(InvoiceDisputeCommon):
             ({"method": "waive", "waive_reason": False}, "reason for waiving"),
             # a contact instead of the customer would never be billed
             ({"partner_id": self.customer_contact.id}, "Customer: back-billing"),
-            # billed without the invoice that billed it
-            ({"state": "billed"}, "needs the invoice"),
-            ({"state": "waived"}, "Method: an amount waived"),
+            # a state is never given at creation (only through the actions)
+            ({"state": "billed"}, "Use the buttons"),
+            ({"state": "waived"}, "Use the buttons"),
             (
                 {"state": "billed", "move_id": self.other_invoice.id},
-                "not a customer invoice of",
+                "Use the buttons",
             ),
         ]
         for vals, message in refusals:
+            # UserError: ValidationError for the values, UserError for a state
             with (
                 self.subTest(vals=vals),
-                self.assertRaisesRegex(ValidationError, message),
+                self.assertRaisesRegex(UserError, message),
             ):
                 BackBilling.create(self.back_billing_vals(**vals))
         self.assertFalse(self.back_billings())
@@ -461,3 +462,20 @@ class TestRelationsAccess(InvoiceDisputeCommon):
         self.assertTrue(result["messages"])
         self.assertIn("only internal users", result["messages"][0]["message"])
         self.assertEqual(self.customer.payment_weekday, "3")
+        # by database id (.id), as an export for re-import gives them
+        csv = (
+            ".id,payment_weekday,ar_availability\n"
+            f"{self.customer.id},Tuesday,Afternoons\n"
+        )
+        fields_ = [".id", "payment_weekday", "ar_availability"]
+        for dryrun in (True, False):
+            result = run(dryrun=dryrun)
+            self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(self.customer.payment_weekday, "1")
+        self.assertEqual(self.customer.ar_availability, "Afternoons")
+        # and nothing else of the contact through it
+        csv = f".id,name\n{self.customer.id},Renamed\n"
+        fields_ = [".id", "name"]
+        result = run(dryrun=False)
+        self.assertTrue(result["messages"])
+        self.assertEqual(self.customer.name, "Van Dijk Bouw B.V.")

@@ -237,6 +237,15 @@ class TestWorkflowStates(InvoiceDisputeCommon):
         self.assertEqual(line.disputed_amount, 300.0)
         self.assertEqual(dispute.credit_note_ids, credit_notes)
         self.assertEqual(dispute.line_ids.move_id, self.invoice_1)
+        # nor through the credit note itself: reset to draft or cancelled
+        for action in ("button_draft", "button_cancel"):
+            with (
+                self.subTest(what=action),
+                self.assertRaisesRegex(UserError, r"settles DSP/.*Reopen the dispute"),
+            ):
+                getattr(credit_notes.with_user(self.collector), action)()
+        self.assertEqual(credit_notes.state, "posted")
+        self.assertEqual(dispute.amount_credited, 300.0)
         # free text and lessons learnt stay editable
         mine.write(
             {
