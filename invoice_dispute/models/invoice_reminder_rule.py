@@ -970,7 +970,8 @@ class InvoiceReminderRule(models.Model):
         """Every invoice of the activity with its due date and open amount,
         and their total, per currency, less the customer's open credits in
         that currency (``credits``: ``{(customer id, company id, currency
-        id): account.move.line}``): what the call or the review is about."""
+        id): account.move.line}``), and its open credits in other currencies,
+        each in its own currency: what the call or the review is about."""
         self.ensure_one()
         items = Markup().join(
             Markup("<li>%s</li>")
@@ -1001,6 +1002,27 @@ class InvoiceReminderRule(models.Model):
                         credit=format_amount(self.env, credit, currency),
                     )
                 )
+        # the customer's open credits in its other currencies, each in its
+        # own currency: listed, never added to another currency's total
+        other_lines = (
+            self._get_other_credit_lines(credits, moves[0]).filtered(
+                lambda line: line.currency_id not in moves.currency_id
+            )
+            if credits and moves
+            else self.env["account.move.line"]
+        )
+        for currency, credit_lines in other_lines.grouped("currency_id").items():
+            totals.append(
+                self.env._(
+                    "Open credits of the customer (credit notes and payments "
+                    "not applied yet): %(credit)s",
+                    credit=format_amount(
+                        self.env,
+                        -sum(credit_lines.mapped("amount_residual_currency")),
+                        currency,
+                    ),
+                )
+            )
         return Markup("<ul>%s</ul>%s") % (
             items,
             Markup().join(Markup("<p>%s</p>") % total for total in totals),

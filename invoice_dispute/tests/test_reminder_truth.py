@@ -572,6 +572,16 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
         # 1,000 + 300 - 200 USD
         self.assertIn("in USD: <strong>$\xa01,100.00</strong>", usd_body)
 
+    def test_call_activity_lists_other_currency_credits(self):
+        """The firm level's call activity lists a USD credit of a EUR
+        invoice's customer in USD, apart from the EUR total."""
+        invoice = self.create_eur_invoice(self.payer, 500.0, 30)
+        self.create_credit_note(self.payer, 200.0)
+        self.assertEqual(self.run_reminders(), 1)
+        note = self.logs_of(invoice).activity_id.note
+        self.assertIn("Total open: 500.00&nbsp;€", note)
+        self.assertIn("not applied yet): $&nbsp;200.00", note)
+
     def test_credit_in_company_currency_while_queued_is_withdrawn(self):
         invoice = self.create_eur_invoice(self.payer, 500.0, 10)
         self.assertEqual(self.run_reminders(), 1)
