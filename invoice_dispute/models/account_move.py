@@ -1478,6 +1478,65 @@ class AccountMove(models.Model):
             currency.round(amount_due - amount_open),
         )
 
+    def _get_reminder_other_credit_lines(self):
+        """The customer's open credits in the invoice's company in currencies
+        other than the invoice's: a reminder lists them apart, each in its
+        own currency, and never adds them to the invoice's currency total.
+        The reminder engine gives them for its whole batch in the context
+        (``reminder_other_credits``, ``{invoice id: line ids}``); otherwise
+        they are searched.
+
+        :return: account.move.line records, each open for
+            ``-amount_residual_currency`` in its own ``currency_id``
+        """
+        self.ensure_one()
+        given = self.env.context.get("reminder_other_credits")
+        if given is not None and self.id in given:
+            return (
+                self.env["account.move.line"]
+                .browse(given[self.id])
+                .with_prefetch([i for ids in given.values() for i in ids])
+            )
+        lines = self.commercial_partner_id._get_open_credit_lines(self.company_id)
+        return lines.filtered(lambda line: line.currency_id != self.currency_id)
+
+    def _get_reminder_balance(self):
+        """The customer's net balance in company currency, all currencies
+        together, as the worklist and the call sheet count it: what it owes
+        on the invoices a reminder rendered on this invoice covers, in every
+        currency (``amount_residual_signed`` of the invoices of
+        ``_get_reminder_due_domain`` due by today or by the latest due date
+        the reminder lists) less all its open credits in the company
+        (``-amount_residual``). The engine sends no reminder where it is not
+        positive, and gives it for its whole batch in the context
+        (``reminder_balances``, ``{invoice id: amount}``).
+
+        :return: float, in the company's currency
+        """
+        self.ensure_one()
+        given = self.env.context.get("reminder_balances")
+        if given is not None and self.id in given:
+            return given[self.id]
+        horizon = max(
+            [
+                fields.Date.context_today(self),
+                *self._get_reminder_moves().mapped("invoice_date_due"),
+            ]
+        )
+        due = self.search(
+            [
+                *self._get_reminder_due_domain(),
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("invoice_date_due", "<=", horizon),
+            ]
+        )
+        credits = self.commercial_partner_id._get_open_credit_lines(self.company_id)
+        return self.company_currency_id.round(
+            sum(due.mapped("amount_residual_signed"))
+            + sum(credits.mapped("amount_residual"))
+        )
+
     def _add_pending_back_billing(self):
         """Add the amounts kept for the next invoice (back-billing) to the
         first customer invoice of each customer posted now."""

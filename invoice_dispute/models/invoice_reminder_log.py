@@ -83,6 +83,24 @@ class InvoiceReminderLog(models.Model):
         help="The net amount due the reminder showed when it was written "
         "(what is due less the open credits), in the invoice's currency.",
     )
+    amount_credit_other = fields.Float(
+        string="Open credits in other currencies",
+        readonly=True,
+        help="The customer's open credits in other currencies than the "
+        "invoice's, listed apart in the reminder, in company currency.",
+    )
+    amount_balance = fields.Float(
+        string="Net balance",
+        readonly=True,
+        help="The customer's net balance in all currencies when the reminder "
+        "was written (what is due less all the open credits), in company "
+        "currency; no reminder is sent when it is not positive.",
+    )
+    lang = fields.Char(
+        string="Language",
+        readonly=True,
+        help="The language the reminder's email was written in.",
+    )
 
     _sql_constraints = [
         (
@@ -257,8 +275,9 @@ class InvoiceReminderLog(models.Model):
         still true: every invoice or installment it reminds still open, not
         paused, with the same amount and a due date for which the reminder
         is due (no note "before the due date" once it has passed, no "past
-        due" after the due date was moved); the same open credits; the same
-        recipient."""
+        due" after the due date was moved); the same open credits, in the
+        invoice's currency and in the others; a positive net balance; the
+        same recipient, whose language is still the one it was written in."""
         records = self.move_id or self.plan_line_id
         main = records.filtered(lambda r: r.id == mail.res_id)[:1] or records[:1]
         if self.move_id:
@@ -288,11 +307,48 @@ class InvoiceReminderLog(models.Model):
             net, max(self.mapped("amount_net")), precision_rounding=currency.rounding
         ):
             return self.env._("the amount the customer owes changed.")
+        if self.move_id:
+            reason = self._get_untrue_balance_reason(main)
+            if reason:
+                return reason
         recipient = main._get_reminder_recipient()
         if mail.recipient_ids and recipient not in mail.recipient_ids:
             return self.env._(
                 "its recipient is no longer the customer's payment contact."
             )
+        lang = self[:1].lang
+        if lang:
+            template = self.rule_id.mail_template_id[:1] or self.env.ref(
+                "invoice_dispute.mail_template_installment_reminder"
+            )
+            if template._render_lang(main.ids)[main.id] != lang:
+                return self.env._("the recipient's language changed.")
+        return False
+
+    def _get_untrue_balance_reason(self, main):
+        """Why the customer's credits in other currencies or its net balance
+        in company currency (``account.move._get_reminder_balance``) make
+        the reminder of these logs, rendered on ``main``, untrue now; False
+        when they do not."""
+        currency = main.company_currency_id
+        other = -sum(main._get_reminder_other_credit_lines().mapped("amount_residual"))
+        if float_compare(
+            other,
+            max(self.mapped("amount_credit_other")),
+            precision_rounding=currency.rounding,
+        ):
+            return self.env._("the customer's open credits changed.")
+        balance = main.with_context(
+            reminder_groups={main.id: self.move_id.ids}
+        )._get_reminder_balance()
+        if float_compare(balance, 0.0, precision_rounding=currency.rounding) <= 0:
+            return self.env._("the customer owes nothing net any more.")
+        if other and float_compare(
+            balance,
+            max(self.mapped("amount_balance")),
+            precision_rounding=currency.rounding,
+        ):
+            return self.env._("the amount the customer owes changed.")
         return False
 
     def _get_untrue_invoice_reason(self, today):

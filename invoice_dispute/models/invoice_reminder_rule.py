@@ -35,9 +35,14 @@ class DueAmounts:
         )
         # (customer, company, currency) -> [(due date, open amount)]
         self.by_key = defaultdict(list)
+        # (customer, company) -> [(due date, open amount in company currency)]
+        self.by_customer = defaultdict(list)
         for move in due:
             key = (move.commercial_partner_id, move.company_id, move.currency_id)
             self.by_key[key].append((move.invoice_date_due, move.amount_residual))
+            self.by_customer[key[:2]].append(
+                (move.invoice_date_due, move.amount_residual_signed)
+            )
 
     def get_amounts(self, today, groups):
         """``{main invoice id: amount due}`` for the emails ``groups``
@@ -50,6 +55,31 @@ class DueAmounts:
                 amount for date_due, amount in self.by_key[key] if date_due <= horizon
             )
         return amounts
+
+    def get_balances(self, today, groups, credits):
+        """``{main invoice id: net balance}`` for the emails ``groups``: what
+        the customer owes in every currency by the same horizon, less all its
+        open credits in the company (``credits``, as
+        ``InvoiceReminderRule._get_batch_credit_lines`` returns them), in
+        company currency (``account.move._get_reminder_balance``)."""
+        balances = {}
+        for main, group in groups.items():
+            horizon = max([today, *group.mapped("invoice_date_due")])
+            owed = sum(
+                amount
+                for date_due, amount in self.by_customer[
+                    main.commercial_partner_id, main.company_id
+                ]
+                if date_due <= horizon
+            )
+            credit = sum(
+                sum(lines.mapped("amount_residual"))
+                for (customer, company, __), lines in credits.items()
+                if customer == main.commercial_partner_id.id
+                and company == main.company_id.id
+            )
+            balances[main.id] = main.company_currency_id.round(owed + credit)
+        return balances
 
 
 class InvoiceReminderRule(models.Model):
@@ -383,7 +413,10 @@ class InvoiceReminderRule(models.Model):
         soon after its last reminder, in an email whose net amount due is
         positive (``account.move._get_reminder_totals``: what the customer
         owes on its invoices due by today or by the latest due date the email
-        lists, less its open credits). The others stay candidates until they
+        lists, less its open credits) and whose customer's net balance in
+        company currency, all currencies together, is positive too
+        (``account.move._get_reminder_balance``: the worklist's and call
+        sheet's basis). The others stay candidates until they
         owe something again. A ``limit`` takes whole customers, so
         that a customer's invoices stay in one batch (one consolidated email,
         one activity): the last customer may take the batch over the limit.
@@ -450,7 +483,7 @@ class InvoiceReminderRule(models.Model):
                        AND b.currency_id = p.currency_id
                        AND b.rule_id = p.rule_id
                        AND b.single = p.single
-                     WHERE b.net > 0
+                     WHERE b.net > 0 AND b.net_company > 0
                 ) candidate
                  WHERE %(limit)s
               ORDER BY customer, move_id
@@ -472,7 +505,8 @@ class InvoiceReminderRule(models.Model):
     def _get_open_credit_query(self):
         """SQL of the open credit lines (``res.partner._get_open_credit_domain``)
         with their customer: ``customer, company_id, currency_id, amount``
-        (the amount still open, positive, in the line's currency)."""
+        (the amount still open, positive, in the line's currency) and
+        ``amount_company`` (the same in company currency)."""
         lines = self.env["account.move.line"]._search(
             self.env["res.partner"]._get_open_credit_domain()
         )
@@ -481,7 +515,8 @@ class InvoiceReminderRule(models.Model):
         return SQL(
             """
             SELECT partner.commercial_partner_id AS customer, credit.company_id,
-                   credit.currency_id, -credit.amount AS amount
+                   credit.currency_id, -credit.amount AS amount,
+                   -credit.amount_company AS amount_company
               FROM (%s) credit
               JOIN res_partner partner ON partner.id = credit.partner_id
             """,
@@ -490,6 +525,7 @@ class InvoiceReminderRule(models.Model):
                 SQL.identifier(table, "company_id"),
                 SQL.identifier(table, "currency_id"),
                 SQL("%s AS amount", SQL.identifier(table, "amount_residual_currency")),
+                SQL("%s AS amount_company", SQL.identifier(table, "amount_residual")),
             ),
         )
 
@@ -500,7 +536,10 @@ class InvoiceReminderRule(models.Model):
         currency, rule, single invoice or 0): the open amount of the
         customer's invoices due by today or by the latest due date the email
         lists (``account.move._get_reminder_due_domain``), less its open
-        credits -- what ``account.move._get_reminder_totals`` shows."""
+        credits -- what ``account.move._get_reminder_totals`` shows; and
+        ``net_company``, the same in company currency over all the
+        customer's currencies, as the worklist and the call sheet count it
+        (``account.move._get_reminder_balance``)."""
         invoices = self.env["account.move"]._search(
             self.env["account.move"]._get_reminder_due_domain()
         )
@@ -512,6 +551,9 @@ class InvoiceReminderRule(models.Model):
             SQL.identifier(table, "currency_id"),
             SQL("%s AS date_due", SQL.identifier(table, "invoice_date_due")),
             SQL("%s AS amount", SQL.identifier(table, "amount_residual")),
+            SQL(
+                "%s AS amount_company", SQL.identifier(table, "amount_residual_signed")
+            ),
         )
         return SQL(
             """
@@ -523,26 +565,37 @@ class InvoiceReminderRule(models.Model):
             ),
             owed AS (
                 SELECT grp.customer, grp.company_id, grp.currency_id,
-                       grp.rule_id, grp.single, SUM(o.amount) AS amount
+                       grp.rule_id, grp.single,
+                       SUM(o.amount) FILTER (WHERE o.currency_id = grp.currency_id)
+                           AS amount,
+                       SUM(o.amount_company) AS amount_company
                   FROM grp
                   JOIN (%(open)s) o
                     ON o.customer = grp.customer
                    AND o.company_id = grp.company_id
-                   AND o.currency_id = grp.currency_id
                    AND o.date_due <= grp.horizon
                  GROUP BY grp.customer, grp.company_id, grp.currency_id,
                           grp.rule_id, grp.single
             ),
-            credit AS (
-                SELECT c.customer, c.company_id, c.currency_id,
-                       SUM(c.amount) AS amount
-                  FROM (%(credits)s) c
+            credit_lines AS (
+                SELECT * FROM (%(credits)s) c
                  WHERE c.customer IN (SELECT customer FROM grp)
-                 GROUP BY c.customer, c.company_id, c.currency_id
+            ),
+            credit AS (
+                SELECT customer, company_id, currency_id, SUM(amount) AS amount
+                  FROM credit_lines
+                 GROUP BY customer, company_id, currency_id
+            ),
+            credit_company AS (
+                SELECT customer, company_id, SUM(amount_company) AS amount
+                  FROM credit_lines
+                 GROUP BY customer, company_id
             )
             SELECT grp.customer, grp.company_id, grp.currency_id, grp.rule_id,
                    grp.single,
-                   COALESCE(owed.amount, 0) - COALESCE(credit.amount, 0) AS net
+                   COALESCE(owed.amount, 0) - COALESCE(credit.amount, 0) AS net,
+                   COALESCE(owed.amount_company, 0)
+                       - COALESCE(credit_company.amount, 0) AS net_company
               FROM grp
               LEFT JOIN owed
                      ON owed.customer = grp.customer
@@ -554,6 +607,9 @@ class InvoiceReminderRule(models.Model):
                      ON credit.customer = grp.customer
                     AND credit.company_id = grp.company_id
                     AND credit.currency_id = grp.currency_id
+              LEFT JOIN credit_company
+                     ON credit_company.customer = grp.customer
+                    AND credit_company.company_id = grp.company_id
             """,
             open=open_invoices,
             credits=self._get_open_credit_query(),
@@ -632,6 +688,8 @@ class InvoiceReminderRule(models.Model):
             claimed_moves.commercial_partner_id, claimed_moves.company_id
         )
         due_amounts = DueAmounts(claimed_moves, today)
+        balances = {}  # main invoice id -> net balance (company currency)
+        langs = {}  # main invoice id -> language its email was written in
 
         # the emails and activities of all the rules are created together:
         # one create() each per batch
@@ -641,13 +699,22 @@ class InvoiceReminderRule(models.Model):
         for rule in self.browse(list(moves_by_rule)):
             groups = rule._group_reminder_moves(Move.browse(moves_by_rule[rule.id]))
             groups_by_rule[rule] = groups
+            balances.update(due_amounts.get_balances(today, groups, credits))
             if rule.action in ("email", "email_activity"):
                 values, attachments = rule.with_context(
                     reminder_credits={
                         main.id: credits[self._credit_key(main)].ids for main in groups
                     },
+                    reminder_other_credits={
+                        main.id: self._get_other_credit_lines(credits, main).ids
+                        for main in groups
+                    },
                     reminder_due_amounts=due_amounts.get_amounts(today, groups),
+                    reminder_balances=balances,
                 )._prepare_reminder_mails(groups)
+                langs.update(
+                    rule.mail_template_id._render_lang([main.id for main in groups])
+                )
                 mail_values[0].extend(values)
                 mail_values[1].extend(attachments)
             if rule.action in ("activity", "email_activity"):
@@ -668,7 +735,7 @@ class InvoiceReminderRule(models.Model):
             for mains, activity in zip(activity_mains, activities, strict=True):
                 activity_by_move.update(dict.fromkeys(mains.ids, activity))
 
-        log_values = {}  # log id -> (mail, activity, open credit)
+        log_values = {}  # log id -> (mail, activity, credit, net, other, ...)
         notes = {}  # move id -> note for invoices without their own email
         levels = {}  # move id -> reminder level
         for rule, groups in groups_by_rule.items():
@@ -679,8 +746,21 @@ class InvoiceReminderRule(models.Model):
                     credits[self._credit_key(main)].mapped("amount_residual_currency")
                 )
                 net = due_amounts.get_amounts(today, {main: group})[main.id] - credit
+                other = -sum(
+                    self._get_other_credit_lines(credits, main).mapped(
+                        "amount_residual"
+                    )
+                )
                 for move in group:
-                    log_values[log_by_move[move.id]] = (mail, activity, credit, net)
+                    log_values[log_by_move[move.id]] = (
+                        mail,
+                        activity,
+                        credit,
+                        net,
+                        other,
+                        balances[main.id],
+                        mail and langs.get(main.id) or None,
+                    )
                     if move != main or not mail:
                         notes[move.id] = rule._get_reminder_note(main, group, mail)
             levels.update(dict.fromkeys(moves_by_rule[rule.id], rule.level))
@@ -708,6 +788,21 @@ class InvoiceReminderRule(models.Model):
         result = defaultdict(lambda: lines.browse())
         result.update({key: lines.browse(ids) for key, ids in by_key.items()})
         return result
+
+    @api.model
+    def _get_other_credit_lines(self, credits, move):
+        """The open credits among ``credits`` (as ``_get_batch_credit_lines``
+        returns them) of ``move``'s customer and company in currencies other
+        than ``move``'s (``account.move._get_reminder_other_credit_lines``)."""
+        key = self._credit_key(move)
+        lines = self.env["account.move.line"].union(
+            *(
+                credits[other]
+                for other in list(credits)
+                if other[:2] == key[:2] and other != key
+            )
+        )
+        return lines.sorted(lambda line: (line.date, line.id))
 
     @api.model
     def _credit_key(self, record):
@@ -888,7 +983,8 @@ class InvoiceReminderRule(models.Model):
         """Every invoice of the activity with its due date and open amount,
         and their total, per currency, less the customer's open credits in
         that currency (``credits``: ``{(customer id, company id, currency
-        id): account.move.line}``): what the call or the review is about."""
+        id): account.move.line}``), and its open credits in other currencies,
+        each in its own currency: what the call or the review is about."""
         self.ensure_one()
         items = Markup().join(
             Markup("<li>%s</li>")
@@ -919,6 +1015,27 @@ class InvoiceReminderRule(models.Model):
                         credit=format_amount(self.env, credit, currency),
                     )
                 )
+        # the customer's open credits in its other currencies, each in its
+        # own currency: listed, never added to another currency's total
+        other_lines = (
+            self._get_other_credit_lines(credits, moves[0]).filtered(
+                lambda line: line.currency_id not in moves.currency_id
+            )
+            if credits and moves
+            else self.env["account.move.line"]
+        )
+        for currency, credit_lines in other_lines.grouped("currency_id").items():
+            totals.append(
+                self.env._(
+                    "Open credits of the customer (credit notes and payments "
+                    "not applied yet): %(credit)s",
+                    credit=format_amount(
+                        self.env,
+                        -sum(credit_lines.mapped("amount_residual_currency")),
+                        currency,
+                    ),
+                )
+            )
         return Markup("<ul>%s</ul>%s") % (
             items,
             Markup().join(Markup("<p>%s</p>") % total for total in totals),
@@ -966,8 +1083,10 @@ class InvoiceReminderRule(models.Model):
     @api.model
     def _store_log_results(self, log_values):
         """Write each claimed log's email, activity, the customer's open
-        credits its reminder deducted and the net amount due it showed
-        (``{log id: (mail, activity, credit, net)}``) in one query."""
+        credits its reminder deducted, the net amount due it showed, the
+        customer's open credits in other currencies and net balance (company
+        currency) and the language of its email (``{log id: (mail, activity,
+        credit, net[, other credit, balance, lang])}``) in one query."""
         if not log_values:
             return
         self.env.flush_all()
@@ -980,10 +1099,15 @@ class InvoiceReminderRule(models.Model):
                        activity_id = v.activity_id,
                        amount_credit = v.credit,
                        amount_net = v.net,
+                       amount_credit_other = v.other,
+                       amount_balance = v.balance,
+                       lang = v.lang,
                        mail_state = mm.state
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::numeric[],
-                              %s::numeric[])
-                       AS v(log_id, mail_id, activity_id, credit, net)
+                              %s::numeric[], %s::numeric[], %s::numeric[],
+                              %s::varchar[])
+                       AS v(log_id, mail_id, activity_id, credit, net, other,
+                            balance, lang)
              LEFT JOIN mail_mail mm ON mm.id = v.mail_id
                  WHERE l.id = v.log_id
                 """,
@@ -992,6 +1116,10 @@ class InvoiceReminderRule(models.Model):
                 [log_values[log_id][1].id or None for log_id in log_ids],
                 [log_values[log_id][2] for log_id in log_ids],
                 [log_values[log_id][3] for log_id in log_ids],
+                *(
+                    [(log_values[log_id][4:] + (None,) * 3)[i] for log_id in log_ids]
+                    for i in range(3)
+                ),
             )
         )
         self.env["invoice.reminder.log"].browse(log_ids).invalidate_recordset()
@@ -1096,6 +1224,7 @@ class InvoiceReminderRule(models.Model):
         )
         mails = self._queue_template_mails(template, claimed_lines.ids)
         mail_by_line = {mail.res_id: mail for mail in mails}
+        langs = template._render_lang(claimed_lines.ids)
         credit_amounts = {
             line_id: -sum(credit_lines.mapped("amount_residual_currency"))
             for line_id, credit_lines in credit_by_line.items()
@@ -1107,6 +1236,9 @@ class InvoiceReminderRule(models.Model):
                     self.env["mail.activity"],
                     credit_amounts[line_id],
                     lines.browse(line_id).amount_due - credit_amounts[line_id],
+                    None,
+                    None,
+                    line_id in mail_by_line and langs.get(line_id) or None,
                 )
                 for log_id, line_id in claimed.items()
             }

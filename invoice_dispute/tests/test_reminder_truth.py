@@ -469,3 +469,167 @@ class TestTruthfulReminders(TruthCommon):
         self.assertEqual(mail.state, "cancel")
         self.assertFalse(log.exists())
         self.assertIn("withdrawn", self.last_note(plan))
+
+
+@tagged("post_install", "-at_install")
+class TestReminderCreditsInOtherCurrencies(TruthCommon):
+    """Company in USD, 1 EUR = 2 USD: the engine nets the customer's open
+    credits in company currency, over all its currencies, as the worklist
+    and the call sheet do; a reminder lists the credits in other currencies
+    apart, each in its own currency."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Odoo's rate is EUR per 1 USD
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2000-01-01", 0.5)])
+
+    def create_eur_invoice(self, partner, amount, days_overdue):
+        due = self.today - timedelta(days=days_overdue)
+        return self.create_invoice(
+            partner,
+            amount,
+            currency_id=self.eur.id,
+            invoice_date=due - timedelta(days=30),
+            invoice_date_due=due,
+        )
+
+    def test_credit_in_company_currency_covers_a_eur_invoice(self):
+        """The issue's case: 500 EUR overdue (1,000 USD), a 1,000 USD credit
+        note not applied: net 0, no reminder -- as on the worklist."""
+        invoice = self.create_eur_invoice(self.payer, 500.0, 10)
+        self.create_credit_note(self.payer, 1000.0)
+        self.assertEqual(invoice.amount_residual_signed, 1000.0)
+        self.assertEqual(self.run_reminders(), 0)
+        self.assertFalse(self.logs_of(invoice))
+        with freeze_time(self.today):
+            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+            self.assertEqual(invoice._get_reminder_balance(), 0.0)
+        self.assertFalse(
+            self.env["invoice.collection.worklist"].search(
+                [("partner_id", "=", self.payer.id)]
+            )
+        )
+        # 100 EUR more falls due: 200 USD is owed net, the reminder goes
+        second = self.create_eur_invoice(self.payer, 100.0, 8)
+        self.assertEqual(self.run_reminders(), 2)
+        log = self.logs_of(invoice)
+        self.assertEqual(log.amount_balance, 200.0)
+        self.assertEqual(log.amount_credit_other, 1000.0)
+        self.assertEqual(log.mail_id, self.mail_of(second))
+
+    def test_other_currency_credits_listed_apart(self):
+        """500 EUR overdue, a 200 USD credit note: the email asks the EUR
+        invoice in EUR, lists the USD credit in USD (never deducted raw from
+        the EUR amount) and the net balance in company currency."""
+        invoice = self.create_eur_invoice(self.payer, 500.0, 10)
+        credit_note = self.create_credit_note(self.payer, 200.0)
+        self.assertEqual(self.run_reminders(), 1)
+        log = self.logs_of(invoice)
+        body = log.mail_id.body_html
+        self.assertIn("Total open: <strong>500.00\xa0€</strong>", body)
+        self.assertIn("in other currencies", body)
+        self.assertIn(credit_note.name, body)
+        self.assertIn("$\xa0200.00", body)
+        self.assertIn("in USD: <strong>$\xa0800.00</strong>", body)
+        self.assertNotIn("300.00", body, "never 500 EUR less 200 USD")
+        self.assertNotIn("Net amount due", body)
+        self.assertEqual(
+            (log.amount_credit, log.amount_net, log.amount_credit_other),
+            (0.0, 500.0, 200.0),
+        )
+        self.assertEqual(log.amount_balance, 800.0)
+        # outside the engine, the template says the same
+        rendered = self.render(self.template_2, invoice)
+        self.assertIn(credit_note.name, rendered)
+        self.assertIn("in USD: <strong>$\xa0800.00</strong>", rendered)
+        # the email is true when it leaves
+        with freeze_time(self.today):
+            log.mail_id.send()
+        self.assertEqual(log.mail_id.state, "sent")
+
+    def test_eur_credit_still_nets_in_eur(self):
+        """A EUR credit note nets the EUR invoice in EUR, as before; a USD
+        invoice of the same customer gets its own USD reminder, with the EUR
+        credit listed apart."""
+        invoice = self.create_eur_invoice(self.payer, 500.0, 10)
+        eur_credit = self.create_invoice(
+            self.payer,
+            100.0,
+            move_type="out_refund",
+            currency_id=self.eur.id,
+            invoice_date=self.today - timedelta(days=5),
+        )
+        usd_invoice = self.create_due_invoice(self.payer, 300.0, 10)
+        self.assertEqual(self.run_reminders(), 2)
+        body = self.mail_of(invoice).body_html
+        self.assertIn("Net amount due: <strong>400.00\xa0€</strong>", body)
+        self.assertNotIn("in other currencies", body)
+        usd_body = self.mail_of(usd_invoice).body_html
+        self.assertIn("Total open: <strong>$\xa0300.00</strong>", usd_body)
+        self.assertIn(eur_credit.name, usd_body)
+        self.assertIn("100.00\xa0€", usd_body)
+        # 1,000 + 300 - 200 USD
+        self.assertIn("in USD: <strong>$\xa01,100.00</strong>", usd_body)
+
+    def test_call_activity_lists_other_currency_credits(self):
+        """The firm level's call activity lists a USD credit of a EUR
+        invoice's customer in USD, apart from the EUR total."""
+        invoice = self.create_eur_invoice(self.payer, 500.0, 30)
+        self.create_credit_note(self.payer, 200.0)
+        self.assertEqual(self.run_reminders(), 1)
+        note = self.logs_of(invoice).activity_id.note
+        self.assertIn("Total open: 500.00&nbsp;€", note)
+        self.assertIn("not applied yet): $&nbsp;200.00", note)
+
+    def test_credit_in_company_currency_while_queued_is_withdrawn(self):
+        invoice = self.create_eur_invoice(self.payer, 500.0, 10)
+        self.assertEqual(self.run_reminders(), 1)
+        mail = self.mail_of(invoice)
+        self.create_credit_note(self.payer, 1000.0)
+        with freeze_time(self.today):
+            mail.send()
+        self.assertEqual(mail.state, "cancel")
+        self.assertIn("open credits changed", self.last_note(invoice))
+        self.assertEqual(self.run_reminders(), 0, "nothing owed net")
+
+
+@tagged("post_install", "-at_install")
+class TestReminderLanguage(TruthCommon):
+    def test_language_changed_while_queued(self):
+        """Queued in English; the recipient switches to Dutch before the
+        email leaves: withdrawn, then written again in Dutch."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.payer.lang = "en_US"
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        self.assertEqual(self.run_reminders(), 1)
+        log = self.logs_of(invoice)
+        self.assertEqual(log.lang, "en_US")
+        mail = log.mail_id
+        self.payer.lang = "nl_NL"
+        with freeze_time(self.today):
+            self.env.ref("mail.ir_cron_mail_scheduler_action").method_direct_trigger()
+        self.assertEqual(mail.state, "cancel")
+        self.assertFalse(self.logs_of(invoice))
+        self.assertIn("language changed", self.last_note(invoice))
+        self.assertEqual(invoice.reminder_level, 0)
+        # the next run writes it in Dutch (Dutch dates), and it leaves
+        self.assertEqual(self.run_reminders(), 1)
+        log = self.logs_of(invoice)
+        self.assertEqual(log.lang, "nl_NL")
+        self.assertIn(
+            invoice.invoice_date_due.strftime("%d-%m-%Y"), log.mail_id.body_html
+        )
+        with freeze_time(self.today):
+            log.mail_id.send()
+        self.assertEqual(log.mail_id.state, "sent")
+
+    def test_unchanged_language_is_sent(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.payer.lang = "nl_NL"
+        invoice = self.create_due_invoice(self.payer, 100.0, 10)
+        self.run_reminders()
+        mail = self.mail_of(invoice)
+        with freeze_time(self.today):
+            mail.send()
+        self.assertEqual(mail.state, "sent")
