@@ -106,6 +106,10 @@ ensure_faketime() {
 
 # Name of the template database holding the dependencies (account, mail, portal).
 deps_db_name() {
+    if [ -n "${DEPS_DB:-}" ]; then
+        echo "$DEPS_DB"
+        return
+    fi
     "$PYTHON" -c 'import odoo; print("invoice_dispute_deps_" + odoo.release.serie.replace(".", ""))'
 }
 

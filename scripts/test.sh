@@ -12,8 +12,8 @@
 # duration at the end.
 source "$(dirname "$0")/common.sh"
 
-ODOO_TIMEOUT="${ODOO_TIMEOUT:-1500}"
-PYTEST_TIMEOUT="${PYTEST_TIMEOUT:-600}"
+ODOO_TIMEOUT="${ODOO_TIMEOUT:-900}"
+PYTEST_TIMEOUT="${PYTEST_TIMEOUT:-240}"
 PHASES=()
 phase_start=$SECONDS
 # phase_done NAME: record how long the phase that ends now took.
@@ -50,10 +50,11 @@ if [ -n "${FAKE_TODAY:-}" ]; then
     # The monotonic clock stays real: timed waits (thread joins, locks) work.
     export FAKETIME_DONT_FAKE_MONOTONIC=1
     CLOCK=(faketime -f "@$FAKE_TODAY 09:00:00")
-    # Chromium does not start under libfaketime (and would be left running):
-    # the browser tours run on the real clock only.
-    TEST_TAGS="${TEST_TAGS:-/invoice_dispute},-/invoice_dispute:TestTours"
-    echo "running with today = $FAKE_TODAY (libfaketime), without the browser tours"
+    # Chromium does not start under libfaketime (and would be left running),
+    # and Python's subprocess timeouts fail there (time.sleep: EINVAL): the
+    # browser tours and the LibreOffice conversion run on the real clock only.
+    TEST_TAGS="${TEST_TAGS:-/invoice_dispute},-/invoice_dispute:TestTours,-/invoice_dispute:TestManagementPack.test_libreoffice_converts"
+    echo "running with today = $FAKE_TODAY (libfaketime), without the browser tours and the LibreOffice conversion"
 fi
 phase_done "setup (packages)"
 
