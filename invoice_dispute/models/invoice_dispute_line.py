@@ -46,7 +46,10 @@ class InvoiceDisputeLine(models.Model):
         string="Open on invoice", related="move_id.amount_residual"
     )
     disputed_amount = fields.Monetary(
-        required=True, help="The amount the customer disputes on this invoice."
+        required=True,
+        help="The amount the customer disputes on this invoice, taxes included, in "
+        "the invoice's currency: greater than zero and at most what is open on it "
+        "when the line is written.",
     )
     disputed_amount_capped = fields.Monetary(
         string="Still disputed",

@@ -142,14 +142,19 @@ class InvoiceDisputeProposal(models.Model):
         "amount credited), a later due date, or a payment plan.",
     )
     amount_invoiced = fields.Monetary(
-        string="Invoiced", compute="_compute_amount_invoiced"
+        string="Invoiced",
+        compute="_compute_amount_invoiced",
+        help="Total of the proposal's invoices, taxes included, in their currency.",
     )
     amount_residual = fields.Monetary(
-        string="Open on invoices", compute="_compute_amount_invoiced"
+        string="Open on invoices",
+        compute="_compute_amount_invoiced",
+        help="What is still open on the proposal's invoices, in their currency.",
     )
     percent = fields.Float(
         tracking=True,
-        help="Discount as a percentage of the invoices' total; fills the amount.",
+        help="Discount as a percentage of the invoices' total (0 to 100; discounts "
+        "only); fills the amount.",
     )
     amount = fields.Monetary(
         compute="_compute_amount",

@@ -67,13 +67,20 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
     amount_open = fields.Monetary(
         string="Open on these invoices", compute="_compute_amount_open"
     )
-    promise_amount = fields.Monetary()
+    promise_amount = fields.Monetary(
+        help="Amount the customer promises to pay, in the invoices' currency: "
+        "greater than zero and at most what is open on the selected invoices.",
+    )
     promise_date = fields.Date(string="Promised payment date")
     reason_id = fields.Many2one("invoice.dispute.reason", string="Dispute reason")
     statement = fields.Text(
         string="Customer's words", help="The concern exactly as the customer put it."
     )
-    plan_installment_count = fields.Integer(string="Installments", default=3)
+    plan_installment_count = fields.Integer(
+        string="Installments",
+        default=3,
+        help="Number of installments of the payment plan, 1 or more.",
+    )
     plan_interval = fields.Selection(
         INTERVALS,
         string="Interval",
