@@ -1440,22 +1440,36 @@ class AccountMove(models.Model):
         given = self.env.context.get("reminder_due_amounts")
         if given is not None and self.id in given:
             return given[self.id]
+        due = self._get_reminder_due_invoices()
+        return sum(
+            due.filtered(lambda m: m.currency_id == self.currency_id).mapped(
+                "amount_residual"
+            )
+        )
+
+    def _get_reminder_due_invoices(self):
+        """The customer's invoices (in this invoice's company, every currency)
+        that a reminder rendered on this invoice counts as owed: those of
+        ``_get_reminder_due_domain`` due by today or by the latest due date
+        the reminder lists.
+
+        :return: account.move records
+        """
+        self.ensure_one()
         horizon = max(
             [
                 fields.Date.context_today(self),
                 *self._get_reminder_moves().mapped("invoice_date_due"),
             ]
         )
-        due = self.search(
+        return self.search(
             [
                 *self._get_reminder_due_domain(),
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),
-                ("currency_id", "=", self.currency_id.id),
                 ("invoice_date_due", "<=", horizon),
             ]
         )
-        return sum(due.mapped("amount_residual"))
 
     def _get_reminder_totals(self):
         """What a reminder rendered on this invoice asks, in the invoice's
@@ -1517,20 +1531,7 @@ class AccountMove(models.Model):
         given = self.env.context.get("reminder_balances")
         if given is not None and self.id in given:
             return given[self.id]
-        horizon = max(
-            [
-                fields.Date.context_today(self),
-                *self._get_reminder_moves().mapped("invoice_date_due"),
-            ]
-        )
-        due = self.search(
-            [
-                *self._get_reminder_due_domain(),
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("invoice_date_due", "<=", horizon),
-            ]
-        )
+        due = self._get_reminder_due_invoices()
         credits = self.commercial_partner_id._get_open_credit_lines(self.company_id)
         return self.company_currency_id.round(
             sum(due.mapped("amount_residual_signed"))
