@@ -140,10 +140,6 @@ class InvoiceBackBilling(models.Model):
                 or record.company_id.currency_id
             )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.constrains("currency_id", "move_id")
     def _check_currency(self):
         for record in self.filtered("move_id"):

@@ -348,10 +348,6 @@ class InvoiceCallSheet(models.Model):
             self, ["contact_id", "dispute_id", "plan_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

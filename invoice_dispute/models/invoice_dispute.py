@@ -583,10 +583,6 @@ class InvoiceDispute(models.Model):
             self, ["contact_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.constrains("partner_id", "company_id", "currency_id", "line_ids", "state")
     def _check_lines_consistency(self):
         for dispute in self:

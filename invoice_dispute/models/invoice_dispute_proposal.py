@@ -370,10 +370,6 @@ class InvoiceDisputeProposal(models.Model):
             self, ["contact_id", "dispute_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.constrains("kind", "percent", "amount", "new_date_due", "payment_plan_id")
     def _check_kind_terms(self):
         """Each kind stores only its own terms: a percentage (0 to 100) only on

@@ -108,10 +108,6 @@ class InvoicePaymentDiscrepancy(models.Model):
             self, ["dispute_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     def action_create_dispute(self):
         """Turn a short payment into a dispute on the invoices left open."""
         self.ensure_one()

@@ -313,10 +313,6 @@ class InvoicePaymentPlan(models.Model):
             self, ["dispute_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.constrains("grace_days")
     def _check_grace_days(self):
         check_range(self, ["grace_days"])

@@ -231,10 +231,6 @@ class InvoicePaymentPromise(models.Model):
             self, ["call_sheet_id"]
         )
 
-    @api.constrains("user_id")
-    def _check_user_id(self):
-        self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
-
     @api.constrains("amount")
     def _check_amount(self):
         for promise in self:

@@ -45,6 +45,13 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     # closed states an action reopens (reopen, reset to draft, ...)
     _REOPEN_STATES = ()
 
+    @api.constrains(lambda self: ["user_id"] if "user_id" in self._fields else [])
+    def _check_user_id(self):
+        """The document's collector or responsible (``user_id``, when it has
+        one) is an internal user of the Collector group."""
+        if "user_id" in self._fields:
+            self.env["res.users"]._invoice_dispute_check_collector(self, "user_id")
+
     @api.model
     def _get_initial_state(self, vals):
         """The state a record created with ``vals`` starts in.
