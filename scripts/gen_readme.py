@@ -66,6 +66,8 @@ RST2HTML_SETTINGS = {
     "smart_quotes": True,
     "syntax_highlight": "short",
     "output_encoding": "unicode",
+    # Odoo 17+ warns about an XML declaration in a module's description.
+    "xml_declaration": False,
 }
 
 _CODE_RE = re.compile(r"`([^`]+)`")
