@@ -53,6 +53,15 @@
         "views/account_move_reminder_views.xml",
         "wizard/invoice_back_billing_wizard_views.xml",
     ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/account_move_demo.xml",
+        "demo/invoice_dispute_demo.xml",
+        "demo/invoice_dispute_proposal_demo.xml",
+        "demo/invoice_payment_plan_demo.xml",
+        "demo/invoice_payment_promise_demo.xml",
+        "demo/invoice_reminder_log_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "invoice_dispute/static/tests/tours/**/*",

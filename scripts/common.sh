@@ -147,6 +147,27 @@ new_db_from_deps() {
     exec 9>&-
 }
 
+# ensure_demo_deps_db WORKDIR PORT: the template database with the
+# dependencies (account, mail, portal) installed WITH Odoo's demo data, created
+# when missing (once; logged to WORKDIR/demo_deps.log); exported as DEMO_DEPS_DB
+# for tests/test_demo_database.py, which installs the addon with its demo data
+# on a copy of it.
+ensure_demo_deps_db() {
+    local work="$1" port="$2"
+    DEMO_DEPS_DB="$(deps_db_name)_demo"
+    export DEMO_DEPS_DB
+    exec 9>"/tmp/$DEMO_DEPS_DB.lock"
+    flock 9
+    if ! db_exists "$DEMO_DEPS_DB"; then
+        echo "creating the template database $DEMO_DEPS_DB (account, mail, portal with demo data; once)"
+        odoo_cmd "$DEMO_DEPS_DB" -i account,mail,portal --stop-after-init \
+            --log-level=warn --http-port="$port" >"$work/demo_deps.log" 2>&1 ||
+            { tail -n 50 "$work/demo_deps.log"; drop_db "$DEMO_DEPS_DB"; die "could not create $DEMO_DEPS_DB"; }
+    fi
+    flock -u 9
+    exec 9>&-
+}
+
 # drop_db DB: drop a throwaway database and its filestore.
 drop_db() {
     dropdb --if-exists "$1" >/dev/null 2>&1 || true
