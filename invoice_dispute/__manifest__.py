@@ -32,6 +32,7 @@
         "data/invoice_objection_data.xml",
         "data/mail_template_call_agreement_data.xml",
         "report/invoice_call_sheet_report.xml",
+        "report/report_customer_statement.xml",
         "wizard/invoice_call_outcome_wizard_views.xml",
         "views/invoice_call_sheet_views.xml",
         "views/invoice_collection_worklist_views.xml",
