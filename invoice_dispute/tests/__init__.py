@@ -27,3 +27,4 @@ from . import test_integration
 from . import test_workflow_states
 from . import test_relations_access
 from . import test_customer_statement
+from . import test_intent_phrase
