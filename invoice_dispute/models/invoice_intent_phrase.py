@@ -28,8 +28,8 @@ ENDING_LENGTH = 3
 # Words found in the phrases of several intents weigh less: a word's weight is
 # its rarity (IDF) times the share of its phrases that have its main intent.
 SPECIFICITY_POWER = 1
-# A phrase matches a reply that holds this share of its words, each word
-# weighted by its rarity among the phrases of the language (IDF).
+# A phrase matches a reply that holds this share of its words' weight (see
+# SPECIFICITY_POWER) ...
 MATCH_COVERAGE = 0.7
 # ... and at least this share of its words counted one by one (so that two
 # common words out of three do not make a match).
