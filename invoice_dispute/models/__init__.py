@@ -15,6 +15,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import invoice_tone_phrase
+from . import invoice_intent_phrase
 from . import invoice_call_sheet_line
 from . import invoice_objection
 from . import invoice_collection_worklist

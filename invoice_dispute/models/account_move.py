@@ -1417,17 +1417,23 @@ class AccountMove(models.Model):
         )
 
     @api.model
-    def _get_reminder_due_domain(self):
-        """Domain of the invoices a customer is asked to pay: open posted
-        customer invoices whose reminders are not paused (the due date is
-        filtered by the caller)."""
+    def _get_open_invoice_domain(self):
+        """Domain of the customer invoices still open: posted, not (fully)
+        paid, with an open amount. The customer statement lists all of them;
+        the reminders ask for those whose reminders are not paused."""
         return [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
             ("amount_residual", ">", 0),
-            ("reminder_excluded", "=", False),
         ]
+
+    @api.model
+    def _get_reminder_due_domain(self):
+        """Domain of the invoices a customer is asked to pay: open posted
+        customer invoices whose reminders are not paused (the due date is
+        filtered by the caller)."""
+        return [*self._get_open_invoice_domain(), ("reminder_excluded", "=", False)]
 
     def _get_reminder_due_amount(self):
         """What the customer owes, in this invoice's company and currency, on

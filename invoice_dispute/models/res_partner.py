@@ -10,6 +10,15 @@ from .res_users import COLLECTOR_GROUP
 
 # Window of paid invoices the payment-behaviour figures look at.
 PAYMENT_BEHAVIOUR_DAYS = 365
+# Aging buckets of the customer statement: (key, first day, last day) overdue,
+# open-ended where None; "current" is not due yet (0 days or less).
+STATEMENT_AGING_BUCKETS = (
+    ("current", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("over_90", 91, None),
+)
 # The fields of the Collections tab: collectors maintain them on the customers
 # they can see, without the right to edit contacts (ResPartner.write).
 COLLECTION_FIELDS = frozenset(
@@ -257,6 +266,13 @@ class ResPartner(models.Model):
         return self._action_view_collection(
             "invoice_dispute.invoice_back_billing_action", {"create": False}
         )
+
+    def action_print_customer_statement(self):
+        """Print the customer statement of this customer (its commercial
+        partner) in the current company."""
+        return self.env.ref(
+            "invoice_dispute.action_report_customer_statement"
+        ).report_action(self)
 
     # ------------------------------------------------------------------
     # Business methods
@@ -551,3 +567,133 @@ class ResPartner(models.Model):
         if currency:
             domain.append(("currency_id", "=", currency.id))
         return self.env["account.move.line"].search(domain, order="date, id")
+
+    @api.model
+    def _get_statement_aging_bucket(self, days_overdue):
+        """The key of the statement's aging bucket (``STATEMENT_AGING_BUCKETS``)
+        of an invoice ``days_overdue`` days past its due date (0 or less: not
+        due yet, ``current``)."""
+        for key, first, last in STATEMENT_AGING_BUCKETS:
+            if (first is None or days_overdue >= first) and (
+                last is None or days_overdue <= last
+            ):
+                return key
+        return STATEMENT_AGING_BUCKETS[-1][0]
+
+    def _get_customer_statement_data(self, date=None):
+        """The customer statement of this customer (its commercial partner) in
+        the current company (``env.company``): what the report
+        ``invoice_dispute.action_report_customer_statement`` shows.
+
+        Open invoices are the posted customer invoices with an open amount
+        (``account.move._get_open_invoice_domain``), disputed or paused ones
+        included and marked; open credits are the credit notes not applied and
+        the payments not matched (``_get_open_credit_lines``). Every amount
+        is in its document's currency, never converted: one statement block
+        per currency. The invoices age by days past due on ``date``
+        (``STATEMENT_AGING_BUCKETS``: current, 1-30, 31-60, 61-90, over 90);
+        the open amounts are today's.
+
+        :param date: date the statement is made on and the invoices age at
+            (``datetime.date``); defaults to today
+        :return: dict ``{res.currency: values}``, the company's currency first,
+            then by currency name; ``values`` is a dict with
+            ``invoices`` (list of dicts: ``move``, ``name``, ``invoice_date``,
+            ``date_due``, ``days_overdue`` (0 when not due), ``amount_total``,
+            ``amount_residual``, ``disputed`` (bool), ``amount_disputed``),
+            ``credits`` (list of dicts: ``line``, ``name``, ``date``,
+            ``kind`` (``credit_note``, ``payment`` or ``other``), ``reference``,
+            ``amount`` (the document's amount), ``amount_residual`` (open,
+            positive)), ``aging`` (``{bucket key: open amount}``),
+            ``amount_due``, ``amount_overdue``, ``amount_disputed``,
+            ``amount_credit`` (positive) and ``amount_net`` (due less
+            credits; negative when the customer is in credit), rounded to the
+            currency
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.env.company
+        date = date or fields.Date.context_today(self)
+        invoices = self.env["account.move"].search(
+            [
+                *self.env["account.move"]._get_open_invoice_domain(),
+                ("commercial_partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+            ],
+            order="invoice_date_due, invoice_date, name, id",
+        )
+        credits = partner._get_open_credit_lines(company)
+        currencies = (invoices.currency_id | credits.currency_id).sorted(
+            lambda c: (c != company.currency_id, c.name)
+        )
+        statement = {
+            currency: {
+                "invoices": [],
+                "credits": [],
+                "aging": dict.fromkeys(
+                    (key for key, __, __ in STATEMENT_AGING_BUCKETS), 0.0
+                ),
+                "amount_due": 0.0,
+                "amount_overdue": 0.0,
+                "amount_disputed": 0.0,
+                "amount_credit": 0.0,
+            }
+            for currency in currencies
+        }
+        for invoice in invoices:
+            values = statement[invoice.currency_id]
+            date_due = invoice.invoice_date_due or invoice.invoice_date
+            days_overdue = (date - date_due).days if date_due else 0
+            disputed = invoice.dispute_state == "open"
+            values["invoices"].append(
+                {
+                    "move": invoice,
+                    "name": invoice.name,
+                    "invoice_date": invoice.invoice_date,
+                    "date_due": date_due,
+                    "days_overdue": max(days_overdue, 0),
+                    "amount_total": invoice.amount_total,
+                    "amount_residual": invoice.amount_residual,
+                    "disputed": disputed,
+                    "amount_disputed": invoice.amount_disputed if disputed else 0.0,
+                }
+            )
+            values["aging"][self._get_statement_aging_bucket(days_overdue)] += (
+                invoice.amount_residual
+            )
+            values["amount_due"] += invoice.amount_residual
+            if days_overdue > 0:
+                values["amount_overdue"] += invoice.amount_residual
+            if disputed:
+                values["amount_disputed"] += invoice.amount_disputed
+        for line in credits:
+            move = line.move_id
+            if move.move_type == "out_refund":
+                kind, amount = "credit_note", move.amount_total
+            elif move.origin_payment_id or move.statement_line_id:
+                kind, amount = "payment", abs(line.amount_currency)
+            else:
+                kind, amount = "other", abs(line.amount_currency)
+            values = statement[line.currency_id]
+            values["credits"].append(
+                {
+                    "line": line,
+                    "name": move.name,
+                    "date": line.date,
+                    "kind": kind,
+                    "reference": move.ref or line.name or "",
+                    "amount": amount,
+                    "amount_residual": -line.amount_residual_currency,
+                }
+            )
+            values["amount_credit"] -= line.amount_residual_currency
+        for currency, values in statement.items():
+            for key in values["aging"]:
+                values["aging"][key] = currency.round(values["aging"][key])
+            for key in ("amount_due", "amount_overdue", "amount_disputed"):
+                values[key] = currency.round(values[key])
+            values["amount_credit"] = currency.round(values["amount_credit"])
+            values["amount_net"] = currency.round(
+                values["amount_due"] - values["amount_credit"]
+            )
+        return statement
