@@ -54,7 +54,6 @@ class InvoiceReminderLog(models.Model):
     )
     notice_id = fields.Many2one(
         "invoice.reminder.notice",
-        string="Notice",
         index="btree_not_null",
         ondelete="set null",
         readonly=True,

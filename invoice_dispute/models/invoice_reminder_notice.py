@@ -202,7 +202,6 @@ class InvoiceReminderNotice(models.Model):
             notice.move_count = len(notice.move_ids)
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for notice in self:
             notice.access_url = f"/my/reminders/{notice.id}"
 
