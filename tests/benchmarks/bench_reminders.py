@@ -101,6 +101,13 @@ def parse_args(argv=None):
         help="reuse existing databases (data already generated, not yet run)",
     )
     parser.add_argument(
+        "--mail-batch-size",
+        type=int,
+        help="set Odoo's system parameter mail.batch_size (emails rendered "
+        "and created per chunk by mail.template.send_mail_batch, default 50) "
+        "before the run",
+    )
+    parser.add_argument(
         "--baseline",
         help="path of another checkout of the repository (e.g. main) whose "
         "engine is benchmarked first with the same options, for comparison",
@@ -237,6 +244,10 @@ def child_run(args):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         cron = env.ref(CRON_XMLID)
+        if args.mail_batch_size:
+            env["ir.config_parameter"].set_param(
+                "mail.batch_size", str(args.mail_batch_size)
+            )
         cr.execute("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_invoice'")
         invoices = cr.fetchone()[0]
         cr.commit()
@@ -407,6 +418,8 @@ def run_child(args, step, db, size=0):
         command.append("--profile")
     if args.queries and step == "run":
         command.append("--queries")
+    if args.mail_batch_size and step == "run":
+        command += ["--mail-batch-size", str(args.mail_batch_size)]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not lines:
