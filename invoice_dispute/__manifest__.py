@@ -2,7 +2,7 @@
     "name": "Invoice Disputes and Collections",
     "summary": "Record, resolve and learn from invoice disputes; "
     "pause reminders while a dispute is open",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/invoice-dispute/invoice_dispute",
     "author": "invoice_dispute developers",
@@ -50,7 +50,9 @@
         "wizard/invoice_dispute_export_wizard_views.xml",
         "data/invoice_reminder_data.xml",
         "views/invoice_reminder_rule_views.xml",
+        "views/invoice_reminder_notice_views.xml",
         "views/invoice_reminder_log_views.xml",
+        "wizard/invoice_reminder_send_wizard_views.xml",
         "views/invoice_payment_discrepancy_views.xml",
         "views/invoice_back_billing_views.xml",
         "views/account_move_reminder_views.xml",

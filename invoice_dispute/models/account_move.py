@@ -139,6 +139,17 @@ class AccountMove(models.Model):
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
     )
+    reminder_notice_ids = fields.Many2many(
+        "invoice.reminder.notice",
+        "invoice_reminder_notice_move_rel",
+        "move_id",
+        "notice_id",
+        string="Reminder notices",
+        copy=False,
+        readonly=True,
+        help="The payment reminders that reminded this invoice.",
+    )
+    reminder_notice_count = fields.Integer(compute="_compute_reminder_notice_count")
     back_billing_ids = fields.One2many(
         "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
     )
@@ -215,6 +226,11 @@ class AccountMove(models.Model):
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
+
+    @api.depends("reminder_notice_ids")
+    def _compute_reminder_notice_count(self):
+        for move in self:
+            move.reminder_notice_count = len(move.reminder_notice_ids)
 
     @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
     def _compute_collection_counts(self):
@@ -388,6 +404,16 @@ class AccountMove(models.Model):
             "invoice_dispute.invoice_dispute_proposal_action",
             self.dispute_proposal_ids,
         )
+
+    def action_view_reminder_notices(self):
+        """The reminder notices that reminded this invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_reminder_notice_action"
+        )
+        action["domain"] = [("move_ids", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
 
     def action_view_payment_plans(self):
         return self._invoice_dispute_related_action(
@@ -718,22 +744,24 @@ class AccountMove(models.Model):
                 record.message_post(body=note)
 
     def _invoice_dispute_withdraw_reminders(self, reason):
-        """Withdraw the reminder emails still queued for these invoices (or
+        """Withdraw the reminder notices still queued for these invoices (or
         for the installments of their payment plans), through
-        ``invoice.reminder.log._withdraw_mails``: a reminder still due goes
+        ``invoice.reminder.notice._withdraw``: a reminder still due goes
         again, truthful, at the next run. ``reason`` (a translated sentence)
-        is noted on the invoices."""
-        Log = self.env["invoice.reminder.log"].sudo()  # emails: technical records
-        logs = Log.search(
+        is noted on the invoices and the notices."""
+        # sudo: notices and their emails are the engine's technical records
+        Notice = self.env["invoice.reminder.notice"].sudo()
+        notices = Notice.search(
             [
+                ("state", "=", "queued"),
                 ("mail_id.state", "=", "outgoing"),
                 "|",
-                ("move_id", "in", self.ids),
+                ("log_ids.move_id", "in", self.ids),
                 ("plan_line_id.plan_id.move_ids", "in", self.ids),
             ]
         )
-        if logs:
-            Log._withdraw_mails(dict.fromkeys(logs.mail_id, reason))
+        if notices:
+            Notice._withdraw(dict.fromkeys(notices, reason))
 
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices
@@ -1394,26 +1422,17 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
 
-    def _get_reminder_moves(self):
-        """The invoices a reminder rendered on this invoice lists: the whole
-        group of a consolidated reminder (given in the context), else itself."""
-        self.ensure_one()
-        group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
-        return self.browse(group_ids) if group_ids else self
-
     def _get_reminder_credit_lines(self):
         """The customer's open credits (credit notes not applied, payments not
-        matched) that a reminder rendered on this invoice lists and deducts:
-        those in the invoice's company and currency. The reminder engine
-        gives them for its whole batch in the context (``reminder_credits``,
-        ``{invoice id: line ids}``); otherwise they are searched.
+        matched) that a reminder of these invoices (one customer, company and
+        currency) lists and deducts: those in their company and currency.
 
         :return: account.move.line records, each open for
-            ``-amount_residual_currency`` in the invoice's currency
+            ``-amount_residual_currency`` in the invoices' currency
         """
-        self.ensure_one()
-        return self.commercial_partner_id._get_open_credit_lines(
-            self.company_id, self.currency_id, reminded=self
+        main = self[:1]
+        return main.commercial_partner_id._get_open_credit_lines(
+            main.company_id, main.currency_id
         )
 
     @api.model
@@ -1436,57 +1455,47 @@ class AccountMove(models.Model):
         return [*self._get_open_invoice_domain(), ("reminder_excluded", "=", False)]
 
     def _get_reminder_due_amount(self):
-        """What the customer owes, in this invoice's company and currency, on
-        the invoices a reminder rendered on this invoice covers: those of
+        """What the customer owes, in these invoices' company and currency,
+        on the invoices a reminder of these invoices covers: those of
         ``_get_reminder_due_domain`` due by today or by the latest due date
-        the reminder lists (the listed ones included). The reminder engine
-        gives it for its whole batch in the context (``reminder_due_amounts``,
-        ``{invoice id: amount}``); otherwise it is searched."""
-        self.ensure_one()
-        given = self.env.context.get("reminder_due_amounts")
-        if given is not None and self.id in given:
-            return given[self.id]
+        the reminder lists (the listed ones included)."""
+        currency = self[:1].currency_id
         due = self._get_reminder_due_invoices()
         return sum(
-            due.filtered(lambda m: m.currency_id == self.currency_id).mapped(
-                "amount_residual"
-            )
+            due.filtered(lambda m: m.currency_id == currency).mapped("amount_residual")
         )
 
     def _get_reminder_due_invoices(self):
-        """The customer's invoices (in this invoice's company, every currency)
-        that a reminder rendered on this invoice counts as owed: those of
-        ``_get_reminder_due_domain`` due by today or by the latest due date
-        the reminder lists.
+        """The customer's invoices (in these invoices' company, every
+        currency) that a reminder of these invoices (one customer) counts as
+        owed: those of ``_get_reminder_due_domain`` due by today or by the
+        latest due date the reminder lists.
 
         :return: account.move records
         """
-        self.ensure_one()
+        main = self[:1]
         horizon = max(
-            [
-                fields.Date.context_today(self),
-                *self._get_reminder_moves().mapped("invoice_date_due"),
-            ]
+            [fields.Date.context_today(self), *self.mapped("invoice_date_due")]
         )
         return self.search(
             [
                 *self._get_reminder_due_domain(),
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
+                ("commercial_partner_id", "=", main.commercial_partner_id.id),
+                ("company_id", "=", main.company_id.id),
                 ("invoice_date_due", "<=", horizon),
             ]
         )
 
     def _get_reminder_totals(self):
-        """What a reminder rendered on this invoice asks, in the invoice's
-        currency: ``(open, credit, net, other)`` -- the open amount of the
-        invoices it lists, the customer's open credits, the net amount due
-        (what the customer owes on the invoices due by then, listed or not,
-        less the credits: the engine sends no reminder where it is not
-        positive) and the part of it on invoices it does not list."""
-        self.ensure_one()
-        currency = self.currency_id
-        amount_open = sum(self._get_reminder_moves().mapped("amount_residual"))
+        """What a reminder of these invoices (one customer, company and
+        currency) asks, in their currency: ``(open, credit, net, other)`` --
+        the open amount of the invoices it lists, the customer's open
+        credits, the net amount due (what the customer owes on the invoices
+        due by then, listed or not, less the credits: the engine sends no
+        reminder where it is not positive) and the part of it on invoices it
+        does not list."""
+        currency = self[:1].currency_id
+        amount_open = sum(self.mapped("amount_residual"))
         amount_credit = -sum(
             self._get_reminder_credit_lines().mapped("amount_residual_currency")
         )
@@ -1499,47 +1508,34 @@ class AccountMove(models.Model):
         )
 
     def _get_reminder_other_credit_lines(self):
-        """The customer's open credits in the invoice's company in currencies
-        other than the invoice's: a reminder lists them apart, each in its
-        own currency, and never adds them to the invoice's currency total.
-        The reminder engine gives them for its whole batch in the context
-        (``reminder_other_credits``, ``{invoice id: line ids}``); otherwise
-        they are searched.
+        """The customer's open credits in these invoices' company in
+        currencies other than theirs: a reminder lists them apart, each in
+        its own currency, and never adds them to the invoices' currency
+        total.
 
         :return: account.move.line records, each open for
             ``-amount_residual_currency`` in its own ``currency_id``
         """
-        self.ensure_one()
-        given = self.env.context.get("reminder_other_credits")
-        if given is not None and self.id in given:
-            return (
-                self.env["account.move.line"]
-                .browse(given[self.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
-        lines = self.commercial_partner_id._get_open_credit_lines(self.company_id)
-        return lines.filtered(lambda line: line.currency_id != self.currency_id)
+        main = self[:1]
+        lines = main.commercial_partner_id._get_open_credit_lines(main.company_id)
+        return lines.filtered(lambda line: line.currency_id != main.currency_id)
 
     def _get_reminder_balance(self):
         """The customer's net balance in company currency, all currencies
         together, as the worklist and the call sheet count it: what it owes
-        on the invoices a reminder rendered on this invoice covers, in every
-        currency (``amount_residual_signed`` of the invoices of
+        on the invoices a reminder of these invoices (one customer) covers,
+        in every currency (``amount_residual_signed`` of the invoices of
         ``_get_reminder_due_domain`` due by today or by the latest due date
         the reminder lists) less all its open credits in the company
         (``-amount_residual``). The engine sends no reminder where it is not
-        positive, and gives it for its whole batch in the context
-        (``reminder_balances``, ``{invoice id: amount}``).
+        positive.
 
         :return: float, in the company's currency
         """
-        self.ensure_one()
-        given = self.env.context.get("reminder_balances")
-        if given is not None and self.id in given:
-            return given[self.id]
+        main = self[:1]
         due = self._get_reminder_due_invoices()
-        credits = self.commercial_partner_id._get_open_credit_lines(self.company_id)
-        return self.company_currency_id.round(
+        credits = main.commercial_partner_id._get_open_credit_lines(main.company_id)
+        return main.company_currency_id.round(
             sum(due.mapped("amount_residual_signed"))
             + sum(credits.mapped("amount_residual"))
         )

@@ -93,6 +93,9 @@ class ResPartner(models.Model):
     dispute_proposal_count = fields.Integer(
         compute="_compute_collection_counts", groups=COLLECTOR_GROUP
     )
+    reminder_notice_count = fields.Integer(
+        compute="_compute_collection_counts", groups=COLLECTOR_GROUP
+    )
     # Payment behaviour, for a whole recordset in one query
     # (_compute_payment_behaviour); contacts show their company's figures.
     payment_history_count = fields.Integer(
@@ -157,14 +160,15 @@ class ResPartner(models.Model):
             partner.dispute_open_count = open_.get(key, 0)
 
     def _compute_collection_counts(self):
-        """Plans, promises and proposals of the commercial partner, counted in
-        one aggregated query per model."""
+        """Plans, promises, proposals and reminder notices of the commercial
+        partner, counted in one aggregated query per model."""
         partners = self.commercial_partner_id
         counts = {}
         for model, field in (
             ("invoice.payment.plan", "payment_plan_count"),
             ("invoice.payment.promise", "payment_promise_count"),
             ("invoice.dispute.proposal", "dispute_proposal_count"),
+            ("invoice.reminder.notice", "reminder_notice_count"),
         ):
             groups = self.env[model]._read_group(
                 [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
@@ -261,6 +265,27 @@ class ResPartner(models.Model):
 
     def action_view_call_sheets(self):
         return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")
+
+    def action_view_reminder_notices(self):
+        """The reminder notices sent to this customer."""
+        return self._action_view_collection(
+            "invoice_dispute.invoice_reminder_notice_action", {"create": False}
+        )
+
+    def action_send_reminder(self):
+        """Open the send-now wizard (``invoice.reminder.send.wizard``) for this
+        customer (its commercial partner): a collector reminds its invoices
+        now, at the level they are due for, through the same claim as the
+        scheduled action."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send a payment reminder"),
+            "res_model": "invoice.reminder.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     def action_view_back_billing(self):
         return self._action_view_collection(
@@ -537,28 +562,17 @@ class ResPartner(models.Model):
             ("amount_residual", "<", 0),
         ]
 
-    def _get_open_credit_lines(self, companies, currency=None, reminded=None):
+    def _get_open_credit_lines(self, companies, currency=None):
         """Open credits of these customers (their commercial partners) in
         ``companies``, in ``currency`` only when given (the lines whose
         currency it is), oldest first.
 
         :param companies: res.company records
         :param currency: res.currency record or None (all currencies)
-        :param reminded: the invoice or installment a reminder renders on, if
-            any: the reminder engine gives the credits of its whole batch in
-            the context (``reminder_credits``, ``{record id: line ids}``),
-            read together instead of searched again
         :return: account.move.line records; the amount still open of each is
             ``-amount_residual_currency`` in its ``currency_id`` (and
             ``-amount_residual`` in company currency)
         """
-        given = self.env.context.get("reminder_credits")
-        if reminded and given is not None and reminded.id in given:
-            return (
-                self.env["account.move.line"]
-                .browse(given[reminded.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
         domain = [
             *self._get_open_credit_domain(),
             ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
