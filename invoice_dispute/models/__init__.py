@@ -9,6 +9,8 @@ from . import invoice_payment_promise
 from . import invoice_dispute_proposal
 from . import invoice_reminder_rule
 from . import invoice_reminder_log
+from . import invoice_check_rule
+from . import invoice_check_finding
 from . import account_move
 from . import account_partial_reconcile
 from . import res_company
