@@ -329,7 +329,7 @@ class InvoiceCheckRule(models.Model):
             return []
         # sudo: the company's rules apply to whoever posts the invoice
         rules = self.sudo().search([("company_id", "in", moves.company_id.ids)])
-        run = CheckRun(rules.sudo(False), moves)
+        run = CheckRun(rules, moves)
         if not rules:
             return []
         self._load_dispute_history(run)
@@ -623,7 +623,7 @@ class InvoiceCheckRule(models.Model):
                 deviation,
                 self.env._(
                     "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
-                    "customer's usual %(usual)s (average over %(count)s earlier lines).",
+                    "customer's usual %(usual)s (average of %(count)s earlier lines).",
                     product=line.product_id.display_name,
                     quantity=formatLang(
                         self.env, line.quantity, dp="Product Unit of Measure"

@@ -26,3 +26,4 @@ from . import test_dispute_settlement
 from . import test_integration
 from . import test_workflow_states
 from . import test_relations_access
+from . import test_invoice_checks
