@@ -1078,12 +1078,6 @@ class ManagementPack:
 
         self._table(sheet, columns, rows())
 
-
-def last_month(today):
-    """First and last day of the month before ``today``."""
-    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return first, today.replace(day=1) - timedelta(days=1)
-
     # ------------------------------------------------------------------
     # Prevention (invoice checks)
     # ------------------------------------------------------------------
@@ -1207,3 +1201,9 @@ def last_month(today):
             )
             sheet.write_number(row, 1, invoices, self.fmt["int"])
             sheet.write_number(row, 2, count, self.fmt["int"])
+
+
+def last_month(today):
+    """First and last day of the month before ``today``."""
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return first, today.replace(day=1) - timedelta(days=1)

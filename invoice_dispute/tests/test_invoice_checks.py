@@ -125,7 +125,7 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
         (finding,) = self.found(hit, "price_vs_pricelist")
         self.assertEqual(finding.line_id, hit.invoice_line_ids)
         self.assertEqual(finding.severity, "warning")
-        self.assertIn("10.0% off its sales price", finding.message)
+        self.assertIn("unit price $\xa0110.00 is 10.0% off", finding.message)
         self.assertEqual(hit.check_state, "warning")
         miss = self.checked([(self.widget, 1, 100.0)])
         self.assertFalse(self.found(miss, "price_vs_pricelist"))
@@ -332,9 +332,12 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
             copies.action_post()
         message = str(error.exception)
         self.assertEqual(message.count("Possible duplicate"), 2)
-        self.assertIn(copies[1].display_name, message)
-        self.assertIn(copies[2].display_name, message)
-        self.assertNotIn(copies[0].display_name + " (", message)
+        # the second copy, duplicate of the first; the third, of the posted one
+        self.assertEqual(
+            message.count(f"{copies[1].display_name} ({self.buyer.name})"), 1
+        )
+        self.assertIn(f"Possible duplicate of {copies[0].display_name}:", message)
+        self.assertIn(f"{copies[2].display_name} ({self.buyer.name})", message)
         self.assertEqual(set(copies.mapped("state")), {"draft"})
 
     def test_possible_duplicate_multi_company(self):
@@ -671,6 +674,8 @@ class TestInvoiceCheckQueries(InvoiceCheckCommon):
         )
 
     def drafts(self, count):
+        """``count`` draft invoices, each of another total (no duplicates)."""
+        self.made = getattr(self, "made", 0) + count
         return self.env["account.move"].concat(
             *(
                 self.make(
@@ -678,15 +683,18 @@ class TestInvoiceCheckQueries(InvoiceCheckCommon):
                     day=DAY,
                     post=False,
                 )
-                for i in range(count)
+                for i in range(self.made - count, self.made)
             )
         )
 
     def test_check_query_count(self):
+        self.drafts(1).action_check_invoice()  # warm the caches
         one, twenty = self.drafts(1), self.drafts(20)
+        self.env.flush_all()
         self.env.invalidate_all()
         with self.assertQueryCount(14):
             one.action_check_invoice()
+        self.env.flush_all()
         self.env.invalidate_all()
         with self.assertQueryCount(14):
             twenty.action_check_invoice()
