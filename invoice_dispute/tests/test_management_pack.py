@@ -384,7 +384,9 @@ class TestManagementPack(InvoiceDisputeCommon):
                 for name in archive.namelist()
                 if name.startswith("xl/charts/chart") and name.endswith(".xml")
             ]
-        self.assertEqual(len(charts), 3, "by reason, per month, B2B vs B2C")
+        self.assertEqual(
+            len(charts), 4, "by reason, per month, B2B vs B2C; prevention findings"
+        )
 
     def test_root_causes(self):
         book = self.load(self.export())

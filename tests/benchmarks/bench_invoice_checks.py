@@ -291,6 +291,8 @@ def main():
             )
         best["with"] = min(best.get("with", with_s), with_s)
         best["without"] = min(best.get("without", without_s), without_s)
+    if not best:
+        return
     print(
         f"best of {args.rounds}: without checks {best['without']:.1f} s, with checks "
         f"{best['with']:.1f} s, ratio {best['with'] / best['without']:.3f} "
