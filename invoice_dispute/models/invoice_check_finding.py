@@ -32,7 +32,6 @@ class InvoiceCheckFinding(models.Model):
     )
     rule_id = fields.Many2one(
         "invoice.check.rule",
-        string="Rule",
         required=True,
         readonly=True,
         ondelete="restrict",
