@@ -40,9 +40,24 @@ class CheckRun:
         self.lines = moves.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
+        # what the checks read of the customers and contacts, in one query
+        (moves.partner_id | moves.commercial_partner_id).fetch(
+            [
+                "name",
+                "complete_name",
+                "email",
+                "street",
+                "city",
+                "is_company",
+                "vat",
+                "requires_customer_reference",
+                "commercial_partner_id",
+            ]
+        )
         self.findings = []
         self.history = {}  # move id -> {category: count}
         self._rates = {}
+        self._labels = None
 
     def rule(self, move, code):
         return self.rules.get((move.company_id.id, code))
@@ -74,24 +89,27 @@ class CheckRun:
         ``code`` stricter on ``move``: ``(rule dispute_history, text saying
         why)`` or ``(None, None)``."""
         history_rule = self.rule(move, "dispute_history")
-        counts = self.history.get(move.id) or {}
+        counts = self.history.get(move.id)
+        if not history_rule or not counts:
+            return None, None
         categories = [
             category
             for category, checks in HISTORY_CATEGORY_CHECKS.items()
             if code in checks and counts.get(category)
         ]
-        if not history_rule or not categories:
+        if not categories:
             return None, None
-        labels = dict(
-            self.env["invoice.dispute.reason"]
-            ._fields["category"]
-            ._description_selection(self.env)
-        )
+        if self._labels is None:
+            self._labels = dict(
+                self.env["invoice.dispute.reason"]
+                ._fields["category"]
+                ._description_selection(self.env)
+            )
         why = ", ".join(
             self.env._(
                 "%(count)s %(category)s disputes in the last %(days)s days",
                 count=counts[category],
-                category=labels[category].lower(),
+                category=self._labels[category].lower(),
                 days=history_rule.lookback_days,
             )
             for category in categories
@@ -110,32 +128,36 @@ class CheckRun:
             }
         )
 
-    def judge(self, code, move, deviation, message, line=None):
-        """Add a finding of rule ``code`` when ``deviation`` (a percentage)
-        is above its threshold; else of rule ``dispute_history`` when it is
+    def judge(self, code, move, deviation):
+        """Whether ``deviation`` (a percentage) makes a finding of check
+        ``code``: above the rule's threshold, a finding of the rule; else,
         above the threshold made stricter by the customer's recent disputes,
-        the message saying why."""
+        a finding of rule ``dispute_history`` saying why.
+
+        :return: ``(rule, why)`` (``why`` False for the rule's own finding),
+            or None
+        """
         rule = self.rule(move, code)
         deviation = float_round(deviation, precision_digits=2)
         if deviation > rule.threshold_percent:
-            self.add(rule, move, message, line)
-            return
+            return rule, False
         history_rule, why = self.history_for(move, code)
-        if not history_rule:
-            return
-        strict = rule.threshold_percent * history_rule.threshold_percent / 100.0
-        if deviation > strict:
-            self.add(
-                history_rule,
-                move,
-                self.env._(
-                    "%(finding)s Checked more strictly for this customer: %(why)s.",
-                    finding=message,
-                    why=why,
-                ),
-                line,
-                check_code=code,
+        if history_rule and deviation > (
+            rule.threshold_percent * history_rule.threshold_percent / 100.0
+        ):
+            return history_rule, why
+        return None
+
+    def add_judged(self, verdict, code, move, message, line=None):
+        """Add the finding ``judge`` returned, with ``message``."""
+        rule, why = verdict
+        if why:
+            message = self.env._(
+                "%(finding)s Checked more strictly for this customer: %(why)s.",
+                finding=message,
+                why=why,
             )
+        self.add(rule, move, message, line, check_code=code)
 
     def percent(self, value):
         return formatLang(self.env, value, digits=1)
@@ -414,6 +436,7 @@ class InvoiceCheckRule(models.Model):
             .with_context(active_test=False)
             .search([("pricelist_id", "in", all_pricelists.ids)])
         )
+        expected_prices = {}
         items_by_pricelist = defaultdict(list)
         for item in items:
             items_by_pricelist[item.pricelist_id.id].append(item)
@@ -440,36 +463,53 @@ class InvoiceCheckRule(models.Model):
                     rule = item
                     break
             currency = pricelist.currency_id or move.company_id.currency_id
-            expected = rule.with_company(move.company_id)._compute_price(
-                product, line.quantity, uom, date, currency=currency
-            )
+            # lines of a product priced alike share the computation
+            key = (rule.id, product.id, uom.id, date, currency.id, move.company_id.id)
+            if rule.base == "pricelist" or rule.min_quantity:
+                key += (line.quantity,)
+            if key not in expected_prices:
+                expected_prices[key] = rule.with_company(
+                    move.company_id
+                )._compute_price(product, line.quantity, uom, date, currency=currency)
             expected = run.convert(
-                expected, currency, move.currency_id, move.company_id, date
+                expected_prices[key], currency, move.currency_id, move.company_id, date
             )
             if move.currency_id.is_zero(expected):
                 continue
             price = self._line_price(line)
             deviation = abs(price - expected) * 100.0 / expected
-            values = {
-                "product": product.display_name,
-                "price": format_amount(self.env, price, move.currency_id),
-                "percent": run.percent(deviation),
-                "expected": format_amount(self.env, expected, move.currency_id),
-                "pricelist": pricelist.display_name,
-            }
-            if pricelist:
-                message = self.env._(
-                    "%(product)s: unit price %(price)s is %(percent)s%% off the "
-                    "price list price %(expected)s (%(pricelist)s).",
-                    **values,
+            verdict = run.judge("price_vs_pricelist", move, deviation)
+            if verdict:
+                run.add_judged(
+                    verdict,
+                    "price_vs_pricelist",
+                    move,
+                    self._pricelist_message(
+                        run, line, price, expected, pricelist, deviation
+                    ),
+                    line,
                 )
-            else:
-                message = self.env._(
-                    "%(product)s: unit price %(price)s is %(percent)s%% off its "
-                    "sales price %(expected)s.",
-                    **values,
-                )
-            run.judge("price_vs_pricelist", move, deviation, message, line)
+
+    def _pricelist_message(self, run, line, price, expected, pricelist, deviation):
+        currency = line.move_id.currency_id
+        values = {
+            "product": line.product_id.display_name,
+            "price": format_amount(self.env, price, currency),
+            "percent": run.percent(deviation),
+            "expected": format_amount(self.env, expected, currency),
+            "pricelist": pricelist.display_name,
+        }
+        if pricelist:
+            return self.env._(
+                "%(product)s: unit price %(price)s is %(percent)s%% off the "
+                "price list price %(expected)s (%(pricelist)s).",
+                **values,
+            )
+        return self.env._(
+            "%(product)s: unit price %(price)s is %(percent)s%% off its "
+            "sales price %(expected)s.",
+            **values,
+        )
 
     def _history_windows(self, run, lines, code):
         """Arrays for the ``wanted`` rows of the history queries: one per
@@ -558,23 +598,21 @@ class InvoiceCheckRule(models.Model):
                 continue
             price = self._line_price(line)
             deviation = abs(price - reference) * 100.0 / reference
-            run.judge(
-                "price_vs_last",
-                move,
-                deviation,
-                self.env._(
-                    "%(product)s: unit price %(price)s is %(percent)s%% off the last "
-                    "price invoiced to this customer, %(last)s on %(date)s "
-                    "(%(invoice)s).",
-                    product=line.product_id.display_name,
-                    price=format_amount(self.env, price, move.currency_id),
-                    percent=run.percent(deviation),
-                    last=format_amount(self.env, reference, move.currency_id),
-                    date=format_date(self.env, date_then),
-                    invoice=name,
-                ),
-                line,
+            verdict = run.judge("price_vs_last", move, deviation)
+            if not verdict:
+                continue
+            message = self.env._(
+                "%(product)s: unit price %(price)s is %(percent)s%% off the last "
+                "price invoiced to this customer, %(last)s on %(date)s "
+                "(%(invoice)s).",
+                product=line.product_id.display_name,
+                price=format_amount(self.env, price, move.currency_id),
+                percent=run.percent(deviation),
+                last=format_amount(self.env, reference, move.currency_id),
+                date=format_date(self.env, date_then),
+                invoice=name,
             )
+            run.add_judged(verdict, "price_vs_last", move, message, line)
 
     def _check_quantity_outlier(self, run):
         """Quantities above the customer's average quantity of the product
@@ -617,23 +655,21 @@ class InvoiceCheckRule(models.Model):
             if line.quantity <= average:
                 continue
             deviation = (line.quantity - average) * 100.0 / average
-            run.judge(
-                "quantity_outlier",
-                line.move_id,
-                deviation,
-                self.env._(
-                    "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
-                    "customer's usual %(usual)s (average of %(count)s earlier lines).",
-                    product=line.product_id.display_name,
-                    quantity=formatLang(
-                        self.env, line.quantity, dp="Product Unit of Measure"
-                    ),
-                    percent=run.percent(deviation),
-                    usual=formatLang(self.env, average, dp="Product Unit of Measure"),
-                    count=count,
+            verdict = run.judge("quantity_outlier", line.move_id, deviation)
+            if not verdict:
+                continue
+            message = self.env._(
+                "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
+                "customer's usual %(usual)s (average of %(count)s earlier lines).",
+                product=line.product_id.display_name,
+                quantity=formatLang(
+                    self.env, line.quantity, dp="Product Unit of Measure"
                 ),
-                line,
+                percent=run.percent(deviation),
+                usual=formatLang(self.env, average, dp="Product Unit of Measure"),
+                count=count,
             )
+            run.add_judged(verdict, "quantity_outlier", line.move_id, message, line)
 
     @api.model
     def _line_signature(self, lines):

@@ -685,7 +685,7 @@ class TestInvoiceCheckQueries(InvoiceCheckCommon):
         return self.env["account.move"].concat(
             *(
                 self.make(
-                    [(self.widget, 1, 100.0 + i), (self.gadget, 3 + i, 40.0)],
+                    [(self.widget, 1, 110.0 + i), (self.gadget, 3 + i, 40.0)],
                     day=DAY,
                     post=False,
                 )

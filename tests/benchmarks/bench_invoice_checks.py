@@ -14,7 +14,8 @@ posted with the checks switched off. Every customer has disputes in the last
 work to do.
 
 Each round then creates twice ``--invoices`` draft invoices of ``--lines``
-lines (the same customers, products and price spread) and posts them, all
+lines (the same customers and products; prices at the list price except
+``--off-share`` of the lines, off by up to 15 %) and posts them, all
 at once with ``action_post()``, once with every check rule archived and once
 with the shipped rules active, in the same process and transaction; the
 order of the two alternates between rounds. It prints both times, their
@@ -51,10 +52,27 @@ def parse_args():
     parser.add_argument("--lines", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument(
+        "--off-share",
+        type=float,
+        default=0.1,
+        help="share of the posted lines priced off the list price (up to 15 %%)",
+    )
     return parser.parse_args()
 
 
-def invoice_values(env, rng, customers, products, day, lines):
+def unit_price(rng, product, off_share):
+    """History (``off_share`` None): the list price +- 8 %, to the cent.
+    Invoices posted in the rounds: the list price, except ``off_share`` of the
+    lines, off by up to 15 %."""
+    if off_share is None:
+        return round(product.lst_price * rng.uniform(0.92, 1.08), 2)
+    if rng.random() >= off_share:
+        return product.lst_price
+    return round(product.lst_price * rng.uniform(0.85, 1.15), 2)
+
+
+def invoice_values(env, rng, customers, products, day, lines, off_share=None):
     from odoo import Command
 
     return {
@@ -237,7 +255,15 @@ def run_round(registry, args, rng, customers, products, checks_first):
         def drafts():
             return env["account.move"].create(
                 [
-                    invoice_values(env, rng, customers, product_list, today, args.lines)
+                    invoice_values(
+                        env,
+                        rng,
+                        customers,
+                        product_list,
+                        today,
+                        args.lines,
+                        args.off_share,
+                    )
                     for __ in range(args.invoices)
                 ]
             )
