@@ -57,6 +57,10 @@
         "views/invoice_back_billing_views.xml",
         "views/account_move_reminder_views.xml",
         "wizard/invoice_back_billing_wizard_views.xml",
+        "data/invoice_check_rule_data.xml",
+        "wizard/invoice_check_override_wizard_views.xml",
+        "views/invoice_check_rule_views.xml",
+        "views/invoice_check_finding_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -153,6 +155,28 @@ class AccountMove(models.Model):
     back_billing_ids = fields.One2many(
         "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
     )
+    check_finding_ids = fields.One2many(
+        "invoice.check.finding",
+        "move_id",
+        string="Check findings",
+        readonly=True,
+        copy=False,
+    )
+    check_state = fields.Selection(
+        [("none", "No findings"), ("warning", "To check"), ("blocked", "Blocked")],
+        string="Invoice check",
+        compute="_compute_check_state",
+        store=True,
+        index=True,
+        copy=False,
+        help="Blocked: an open blocking finding stops the posting until it is fixed "
+        "or a dispute manager overrides it. To check: open warnings.",
+    )
+    check_message = fields.Html(
+        string="Check findings to review",
+        compute="_compute_check_message",
+        sanitize=False,
+    )
 
     @api.depends("dispute_line_ids.dispute_id")
     def _compute_dispute_ids(self):
@@ -232,6 +256,30 @@ class AccountMove(models.Model):
         for move in self:
             move.reminder_notice_count = len(move.reminder_notice_ids)
 
+    @api.depends("check_finding_ids.state", "check_finding_ids.severity")
+    def _compute_check_state(self):
+        for move in self:
+            findings = move.check_finding_ids.filtered(lambda f: f.state == "open")
+            if findings.filtered(lambda f: f.severity == "blocking"):
+                move.check_state = "blocked"
+            elif findings:
+                move.check_state = "warning"
+            else:
+                move.check_state = "none"
+
+    @api.depends("check_finding_ids.state", "check_finding_ids.message")
+    def _compute_check_message(self):
+        for move in self:
+            findings = move.check_finding_ids.filtered(lambda f: f.state == "open")
+            move.check_message = findings and Markup("<ul class='mb-0'>%s</ul>") % (
+                Markup().join(
+                    Markup("<li>%s</li>") % finding.message
+                    for finding in findings.sorted(
+                        lambda f: (f.severity != "blocking", f.id)
+                    )
+                )
+            )
+
     @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
     def _compute_collection_counts(self):
         for move in self:
@@ -241,6 +289,9 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         back_billings = self._add_pending_back_billing()
+        self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )._invoice_check_run(refuse_blocking=True)
         posted = super()._post(soft=soft)
         if back_billings:
             back_billings._log_billed()
@@ -371,6 +422,30 @@ class AccountMove(models.Model):
             },
         }
 
+    def action_check_invoice(self):
+        """Run the invoice checks on these customer invoices now and record
+        what they find (see ``_invoice_check_run``); nothing is refused.
+
+        :return: True
+        """
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+        )
+        if not invoices:
+            raise UserError(
+                self.env._("Only customer invoices that are not cancelled are checked.")
+            )
+        invoices._invoice_check_run()
+        return True
+
+    def action_override_check_findings(self):
+        """Open the wizard that overrides the invoices' open findings with a
+        reason (dispute managers only)."""
+        findings = self.check_finding_ids.filtered(lambda f: f.state == "open")
+        if not findings:
+            raise UserError(self.env._("These invoices have no open findings."))
+        return findings.action_override()
+
     def action_view_disputes(self):
         self.ensure_one()
         return self._invoice_dispute_related_action(
@@ -445,6 +520,78 @@ class AccountMove(models.Model):
                 [("commercial_partner_id.reminder_block_until", ">=", today)],
             ),
         ]
+
+    def _invoice_check_run(self, refuse_blocking=False):
+        """Check these customer invoices with the active rules of their
+        companies (``invoice.check.rule._check_invoices``, all invoices at
+        once) and record the result: new findings are added, findings no
+        longer found become fixed, overridden ones stay overridden.
+
+        :param bool refuse_blocking: refuse (before writing anything) when a
+            blocking finding is not overridden, as posting does
+        :raise UserError: with ``refuse_blocking``, one error naming each
+            invoice and its blocking findings
+        """
+        if not self:
+            return
+        found = self.env["invoice.check.rule"]._check_invoices(self)
+        # sudo: findings are the record of the checks, written by them only
+        existing = self.sudo().check_finding_ids.filtered(
+            lambda f: f.state in ("open", "overridden")
+        )
+        by_key = {
+            (f.move_id.id, f.rule_id.id, f.check_code, f.line_id.id): f
+            for f in existing
+        }
+        if refuse_blocking:
+            blocking = [
+                vals
+                for vals in found
+                if vals["severity"] == "blocking"
+                and not by_key.get(
+                    self._invoice_check_key(vals), existing.browse()
+                ).filtered(lambda f: f.state == "overridden")
+            ]
+            if blocking:
+                raise UserError(self._invoice_check_blocking_message(blocking))
+        keep = self.env["invoice.check.finding"]
+        to_create = []
+        for vals in found:
+            finding = by_key.get(self._invoice_check_key(vals))
+            if not finding:
+                to_create.append(vals)
+                continue
+            keep |= finding
+            if finding.state == "open" and (
+                finding.message != vals["message"]
+                or finding.severity != vals["severity"]
+            ):
+                finding.write(
+                    {"message": vals["message"], "severity": vals["severity"]}
+                )
+        (existing - keep).write({"state": "fixed"})
+        self.env["invoice.check.finding"].sudo().create(to_create)
+
+    @api.model
+    def _invoice_check_key(self, vals):
+        return (vals["move_id"], vals["rule_id"], vals["check_code"], vals["line_id"])
+
+    def _invoice_check_blocking_message(self, blocking):
+        moves = self.browse([vals["move_id"] for vals in blocking])
+        lines = []
+        for move in moves:
+            lines.append(f"{move.display_name} ({move.partner_id.display_name}):")
+            lines.extend(
+                f"- {vals['message']}"
+                for vals in blocking
+                if vals["move_id"] == move.id
+            )
+        return self.env._(
+            "These invoices were not posted; their checks found problems that block "
+            "them:\n%(findings)s\nFix the invoices, or click Check on them and ask a "
+            "dispute manager to override the findings with a reason.",
+            findings="\n".join(lines),
+        )
 
     def _invoice_dispute_change_label(self, change):
         return {

@@ -52,6 +52,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._create_default_reminder_rules()
+        companies._create_default_check_rules()
         return companies
 
     def _create_default_reminder_rules(self):
@@ -69,6 +70,27 @@ class ResCompany(models.Model):
                     for vals in Rule._get_default_rule_values()
                 ]
             )
+
+    def _create_default_check_rules(self):
+        """Give each company the invoice check rules it lacks (the seven
+        shipped checks, see ``invoice.check.rule._get_default_rule_values``);
+        archived rules count as present."""
+        # sudo: the shipped rules are created whoever creates the company
+        Rule = self.env["invoice.check.rule"].sudo().with_context(active_test=False)
+        present = {
+            (company.id, code)
+            for company, code in Rule._read_group(
+                [("company_id", "in", self.ids)], ["company_id", "code"]
+            )
+        }
+        Rule.create(
+            [
+                dict(vals, company_id=company.id)
+                for company in self
+                for vals in Rule._get_default_rule_values()
+                if (company.id, vals["code"]) not in present
+            ]
+        )
 
     def _get_dispute_managers(self, designated=True):
         """Who handles escalations and approvals for this company: its

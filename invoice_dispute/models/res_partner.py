@@ -75,6 +75,11 @@ class ResPartner(models.Model):
         string="Reminder pause reason",
         help="Why payment reminders to this customer are paused until the set date.",
     )
+    requires_customer_reference = fields.Boolean(
+        string="Requires customer reference",
+        help="The customer needs its reference (e.g. its purchase order number) on "
+        "every invoice; the invoice checks warn when it is missing.",
+    )
     dispute_ids = fields.One2many(
         "invoice.dispute", "partner_id", string="Disputes", groups=COLLECTOR_GROUP
     )
@@ -225,6 +230,10 @@ class ResPartner(models.Model):
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["requires_customer_reference"]
 
     def write(self, vals):
         if self._is_collection_write(vals):

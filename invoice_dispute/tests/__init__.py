@@ -15,6 +15,7 @@ from . import test_i18n
 from . import test_integration
 from . import test_intent_phrase
 from . import test_invoice_changes
+from . import test_invoice_checks
 from . import test_management_pack
 from . import test_money_rules
 from . import test_partner_payment_behaviour
