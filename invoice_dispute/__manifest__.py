@@ -8,7 +8,7 @@
     "author": "invoice_dispute developers",
     "license": "LGPL-3",
     "development_status": "Beta",
-    "depends": ["account", "mail", "portal"],
+    "depends": ["account", "account_payment", "mail", "portal"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/invoice_dispute_security.xml",
