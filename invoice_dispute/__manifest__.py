@@ -54,6 +54,9 @@
         "views/invoice_back_billing_views.xml",
         "views/account_move_reminder_views.xml",
         "wizard/invoice_back_billing_wizard_views.xml",
+        "security/invoice_portal_security.xml",
+        "views/invoice_payment_claim_views.xml",
+        "views/invoice_reminder_portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -27,3 +27,5 @@ from . import test_integration
 from . import test_workflow_states
 from . import test_relations_access
 from . import test_reminder_notice
+from . import test_reminder_self_service
+from . import test_reminder_portal
