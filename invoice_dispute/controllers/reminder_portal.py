@@ -287,6 +287,14 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
                 env, amount, currency
             ),
             "amount_input": self._format_amount_input,
+            # what the customer typed in the form refused, shown back
+            "form_post": lambda form, move: (
+                form_error["post"]
+                if form_error
+                and form_error["form"] == form
+                and form_error["move_id"] == move.id
+                else {}
+            ),
         }
         return self._get_page_view_values(
             notice_sudo, access_token, values, "my_reminders_history", False

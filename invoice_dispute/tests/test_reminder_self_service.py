@@ -235,7 +235,7 @@ class TestReminderSelfService(SelfServiceCommon):
         # the pause ends after the block days
         for days, paused in ((10, True), (11, False)):
             with freeze_time(self.today + timedelta(days=days)):
-                self.invoice_2.invalidate_recordset(["reminder_exclusion_reason"])
+                self.invoice_2.invalidate_recordset()
                 self.assertEqual(self.invoice_2.reminder_excluded, paused, days)
                 self.assertEqual(
                     bool(
@@ -250,7 +250,7 @@ class TestReminderSelfService(SelfServiceCommon):
                 )
         # no such payment: reminders resume at once
         claim.with_user(self.collector).action_reject()
-        self.invoice_2.invalidate_recordset(["reminder_exclusion_reason"])
+        self.invoice_2.invalidate_recordset()
         self.assertFalse(self.invoice_2.reminder_excluded)
         self.assertFalse(claim.activity_ids)
 
