@@ -148,6 +148,7 @@ class AccountMove(models.Model):
         string="Reminder notices",
         copy=False,
         readonly=True,
+        help="The payment reminders that reminded this invoice.",
     )
     reminder_notice_count = fields.Integer(compute="_compute_reminder_notice_count")
     payment_claim_ids = fields.Many2many(

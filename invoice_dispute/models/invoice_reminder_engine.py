@@ -57,7 +57,7 @@ class DueAmounts:
         """``{main invoice id: net balance}`` for the emails ``groups``: what
         the customer owes in every currency by the same horizon, less all its
         open credits in the company (``credits``, as
-        ``InvoiceReminderRule._get_batch_credit_lines`` returns them), in
+        ``InvoiceReminderEngine._get_batch_credit_lines`` returns them), in
         company currency (``account.move._get_reminder_balance``)."""
         balances = {}
         for main, group in groups.items():
@@ -603,12 +603,9 @@ class InvoiceReminderEngine(models.AbstractModel):
 
     @api.model
     def _create_notices(self, values_list):
-        """Create the notices of ``values_list`` in one ``create()``, numbered
-        from their sequence in one query, without the chatter's "created"
-        note (their email is their first message)."""
-        names = self.env["invoice.reminder.notice"]._get_next_names(len(values_list))
-        for values, name in zip(values_list, names, strict=True):
-            values["name"] = name
+        """Create the notices of ``values_list`` in one ``create()`` (numbered
+        from their sequence in one query), without the chatter's "created"
+        note: their email is their first message."""
         return (
             self.env["invoice.reminder.notice"]
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)

@@ -205,6 +205,15 @@ class InvoiceReminderNotice(models.Model):
         for notice in self:
             notice.access_url = f"/my/reminders/{notice.id}"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Number the new notices from their sequence, in one query for the
+        whole batch."""
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._get_next_names(len(unnamed)), strict=True):
+            vals["name"] = name
+        return super().create(vals_list)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -253,6 +262,7 @@ class InvoiceReminderNotice(models.Model):
         """
         if not count:
             return []
+        # sudo: sequences are technical records; numbering is part of creating
         sequence = self.env.ref("invoice_dispute.seq_invoice_reminder_notice").sudo()
         if sequence.implementation != "standard" or sequence.use_date_range:
             return [sequence.next_by_id() for __ in range(count)]
@@ -348,6 +358,8 @@ class InvoiceReminderNotice(models.Model):
         :param state: ``withdrawn`` or ``cancelled``
         :return: the mail.mail records withdrawn
         """
+        # sudo: the emails, logs and activities of a notice are the engine's
+        # technical records; withdrawing is part of the check before sending
         notices = self.sudo().browse([notice.id for notice in reasons])
         mails = notices.mail_id
         _logger.info("Reminder notices %s withdrawn before sending.", notices.ids)
@@ -367,6 +379,7 @@ class InvoiceReminderNotice(models.Model):
             notice.message_post(body=note, subtype_xmlid="mail.mt_note")
         notices.log_ids._withdraw()
         for model, bodies in bodies_by_model.items():
+            # sudo: a note on the invoices, whoever triggered the withdrawal
             self.env[model].browse(list(bodies)).sudo()._message_log_batch(
                 bodies=bodies
             )

@@ -1,5 +1,9 @@
 """18.0.2.0.0: every reminder becomes an ``invoice.reminder.notice``.
 
+The reminder templates now render on the notice and the scheduled action
+runs ``invoice.reminder.engine``: these records are shipped ``noupdate``, so
+they are loaded again from their data file (``reload_records``).
+
 The reminder logs written before this version are grouped into notices by
 their email (one email = one notice; a log without an email, i.e. an
 activity-only reminder, makes a notice with the logs of the same customer,
@@ -7,9 +11,16 @@ rule, day and activity; an installment's log makes its own), with the
 figures the logs kept. ``group_logs_into_notices`` is idempotent: logs that
 already have a notice are left alone."""
 
+import io
 from collections import defaultdict
 
+from lxml import etree
+
 from odoo import SUPERUSER_ID, Command, api
+from odoo.tools import SQL, file_path
+from odoo.tools.convert import convert_xml_import
+
+DATA_FILE = "invoice_dispute/data/invoice_reminder_data.xml"
 
 UPDATED_RECORDS = (
     "mail_template_reminder_1",
@@ -89,28 +100,53 @@ def group_logs_into_notices(env):
         groups[_group_key(log)] |= log
     groups = list(groups.values())
     values_list = [_notice_values(group) for group in groups]
-    Notice = env["invoice.reminder.notice"]
-    names = Notice._get_next_names(len(values_list))
-    for values, name in zip(values_list, names, strict=True):
-        values["name"] = name
-    notices = Notice.with_context(
-        mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-    ).create(values_list)
+    notices = (
+        env["invoice.reminder.notice"]
+        .with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+        )
+        .create(values_list)
+    )
     for notice, group in zip(notices, groups, strict=True):
         group.notice_id = notice
     return notices
+
+
+def set_noupdate(cr, noupdate):
+    cr.execute(
+        SQL(
+            """
+            UPDATE ir_model_data
+               SET noupdate = %s
+             WHERE module = 'invoice_dispute' AND name IN %s
+            """,
+            noupdate,
+            UPDATED_RECORDS,
+        )
+    )
+
+
+def reload_records(env):
+    """Load the records ``UPDATED_RECORDS`` of the reminder data file again,
+    although the file and the records are ``noupdate``, with Odoo's own XML
+    loader; they stay ``noupdate`` afterwards."""
+    set_noupdate(env.cr, False)
+    path = file_path(DATA_FILE)
+    doc = etree.parse(path)
+    root = doc.getroot()
+    root.set("noupdate", "0")
+    for node in list(root):
+        if node.get("id") not in UPDATED_RECORDS:
+            root.remove(node)
+    stream = io.BytesIO(etree.tostring(doc))
+    stream.name = path
+    convert_xml_import(env, "invoice_dispute", stream, mode="update")
+    set_noupdate(env.cr, True)
 
 
 def migrate(cr, version):
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
+    reload_records(env)
     group_logs_into_notices(env)
-    cr.execute(
-        """
-        UPDATE ir_model_data
-           SET noupdate = TRUE
-         WHERE module = 'invoice_dispute' AND name IN %s
-        """,
-        [UPDATED_RECORDS],
-    )
