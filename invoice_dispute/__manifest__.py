@@ -57,6 +57,7 @@
         "security/invoice_portal_security.xml",
         "views/invoice_payment_claim_views.xml",
         "views/invoice_reminder_portal_templates.xml",
+        "views/invoice_reminder_notice_portal_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -146,14 +146,14 @@ class InvoicePaymentClaim(models.Model):
                 or claim.company_id.currency_id
             )
 
-    @api.depends("date_reported", "company_id.paid_claim_block_days")
+    @api.depends("date_reported")
     def _compute_date_until(self):
+        """The company's ``paid_claim_block_days`` when the payment was
+        reported; a later change of the setting leaves it as it was."""
         for claim in self:
-            if claim.date_until:
-                continue
-            claim.date_until = (claim.date_reported or fields.Date.today()) + (
-                timedelta(days=claim.company_id.paid_claim_block_days)
-            )
+            claim.date_until = (
+                claim.date_reported or fields.Date.context_today(claim)
+            ) + timedelta(days=claim.company_id.paid_claim_block_days)
 
     @api.constrains("amount", "move_ids")
     def _check_amount(self):

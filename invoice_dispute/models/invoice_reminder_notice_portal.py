@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -22,6 +23,23 @@ class InvoiceReminderNotice(models.Model):
     the access, the methods check that the invoices are the notice's own."""
 
     _inherit = "invoice.reminder.notice"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The link every reminder email carries (``_get_share_url``): the
+        # token is written with the notice, not once per email rendered.
+        for vals in vals_list:
+            vals.setdefault("access_token", str(uuid.uuid4()))
+        return super().create(vals_list)
+
+    def action_preview_portal(self):
+        """Open the notice's page as the customer sees it (its share URL)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self._get_share_url(),
+        }
 
     # ------------------------------------------------------------------
     # What the page shows

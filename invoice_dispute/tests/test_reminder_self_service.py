@@ -319,6 +319,13 @@ class TestReminderSelfService(SelfServiceCommon):
             with self.subTest(field=field), self.assertRaises(ValidationError):
                 self.env.company.write({field: value})
 
+    def test_collector_previews_the_customer_page(self):
+        action = self.notice.with_user(self.collector).action_preview_portal()
+        self.assertEqual(
+            action["url"],
+            f"/my/reminders/{self.notice.id}?access_token={self.notice.access_token}",
+        )
+
     # ------------------------------------------------------------------
     # Every customer-facing email links to its portal page
     # ------------------------------------------------------------------
