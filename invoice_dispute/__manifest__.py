@@ -8,7 +8,7 @@
     "author": "invoice_dispute developers",
     "license": "LGPL-3",
     "development_status": "Beta",
-    "depends": ["account", "mail", "portal"],
+    "depends": ["account", "account_payment", "mail", "portal"],
     "external_dependencies": {"python": ["xlsxwriter", "dateparser"]},
     "data": [
         "security/invoice_dispute_security.xml",
@@ -61,6 +61,10 @@
         "wizard/invoice_check_override_wizard_views.xml",
         "views/invoice_check_rule_views.xml",
         "views/invoice_check_finding_views.xml",
+        "security/invoice_portal_security.xml",
+        "views/invoice_payment_claim_views.xml",
+        "views/invoice_reminder_portal_templates.xml",
+        "views/invoice_reminder_notice_portal_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

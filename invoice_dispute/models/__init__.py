@@ -6,10 +6,12 @@ from . import invoice_call_sheet
 from . import invoice_payment_plan
 from . import invoice_payment_plan_line
 from . import invoice_payment_promise
+from . import invoice_payment_claim
 from . import invoice_dispute_proposal
 from . import invoice_reminder_rule
 from . import invoice_reminder_log
 from . import invoice_reminder_notice
+from . import invoice_reminder_notice_portal
 from . import invoice_reminder_engine
 from . import invoice_check_rule
 from . import invoice_check_finding

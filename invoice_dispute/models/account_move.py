@@ -12,6 +12,7 @@ EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
     ("plan", "Payment plan"),
     ("promise", "Promise to pay"),
+    ("paid_claim", "Reported as paid"),
     ("partner_block", "Customer blocked"),
 ]
 
@@ -152,6 +153,16 @@ class AccountMove(models.Model):
         help="The payment reminders that reminded this invoice.",
     )
     reminder_notice_count = fields.Integer(compute="_compute_reminder_notice_count")
+    payment_claim_ids = fields.Many2many(
+        "invoice.payment.claim",
+        "invoice_payment_claim_move_rel",
+        "move_id",
+        "claim_id",
+        string="Reported payments",
+        copy=False,
+        readonly=True,
+        help="Payments the customer reported on the portal for this invoice.",
+    )
     back_billing_ids = fields.One2many(
         "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
     )
@@ -208,6 +219,8 @@ class AccountMove(models.Model):
         "dispute_state",
         "payment_plan_ids.state",
         "payment_promise_ids.state",
+        "payment_claim_ids.state",
+        "payment_claim_ids.date_until",
         "commercial_partner_id.reminder_block_until",
     )
     def _compute_reminder_exclusion(self):
@@ -515,6 +528,16 @@ class AccountMove(models.Model):
             ("dispute", [("dispute_state", "=", "open")]),
             ("plan", [("payment_plan_ids.state", "=", "active")]),
             ("promise", [("payment_promise_ids.state", "=", "pending")]),
+            (
+                "paid_claim",
+                [
+                    (
+                        "payment_claim_ids",
+                        "any",
+                        [("state", "=", "open"), ("date_until", ">=", today)],
+                    )
+                ],
+            ),
             (
                 "partner_block",
                 [("commercial_partner_id.reminder_block_until", ">=", today)],

@@ -35,6 +35,34 @@ class ResCompany(models.Model):
         "marked broken and reminders resume.",
     )
 
+    # Customer self-service on the reminder portal page (SPEC §11)
+    promise_max_days = fields.Integer(
+        string="Promise at most days ahead",
+        default=30,
+        help="A customer promising to pay on the portal chooses a date at most "
+        "this many days from today.",
+    )
+    plan_max_installments = fields.Integer(
+        string="Installments at most",
+        default=6,
+        help="A customer asking for a payment plan on the portal spreads the "
+        "invoice over at most this many installments.",
+    )
+    plan_auto_approve_amount = fields.Monetary(
+        string="Approve plans up to",
+        currency_field="currency_id",
+        default=1000.0,
+        help="A payment plan asked on the portal for at most this amount (in "
+        "company currency, converted to the invoice's currency) starts at once; "
+        "a larger one is proposed to the collector (0: always proposed).",
+    )
+    paid_claim_block_days = fields.Integer(
+        string="Pause after 'already paid'",
+        default=10,
+        help="Days reminders pause on invoices a customer reports as already "
+        "paid on the portal, while the collector finds the payment.",
+    )
+
     @api.constrains("dispute_manager_id")
     def _check_dispute_manager_id(self):
         self.env["res.users"]._invoice_dispute_check_collector(
@@ -42,11 +70,27 @@ class ResCompany(models.Model):
         )
 
     @api.constrains(
-        "dispute_approval_amount", "dispute_approval_percent", "promise_grace_days"
+        "dispute_approval_amount",
+        "dispute_approval_percent",
+        "promise_grace_days",
+        "plan_auto_approve_amount",
+        "paid_claim_block_days",
     )
     def _check_collection_limits(self):
-        check_range(self, ["dispute_approval_amount", "promise_grace_days"])
+        check_range(
+            self,
+            [
+                "dispute_approval_amount",
+                "promise_grace_days",
+                "plan_auto_approve_amount",
+                "paid_claim_block_days",
+            ],
+        )
         check_range(self, ["dispute_approval_percent"], maximum=100)
+
+    @api.constrains("promise_max_days", "plan_max_installments")
+    def _check_portal_limits(self):
+        check_range(self, ["promise_max_days", "plan_max_installments"], minimum=1)
 
     @api.model_create_multi
     def create(self, vals_list):

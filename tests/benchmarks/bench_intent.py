@@ -12,7 +12,7 @@ the time per reply. Nothing is written.
 
 Usage (on a scratch database with invoice_dispute installed):
 
-    createdb -T invoice_dispute_deps_180 bench_intent
+    createdb -T invoice_dispute_deps_180_<hash> bench_intent  # see scripts/common.sh
     python3 -m odoo -d bench_intent --db_host 127.0.0.1 --db_user root \\
         -i invoice_dispute --stop-after-init \\
         --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,.

@@ -2,7 +2,7 @@
 """Benchmark of the payment-reminder engine (prints figures, not a test).
 
 For each size (25,000 and 50,000 invoices by default): create a database from
-the template with the dependencies (``invoice_dispute_deps_180``), install
+the template with the dependencies (``invoice_dispute_deps_180_<hash>``), install
 invoice_dispute, generate the data with ``scripts/generate_data.py`` (one
 customer per ten invoices, 40 % overdue, 5 % disputed, 3 % in payment plans),
 then run the scheduled action "send payment reminders" the way the cron
