@@ -12,8 +12,8 @@
 # duration at the end.
 source "$(dirname "$0")/common.sh"
 
-ODOO_TIMEOUT="${ODOO_TIMEOUT:-900}"
-PYTEST_TIMEOUT="${PYTEST_TIMEOUT:-420}"
+ODOO_TIMEOUT="${ODOO_TIMEOUT:-1800}"
+PYTEST_TIMEOUT="${PYTEST_TIMEOUT:-600}"
 PHASES=()
 phase_start=$SECONDS
 # phase_done NAME: record how long the phase that ends now took.
