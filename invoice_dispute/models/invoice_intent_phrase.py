@@ -119,6 +119,11 @@ NUMBER_WORDS = frozenset(
     ]
     + ["tva", "tre", "fyra", "fem", "sex", "sju", "atta", "nio", "tio", "elva", "tolv"]
 )
+# Digits joined by dots, slashes, dashes or commas (dates, amounts, invoice
+# numbers) are one word, so that the "12" of "12.12.2026" is no count of
+# instalments.
+DATE_WORD = "ddigits"
+_DIGITS_GROUP_RE = re.compile(r"\d+(?:\s?[./,-]\s?\d+)+\.?")
 _NUMBER_RE = re.compile(
     r"(?<= )(?:{})(?= )".format("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
 )
@@ -215,10 +220,12 @@ def strip_reply(text):
 
 
 def normalize_reply(text):
-    """``normalize_words`` of ``text`` with English contractions spelled out
-    ("we'll" -> "we will") and the numbers of ``NUMBER_WORDS`` replaced by
-    ``NUMBER_WORD``: accent-free lower-case words framed by spaces."""
-    text = normalize_words(text)
+    """``normalize_words`` of ``text`` with dates and amounts written in
+    digits ("12.12.2026", "7. 12.", "1.250,00") replaced by ``DATE_WORD``,
+    English contractions spelled out ("we'll" -> "we will") and the numbers
+    of ``NUMBER_WORDS`` replaced by ``NUMBER_WORD``: accent-free lower-case
+    words framed by spaces."""
+    text = normalize_words(_DIGITS_GROUP_RE.sub(f" {DATE_WORD} ", text or ""))
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return _NUMBER_RE.sub(NUMBER_WORD, text)
@@ -535,11 +542,18 @@ class InvoiceIntentPhrase(models.Model):
         words of ``text``; the user's language, else English, on a tie."""
         words = word_positions(text)
         default = (self.env.lang or "en_US").split("_")[0]
-        best, best_hits = None, 0
+        best, best_hits = None, (0, 0)
         for __, weights, code in sorted(
             index.values(), key=lambda item: item[2].split("_")[0] != default
         ):
-            hits = sum(weight for stem, weight in weights.items() if stem in words)
+            # whole words first (the short function words tell a language:
+            # "wij", "de", "op"), then the weight of the stems
+            hits = (
+                sum(1 for stem in weights if stem.endswith(" ") and stem in words)
+                + sum(1 for stem in weights if not stem.endswith(" ") and stem in words)
+                / 2,
+                sum(weight for stem, weight in weights.items() if stem in words),
+            )
             if hits > best_hits:
                 best, best_hits = code, hits
         return best or self.env.lang or "en_US"
