@@ -27,6 +27,7 @@ from . import test_relations_access
 from . import test_reminder
 from . import test_reminder_concurrency
 from . import test_reminder_notice
+from . import test_reminder_reply
 from . import test_reminder_truth
 from . import test_tone_phrase
 from . import test_tours

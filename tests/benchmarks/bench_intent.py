@@ -35,6 +35,7 @@ SETS = (
     ("development set", "intent_replies.csv"),
     ("second development set", "intent_replies_extra.csv"),
     ("held-out set", "intent_replies_holdout.csv"),
+    ("blind development set", "intent_replies_blind_dev.csv"),
 )
 GOAL = 0.85
 
