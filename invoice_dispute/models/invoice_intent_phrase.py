@@ -25,6 +25,10 @@ REPLY_INTENTS = [
 # Words are compared by their beginning, a light stemming (``phrase_stems``).
 STEM_LENGTH = 5
 ENDING_LENGTH = 3
+# A stem finds words at most this many letters longer than the phrase's word
+# (with its ending): compound words (nl, sv, sk "betalningsvillkor",
+# "betalingstermijn") are other words ("betalade" is found by "betald").
+COMPOUND_LENGTH = 4
 # Words found in the phrases of several intents weigh less: a word's weight is
 # its rarity (IDF) times the share of its phrases that have its main intent.
 SPECIFICITY_POWER = 1
@@ -131,6 +135,11 @@ _NUMBER_RE = re.compile(
 # a refusal, not found ("we will not be paying it", "vi tänker inte betala",
 # "vi betalar inte förrän fakturan är rättad").
 NEGATABLE_INTENTS = ("promise", "paid")
+# The negation may also stand just before the phrase ("not paid", "inte
+# betalat").
+NEGATION_BEFORE = 2
+# ... or just after it ("wij betalen niet", "vi betalar inte").
+NEGATION_AFTER = 1
 NEGATION_WORDS = ("not", "never", "niet", "nooit", "nie", "nikdy", "inte", "aldrig")
 # English contractions, spelled out so that "we'll pay" matches "we will pay".
 _CONTRACTIONS = (
@@ -259,11 +268,14 @@ def phrase_words(text):
 def word_positions(text):
     """Where each stem a phrase may use is found in ``text``: ``{stem:
     [word positions]}`` holding every word (with a trailing space) and every
-    beginning of at least ``STEM_LENGTH`` letters of a word."""
+    beginning of at least ``STEM_LENGTH`` letters of a word missing at most
+    ``ENDING_LENGTH + COMPOUND_LENGTH`` of its letters."""
     positions = defaultdict(list)
     for index, word in enumerate(normalize_reply(text).split()):
         positions[f"{word} "].append(index)
-        for end in range(STEM_LENGTH, len(word) + 1):
+        # no stem far shorter than the word: "betal" is no "betalningsvillkor"
+        first = max(STEM_LENGTH, len(word) - ENDING_LENGTH - COMPOUND_LENGTH)
+        for end in range(first, len(word) + 1):
             positions[word[:end]].append(index)
     return positions
 
@@ -578,12 +590,27 @@ class InvoiceIntentPhrase(models.Model):
                 or len(present) / len(stems) < MATCH_WORD_SHARE
             ):
                 continue
+            if intent == "auto_reply" and len(present) < len(stems):
+                # silencing a reply needs every word of the phrase
+                continue
+            if len(stems) == 1 and whole[stems[0]] not in words:
+                # a phrase of one word is that word, possibly with an ending
+                # added, never another word of the same stem ("splátky" is no
+                # "splatná", "betald" no "betalar")
+                continue
+            long_stems = [stem for stem in present if stem[-1] != " "]
+            if intent in NEGATABLE_INTENTS and (
+                long_stems and all(whole[stem] not in words for stem in long_stems)
+            ):
+                # the tense is in the ending: "vi betalade" is no "vi
+                # betalar", "we paid" no "we pay"
+                continue
             span, first, last = shortest_span(words, set(present))
             if span > len(stems) + MATCH_MAX_GAP or (
                 intent in NEGATABLE_INTENTS
                 and not any(f"{word} " in stems for word in NEGATION_WORDS)
                 and any(
-                    first < index < last
+                    first - NEGATION_BEFORE <= index <= last + NEGATION_AFTER
                     for word in NEGATION_WORDS
                     for index in words.get(f"{word} ", ())
                 )

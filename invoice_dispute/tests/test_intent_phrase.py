@@ -128,12 +128,108 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             self.replies
             + labelled_replies("intent_replies_extra.csv")
             + labelled_replies("intent_replies_holdout.csv")
+            + labelled_replies("intent_replies_blind_dev.csv")
         ):
             result = self.classify(row["text"])
             if row["intent"] == "auto_reply":
                 self.assertEqual(result["intent"], "auto_reply", row["text"])
             else:
                 self.assertNotEqual(result["intent"], "auto_reply", row["text"])
+
+    def test_kinds_of_automatic_replies(self):
+        """Acknowledgements, unmonitored mailboxes, people who left, leave
+        and part-time days are automatic replies, without any header."""
+        replies = {
+            "en_US": [
+                (
+                    "Thank you, we have received your message and will answer "
+                    "within two working days."
+                ),
+                (
+                    "Please note: this inbox is not monitored. Invoices go to "
+                    "ap@example.com."
+                ),
+                (
+                    "Peter no longer works at Brightline; please write to "
+                    "finance@example.com."
+                ),
+                "I am on parental leave until March, Sara handles payments.",
+                (
+                    "I work part time (Tuesday to Thursday) and will reply on my "
+                    "next working day."
+                ),
+            ],
+            "nl_NL": [
+                (
+                    "Bedankt, wij hebben uw bericht ontvangen en reageren binnen "
+                    "twee werkdagen."
+                ),
+                (
+                    "Let op: dit e-mailadres wordt niet gelezen. Facturen naar "
+                    "ap@example.nl."
+                ),
+                "Mevrouw Bakker is niet meer werkzaam bij ons bedrijf.",
+                "Ik ben met ouderschapsverlof tot 1 april.",
+                (
+                    "Ik werk op maandag en woensdag; uw bericht wordt op mijn "
+                    "eerstvolgende werkdag behandeld."
+                ),
+            ],
+            "sk_SK": [
+                (
+                    "Ďakujeme, vašu správu sme prijali a odpovieme do dvoch "
+                    "pracovných dní."
+                ),
+                (
+                    "Táto adresa nie je sledovaná, faktúry posielajte na "
+                    "uctaren@example.sk."
+                ),
+                "Pani Kováčová už v spoločnosti nepracuje.",
+                "Som na materskej dovolenke, účtovné veci rieši kolegyňa.",
+                "Som PN, pošta počká do môjho návratu.",
+            ],
+            "sv_SE": [
+                (
+                    "Tack, vi har tagit emot ditt meddelande och svarar inom två "
+                    "arbetsdagar."
+                ),
+                (
+                    "Observera att brevlådan bevakas inte. Fakturor till "
+                    "ekonomi@example.se."
+                ),
+                "Eva har slutat på företaget, kontakta ekonomi@example.se.",
+                "Jag är föräldraledig till och med april.",
+                "Jag är sjukskriven denna vecka och läser inte min e-post.",
+            ],
+        }
+        for lang, texts in replies.items():
+            for text in texts:
+                with self.subTest(lang=lang, text=text):
+                    self.assertEqual(self.classify(text)["intent"], "auto_reply")
+        # a customer's own words on the same subjects are not silenced
+        for text, intent in (
+            ("We received your reminder but the amount is wrong.", "dispute"),
+            ("Wij hebben uw herinnering ontvangen en betalen op vrijdag.", "promise"),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text)["intent"], intent)
+
+    def test_tense_negation_and_compounds(self):
+        """The ending tells paid from promised, a refusal is no promise nor
+        payment, a compound word is not its first part, a date in digits no
+        count of instalments."""
+        for text, intent in (
+            ("Vi betalar på måndag.", "promise"),
+            ("Vi betalade i måndags.", "paid"),
+            ("Vi betalar inte förrän ni skickat en kreditfaktura.", "dispute"),
+            ("Wij betalen niet zolang de schade niet hersteld is.", "dispute"),
+            ("Vi har redan betalat fakturan.", "paid"),
+            ("Kedy je faktúra splatná? Neviem nájsť dátum.", "question"),
+            ("Wij betalen de factuur op 12.11.2026.", "promise"),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text)
+                self.assertEqual(result["intent"], intent, result["scores"])
 
     def test_answer_asked_as_a_question(self):
         """A plan request or an "already paid" asked with a question mark is

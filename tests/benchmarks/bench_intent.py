@@ -80,7 +80,7 @@ def evaluate(classifier, rows, detect_lang, verbose=False):
         if verbose:
             print(
                 f"  [{row['lang']}] {row['intent']} -> {result['intent']} "
-                f"{result['scores']}: {row['text'][:90]!r}"
+                f"{result['scores']} {result['phrases']}: {row['text'][:200]!r}"
             )
     return per_lang, confusions, auto_missed, auto_wrong, wrong_lang
 
