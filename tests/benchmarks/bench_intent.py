@@ -7,7 +7,9 @@ phrases were written and the classifier tuned looking at it), of
 second round of phrases and rules, then used to check them) and of
 ``intent_replies_holdout.csv`` (held out: written after the first phrase list
 was fixed, the figure to quote for replies never seen, although its misses
-were studied for the second round) and prints, per set, the
+were studied for the second round) and of ``intent_replies_blind_dev.csv``
+(half of a set written by someone who never saw the phrases; its misses
+were studied for the third round) and prints, per set, the
 accuracy per language with the language given and detected, the confusions
 (expected -> guessed), the automatic replies taken for something else (must be
 none), the replies taken for automatic replies (silenced: must be none) and
