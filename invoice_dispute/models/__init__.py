@@ -29,3 +29,4 @@ from . import invoice_payment_discrepancy
 from . import invoice_back_billing
 from . import mail_mail
 from . import res_users
+from . import mail_thread

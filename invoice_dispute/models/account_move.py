@@ -411,8 +411,7 @@ class AccountMove(models.Model):
             raise UserError(
                 self.env._("Only posted customer invoices can be disputed.")
             )
-        partner = invoices.commercial_partner_id
-        if len(partner) > 1:
+        if len(invoices.commercial_partner_id) > 1:
             raise UserError(
                 self.env._("Select invoices of a single customer to raise one dispute.")
             )
@@ -423,16 +422,29 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "target": "current",
             "context": {
-                "default_partner_id": partner.id,
-                "default_contact_id": invoices[:1].partner_id.id,
-                "default_company_id": invoices[:1].company_id.id,
-                "default_line_ids": [
-                    fields.Command.create(
-                        {"move_id": inv.id, "disputed_amount": inv.amount_residual}
-                    )
-                    for inv in invoices
-                ],
+                f"default_{name}": value
+                for name, value in invoices._prepare_invoice_dispute_vals().items()
             },
+        }
+
+    def _prepare_invoice_dispute_vals(self):
+        """The values of a new dispute on these posted invoices of one
+        customer: the customer, the first invoice's contact and company, and
+        one line per invoice disputing what is open on it (in the invoice's
+        currency). Used by *Raise dispute* and by replies to reminders.
+
+        :return: dict of ``invoice.dispute`` values
+        """
+        return {
+            "partner_id": self.commercial_partner_id.id,
+            "contact_id": self[:1].partner_id.id,
+            "company_id": self[:1].company_id.id,
+            "line_ids": [
+                fields.Command.create(
+                    {"move_id": inv.id, "disputed_amount": inv.amount_residual}
+                )
+                for inv in self
+            ],
         }
 
     def action_check_invoice(self):

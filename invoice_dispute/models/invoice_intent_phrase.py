@@ -25,6 +25,10 @@ REPLY_INTENTS = [
 # Words are compared by their beginning, a light stemming (``phrase_stems``).
 STEM_LENGTH = 5
 ENDING_LENGTH = 3
+# A stem finds words at most this many letters longer than the phrase's word
+# (with its ending): compound words (nl, sv, sk "betalningsvillkor",
+# "betalingstermijn") are other words ("betalade" is found by "betald").
+COMPOUND_LENGTH = 4
 # Words found in the phrases of several intents weigh less: a word's weight is
 # its rarity (IDF) times the share of its phrases that have its main intent.
 SPECIFICITY_POWER = 1
@@ -46,6 +50,97 @@ EXACT_BONUS = 1.5
 # Question phrases are polite forms that also frame the other requests ("could
 # you send a credit note?"): a question wins only when clearly more is asked.
 INTENT_WEIGHTS = {"question": 0.6}
+# A phrase's word found only with another ending (its stem "betal" of
+# "betald" in "betalar", not "betald" nor "betalda") counts this share of its
+# weight in the phrase's score (not to find it): endings often tell the tense
+# ("betaald" / "betalen", "zaplatili" / "zaplatime", "betalat" / "betalar").
+OTHER_ENDING_FACTOR = 0.5
+# Numbers from two to twelve, in digits and words (en, nl, sk with its case
+# forms, sv, accents removed), read as one word so that "pay in three parts"
+# also finds "pay in four parts", "in vier keer", "na päť splátok".
+NUMBER_WORD = "nnum"
+NUMBER_WORDS = frozenset(
+    [str(number) for number in range(2, 13)]
+    + [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    + [
+        "twee",
+        "drie",
+        "vier",
+        "vijf",
+        "zes",
+        "zeven",
+        "acht",
+        "negen",
+        "tien",
+        "elf",
+        "twaalf",
+    ]
+    + [
+        "dva",
+        "dve",
+        "dvoch",
+        "dvom",
+        "dvoma",
+        "tri",
+        "troch",
+        "trom",
+        "tromi",
+        "styri",
+        "styroch",
+        "styrom",
+        "styrmi",
+        "pat",
+        "piatich",
+        "piatim",
+        "piatimi",
+        "sest",
+        "siestich",
+        "siestim",
+        "siestimi",
+        "sedem",
+        "siedmich",
+        "osem",
+        "osmich",
+        "devat",
+        "deviatich",
+        "desat",
+        "desiatich",
+        "jedenast",
+        "dvanast",
+        "dvanastich",
+    ]
+    + ["tva", "tre", "fyra", "fem", "sex", "sju", "atta", "nio", "tio", "elva", "tolv"]
+)
+# Digits joined by dots, slashes, dashes or commas (dates, amounts, invoice
+# numbers) are one word, so that the "12" of "12.12.2026" is no count of
+# instalments.
+DATE_WORD = "ddigits"
+_DIGITS_GROUP_RE = re.compile(r"\d+(?:\s?[./,-]\s?\d+)+\.?")
+_NUMBER_RE = re.compile(
+    r"(?<= )(?:{})(?= )".format("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
+)
+# A promise or payment phrase found around a negation it does not hold is
+# a refusal, not found ("we will not be paying it", "vi tänker inte betala",
+# "vi betalar inte förrän fakturan är rättad").
+NEGATABLE_INTENTS = ("promise", "paid")
+# The negation may also stand just before the phrase ("not paid", "inte
+# betalat").
+NEGATION_BEFORE = 2
+# ... or just after it ("wij betalen niet", "vi betalar inte").
+NEGATION_AFTER = 1
+NEGATION_WORDS = ("not", "never", "niet", "nooit", "nie", "nikdy", "inte", "aldrig")
 # English contractions, spelled out so that "we'll pay" matches "we will pay".
 _CONTRACTIONS = (
     (re.compile(r"\bwon't\b"), "will not"),
@@ -134,12 +229,15 @@ def strip_reply(text):
 
 
 def normalize_reply(text):
-    """``normalize_words`` of ``text`` with English contractions spelled out
-    ("we'll" -> "we will"): accent-free lower-case words framed by spaces."""
-    text = normalize_words(text)
+    """``normalize_words`` of ``text`` with dates and amounts written in
+    digits ("12.12.2026", "7. 12.", "1.250,00") replaced by ``DATE_WORD``,
+    English contractions spelled out ("we'll" -> "we will") and the numbers
+    of ``NUMBER_WORDS`` replaced by ``NUMBER_WORD``: accent-free lower-case
+    words framed by spaces."""
+    text = normalize_words(_DIGITS_GROUP_RE.sub(f" {DATE_WORD} ", text or ""))
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
-    return text
+    return _NUMBER_RE.sub(NUMBER_WORD, text)
 
 
 def phrase_stems(text):
@@ -147,35 +245,49 @@ def phrase_stems(text):
     ``STEM_LENGTH`` letters is looked for as it is (marked with a trailing
     space), a longer one without its last ``ENDING_LENGTH`` letters (at least
     ``STEM_LENGTH`` kept), so that "transfer" finds "transferred" and
-    "zaplatíme" finds "zaplatime" but "betalingsbewijs" not "betalen"."""
-    result = []
+    "zaplatíme" finds "zaplatime" but "betalingsbewijs" not "betalen" (see
+    ``phrase_words``)."""
+    return tuple(phrase_words(text))
+
+
+def phrase_words(text):
+    """``{stem: word}`` for the stems of ``phrase_stems(text)``: the whole
+    word each stem was cut from (a short word's stem is the word itself with
+    a trailing space)."""
+    result = {}
     for word in normalize_reply(text).split():
-        if len(word) <= STEM_LENGTH:
-            result.append(f"{word} ")
-        else:
-            result.append(word[: max(STEM_LENGTH, len(word) - ENDING_LENGTH)])
-    return tuple(dict.fromkeys(result))
+        stem = (
+            f"{word} "
+            if len(word) <= STEM_LENGTH
+            else word[: max(STEM_LENGTH, len(word) - ENDING_LENGTH)]
+        )
+        result.setdefault(stem, word)
+    return result
 
 
 def word_positions(text):
     """Where each stem a phrase may use is found in ``text``: ``{stem:
     [word positions]}`` holding every word (with a trailing space) and every
-    beginning of at least ``STEM_LENGTH`` letters of a word."""
+    beginning of at least ``STEM_LENGTH`` letters of a word missing at most
+    ``ENDING_LENGTH + COMPOUND_LENGTH`` of its letters."""
     positions = defaultdict(list)
     for index, word in enumerate(normalize_reply(text).split()):
         positions[f"{word} "].append(index)
-        for end in range(STEM_LENGTH, len(word) + 1):
+        # no stem far shorter than the word: "betal" is no "betalningsvillkor"
+        first = max(STEM_LENGTH, len(word) - ENDING_LENGTH - COMPOUND_LENGTH)
+        for end in range(first, len(word) + 1):
             positions[word[:end]].append(index)
     return positions
 
 
 def shortest_span(positions, wanted):
-    """The number of words of the shortest part of a text holding every stem
-    of ``wanted`` (found in ``positions``, see ``word_positions``)."""
+    """The shortest part of a text holding every stem of ``wanted`` (found in
+    ``positions``, see ``word_positions``): ``(number of words, position of
+    its first word, position of its last word)``."""
     events = sorted((index, stem) for stem in wanted for index in positions[stem])
     counts = defaultdict(int)
     missing = len(wanted)
-    best = float("inf")
+    best = (float("inf"), 0, 0)
     start = 0
     for index, stem in events:
         counts[stem] += 1
@@ -183,7 +295,7 @@ def shortest_span(positions, wanted):
             missing -= 1
         while not missing:
             first_index, first_stem = events[start]
-            best = min(best, index - first_index + 1)
+            best = min(best, (index - first_index + 1, first_index, index))
             counts[first_stem] -= 1
             if not counts[first_stem]:
                 missing += 1
@@ -294,8 +406,14 @@ class InvoiceIntentPhrase(models.Model):
         ``MATCH_MAX_GAP`` other words in between), at least
         ``MATCH_COVERAGE`` of its words' weight and ``MATCH_WORD_SHARE`` of
         its words (compared by stem, see ``phrase_stems``; a word weighs its
-        rarity among the language's phrases times its share in one intent);
-        word for word it counts ``EXACT_BONUS`` more. An intent scores the sum
+        rarity among the language's phrases times its share in one intent;
+        numbers from two to twelve are one word, ``NUMBER_WORD``). A phrase's
+        score is the weight of its words found, a word found only with
+        another ending ("betalar" for "betald") counting
+        ``OTHER_ENDING_FACTOR`` of its weight; word for word it counts
+        ``EXACT_BONUS`` more. A promise or payment phrase found around a
+        negation it does not hold ("we will not pay it") is not found (see
+        ``NEGATION_WORDS``). An intent scores the sum
         of its matching phrases' weights (questions ``INTENT_WEIGHTS`` less);
         the highest wins. An automatic reply wins over everything: marked so
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
@@ -393,7 +511,8 @@ class InvoiceIntentPhrase(models.Model):
     def _get_phrase_index(self):
         """The active phrases by language prefix, ready to match:
         ``{prefix: (entries, weights, lang code)}`` where entries are
-        ``(intent, phrase, stems, normalized phrase, reason id)`` and weights
+        ``(intent, phrase, stems, normalized phrase, reason id, {stem: whole
+        word})`` and weights
         ``{stem: weight}`` over the phrases of that language (see
         ``SPECIFICITY_POWER``). Cached; cleared when a phrase changes."""
         by_lang = defaultdict(list)
@@ -410,12 +529,13 @@ class InvoiceIntentPhrase(models.Model):
                     phrase_stems(phrase.phrase),
                     normalize_reply(phrase.phrase),
                     phrase.reason_id.id,
+                    phrase_words(phrase.phrase),
                 )
             )
         index = {}
         for prefix, entries in by_lang.items():
             counts = defaultdict(lambda: defaultdict(int))
-            for intent, __, stems, __, __ in entries:
+            for intent, __, stems, __, __, __ in entries:
                 for stem in stems:
                     counts[stem][intent] += 1
             weights = {}
@@ -434,11 +554,18 @@ class InvoiceIntentPhrase(models.Model):
         words of ``text``; the user's language, else English, on a tie."""
         words = word_positions(text)
         default = (self.env.lang or "en_US").split("_")[0]
-        best, best_hits = None, 0
+        best, best_hits = None, (0, 0)
         for __, weights, code in sorted(
             index.values(), key=lambda item: item[2].split("_")[0] != default
         ):
-            hits = sum(weight for stem, weight in weights.items() if stem in words)
+            # whole words first (the short function words tell a language:
+            # "wij", "de", "op"), then the weight of the stems
+            hits = (
+                sum(1 for stem in weights if stem.endswith(" ") and stem in words)
+                + sum(1 for stem in weights if not stem.endswith(" ") and stem in words)
+                / 2,
+                sum(weight for stem, weight in weights.items() if stem in words),
+            )
             if hits > best_hits:
                 best, best_hits = code, hits
         return best or self.env.lang or "en_US"
@@ -453,7 +580,7 @@ class InvoiceIntentPhrase(models.Model):
             return []
         haystack = normalize_reply(text)
         matches = []
-        for intent, phrase, stems, needle, reason_id in entries:
+        for intent, phrase, stems, needle, reason_id, whole in entries:
             total = sum(weights[stem] for stem in stems)
             present = [stem for stem in stems if stem in words]
             found = sum(weights[stem] for stem in present)
@@ -461,10 +588,40 @@ class InvoiceIntentPhrase(models.Model):
                 not total
                 or found / total < MATCH_COVERAGE
                 or len(present) / len(stems) < MATCH_WORD_SHARE
-                or shortest_span(words, set(present)) > len(stems) + MATCH_MAX_GAP
             ):
                 continue
-            score = found * (EXACT_BONUS if needle in haystack else 1.0)
+            if intent == "auto_reply" and len(present) < len(stems):
+                # silencing a reply needs every word of the phrase
+                continue
+            if len(stems) == 1 and whole[stems[0]] not in words:
+                # a phrase of one word is that word, possibly with an ending
+                # added, never another word of the same stem ("splátky" is no
+                # "splatná", "betald" no "betalar")
+                continue
+            long_stems = [stem for stem in present if stem[-1] != " "]
+            if intent in NEGATABLE_INTENTS and (
+                long_stems and all(whole[stem] not in words for stem in long_stems)
+            ):
+                # the tense is in the ending: "vi betalade" is no "vi
+                # betalar", "we paid" no "we pay"
+                continue
+            span, first, last = shortest_span(words, set(present))
+            if span > len(stems) + MATCH_MAX_GAP or (
+                intent in NEGATABLE_INTENTS
+                and not any(f"{word} " in stems for word in NEGATION_WORDS)
+                and any(
+                    first - NEGATION_BEFORE <= index <= last + NEGATION_AFTER
+                    for word in NEGATION_WORDS
+                    for index in words.get(f"{word} ", ())
+                )
+            ):
+                continue
+            # the whole word, or it with an ending added, else another ending
+            score = sum(
+                weights[stem] * (1.0 if whole[stem] in words else OTHER_ENDING_FACTOR)
+                for stem in present
+            )
+            score *= EXACT_BONUS if needle in haystack else 1.0
             score *= INTENT_WEIGHTS.get(intent, 1.0)
             matches.append((intent, phrase, reason_id, score))
         return matches
@@ -478,7 +635,7 @@ class InvoiceIntentPhrase(models.Model):
         phrases or headers tell them)."""
         words = word_positions(text)
         counts = defaultdict(lambda: defaultdict(int))
-        for intent, __, stems, __, __ in entries:
+        for intent, __, stems, __, __, __ in entries:
             for stem in stems:
                 if stem in words:
                     counts[stem][intent] += 1

@@ -3,8 +3,8 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_date, plaintext2html
 
 _logger = logging.getLogger(__name__)
 
@@ -391,28 +391,174 @@ class InvoiceReminderNotice(models.Model):
     def message_update(self, msg_dict, update_vals=None):
         """A customer's reply to a notice's email (routed here by Odoo's mail
         gateway through its reply-to and references) lands in the notice's
-        chatter and gives the customer's collector an activity to answer it."""
+        chatter; its intent is guessed and handled (``_process_reply``)."""
         res = super().message_update(msg_dict, update_vals=update_vals)
-        self._schedule_reply_activity(msg_dict)
+        self._process_reply(msg_dict)
         return res
 
-    def _schedule_reply_activity(self, msg_dict):
-        """Plan a to-do for the customer's collector (else the collector of
-        the notice's first invoice, else the company's dispute manager) on
-        each of these notices, about the reply ``msg_dict``."""
+    def _process_reply(self, msg_dict):
+        """Guess the intent of the customer's reply ``msg_dict`` (a
+        ``message_parse`` dict; the automatic-reply headers of the email come
+        in the context key ``invoice_dispute_reply_headers``, see
+        ``mail.thread._message_route_process``) with
+        ``invoice.intent.phrase.classify_reply``, store it in
+        ``reply_intent`` and act on it (SPEC §11, Replies):
+
+        - automatic reply: nothing more, no activity;
+        - dispute: a new dispute (channel email, the reply's own words as the
+          customer's statement, the reason guessed) on the notice's invoices
+          still open and not disputed, for the customer's collector;
+        - promise: the promised date found is proposed in the activity;
+        - every intent but the automatic reply gives the collector an
+          activity saying what the reply is about.
+
+        :param dict msg_dict: the parsed email
+        :return: dict notice -> the classifier's result
+        """
+        headers = self.env.context.get("invoice_dispute_reply_headers") or {}
+        message = dict(
+            msg_dict, headers={name: str(value) for name, value in headers.items()}
+        )
+        Phrase = self.env["invoice.intent.phrase"]
+        results = {}
         for notice in self:
-            user = (
-                notice.partner_id._get_collector()
-                or (notice.move_ids[:1] and notice.move_ids[:1]._get_collector())
-                or notice.company_id._get_dispute_managers()[:1]
+            result = Phrase.classify_reply(msg_dict.get("body") or "", message=message)
+            results[notice] = result
+            notice.reply_intent = result["intent"]
+            if result["intent"] == "auto_reply":
+                continue
+            dispute = self.env["invoice.dispute"]
+            if result["intent"] == "dispute":
+                dispute = notice._create_reply_dispute(result, msg_dict)
+            notice._schedule_reply_activity(msg_dict, result, dispute)
+        return results
+
+    def _get_reply_user(self):
+        """Who answers a reply to this notice: the customer's collector, else
+        the collector of the notice's first invoice, else the company's
+        dispute manager.
+
+        :return: res.users record, possibly empty
+        """
+        self.ensure_one()
+        return (
+            self.partner_id._get_collector()
+            or (self.move_ids[:1] and self.move_ids[:1]._get_collector())
+            or self.company_id._get_dispute_managers()[:1]
+        )
+
+    def _create_reply_dispute(self, result, msg_dict):
+        """A new dispute from a reply recognised as one: on the notice's
+        posted invoices still open and without an open dispute (through
+        ``account.move._prepare_invoice_dispute_vals``), channel email, the
+        reply's own words (``result["text"]``) as the customer's statement,
+        the reason guessed (``result["reason_id"]``), the reply's author as
+        contact when they belong to the customer, the collector responsible.
+        Nothing is created when no invoice is left to dispute or the dispute
+        is refused (the refusal is logged; the collector's activity says no
+        dispute was created).
+
+        :return: invoice.dispute record, possibly empty
+        """
+        self.ensure_one()
+        Dispute = self.env["invoice.dispute"]
+        moves = self.move_ids.filtered(
+            lambda m: (
+                m.state == "posted"
+                and m.move_type == "out_invoice"
+                and m.amount_residual > 0
+                and m.dispute_state != "open"
             )
-            notice.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=user.id or self.env.user.id,
-                summary=self.env._(
-                    "Answer %(customer)s's reply to reminder %(notice)s",
-                    customer=notice.partner_id.display_name,
-                    notice=notice.name,
-                ),
-                note=msg_dict.get("subject") or "",
+        )
+        reason = result["reason_id"]
+        if not moves or not reason:
+            return Dispute
+        vals = moves._prepare_invoice_dispute_vals()
+        author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if author.commercial_partner_id == self.partner_id:
+            vals["contact_id"] = author.id
+        vals.update(
+            channel="email",
+            reason_id=reason.id,
+            customer_statement=plaintext2html(result["text"]),
+            user_id=self._get_reply_user().id,
+        )
+        try:
+            # sudo: the mail gateway creates the dispute a customer's email
+            # raised, as the portal does for a portal user
+            with self.env.cr.savepoint():
+                return (
+                    Dispute.sudo()
+                    .with_company(self.company_id)
+                    .with_context(mail_create_nosubscribe=True)
+                    .create(vals)
+                )
+        except (UserError, ValidationError) as error:
+            _logger.info("No dispute created from a reply to %s: %s", self.name, error)
+            return Dispute
+
+    def _schedule_reply_activity(self, msg_dict, result, dispute):
+        """Plan a to-do for the collector (``_get_reply_user``) about the
+        reply ``msg_dict``, in the collector's language: its summary tells the
+        intent guessed (``result`` of ``classify_reply``), its note the
+        reply's subject, the phrases that explain the guess, the promised
+        date found (promise) or the dispute created (dispute)."""
+        self.ensure_one()
+        user = self._get_reply_user() or self.env.user
+        notice = self.with_context(lang=user.lang or self.env.lang)
+        env = notice.env
+        customer = self.partner_id.display_name
+        intent = result["intent"]
+        if intent:
+            label = dict(self._fields["reply_intent"]._description_selection(env))[
+                intent
+            ]
+            summary = env._(
+                "%(intent)s: answer %(customer)s's reply to reminder %(notice)s",
+                intent=label,
+                customer=customer,
+                notice=self.name,
             )
+        else:
+            summary = env._(
+                "Answer %(customer)s's reply to reminder %(notice)s",
+                customer=customer,
+                notice=self.name,
+            )
+        lines = [msg_dict.get("subject") or ""]
+        if result["phrases"]:
+            lines.append(
+                env._(
+                    "Recognised from: %(phrases)s",
+                    phrases=", ".join(f"“{phrase}”" for phrase in result["phrases"]),
+                )
+            )
+        if intent == "promise":
+            lines.append(
+                env._(
+                    "Promised payment date found: %(date)s. Record the promise "
+                    "if it is right.",
+                    date=format_date(env, result["promise_date"]),
+                )
+                if result["promise_date"]
+                else env._("No promised payment date found: ask the customer.")
+            )
+        elif intent == "dispute":
+            lines.append(
+                env._(
+                    "Dispute %(dispute)s was created as new from the reply: "
+                    "check it and start the investigation.",
+                    dispute=dispute.name,
+                )
+                if dispute
+                else env._(
+                    "No dispute was created: the reminder's invoices are paid "
+                    "or already disputed."
+                )
+            )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=summary,
+            note=Markup("<br/>").join(line for line in lines if line),
+        )

@@ -246,8 +246,7 @@ class TestReminderReplies(NoticeCommon):
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.collector)
         self.assertIn(notice.name, activity.summary)
-        # the intent is guessed elsewhere; the field is there, empty
-        self.assertFalse(notice.reply_intent)
+        self.assertEqual(notice.reply_intent, "promise")
 
     def test_reply_without_collector_goes_to_the_invoice_follow_up(self):
         self.payer.collector_id = False
