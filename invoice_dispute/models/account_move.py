@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -135,6 +137,21 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Day the last payment reminder was sent for this invoice.",
+    )
+    reminder_resume_date = fields.Date(
+        string="Reminders resume on",
+        copy=False,
+        readonly=True,
+        help="After a dispute, payment plan or promise to pay on this invoice "
+        "ended, no reminder before this day (the company's grace days).",
+    )
+    reminder_agreement_date = fields.Date(
+        string="Last agreement",
+        copy=False,
+        readonly=True,
+        help="Day of the last agreement (dispute, payment plan, promise to pay) "
+        "that paused the reminders of this invoice; the next reminder "
+        "mentions it.",
     )
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
@@ -419,6 +436,116 @@ class AccountMove(models.Model):
                 [("commercial_partner_id.reminder_block_until", ">=", today)],
             ),
         ]
+
+    @api.model
+    def _get_reminder_next_level_query(self, due, today):
+        """SQL of the one reminder each invoice may get on ``today``: the
+        lowest level due above the last one it was sent, so that the levels
+        follow each other in order, as OCA's credit control and Odoo's
+        follow-ups escalate (seeds 001, 003: a friendly reminder first, then
+        firmer). The reminder is held back while
+
+        - the interval of that level's rule (``min_interval_days``) since the
+          last reminder has not passed;
+        - the invoice's reminders resume later (``reminder_resume_date``,
+          after a dispute, plan or promise ended) or the customer's block
+          ended less than the company's ``reminder_resume_days`` ago;
+        - the invoice is backlog (overdue and due before the company's
+          ``reminder_start_date``, never reminded) and the level is below the
+          company's ``reminder_backlog_level`` (0: no automated reminder);
+        - that level was already claimed (``invoice.reminder.log``).
+
+        :param SQL due: a relation of the rules due for each invoice by their
+            offset: ``move_id, rule_id, level, min_interval``
+        :param date today: the day of the run
+        :return: SQL selecting ``move_id, rule_id, level, min_interval``, at
+            most one row per invoice
+        """
+        return SQL(
+            """
+            SELECT n.move_id, n.rule_id, n.level, n.min_interval
+              FROM (
+                SELECT DISTINCT ON (d.move_id)
+                       d.move_id, d.rule_id, d.level, d.min_interval
+                  FROM %(due)s d
+                  JOIN account_move m ON m.id = d.move_id
+                  JOIN res_company c ON c.id = m.company_id
+                 WHERE d.level > COALESCE(m.reminder_level, 0)
+                   AND NOT (
+                        COALESCE(m.reminder_level, 0) = 0
+                        AND m.invoice_date_due < LEAST(c.reminder_start_date, %(today)s)
+                        AND (COALESCE(c.reminder_backlog_level, 0) = 0
+                             OR d.level < c.reminder_backlog_level))
+              ORDER BY d.move_id, d.level
+              ) n
+              JOIN account_move m ON m.id = n.move_id
+              JOIN res_company c ON c.id = m.company_id
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+             WHERE (m.reminder_last_date IS NULL
+                    OR m.reminder_last_date + n.min_interval <= %(today)s)
+               AND (m.reminder_resume_date IS NULL
+                    OR m.reminder_resume_date <= %(today)s)
+               AND (p.reminder_block_until IS NULL
+                    OR p.reminder_block_until
+                       + COALESCE(c.reminder_resume_days, 0) < %(today)s)
+               AND NOT EXISTS (
+                    SELECT 1 FROM invoice_reminder_log l
+                     WHERE l.move_id = n.move_id AND l.rule_id = n.rule_id)
+            """,
+            due=due,
+            today=today,
+        )
+
+    def _reminder_resume_after(self, agreement_date):
+        """Reminders of these invoices resume after an agreement ended (a
+        dispute resolved, rejected or cancelled, a payment plan or promise to
+        pay that ended): not before the company's ``reminder_resume_days``
+        from today, and the next reminder mentions the agreement
+        (``_get_reminder_agreement_date``). Written in one query per company:
+        a write on posted invoices runs the accounting synchronisation and
+        these fields feed nothing else.
+
+        :param date agreement_date: the day the agreement was made
+        """
+        today = fields.Date.context_today(self)
+        self.flush_model(["reminder_resume_date", "reminder_agreement_date"])
+        for company, moves in self.grouped("company_id").items():
+            resume = today + timedelta(days=company.reminder_resume_days)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move
+                       SET reminder_resume_date = GREATEST(
+                               COALESCE(reminder_resume_date, %(resume)s),
+                               %(resume)s),
+                           reminder_agreement_date = %(agreement)s
+                     WHERE id IN %(ids)s
+                    """,
+                    resume=resume,
+                    agreement=agreement_date or None,
+                    ids=tuple(moves.ids),
+                )
+            )
+        self.invalidate_recordset(["reminder_resume_date", "reminder_agreement_date"])
+
+    def _get_reminder_agreement_date(self):
+        """The agreement a reminder rendered on this invoice refers to ("
+        following our agreement of ..."): the latest agreement on the
+        invoices it lists made since their last reminder, if any.
+
+        :return: date or False
+        """
+        self.ensure_one()
+        dates = [
+            move.reminder_agreement_date
+            for move in self._get_reminder_moves()
+            if move.reminder_agreement_date
+            and (
+                not move.reminder_last_date
+                or move.reminder_last_date <= move.reminder_agreement_date
+            )
+        ]
+        return max(dates) if dates else False
 
     def _invoice_dispute_change_label(self, change):
         return {

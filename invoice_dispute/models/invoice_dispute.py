@@ -183,6 +183,7 @@ class InvoiceDispute(models.Model):
     }
     _CLOSED_STATES = CLOSED_STATES
     _REOPEN_STATES = CLOSED_STATES
+    _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
     # action stay editable.
     _CLOSED_FROZEN_FIELDS = (
@@ -949,6 +950,12 @@ class InvoiceDispute(models.Model):
         self.activity_ids.filtered(lambda a: a.activity_type_id == sla).action_feedback(
             feedback=self.env._("Dispute closed.")
         )
+
+    def _get_reminder_agreement_date(self):
+        """A resolved dispute was agreed on the day it was resolved; a
+        rejected or cancelled one was no agreement."""
+        self.ensure_one()
+        return self.state == "resolved" and self.date_resolved
 
     def _get_summary_next_steps(self):
         """Plain-language next steps shown in the written summary."""

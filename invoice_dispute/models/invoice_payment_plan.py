@@ -94,6 +94,7 @@ class InvoicePaymentPlan(models.Model):
     }
     _CLOSED_STATES = ("completed", "cancelled")
     _REOPEN_STATES = ("cancelled",)
+    _REMINDER_PAUSE_STATES = ("active",)
     # The agreed schedule and what it was based on; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -517,6 +518,11 @@ class InvoicePaymentPlan(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_reminder_agreement_date(self):
+        """A payment plan was agreed on the day it was activated."""
+        self.ensure_one()
+        return self.date_activated
+
     def _check_state(self, allowed, what):
         check_state(
             self,

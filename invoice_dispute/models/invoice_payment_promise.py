@@ -27,6 +27,7 @@ class InvoicePaymentPromise(models.Model):
     }
     _CLOSED_STATES = ("kept", "broken", "cancelled")
     _REOPEN_STATES = ("cancelled",)
+    _REMINDER_PAUSE_STATES = ("pending",)
     # What was promised and how it was settled; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -391,6 +392,11 @@ class InvoicePaymentPromise(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_reminder_agreement_date(self):
+        """A promise to pay was agreed on the day it was recorded."""
+        self.ensure_one()
+        return fields.Date.context_today(self, self.create_date)
+
     @api.model
     def _get_due_domain(self, today):
         """Pending promises whose promised date plus their company's grace days

@@ -408,9 +408,10 @@ class InvoiceReminderRule(models.Model):
 
     @api.model
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
-        """``[(move_id, rule_id)]``: per invoice, the highest level that is due
-        today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder, in an email whose net amount due is
+        """``[(move_id, rule_id)]``: per invoice, the next level it may reach
+        today (``account.move._get_reminder_next_level_query``: in order,
+        after the interval, the grace after an agreement and from the
+        company's go-live), in an email whose net amount due is
         positive (``account.move._get_reminder_totals``: what the customer
         owes on its invoices due by today or by the latest due date the email
         lists, less its open credits) and whose customer's net balance in
@@ -445,11 +446,7 @@ class InvoiceReminderRule(models.Model):
             SQL(
                 """
                 WITH due AS (%(parts)s),
-                target AS (
-                    SELECT DISTINCT ON (move_id) move_id, rule_id, level, min_interval
-                      FROM due
-                  ORDER BY move_id, level DESC
-                ),
+                target AS (%(target)s),
                 pending AS (
                     SELECT t.move_id, t.rule_id, m.commercial_partner_id AS customer,
                            m.company_id, m.currency_id,
@@ -460,12 +457,6 @@ class InvoiceReminderRule(models.Model):
                       FROM target t
                       JOIN account_move m ON m.id = t.move_id
                       JOIN invoice_reminder_rule r ON r.id = t.rule_id
-                     WHERE t.level > COALESCE(m.reminder_level, 0)
-                       AND (m.reminder_last_date IS NULL
-                            OR m.reminder_last_date + t.min_interval <= %(today)s)
-                       AND NOT EXISTS (
-                            SELECT 1 FROM invoice_reminder_log l
-                             WHERE l.move_id = t.move_id AND l.rule_id = t.rule_id)
                 ),
                 balance AS (%(balance)s)
                 SELECT move_id, rule_id, total FROM (
@@ -489,8 +480,8 @@ class InvoiceReminderRule(models.Model):
               ORDER BY customer, move_id
                 """,
                 parts=SQL(" UNION ALL ").join(parts),
+                target=Move._get_reminder_next_level_query(SQL("due"), today),
                 balance=self._get_net_balance_query(today),
-                today=today,
                 # whole customers, up to the first one that reaches the limit
                 limit=SQL("before < %s", limit) if limit else SQL("TRUE"),
             )

@@ -44,6 +44,9 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     _CLOSED_FROZEN_FIELDS = ()
     # closed states an action reopens (reopen, reset to draft, ...)
     _REOPEN_STATES = ()
+    # states in which the record pauses the automated reminders of its
+    # invoices (``move_ids``); leaving them starts the grace period
+    _REMINDER_PAUSE_STATES = ()
 
     @api.constrains(lambda self: ["user_id"] if "user_id" in self._fields else [])
     def _check_user_id(self):
@@ -182,9 +185,32 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             start from (nothing is written)
         """
         self._check_transition(transition or state)
-        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}).write(
-            dict(vals or {}, state=state)
-        )
+        pausing = self.filtered(lambda r: r.state in self._REMINDER_PAUSE_STATES)
+        result = self.with_context(
+            **{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}
+        ).write(dict(vals or {}, state=state))
+        if pausing and state not in self._REMINDER_PAUSE_STATES:
+            pausing._reminder_pause_ended()
+        return result
+
+    def _get_reminder_agreement_date(self):
+        """The day of the agreement this record stood for, which the next
+        reminder of its invoices mentions once it ended; False when it was
+        no agreement (e.g. a rejected dispute).
+
+        :return: date or False
+        """
+        self.ensure_one()
+        return False
+
+    def _reminder_pause_ended(self):
+        """These records stopped pausing the reminders of their invoices:
+        reminders resume after the company's grace days
+        (``account.move._reminder_resume_after``)."""
+        for record in self:
+            record.move_ids._reminder_resume_after(
+                record._get_reminder_agreement_date()
+            )
 
     def _force_state(self, state, vals=None):
         """Put these records in ``state`` whatever their state (generated

@@ -35,6 +35,30 @@ class ResCompany(models.Model):
         "marked broken and reminders resume.",
     )
 
+    reminder_start_date = fields.Date(
+        string="Reminders go-live date",
+        default=fields.Date.context_today,
+        help="Invoices due before this date are the backlog: their first "
+        "automated reminder is at the backlog level, whatever their age. "
+        "Set when the company starts using the reminders (installing the "
+        "app sets it to that day).",
+    )
+    reminder_backlog_level = fields.Integer(
+        string="Backlog starts at level",
+        default=2,
+        help="Level of the first automated reminder of an invoice due before "
+        "the go-live date (0: the backlog gets no automated reminders, the "
+        "collectors follow it up). Levels always follow each other in order, "
+        "each after the previous one and its interval.",
+    )
+    reminder_resume_days = fields.Integer(
+        string="Grace days after an agreement",
+        default=7,
+        help="Days after a dispute, payment plan, promise to pay or reminder "
+        "block ends before reminders resume on its invoices; the next "
+        "reminder mentions the agreement.",
+    )
+
     @api.constrains("dispute_manager_id")
     def _check_dispute_manager_id(self):
         self.env["res.users"]._invoice_dispute_check_collector(
@@ -42,10 +66,22 @@ class ResCompany(models.Model):
         )
 
     @api.constrains(
-        "dispute_approval_amount", "dispute_approval_percent", "promise_grace_days"
+        "dispute_approval_amount",
+        "dispute_approval_percent",
+        "promise_grace_days",
+        "reminder_backlog_level",
+        "reminder_resume_days",
     )
     def _check_collection_limits(self):
-        check_range(self, ["dispute_approval_amount", "promise_grace_days"])
+        check_range(
+            self,
+            [
+                "dispute_approval_amount",
+                "promise_grace_days",
+                "reminder_backlog_level",
+                "reminder_resume_days",
+            ],
+        )
         check_range(self, ["dispute_approval_percent"], maximum=100)
 
     @api.model_create_multi
