@@ -1474,37 +1474,25 @@ class AccountMove(models.Model):
         self.write({"invoice_date_due": new_date})
 
     def _get_collector(self):
-        """Who follows this invoice up: the customer's collector, else the
-        invoice's salesperson, else the company's designated dispute manager --
-        the first of them who works in the invoice's company and is an
-        internal user of the Collector group."""
+        """Who follows this invoice up (``res.partner._get_responsible_user``):
+        the customer's collector, else the invoice's salesperson, else the
+        company's dispute manager; never a system user.
+
+        :return: res.users, one user or empty
+        """
         self.ensure_one()
-        company = self.company_id
-        candidates = (
-            self.commercial_partner_id.collector_id,
-            self.invoice_user_id,
-            company.dispute_manager_id,
-        )
-        for user in candidates:
-            if (
-                user
-                and not user.share
-                and company in user.company_ids
-                and user.sudo()._invoice_dispute_is_collector()
-            ):
-                return user
-        return self.env["res.users"]
+        return self.commercial_partner_id._get_responsible_user(self.company_id, self)
 
     @api.model
     def _get_follow_up_user(self, record):
         """Who follows up ``record`` (a payment plan or promise to pay): its
-        collector, else its first invoice's, else the company's first dispute
-        manager -- not the user of the scheduled action that found it broken."""
-        invoice = record.move_ids[:1]
+        collector when a person, else the responsible of its customer and
+        invoices (``res.partner._get_responsible_user``) -- not the user of
+        the scheduled action that found it broken."""
+        if record.user_id and record.user_id._invoice_dispute_is_person():
+            return record.user_id
         return (
-            record.user_id
-            or (invoice and invoice._get_collector())
-            or record.company_id._get_dispute_managers()[:1]
+            record.partner_id._get_responsible_user(record.company_id, record.move_ids)
             or self.env.user
         )
 

@@ -515,7 +515,9 @@ class InvoiceCallSheet(models.Model):
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "user_id": partner._get_collector().id or self.env.uid,
+                    "user_id": (
+                        partner._get_responsible_user(company) or self.env.user
+                    ).id,
                 }
                 for partner in missing
             ]

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
@@ -183,6 +184,7 @@ class InvoiceDispute(models.Model):
     }
     _CLOSED_STATES = CLOSED_STATES
     _REOPEN_STATES = CLOSED_STATES
+    _ASSIGN_RESPONSIBLE = True
     _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
     # action stay editable.
@@ -268,7 +270,7 @@ class InvoiceDispute(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_responsible(),
         tracking=True,
         index=True,
         check_company=True,
@@ -1000,7 +1002,12 @@ class InvoiceDispute(models.Model):
         disputes = self.search(domain, order="date_deadline, id", limit=batch_size)
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        managers = {c: c._get_dispute_managers() for c in disputes.company_id}
+        managers = {
+            c: c._get_dispute_managers().filtered(
+                lambda u: u._invoice_dispute_is_person()
+            )
+            for c in disputes.company_id
+        }
         vals_list = [
             {
                 "res_model_id": model_id,
@@ -1010,7 +1017,7 @@ class InvoiceDispute(models.Model):
                 "date_deadline": today,
                 "summary": self.env._(
                     "Dispute past its deadline (%(deadline)s)",
-                    deadline=dispute.date_deadline,
+                    deadline=format_date(self.env, dispute.date_deadline),
                 ),
             }
             for dispute in disputes

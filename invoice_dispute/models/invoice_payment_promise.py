@@ -27,6 +27,7 @@ class InvoicePaymentPromise(models.Model):
     }
     _CLOSED_STATES = ("kept", "broken", "cancelled")
     _REOPEN_STATES = ("cancelled",)
+    _ASSIGN_RESPONSIBLE = True
     _REMINDER_PAUSE_STATES = ("pending",)
     # What was promised and how it was settled; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
@@ -157,7 +158,7 @@ class InvoicePaymentPromise(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_responsible(),
         help="Internal user who follows the promise up.",
     )
     note = fields.Text(

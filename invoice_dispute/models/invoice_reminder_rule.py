@@ -940,7 +940,9 @@ class InvoiceReminderRule(models.Model):
         # (and as fallback) the collector of the customer's invoice
         manager = self.env["res.users"]
         if self.activity_user == "manager":
-            manager = self.company_id._get_dispute_managers()[:1]
+            manager = self.company_id._get_dispute_managers().filtered(
+                lambda user: user._invoice_dispute_is_person()
+            )[:1]
         for mains in by_customer.values():
             moves = self.env["account.move"].union(*(groups[main] for main in mains))
             first = moves.sorted(lambda m: (m.invoice_date_due, m.id))[0]
