@@ -438,6 +438,51 @@ class AccountMove(models.Model):
         ]
 
     @api.model
+    def _get_collection_due_domain(self, today):
+        """Domain of the invoices that are due now and not arranged: open
+        posted customer invoices past their due date whose reminders are not
+        paused by a dispute, a payment plan, a promise to pay or a customer
+        block (``reminder_excluded``). The one definition the collector
+        worklist, the call sheet, its talking points and the call outcome
+        wizard use (seed 003: agree first that these invoices are due); the
+        other overdue invoices are context.
+
+        :param date today: the day that counts
+        :return: domain on account.move
+        """
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("reminder_excluded", "=", False),
+        ]
+
+    def _select_covered_by(self, amount):
+        """The invoices of ``self`` a payment of ``amount`` covers, oldest
+        due first: the invoices up to and including the one the amount
+        reaches (all of them when it covers them all).
+
+        :param float amount: in the invoices' currency when they share one,
+            else in company currency
+        :return: account.move records
+        """
+        field = (
+            "amount_residual"
+            if len(self.currency_id) <= 1
+            else "amount_residual_signed"
+        )
+        covered = self.browse()
+        total = 0.0
+        for move in self.sorted(lambda m: (m.invoice_date_due, m.id)):
+            if total >= amount and covered:
+                break
+            covered |= move
+            total += move[field]
+        return covered
+
+    @api.model
     def _get_reminder_next_level_query(self, due, today):
         """SQL of the one reminder each invoice may get on ``today``: the
         lowest level due above the last one it was sent, so that the levels

@@ -159,6 +159,24 @@ class InvoiceCallSheet(models.Model):
     line_ids = fields.One2many(
         "invoice.call.sheet.line", "sheet_id", string="Overdue invoices", copy=False
     )
+    due_line_ids = fields.One2many(
+        "invoice.call.sheet.line",
+        "sheet_id",
+        string="Due now",
+        domain=[("is_due", "=", True)],
+        readonly=True,
+        help="Overdue invoices that are due now and not arranged: what the call "
+        "is about.",
+    )
+    context_line_ids = fields.One2many(
+        "invoice.call.sheet.line",
+        "sheet_id",
+        string="Arranged or paused",
+        domain=[("is_due", "=", False)],
+        readonly=True,
+        help="Overdue invoices under dispute, in a payment plan, promised or "
+        "blocked: context for the call, not asked for.",
+    )
     overdue_count = fields.Integer(
         string="Number of overdue invoices",
         readonly=True,
@@ -564,6 +582,11 @@ class InvoiceCallSheet(models.Model):
             ],
             order="invoice_date_due, id",
         )
+        # due now and not arranged: what the call is about; the others
+        # (disputed, in a plan, promised, blocked) are context
+        due_moves = moves.filtered_domain(
+            self.env["account.move"]._get_collection_due_domain(today)
+        )
         dispute_lines = self.env["invoice.dispute.line"].search(
             [("move_id", "in", moves.ids), ("state", "in", OPEN_STATES)]
         )
@@ -622,6 +645,7 @@ class InvoiceCallSheet(models.Model):
                 today,
                 partner,
                 sheet_moves,
+                due_moves,
                 dispute_line_by_move,
                 sheet_promises,
                 sheet_plans,
@@ -646,15 +670,21 @@ class InvoiceCallSheet(models.Model):
         today,
         partner,
         moves,
+        due_moves,
         dispute_line_by_move,
         promises,
         plans,
         figures,
         objections,
     ):
+        """The snapshot of one sheet: ``moves`` are the customer's overdue
+        invoices, listed; the figures and talking points count those of
+        ``due_moves`` (``account.move._get_collection_due_domain``), the
+        others are context."""
         self.ensure_one()
         lines = []
         amount_overdue = amount_disputed = 0.0
+        due = moves & due_moves
         for move in moves:
             dispute_line = dispute_line_by_move.get(move)
             rate = (
@@ -664,7 +694,8 @@ class InvoiceCallSheet(models.Model):
             )
             # at most what is open on the invoice: never more than its residual
             disputed = dispute_line.disputed_amount_capped if dispute_line else 0.0
-            amount_overdue += move.amount_residual_signed
+            if move in due:
+                amount_overdue += move.amount_residual_signed
             amount_disputed += disputed * rate
             lines.append(
                 {
@@ -677,6 +708,7 @@ class InvoiceCallSheet(models.Model):
                     "amount_residual": move.amount_residual,
                     "amount_residual_company": move.amount_residual_signed,
                     "days_overdue": (today - move.invoice_date_due).days,
+                    "is_due": move in due,
                     "is_sent": move.is_move_sent,
                     "reminder_exclusion_reason": move.reminder_exclusion_reason,
                     "dispute_id": dispute_line.dispute_id.id if dispute_line else False,
@@ -697,10 +729,12 @@ class InvoiceCallSheet(models.Model):
             "state": "prepared",
             "contact_id": contact.id,
             "line_ids": [Command.clear()] + [Command.create(v) for v in lines],
-            "overdue_count": len(lines),
+            "overdue_count": len(due),
             "amount_overdue": amount_overdue,
             "amount_disputed": amount_disputed,
-            "oldest_days_overdue": max((v["days_overdue"] for v in lines), default=0),
+            "oldest_days_overdue": max(
+                (v["days_overdue"] for v in lines if v["is_due"]), default=0
+            ),
             "dispute_open_count": partner.dispute_open_count,
             "payment_history_count": figures.get("paid_count", 0),
             "payment_avg_days_late": figures.get("avg_days_late", 0.0),
@@ -719,7 +753,7 @@ class InvoiceCallSheet(models.Model):
         sheet = self.with_context(lang=self.user_id.lang or self.env.lang)
         vals["arrangement_summary"] = sheet._render_arrangements(promises, plans)
         vals["talking_points"] = sheet._render_talking_points(
-            vals, contact, moves, moves.filtered(dispute_line_by_move.get)
+            vals, contact, due, moves.filtered(dispute_line_by_move.get)
         )
         vals["objection_ids"] = [
             Command.set(sheet._select_objections(vals, contact, moves, objections).ids)
