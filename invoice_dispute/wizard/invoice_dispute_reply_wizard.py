@@ -82,7 +82,8 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
             wizard.finding_count = len(wizard.finding_ids)
 
     def action_check_send(self):
-        """Check the text in the customer's language; send it when it is clean,
+        """Check the text in the languages it may be written in (the
+        customer's, the writer's, the text's own); send it when it is clean,
         or when the collector confirmed the findings shown for this very text."""
         self.ensure_one()
         if is_html_empty(self.body):
@@ -94,8 +95,10 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
                     partner=self.recipient_id.display_name,
                 )
             )
+        # the customer's language, the writer's and the text's own
         findings = self.env["invoice.tone.phrase"].check_text(
-            self.body, self.lang or self.recipient_id.lang
+            self.body,
+            [self.lang or self.recipient_id.lang, self.env.user.lang],
         )
         reviewed = (
             self.state == "review"
