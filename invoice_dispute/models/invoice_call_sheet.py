@@ -904,9 +904,11 @@ class InvoiceCallSheet(models.Model):
             points.append(
                 env._(
                     "They pay on %(weekday)s: ask for the payment on %(date)s.",
-                    weekday=dict(
-                        self._fields["payment_weekday"]._description_selection(env)
-                    )[vals["payment_weekday"]],
+                    # the weekday as the language writes it mid-sentence
+                    # (lowercase in Dutch, Slovak and Swedish)
+                    weekday=format_date(
+                        env, next_day, lang_code=lang, date_format="EEEE"
+                    ),
                     date=format_date(env, next_day, lang_code=lang),
                 )
             )

@@ -1015,9 +1015,12 @@ class InvoiceDispute(models.Model):
                 "activity_type_id": activity_type.id,
                 "user_id": user.id,
                 "date_deadline": today,
-                "summary": self.env._(
+                # in the language of the user it is for
+                "summary": self.with_context(lang=user.lang).env._(
                     "Dispute past its deadline (%(deadline)s)",
-                    deadline=format_date(self.env, dispute.date_deadline),
+                    deadline=format_date(
+                        self.env, dispute.date_deadline, lang_code=user.lang
+                    ),
                 ),
             }
             for dispute in disputes

@@ -41,6 +41,19 @@ _LANG_MARKERS = {
 }  # fmt: skip
 
 
+def get_lang_selection(model):
+    """The languages Odoo knows, by their names (installed or not): the
+    selection of the fields that hold a language code, so that users read
+    "Swedish / Svenska", not "sv_SE"."""
+    langs = (
+        model.env["res.lang"]
+        .sudo()
+        .with_context(active_test=False)
+        .search_read([], ["code", "name"], order="name")
+    )
+    return [(lang["code"], lang["name"]) for lang in langs]
+
+
 def normalize_words(text):
     """Lower-case, accent-free words of ``text``, joined by single spaces and
     framed by spaces, so that a phrase matches on word boundaries only, whatever
@@ -56,7 +69,8 @@ class InvoiceTonePhrase(models.Model):
     _order = "lang, category, phrase"
     _rec_name = "phrase"
 
-    lang = fields.Char(
+    lang = fields.Selection(
+        get_lang_selection,
         string="Language",
         required=True,
         index=True,

@@ -24,6 +24,7 @@ from . import test_reminder_truth
 from . import test_reminder_escalation
 from . import test_responsible
 from . import test_collection_due
+from . import test_polish
 from . import test_invoice_changes
 from . import test_dispute_settlement
 from . import test_integration

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..models.invoice_tone_phrase import TONE_CATEGORIES
+from ..models.invoice_tone_phrase import TONE_CATEGORIES, get_lang_selection
 
 
 class InvoiceDisputeReplyWizard(models.TransientModel):
@@ -20,7 +20,8 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         readonly=False,
         required=True,
     )
-    lang = fields.Char(
+    lang = fields.Selection(
+        get_lang_selection,
         string="Language",
         compute="_compute_lang",
         store=True,
