@@ -1,6 +1,7 @@
 from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_collection import CollectionCommon
 
@@ -19,7 +20,7 @@ class TestPolish(CollectionCommon):
         for button in arch.xpath("//header/button"):
             invisible = button.get("invisible")
             # the form's modifiers only read the state
-            if invisible and eval(invisible, {"state": state}):
+            if invisible and safe_eval(invisible, {"state": state}):
                 continue
             buttons.append(
                 (button.get("name"), "btn-primary" in button.get("class", ""))
