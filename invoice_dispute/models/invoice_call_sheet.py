@@ -534,13 +534,22 @@ class InvoiceCallSheet(models.Model):
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "user_id": (
-                        partner._get_responsible_user(company) or self.env.user
-                    ).id,
+                        partner._get_collector() or self._get_preparing_user()
+                    ).id
+                    or partner._get_responsible_user(company).id,
                 }
                 for partner in missing
             ]
         )
         return self.browse([s.id for s in by_partner.values()]) | created
+
+    def _get_preparing_user(self):
+        """The user preparing call sheets when a person and a collector (a
+        collector at work keeps the sheets they prepare); else none."""
+        user = self.env.user
+        if user._invoice_dispute_is_person() and user._invoice_dispute_is_collector():
+            return user
+        return self.env["res.users"]
 
     def _get_form_action(self):
         action = {
