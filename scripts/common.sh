@@ -104,13 +104,23 @@ ensure_faketime() {
         die "FAKE_TODAY needs libfaketime: install the Debian package 'faketime'; see /tmp/invoice_dispute_faketime.log"
 }
 
-# Name of the template database holding the dependencies (account, mail, portal).
+# The modules the addon depends on, comma-separated, read from its manifest.
+deps_modules() {
+    "$PYTHON" -c 'import ast, sys; print(",".join(ast.literal_eval(open(sys.argv[1]).read())["depends"]))' \
+        "$ROOT/invoice_dispute/__manifest__.py"
+}
+
+# Name of the template database holding the dependencies (the manifest's
+# depends): invoice_dispute_deps_<serie>_<short hash of the module list>, so
+# that a change of the dependencies makes a new template while runs of other
+# branches keep using theirs.
 deps_db_name() {
     if [ -n "${DEPS_DB:-}" ]; then
         echo "$DEPS_DB"
         return
     fi
-    "$PYTHON" -c 'import odoo; print("invoice_dispute_deps_" + odoo.release.serie.replace(".", ""))'
+    "$PYTHON" -c 'import hashlib, sys, odoo; mods = ",".join(sorted(sys.argv[1].split(","))); print("invoice_dispute_deps_%s_%s" % (odoo.release.serie.replace(".", ""), hashlib.sha1(mods.encode()).hexdigest()[:8]))' \
+        "$(deps_modules)"
 }
 
 # Odoo's filestore root (one folder per database).
@@ -124,17 +134,18 @@ free_port() {
 }
 
 # new_db_from_deps DB WORKDIR PORT: (re)create DB as a copy of the template
-# database with the dependencies (account, mail, portal) installed, creating
+# database with the dependencies (the manifest's depends) installed, creating
 # the template first if it does not exist yet (once; logged to WORKDIR/deps.log).
 new_db_from_deps() {
-    local db="$1" work="$2" port="$3" deps_db filestore
+    local db="$1" work="$2" port="$3" deps_db deps filestore
+    deps="$(deps_modules)"
     deps_db="$(deps_db_name)"
     filestore="$(filestore_root)"
     exec 9>"/tmp/$deps_db.lock"
     flock 9
     if ! db_exists "$deps_db"; then
-        echo "creating the template database $deps_db (account, mail, portal; once)"
-        odoo_cmd "$deps_db" -i account,mail,portal --without-demo=all --stop-after-init \
+        echo "creating the template database $deps_db ($deps; once)"
+        odoo_cmd "$deps_db" -i "$deps" --without-demo=all --stop-after-init \
             --log-level=warn --http-port="$port" >"$work/deps.log" 2>&1 ||
             { tail -n 50 "$work/deps.log"; dropdb --if-exists "$deps_db"; die "could not create $deps_db"; }
     fi
@@ -143,6 +154,28 @@ new_db_from_deps() {
     mkdir -p "$filestore"
     rm -rf "${filestore:?}/$db"
     [ -d "$filestore/$deps_db" ] && cp -r "$filestore/$deps_db" "$filestore/$db"
+    flock -u 9
+    exec 9>&-
+}
+
+# ensure_demo_deps_db WORKDIR PORT: the template database with the
+# dependencies (the manifest's depends) installed WITH Odoo's demo data, created
+# when missing (once; logged to WORKDIR/demo_deps.log); exported as DEMO_DEPS_DB
+# for tests/test_demo_database.py, which installs the addon with its demo data
+# on a copy of it.
+ensure_demo_deps_db() {
+    local work="$1" port="$2" deps
+    deps="$(deps_modules)"
+    DEMO_DEPS_DB="$(deps_db_name)_demo"
+    export DEMO_DEPS_DB
+    exec 9>"/tmp/$DEMO_DEPS_DB.lock"
+    flock 9
+    if ! db_exists "$DEMO_DEPS_DB"; then
+        echo "creating the template database $DEMO_DEPS_DB ($deps with demo data; once)"
+        odoo_cmd "$DEMO_DEPS_DB" -i "$deps" --stop-after-init \
+            --log-level=warn --http-port="$port" >"$work/demo_deps.log" 2>&1 ||
+            { tail -n 50 "$work/demo_deps.log"; drop_db "$DEMO_DEPS_DB"; die "could not create $DEMO_DEPS_DB"; }
+    fi
     flock -u 9
     exec 9>&-
 }

@@ -52,8 +52,10 @@ else
         >"$LOG" 2>&1 || { tail -n 40 "$LOG"; die "could not update invoice_dispute in $DB"; }
 fi
 
-has_disputes=$(psql -d "$DB" -Atc "SELECT EXISTS (SELECT 1 FROM invoice_dispute)" 2>/dev/null || echo f)
-if [ "$has_disputes" != "t" ]; then
+# The addon's own demo data (its manifest's demo files) came with the install;
+# the generator adds the larger demo set and the collector user once.
+has_generated=$(psql -d "$DB" -Atc "SELECT EXISTS (SELECT 1 FROM res_users WHERE login = 'collector')" 2>/dev/null || echo f)
+if [ "$has_generated" != "t" ]; then
     echo "adding demo customers, invoices, payments and disputes"
     "$PYTHON" "$ROOT/scripts/generate_data.py" --db "$DB" --demo \
         --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" \

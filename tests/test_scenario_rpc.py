@@ -92,7 +92,8 @@ class TestScenarioRpc(ScenarioCase):
                         "invoice_line_ids": [
                             Command.create(
                                 {
-                                    "name": "RPC service",
+                                    # two services: not possible duplicates
+                                    "name": f"RPC service {i + 1}",
                                     "quantity": 1,
                                     "price_unit": 1000.0,
                                     "tax_ids": [Command.clear()],
@@ -100,7 +101,7 @@ class TestScenarioRpc(ScenarioCase):
                             )
                         ],
                     }
-                    for _i in range(2)
+                    for i in range(2)
                 ]
             )
             invoices.action_post()

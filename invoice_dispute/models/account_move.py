@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -12,6 +14,7 @@ EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
     ("plan", "Payment plan"),
     ("promise", "Promise to pay"),
+    ("paid_claim", "Reported as paid"),
     ("partner_block", "Customer blocked"),
 ]
 
@@ -156,8 +159,51 @@ class AccountMove(models.Model):
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
     )
+    reminder_notice_ids = fields.Many2many(
+        "invoice.reminder.notice",
+        "invoice_reminder_notice_move_rel",
+        "move_id",
+        "notice_id",
+        string="Reminder notices",
+        copy=False,
+        readonly=True,
+        help="The payment reminders that reminded this invoice.",
+    )
+    reminder_notice_count = fields.Integer(compute="_compute_reminder_notice_count")
+    payment_claim_ids = fields.Many2many(
+        "invoice.payment.claim",
+        "invoice_payment_claim_move_rel",
+        "move_id",
+        "claim_id",
+        string="Reported payments",
+        copy=False,
+        readonly=True,
+        help="Payments the customer reported on the portal for this invoice.",
+    )
     back_billing_ids = fields.One2many(
         "invoice.back.billing", "move_id", string="Back-billed amounts", readonly=True
+    )
+    check_finding_ids = fields.One2many(
+        "invoice.check.finding",
+        "move_id",
+        string="Check findings",
+        readonly=True,
+        copy=False,
+    )
+    check_state = fields.Selection(
+        [("none", "No findings"), ("warning", "To check"), ("blocked", "Blocked")],
+        string="Invoice check",
+        compute="_compute_check_state",
+        store=True,
+        index=True,
+        copy=False,
+        help="Blocked: an open blocking finding stops the posting until it is fixed "
+        "or a dispute manager overrides it. To check: open warnings.",
+    )
+    check_message = fields.Html(
+        string="Check findings to review",
+        compute="_compute_check_message",
+        sanitize=False,
     )
 
     @api.depends("dispute_line_ids.dispute_id")
@@ -190,6 +236,8 @@ class AccountMove(models.Model):
         "dispute_state",
         "payment_plan_ids.state",
         "payment_promise_ids.state",
+        "payment_claim_ids.state",
+        "payment_claim_ids.date_until",
         "commercial_partner_id.reminder_block_until",
     )
     def _compute_reminder_exclusion(self):
@@ -233,6 +281,35 @@ class AccountMove(models.Model):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain
 
+    @api.depends("reminder_notice_ids")
+    def _compute_reminder_notice_count(self):
+        for move in self:
+            move.reminder_notice_count = len(move.reminder_notice_ids)
+
+    @api.depends("check_finding_ids.state", "check_finding_ids.severity")
+    def _compute_check_state(self):
+        for move in self:
+            findings = move.check_finding_ids.filtered(lambda f: f.state == "open")
+            if findings.filtered(lambda f: f.severity == "blocking"):
+                move.check_state = "blocked"
+            elif findings:
+                move.check_state = "warning"
+            else:
+                move.check_state = "none"
+
+    @api.depends("check_finding_ids.state", "check_finding_ids.message")
+    def _compute_check_message(self):
+        for move in self:
+            findings = move.check_finding_ids.filtered(lambda f: f.state == "open")
+            move.check_message = findings and Markup("<ul class='mb-0'>%s</ul>") % (
+                Markup().join(
+                    Markup("<li>%s</li>") % finding.message
+                    for finding in findings.sorted(
+                        lambda f: (f.severity != "blocking", f.id)
+                    )
+                )
+            )
+
     @api.depends("dispute_proposal_ids", "payment_plan_ids", "payment_promise_ids")
     def _compute_collection_counts(self):
         for move in self:
@@ -242,6 +319,9 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         back_billings = self._add_pending_back_billing()
+        self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state == "draft"
+        )._invoice_check_run(refuse_blocking=True)
         posted = super()._post(soft=soft)
         if back_billings:
             back_billings._log_billed()
@@ -372,6 +452,30 @@ class AccountMove(models.Model):
             },
         }
 
+    def action_check_invoice(self):
+        """Run the invoice checks on these customer invoices now and record
+        what they find (see ``_invoice_check_run``); nothing is refused.
+
+        :return: True
+        """
+        invoices = self.filtered(
+            lambda m: m.move_type == "out_invoice" and m.state != "cancel"
+        )
+        if not invoices:
+            raise UserError(
+                self.env._("Only customer invoices that are not cancelled are checked.")
+            )
+        invoices._invoice_check_run()
+        return True
+
+    def action_override_check_findings(self):
+        """Open the wizard that overrides the invoices' open findings with a
+        reason (dispute managers only)."""
+        findings = self.check_finding_ids.filtered(lambda f: f.state == "open")
+        if not findings:
+            raise UserError(self.env._("These invoices have no open findings."))
+        return findings.action_override()
+
     def action_view_disputes(self):
         self.ensure_one()
         return self._invoice_dispute_related_action(
@@ -406,6 +510,16 @@ class AccountMove(models.Model):
             self.dispute_proposal_ids,
         )
 
+    def action_view_reminder_notices(self):
+        """The reminder notices that reminded this invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_reminder_notice_action"
+        )
+        action["domain"] = [("move_ids", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
     def action_view_payment_plans(self):
         return self._invoice_dispute_related_action(
             "invoice_dispute.invoice_payment_plan_action", self.payment_plan_ids
@@ -431,6 +545,16 @@ class AccountMove(models.Model):
             ("dispute", [("dispute_state", "=", "open")]),
             ("plan", [("payment_plan_ids.state", "=", "active")]),
             ("promise", [("payment_promise_ids.state", "=", "pending")]),
+            (
+                "paid_claim",
+                [
+                    (
+                        "payment_claim_ids",
+                        "any",
+                        [("state", "=", "open"), ("date_until", ">=", today)],
+                    )
+                ],
+            ),
             (
                 "partner_block",
                 [("commercial_partner_id.reminder_block_until", ">=", today)],
@@ -574,16 +698,15 @@ class AccountMove(models.Model):
         self.invalidate_recordset(["reminder_resume_date", "reminder_agreement_date"])
 
     def _get_reminder_agreement_date(self):
-        """The agreement a reminder rendered on this invoice refers to ("
-        following our agreement of ..."): the latest agreement on the
-        invoices it lists made since their last reminder, if any.
+        """The agreement a reminder of these invoices refers to ("following
+        our agreement of ..."): the latest agreement on them made since their
+        last reminder, if any.
 
         :return: date or False
         """
-        self.ensure_one()
         dates = [
             move.reminder_agreement_date
-            for move in self._get_reminder_moves()
+            for move in self
             if move.reminder_agreement_date
             and (
                 not move.reminder_last_date
@@ -591,6 +714,78 @@ class AccountMove(models.Model):
             )
         ]
         return max(dates) if dates else False
+
+    def _invoice_check_run(self, refuse_blocking=False):
+        """Check these customer invoices with the active rules of their
+        companies (``invoice.check.rule._check_invoices``, all invoices at
+        once) and record the result: new findings are added, findings no
+        longer found become fixed, overridden ones stay overridden.
+
+        :param bool refuse_blocking: refuse (before writing anything) when a
+            blocking finding is not overridden, as posting does
+        :raise UserError: with ``refuse_blocking``, one error naming each
+            invoice and its blocking findings
+        """
+        if not self:
+            return
+        found = self.env["invoice.check.rule"]._check_invoices(self)
+        # sudo: findings are the record of the checks, written by them only
+        existing = self.sudo().check_finding_ids.filtered(
+            lambda f: f.state in ("open", "overridden")
+        )
+        by_key = {
+            (f.move_id.id, f.rule_id.id, f.check_code, f.line_id.id): f
+            for f in existing
+        }
+        if refuse_blocking:
+            blocking = [
+                vals
+                for vals in found
+                if vals["severity"] == "blocking"
+                and not by_key.get(
+                    self._invoice_check_key(vals), existing.browse()
+                ).filtered(lambda f: f.state == "overridden")
+            ]
+            if blocking:
+                raise UserError(self._invoice_check_blocking_message(blocking))
+        keep = self.env["invoice.check.finding"]
+        to_create = []
+        for vals in found:
+            finding = by_key.get(self._invoice_check_key(vals))
+            if not finding:
+                to_create.append(vals)
+                continue
+            keep |= finding
+            if finding.state == "open" and (
+                finding.message != vals["message"]
+                or finding.severity != vals["severity"]
+            ):
+                finding.write(
+                    {"message": vals["message"], "severity": vals["severity"]}
+                )
+        (existing - keep).write({"state": "fixed"})
+        self.env["invoice.check.finding"].sudo().create(to_create)
+
+    @api.model
+    def _invoice_check_key(self, vals):
+        return (vals["move_id"], vals["rule_id"], vals["check_code"], vals["line_id"])
+
+    def _invoice_check_blocking_message(self, blocking):
+        moves = self.browse([vals["move_id"] for vals in blocking])
+        lines = []
+        for move in moves:
+            lines.append(f"{move.display_name} ({move.partner_id.display_name}):")
+            lines.extend(
+                f"- {vals['message']}"
+                for vals in blocking
+                if vals["move_id"] == move.id
+            )
+        return self.env._(
+            "These invoices were not posted; their checks found problems that block "
+            "them:\n%(findings)s\nFix the invoices, or click Check on them and ask a "
+            "dispute manager to override the findings with a reason.",
+            findings="\n".join(lines),
+        )
 
     def _invoice_dispute_change_label(self, change):
         return {
@@ -890,22 +1085,24 @@ class AccountMove(models.Model):
                 record.message_post(body=note)
 
     def _invoice_dispute_withdraw_reminders(self, reason):
-        """Withdraw the reminder emails still queued for these invoices (or
+        """Withdraw the reminder notices still queued for these invoices (or
         for the installments of their payment plans), through
-        ``invoice.reminder.log._withdraw_mails``: a reminder still due goes
+        ``invoice.reminder.notice._withdraw``: a reminder still due goes
         again, truthful, at the next run. ``reason`` (a translated sentence)
-        is noted on the invoices."""
-        Log = self.env["invoice.reminder.log"].sudo()  # emails: technical records
-        logs = Log.search(
+        is noted on the invoices and the notices."""
+        # sudo: notices and their emails are the engine's technical records
+        Notice = self.env["invoice.reminder.notice"].sudo()
+        notices = Notice.search(
             [
+                ("state", "=", "queued"),
                 ("mail_id.state", "=", "outgoing"),
                 "|",
-                ("move_id", "in", self.ids),
+                ("log_ids.move_id", "in", self.ids),
                 ("plan_line_id.plan_id.move_ids", "in", self.ids),
             ]
         )
-        if logs:
-            Log._withdraw_mails(dict.fromkeys(logs.mail_id, reason))
+        if notices:
+            Notice._withdraw(dict.fromkeys(notices, reason))
 
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices
@@ -1554,93 +1751,80 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
 
-    def _get_reminder_moves(self):
-        """The invoices a reminder rendered on this invoice lists: the whole
-        group of a consolidated reminder (given in the context), else itself."""
-        self.ensure_one()
-        group_ids = (self.env.context.get("reminder_groups") or {}).get(self.id)
-        return self.browse(group_ids) if group_ids else self
-
     def _get_reminder_credit_lines(self):
         """The customer's open credits (credit notes not applied, payments not
-        matched) that a reminder rendered on this invoice lists and deducts:
-        those in the invoice's company and currency. The reminder engine
-        gives them for its whole batch in the context (``reminder_credits``,
-        ``{invoice id: line ids}``); otherwise they are searched.
+        matched) that a reminder of these invoices (one customer, company and
+        currency) lists and deducts: those in their company and currency.
 
         :return: account.move.line records, each open for
-            ``-amount_residual_currency`` in the invoice's currency
+            ``-amount_residual_currency`` in the invoices' currency
         """
-        self.ensure_one()
-        return self.commercial_partner_id._get_open_credit_lines(
-            self.company_id, self.currency_id, reminded=self
+        main = self[:1]
+        return main.commercial_partner_id._get_open_credit_lines(
+            main.company_id, main.currency_id
         )
+
+    @api.model
+    def _get_open_invoice_domain(self):
+        """Domain of the customer invoices still open: posted, not (fully)
+        paid, with an open amount. The customer statement lists all of them;
+        the reminders ask for those whose reminders are not paused."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+        ]
 
     @api.model
     def _get_reminder_due_domain(self):
         """Domain of the invoices a customer is asked to pay: open posted
         customer invoices whose reminders are not paused (the due date is
         filtered by the caller)."""
-        return [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("amount_residual", ">", 0),
-            ("reminder_excluded", "=", False),
-        ]
+        return [*self._get_open_invoice_domain(), ("reminder_excluded", "=", False)]
 
     def _get_reminder_due_amount(self):
-        """What the customer owes, in this invoice's company and currency, on
-        the invoices a reminder rendered on this invoice covers: those of
+        """What the customer owes, in these invoices' company and currency,
+        on the invoices a reminder of these invoices covers: those of
         ``_get_reminder_due_domain`` due by today or by the latest due date
-        the reminder lists (the listed ones included). The reminder engine
-        gives it for its whole batch in the context (``reminder_due_amounts``,
-        ``{invoice id: amount}``); otherwise it is searched."""
-        self.ensure_one()
-        given = self.env.context.get("reminder_due_amounts")
-        if given is not None and self.id in given:
-            return given[self.id]
+        the reminder lists (the listed ones included)."""
+        currency = self[:1].currency_id
         due = self._get_reminder_due_invoices()
         return sum(
-            due.filtered(lambda m: m.currency_id == self.currency_id).mapped(
-                "amount_residual"
-            )
+            due.filtered(lambda m: m.currency_id == currency).mapped("amount_residual")
         )
 
     def _get_reminder_due_invoices(self):
-        """The customer's invoices (in this invoice's company, every currency)
-        that a reminder rendered on this invoice counts as owed: those of
-        ``_get_reminder_due_domain`` due by today or by the latest due date
-        the reminder lists.
+        """The customer's invoices (in these invoices' company, every
+        currency) that a reminder of these invoices (one customer) counts as
+        owed: those of ``_get_reminder_due_domain`` due by today or by the
+        latest due date the reminder lists.
 
         :return: account.move records
         """
-        self.ensure_one()
+        main = self[:1]
         horizon = max(
-            [
-                fields.Date.context_today(self),
-                *self._get_reminder_moves().mapped("invoice_date_due"),
-            ]
+            [fields.Date.context_today(self), *self.mapped("invoice_date_due")]
         )
         return self.search(
             [
                 *self._get_reminder_due_domain(),
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
+                ("commercial_partner_id", "=", main.commercial_partner_id.id),
+                ("company_id", "=", main.company_id.id),
                 ("invoice_date_due", "<=", horizon),
             ]
         )
 
     def _get_reminder_totals(self):
-        """What a reminder rendered on this invoice asks, in the invoice's
-        currency: ``(open, credit, net, other)`` -- the open amount of the
-        invoices it lists, the customer's open credits, the net amount due
-        (what the customer owes on the invoices due by then, listed or not,
-        less the credits: the engine sends no reminder where it is not
-        positive) and the part of it on invoices it does not list."""
-        self.ensure_one()
-        currency = self.currency_id
-        amount_open = sum(self._get_reminder_moves().mapped("amount_residual"))
+        """What a reminder of these invoices (one customer, company and
+        currency) asks, in their currency: ``(open, credit, net, other)`` --
+        the open amount of the invoices it lists, the customer's open
+        credits, the net amount due (what the customer owes on the invoices
+        due by then, listed or not, less the credits: the engine sends no
+        reminder where it is not positive) and the part of it on invoices it
+        does not list."""
+        currency = self[:1].currency_id
+        amount_open = sum(self.mapped("amount_residual"))
         amount_credit = -sum(
             self._get_reminder_credit_lines().mapped("amount_residual_currency")
         )
@@ -1653,47 +1837,34 @@ class AccountMove(models.Model):
         )
 
     def _get_reminder_other_credit_lines(self):
-        """The customer's open credits in the invoice's company in currencies
-        other than the invoice's: a reminder lists them apart, each in its
-        own currency, and never adds them to the invoice's currency total.
-        The reminder engine gives them for its whole batch in the context
-        (``reminder_other_credits``, ``{invoice id: line ids}``); otherwise
-        they are searched.
+        """The customer's open credits in these invoices' company in
+        currencies other than theirs: a reminder lists them apart, each in
+        its own currency, and never adds them to the invoices' currency
+        total.
 
         :return: account.move.line records, each open for
             ``-amount_residual_currency`` in its own ``currency_id``
         """
-        self.ensure_one()
-        given = self.env.context.get("reminder_other_credits")
-        if given is not None and self.id in given:
-            return (
-                self.env["account.move.line"]
-                .browse(given[self.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
-        lines = self.commercial_partner_id._get_open_credit_lines(self.company_id)
-        return lines.filtered(lambda line: line.currency_id != self.currency_id)
+        main = self[:1]
+        lines = main.commercial_partner_id._get_open_credit_lines(main.company_id)
+        return lines.filtered(lambda line: line.currency_id != main.currency_id)
 
     def _get_reminder_balance(self):
         """The customer's net balance in company currency, all currencies
         together, as the worklist and the call sheet count it: what it owes
-        on the invoices a reminder rendered on this invoice covers, in every
-        currency (``amount_residual_signed`` of the invoices of
+        on the invoices a reminder of these invoices (one customer) covers,
+        in every currency (``amount_residual_signed`` of the invoices of
         ``_get_reminder_due_domain`` due by today or by the latest due date
         the reminder lists) less all its open credits in the company
         (``-amount_residual``). The engine sends no reminder where it is not
-        positive, and gives it for its whole batch in the context
-        (``reminder_balances``, ``{invoice id: amount}``).
+        positive.
 
         :return: float, in the company's currency
         """
-        self.ensure_one()
-        given = self.env.context.get("reminder_balances")
-        if given is not None and self.id in given:
-            return given[self.id]
+        main = self[:1]
         due = self._get_reminder_due_invoices()
-        credits = self.commercial_partner_id._get_open_credit_lines(self.company_id)
-        return self.company_currency_id.round(
+        credits = main.commercial_partner_id._get_open_credit_lines(main.company_id)
+        return main.company_currency_id.round(
             sum(due.mapped("amount_residual_signed"))
             + sum(credits.mapped("amount_residual"))
         )

@@ -706,8 +706,58 @@ class InvoiceDispute(models.Model):
 
     def action_send_summary(self):
         """Email the written summary of what was agreed and the next steps, in
-        the customer's language, and keep it in the chatter."""
+        the customer's language, and keep it in the chatter. The summary is
+        tone-checked first in the languages it may be written in (the
+        customer's, the writer's, the text's own: ``invoice.tone.phrase
+        .check_text``, seeds 000, 001); when it has findings nothing is sent
+        and the reply wizard opens on the summary with them, to rephrase or
+        send anyway, as a reply to the customer does.
+
+        :return: True when sent, else the reply wizard's action
+        :raise UserError: when the recipient has no email address
+        """
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
+        self._check_summary_recipients()
+        for dispute in self:
+            review = dispute._review_summary_tone(template)
+            if review:
+                return review
+        for dispute in self:
+            dispute.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def _review_summary_tone(self, template):
+        """Render the summary ``template`` of this dispute in its recipient's
+        language and check its tone; with findings, the reply wizard on the
+        rendered summary showing them (its state ``review``), else False."""
+        self.ensure_one()
+        recipient = self.partner_id._get_payment_recipient(self.contact_id)
+        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+        findings = self.env["invoice.tone.phrase"].check_text(
+            body, [recipient.lang, self.env.user.lang]
+        )
+        if not findings:
+            return False
+        subject = template._render_field("subject", self.ids, compute_lang=True)[
+            self.id
+        ]
+        wizard = self.env["invoice.dispute.reply.wizard"].create(
+            {
+                "dispute_id": self.id,
+                "subject": subject,
+                "body": body,
+                "state": "review",
+                "checked_body": body,
+                "finding_ids": [fields.Command.create(finding) for finding in findings],
+            }
+        )
+        return wizard._reopen()
+
+    def _check_summary_recipients(self):
         for dispute in self:
             recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
             if not recipient.email:
@@ -719,12 +769,6 @@ class InvoiceDispute(models.Model):
                         name=dispute.name,
                     )
                 )
-            dispute.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        return True
 
     def action_view_moves(self):
         self.ensure_one()

@@ -139,16 +139,14 @@ class InvoicePaymentPlanLine(models.Model):
     def _get_reminder_credit_lines(self):
         """The customer's open credits (credit notes not applied, payments not
         matched) in the plan's company and currency, which the installment
-        reminder lists and deducts. The reminder engine gives them for its
-        whole batch in the context (``reminder_credits``, ``{installment id:
-        line ids}``); otherwise they are searched.
+        reminder lists and deducts.
 
         :return: account.move.line records, each open for
             ``-amount_residual_currency`` in the plan's currency
         """
         self.ensure_one()
         return self.plan_id.partner_id._get_open_credit_lines(
-            self.plan_id.company_id, self.currency_id, reminded=self
+            self.plan_id.company_id, self.currency_id
         )
 
     def _get_reminder_net_amount(self):

@@ -266,6 +266,27 @@ class InvoicePaymentPromise(models.Model):
         for promise in self.filtered(lambda p: p.state == "pending"):
             self._check_date_not_past(promise.date_promised)
 
+    @api.constrains("date_promised", "source")
+    def _check_date_promised_portal(self):
+        """A promise made on the customer portal is for at most the company's
+        ``promise_max_days`` from today (SPEC §11)."""
+        today = fields.Date.context_today(self)
+        for promise in self.filtered(
+            lambda p: p.state == "pending" and p.source == "portal"
+        ):
+            limit = today + timedelta(days=promise.company_id.promise_max_days)
+            if promise.date_promised > limit:
+                raise ValidationError(
+                    self.env._(
+                        "The promised payment date %(date)s is too far ahead: "
+                        "choose a date at most %(days)s days from today, by "
+                        "%(limit)s at the latest.",
+                        date=format_date(self.env, promise.date_promised),
+                        days=promise.company_id.promise_max_days,
+                        limit=format_date(self.env, limit),
+                    )
+                )
+
     @api.constrains("currency_id", "move_ids")
     def _check_currency(self):
         for promise in self:

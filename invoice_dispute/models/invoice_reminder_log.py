@@ -1,8 +1,6 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
@@ -55,6 +53,13 @@ class InvoiceReminderLog(models.Model):
     level = fields.Integer(readonly=True)
     date = fields.Date(
         default=fields.Date.context_today, index=True, required=True, readonly=True
+    )
+    notice_id = fields.Many2one(
+        "invoice.reminder.notice",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The reminder notice that reminded this invoice or installment.",
     )
     mail_id = fields.Many2one(
         "mail.mail", string="Email", index="btree_not_null", ondelete="set null"
@@ -148,6 +153,15 @@ class InvoiceReminderLog(models.Model):
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return True
 
+    def action_open_notice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "invoice.reminder.notice",
+            "res_id": self.notice_id.id,
+            "view_mode": "form",
+        }
+
     def action_open_document(self):
         self.ensure_one()
         record = self.move_id or self.plan_line_id.plan_id
@@ -161,94 +175,16 @@ class InvoiceReminderLog(models.Model):
     # ------------------------------------------------------------------
     # Check before sending
     # ------------------------------------------------------------------
-    @api.model
-    def _withdraw_untrue_reminders(self, mails):
-        """Check the reminder emails among ``mails`` just before they leave and
-        withdraw those that are no longer true: the email is cancelled, its
-        reminder logs deleted and the invoices' reminder level set back, so
-        that what is still due is reminded, with the figures of that day, at
-        the next run; its activity goes too when it served only these logs.
-        A note in the chatter of the invoice (or plan) says why.
-
-        :param mails: mail.mail records about to be sent
-        :return: the mail.mail records withdrawn
-        """
-        # sudo: the mail queue runs for everyone; logs, emails and activities
-        # are the engine's technical records
-        logs = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("mail_id", "in", mails.ids)])
-        )
-        logs = logs.filtered(lambda log: log.mail_id.state == "outgoing")
-        if not logs:
-            return mails.browse()
-        today = fields.Date.context_today(self)
-        reasons = {}
-        for mail, mail_logs in logs.grouped("mail_id").items():
-            reason = mail_logs._get_untrue_reason(mail, today)
-            if reason:
-                reasons[mail] = reason
-        if not reasons:
-            return mails.browse()
-        return self._withdraw_mails(reasons)
-
-    @api.model
-    def _withdraw_mails(self, reasons):
-        """Withdraw queued reminder emails: each is cancelled, its reminder
-        logs deleted (with the activities that serve no other log) and the
-        invoices' reminder level set back, so that what is still due is
-        reminded, with the figures of that day, at the next run. A note in
-        the chatter of the invoices (or plan) says why. The one way a
-        reminder is withdrawn: before it leaves (``_withdraw_untrue_reminders``)
-        or when its invoice changes (``account.move``).
-
-        :param reasons: dict mail.mail -> why it is withdrawn (a translated
-            sentence)
-        :return: the mail.mail records withdrawn
-        """
-        Mail = self.env["mail.mail"].sudo()
-        withdrawn = Mail.browse([mail.id for mail in reasons])
-        logs = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("mail_id", "in", withdrawn.ids)])
-        )
-        _logger.info(
-            "Reminder emails %s withdrawn before sending: no longer true.",
-            withdrawn.ids,
-        )
-        bodies_by_model = {}
-        for mail, reason in reasons.items():
-            mail_logs = logs.filtered(lambda log, m=mail: log.mail_id.id == m.id)
-            for record in mail_logs.move_id or mail_logs.plan_line_id.plan_id:
-                bodies_by_model.setdefault(record._name, {})[record.id] = Markup(
-                    "%s"
-                ) % self.env._(
-                    "A reminder was withdrawn before it was sent: %(reason)s It "
-                    "is sent again, with the figures of that day, at the next "
-                    "run if something is still due.",
-                    reason=reason,
-                )
-        for mail, reason in reasons.items():
-            Mail.browse(mail.id).write({"state": "cancel", "failure_reason": reason})
-        self._withdraw_logs(logs)
-        for model, bodies in bodies_by_model.items():
-            self.env[model].browse(list(bodies)).sudo()._message_log_batch(
-                bodies=bodies
-            )
-        return withdrawn
-
-    def _withdraw_logs(self, logs):
-        """Delete ``logs`` (withdrawn reminders), their activities that serve
-        no other log, and set the reminder level and date of their invoices
-        back to those of the reminders that remain."""
-        activities = logs.activity_id
+    def _withdraw(self):
+        """Delete these logs (the claims of withdrawn reminders), their
+        activities that serve no other log, and set the reminder level and
+        date of their invoices back to those of the reminders that remain."""
+        activities = self.activity_id
         kept = self.sudo().search(
-            [("activity_id", "in", activities.ids), ("id", "not in", logs.ids)]
+            [("activity_id", "in", activities.ids), ("id", "not in", self.ids)]
         )
-        moves = logs.move_id
-        logs.unlink()
+        moves = self.move_id
+        self.unlink()
         (activities - kept.activity_id).unlink()
         if not moves:
             return
@@ -272,85 +208,61 @@ class InvoiceReminderLog(models.Model):
         )
         moves.invalidate_recordset(["reminder_level", "reminder_last_date"])
 
-    def _get_untrue_reason(self, mail, today):
-        """Why the email ``mail`` of these logs (one reminder) would no longer
-        tell the truth if it left today, as a sentence; False when it is
+    def _get_untrue_reason(self, notice, today):
+        """Why ``notice`` (whose claims these logs are) would no longer tell
+        the truth if its email left today, as a sentence; False when it is
         still true: every invoice or installment it reminds still open, not
         paused, with the same amount and a due date for which the reminder
         is due (no note "before the due date" once it has passed, no "past
         due" after the due date was moved); the same open credits, in the
-        invoice's currency and in the others; a positive net balance; the
+        notice's currency and in the others; a positive net balance; the
         same recipient, whose language is still the one it was written in."""
-        records = self.move_id or self.plan_line_id
-        main = records.filtered(lambda r: r.id == mail.res_id)[:1] or records[:1]
         if self.move_id:
             reason = self._get_untrue_invoice_reason(today)
         else:
             reason = self._get_untrue_installment_reason(today)
         if reason:
             return reason
-        currency = main.currency_id
+        currency = notice.currency_id
+        moves = self.move_id.sorted(lambda m: (m.invoice_date_due, m.id))
+        main = moves[:1] or self.plan_line_id[:1]
         credit = -sum(
             main._get_reminder_credit_lines().mapped("amount_residual_currency")
         )
-        if float_compare(
-            credit,
-            max(self.mapped("amount_credit")),
-            precision_rounding=currency.rounding,
-        ):
+        if currency.compare_amounts(credit, notice.amount_credit):
             return self.env._("the customer's open credits changed.")
         net = (
-            main.with_context(
-                reminder_groups={main.id: self.move_id.ids}
-            )._get_reminder_totals()[2]
-            if self.move_id
+            moves._get_reminder_totals()[2]
+            if moves
             else main._get_reminder_net_amount()
         )
-        if float_compare(
-            net, max(self.mapped("amount_net")), precision_rounding=currency.rounding
-        ):
+        if currency.compare_amounts(net, notice.amount_net):
             return self.env._("the amount the customer owes changed.")
-        if self.move_id:
-            reason = self._get_untrue_balance_reason(main)
+        if moves:
+            reason = self._get_untrue_balance_reason(notice, moves)
             if reason:
                 return reason
-        recipient = main._get_reminder_recipient()
-        if mail.recipient_ids and recipient not in mail.recipient_ids:
+        if notice.recipient_id != main._get_reminder_recipient():
             return self.env._(
                 "its recipient is no longer the customer's payment contact."
             )
-        lang = self[:1].lang
-        if lang:
-            template = self.rule_id.mail_template_id[:1] or self.env.ref(
-                "invoice_dispute.mail_template_installment_reminder"
-            )
-            if template._render_lang(main.ids)[main.id] != lang:
-                return self.env._("the recipient's language changed.")
+        if notice.lang and notice._get_reminder_lang() != notice.lang:
+            return self.env._("the recipient's language changed.")
         return False
 
-    def _get_untrue_balance_reason(self, main):
+    def _get_untrue_balance_reason(self, notice, moves):
         """Why the customer's credits in other currencies or its net balance
         in company currency (``account.move._get_reminder_balance``) make
-        the reminder of these logs, rendered on ``main``, untrue now; False
-        when they do not."""
+        ``notice``, listing ``moves``, untrue now; False when they do not."""
+        main = moves[0]
         currency = main.company_currency_id
         other = -sum(main._get_reminder_other_credit_lines().mapped("amount_residual"))
-        if float_compare(
-            other,
-            max(self.mapped("amount_credit_other")),
-            precision_rounding=currency.rounding,
-        ):
+        if currency.compare_amounts(other, notice.amount_credit_other):
             return self.env._("the customer's open credits changed.")
-        balance = main.with_context(
-            reminder_groups={main.id: self.move_id.ids}
-        )._get_reminder_balance()
-        if float_compare(balance, 0.0, precision_rounding=currency.rounding) <= 0:
+        balance = moves._get_reminder_balance()
+        if currency.compare_amounts(balance, 0.0) <= 0:
             return self.env._("the customer owes nothing net any more.")
-        if other and float_compare(
-            balance,
-            max(self.mapped("amount_balance")),
-            precision_rounding=currency.rounding,
-        ):
+        if other and currency.compare_amounts(balance, notice.amount_balance):
             return self.env._("the amount the customer owes changed.")
         return False
 

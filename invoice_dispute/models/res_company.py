@@ -58,6 +58,33 @@ class ResCompany(models.Model):
         "block ends before reminders resume on its invoices; the next "
         "reminder mentions the agreement.",
     )
+    # Customer self-service on the reminder portal page (SPEC §11)
+    promise_max_days = fields.Integer(
+        string="Promise at most days ahead",
+        default=30,
+        help="A customer promising to pay on the portal chooses a date at most "
+        "this many days from today.",
+    )
+    plan_max_installments = fields.Integer(
+        string="Installments at most",
+        default=6,
+        help="A customer asking for a payment plan on the portal spreads the "
+        "invoice over at most this many installments.",
+    )
+    plan_auto_approve_amount = fields.Monetary(
+        string="Approve plans up to",
+        currency_field="currency_id",
+        default=1000.0,
+        help="A payment plan asked on the portal for at most this amount (in "
+        "company currency, converted to the invoice's currency) starts at once; "
+        "a larger one is proposed to the collector (0: always proposed).",
+    )
+    paid_claim_block_days = fields.Integer(
+        string="Pause after 'already paid'",
+        default=10,
+        help="Days reminders pause on invoices a customer reports as already "
+        "paid on the portal, while the collector finds the payment.",
+    )
 
     @api.constrains("dispute_manager_id")
     def _check_dispute_manager_id(self):
@@ -71,6 +98,8 @@ class ResCompany(models.Model):
         "promise_grace_days",
         "reminder_backlog_level",
         "reminder_resume_days",
+        "plan_auto_approve_amount",
+        "paid_claim_block_days",
     )
     def _check_collection_limits(self):
         check_range(
@@ -80,14 +109,21 @@ class ResCompany(models.Model):
                 "promise_grace_days",
                 "reminder_backlog_level",
                 "reminder_resume_days",
+                "plan_auto_approve_amount",
+                "paid_claim_block_days",
             ],
         )
         check_range(self, ["dispute_approval_percent"], maximum=100)
+
+    @api.constrains("promise_max_days", "plan_max_installments")
+    def _check_portal_limits(self):
+        check_range(self, ["promise_max_days", "plan_max_installments"], minimum=1)
 
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._create_default_reminder_rules()
+        companies._create_default_check_rules()
         return companies
 
     def _create_default_reminder_rules(self):
@@ -105,6 +141,27 @@ class ResCompany(models.Model):
                     for vals in Rule._get_default_rule_values()
                 ]
             )
+
+    def _create_default_check_rules(self):
+        """Give each company the invoice check rules it lacks (the seven
+        shipped checks, see ``invoice.check.rule._get_default_rule_values``);
+        archived rules count as present."""
+        # sudo: the shipped rules are created whoever creates the company
+        Rule = self.env["invoice.check.rule"].sudo().with_context(active_test=False)
+        present = {
+            (company.id, code)
+            for company, code in Rule._read_group(
+                [("company_id", "in", self.ids)], ["company_id", "code"]
+            )
+        }
+        Rule.create(
+            [
+                dict(vals, company_id=company.id)
+                for company in self
+                for vals in Rule._get_default_rule_values()
+                if (company.id, vals["code"]) not in present
+            ]
+        )
 
     def _get_dispute_managers(self, designated=True):
         """Who handles escalations and approvals for this company: its

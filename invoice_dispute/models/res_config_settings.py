@@ -27,3 +27,17 @@ class ResConfigSettings(models.TransientModel):
     reminder_resume_days = fields.Integer(
         related="company_id.reminder_resume_days", readonly=False
     )
+    promise_max_days = fields.Integer(
+        related="company_id.promise_max_days", readonly=False
+    )
+    plan_max_installments = fields.Integer(
+        related="company_id.plan_max_installments", readonly=False
+    )
+    plan_auto_approve_amount = fields.Monetary(
+        related="company_id.plan_auto_approve_amount",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    paid_claim_block_days = fields.Integer(
+        related="company_id.paid_claim_block_days", readonly=False
+    )

@@ -10,6 +10,15 @@ from .res_users import COLLECTOR_GROUP
 
 # Window of paid invoices the payment-behaviour figures look at.
 PAYMENT_BEHAVIOUR_DAYS = 365
+# Aging buckets of the customer statement: (key, first day, last day) overdue,
+# open-ended where None; "current" is not due yet (0 days or less).
+STATEMENT_AGING_BUCKETS = (
+    ("current", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("over_90", 91, None),
+)
 # The fields of the Collections tab: collectors maintain them on the customers
 # they can see, without the right to edit contacts (ResPartner.write).
 COLLECTION_FIELDS = frozenset(
@@ -66,6 +75,11 @@ class ResPartner(models.Model):
         string="Reminder pause reason",
         help="Why payment reminders to this customer are paused until the set date.",
     )
+    requires_customer_reference = fields.Boolean(
+        string="Requires customer reference",
+        help="The customer needs its reference (e.g. its purchase order number) on "
+        "every invoice; the invoice checks warn when it is missing.",
+    )
     dispute_ids = fields.One2many(
         "invoice.dispute", "partner_id", string="Disputes", groups=COLLECTOR_GROUP
     )
@@ -82,6 +96,9 @@ class ResPartner(models.Model):
         compute="_compute_collection_counts", groups=COLLECTOR_GROUP
     )
     dispute_proposal_count = fields.Integer(
+        compute="_compute_collection_counts", groups=COLLECTOR_GROUP
+    )
+    reminder_notice_count = fields.Integer(
         compute="_compute_collection_counts", groups=COLLECTOR_GROUP
     )
     # Payment behaviour, for a whole recordset in one query
@@ -148,14 +165,15 @@ class ResPartner(models.Model):
             partner.dispute_open_count = open_.get(key, 0)
 
     def _compute_collection_counts(self):
-        """Plans, promises and proposals of the commercial partner, counted in
-        one aggregated query per model."""
+        """Plans, promises, proposals and reminder notices of the commercial
+        partner, counted in one aggregated query per model."""
         partners = self.commercial_partner_id
         counts = {}
         for model, field in (
             ("invoice.payment.plan", "payment_plan_count"),
             ("invoice.payment.promise", "payment_promise_count"),
             ("invoice.dispute.proposal", "dispute_proposal_count"),
+            ("invoice.reminder.notice", "reminder_notice_count"),
         ):
             groups = self.env[model]._read_group(
                 [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
@@ -213,6 +231,10 @@ class ResPartner(models.Model):
         for partner in self:
             partner.back_billing_count = counts.get(partner.commercial_partner_id.id, 0)
 
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["requires_customer_reference"]
+
     def write(self, vals):
         if self._is_collection_write(vals):
             # a collector without the right to edit contacts maintains the
@@ -253,10 +275,38 @@ class ResPartner(models.Model):
     def action_view_call_sheets(self):
         return self._action_view_collection("invoice_dispute.invoice_call_sheet_action")
 
+    def action_view_reminder_notices(self):
+        """The reminder notices sent to this customer."""
+        return self._action_view_collection(
+            "invoice_dispute.invoice_reminder_notice_action", {"create": False}
+        )
+
+    def action_send_reminder(self):
+        """Open the send-now wizard (``invoice.reminder.send.wizard``) for this
+        customer (its commercial partner): a collector reminds its invoices
+        now, at the level they are due for, through the same claim as the
+        scheduled action."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send a payment reminder"),
+            "res_model": "invoice.reminder.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
     def action_view_back_billing(self):
         return self._action_view_collection(
             "invoice_dispute.invoice_back_billing_action", {"create": False}
         )
+
+    def action_print_customer_statement(self):
+        """Print the customer statement of this customer (its commercial
+        partner) in the current company."""
+        return self.env.ref(
+            "invoice_dispute.action_report_customer_statement"
+        ).report_action(self)
 
     # ------------------------------------------------------------------
     # Business methods
@@ -554,28 +604,17 @@ class ResPartner(models.Model):
             ("amount_residual", "<", 0),
         ]
 
-    def _get_open_credit_lines(self, companies, currency=None, reminded=None):
+    def _get_open_credit_lines(self, companies, currency=None):
         """Open credits of these customers (their commercial partners) in
         ``companies``, in ``currency`` only when given (the lines whose
         currency it is), oldest first.
 
         :param companies: res.company records
         :param currency: res.currency record or None (all currencies)
-        :param reminded: the invoice or installment a reminder renders on, if
-            any: the reminder engine gives the credits of its whole batch in
-            the context (``reminder_credits``, ``{record id: line ids}``),
-            read together instead of searched again
         :return: account.move.line records; the amount still open of each is
             ``-amount_residual_currency`` in its ``currency_id`` (and
             ``-amount_residual`` in company currency)
         """
-        given = self.env.context.get("reminder_credits")
-        if reminded and given is not None and reminded.id in given:
-            return (
-                self.env["account.move.line"]
-                .browse(given[reminded.id])
-                .with_prefetch([i for ids in given.values() for i in ids])
-            )
         domain = [
             *self._get_open_credit_domain(),
             ("partner_id.commercial_partner_id", "in", self.commercial_partner_id.ids),
@@ -584,3 +623,133 @@ class ResPartner(models.Model):
         if currency:
             domain.append(("currency_id", "=", currency.id))
         return self.env["account.move.line"].search(domain, order="date, id")
+
+    @api.model
+    def _get_statement_aging_bucket(self, days_overdue):
+        """The key of the statement's aging bucket (``STATEMENT_AGING_BUCKETS``)
+        of an invoice ``days_overdue`` days past its due date (0 or less: not
+        due yet, ``current``)."""
+        for key, first, last in STATEMENT_AGING_BUCKETS:
+            if (first is None or days_overdue >= first) and (
+                last is None or days_overdue <= last
+            ):
+                return key
+        return STATEMENT_AGING_BUCKETS[-1][0]
+
+    def _get_customer_statement_data(self, date=None):
+        """The customer statement of this customer (its commercial partner) in
+        the current company (``env.company``): what the report
+        ``invoice_dispute.action_report_customer_statement`` shows.
+
+        Open invoices are the posted customer invoices with an open amount
+        (``account.move._get_open_invoice_domain``), disputed or paused ones
+        included and marked; open credits are the credit notes not applied and
+        the payments not matched (``_get_open_credit_lines``). Every amount
+        is in its document's currency, never converted: one statement block
+        per currency. The invoices age by days past due on ``date``
+        (``STATEMENT_AGING_BUCKETS``: current, 1-30, 31-60, 61-90, over 90);
+        the open amounts are today's.
+
+        :param date: date the statement is made on and the invoices age at
+            (``datetime.date``); defaults to today
+        :return: dict ``{res.currency: values}``, the company's currency first,
+            then by currency name; ``values`` is a dict with
+            ``invoices`` (list of dicts: ``move``, ``name``, ``invoice_date``,
+            ``date_due``, ``days_overdue`` (0 when not due), ``amount_total``,
+            ``amount_residual``, ``disputed`` (bool), ``amount_disputed``),
+            ``credits`` (list of dicts: ``line``, ``name``, ``date``,
+            ``kind`` (``credit_note``, ``payment`` or ``other``), ``reference``,
+            ``amount`` (the document's amount), ``amount_residual`` (open,
+            positive)), ``aging`` (``{bucket key: open amount}``),
+            ``amount_due``, ``amount_overdue``, ``amount_disputed``,
+            ``amount_credit`` (positive) and ``amount_net`` (due less
+            credits; negative when the customer is in credit), rounded to the
+            currency
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.env.company
+        date = date or fields.Date.context_today(self)
+        invoices = self.env["account.move"].search(
+            [
+                *self.env["account.move"]._get_open_invoice_domain(),
+                ("commercial_partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+            ],
+            order="invoice_date_due, invoice_date, name, id",
+        )
+        credits = partner._get_open_credit_lines(company)
+        currencies = (invoices.currency_id | credits.currency_id).sorted(
+            lambda c: (c != company.currency_id, c.name)
+        )
+        statement = {
+            currency: {
+                "invoices": [],
+                "credits": [],
+                "aging": dict.fromkeys(
+                    (key for key, __, __ in STATEMENT_AGING_BUCKETS), 0.0
+                ),
+                "amount_due": 0.0,
+                "amount_overdue": 0.0,
+                "amount_disputed": 0.0,
+                "amount_credit": 0.0,
+            }
+            for currency in currencies
+        }
+        for invoice in invoices:
+            values = statement[invoice.currency_id]
+            date_due = invoice.invoice_date_due or invoice.invoice_date
+            days_overdue = (date - date_due).days if date_due else 0
+            disputed = invoice.dispute_state == "open"
+            values["invoices"].append(
+                {
+                    "move": invoice,
+                    "name": invoice.name,
+                    "invoice_date": invoice.invoice_date,
+                    "date_due": date_due,
+                    "days_overdue": max(days_overdue, 0),
+                    "amount_total": invoice.amount_total,
+                    "amount_residual": invoice.amount_residual,
+                    "disputed": disputed,
+                    "amount_disputed": invoice.amount_disputed if disputed else 0.0,
+                }
+            )
+            values["aging"][self._get_statement_aging_bucket(days_overdue)] += (
+                invoice.amount_residual
+            )
+            values["amount_due"] += invoice.amount_residual
+            if days_overdue > 0:
+                values["amount_overdue"] += invoice.amount_residual
+            if disputed:
+                values["amount_disputed"] += invoice.amount_disputed
+        for line in credits:
+            move = line.move_id
+            if move.move_type == "out_refund":
+                kind, amount = "credit_note", move.amount_total
+            elif move.origin_payment_id or move.statement_line_id:
+                kind, amount = "payment", abs(line.amount_currency)
+            else:
+                kind, amount = "other", abs(line.amount_currency)
+            values = statement[line.currency_id]
+            values["credits"].append(
+                {
+                    "line": line,
+                    "name": move.name,
+                    "date": line.date,
+                    "kind": kind,
+                    "reference": move.ref or line.name or "",
+                    "amount": amount,
+                    "amount_residual": -line.amount_residual_currency,
+                }
+            )
+            values["amount_credit"] -= line.amount_residual_currency
+        for currency, values in statement.items():
+            for key in values["aging"]:
+                values["aging"][key] = currency.round(values["aging"][key])
+            for key in ("amount_due", "amount_overdue", "amount_disputed"):
+                values[key] = currency.round(values[key])
+            values["amount_credit"] = currency.round(values["amount_credit"])
+            values["amount_net"] = currency.round(
+                values["amount_due"] - values["amount_credit"]
+            )
+        return statement

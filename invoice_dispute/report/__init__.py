@@ -1,1 +1,2 @@
 from . import management_pack
+from . import report_customer_statement

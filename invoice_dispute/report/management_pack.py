@@ -1,5 +1,6 @@
 """The XLSX management pack: one workbook with KPIs, the dispute register,
-root causes, receivables aging, payment plans, promises and reminders.
+root causes, receivables aging, payment plans, promises, reminders and the
+invoice checks (prevention).
 
 Shared by the export wizard and the monthly cron. Every sheet is filled from an
 aggregated SQL query read through a server-side cursor in chunks (no ORM
@@ -80,6 +81,7 @@ class ManagementPack:
             self._sheet_payment_plans()
             self._sheet_promises()
             self._sheet_reminders()
+            self._sheet_prevention()
         finally:
             workbook.close()
         return target
@@ -1105,6 +1107,130 @@ class ManagementPack:
                 )
 
         self._table(sheet, columns, rows())
+
+    # ------------------------------------------------------------------
+    # Prevention (invoice checks)
+    # ------------------------------------------------------------------
+    def _sheet_prevention(self):
+        """Findings of the invoice checks on the invoices dated in the period,
+        per rule (open, overridden, fixed), how many of these invoices were
+        disputed after they went out, and those disputes by root cause: do
+        the checks catch what customers dispute?"""
+        sheet = self._add_sheet(self.env._("Prevention"))
+        sheet_name = sheet.get_name().replace("'", "''")
+        findings = self._visible(
+            "invoice.check.finding",
+            [
+                ("move_id.invoice_date", ">=", self.date_from),
+                ("move_id.invoice_date", "<=", self.date_to),
+            ],
+        )
+        disputes = self._visible("invoice.dispute")
+        disputed_later = SQL(
+            """
+            EXISTS (
+                SELECT 1
+                  FROM invoice_dispute_line dl
+                  JOIN invoice_dispute d ON d.id = dl.dispute_id
+                  JOIN account_move m ON m.id = dl.move_id
+                 WHERE dl.move_id = f.move_id
+                   AND d.id IN %(disputes)s
+                   AND d.date_received >= m.invoice_date
+            )
+            """,
+            disputes=disputes,
+        )
+        codes = self._labels("invoice.check.rule", "code")
+        per_rule = self._fetch(
+            SQL(
+                """
+                SELECT r.code,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE f.severity = 'blocking'),
+                       COUNT(*) FILTER (WHERE f.state = 'open'),
+                       COUNT(*) FILTER (WHERE f.state = 'overridden'),
+                       COUNT(*) FILTER (WHERE f.state = 'fixed'),
+                       COUNT(DISTINCT f.move_id),
+                       COUNT(DISTINCT f.move_id) FILTER (WHERE %(disputed_later)s)
+                  FROM invoice_check_finding f
+                  JOIN invoice_check_rule r ON r.id = f.rule_id
+                 WHERE f.id IN %(findings)s
+                 GROUP BY r.code
+                 ORDER BY MIN(r.sequence), r.code
+                """,
+                disputed_later=disputed_later,
+                findings=findings,
+            )
+        )
+        columns = [
+            (self.env._("Rule"), 34, "text"),
+            (self.env._("Findings"), 10, "int"),
+            (self.env._("Blocking"), 10, "int"),
+            (self.env._("Open"), 10, "int"),
+            (self.env._("Overridden"), 11, "int"),
+            (self.env._("Fixed"), 10, "int"),
+            (self.env._("Invoices with findings"), 14, "int"),
+            (self.env._("Disputed later"), 12, "int"),
+        ]
+        last = self._table(
+            sheet,
+            columns,
+            (([codes.get(code, code), *counts], None) for code, *counts in per_rule),
+        )
+        if per_rule:
+            chart = self.workbook.add_chart({"type": "column"})
+            for col in (1, 4, 7):
+                chart.add_series(
+                    {
+                        "name": [sheet_name, 0, col],
+                        "categories": [sheet_name, 1, 0, last, 0],
+                        "values": [sheet_name, 1, col, last, col],
+                    }
+                )
+            chart.set_title({"name": self.env._("Invoice check findings per rule")})
+            sheet.insert_chart(1, len(columns) + 1, chart)
+
+        # Invoices with findings disputed later, by the dispute's root cause.
+        causes = self._labels("invoice.dispute", "root_cause")
+        row = max(last, 1) + 3
+        sheet.write_string(
+            row,
+            0,
+            self.env._("Invoices with findings disputed later, by root cause"),
+            self.fmt["bold"],
+        )
+        row += 1
+        headers = [
+            self.env._("Root cause"),
+            self.env._("Invoices"),
+            self.env._("Disputes"),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write_string(row, col, header, self.fmt["header"])
+        for cause, invoices, count in self._fetch(
+            SQL(
+                """
+                SELECT d.root_cause, COUNT(DISTINCT f.move_id), COUNT(DISTINCT d.id)
+                  FROM invoice_check_finding f
+                  JOIN invoice_dispute_line dl ON dl.move_id = f.move_id
+                  JOIN invoice_dispute d ON d.id = dl.dispute_id
+                  JOIN account_move m ON m.id = f.move_id
+                 WHERE f.id IN %(findings)s
+                   AND d.id IN %(disputes)s
+                   AND d.date_received >= m.invoice_date
+                 GROUP BY d.root_cause
+                 ORDER BY 2 DESC, 1
+                """,
+                findings=findings,
+                disputes=disputes,
+            )
+        ):
+            row += 1
+            sheet.write_string(
+                row, 0, causes.get(cause, self.env._("Not analysed yet"))
+            )
+            sheet.write_number(row, 1, invoices, self.fmt["int"])
+            sheet.write_number(row, 2, count, self.fmt["int"])
 
 
 def last_month(today):

@@ -1,3 +1,4 @@
+import itertools
 import threading
 from contextlib import contextmanager
 
@@ -21,6 +22,9 @@ MANAGER_GROUPS = (
 # Seconds an external program started by a test (wkhtmltopdf, LibreOffice)
 # may take before it is killed and the test fails.
 EXTERNAL_PROCESS_TIMEOUT = 120
+# Each test invoice gets its own line label: invoices of one customer with the
+# same amount are not blocked as possible duplicates (invoice checks).
+INVOICE_LABELS = itertools.count(1)
 
 
 @contextmanager
@@ -95,7 +99,7 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
             "invoice_line_ids": [
                 Command.create(
                     {
-                        "name": "Consulting",
+                        "name": f"Consulting {next(INVOICE_LABELS)}",
                         "quantity": 1,
                         "price_unit": amount,
                         "tax_ids": [Command.clear()],

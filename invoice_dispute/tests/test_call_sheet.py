@@ -9,8 +9,9 @@ from .common import external_process_timeout
 from .common_collection import CollectionCommon
 
 # Queries to prepare a sheet with one overdue invoice, whatever the history
-# (the customers' open credits included, in one query).
-PREPARE_QUERIES = 28
+# (the customers' open credits included, in one query; the payments customers
+# reported on the portal, one more reason to pause reminders, in one query).
+PREPARE_QUERIES = 29
 
 
 @tagged("post_install", "-at_install", "is_query_count")

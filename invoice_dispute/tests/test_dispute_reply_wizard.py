@@ -119,6 +119,31 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
         dutch.action_check_send()
         self.assertEqual(dutch.state, "review")
 
+    def test_summary_findings_before_sending(self):
+        """The written summary is tone-checked like a reply (issue 17, point
+        5): with findings nothing is sent, the reply wizard shows them on the
+        summary, and only a confirmed text goes out; a clean summary is sent
+        at once."""
+        self.customer_contact.lang = "sv_SE"
+        dispute = self.create_dispute(contact_id=self.customer_contact.id)
+        dispute.action_start_investigation()
+        dispute.our_understanding = "<p>Sorry, but that's not our fault.</p>"
+        action = dispute.action_send_summary()
+        self.assertEqual(action["res_model"], "invoice.dispute.reply.wizard")
+        wizard = self.env["invoice.dispute.reply.wizard"].browse(action["res_id"])
+        self.assertEqual(wizard.dispute_id, dispute)
+        self.assertEqual(wizard.state, "review")
+        self.assertIn("that's not our fault", wizard.finding_ids.mapped("phrase"))
+        self.assertIn(dispute.name, wizard.subject)
+        self.assertFalse(self.comments(dispute))
+        wizard.send_anyway = True
+        wizard.action_check_send()
+        self.assertIn("not our fault", self.comments(dispute)[:1].body)
+        self.assertEqual(self.comments(dispute)[:1].partner_ids, self.customer_contact)
+        dispute.our_understanding = "<p>The delivery was late; we check it.</p>"
+        self.assertIs(dispute.action_send_summary(), True)
+        self.assertEqual(len(self.comments(dispute)), 2)
+
     def test_button_on_dispute_form(self):
         arch = self.env["invoice.dispute"].get_view(view_type="form")["arch"]
         action = self.env.ref("invoice_dispute.invoice_dispute_reply_wizard_action")

@@ -10,7 +10,7 @@ from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.account_move import split_amount
-from .common import InvoiceDisputeCommon
+from .common import INVOICE_LABELS, InvoiceDisputeCommon
 
 # The session's CSRF token that every portal page carries.
 CSRF_RE = re.compile(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"')
@@ -57,7 +57,7 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
                 "invoice_line_ids": [
                     Command.create(
                         {
-                            "name": f"Line {index}",
+                            "name": f"Line {index} ({next(INVOICE_LABELS)})",
                             "quantity": line[0],
                             "price_unit": line[1],
                             "tax_ids": [Command.set(line[2].ids)],

@@ -75,6 +75,20 @@ class TestI18n(InvoiceDisputeCommon):
         cls.call_sheet = cls.env["invoice.call.sheet"].create(
             {"partner_id": cls.customer.id, "contact_id": cls.customer_contact.id}
         )
+        cls.notice = cls.env["invoice.reminder.notice"].create(
+            {
+                "partner_id": cls.customer.id,
+                "recipient_id": cls.customer_contact.id,
+                "company_id": cls.env.company.id,
+                "currency_id": cls.invoice_1.currency_id.id,
+                "level": 2,
+                "move_ids": [Command.set(cls.invoice_1.ids)],
+                "amount_open": cls.invoice_1.amount_residual,
+                "amount_due": cls.invoice_1.amount_residual,
+                "amount_net": cls.invoice_1.amount_residual,
+                "plan_line_id": cls.plan.line_ids[:1].id,
+            }
+        )
 
     def test_summary_email_in_each_language(self):
         for code, words in LANGUAGES.items():
@@ -110,6 +124,7 @@ class TestI18n(InvoiceDisputeCommon):
             "invoice.payment.plan": self.plan,
             "invoice.payment.plan.line": self.plan.line_ids[:1],
             "invoice.call.sheet": self.call_sheet,
+            "invoice.reminder.notice": self.notice,
             "account.move": self.invoice_1,
             "res.partner": self.customer_contact,
             "res.company": self.env.company,

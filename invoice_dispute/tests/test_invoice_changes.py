@@ -423,7 +423,7 @@ class TestInvoiceChanges(CollectionCommon):
     # ------------------------------------------------------------------
     def queue_reminders(self):
         with freeze_time(self.today):
-            self.env["invoice.reminder.rule"]._send_reminders()
+            self.env["invoice.reminder.engine"]._send_reminders()
         return self.env["invoice.reminder.log"].search(
             [("move_id", "in", (self.overdue | self.overdue_old).ids)]
         )

@@ -228,6 +228,7 @@ class TestManagementPack(InvoiceDisputeCommon):
                 "Payment plans",
                 "Promises",
                 "Reminders",
+                "Prevention",
             ],
         )
         register = book["Disputes"]
@@ -235,6 +236,42 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(register.auto_filter.ref, "A1:P4")
         self.assertGreater(register.column_dimensions["C"].width, 20)
         self.assertEqual(book["Aging"].freeze_panes, "A4")
+
+    def test_prevention_sheet(self):
+        """The consumer without an address was flagged when invoiced, and
+        disputed later; overriding the finding shows as overridden."""
+        (finding,) = self.inv_person.check_finding_ids
+        self.assertEqual(finding.rule_id.code, "b2c_contact_incomplete")
+        finding.action_override(reason="Address given by phone.")
+        sheet = self.load(self.export())["Prevention"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        rows = self.table(sheet)
+        self.assertEqual(
+            rows[0],
+            {
+                "Rule": "Consumer contact incomplete",
+                "Findings": 1,
+                "Blocking": 0,
+                "Open": 0,
+                "Overridden": 1,
+                "Fixed": 0,
+                "Invoices with findings": 1,
+                "Disputed later": 1,
+            },
+        )
+        causes = [
+            row[:3] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]
+        ]
+        self.assertEqual(
+            causes,
+            [
+                ("Invoices with findings disputed later, by root cause", None, None),
+                ("Root cause", "Invoices", "Disputes"),
+                ("Not analysed yet", 1, 1),
+            ],
+        )
+        # one rule: the other company's findings are not in company 1's pack
+        self.assertIsNone(rows[1]["Rule"])
 
     def test_register_values_and_types(self):
         book = self.load(self.export())
@@ -348,7 +385,9 @@ class TestManagementPack(InvoiceDisputeCommon):
                 for name in archive.namelist()
                 if name.startswith("xl/charts/chart") and name.endswith(".xml")
             ]
-        self.assertEqual(len(charts), 3, "by reason, per month, B2B vs B2C")
+        self.assertEqual(
+            len(charts), 4, "by reason, per month, B2B vs B2C; prevention findings"
+        )
 
     def test_root_causes(self):
         book = self.load(self.export())

@@ -17,6 +17,8 @@ class ReminderCommon(InvoiceDisputeCommon):
         cls.today = fields.Date.today() - timedelta(days=365)
         cls.Rule = cls.env["invoice.reminder.rule"]
         cls.Log = cls.env["invoice.reminder.log"]
+        cls.Engine = cls.env["invoice.reminder.engine"]
+        cls.Notice = cls.env["invoice.reminder.notice"]
         cls.rules = cls.Rule.search([("company_id", "=", cls.env.company.id)])
         cls.rule_by_level = {rule.level: rule for rule in cls.rules}
         cls.payer = cls.env["res.partner"].create(
@@ -50,7 +52,7 @@ class ReminderCommon(InvoiceDisputeCommon):
 
     def run_reminders(self, day=None, limit=None):
         with freeze_time(day or self.today):
-            return self.Rule._send_reminders(limit=limit)
+            return self.Engine._send_reminders(limit=limit)
 
     def logs_of(self, moves):
         return self.Log.search([("move_id", "in", moves.ids)])
@@ -95,8 +97,14 @@ class TestReminderRules(ReminderCommon):
                 self.assertEqual(invoice.reminder_last_date, self.today)
                 self.assertEqual(logs.mail_id.state, "outgoing")
                 self.assertEqual(logs.mail_state, "outgoing")
-                # the email is kept in the invoice's chatter
-                self.assertIn(logs.mail_id.mail_message_id, invoice.message_ids)
+                # the email is kept in its notice's chatter, which the
+                # invoice's chatter names
+                notice = logs.notice_id
+                self.assertEqual(notice.move_ids, invoice)
+                self.assertEqual(notice.mail_id, logs.mail_id)
+                self.assertEqual(notice.state, "queued")
+                self.assertIn(logs.mail_id.mail_message_id, notice.message_ids)
+                self.assertIn(notice.name, invoice.message_ids[0].body)
                 self.assertIn(invoice.name, logs.mail_id.body_html)
                 # levels 1 and 2 email only
                 self.assertFalse(logs.activity_id)
@@ -131,9 +139,14 @@ class TestReminderRules(ReminderCommon):
         self.assertFalse(log.mail_id)
         self.assertFalse(
             self.env["mail.mail"].search(
-                [("model", "=", "account.move"), ("res_id", "=", invoice.id)]
+                [
+                    ("model", "=", "invoice.reminder.notice"),
+                    ("res_id", "=", log.notice_id.id),
+                ]
             )
         )
+        self.assertEqual(log.notice_id.state, "sent")
+        self.assertEqual(log.notice_id.activity_id, log.activity_id)
         self.assertEqual(invoice.reminder_level, 2)
         # the invoice's chatter still says what was done
         self.assertIn(self.rule_by_level[2].name, invoice.message_ids[0].body)
@@ -231,9 +244,19 @@ class TestReminderRules(ReminderCommon):
         self.assertEqual(len(mail), 1, "one message per customer")
         for invoice in invoices:
             self.assertIn(invoice.name, mail.body_html)
-        # the older invoice carries the email; the other one a note about it
-        self.assertEqual(mail.res_id, invoices[1].id)
-        self.assertIn(invoices[1].name, invoices[0].message_ids[0].body)
+        # one notice carries the email, both invoices' chatter names it
+        notice = logs.notice_id
+        self.assertEqual(len(notice), 1)
+        self.assertEqual(notice.move_ids, invoices)
+        self.assertEqual((mail.model, mail.res_id), (notice._name, notice.id))
+        self.assertEqual(notice.amount_open, 350.0)
+        for invoice in invoices:
+            self.assertIn(notice.name, invoice.message_ids[0].body)
+        # the older invoice first
+        self.assertLess(
+            mail.body_html.index(invoices[1].name),
+            mail.body_html.index(invoices[0].name),
+        )
 
     def test_one_activity_per_customer(self):
         """Final notices one per invoice: still one manager activity per
@@ -373,8 +396,10 @@ class TestReminderRules(ReminderCommon):
         logs = self.logs_of(invoices)
         self.assertEqual(logs.move_id, invoices)
         self.assertEqual(len(logs.mail_id), 5)
+        notices = self.Notice.search([("move_ids", "in", invoices.ids)])
+        self.assertEqual(len(notices), 5, "each invoice reminded exactly once")
         mails = self.env["mail.mail"].search(
-            [("model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+            [("model", "=", notices._name), ("res_id", "in", notices.ids)]
         )
         self.assertEqual(len(mails), 5, "each invoice reminded exactly once")
 
@@ -382,8 +407,8 @@ class TestReminderRules(ReminderCommon):
         invoice = self.create_due_invoice(self.payer, 100.0, 10)
         candidates = [(invoice.id, self.rule_by_level[2].id)]
         recipients = {invoice.id: self.payer}
-        first = self.Rule._claim_reminders(candidates, recipients, self.today)
-        second = self.Rule._claim_reminders(candidates, recipients, self.today)
+        first = self.Engine._claim_reminders(candidates, recipients, self.today)
+        second = self.Engine._claim_reminders(candidates, recipients, self.today)
         self.assertEqual(len(first), 1)
         self.assertEqual(second, [], "a claimed reminder is never claimed again")
 
@@ -423,10 +448,10 @@ class TestReminderRules(ReminderCommon):
             )
             self.create_due_invoice(partner, 100.0, 10)
         with freeze_time(self.today):
-            self.assertEqual(self.Rule._cron_send_reminders(batch_size=2), 2)
-            self.assertEqual(self.Rule._count_pending_reminders(), 1)
-            self.assertEqual(self.Rule._cron_send_reminders(batch_size=2), 1)
-            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+            self.assertEqual(self.Engine._cron_send_reminders(batch_size=2), 2)
+            self.assertEqual(self.Engine._count_pending_reminders(), 1)
+            self.assertEqual(self.Engine._cron_send_reminders(batch_size=2), 1)
+            self.assertEqual(self.Engine._count_pending_reminders(), 0)
 
     def test_installment_reminders(self):
         plan = self.env["invoice.payment.plan"]._create_in_state(
@@ -472,13 +497,17 @@ class TestReminderQueries(ReminderCommon):
         """The run's queries do not depend on the number of invoices: 20 or
         90 invoices, the same count (rendering included); the emails of all
         the rules are created at once, not in chunks of ``mail.batch_size``
-        (50), and so are the activities. The customers' open credits and
-        what they owe are read once for the batch (and netted in the
-        selection)."""
+        (50), and so are the activities and the notices (numbered in one
+        query). The customers' open credits and what they owe are read once
+        for the batch (and netted in the selection). Each template's emails
+        go through ``mail.template.send_mail_batch`` (chunks of
+        ``mail.batch_size``, 50: here one per template)."""
         for count in (20, 90):
             self._make_invoices(count)
             # the same start for both, whatever ran before: cold caches
             self.env.registry.clear_all_caches()
-            with freeze_time(self.today), self.assertQueryCount(89):
-                done = self.Rule._send_reminders()
+            # 116: the payments customers reported on the portal (a reason
+            # to pause) and the base URL of the link in every email
+            with freeze_time(self.today), self.assertQueryCount(116):
+                done = self.Engine._send_reminders()
             self.assertEqual(done, count)

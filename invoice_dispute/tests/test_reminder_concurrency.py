@@ -48,9 +48,11 @@ class TestReminderConcurrency(TransactionCase):
             logs = env["invoice.reminder.log"].search(
                 [("move_id", "in", self.invoice_ids)]
             )
+            notices = logs.notice_id
             logs.mail_id.unlink()
             logs.activity_id.unlink()
             logs.unlink()
+            notices.unlink()
             invoices = env["account.move"].browse(self.invoice_ids)
             invoices.button_draft()
             invoices.posted_before = False
@@ -61,7 +63,7 @@ class TestReminderConcurrency(TransactionCase):
         return self._engine(cr)._send_reminders(limit=limit)
 
     def _engine(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})["invoice.reminder.rule"]
+        return api.Environment(cr, SUPERUSER_ID, {})["invoice.reminder.engine"]
 
     def test_two_concurrent_runners(self):
         results = {}
@@ -97,8 +99,13 @@ class TestReminderConcurrency(TransactionCase):
                 [("move_id", "in", self.invoice_ids)]
             )
             self.assertEqual(sorted(logs.move_id.ids), sorted(self.invoice_ids))
+            notices = env["invoice.reminder.notice"].search(
+                [("move_ids", "in", self.invoice_ids)]
+            )
+            self.assertEqual(len(notices), 3, "each invoice reminded exactly once")
+            self.assertEqual(notices, logs.notice_id)
             mails = env["mail.mail"].search(
-                [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
+                [("model", "=", notices._name), ("res_id", "in", notices.ids)]
             )
             self.assertEqual(len(mails), 3, "each invoice reminded exactly once")
 

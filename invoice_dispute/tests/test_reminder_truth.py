@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_reminder import ReminderCommon
 
@@ -71,7 +71,7 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertEqual(self.run_reminders(), 0)
         self.assertFalse(self.logs_of(invoice))
         with freeze_time(self.today):
-            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+            self.assertEqual(self.Engine._count_pending_reminders(), 0)
         self.assertEqual(invoice.reminder_level, 0)
         # another invoice falls due: a net 300 is owed, both are reminded once
         # (by the scheduled action itself)
@@ -129,9 +129,18 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertNotIn("Open credits", self.mail_of(invoice).body_html)
 
     def test_template_outside_the_engine_lists_the_credits(self):
+        """A collector's send-now (outside the scheduled action) previews and
+        sends the same netted figures."""
         invoice = self.create_due_invoice(self.payer, 500.0, 10)
         credit_note = self.create_credit_note(self.payer, 120.0)
-        body = self.render(self.template_2, invoice)
+        with freeze_time(self.today):
+            wizard = Form(
+                self.env["invoice.reminder.send.wizard"].with_context(
+                    default_partner_id=self.payer.id
+                )
+            )
+            self.assertEqual(wizard.level, 2)
+            body = str(wizard.preview)
         self.assertIn(credit_note.name, body)
         self.assertIn("Net amount due: <strong>$\xa0380.00</strong>", body)
         self.assertEqual(invoice._get_reminder_totals(), (500.0, 120.0, 380.0, 0.0))
@@ -163,7 +172,7 @@ class TestReminderOpenCredits(TruthCommon):
         # covered: nothing to ask
         self.assertEqual(self.run_reminders(), 0)
         with freeze_time(self.today):
-            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+            self.assertEqual(self.Engine._count_pending_reminders(), 0)
         # part of it: the rest is asked, the credit listed
         credit_note.button_draft()
         credit_note.invoice_line_ids.price_unit = 40.0
@@ -270,7 +279,20 @@ class TestReminderRecipient(TruthCommon):
         line = plan.line_ids
         template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
         self.assertEqual(line._get_reminder_recipient(), self.payer)
-        self.assertEqual(template._render_lang(line.ids)[line.id], "nl_NL")
+        self.assertEqual(line._get_reminder_recipient(), self.payer)
+        # the queued email is withdrawn (other recipient) and written again
+        # to the customer, in its language
+        with freeze_time(self.today):
+            mail.send()
+        self.assertEqual(mail.state, "cancel")
+        self.assertEqual(self.run_reminders(), 1)
+        log = self.Log.search([("plan_line_id", "=", plan.line_ids.id)])
+        self.assertEqual(log.mail_id.recipient_ids, self.payer)
+        self.assertEqual(log.notice_id.lang, "nl_NL")
+        self.assertEqual(
+            template._render_lang(log.notice_id.ids)[log.notice_id.id], "nl_NL"
+        )
+        self.assertIn(date_due.strftime("%d-%m-%Y"), log.mail_id.body_html)
 
     def test_invoice_reminder_in_the_contact_language(self):
         self.env["res.lang"]._activate_lang("nl_NL")
@@ -278,8 +300,11 @@ class TestReminderRecipient(TruthCommon):
         self.payer.lang = "nl_NL"
         self.accountant.lang = "sv_SE"
         invoice = self.create_due_invoice(self.payer, 100.0, 10)
-        self.assertEqual(self.template_2._render_lang(invoice.ids)[invoice.id], "sv_SE")
         self.run_reminders()
+        notice = self.logs_of(invoice).notice_id
+        self.assertEqual(notice.recipient_id, self.accountant)
+        self.assertEqual(notice.lang, "sv_SE")
+        self.assertEqual(self.template_2._render_lang(notice.ids)[notice.id], "sv_SE")
         body = self.mail_of(invoice).body_html
         self.assertIn(invoice.invoice_date_due.strftime("%Y-%m-%d"), body)
 
@@ -513,7 +538,7 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
         self.assertEqual(self.run_reminders(), 0)
         self.assertFalse(self.logs_of(invoice))
         with freeze_time(self.today):
-            self.assertEqual(self.Rule._count_pending_reminders(), 0)
+            self.assertEqual(self.Engine._count_pending_reminders(), 0)
             self.assertEqual(invoice._get_reminder_balance(), 0.0)
         self.assertFalse(
             self.env["invoice.collection.worklist"].search(
@@ -549,8 +574,8 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
             (0.0, 500.0, 200.0),
         )
         self.assertEqual(log.amount_balance, 800.0)
-        # outside the engine, the template says the same
-        rendered = self.render(self.template_2, invoice)
+        # rendered again on its notice, the template says the same
+        rendered = self.render(self.template_2, log.notice_id)
         self.assertIn(credit_note.name, rendered)
         self.assertIn("in USD: <strong>$\xa0800.00</strong>", rendered)
         # the email is true when it leaves

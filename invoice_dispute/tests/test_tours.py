@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon
@@ -198,3 +198,59 @@ class TestTours(InvoiceDisputeCommon, HttpCase):
         )
         self.assertEqual(activity.user_id, self.collector)
         self.assertEqual(activity.date_deadline, promised + timedelta(days=1))
+
+    def test_customer_promises_from_the_reminder_link(self):
+        today = fields.Date.context_today(self.collector)
+        self.customer.collector_id = self.collector
+        invoice = self.create_invoice(
+            self.customer,
+            1200.0,
+            invoice_date=today - timedelta(days=40),
+            invoice_date_due=today - timedelta(days=10),
+        )
+        notice = self.env["invoice.reminder.notice"].create(
+            {
+                "name": "REM/TOUR/00001",
+                "partner_id": self.customer.id,
+                "recipient_id": self.customer.id,
+                "company_id": invoice.company_id.id,
+                "currency_id": invoice.currency_id.id,
+                "level": 2,
+                "move_ids": [Command.set(invoice.ids)],
+                "state": "sent",
+            }
+        )
+        self.assertIn(
+            invoice,
+            self.env["account.move"].search(
+                [*invoice._get_reminder_due_domain(), ("id", "=", invoice.id)]
+            ),
+        )
+        self.start_tour(notice.get_portal_url(), "invoice_dispute_reminder_promise")
+        promise = (
+            self.env["invoice.payment.promise"]
+            .with_user(self.collector)
+            .search([("user_id", "=", self.collector.id)])
+        )
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 750.0,
+                    "source": "portal",
+                    "state": "pending",
+                }
+            ],
+        )
+        self.assertEqual(promise.move_ids, invoice)
+        self.assertGreater(promise.date_promised, today)
+        # reminders pause on the invoice: the engine no longer counts it due
+        invoice.invalidate_recordset()
+        self.assertEqual(invoice.reminder_exclusion_reason, "promise")
+        self.assertNotIn(
+            invoice,
+            self.env["account.move"].search(
+                [*invoice._get_reminder_due_domain(), ("id", "=", invoice.id)]
+            ),
+        )

@@ -2,7 +2,7 @@
 """Benchmark of the payment-reminder engine (prints figures, not a test).
 
 For each size (25,000 and 50,000 invoices by default): create a database from
-the template with the dependencies (``invoice_dispute_deps_180``), install
+the template with the dependencies (``invoice_dispute_deps_180_<hash>``), install
 invoice_dispute, generate the data with ``scripts/generate_data.py`` (one
 customer per ten invoices, 40 % overdue, 5 % disputed, 3 % in payment plans),
 then run the scheduled action "send payment reminders" the way the cron
@@ -21,6 +21,12 @@ fresh copy of the generated data, and counts the fastest run (all are
 printed: on a shared machine the same run varies by a quarter).
 ``--queries`` prints the most frequent query shapes outside rendering (where
 the queries go).
+
+``--baseline PATH`` first runs the same benchmark (same sizes, repeats and
+options) with the code of another checkout of the repository at PATH (e.g.
+``git worktree add /tmp/base main``), on its own databases, then this one, and
+prints both figures and their ratios: today's engine against the new one in
+one run, on the same machine under the same load.
 
 ``--with-oca`` also installs OCA's ``account_credit_control`` (18.0, from
 PyPI, unpacked in /opt/oca_addons, never in site-packages) on the same
@@ -93,6 +99,18 @@ def parse_args(argv=None):
         "--reuse",
         action="store_true",
         help="reuse existing databases (data already generated, not yet run)",
+    )
+    parser.add_argument(
+        "--mail-batch-size",
+        type=int,
+        help="set Odoo's system parameter mail.batch_size (emails rendered "
+        "and created per chunk by mail.template.send_mail_batch, default 50) "
+        "before the run",
+    )
+    parser.add_argument(
+        "--baseline",
+        help="path of another checkout of the repository (e.g. main) whose "
+        "engine is benchmarked first with the same options, for comparison",
     )
     parser.add_argument("--child", choices=("generate", "run", "oca"))
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -226,6 +244,10 @@ def child_run(args):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         cron = env.ref(CRON_XMLID)
+        if args.mail_batch_size:
+            env["ir.config_parameter"].set_param(
+                "mail.batch_size", str(args.mail_batch_size)
+            )
         cr.execute("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_invoice'")
         invoices = cr.fetchone()[0]
         cr.commit()
@@ -260,12 +282,17 @@ def child_run(args):
             """
         )
         logs, with_mail, mails, activities = cr.fetchone()
+        notices = None
+        if "invoice.reminder.notice" in env:
+            cr.execute("SELECT COUNT(*) FROM invoice_reminder_notice")
+            notices = cr.fetchone()[0]
     result = {
         "invoices": invoices,
         "claimed": logs,
         "handled": done,
         "sent_with_email": with_mail,
         "emails": mails,
+        "notices": notices,
         "activities": activities,
         "cron_calls": calls,
         "longest_call": round(longest, 2),
@@ -391,6 +418,8 @@ def run_child(args, step, db, size=0):
         command.append("--profile")
     if args.queries and step == "run":
         command.append("--queries")
+    if args.mail_batch_size and step == "run":
+        command += ["--mail-batch-size", str(args.mail_batch_size)]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if proc.returncode or not lines:
@@ -463,6 +492,7 @@ def print_figures(size, gen, res, oca):
         ("reminders claimed", res["claimed"]),
         ("reminders sent by email", res["sent_with_email"]),
         ("emails queued", res["emails"]),
+        ("notices", res.get("notices") if res.get("notices") is not None else "-"),
         ("activities", res["activities"]),
         ("cron calls (batches)", res["cron_calls"]),
         ("longest call (s)", res["longest_call"]),
@@ -497,10 +527,57 @@ def print_figures(size, gen, res, oca):
     sys.stdout.flush()
 
 
+def run_baseline(args, argv):
+    """Run the benchmark of the checkout ``args.baseline`` with the same
+    options (its own databases, prefixed ``<prefix>_base``); print its output
+    as it comes and return its wall times per size."""
+    script = os.path.join(
+        os.path.abspath(args.baseline), "tests", "benchmarks", "bench_reminders.py"
+    )
+    if not os.path.isfile(script):
+        raise SystemExit(f"no benchmark script in {args.baseline}")
+    options, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg == "--baseline":
+            skip = True
+            continue
+        if arg.startswith("--baseline="):
+            continue
+        if arg == "--db-prefix":
+            skip = True
+            continue
+        if not arg.startswith("--db-prefix="):
+            options.append(arg)
+    print(f"=== baseline: {args.baseline}", flush=True)
+    proc = subprocess.Popen(
+        [sys.executable, script, "--db-prefix", f"{args.db_prefix}_base", *options],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    times, size = {}, None
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        match = re.match(r"--- (\d+) invoices", line)
+        if match:
+            size = int(match.group(1))
+        match = re.match(r"\s+wall time \(s\)\s+([\d.]+)", line)
+        if match and size:
+            times[size] = float(match.group(1))
+    if proc.wait():
+        raise SystemExit("the baseline benchmark failed")
+    print(f"=== this checkout: {ROOT}", flush=True)
+    return times
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if args.child:
         return child_main(args)
+    baseline = run_baseline(args, argv) if args.baseline else {}
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.with_oca:
         ensure_oca()
@@ -547,6 +624,13 @@ def main(argv=None):
             f"time ratio {large}/{small} invoices: {ratio:.2f} "
             f"(data ratio {large / small:.2f})"
         )
+    for size, seconds in sorted(baseline.items()):
+        if size in results:
+            print(
+                f"{size} invoices: baseline {seconds:.2f} s, this checkout "
+                f"{results[size]['seconds']:.2f} s "
+                f"(ratio {results[size]['seconds'] / max(seconds, 1e-6):.2f})"
+            )
     return 0
 
 

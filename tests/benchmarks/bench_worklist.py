@@ -8,7 +8,7 @@ without the reminder exclusions. The data is rolled back at the end unless
 
 Usage (on a scratch database with invoice_dispute installed):
 
-    createdb -T invoice_dispute_deps_180 bench_ws
+    createdb -T "$(bash -c 'source scripts/common.sh; deps_db_name')" bench_ws
     python3 -m odoo -d bench_ws --db_host 127.0.0.1 --db_user root \\
         -i invoice_dispute --stop-after-init \\
         --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,.

@@ -1,0 +1,574 @@
+import math
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+
+from dateparser.search import search_dates
+from lxml import etree
+from lxml import html as lxml_html
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+from .invoice_tone_phrase import _LANG_RE, normalize_words
+
+REPLY_INTENTS = [
+    ("dispute", "Dispute"),
+    ("promise", "Promise to pay"),
+    ("paid", "Already paid"),
+    ("plan_request", "Payment plan request"),
+    ("question", "Question"),
+    ("auto_reply", "Automatic reply"),
+]
+# Words are compared by their beginning, a light stemming (``phrase_stems``).
+STEM_LENGTH = 5
+ENDING_LENGTH = 3
+# Words found in the phrases of several intents weigh less: a word's weight is
+# its rarity (IDF) times the share of its phrases that have its main intent.
+SPECIFICITY_POWER = 1
+# A phrase matches a reply that holds this share of its words' weight (see
+# SPECIFICITY_POWER) ...
+MATCH_COVERAGE = 0.7
+# ... and at least this share of its words counted one by one (so that two
+# common words out of three do not make a match).
+MATCH_WORD_SHARE = 0.75
+# The words of a phrase must stand together: at most this many other words
+# in between, in total (so "has been approved and will be paid" is no "has
+# been paid").
+MATCH_MAX_GAP = 3
+# Without any phrase, the reply's words typical of one intent's phrases (their
+# weight times their share in that intent) decide when they add up to this.
+WORD_EVIDENCE_MIN = 2.5
+# A phrase found word for word weighs this much more than one found scattered.
+EXACT_BONUS = 1.5
+# Question phrases are polite forms that also frame the other requests ("could
+# you send a credit note?"): a question wins only when clearly more is asked.
+INTENT_WEIGHTS = {"question": 0.6}
+# English contractions, spelled out so that "we'll pay" matches "we will pay".
+_CONTRACTIONS = (
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'d\b"), " would"),
+)
+# How far ahead a promised payment date may lie to be believed.
+PROMISE_HORIZON_DAYS = 366
+# Clauses searched for dates one by one, and Slovak "15." day numbers.
+_CLAUSE_RE = re.compile(r"[,;:!?\n]|\.(?:\s|$)")
+_DAY_DOT_RE = re.compile(r"\b(\d{1,2})\.\s+(?=[^\W\d_])")
+# Headers by which mail software marks automatic replies (RFC 3834 and the
+# usual vendor headers); their value must not be one of the listed ones.
+AUTO_REPLY_HEADERS = {
+    "auto-submitted": ("no",),
+    "x-autoreply": ("no", "false"),
+    "x-autorespond": ("no", "false"),
+    "x-autoreply-from": (),
+    "x-mail-autoreply": (),
+}
+AUTO_REPLY_PRECEDENCE = ("auto_reply", "auto-reply")
+# Where the quoted message or the signature of a reply starts (en, nl, sk, sv).
+_QUOTE_START_RE = re.compile(
+    r"^\s*(?:"
+    r"on\s.{0,200}\swrote:?"
+    r"|op\s.{0,200}\sschreef.{0,100}"
+    r"|d(?:n|ň)a\s.{0,200}\snap(?:i|í)sal.{0,100}"
+    r"|den\s.{0,200}\sskrev.{0,100}"
+    r"|-{2,}\s*(?:original message|oorspronkelijk bericht|p(?:o|ô)vodn(?:a|á) "
+    r"spr(?:a|á)va|ursprungligt meddelande|forwarded message|doorgestuurd bericht)"
+    r".*"
+    r"|(?:from|van|od|fr(?:a|å)n|sent|verzonden|odoslan(?:e|é)|skickat):\s.*@.*"
+    r"|--\s*"
+    r"|_{10,}"
+    r"|sent from my\s.*|verzonden (?:vanaf|met) mijn\s.*"
+    r"|odoslan(?:e|é) z\s.*|skickat fr(?:a|å)n min\s.*"
+    r")$",
+    re.IGNORECASE,
+)
+_HTML_RE = re.compile(
+    r"<(?:html|body|p|div|br|span|blockquote|table|font|pre|a|b|i|strong|em|ul|ol"
+    r"|li)\b[^>]*>",
+    re.IGNORECASE,
+)
+# Quoted parts of an HTML reply: Odoo's marks, mail clients' containers.
+_HTML_QUOTES_XPATH = (
+    "//blockquote | //*[@data-o-mail-quote] | //*[contains(@class, 'gmail_quote')]"
+    " | //*[@id='divRplyFwdMsg'] | //*[contains(@class, 'moz-cite-prefix')]"
+    " | //*[@id='appendonsend']"
+)
+
+
+def strip_reply(text):
+    """The customer's own words in a reply (plain text or HTML): without the
+    quoted earlier message (``>`` lines, "On ... wrote:" and the Outlook
+    header block in en, nl, sk, sv, HTML blockquotes) and without the
+    signature ("-- ", "Sent from my ...").
+
+    :param str text: the reply's body
+    :return: str, plain text
+    """
+    text = text or ""
+    if _HTML_RE.search(text):
+        try:
+            root = lxml_html.fromstring(text)
+        except (etree.ParserError, ValueError):
+            root = None
+        if root is not None:
+            for node in root.xpath(_HTML_QUOTES_XPATH):
+                if node.getparent() is not None:
+                    node.drop_tree()
+            text = lxml_html.tostring(root, encoding="unicode")
+        text = html2plaintext(text)
+    lines = []
+    for line in text.splitlines():
+        if _QUOTE_START_RE.match(line):
+            break
+        if not line.lstrip().startswith(">"):
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+
+def normalize_reply(text):
+    """``normalize_words`` of ``text`` with English contractions spelled out
+    ("we'll" -> "we will"): accent-free lower-case words framed by spaces."""
+    text = normalize_words(text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def phrase_stems(text):
+    """The distinct stems of the words of a phrase, in order: a word of up to
+    ``STEM_LENGTH`` letters is looked for as it is (marked with a trailing
+    space), a longer one without its last ``ENDING_LENGTH`` letters (at least
+    ``STEM_LENGTH`` kept), so that "transfer" finds "transferred" and
+    "zaplatíme" finds "zaplatime" but "betalingsbewijs" not "betalen"."""
+    result = []
+    for word in normalize_reply(text).split():
+        if len(word) <= STEM_LENGTH:
+            result.append(f"{word} ")
+        else:
+            result.append(word[: max(STEM_LENGTH, len(word) - ENDING_LENGTH)])
+    return tuple(dict.fromkeys(result))
+
+
+def word_positions(text):
+    """Where each stem a phrase may use is found in ``text``: ``{stem:
+    [word positions]}`` holding every word (with a trailing space) and every
+    beginning of at least ``STEM_LENGTH`` letters of a word."""
+    positions = defaultdict(list)
+    for index, word in enumerate(normalize_reply(text).split()):
+        positions[f"{word} "].append(index)
+        for end in range(STEM_LENGTH, len(word) + 1):
+            positions[word[:end]].append(index)
+    return positions
+
+
+def shortest_span(positions, wanted):
+    """The number of words of the shortest part of a text holding every stem
+    of ``wanted`` (found in ``positions``, see ``word_positions``)."""
+    events = sorted((index, stem) for stem in wanted for index in positions[stem])
+    counts = defaultdict(int)
+    missing = len(wanted)
+    best = float("inf")
+    start = 0
+    for index, stem in events:
+        counts[stem] += 1
+        if counts[stem] == 1:
+            missing -= 1
+        while not missing:
+            first_index, first_stem = events[start]
+            best = min(best, index - first_index + 1)
+            counts[first_stem] -= 1
+            if not counts[first_stem]:
+                missing += 1
+            start += 1
+    return best
+
+
+class InvoiceIntentPhrase(models.Model):
+    _name = "invoice.intent.phrase"
+    _description = "Reply Intent Phrase"
+    _order = "lang, intent, phrase"
+    _rec_name = "phrase"
+
+    lang = fields.Char(
+        string="Language",
+        required=True,
+        index=True,
+        default=lambda self: self.env.lang or "en_US",
+        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
+        "applies to the other variants of the language (nl_NL covers nl_BE).",
+    )
+    phrase = fields.Char(
+        required=True,
+        help="Words a customer writes in a reply with this intent. A reply matches "
+        "when it contains most of them (ignoring case, accents, punctuation, word "
+        "order and endings).",
+    )
+    intent = fields.Selection(REPLY_INTENTS, required=True, index=True)
+    reason_id = fields.Many2one(
+        "invoice.dispute.reason",
+        string="Dispute reason",
+        ondelete="set null",
+        help="For dispute phrases: the reason a reply matching it most likely gives.",
+    )
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "phrase_lang_uniq",
+            "unique(lang, phrase)",
+            "A phrase can be listed only once per language.",
+        ),
+    ]
+
+    @api.constrains("lang", "phrase")
+    def _check_phrase(self):
+        for record in self:
+            if not _LANG_RE.match(record.lang or ""):
+                raise ValidationError(
+                    self.env._(
+                        "Language %(lang)s is not a language code: use a code such "
+                        "as en_US, nl_NL, sk_SK or sv_SE.",
+                        lang=record.lang,
+                    )
+                )
+            if not normalize_words(record.phrase).strip():
+                raise ValidationError(
+                    self.env._(
+                        "The phrase %(phrase)r contains no words to look for.",
+                        phrase=record.phrase,
+                    )
+                )
+
+    @api.constrains("intent", "reason_id")
+    def _check_reason_id(self):
+        for record in self:
+            if record.reason_id and record.intent != "dispute":
+                raise ValidationError(
+                    self.env._(
+                        "The phrase %(phrase)r has the intent %(intent)s: only "
+                        "dispute phrases give a dispute reason. Clear the reason "
+                        "or set the intent to Dispute.",
+                        phrase=record.phrase,
+                        intent=dict(
+                            self._fields["intent"]._description_selection(self.env)
+                        )[record.intent],
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def classify_reply(self, text, lang=None, message=None):
+        """Guess what a customer means in a reply to a reminder.
+
+        The reply is cleaned (``strip_reply``: quoted message and signature
+        removed), its language detected when ``lang`` is not given (the
+        language whose phrases share most words with it), then each active
+        ``invoice.intent.phrase`` of that language is looked for: a phrase
+        matches when the reply holds, close together (at most
+        ``MATCH_MAX_GAP`` other words in between), at least
+        ``MATCH_COVERAGE`` of its words' weight and ``MATCH_WORD_SHARE`` of
+        its words (compared by stem, see ``phrase_stems``; a word weighs its
+        rarity among the language's phrases times its share in one intent);
+        word for word it counts ``EXACT_BONUS`` more. An intent scores the sum
+        of its matching phrases' weights (questions ``INTENT_WEIGHTS`` less);
+        the highest wins. An automatic reply wins over everything: marked so
+        by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
+        ``Precedence: auto_reply``...) or matching any auto-reply phrase (in
+        the body or the subject). Without any matching phrase, a reply with a
+        question mark is a question; else the words it shares with the
+        phrases of one intent decide when they weigh at least
+        ``WORD_EVIDENCE_MIN`` (never an automatic reply); else the intent is
+        unknown (False).
+
+        For a promise, the first date after today and within a year that the
+        reply names ("on Friday", "vrijdag", "v piatok", "på fredag",
+        "15.12.2026") is read with ``dateparser`` in the reply's language
+        (day before month). For a dispute, the reason is the one of the
+        matching dispute phrases (``reason_id``) with the highest score, else
+        the reason ``invoice_dispute.reason_other``.
+
+        :param str text: the reply's body, plain text or HTML; may be empty
+            when ``message`` is given
+        :param str lang: language code of the reply (``nl_NL``; any variant
+            of the language), or None to detect it
+        :param message: optional, the incoming email: a ``message_dict`` of
+            ``mail.thread.message_parse`` (``subject``, ``body`` and, when the
+            caller adds them, header names as keys or in ``headers``) or an
+            ``email.message.Message``
+        :return: dict with ``intent`` (a key of ``REPLY_INTENTS`` or False),
+            ``lang`` (the language code used), ``scores`` (``{intent:
+            score}``), ``phrases`` (the matching phrases of the intent, to
+            explain the guess), ``promise_date`` (``datetime.date`` or False),
+            ``reason_id`` (``invoice.dispute.reason`` record, empty unless
+            dispute), ``auto_reply_header`` (the header that marked an
+            automatic reply, or False) and ``text`` (the cleaned reply)
+        """
+        subject = ""
+        if message is not None:
+            subject = self._get_message_value(message, "subject") or ""
+            if not text:
+                text = self._get_message_value(message, "body") or ""
+        cleaned = strip_reply(text)
+        index = self._get_phrase_index()
+        lang = lang or self._detect_reply_lang(cleaned or subject, index)
+        prefix = (lang or "en").split("_")[0]
+        entries, weights, __ = index.get(prefix, ((), {}, lang))
+        result = {
+            "intent": False,
+            "lang": lang,
+            "scores": {},
+            "phrases": [],
+            "promise_date": False,
+            "reason_id": self.env["invoice.dispute.reason"],
+            "auto_reply_header": False,
+            "text": cleaned,
+        }
+        header = message is not None and self._get_auto_reply_header(message)
+        if header:
+            result.update(intent="auto_reply", auto_reply_header=header)
+            return result
+        matches = self._match_phrases(cleaned, entries, weights)
+        if subject:
+            matches += [
+                match
+                for match in self._match_phrases(subject, entries, weights)
+                if match[0] == "auto_reply"
+            ]
+        scores = defaultdict(float)
+        for intent, __, __, score in matches:
+            scores[intent] += score
+        result["scores"] = {intent: round(score, 2) for intent, score in scores.items()}
+        evidence = {}
+        if not scores and "?" not in cleaned:
+            evidence = self._weigh_words(cleaned, entries, weights)
+        if scores.get("auto_reply"):
+            intent = "auto_reply"
+        elif scores:
+            intent = max(scores, key=scores.get)
+        elif "?" in cleaned:
+            # asking without a known phrase: a question (a collector reads it),
+            # never a dispute or a promise guessed from loose words
+            intent = "question"
+        elif evidence and max(evidence.values()) >= WORD_EVIDENCE_MIN:
+            intent = max(evidence, key=evidence.get)
+            result["scores"] = {key: round(value, 2) for key, value in evidence.items()}
+        else:
+            intent = False
+        result["intent"] = intent
+        result["phrases"] = [phrase for i, phrase, __, __ in matches if i == intent]
+        if intent == "promise":
+            result["promise_date"] = self._find_promise_date(cleaned, prefix)
+        elif intent == "dispute":
+            result["reason_id"] = self._guess_dispute_reason(matches)
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _get_phrase_index(self):
+        """The active phrases by language prefix, ready to match:
+        ``{prefix: (entries, weights, lang code)}`` where entries are
+        ``(intent, phrase, stems, normalized phrase, reason id)`` and weights
+        ``{stem: weight}`` over the phrases of that language (see
+        ``SPECIFICITY_POWER``). Cached; cleared when a phrase changes."""
+        by_lang = defaultdict(list)
+        codes = {}
+        for phrase in self.sudo().search(  # shared configuration data
+            [("active", "=", True)]
+        ):
+            prefix = phrase.lang.split("_")[0]
+            codes.setdefault(prefix, phrase.lang)
+            by_lang[prefix].append(
+                (
+                    phrase.intent,
+                    phrase.phrase,
+                    phrase_stems(phrase.phrase),
+                    normalize_reply(phrase.phrase),
+                    phrase.reason_id.id,
+                )
+            )
+        index = {}
+        for prefix, entries in by_lang.items():
+            counts = defaultdict(lambda: defaultdict(int))
+            for intent, __, stems, __, __ in entries:
+                for stem in stems:
+                    counts[stem][intent] += 1
+            weights = {}
+            for stem, by_intent in counts.items():
+                count = sum(by_intent.values())
+                specificity = max(by_intent.values()) / count
+                weights[stem] = math.log(1 + len(entries) / count) * (
+                    specificity**SPECIFICITY_POWER
+                )
+            index[prefix] = (tuple(entries), weights, codes[prefix])
+        return index
+
+    @api.model
+    def _detect_reply_lang(self, text, index):
+        """The language (code of its phrases) whose phrases' words cover most
+        words of ``text``; the user's language, else English, on a tie."""
+        words = word_positions(text)
+        default = (self.env.lang or "en_US").split("_")[0]
+        best, best_hits = None, 0
+        for __, weights, code in sorted(
+            index.values(), key=lambda item: item[2].split("_")[0] != default
+        ):
+            hits = sum(weight for stem, weight in weights.items() if stem in words)
+            if hits > best_hits:
+                best, best_hits = code, hits
+        return best or self.env.lang or "en_US"
+
+    @api.model
+    def _match_phrases(self, text, entries, weights):
+        """The phrases found in ``text``: a list of ``(intent, phrase,
+        reason id, score)``, the score being the matched weight of the
+        phrase's words (``EXACT_BONUS`` times more when word for word)."""
+        words = word_positions(text)
+        if not words:
+            return []
+        haystack = normalize_reply(text)
+        matches = []
+        for intent, phrase, stems, needle, reason_id in entries:
+            total = sum(weights[stem] for stem in stems)
+            present = [stem for stem in stems if stem in words]
+            found = sum(weights[stem] for stem in present)
+            if (
+                not total
+                or found / total < MATCH_COVERAGE
+                or len(present) / len(stems) < MATCH_WORD_SHARE
+                or shortest_span(words, set(present)) > len(stems) + MATCH_MAX_GAP
+            ):
+                continue
+            score = found * (EXACT_BONUS if needle in haystack else 1.0)
+            score *= INTENT_WEIGHTS.get(intent, 1.0)
+            matches.append((intent, phrase, reason_id, score))
+        return matches
+
+    @api.model
+    def _weigh_words(self, text, entries, weights):
+        """The evidence for each intent of the words of ``text`` when no
+        phrase matches: for each distinct word of the phrases, its weight
+        times the share of the phrases holding it that have the intent
+        (``{intent: evidence}``); auto-replies are left out (only their
+        phrases or headers tell them)."""
+        words = word_positions(text)
+        counts = defaultdict(lambda: defaultdict(int))
+        for intent, __, stems, __, __ in entries:
+            for stem in stems:
+                if stem in words:
+                    counts[stem][intent] += 1
+        evidence = defaultdict(float)
+        for stem, by_intent in counts.items():
+            total = sum(by_intent.values())
+            for intent, count in by_intent.items():
+                if intent != "auto_reply":
+                    evidence[intent] += (
+                        weights[stem] * count / total * INTENT_WEIGHTS.get(intent, 1.0)
+                    )
+        return dict(evidence)
+
+    @api.model
+    def _find_promise_date(self, text, prefix):
+        """The date a customer promises to pay by in ``text`` (language
+        ``prefix``), read with ``dateparser`` clause by clause (it misses
+        dates in long sentences), days before months, "Friday" being the next
+        one: the first date after today and within ``PROMISE_HORIZON_DAYS``,
+        else today if named ("today", "this morning"), else False. Single
+        short words ("We", "may") are not taken for dates.
+
+        :return: ``datetime.date`` or False
+        """
+        today = fields.Date.context_today(self)
+        settings = {
+            "PREFER_DATES_FROM": "future",
+            "RELATIVE_BASE": datetime.combine(today, time()),
+            "DATE_ORDER": "DMY",
+        }
+        # "15. decembra" (Slovak day numbers take a dot) as "15 decembra"
+        text = _DAY_DOT_RE.sub(r"\1 ", text)
+        found_today = False
+        for clause in _CLAUSE_RE.split(text):
+            if not clause.strip():
+                continue
+            for words, value in search_dates(clause, [prefix], settings) or ():
+                if not re.search(r"\d", words) and len(words.strip()) <= 3:
+                    continue
+                day = value.date()
+                if today < day <= today + timedelta(days=PROMISE_HORIZON_DAYS):
+                    return day
+                found_today = found_today or day == today
+        return found_today and today
+
+    @api.model
+    def _guess_dispute_reason(self, matches):
+        """The dispute reason of the best-scoring matching dispute phrases,
+        else ``invoice_dispute.reason_other`` (empty if it was deleted)."""
+        scores = defaultdict(float)
+        for intent, __, reason_id, score in matches:
+            if intent == "dispute" and reason_id:
+                scores[reason_id] += score
+        Reason = self.env["invoice.dispute.reason"]
+        if scores:
+            reason = Reason.browse(max(scores, key=scores.get)).exists()
+            if reason.active:
+                return reason
+        other = self.env.ref("invoice_dispute.reason_other", raise_if_not_found=False)
+        return other or Reason
+
+    @api.model
+    def _get_message_value(self, message, name):
+        """The value of header or key ``name`` (case-insensitive) of
+        ``message``: a dict (``message_dict``, possibly with a ``headers``
+        dict) or an ``email.message.Message``; None when absent."""
+        if isinstance(message, Mapping):
+            sources = [message]
+            if isinstance(message.get("headers"), Mapping):
+                sources.append(message["headers"])
+            for source in sources:
+                for key, value in source.items():
+                    if isinstance(key, str) and key.lower() == name.lower():
+                        return value
+            return None
+        value = message.get(name)
+        if name == "body" and value is None and hasattr(message, "get_body"):
+            part = message.get_body(preferencelist=("plain", "html"))
+            return part.get_content() if part is not None else None
+        return value
+
+    @api.model
+    def _get_auto_reply_header(self, message):
+        """The name of the header that marks ``message`` as an automatic
+        reply, or False."""
+        for name, allowed in AUTO_REPLY_HEADERS.items():
+            value = self._get_message_value(message, name)
+            if value is not None and str(value).strip().lower() not in allowed:
+                return name
+        precedence = self._get_message_value(message, "precedence")
+        if precedence and str(precedence).strip().lower() in AUTO_REPLY_PRECEDENCE:
+            return "precedence"
+        return False

@@ -1,0 +1,261 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
+
+from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
+
+MAX_REFERENCE_LENGTH = 100
+
+
+class InvoicePaymentClaim(models.Model):
+    """A customer's word that invoices are already paid ("Already paid" on the
+    reminder portal page, SPEC §11): the date, amount and reference of the
+    payment they made. While it is open, and for the company's
+    ``paid_claim_block_days`` at most, reminders pause on its invoices
+    (``account.move._get_reminder_exclusions``); the collector gets an
+    activity to find the payment, then confirms the claim (payment found) or
+    rejects it (not received: reminders resume)."""
+
+    _name = "invoice.payment.claim"
+    _description = "Payment Reported by the Customer"
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_reported desc, id desc"
+    _check_company_auto = True
+
+    _TRANSITIONS = {
+        "confirmed": ("open",),
+        "rejected": ("open",),
+    }
+    _CLOSED_STATES = ("confirmed", "rejected")
+    _CLOSED_FROZEN_FIELDS = (
+        "company_id",
+        "partner_id",
+        "move_ids",
+        "amount",
+        "date_paid",
+        "reference",
+    )
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
+        help="Customer (commercial partner) who reported the payment.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Reported by",
+        help="The contact who reported the payment.",
+    )
+    notice_id = fields.Many2one(
+        "invoice.reminder.notice",
+        string="Reminder",
+        index="btree_not_null",
+        check_company=True,
+        help="The reminder from whose page the payment was reported.",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "invoice_payment_claim_move_rel",
+        "claim_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        help="The invoices the customer says are paid.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        required=True,
+        help="The invoices' currency: the reported amount is in it.",
+    )
+    amount = fields.Monetary(
+        required=True,
+        tracking=True,
+        help="Amount the customer says they paid, in the invoices' currency; "
+        "greater than zero and at most what was open on the invoices.",
+    )
+    date_paid = fields.Date(
+        string="Paid on",
+        required=True,
+        tracking=True,
+        help="Day the customer says they paid; not in the future.",
+    )
+    reference = fields.Char(
+        string="Payment reference",
+        tracking=True,
+        help="The reference the customer gave for the payment.",
+    )
+    date_reported = fields.Date(
+        default=fields.Date.context_today, required=True, readonly=True
+    )
+    date_until = fields.Date(
+        string="Reminders paused until",
+        compute="_compute_date_until",
+        store=True,
+        precompute=True,
+        index=True,
+        help="Reminders pause on the invoices until this day while the claim "
+        "is open (reported on plus the company's days).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Internal user who looks for the payment.",
+    )
+    state = fields.Selection(
+        [
+            ("open", "To check"),
+            ("confirmed", "Payment found"),
+            ("rejected", "Not received"),
+        ],
+        default="open",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="To check: reminders pause on the invoices until the date. Payment "
+        "found: the collector found the money. Not received: reminders resume.",
+    )
+
+    @api.depends("partner_id", "date_paid")
+    def _compute_name(self):
+        for claim in self:
+            claim.name = f"{claim.partner_id.name or ''} {claim.date_paid or ''}"
+
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for claim in self:
+            claim.currency_id = (
+                claim.move_ids.currency_id[:1]
+                or claim.currency_id
+                or claim.company_id.currency_id
+            )
+
+    @api.depends("date_reported")
+    def _compute_date_until(self):
+        """The company's ``paid_claim_block_days`` when the payment was
+        reported; a later change of the setting leaves it as it was."""
+        for claim in self:
+            claim.date_until = (
+                claim.date_reported or fields.Date.context_today(claim)
+            ) + timedelta(days=claim.company_id.paid_claim_block_days)
+
+    @api.constrains("amount", "move_ids")
+    def _check_amount(self):
+        for claim in self.filtered(lambda c: c.state == "open"):
+            currency = claim.currency_id
+            if currency.compare_amounts(claim.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The amount paid must be greater than zero (got %(amount)s).",
+                        amount=format_amount(self.env, claim.amount, currency),
+                    )
+                )
+            open_amount = sum(claim.move_ids.mapped("amount_residual"))
+            if currency.compare_amounts(claim.amount, open_amount) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The amount paid %(amount)s is more than what is open on "
+                        "%(invoices)s (%(open)s): report the part of your payment "
+                        "for these invoices.",
+                        amount=format_amount(self.env, claim.amount, currency),
+                        invoices=", ".join(claim.move_ids.mapped("name")),
+                        open=format_amount(self.env, open_amount, currency),
+                    )
+                )
+
+    @api.constrains("date_paid")
+    def _check_date_paid(self):
+        today = fields.Date.context_today(self)
+        for claim in self.filtered(lambda c: c.state == "open"):
+            if claim.date_paid > today:
+                raise ValidationError(
+                    self.env._(
+                        "The payment date %(date)s is in the future: report a "
+                        "payment already made (today, %(today)s, or earlier).",
+                        date=format_date(self.env, claim.date_paid),
+                        today=format_date(self.env, today),
+                    )
+                )
+
+    @api.constrains("reference")
+    def _check_reference(self):
+        for claim in self:
+            if len(claim.reference or "") > MAX_REFERENCE_LENGTH:
+                raise ValidationError(
+                    self.env._(
+                        "The payment reference is too long: at most %(max)s "
+                        "characters.",
+                        max=MAX_REFERENCE_LENGTH,
+                    )
+                )
+
+    @api.constrains("move_ids", "partner_id", "currency_id")
+    def _check_moves(self):
+        for claim in self:
+            wrong = claim.move_ids._invoice_dispute_not_of_customer(claim.partner_id)
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "%(move)s is not a posted invoice of %(partner)s.",
+                        move=wrong[0].display_name,
+                        partner=claim.partner_id.display_name,
+                    )
+                )
+            claim.move_ids._invoice_dispute_check_currency(claim)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        asked = [vals.get("currency_id") for vals in vals_list]
+        claims = super().create(vals_list)
+        check_asked_currency(claims, asked)
+        return claims
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_confirm(self):
+        """The collector found the payment: the claim is closed (reconcile
+        the payment as usual; a paid invoice gets no reminders anyway)."""
+        self._check_open(self.env._("confirmed"))
+        self._set_state("confirmed")
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_reject(self):
+        """No such payment was received: reminders resume on the invoices."""
+        self._check_open(self.env._("rejected"))
+        self._set_state("rejected")
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_view_moves(self):
+        self.ensure_one()
+        return self.move_ids._invoice_dispute_list_action()
+
+    def _check_open(self, what):
+        closed = self.filtered(lambda c: c.state != "open")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The reported payment %(claim)s is already checked: it cannot "
+                    "be %(what)s.",
+                    claim=closed[0].display_name,
+                    what=what,
+                )
+            )

@@ -1,0 +1,426 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# mail.mail state -> notice state
+MAIL_TO_NOTICE_STATE = {
+    "outgoing": "queued",
+    "sent": "sent",
+    "received": "sent",
+    "exception": "failed",
+    "cancel": "cancelled",
+}
+REPLY_INTENTS = [
+    ("dispute", "Dispute"),
+    ("promise", "Promise to pay"),
+    ("paid", "Already paid"),
+    ("plan_request", "Payment plan request"),
+    ("question", "Question"),
+    ("auto_reply", "Automatic reply"),
+]
+
+
+class InvoiceReminderNotice(models.Model):
+    """One payment reminder as sent to a customer (SPEC §11; OCA credit
+    control's "communication"): the invoices it reminds, the open credits it
+    deducted, its amounts, its email and activity, and its state. The
+    reminder engine (``invoice.reminder.engine``) writes them; the reminder
+    templates render on them; a reply to its email lands in its chatter."""
+
+    _name = "invoice.reminder.notice"
+    _description = "Payment Reminder Notice"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The customer (commercial partner) reminded.",
+    )
+    recipient_id = fields.Many2one(
+        "res.partner",
+        string="Sent to",
+        readonly=True,
+        help="The contact the reminder's email was addressed to.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
+    rule_id = fields.Many2one(
+        "invoice.reminder.rule",
+        string="Reminder rule",
+        index=True,
+        readonly=True,
+        ondelete="restrict",
+    )
+    plan_line_id = fields.Many2one(
+        "invoice.payment.plan.line",
+        string="Installment",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="cascade",
+        help="Set on the reminders sent before a payment plan's installment.",
+    )
+    level = fields.Integer(
+        readonly=True, help="Reminder level; 0 for an installment reminder."
+    )
+    date = fields.Date(
+        default=fields.Date.context_today, required=True, index=True, readonly=True
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        "invoice_reminder_notice_move_rel",
+        "notice_id",
+        "move_id",
+        string="Invoices",
+        readonly=True,
+        help="The invoices this notice reminds (for an installment: the "
+        "plan's invoices).",
+    )
+    log_ids = fields.One2many(
+        "invoice.reminder.log", "notice_id", string="Claims", readonly=True
+    )
+    credit_move_ids = fields.Many2many(
+        "account.move",
+        "invoice_reminder_notice_credit_rel",
+        "notice_id",
+        "move_id",
+        string="Credit documents",
+        readonly=True,
+        help="The customer's credit notes not applied and payments not matched "
+        "when the notice was written.",
+    )
+    amount_open = fields.Monetary(
+        readonly=True, help="What is open on the invoices the notice lists."
+    )
+    amount_due = fields.Monetary(
+        readonly=True,
+        help="What the customer owed, in the notice's currency, on its invoices "
+        "due by the notice's date or by the latest due date it lists.",
+    )
+    amount_credit = fields.Monetary(
+        string="Open credits",
+        readonly=True,
+        help="The customer's open credits in the notice's currency, deducted.",
+    )
+    amount_net = fields.Monetary(
+        string="Net amount due",
+        readonly=True,
+        help="What the notice asked: the amount due less the open credits.",
+    )
+    amount_credit_other = fields.Monetary(
+        string="Open credits in other currencies",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="The customer's open credits in other currencies, listed apart, "
+        "in company currency.",
+    )
+    amount_balance = fields.Monetary(
+        string="Net balance",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="The customer's net balance in all currencies, in company currency.",
+    )
+    lang = fields.Char(
+        string="Language",
+        readonly=True,
+        help="The language the notice's email was written in.",
+    )
+    mail_id = fields.Many2one(
+        "mail.mail",
+        string="Email",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="set null",
+    )
+    failure_reason = fields.Text(related="mail_id.failure_reason", compute_sudo=True)
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Follow-up activity",
+        readonly=True,
+        ondelete="set null",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("withdrawn", "Withdrawn"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        compute="_compute_state",
+        store=True,
+        readonly=False,
+        compute_sudo=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        help="Queued: the email waits in the mail queue, checked just before "
+        "it leaves. Withdrawn: it was no longer true when it was to leave "
+        "(invoice paid, disputed or paused meanwhile); what is still due is "
+        "reminded at the next run.",
+    )
+    reply_intent = fields.Selection(
+        REPLY_INTENTS,
+        readonly=True,
+        copy=False,
+        help="What the customer's last reply to this reminder is about.",
+    )
+    move_count = fields.Integer(compute="_compute_move_count")
+
+    @api.depends("mail_id.state")
+    def _compute_state(self):
+        for notice in self:
+            if notice.state in ("withdrawn", "cancelled") or not notice.mail_id:
+                notice.state = notice.state or "draft"
+                continue
+            notice.state = MAIL_TO_NOTICE_STATE.get(notice.mail_id.state, notice.state)
+
+    @api.depends("move_ids")
+    def _compute_move_count(self):
+        for notice in self:
+            notice.move_count = len(notice.move_ids)
+
+    def _compute_access_url(self):
+        for notice in self:
+            notice.access_url = f"/my/reminders/{notice.id}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Number the new notices from their sequence, in one query for the
+        whole batch."""
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._get_next_names(len(unnamed)), strict=True):
+            vals["name"] = name
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_invoices(self):
+        self.ensure_one()
+        return self.move_ids._invoice_dispute_list_action()
+
+    def action_retry(self):
+        """Queue the failed emails of these notices again."""
+        failed = self.filtered(lambda n: n.state == "failed")
+        if not failed or failed != self:
+            raise UserError(
+                self.env._("Only reminders whose email failed can be sent again.")
+            )
+        # sudo: emails are technical records only administrators can write
+        failed.sudo().mail_id.mark_outgoing()
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        return True
+
+    def action_cancel(self):
+        """Cancel queued notices: the email does not leave; as for a
+        withdrawn reminder, what is still due is reminded at the next run."""
+        if self.filtered(lambda n: n.state != "queued"):
+            raise UserError(
+                self.env._(
+                    "Only reminders still waiting in the queue can be cancelled."
+                )
+            )
+        self._withdraw(
+            dict.fromkeys(self, self.env._("cancelled by %s.", self.env.user.name)),
+            state="cancelled",
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Numbering
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_next_names(self, count):
+        """``count`` references from the notices' sequence (REM/YYYY/NNNNN),
+        drawn in one query for a batch (the sequence's standard PostgreSQL
+        sequence); a gapless sequence or one with date ranges is drawn one
+        number at a time.
+
+        :return: list of str
+        """
+        if not count:
+            return []
+        # sudo: sequences are technical records; numbering is part of creating
+        sequence = self.env.ref("invoice_dispute.seq_invoice_reminder_notice").sudo()
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for __ in range(count)]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------
+    # Rendering helpers (the reminder templates)
+    # ------------------------------------------------------------------
+    def _get_open_credit_lines(self, other_currencies=False):
+        """The receivable lines of the notice's open credits still open, in
+        the notice's currency (or, with ``other_currencies``, in the others):
+        what the reminder lists and deducts.
+
+        :return: account.move.line records, oldest first; each open for
+            ``-amount_residual_currency`` in its ``currency_id``
+        """
+        self.ensure_one()
+        lines = self.credit_move_ids.line_ids.filtered_domain(
+            [
+                *self.env["res.partner"]._get_open_credit_domain(),
+                ("partner_id.commercial_partner_id", "=", self.partner_id.id),
+            ]
+        )
+        lines = lines.filtered(
+            lambda line: (line.currency_id != self.currency_id) == other_currencies
+        )
+        return lines.sorted(lambda line: (line.date, line.id))
+
+    def _get_other_invoices_due(self):
+        """What the customer owes on invoices due by then that the notice
+        does not list, in the notice's currency."""
+        self.ensure_one()
+        return self.currency_id.round(self.amount_due - self.amount_open)
+
+    def _get_reminder_agreement_date(self):
+        """The agreement the notice's email refers to ("following our
+        agreement of ..."): the latest one on its invoices made since their
+        last reminder (``account.move._get_reminder_agreement_date``).
+
+        :return: date or False
+        """
+        self.ensure_one()
+        return self.move_ids._get_reminder_agreement_date()
+
+    def _get_reminder_lang(self):
+        """The language of the notice's email: its recipient's, else the
+        customer's."""
+        self.ensure_one()
+        return self.recipient_id.lang or self.partner_id.lang
+
+    # ------------------------------------------------------------------
+    # Check before sending: withdrawal
+    # ------------------------------------------------------------------
+    @api.model
+    def _withdraw_untrue_reminders(self, mails):
+        """Check the reminder emails among ``mails`` just before they leave and
+        withdraw the notices no longer true (``invoice.reminder.log
+        ._get_untrue_reason``: invoice paid, disputed or paused, amounts or
+        credits changed, due date passed for a note before it, other
+        recipient or language).
+
+        :param mails: mail.mail records about to be sent
+        :return: the mail.mail records withdrawn
+        """
+        # sudo: the mail queue runs for everyone; notices, logs and emails
+        # are the engine's technical records
+        notices = self.sudo().search(
+            [("mail_id", "in", mails.ids), ("state", "=", "queued")]
+        )
+        notices = notices.filtered(lambda n: n.mail_id.state == "outgoing")
+        if not notices:
+            return mails.browse()
+        today = fields.Date.context_today(self)
+        reasons = {}
+        for notice in notices:
+            reason = notice.log_ids._get_untrue_reason(notice, today)
+            if reason:
+                reasons[notice] = reason
+        if not reasons:
+            return mails.browse()
+        return self._withdraw(reasons)
+
+    @api.model
+    def _withdraw(self, reasons, state="withdrawn"):
+        """Withdraw queued notices: each email is cancelled, the notice marked
+        ``state`` with the reason in its chatter, its claims (logs) deleted
+        with the activities that serve no other claim, and the invoices'
+        reminder level set back, so that what is still due is reminded, with
+        the figures of that day, at the next run. A note in the chatter of
+        the invoices (or plan) says why. The one way a reminder is withdrawn:
+        before it leaves (``_withdraw_untrue_reminders``), when its invoice
+        changes (``account.move``) or when a collector cancels it.
+
+        :param reasons: dict invoice.reminder.notice -> why (a translated
+            sentence)
+        :param state: ``withdrawn`` or ``cancelled``
+        :return: the mail.mail records withdrawn
+        """
+        # sudo: the emails, logs and activities of a notice are the engine's
+        # technical records; withdrawing is part of the check before sending
+        notices = self.sudo().browse([notice.id for notice in reasons])
+        mails = notices.mail_id
+        _logger.info("Reminder notices %s withdrawn before sending.", notices.ids)
+        bodies_by_model = {}
+        for notice in notices:
+            reason = reasons[notice]
+            note = Markup("%s") % self.env._(
+                "A reminder was withdrawn before it was sent: %(reason)s It "
+                "is sent again, with the figures of that day, at the next "
+                "run if something is still due.",
+                reason=reason,
+            )
+            for record in notice.log_ids.move_id or notice.plan_line_id.plan_id:
+                bodies_by_model.setdefault(record._name, {})[record.id] = note
+            notice.mail_id.write({"state": "cancel", "failure_reason": reason})
+            notice.state = state
+            notice.message_post(body=note, subtype_xmlid="mail.mt_note")
+        notices.log_ids._withdraw()
+        for model, bodies in bodies_by_model.items():
+            # sudo: a note on the invoices, whoever triggered the withdrawal
+            self.env[model].browse(list(bodies)).sudo()._message_log_batch(
+                bodies=bodies
+            )
+        return mails
+
+    # ------------------------------------------------------------------
+    # Replies (mail gateway)
+    # ------------------------------------------------------------------
+    def message_update(self, msg_dict, update_vals=None):
+        """A customer's reply to a notice's email (routed here by Odoo's mail
+        gateway through its reply-to and references) lands in the notice's
+        chatter and gives the customer's collector an activity to answer it."""
+        res = super().message_update(msg_dict, update_vals=update_vals)
+        self._schedule_reply_activity(msg_dict)
+        return res
+
+    def _schedule_reply_activity(self, msg_dict):
+        """Plan a to-do on each of these notices, about the reply
+        ``msg_dict``, for the person who handles the customer's new records
+        (``res.partner._get_responsible_user``)."""
+        for notice in self:
+            user = notice.partner_id._get_responsible_user(
+                notice.company_id, notice.move_ids
+            )
+            notice.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id or self.env.user.id,
+                summary=self.env._(
+                    "Answer %(customer)s's reply to reminder %(notice)s",
+                    customer=notice.partner_id.display_name,
+                    notice=notice.name,
+                ),
+                note=msg_dict.get("subject") or "",
+            )

@@ -1,0 +1,386 @@
+import uuid
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date
+
+from .invoice_payment_plan import INTERVALS, PAID_PAYMENT_STATES
+
+
+class InvoiceReminderNotice(models.Model):
+    """The customer self-service of a reminder (SPEC §11, Portal): what its
+    page at ``/my/reminders/<id>`` shows, and the answers a customer gives
+    there -- a promise to pay, a payment plan request, a payment already
+    made. The portal controller only collects the input; every rule is here
+    or in the records created (``invoice.payment.promise``,
+    ``invoice.payment.plan``, ``invoice.payment.claim``).
+
+    The methods are called on the notice the visitor may access (its access
+    token or a portal user of its customer), as superuser: the caller checks
+    the access, the methods check that the invoices are the notice's own."""
+
+    _inherit = "invoice.reminder.notice"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The link every reminder email carries (``_get_share_url``): the
+        # token is written with the notice, not once per email rendered.
+        for vals in vals_list:
+            vals.setdefault("access_token", str(uuid.uuid4()))
+        return super().create(vals_list)
+
+    def action_preview_portal(self):
+        """Open the notice's page as the customer sees it (its share URL)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "target": "self",
+            "url": self._get_share_url(),
+        }
+
+    # ------------------------------------------------------------------
+    # What the page shows
+    # ------------------------------------------------------------------
+    def _portal_get_situation(self):
+        """The customer's situation today on this notice's invoices, in the
+        notice's currency: the invoices with what is open on them now, the
+        customer's open credits now, and the net balance.
+
+        :return: dict with ``invoices`` (account.move, by due date),
+            ``credit_lines`` (account.move.line, each open for
+            ``-amount_residual_currency``), ``amount_open``,
+            ``amount_credit``, ``amount_net`` (floats, notice's currency)
+        """
+        self.ensure_one()
+        currency = self.currency_id
+        invoices = self.move_ids.sorted(lambda m: (m.invoice_date_due, m.id))
+        credit_lines = self.partner_id._get_open_credit_lines(self.company_id, currency)
+        amount_open = currency.round(
+            sum(
+                invoices.filtered(lambda m: m.state == "posted").mapped(
+                    "amount_residual"
+                )
+            )
+        )
+        amount_credit = currency.round(
+            -sum(credit_lines.mapped("amount_residual_currency"))
+        )
+        return {
+            "invoices": invoices,
+            "credit_lines": credit_lines,
+            "amount_open": amount_open,
+            "amount_credit": amount_credit,
+            "amount_net": currency.round(amount_open - amount_credit),
+        }
+
+    def _portal_get_arrangements(self):
+        """What the customer arranged on this notice's invoices: promises to
+        pay, payment plans and reported payments, newest first.
+
+        :return: dict with ``promises``, ``plans``, ``claims`` recordsets
+        """
+        self.ensure_one()
+        moves = self.move_ids
+        return {
+            "promises": moves.payment_promise_ids.filtered(
+                lambda p: p.state != "cancelled"
+            ).sorted("id", reverse=True),
+            "plans": moves.payment_plan_ids.filtered(
+                lambda p: p.state not in ("draft", "cancelled")
+            ).sorted("id", reverse=True),
+            "claims": moves.payment_claim_ids.sorted("id", reverse=True),
+        }
+
+    def _portal_can_act(self, move):
+        """Whether the customer can still promise, ask a plan or report a
+        payment for ``move`` (an invoice of this notice) from its page."""
+        self.ensure_one()
+        return (
+            move in self.move_ids
+            and move.state == "posted"
+            and move.move_type == "out_invoice"
+            and move.payment_state not in PAID_PAYMENT_STATES
+            and not move.currency_id.is_zero(move.amount_residual)
+        )
+
+    # ------------------------------------------------------------------
+    # The customer's answers
+    # ------------------------------------------------------------------
+    def _portal_promise(self, move, amount, date_promised, author):
+        """Record the customer's promise to pay ``amount`` on invoice
+        ``move`` by ``date_promised`` (source portal): reminders pause on the
+        invoice until then (plus the grace days); the daily check finds it
+        kept or broken.
+
+        :param move: account.move, one invoice of this notice
+        :param float amount: in the invoice's currency; > 0, at most what is
+            open on it (``invoice.payment.promise`` constraints)
+        :param date date_promised: today to the company's
+            ``promise_max_days`` ahead
+        :param author: res.partner who promised (the portal user's or the
+            notice's recipient)
+        :return: the invoice.payment.promise created
+        :raise ValidationError: on an invoice not of this notice or not open,
+            a pending promise on it already, or a value out of its limits
+        """
+        self._portal_check_invoice(move)
+        pending = move.payment_promise_ids.filtered(lambda p: p.state == "pending")
+        if pending:
+            raise ValidationError(
+                self.env._(
+                    "You already promised to pay %(invoice)s by %(date)s.",
+                    invoice=move.name,
+                    date=format_date(self.env, pending[0].date_promised),
+                )
+            )
+        promise = (
+            self.env["invoice.payment.promise"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "amount": amount,
+                    "date_promised": date_promised,
+                    "source": "portal",
+                    "user_id": self.partner_id._get_responsible_user(
+                        self.company_id, move
+                    ).id,
+                }
+            )
+        )
+        body = self.env._(
+            "%(author)s promised on the customer portal to pay %(amount)s on "
+            "%(invoice)s by %(date)s.",
+            author=author.display_name,
+            amount=format_amount(self.env, amount, move.currency_id),
+            invoice=move.name,
+            date=format_date(self.env, date_promised),
+        )
+        self._portal_log(body, author, promise)
+        return promise
+
+    def _portal_request_plan(
+        self, move, installment_count, date_first, author, interval="monthly"
+    ):
+        """The customer asks to pay what is open on invoice ``move`` in
+        ``installment_count`` installments from ``date_first``. The plan
+        starts at once (reminders follow the installments, the schedule is
+        emailed) when what is open is at most the company's
+        ``plan_auto_approve_amount`` (company currency, converted to the
+        invoice's at today's rate); otherwise it is proposed and the collector
+        gets an activity to approve it.
+
+        :param move: account.move, one invoice of this notice
+        :param int installment_count: 2 to the company's
+            ``plan_max_installments``
+        :param date date_first: first installment, today to the company's
+            ``promise_max_days`` ahead
+        :param author: res.partner who asked
+        :param str interval: weekly, biweekly or monthly
+        :return: the invoice.payment.plan created (active or proposed)
+        :raise ValidationError: on an invoice not of this notice or not open,
+            a plan running on it already, or a value out of its limits
+        """
+        self._portal_check_invoice(move)
+        company = self.company_id
+        if interval not in dict(INTERVALS):
+            raise ValidationError(self.env._("Choose how often you want to pay."))
+        if not 2 <= installment_count <= company.plan_max_installments:
+            raise ValidationError(
+                self.env._(
+                    "Choose between 2 and %(max)s installments (you asked %(count)s).",
+                    max=company.plan_max_installments,
+                    count=installment_count,
+                )
+            )
+        self._portal_check_date_ahead(date_first, self.env._("The first installment"))
+        running = move.payment_plan_ids.filtered(
+            lambda p: p.state in ("proposed", "active", "broken")
+        )
+        if running:
+            raise ValidationError(
+                self.env._(
+                    "%(invoice)s is already in payment plan %(plan)s.",
+                    invoice=move.name,
+                    plan=running[0].name,
+                )
+            )
+        responsible = self.partner_id._get_responsible_user(self.company_id, move)
+        plan = (
+            self.env["invoice.payment.plan"]
+            .with_company(company)
+            .create(
+                {
+                    "company_id": company.id,
+                    "partner_id": self.partner_id.id,
+                    "move_ids": [Command.set(move.ids)],
+                    "installment_count": installment_count,
+                    "interval": interval,
+                    "date_first": date_first,
+                    "user_id": responsible.id,
+                }
+            )
+        )
+        plan.action_generate_schedule()
+        limit = company.currency_id._convert(
+            company.plan_auto_approve_amount,
+            plan.currency_id,
+            company,
+            fields.Date.context_today(self),
+        )
+        amount = format_amount(self.env, plan.amount_total, plan.currency_id)
+        if plan.currency_id.compare_amounts(plan.amount_total, limit) <= 0:
+            plan.action_activate()
+            body = self.env._(
+                "%(author)s asked on the customer portal to pay %(amount)s on "
+                "%(invoice)s in %(count)s installments: payment plan %(plan)s "
+                "started at once (at most %(limit)s).",
+                author=author.display_name,
+                amount=amount,
+                invoice=move.name,
+                count=installment_count,
+                plan=plan.name,
+                limit=format_amount(self.env, limit, plan.currency_id),
+            )
+        else:
+            plan.action_propose()
+            body = self.env._(
+                "%(author)s asked on the customer portal to pay %(amount)s on "
+                "%(invoice)s in %(count)s installments: payment plan %(plan)s "
+                "waits for the collector's approval (above %(limit)s).",
+                author=author.display_name,
+                amount=amount,
+                invoice=move.name,
+                count=installment_count,
+                plan=plan.name,
+                limit=format_amount(self.env, limit, plan.currency_id),
+            )
+            # without a collector nor a dispute manager, the proposed plan
+            # waits in the plans' list
+            if responsible:
+                plan.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=responsible.id,
+                    summary=self.env._("Approve the payment plan asked on the portal"),
+                    note=body,
+                )
+        self._portal_log(body, author, plan)
+        return plan
+
+    def _portal_report_paid(self, moves, amount, date_paid, reference, author):
+        """The customer says invoices ``moves`` are already paid: record it
+        (``invoice.payment.claim``); reminders pause on them for the
+        company's ``paid_claim_block_days`` and the collector gets an
+        activity to find the payment.
+
+        :param moves: account.move, invoices of this notice (one currency)
+        :param float amount: amount paid, in their currency; > 0, at most
+            what is open on them
+        :param date date_paid: not in the future
+        :param str reference: the payment's reference (plain text)
+        :param author: res.partner who reported it
+        :return: the invoice.payment.claim created
+        :raise ValidationError: on invoices not of this notice or not open,
+            or a value out of its limits
+        """
+        for move in moves:
+            self._portal_check_invoice(move)
+        responsible = self.partner_id._get_responsible_user(self.company_id, moves)
+        claim = (
+            self.env["invoice.payment.claim"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "partner_id": self.partner_id.id,
+                    "contact_id": author.id,
+                    "notice_id": self.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "amount": amount,
+                    "date_paid": date_paid,
+                    "reference": (reference or "").strip() or False,
+                    "user_id": responsible.id,
+                }
+            )
+        )
+        body = self.env._(
+            "%(author)s reported on the customer portal that %(invoices)s were "
+            "paid: %(amount)s on %(date)s, reference %(reference)s. Reminders "
+            "pause on them until %(until)s.",
+            author=author.display_name,
+            invoices=", ".join(moves.mapped("name")),
+            amount=format_amount(self.env, amount, claim.currency_id),
+            date=format_date(self.env, date_paid),
+            reference=claim.reference or "-",
+            until=format_date(self.env, claim.date_until),
+        )
+        if responsible:
+            claim.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                date_deadline=fields.Date.context_today(self),
+                summary=self.env._("Find the payment the customer reported"),
+                note=body,
+            )
+        self._portal_log(body, author, claim)
+        return claim
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _portal_check_invoice(self, move):
+        """Refuse ``move`` unless it is one of this notice's invoices and
+        still open.
+
+        :raise ValidationError: saying which
+        """
+        self.ensure_one()
+        if len(move) != 1 or move not in self.move_ids:
+            raise ValidationError(
+                self.env._("Choose one of the invoices of this reminder.")
+            )
+        if not self._portal_can_act(move):
+            raise ValidationError(
+                self.env._(
+                    "Invoice %(invoice)s is no longer open: nothing is left to pay "
+                    "on it.",
+                    invoice=move.name,
+                )
+            )
+
+    def _portal_check_date_ahead(self, date, what):
+        """Refuse a ``date`` before today or more than the company's
+        ``promise_max_days`` ahead.
+
+        :param str what: the date's name in the message (translated)
+        :raise ValidationError: naming the limits
+        """
+        today = fields.Date.context_today(self)
+        limit = today + timedelta(days=self.company_id.promise_max_days)
+        if not date or date < today or date > limit:
+            raise ValidationError(
+                self.env._(
+                    "%(what)s must be between today (%(today)s) and %(limit)s "
+                    "(%(days)s days ahead).",
+                    what=what,
+                    today=format_date(self.env, today),
+                    limit=format_date(self.env, limit),
+                    days=self.company_id.promise_max_days,
+                )
+            )
+
+    def _portal_log(self, body, author, record):
+        """Trace the customer's answer in the notice's and ``record``'s
+        chatter, as an internal note in the customer's name."""
+        for target in (self, record):
+            target.message_post(
+                body=Markup("<p>%s</p>") % body,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )

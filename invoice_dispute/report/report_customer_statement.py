@@ -1,0 +1,36 @@
+from odoo import api, fields, models
+
+
+class ReportCustomerStatement(models.AbstractModel):
+    """Values of the customer statement (``action_report_customer_statement``):
+    an AbstractModel, so that other addons can extend them."""
+
+    _name = "report.invoice_dispute.report_customer_statement"
+    _description = "Customer Statement Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        """The customers (``res.partner`` ids ``docids``), each one's statement
+        in the current company (``res.partner._get_customer_statement_data``)
+        and the language it is printed in: the one of whom the customer's
+        reminders go to, else the customer's (as the reminders)."""
+        partners = self.env["res.partner"].browse(docids)
+        date = fields.Date.to_date((data or {}).get("date")) or (
+            fields.Date.context_today(self)
+        )
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": self.env.company,
+            "statement_date": date,
+            "statements": {
+                partner.id: partner._get_customer_statement_data(date=date)
+                for partner in partners
+            },
+            "langs": {
+                partner.id: partner._get_payment_recipient().lang
+                or partner.commercial_partner_id.lang
+                for partner in partners
+            },
+        }

@@ -1,0 +1,130 @@
+from odoo.modules.module import get_manifest
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
+
+from ..models.invoice_reminder_log import MAIL_STATES
+
+MODULE = "invoice_dispute"
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo data of the manifest's ``demo`` key loads and shows disputes,
+    proposals, payment plans, promises to pay and reminders in every state.
+
+    The suite runs on a database without demo data: the demo files are
+    loaded here, in the test's transaction, as Odoo loads them when a
+    database is created with demo data (on such a database they are there
+    already and are checked as they are)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.env.ref(f"{MODULE}.demo_dispute_new", raise_if_not_found=False):
+            idref = {}
+            for filename in get_manifest(MODULE)["demo"]:
+                convert_file(
+                    cls.env,
+                    MODULE,
+                    filename,
+                    idref,
+                    mode="init",
+                    noupdate=True,
+                    kind="demo",
+                )
+        cls.env.invalidate_all()
+
+    def demo_records(self, model):
+        """The records of ``model`` the demo files created, by XML id name."""
+        data = self.env["ir.model.data"].search(
+            [
+                ("module", "=", MODULE),
+                ("model", "=", model),
+                ("name", "=like", "demo_%"),
+            ]
+        )
+        return {d.name: self.env[model].browse(d.res_id) for d in data}
+
+    def assert_every_state(self, model, prefix, state_field="state"):
+        """Every state of ``model`` has its demo record, named after it."""
+        records = self.demo_records(model)
+        states = [
+            value
+            for value, _label in self.env[model]
+            ._fields[state_field]
+            ._description_selection(self.env)
+        ]
+        for state in states:
+            record = records.get(f"{prefix}{state}")
+            self.assertTrue(record, f"no demo {model} named {prefix}{state}")
+            self.assertEqual(record[state_field], state, record.display_name)
+        return records
+
+    def test_demo_invoices_posted(self):
+        invoices = self.demo_records("account.move")
+        self.assertEqual(len(invoices), 24)
+        for name, invoice in invoices.items():
+            self.assertEqual(invoice.state, "posted", name)
+            self.assertEqual(invoice.move_type, "out_invoice", name)
+            self.assertTrue(invoice.partner_id.name, name)
+
+    def test_disputes_in_every_state(self):
+        disputes = self.assert_every_state("invoice.dispute", "demo_dispute_")
+        for dispute in disputes.values():
+            self.assertNotEqual(dispute.name, "/")
+            self.assertTrue(dispute.line_ids)
+        resolved = disputes["demo_dispute_resolved"]
+        self.assertEqual(resolved.root_cause, "pricing_error")
+        self.assertTrue(resolved.preventive_action)
+        self.assertTrue(disputes["demo_dispute_rejected"].date_resolved)
+        # the invoices of open disputes get no reminders
+        self.assertTrue(disputes["demo_dispute_new"].move_ids.reminder_excluded)
+
+    def test_proposals_in_every_state(self):
+        proposals = self.assert_every_state(
+            "invoice.dispute.proposal", "demo_proposal_"
+        )
+        accepted = proposals["demo_proposal_accepted"]
+        self.assertEqual(accepted.move_ids.invoice_date_due, accepted.new_date_due)
+        self.assertEqual(
+            proposals["demo_proposal_sent"].dispute_id,
+            self.env.ref(f"{MODULE}.demo_dispute_proposed"),
+        )
+        self.assertTrue(proposals["demo_proposal_to_approve"].needs_approval)
+
+    def test_payment_plans_in_every_state(self):
+        plans = self.assert_every_state("invoice.payment.plan", "demo_plan_")
+        for name, plan in plans.items():
+            self.assertAlmostEqual(
+                sum(plan.line_ids.mapped("amount")), plan.amount_total, msg=name
+            )
+        today = plans["demo_plan_active"].date_activated
+        self.assertTrue(today)
+        self.assertLess(
+            max(plans["demo_plan_completed"].line_ids.mapped("date_due")), today
+        )
+        self.assertLess(
+            min(plans["demo_plan_broken"].line_ids.mapped("date_due")), today
+        )
+
+    def test_promises_in_every_state(self):
+        promises = self.assert_every_state("invoice.payment.promise", "demo_promise_")
+        pending = promises["demo_promise_pending"]
+        self.assertGreater(
+            promises["demo_promise_pending"].date_promised,
+            promises["demo_promise_broken"].date_promised,
+        )
+        self.assertTrue(pending.move_ids.reminder_excluded)
+
+    def test_reminders_in_every_mail_state(self):
+        logs = self.demo_records("invoice.reminder.log")
+        self.assertEqual(
+            {log.mail_state for log in logs.values()},
+            {state for state, _label in MAIL_STATES},
+        )
+        for name, log in logs.items():
+            self.assertEqual(log.rule_id.level, log.level, name)
+            self.assertEqual(
+                log.move_id.partner_id, log.partner_id.commercial_partner_id
+            )
+        self.assertTrue(logs["demo_reminder_log_exception"].failure_reason)

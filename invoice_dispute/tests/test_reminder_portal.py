@@ -1,0 +1,310 @@
+import re
+from datetime import timedelta
+
+from odoo.tests import HttpCase, tagged
+
+from .test_dispute_portal import CSRF_RE
+from .test_reminder_self_service import SelfServiceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReminderPortal(SelfServiceCommon, HttpCase):
+    """The reminder page over HTTP: without login (the access token), as
+    portal users of two customers, and what the forms accept."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_a.email = "partner_a@example.com"
+        cls.other_notice = cls.create_notice(cls.partner_a, cls.other_invoice)
+        cls.portal_anne = cls.create_user(
+            "anne_reminders",
+            ["base.group_portal"],
+            name=cls.customer_contact.name,
+            password="anne_reminders-Secret-123",
+            partner_id=cls.customer_contact.id,
+            email=cls.customer_contact.email,
+        )
+        cls.portal_other = cls.create_user(
+            "other_reminders",
+            ["base.group_portal"],
+            name=cls.partner_a.name,
+            password="other_reminders-Secret-123",
+            partner_id=cls.partner_a.id,
+            email=cls.partner_a.email,
+        )
+
+    def login(self, user):
+        self.authenticate(user.login, f"{user.login}-Secret-123")
+
+    def page_url(self, notice, token=None):
+        token = notice._portal_ensure_token() if token is None else token
+        return f"/my/reminders/{notice.id}?access_token={token}"
+
+    def open_page(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response
+
+    def post_form(self, notice, form, data, token=None, csrf=True):
+        """POST one form of ``notice``'s page as the page does."""
+        page = self.open_page(self.page_url(notice, token))
+        values = {"access_token": token or notice.access_token, **data}
+        if csrf:
+            values["csrf_token"] = CSRF_RE.search(page.text).group(1)
+        return self.url_open(
+            f"/my/reminders/{notice.id}/{form}", data=values, allow_redirects=False
+        )
+
+    # ------------------------------------------------------------------
+    # Reading
+    # ------------------------------------------------------------------
+    def test_token_opens_the_notice_without_login(self):
+        self.authenticate(None, None)
+        self.invoice_1.invalidate_recordset()
+        response = self.open_page(self.page_url(self.notice))
+        for text in (
+            self.notice.name,
+            self.invoice_1.name,
+            self.invoice_2.name,
+            "Pay now",
+            "Promise to pay",
+            "Request a payment plan",
+            "Already paid",
+            # the invoice's own portal page, with its own token: Odoo's
+            # payment flow (account_payment)
+            f"/my/invoices/{self.invoice_1.id}?access_token=",
+        ):
+            self.assertIn(text, response.text)
+        self.assertNotIn(self.other_invoice.name, response.text)
+        # the amount open now, not when the reminder was written
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice_2.ids
+        ).create({"amount": 200.0})._create_payments()
+        response = self.open_page(self.page_url(self.notice))
+        row = re.search(
+            rf'data-move-id="{self.invoice_2.id}".*?</tr>', response.text, re.DOTALL
+        ).group(0)
+        self.assertIn("300.00", row)
+        self.assertIn("1,300.00", response.text)  # net balance
+
+    def test_token_opens_nothing_else(self):
+        self.authenticate(None, None)
+        token = self.notice._portal_ensure_token()
+        self.other_notice._portal_ensure_token()
+        cases = [
+            (f"/my/reminders/{self.notice.id}", (403,)),
+            (self.page_url(self.notice, "wrong-token"), (403,)),
+            # this notice's token on another customer's notice
+            (self.page_url(self.other_notice, token), (403,)),
+            # nor on an invoice or a dispute
+            (f"/my/invoices/{self.invoice_1.id}?access_token={token}", (303, 403)),
+            (f"/my/reminders/{self.notice.id + 1000}?access_token={token}", (404,)),
+            ("/my/reminders", (303,)),
+        ]
+        for url, statuses in cases:
+            with self.subTest(url=url):
+                response = self.url_open(url, allow_redirects=False)
+                self.assertIn(response.status_code, statuses)
+                self.assertNotIn(self.invoice_1.name, response.text)
+        # an old token: the link stops working once the token is renewed
+        self.notice.access_token = False
+        self.notice._portal_ensure_token()
+        response = self.url_open(self.page_url(self.notice, token))
+        self.assertEqual(response.status_code, 403)
+        # a withdrawn reminder is not shown, even with its token
+        self.other_notice.state = "withdrawn"
+        response = self.url_open(self.page_url(self.other_notice))
+        self.assertEqual(response.status_code, 404)
+
+    def test_portal_users_see_their_own(self):
+        self.login(self.portal_anne)
+        response = self.open_page("/my/reminders")
+        self.assertIn(self.notice.name, response.text)
+        self.assertNotIn(self.other_notice.name, response.text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["reminder_count"]}
+        )
+        self.assertEqual(counters["reminder_count"], 1)
+        self.open_page(f"/my/reminders/{self.notice.id}")
+        response = self.url_open(
+            f"/my/reminders/{self.other_notice.id}", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn(self.other_invoice.name, response.text)
+
+        self.login(self.portal_other)
+        response = self.open_page("/my/reminders")
+        self.assertIn(self.other_notice.name, response.text)
+        self.assertNotIn(self.notice.name, response.text)
+        response = self.url_open(
+            f"/my/reminders/{self.notice.id}", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 403)
+
+    # ------------------------------------------------------------------
+    # Forms
+    # ------------------------------------------------------------------
+    def test_promise_without_login(self):
+        self.authenticate(None, None)
+        date = self.today + timedelta(days=10)
+        response = self.post_form(
+            self.notice,
+            "promise",
+            {
+                "move_id": self.invoice_1.id,
+                "amount": "400",
+                "date_promised": date.isoformat(),
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("message=promise_recorded", response.headers["Location"])
+        promise = self.invoice_1.payment_promise_ids
+        self.assertRecordValues(
+            promise,
+            [{"amount": 400.0, "date_promised": date, "source": "portal"}],
+        )
+        # the reminder's recipient made it
+        self.assertEqual(self.notice.message_ids[0].author_id, self.customer)
+        response = self.open_page(
+            self.page_url(self.notice) + "&message=promise_recorded"
+        )
+        self.assertIn('id="o_reminder_message"', response.text)
+        self.assertIn("o_reminder_promise", response.text)
+
+    def test_forms_need_csrf(self):
+        self.authenticate(None, None)
+        before = self.counts()
+        response = self.post_form(
+            self.notice,
+            "paid",
+            {
+                "move_id": self.invoice_2.id,
+                "amount": "500",
+                "date_paid": self.today.isoformat(),
+            },
+            csrf=False,
+        )
+        self.assertIn(response.status_code, (400, 403))
+        self.assertEqual(self.counts(), before)
+
+    def test_invalid_input_shows_the_message_and_writes_nothing(self):
+        self.login(self.portal_anne)
+        before = self.counts()
+        too_far = (self.today + timedelta(days=31)).isoformat()
+        cases = [
+            (
+                "promise",
+                {
+                    "move_id": self.invoice_1.id,
+                    "amount": "abc",
+                    "date_promised": too_far,
+                },
+                "Enter the amount as a number",
+            ),
+            (
+                "promise",
+                {
+                    "move_id": self.invoice_1.id,
+                    "amount": "10",
+                    "date_promised": too_far,
+                },
+                "too far ahead",
+            ),
+            (
+                "promise",
+                {
+                    "move_id": self.invoice_1.id,
+                    "amount": "1000.01",
+                    "date_promised": self.today.isoformat(),
+                },
+                "more than what is open",
+            ),
+            (
+                "promise",
+                {"move_id": self.invoice_1.id, "amount": "10", "date_promised": "x"},
+                "Enter a date",
+            ),
+            (
+                "plan",
+                {
+                    "move_id": self.invoice_1.id,
+                    "installment_count": "12",
+                    "date_first": self.today.isoformat(),
+                },
+                "between 2 and 6 installments",
+            ),
+            (
+                "paid",
+                {
+                    "move_id": self.invoice_2.id,
+                    "amount": "500",
+                    "date_paid": (self.today + timedelta(days=1)).isoformat(),
+                },
+                "in the future",
+            ),
+            # another customer's invoice through this notice
+            (
+                "promise",
+                {
+                    "move_id": self.other_invoice.id,
+                    "amount": "10",
+                    "date_promised": self.today.isoformat(),
+                },
+                "one of the invoices of this reminder",
+            ),
+        ]
+        for form, data, message in cases:
+            with self.subTest(form=form, message=message):
+                response = self.post_form(self.notice, form, data)
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_reminder_form_error", response.text)
+                self.assertIn(message, response.text)
+        self.assertEqual(self.counts(), before)
+        # another customer's notice through its own URL: refused
+        page = self.open_page(f"/my/reminders/{self.notice.id}")
+        response = self.url_open(
+            f"/my/reminders/{self.other_notice.id}/promise",
+            data={
+                "csrf_token": CSRF_RE.search(page.text).group(1),
+                "move_id": self.other_invoice.id,
+                "amount": "10",
+                "date_promised": self.today.isoformat(),
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.counts(), before)
+
+    def test_text_is_escaped(self):
+        self.login(self.portal_anne)
+        response = self.post_form(
+            self.notice,
+            "paid",
+            {
+                "move_id": self.invoice_2.id,
+                "amount": "500",
+                "date_paid": self.today.isoformat(),
+                "reference": "<script>alert('owned')</script>",
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        claim = self.invoice_2.payment_claim_ids
+        self.assertEqual(claim.reference, "<script>alert('owned')</script>")
+        self.assertEqual(claim.contact_id, self.customer_contact)
+        response = self.open_page(f"/my/reminders/{self.notice.id}")
+        self.assertIn("&lt;script&gt;alert(", response.text)
+        self.assertNotIn("<script>alert(", response.text)
+        # an invalid form shows the input back, escaped too
+        response = self.post_form(
+            self.notice,
+            "paid",
+            {
+                "move_id": self.invoice_1.id,
+                "amount": "0",
+                "date_paid": self.today.isoformat(),
+                "reference": '"><script>alert(1)</script>',
+            },
+        )
+        self.assertIn("greater than zero", response.text)
+        self.assertNotIn("<script>alert(1)", response.text)

@@ -1,0 +1,380 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon
+
+
+class SelfServiceCommon(InvoiceDisputeCommon):
+    """A reminder notice sent to ``customer`` about ``invoice_1`` and
+    ``invoice_2`` (the common setup's, due today), its collector, and the
+    company's self-service limits."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.collector = cls.create_user(
+            "self_service_collector", COLLECTOR_GROUPS, name="Sam Collector"
+        )
+        cls.customer.collector_id = cls.collector
+        cls.env.company.write(
+            {
+                "promise_max_days": 30,
+                "plan_max_installments": 6,
+                "plan_auto_approve_amount": 1000.0,
+                "paid_claim_block_days": 10,
+            }
+        )
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.notice = cls.create_notice(cls.customer, cls.invoice_1 | cls.invoice_2)
+        cls.author = cls.customer_contact
+
+    @classmethod
+    def create_notice(cls, partner, moves, state="sent"):
+        """A reminder notice of ``moves`` as the reminder engine writes it."""
+        return cls.env["invoice.reminder.notice"].create(
+            {
+                "name": f"REM/TEST/{partner.id}-{moves[:1].id}",
+                "partner_id": partner.commercial_partner_id.id,
+                "recipient_id": partner.id,
+                "company_id": moves.company_id.id,
+                "currency_id": moves.currency_id.id,
+                "level": 2,
+                "date": cls.today if hasattr(cls, "today") else fields.Date.today(),
+                "move_ids": [Command.set(moves.ids)],
+                "amount_open": sum(moves.mapped("amount_residual")),
+                "amount_due": sum(moves.mapped("amount_residual")),
+                "amount_net": sum(moves.mapped("amount_residual")),
+                "state": state,
+            }
+        )
+
+    def counts(self):
+        """How many promises, plans and reported payments exist: what a
+        refused answer must leave unchanged."""
+        return (
+            self.env["invoice.payment.promise"].search_count([]),
+            self.env["invoice.payment.plan"].search_count([]),
+            self.env["invoice.payment.claim"].search_count([]),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReminderSelfService(SelfServiceCommon):
+    # ------------------------------------------------------------------
+    # Promise to pay
+    # ------------------------------------------------------------------
+    def test_promise_pauses_reminders(self):
+        date = self.today + timedelta(days=14)
+        promise = self.notice._portal_promise(self.invoice_1, 600.0, date, self.author)
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 600.0,
+                    "date_promised": date,
+                    "source": "portal",
+                    "state": "pending",
+                    "user_id": self.collector.id,
+                    "company_id": self.env.company.id,
+                }
+            ],
+        )
+        self.assertEqual(promise.move_ids, self.invoice_1)
+        self.assertEqual(self.invoice_1.reminder_exclusion_reason, "promise")
+        self.assertFalse(self.invoice_2.reminder_excluded)
+        self.assertIn(
+            "promised on the customer portal", self.notice.message_ids[0].body
+        )
+        self.assertEqual(self.notice.message_ids[0].author_id, self.author)
+        # the collector finds it among their promises
+        self.assertEqual(
+            self.env["invoice.payment.promise"]
+            .with_user(self.collector)
+            .search([("user_id", "=", self.collector.id)]),
+            promise,
+        )
+
+    def test_promise_refused(self):
+        before = self.counts()
+        limit = self.today + timedelta(days=30)
+        cases = [
+            (self.invoice_1, 600.0, limit + timedelta(days=1), "at most 30 days"),
+            (self.invoice_1, 600.0, self.today - timedelta(days=1), "in the past"),
+            (self.invoice_1, 0.0, limit, "greater than zero"),
+            (self.invoice_1, 1000.01, limit, "more than what is open"),
+            (self.other_invoice, 100.0, limit, "one of the invoices of this reminder"),
+        ]
+        for move, amount, date, message in cases:
+            with (
+                self.subTest(message=message),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                self.notice._portal_promise(move, amount, date, self.author)
+        self.assertEqual(self.counts(), before)
+        self.notice._portal_promise(self.invoice_1, 100.0, limit, self.author)
+        with self.assertRaisesRegex(ValidationError, "already promised"):
+            self.notice._portal_promise(self.invoice_1, 100.0, limit, self.author)
+
+    def test_promise_limit_is_a_model_rule(self):
+        """A portal promise created by RPC or import gets the same limit."""
+        with self.assertRaisesRegex(ValidationError, "too far ahead"):
+            self.env["invoice.payment.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_1.ids)],
+                    "amount": 100.0,
+                    "date_promised": self.today + timedelta(days=31),
+                    "source": "portal",
+                }
+            )
+
+    # ------------------------------------------------------------------
+    # Payment plan
+    # ------------------------------------------------------------------
+    def test_small_plan_starts_at_once(self):
+        first = self.today + timedelta(days=7)
+        plan = self.notice._portal_request_plan(self.invoice_1, 3, first, self.author)
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.amount_total, 1000.0)
+        self.assertEqual(plan.line_ids.mapped("amount"), [333.33, 333.33, 333.34])
+        self.assertEqual(plan.line_ids[0].date_due, first)
+        self.assertEqual(plan.user_id, self.collector)
+        self.assertEqual(self.invoice_1.reminder_exclusion_reason, "plan")
+        self.assertFalse(plan.activity_ids)
+
+    def test_large_plan_waits_for_the_collector(self):
+        self.env.company.plan_auto_approve_amount = 999.99
+        plan = self.notice._portal_request_plan(
+            self.invoice_1, 4, self.today + timedelta(days=7), self.author
+        )
+        self.assertEqual(plan.state, "proposed")
+        self.assertEqual(len(plan.line_ids), 4)
+        self.assertEqual(plan.activity_ids.user_id, self.collector)
+        self.assertFalse(self.invoice_1.reminder_excluded)
+        self.assertIn("approval", self.notice.message_ids[0].body)
+
+    def test_plan_limit_converted_to_the_invoice_currency(self):
+        """The limit is set in company currency: 1000.00 at a rate of 2.0 is
+        2000.00 in the invoice's currency."""
+        other = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
+        invoice = self.create_invoice(self.customer, 1800.0, currency_id=other.id)
+        notice = self.create_notice(self.customer, invoice)
+        plan = notice._portal_request_plan(
+            invoice, 2, self.today + timedelta(days=7), self.author
+        )
+        self.assertEqual(plan.currency_id, other)
+        self.assertEqual(plan.state, "active")
+        invoice = self.create_invoice(self.customer, 2000.02, currency_id=other.id)
+        notice = self.create_notice(self.customer, invoice)
+        plan = notice._portal_request_plan(
+            invoice, 2, self.today + timedelta(days=7), self.author
+        )
+        self.assertEqual(plan.state, "proposed")
+
+    def test_plan_refused(self):
+        before = self.counts()
+        first = self.today + timedelta(days=7)
+        cases = [
+            (self.invoice_1, 7, first, "between 2 and 6 installments"),
+            (self.invoice_1, 1, first, "between 2 and 6 installments"),
+            (self.invoice_1, 3, self.today + timedelta(days=31), "must be between"),
+            (self.invoice_1, 3, self.today - timedelta(days=1), "must be between"),
+            (self.other_invoice, 3, first, "one of the invoices of this reminder"),
+        ]
+        for move, count, date, message in cases:
+            with (
+                self.subTest(message=message),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                self.notice._portal_request_plan(move, count, date, self.author)
+        self.assertEqual(self.counts(), before)
+
+    # ------------------------------------------------------------------
+    # Already paid
+    # ------------------------------------------------------------------
+    def test_already_paid_pauses_reminders_for_the_block_days(self):
+        claim = self.notice._portal_report_paid(
+            self.invoice_2,
+            500.0,
+            self.today - timedelta(days=2),
+            "<script>alert('x')</script>",
+            self.author,
+        )
+        self.assertRecordValues(
+            claim,
+            [
+                {
+                    "state": "open",
+                    "amount": 500.0,
+                    "date_until": self.today + timedelta(days=10),
+                    "user_id": self.collector.id,
+                    "notice_id": self.notice.id,
+                    "contact_id": self.author.id,
+                    "reference": "<script>alert('x')</script>",
+                }
+            ],
+        )
+        self.assertEqual(self.invoice_2.reminder_exclusion_reason, "paid_claim")
+        self.assertIn(
+            self.invoice_2,
+            self.env["account.move"].search(
+                [("reminder_exclusion_reason", "=", "paid_claim")]
+            ),
+        )
+        activity = claim.activity_ids
+        self.assertEqual(activity.user_id, self.collector)
+        # the chatter keeps the reference as text, never as markup
+        self.assertIn("&lt;script&gt;", self.notice.message_ids[0].body)
+        self.assertNotIn("<script>", self.notice.message_ids[0].body)
+        # the pause ends after the block days
+        for days, paused in ((10, True), (11, False)):
+            with freeze_time(self.today + timedelta(days=days)):
+                self.invoice_2.invalidate_recordset()
+                self.assertEqual(self.invoice_2.reminder_excluded, paused, days)
+                self.assertEqual(
+                    bool(
+                        self.env["account.move"].search_count(
+                            [
+                                ("id", "=", self.invoice_2.id),
+                                ("reminder_excluded", "=", True),
+                            ]
+                        )
+                    ),
+                    paused,
+                )
+        # no such payment: reminders resume at once
+        claim.with_user(self.collector).action_reject()
+        self.invoice_2.invalidate_recordset()
+        self.assertFalse(self.invoice_2.reminder_excluded)
+        self.assertFalse(claim.activity_ids)
+
+    def test_already_paid_refused(self):
+        before = self.counts()
+        cases = [
+            (500.0, self.today + timedelta(days=1), "ref", "in the future"),
+            (0.0, self.today, "ref", "greater than zero"),
+            (500.01, self.today, "ref", "more than what is open"),
+            (100.0, self.today, "x" * 101, "too long"),
+        ]
+        for amount, date, reference, message in cases:
+            with (
+                self.subTest(message=message),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                self.notice._portal_report_paid(
+                    self.invoice_2, amount, date, reference, self.author
+                )
+        self.assertEqual(self.counts(), before)
+
+    def test_paid_invoice_cannot_be_answered(self):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=self.invoice_2.ids
+        ).create({})._create_payments()
+        self.assertFalse(self.notice._portal_can_act(self.invoice_2))
+        with self.assertRaisesRegex(ValidationError, "no longer open"):
+            self.notice._portal_promise(self.invoice_2, 10.0, self.today, self.author)
+        situation = self.notice._portal_get_situation()
+        self.assertEqual(situation["amount_open"], 1000.0)
+
+    def test_situation_counts_open_credits(self):
+        self.create_invoice(self.customer, 150.0, move_type="out_refund")
+        situation = self.notice._portal_get_situation()
+        self.assertEqual(situation["amount_open"], 1500.0)
+        self.assertEqual(situation["amount_credit"], 150.0)
+        self.assertEqual(situation["amount_net"], 1350.0)
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    def test_settings(self):
+        form = Form(self.env["res.config.settings"])
+        form.promise_max_days = 21
+        form.plan_max_installments = 4
+        form.plan_auto_approve_amount = 750.0
+        form.paid_claim_block_days = 5
+        form.save().execute()
+        self.assertRecordValues(
+            self.env.company,
+            [
+                {
+                    "promise_max_days": 21,
+                    "plan_max_installments": 4,
+                    "plan_auto_approve_amount": 750.0,
+                    "paid_claim_block_days": 5,
+                }
+            ],
+        )
+        for field, value in (
+            ("promise_max_days", 0),
+            ("plan_max_installments", 0),
+            ("plan_auto_approve_amount", -1.0),
+            ("paid_claim_block_days", -1),
+        ):
+            with self.subTest(field=field), self.assertRaises(ValidationError):
+                self.env.company.write({field: value})
+
+    def test_collector_previews_the_customer_page(self):
+        action = self.notice.with_user(self.collector).action_preview_portal()
+        self.assertEqual(
+            action["url"],
+            f"/my/reminders/{self.notice.id}?access_token={self.notice.access_token}",
+        )
+
+    # ------------------------------------------------------------------
+    # Every customer-facing email links to its portal page
+    # ------------------------------------------------------------------
+    def render(self, xmlid, record):
+        template = self.env.ref(f"invoice_dispute.{xmlid}")
+        return template._render_field("body_html", record.ids)[record.id]
+
+    def test_emails_link_to_the_portal(self):
+        for xmlid in (
+            "mail_template_reminder_1",
+            "mail_template_reminder_2",
+            "mail_template_reminder_3",
+            "mail_template_reminder_4",
+            "mail_template_installment_reminder",
+        ):
+            with self.subTest(template=xmlid):
+                body = self.render(xmlid, self.notice)
+                self.assertIn(
+                    f"/my/reminders/{self.notice.id}?access_token="
+                    f"{self.notice.access_token}",
+                    body,
+                )
+        dispute = self.create_dispute()
+        for xmlid in (
+            "mail_template_dispute_acknowledgement",
+            "mail_template_dispute_summary",
+        ):
+            with self.subTest(template=xmlid):
+                body = self.render(xmlid, dispute)
+                self.assertIn(dispute.get_portal_url().replace("&", "&amp;"), body)
+        proposal = self.env["invoice.dispute.proposal"].create(
+            {
+                "dispute_id": dispute.id,
+                "kind": "due_date_extension",
+                "new_date_due": self.invoice_1.invoice_date_due + timedelta(days=30),
+            }
+        )
+        body = self.render("mail_template_dispute_proposal", proposal)
+        self.assertIn(f"/my/disputes/{dispute.id}?access_token=", body)
+        plan = self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice_2.ids)],
+                "installment_count": 2,
+            }
+        )
+        body = self.render("mail_template_payment_plan_confirmation", plan)
+        self.assertIn(
+            f"/my/invoices/{self.invoice_2.id}?access_token="
+            f"{self.invoice_2.access_token}",
+            body,
+        )

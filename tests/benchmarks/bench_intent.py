@@ -1,0 +1,126 @@
+"""Benchmark of the reply classifier (invoice.intent.phrase.classify_reply).
+
+Classifies the labelled replies (lang, intent, text) of
+``invoice_dispute/tests/data/intent_replies.csv`` (the development set: the
+phrases were written and the classifier tuned looking at it) and of
+``intent_replies_holdout.csv`` (held out: written after the phrases were
+fixed, a fairer estimate for replies never seen) and prints, per set, the
+accuracy per language with the language given and detected, the confusions
+(expected -> guessed), the automatic replies taken for something else (must be
+none), the replies taken for automatic replies (silenced: must be none) and
+the time per reply. Nothing is written.
+
+Usage (on a scratch database with invoice_dispute installed):
+
+    createdb -T invoice_dispute_deps_180_<hash> bench_intent  # see scripts/common.sh
+    python3 -m odoo -d bench_intent --db_host 127.0.0.1 --db_user root \\
+        -i invoice_dispute --stop-after-init \\
+        --addons-path=/opt/odoo18/addons,/opt/odoo18/odoo/addons,.
+    python3 tests/benchmarks/bench_intent.py --db bench_intent [--verbose]
+    dropdb bench_intent
+"""
+
+import argparse
+import csv
+import time
+from collections import Counter, defaultdict
+
+from bench_common import ROOT, add_database_arguments, admin_env, open_registry
+
+DATA = ROOT / "invoice_dispute" / "tests" / "data"
+SETS = (
+    ("development set", "intent_replies.csv"),
+    ("held-out set", "intent_replies_holdout.csv"),
+)
+GOAL = 0.85
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_database_arguments(parser)
+    parser.add_argument(
+        "--verbose", action="store_true", help="print every misclassified reply"
+    )
+    return parser.parse_args()
+
+
+def load_rows(name):
+    with (DATA / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def evaluate(classifier, rows, detect_lang, verbose=False):
+    """``{lang: (correct, total)}``, the confusions and the auto-replies
+    missed, classifying with the language given or detected."""
+    per_lang = defaultdict(lambda: [0, 0])
+    confusions = Counter()
+    auto_missed = []
+    auto_wrong = []
+    wrong_lang = 0
+    for row in rows:
+        result = classifier.classify_reply(
+            row["text"], lang=None if detect_lang else row["lang"]
+        )
+        per_lang[row["lang"]][1] += 1
+        if detect_lang and result["lang"].split("_")[0] != row["lang"].split("_")[0]:
+            wrong_lang += 1
+        if result["intent"] == row["intent"]:
+            per_lang[row["lang"]][0] += 1
+            continue
+        confusions[(row["intent"], result["intent"])] += 1
+        if row["intent"] == "auto_reply":
+            auto_missed.append(row)
+        elif result["intent"] == "auto_reply":
+            auto_wrong.append(row)
+        if verbose:
+            print(
+                f"  [{row['lang']}] {row['intent']} -> {result['intent']} "
+                f"{result['scores']}: {row['text'][:90]!r}"
+            )
+    return per_lang, confusions, auto_missed, auto_wrong, wrong_lang
+
+
+def main():
+    args = parse_args()
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        classifier = admin_env(cr)["invoice.intent.phrase"]
+        classifier.classify_reply("warm-up", lang="en_US")
+        for label, name in SETS:
+            rows = load_rows(name)
+            print(f"\n## {label}: {len(rows)} replies ({name})")
+            report(classifier, rows, args.verbose)
+        cr.rollback()
+
+
+def report(classifier, rows, verbose):
+    """Print the figures of ``rows`` with the language given, then detected."""
+    for detect in (False, True):
+        started = time.perf_counter()
+        per_lang, confusions, auto_missed, auto_wrong, wrong_lang = evaluate(
+            classifier, rows, detect, verbose=verbose
+        )
+        elapsed = time.perf_counter() - started
+        title = "language detected" if detect else "language given"
+        print(f"\n{title}: {1000 * elapsed / len(rows):.1f} ms per reply")
+        print("| language | correct / replies | accuracy | goal |")
+        print("| --- | --- | --- | --- |")
+        for lang, (correct, total) in sorted(per_lang.items()):
+            accuracy = correct / total
+            status = "ok" if accuracy >= GOAL else "BELOW"
+            print(f"| {lang} | {correct} / {total} | {accuracy:.1%} | {status} |")
+        correct = sum(c for c, __ in per_lang.values())
+        print(f"| all | {correct} / {len(rows)} | {correct / len(rows):.1%} | |")
+        if detect:
+            print(f"language detected wrongly: {wrong_lang} of {len(rows)}")
+        print("confusions (expected -> guessed: count):")
+        for (expected, guessed), count in confusions.most_common():
+            print(f"  {expected} -> {guessed}: {count}")
+        if not confusions:
+            print("  none")
+        print(f"automatic replies taken for something else: {len(auto_missed)}")
+        print(f"other replies taken for automatic replies: {len(auto_wrong)}")
+
+
+if __name__ == "__main__":
+    main()
