@@ -748,6 +748,7 @@ class InvoiceDispute(models.Model):
         wizard = self.env["invoice.dispute.reply.wizard"].create(
             {
                 "dispute_id": self.id,
+                "recipient_id": recipient.id,
                 "subject": subject,
                 "body": body,
                 "state": "review",

@@ -125,7 +125,9 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
         summary, and only a confirmed text goes out; a clean summary is sent
         at once."""
         self.customer_contact.lang = "sv_SE"
-        dispute = self.create_dispute(contact_id=self.customer_contact.id)
+        dispute = self.create_dispute(
+            self.invoice_2, contact_id=self.customer_contact.id
+        )
         dispute.action_start_investigation()
         dispute.our_understanding = "<p>Sorry, but that's not our fault.</p>"
         action = dispute.action_send_summary()

@@ -46,7 +46,7 @@ class ReminderCommon(InvoiceDisputeCommon):
         """Record that ``invoices`` got their reminder of ``level``
         ``days_ago`` days before the test's today (levels escalate in order:
         the next one follows it)."""
-        cls.Rule._store_move_levels(
+        cls.Engine._store_move_levels(
             dict.fromkeys(invoices.ids, level), cls.today - timedelta(days=days_ago)
         )
 
