@@ -968,12 +968,69 @@ class _Generator:
         self.counts["promises"] += len(promises)
         self.commit()
 
-    def portal_user(self, disputes):
+    def create_demo_proposals(self, disputes):
+        """A proposal for each proposed dispute, through the model's actions,
+        in several states: sent (the portal can accept or decline it),
+        accepted, declined, and waiting for a manager's approval.
+
+        :return: the proposals sent and still open (for the portal user)
+        """
+        env = self.env
+        today = self.today
+        Proposal = env["invoice.dispute.proposal"]
+        open_sent = Proposal.browse()
+        proposed = disputes.filtered(lambda d: d.state == "proposed")
+        for index, dispute in enumerate(proposed):
+            residual = sum(dispute.move_ids.mapped("amount_residual"))
+            step = index % 4
+            vals = {
+                "dispute_id": dispute.id,
+                "partner_id": dispute.partner_id.id,
+                "move_ids": [(6, 0, dispute.move_ids.ids)],
+                "valid_until": today + timedelta(days=14),
+            }
+            if step == 3:
+                # above the approval limits: waits for a dispute manager
+                limit = dispute.company_id.dispute_approval_amount
+                vals.update(
+                    kind="discount",
+                    amount=dispute.currency_id.round(
+                        min(residual, max(limit * 1.5, residual * 0.2))
+                    ),
+                )
+            elif step == 1:
+                vals.update(
+                    kind="discount",
+                    amount=dispute.currency_id.round(residual * 0.05),
+                )
+            else:
+                vals.update(
+                    kind="due_date_extension", new_date_due=today + timedelta(days=30)
+                )
+            proposal = Proposal.create(vals)
+            proposal.action_submit()
+            if proposal.state != "approved":
+                continue
+            proposal.action_send()
+            if step == 1:
+                proposal.action_accept()
+            elif step == 2:
+                proposal.action_decline()
+            else:
+                open_sent |= proposal
+        self.counts["proposals"] = self.counts.get("proposals", 0) + len(proposed)
+        self.commit()
+        return open_sent
+
+    def portal_user(self, disputes, proposals=None):
         """A customer contact with portal access (portal / portal) whose company
         has open disputes, so that the customer portal can be tried. Odoo's own
         demo data already has a ``portal`` user: it becomes that contact."""
         env = self.env
-        customer = disputes.filtered(lambda d: d.is_open)[:1].partner_id
+        # a customer with a proposal to answer, else with an open dispute
+        customer = (
+            proposals[:1].partner_id if proposals else None
+        ) or disputes.filtered(lambda d: d.is_open)[:1].partner_id
         if not customer:
             return
         domain = customer.email.split("@")[-1] if customer.email else "example.com"
@@ -1943,9 +2000,23 @@ def _generate_demo(gen, result):
     # their chatter tells the story; every state several times.
     states = [state for state, __ in STATE_WEIGHTS] * 4
     disputes = gen.create_disputes(moves, 30, collectors, states=states, demo=True)
-    gen.portal_user(disputes)
-    # Loading nl/sk/sv makes the administrator Dutch: start in English.
-    env.ref("base.user_admin").lang = "en_US"
+    proposals = gen.create_demo_proposals(disputes)
+    gen.portal_user(disputes, proposals)
+    # Loading nl/sk/sv makes the administrator Dutch, and new customers and
+    # users take the language of whoever creates them (or a stored default):
+    # start in English, the customers keep their own languages.
+    users = env.ref("base.user_admin") | env["res.users"].search(
+        [("login", "=", "collector")]
+    )
+    default_user = env.ref("base.default_user", raise_if_not_found=False)
+    users |= default_user or env["res.users"]
+    users.with_context(active_test=False).write({"lang": "en_US"})
+    env["ir.default"].search(
+        [
+            ("field_id.model", "in", ("res.partner", "res.users")),
+            ("field_id.name", "=", "lang"),
+        ]
+    ).unlink()
     result["demo_disputes"] = len(disputes)
 
 

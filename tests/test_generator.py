@@ -149,6 +149,28 @@ class TestGenerator(ScenarioCase):
         open_invoices = disputes.filtered("is_open").line_ids.move_id
         self.assertEqual(set(open_invoices.mapped("dispute_state")), {"open"})
 
+    def test_demo_proposals_in_several_states(self):
+        """The demo's proposed disputes get proposals through the model's
+        actions: one to answer on the portal, accepted, declined, waiting
+        for approval (issue 17, point 7)."""
+        gen = self.generator._Generator(self.env, seed=7)
+        disputes = self.env["invoice.dispute"].search(
+            [
+                ("partner_id", "in", self.invoices.commercial_partner_id.ids),
+                ("state", "=", "proposed"),
+            ]
+        )
+        self.assertTrue(disputes)
+        open_sent = gen.create_demo_proposals(disputes)
+        proposals = disputes.proposal_ids
+        self.assertEqual(len(proposals), len(disputes))
+        self.assertTrue(open_sent)
+        self.assertEqual(set(open_sent.mapped("state")), {"sent"})
+        if len(disputes) >= 4:
+            self.assertGreaterEqual(
+                set(proposals.mapped("state")), {"sent", "accepted", "declined"}
+            )
+
     def test_customers(self):
         partners = self.invoices.commercial_partner_id
         customers = self.env["res.partner"].search(

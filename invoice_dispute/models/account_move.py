@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -138,6 +140,21 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
         help="Day the last payment reminder was sent for this invoice.",
+    )
+    reminder_resume_date = fields.Date(
+        string="Reminders resume on",
+        copy=False,
+        readonly=True,
+        help="After a dispute, payment plan or promise to pay on this invoice "
+        "ended, no reminder before this day (the company's grace days).",
+    )
+    reminder_agreement_date = fields.Date(
+        string="Last agreement",
+        copy=False,
+        readonly=True,
+        help="Day of the last agreement (dispute, payment plan, promise to pay) "
+        "that paused the reminders of this invoice; the next reminder "
+        "mentions it.",
     )
     reminder_log_ids = fields.One2many(
         "invoice.reminder.log", "move_id", string="Reminders", readonly=True
@@ -555,6 +572,160 @@ class AccountMove(models.Model):
                 [("commercial_partner_id.reminder_block_until", ">=", today)],
             ),
         ]
+
+    @api.model
+    def _get_collection_due_domain(self, today):
+        """Domain of the invoices that are due now and not arranged: open
+        posted customer invoices past their due date whose reminders are not
+        paused by a dispute, a payment plan, a promise to pay or a customer
+        block (``reminder_excluded``). The one definition the collector
+        worklist, the call sheet, its talking points and the call outcome
+        wizard use (seed 003: agree first that these invoices are due); the
+        other overdue invoices are context.
+
+        :param date today: the day that counts
+        :return: domain on account.move
+        """
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<", today),
+            ("reminder_excluded", "=", False),
+        ]
+
+    def _select_covered_by(self, amount):
+        """The invoices of ``self`` a payment of ``amount`` covers, oldest
+        due first: the invoices up to and including the one the amount
+        reaches (all of them when it covers them all).
+
+        :param float amount: in the invoices' currency when they share one,
+            else in company currency
+        :return: account.move records
+        """
+        field = (
+            "amount_residual"
+            if len(self.currency_id) <= 1
+            else "amount_residual_signed"
+        )
+        covered = self.browse()
+        total = 0.0
+        for move in self.sorted(lambda m: (m.invoice_date_due, m.id)):
+            if total >= amount and covered:
+                break
+            covered |= move
+            total += move[field]
+        return covered
+
+    @api.model
+    def _get_reminder_next_level_query(self, due, today):
+        """SQL of the one reminder each invoice may get on ``today``: the
+        lowest level due above the last one it was sent, so that the levels
+        follow each other in order, as OCA's credit control and Odoo's
+        follow-ups escalate (seeds 001, 003: a friendly reminder first, then
+        firmer). The reminder is held back while
+
+        - the interval of that level's rule (``min_interval_days``) since the
+          last reminder has not passed;
+        - the invoice's reminders resume later (``reminder_resume_date``,
+          after a dispute, plan or promise ended) or the customer's block
+          ended less than the company's ``reminder_resume_days`` ago;
+        - the invoice is backlog (overdue and due before the company's
+          ``reminder_start_date``, never reminded) and the level is below the
+          company's ``reminder_backlog_level`` (0: no automated reminder);
+        - that level was already claimed (``invoice.reminder.log``).
+
+        :param SQL due: a relation of the rules due for each invoice by their
+            offset: ``move_id, rule_id, level, min_interval``
+        :param date today: the day of the run
+        :return: SQL selecting ``move_id, rule_id, level, min_interval``, at
+            most one row per invoice
+        """
+        return SQL(
+            """
+            SELECT n.move_id, n.rule_id, n.level, n.min_interval
+              FROM (
+                SELECT DISTINCT ON (d.move_id)
+                       d.move_id, d.rule_id, d.level, d.min_interval
+                  FROM %(due)s d
+                  JOIN account_move m ON m.id = d.move_id
+                  JOIN res_company c ON c.id = m.company_id
+                 WHERE d.level > COALESCE(m.reminder_level, 0)
+                   AND NOT (
+                        COALESCE(m.reminder_level, 0) = 0
+                        AND m.invoice_date_due < LEAST(c.reminder_start_date, %(today)s)
+                        AND (COALESCE(c.reminder_backlog_level, 0) = 0
+                             OR d.level < c.reminder_backlog_level))
+              ORDER BY d.move_id, d.level
+              ) n
+              JOIN account_move m ON m.id = n.move_id
+              JOIN res_company c ON c.id = m.company_id
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+             WHERE (m.reminder_last_date IS NULL
+                    OR m.reminder_last_date + n.min_interval <= %(today)s)
+               AND (m.reminder_resume_date IS NULL
+                    OR m.reminder_resume_date <= %(today)s)
+               AND (p.reminder_block_until IS NULL
+                    OR p.reminder_block_until
+                       + COALESCE(c.reminder_resume_days, 0) < %(today)s)
+               AND NOT EXISTS (
+                    SELECT 1 FROM invoice_reminder_log l
+                     WHERE l.move_id = n.move_id AND l.rule_id = n.rule_id)
+            """,
+            due=due,
+            today=today,
+        )
+
+    def _reminder_resume_after(self, agreement_date):
+        """Reminders of these invoices resume after an agreement ended (a
+        dispute resolved, rejected or cancelled, a payment plan or promise to
+        pay that ended): not before the company's ``reminder_resume_days``
+        from today, and the next reminder mentions the agreement
+        (``_get_reminder_agreement_date``). Written in one query per company:
+        a write on posted invoices runs the accounting synchronisation and
+        these fields feed nothing else.
+
+        :param date agreement_date: the day the agreement was made
+        """
+        today = fields.Date.context_today(self)
+        self.flush_model(["reminder_resume_date", "reminder_agreement_date"])
+        for company, moves in self.grouped("company_id").items():
+            resume = today + timedelta(days=company.reminder_resume_days)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move
+                       SET reminder_resume_date = GREATEST(
+                               COALESCE(reminder_resume_date, %(resume)s),
+                               %(resume)s),
+                           reminder_agreement_date = %(agreement)s
+                     WHERE id IN %(ids)s
+                    """,
+                    resume=resume,
+                    agreement=agreement_date or None,
+                    ids=tuple(moves.ids),
+                )
+            )
+        self.invalidate_recordset(["reminder_resume_date", "reminder_agreement_date"])
+
+    def _get_reminder_agreement_date(self):
+        """The agreement a reminder of these invoices refers to ("following
+        our agreement of ..."): the latest agreement on them made since their
+        last reminder, if any.
+
+        :return: date or False
+        """
+        dates = [
+            move.reminder_agreement_date
+            for move in self
+            if move.reminder_agreement_date
+            and (
+                not move.reminder_last_date
+                or move.reminder_last_date <= move.reminder_agreement_date
+            )
+        ]
+        return max(dates) if dates else False
 
     def _invoice_check_run(self, refuse_blocking=False):
         """Check these customer invoices with the active rules of their
@@ -1557,37 +1728,25 @@ class AccountMove(models.Model):
         self.write({"invoice_date_due": new_date})
 
     def _get_collector(self):
-        """Who follows this invoice up: the customer's collector, else the
-        invoice's salesperson, else the company's designated dispute manager --
-        the first of them who works in the invoice's company and is an
-        internal user of the Collector group."""
+        """Who follows this invoice up (``res.partner._get_responsible_user``):
+        the customer's collector, else the invoice's salesperson, else the
+        company's dispute manager; never a system user.
+
+        :return: res.users, one user or empty
+        """
         self.ensure_one()
-        company = self.company_id
-        candidates = (
-            self.commercial_partner_id.collector_id,
-            self.invoice_user_id,
-            company.dispute_manager_id,
-        )
-        for user in candidates:
-            if (
-                user
-                and not user.share
-                and company in user.company_ids
-                and user.sudo()._invoice_dispute_is_collector()
-            ):
-                return user
-        return self.env["res.users"]
+        return self.commercial_partner_id._get_responsible_user(self.company_id, self)
 
     @api.model
     def _get_follow_up_user(self, record):
         """Who follows up ``record`` (a payment plan or promise to pay): its
-        collector, else its first invoice's, else the company's first dispute
-        manager -- not the user of the scheduled action that found it broken."""
-        invoice = record.move_ids[:1]
+        collector when a person, else the responsible of its customer and
+        invoices (``res.partner._get_responsible_user``) -- not the user of
+        the scheduled action that found it broken."""
+        if record.user_id and record.user_id._invoice_dispute_is_person():
+            return record.user_id
         return (
-            record.user_id
-            or (invoice and invoice._get_collector())
-            or record.company_id._get_dispute_managers()[:1]
+            record.partner_id._get_responsible_user(record.company_id, record.move_ids)
             or self.env.user
         )
 

@@ -159,6 +159,24 @@ class InvoiceCallSheet(models.Model):
     line_ids = fields.One2many(
         "invoice.call.sheet.line", "sheet_id", string="Overdue invoices", copy=False
     )
+    due_line_ids = fields.One2many(
+        "invoice.call.sheet.line",
+        "sheet_id",
+        string="Due now",
+        domain=[("is_due", "=", True)],
+        readonly=True,
+        help="Overdue invoices that are due now and not arranged: what the call "
+        "is about.",
+    )
+    context_line_ids = fields.One2many(
+        "invoice.call.sheet.line",
+        "sheet_id",
+        string="Arranged or paused",
+        domain=[("is_due", "=", False)],
+        readonly=True,
+        help="Overdue invoices under dispute, in a payment plan, promised or "
+        "blocked: context for the call, not asked for.",
+    )
     overdue_count = fields.Integer(
         string="Number of overdue invoices",
         readonly=True,
@@ -515,12 +533,23 @@ class InvoiceCallSheet(models.Model):
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
-                    "user_id": partner._get_collector().id or self.env.uid,
+                    "user_id": (
+                        partner._get_collector() or self._get_preparing_user()
+                    ).id
+                    or partner._get_responsible_user(company).id,
                 }
                 for partner in missing
             ]
         )
         return self.browse([s.id for s in by_partner.values()]) | created
+
+    def _get_preparing_user(self):
+        """The user preparing call sheets when a person and a collector (a
+        collector at work keeps the sheets they prepare); else none."""
+        user = self.env.user
+        if user._invoice_dispute_is_person() and user._invoice_dispute_is_collector():
+            return user
+        return self.env["res.users"]
 
     def _get_form_action(self):
         action = {
@@ -561,6 +590,11 @@ class InvoiceCallSheet(models.Model):
                 ("invoice_date_due", "<", today),
             ],
             order="invoice_date_due, id",
+        )
+        # due now and not arranged: what the call is about; the others
+        # (disputed, in a plan, promised, blocked) are context
+        due_moves = moves.filtered_domain(
+            self.env["account.move"]._get_collection_due_domain(today)
         )
         dispute_lines = self.env["invoice.dispute.line"].search(
             [("move_id", "in", moves.ids), ("state", "in", OPEN_STATES)]
@@ -620,6 +654,7 @@ class InvoiceCallSheet(models.Model):
                 today,
                 partner,
                 sheet_moves,
+                due_moves,
                 dispute_line_by_move,
                 sheet_promises,
                 sheet_plans,
@@ -644,15 +679,21 @@ class InvoiceCallSheet(models.Model):
         today,
         partner,
         moves,
+        due_moves,
         dispute_line_by_move,
         promises,
         plans,
         figures,
         objections,
     ):
+        """The snapshot of one sheet: ``moves`` are the customer's overdue
+        invoices, listed; the figures and talking points count those of
+        ``due_moves`` (``account.move._get_collection_due_domain``), the
+        others are context."""
         self.ensure_one()
         lines = []
         amount_overdue = amount_disputed = 0.0
+        due = moves & due_moves
         for move in moves:
             dispute_line = dispute_line_by_move.get(move)
             rate = (
@@ -662,7 +703,8 @@ class InvoiceCallSheet(models.Model):
             )
             # at most what is open on the invoice: never more than its residual
             disputed = dispute_line.disputed_amount_capped if dispute_line else 0.0
-            amount_overdue += move.amount_residual_signed
+            if move in due:
+                amount_overdue += move.amount_residual_signed
             amount_disputed += disputed * rate
             lines.append(
                 {
@@ -675,6 +717,7 @@ class InvoiceCallSheet(models.Model):
                     "amount_residual": move.amount_residual,
                     "amount_residual_company": move.amount_residual_signed,
                     "days_overdue": (today - move.invoice_date_due).days,
+                    "is_due": move in due,
                     "is_sent": move.is_move_sent,
                     "reminder_exclusion_reason": move.reminder_exclusion_reason,
                     "dispute_id": dispute_line.dispute_id.id if dispute_line else False,
@@ -695,10 +738,12 @@ class InvoiceCallSheet(models.Model):
             "state": "prepared",
             "contact_id": contact.id,
             "line_ids": [Command.clear()] + [Command.create(v) for v in lines],
-            "overdue_count": len(lines),
+            "overdue_count": len(due),
             "amount_overdue": amount_overdue,
             "amount_disputed": amount_disputed,
-            "oldest_days_overdue": max((v["days_overdue"] for v in lines), default=0),
+            "oldest_days_overdue": max(
+                (v["days_overdue"] for v in lines if v["is_due"]), default=0
+            ),
             "dispute_open_count": partner.dispute_open_count,
             "payment_history_count": figures.get("paid_count", 0),
             "payment_avg_days_late": figures.get("avg_days_late", 0.0),
@@ -717,7 +762,7 @@ class InvoiceCallSheet(models.Model):
         sheet = self.with_context(lang=self.user_id.lang or self.env.lang)
         vals["arrangement_summary"] = sheet._render_arrangements(promises, plans)
         vals["talking_points"] = sheet._render_talking_points(
-            vals, contact, moves, moves.filtered(dispute_line_by_move.get)
+            vals, contact, due, moves.filtered(dispute_line_by_move.get)
         )
         vals["objection_ids"] = [
             Command.set(sheet._select_objections(vals, contact, moves, objections).ids)
@@ -868,9 +913,11 @@ class InvoiceCallSheet(models.Model):
             points.append(
                 env._(
                     "They pay on %(weekday)s: ask for the payment on %(date)s.",
-                    weekday=dict(
-                        self._fields["payment_weekday"]._description_selection(env)
-                    )[vals["payment_weekday"]],
+                    # the weekday as the language writes it mid-sentence
+                    # (lowercase in Dutch, Slovak and Swedish)
+                    weekday=format_date(
+                        env, next_day, lang_code=lang, date_format="EEEE"
+                    ),
                     date=format_date(env, next_day, lang_code=lang),
                 )
             )

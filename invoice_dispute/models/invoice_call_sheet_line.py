@@ -36,6 +36,12 @@ class InvoiceCallSheetLine(models.Model):
     )
     days_overdue = fields.Integer(readonly=True)
     is_sent = fields.Boolean(string="Sent", readonly=True)
+    is_due = fields.Boolean(
+        string="Due now",
+        readonly=True,
+        help="Due and not arranged when the sheet was prepared "
+        "(not under dispute, in a payment plan, promised or blocked).",
+    )
     reminder_exclusion_reason = fields.Selection(
         EXCLUSION_REASONS, string="Reminders paused", readonly=True
     )

@@ -74,15 +74,11 @@ class InvoiceCollectionWorklist(models.Model):
 
     @api.model
     def _get_overdue_domain(self, today):
-        """Invoices that put a customer on the worklist."""
+        """Invoices that put a customer on the worklist: those due now and
+        not arranged (``account.move._get_collection_due_domain``)."""
         return [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("amount_residual_signed", ">", 0),
-            ("invoice_date_due", "<", today),
+            *self.env["account.move"]._get_collection_due_domain(today),
             ("company_id", "in", self.env.companies.ids),
-            ("reminder_excluded", "=", False),
         ]
 
     @property

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
@@ -183,6 +184,8 @@ class InvoiceDispute(models.Model):
     }
     _CLOSED_STATES = CLOSED_STATES
     _REOPEN_STATES = CLOSED_STATES
+    _ASSIGN_RESPONSIBLE = True
+    _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
     # action stay editable.
     _CLOSED_FROZEN_FIELDS = (
@@ -267,7 +270,7 @@ class InvoiceDispute(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_responsible(),
         tracking=True,
         index=True,
         check_company=True,
@@ -703,8 +706,59 @@ class InvoiceDispute(models.Model):
 
     def action_send_summary(self):
         """Email the written summary of what was agreed and the next steps, in
-        the customer's language, and keep it in the chatter."""
+        the customer's language, and keep it in the chatter. The summary is
+        tone-checked first in the languages it may be written in (the
+        customer's, the writer's, the text's own: ``invoice.tone.phrase
+        .check_text``, seeds 000, 001); when it has findings nothing is sent
+        and the reply wizard opens on the summary with them, to rephrase or
+        send anyway, as a reply to the customer does.
+
+        :return: True when sent, else the reply wizard's action
+        :raise UserError: when the recipient has no email address
+        """
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
+        self._check_summary_recipients()
+        for dispute in self:
+            review = dispute._review_summary_tone(template)
+            if review:
+                return review
+        for dispute in self:
+            dispute.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def _review_summary_tone(self, template):
+        """Render the summary ``template`` of this dispute in its recipient's
+        language and check its tone; with findings, the reply wizard on the
+        rendered summary showing them (its state ``review``), else False."""
+        self.ensure_one()
+        recipient = self.partner_id._get_payment_recipient(self.contact_id)
+        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
+        findings = self.env["invoice.tone.phrase"].check_text(
+            body, [recipient.lang, self.env.user.lang]
+        )
+        if not findings:
+            return False
+        subject = template._render_field("subject", self.ids, compute_lang=True)[
+            self.id
+        ]
+        wizard = self.env["invoice.dispute.reply.wizard"].create(
+            {
+                "dispute_id": self.id,
+                "recipient_id": recipient.id,
+                "subject": subject,
+                "body": body,
+                "state": "review",
+                "checked_body": body,
+                "finding_ids": [fields.Command.create(finding) for finding in findings],
+            }
+        )
+        return wizard._reopen()
+
+    def _check_summary_recipients(self):
         for dispute in self:
             recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
             if not recipient.email:
@@ -716,12 +770,6 @@ class InvoiceDispute(models.Model):
                         name=dispute.name,
                     )
                 )
-            dispute.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        return True
 
     def action_view_moves(self):
         self.ensure_one()
@@ -950,6 +998,12 @@ class InvoiceDispute(models.Model):
             feedback=self.env._("Dispute closed.")
         )
 
+    def _get_reminder_agreement_date(self):
+        """A resolved dispute was agreed on the day it was resolved; a
+        rejected or cancelled one was no agreement."""
+        self.ensure_one()
+        return self.state == "resolved" and self.date_resolved
+
     def _get_summary_next_steps(self):
         """Plain-language next steps shown in the written summary."""
         self.ensure_one()
@@ -993,7 +1047,12 @@ class InvoiceDispute(models.Model):
         disputes = self.search(domain, order="date_deadline, id", limit=batch_size)
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        managers = {c: c._get_dispute_managers() for c in disputes.company_id}
+        managers = {
+            c: c._get_dispute_managers().filtered(
+                lambda u: u._invoice_dispute_is_person()
+            )
+            for c in disputes.company_id
+        }
         vals_list = [
             {
                 "res_model_id": model_id,
@@ -1001,9 +1060,12 @@ class InvoiceDispute(models.Model):
                 "activity_type_id": activity_type.id,
                 "user_id": user.id,
                 "date_deadline": today,
-                "summary": self.env._(
+                # in the language of the user it is for
+                "summary": self.with_context(lang=user.lang).env._(
                     "Dispute past its deadline (%(deadline)s)",
-                    deadline=dispute.date_deadline,
+                    deadline=format_date(
+                        self.env, dispute.date_deadline, lang_code=user.lang
+                    ),
                 ),
             }
             for dispute in disputes

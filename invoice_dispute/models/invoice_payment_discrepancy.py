@@ -268,7 +268,9 @@ class InvoicePaymentDiscrepancy(models.Model):
                 "payment_line_id": line_id,
                 "company_id": company_id,
                 "partner_id": partner_id,
-                "user_id": partners.browse(partner_id)._get_collector().id,
+                "user_id": partners.browse(partner_id)
+                ._get_responsible_user(company)
+                .id,
                 "date": date,
             }
             if not count:

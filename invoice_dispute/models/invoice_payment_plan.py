@@ -94,6 +94,8 @@ class InvoicePaymentPlan(models.Model):
     }
     _CLOSED_STATES = ("completed", "cancelled")
     _REOPEN_STATES = ("cancelled",)
+    _ASSIGN_RESPONSIBLE = True
+    _REMINDER_PAUSE_STATES = ("active",)
     # The agreed schedule and what it was based on; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -217,7 +219,7 @@ class InvoicePaymentPlan(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_responsible(),
         tracking=True,
         domain="[('share', '=', False)]",
         help="Internal user who follows the plan up.",
@@ -517,6 +519,11 @@ class InvoicePaymentPlan(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_reminder_agreement_date(self):
+        """A payment plan was agreed on the day it was activated."""
+        self.ensure_one()
+        return self.date_activated
+
     def _check_state(self, allowed, what):
         check_state(
             self,

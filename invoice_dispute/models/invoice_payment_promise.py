@@ -27,6 +27,8 @@ class InvoicePaymentPromise(models.Model):
     }
     _CLOSED_STATES = ("kept", "broken", "cancelled")
     _REOPEN_STATES = ("cancelled",)
+    _ASSIGN_RESPONSIBLE = True
+    _REMINDER_PAUSE_STATES = ("pending",)
     # What was promised and how it was settled; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -156,7 +158,7 @@ class InvoicePaymentPromise(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_responsible(),
         help="Internal user who follows the promise up.",
     )
     note = fields.Text(
@@ -412,6 +414,11 @@ class InvoicePaymentPromise(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_reminder_agreement_date(self):
+        """A promise to pay was agreed on the day it was recorded."""
+        self.ensure_one()
+        return fields.Date.context_today(self, self.create_date)
+
     @api.model
     def _get_due_domain(self, today):
         """Pending promises whose promised date plus their company's grace days

@@ -168,14 +168,15 @@ class InvoiceReminderEngine(models.AbstractModel):
     @api.model
     def _get_eligible_level_query(self, today):
         """SQL of ``(move_id, rule_id)``: per invoice, the level it is
-        eligible for today -- the highest level whose rule applies to it
-        (``invoice.reminder.rule._get_reminder_move_domain``), above the
-        invoice's current level and not too soon after its last reminder
-        (the rule's ``min_interval_days``). None when no rule is active.
+        eligible for today among the levels whose rule applies to it
+        (``invoice.reminder.rule._get_reminder_move_domain``): the next level
+        in order, after the interval, the grace after an agreement and from
+        the company's go-live, not claimed yet
+        (``account.move._get_reminder_next_level_query``, the one definition
+        of the escalation). None when no rule is active.
 
-        The one place that decides which level an invoice reaches: the
-        selection, the counts and the send-now wizard's default level use it;
-        another escalation policy replaces this method."""
+        The selection, the counts and the send-now wizard's default level use
+        it."""
         rules = self._get_engine_rules()
         if not rules:
             return None
@@ -195,27 +196,17 @@ class InvoiceReminderEngine(models.AbstractModel):
                     ),
                 )
             )
-        return SQL(
-            """
-            SELECT t.move_id, t.rule_id FROM (
-                SELECT DISTINCT ON (move_id) move_id, rule_id, level, min_interval
-                  FROM (%(parts)s) due
-              ORDER BY move_id, level DESC
-            ) t
-            JOIN account_move m ON m.id = t.move_id
-           WHERE t.level > COALESCE(m.reminder_level, 0)
-             AND (m.reminder_last_date IS NULL
-                  OR m.reminder_last_date + t.min_interval <= %(today)s)
-            """,
-            parts=SQL(" UNION ALL ").join(parts),
-            today=today,
+        next_level = Move._get_reminder_next_level_query(
+            SQL("(%s)", SQL(" UNION ALL ").join(parts)), today
         )
+        return SQL("SELECT e.move_id, e.rule_id FROM (%s) e", next_level)
 
     @api.model
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
-        """``[(move_id, rule_id)]``: per invoice, the highest level that is due
-        today, not sent yet, above the invoice's current level and not too
-        soon after its last reminder, in an email whose net amount due is
+        """``[(move_id, rule_id)]``: per invoice, the next level it may reach
+        today (``_get_eligible_level_query``: in order, after the interval,
+        the grace after an agreement and from the company's go-live), in an
+        email whose net amount due is
         positive (``account.move._get_reminder_totals``: what the customer
         owes on its invoices due by today or by the latest due date the email
         lists, less its open credits) and whose customer's net balance in
@@ -244,9 +235,6 @@ class InvoiceReminderEngine(models.AbstractModel):
                       FROM target t
                       JOIN account_move m ON m.id = t.move_id
                       JOIN invoice_reminder_rule r ON r.id = t.rule_id
-                     WHERE NOT EXISTS (
-                            SELECT 1 FROM invoice_reminder_log l
-                             WHERE l.move_id = t.move_id AND l.rule_id = t.rule_id)
                 ),
                 balance AS (%(balance)s)
                 SELECT move_id, rule_id, total FROM (
@@ -1005,7 +993,9 @@ class InvoiceReminderEngine(models.AbstractModel):
         # (and as fallback) the collector of the customer's invoice
         manager = self.env["res.users"]
         if rule.activity_user == "manager":
-            manager = rule.company_id._get_dispute_managers()[:1]
+            manager = rule.company_id._get_dispute_managers().filtered(
+                lambda user: user._invoice_dispute_is_person()
+            )[:1]
         for mains in by_customer.values():
             moves = self.env["account.move"].union(*(groups[main] for main in mains))
             first = moves.sorted(lambda m: (m.invoice_date_due, m.id))[0]

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
+from .invoice_tone_phrase import get_lang_selection
+
 _logger = logging.getLogger(__name__)
 
 MAIL_STATES = [
@@ -101,7 +103,8 @@ class InvoiceReminderLog(models.Model):
         "was written (what is due less all the open credits), in company "
         "currency; no reminder is sent when it is not positive.",
     )
-    lang = fields.Char(
+    lang = fields.Selection(
+        get_lang_selection,
         string="Language",
         readonly=True,
         help="The language the reminder's email was written in.",

@@ -304,6 +304,16 @@ class InvoiceReminderNotice(models.Model):
         self.ensure_one()
         return self.currency_id.round(self.amount_due - self.amount_open)
 
+    def _get_reminder_agreement_date(self):
+        """The agreement the notice's email refers to ("following our
+        agreement of ..."): the latest one on its invoices made since their
+        last reminder (``account.move._get_reminder_agreement_date``).
+
+        :return: date or False
+        """
+        self.ensure_one()
+        return self.move_ids._get_reminder_agreement_date()
+
     def _get_reminder_lang(self):
         """The language of the notice's email: its recipient's, else the
         customer's."""
@@ -434,18 +444,15 @@ class InvoiceReminderNotice(models.Model):
         return results
 
     def _get_reply_user(self):
-        """Who answers a reply to this notice: the customer's collector, else
-        the collector of the notice's first invoice, else the company's
-        dispute manager.
+        """Who answers a reply to this notice: the person who handles the
+        customer's new records (``res.partner._get_responsible_user``: the
+        customer's collector, else the invoice's salesperson if a collector,
+        else the company's dispute manager; never a system user).
 
         :return: res.users record, possibly empty
         """
         self.ensure_one()
-        return (
-            self.partner_id._get_collector()
-            or (self.move_ids[:1] and self.move_ids[:1]._get_collector())
-            or self.company_id._get_dispute_managers()[:1]
-        )
+        return self.partner_id._get_responsible_user(self.company_id, self.move_ids)
 
     def _create_reply_dispute(self, result, msg_dict):
         """A new dispute from a reply recognised as one: on the notice's

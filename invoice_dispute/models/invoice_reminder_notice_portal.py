@@ -147,7 +147,9 @@ class InvoiceReminderNotice(models.Model):
                     "amount": amount,
                     "date_promised": date_promised,
                     "source": "portal",
-                    "user_id": self._portal_get_responsible(move).id,
+                    "user_id": self.partner_id._get_responsible_user(
+                        self.company_id, move
+                    ).id,
                 }
             )
         )
@@ -208,7 +210,7 @@ class InvoiceReminderNotice(models.Model):
                     plan=running[0].name,
                 )
             )
-        responsible = self._portal_get_responsible(move)
+        responsible = self.partner_id._get_responsible_user(self.company_id, move)
         plan = (
             self.env["invoice.payment.plan"]
             .with_company(company)
@@ -288,7 +290,7 @@ class InvoiceReminderNotice(models.Model):
         """
         for move in moves:
             self._portal_check_invoice(move)
-        responsible = self._portal_get_responsible(moves[:1])
+        responsible = self.partner_id._get_responsible_user(self.company_id, moves)
         claim = (
             self.env["invoice.payment.claim"]
             .with_company(self.company_id)
@@ -371,22 +373,6 @@ class InvoiceReminderNotice(models.Model):
                     days=self.company_id.promise_max_days,
                 )
             )
-
-    @api.model
-    def _portal_get_responsible(self, move):
-        """Who follows up what the customer did on invoice ``move``: the
-        invoice's collector (``account.move._get_collector``: the customer's
-        collector, else the invoice's salesperson, else the company's
-        dispute manager, if a collector), else the company's first dispute
-        manager; empty when there is none (never the portal or public user).
-
-        Private helper until the common choice of the responsible (issue 17)
-        is merged."""
-        return (move and move._get_collector()) or (
-            move.company_id._get_dispute_managers()[:1]
-            if move
-            else self.env["res.users"]
-        )
 
     def _portal_log(self, body, author, record):
         """Trace the customer's answer in the notice's and ``record``'s

@@ -153,14 +153,19 @@ class InvoiceReminderRule(models.Model):
         done, remaining = engine._send_reminder_batch(limit=INTERACTIVE_LIMIT)
         if remaining:
             self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")._trigger()
+            # counts after a colon: correct in every language whatever the
+            # number (Slovak has three plural forms)
             message = self.env._(
-                "%(done)s reminders sent; the %(remaining)s others are sent in "
-                "the background.",
+                "Reminders sent: %(done)s. Sent in the background: %(remaining)s.",
                 done=done,
                 remaining=remaining,
             )
+        elif done == 1:
+            message = self.env._("One reminder sent.")
+        elif done:
+            message = self.env._("Reminders sent: %(done)s.", done=done)
         else:
-            message = self.env._("%(done)s reminders sent.", done=done)
+            message = self.env._("No reminder is due.")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -26,6 +26,32 @@ _FOLD = str.maketrans(
 )
 _WORD_RE = re.compile(r"\w+(?:'\w+)*")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9@]+)?$")
+# Common short words of the languages the phrases ship in: a text with at
+# least two of them (as whole words, accents folded) is taken to be written
+# (partly) in that language, whatever the customer's profile says.
+_LANG_MARKERS = {
+    "en": {"the", "and", "you", "your", "that", "is", "not", "our", "we", "have",
+           "should", "it", "of", "to", "this", "for", "with", "please"},
+    "nl": {"de", "het", "een", "en", "niet", "wij", "u", "uw", "dat", "is",
+           "van", "ons", "onze", "voor", "met", "heeft", "graag", "zijn"},
+    "sk": {"a", "je", "to", "nie", "sme", "vam", "vas", "na", "za", "ze",
+           "by", "som", "aby", "pre", "nasa", "nasej", "prosim", "su"},
+    "sv": {"och", "att", "det", "inte", "vi", "ni", "er", "ert", "ar", "som",
+           "pa", "for", "med", "har", "skulle", "var", "tack", "den"},
+}  # fmt: skip
+
+
+def get_lang_selection(model):
+    """The languages Odoo knows, by their names (installed or not): the
+    selection of the fields that hold a language code, so that users read
+    "Swedish / Svenska", not "sv_SE"."""
+    langs = (
+        model.env["res.lang"]
+        .sudo()
+        .with_context(active_test=False)
+        .search_read([], ["code", "name"], order="name")
+    )
+    return [(lang["code"], lang["name"]) for lang in langs]
 
 
 def normalize_words(text):
@@ -43,7 +69,8 @@ class InvoiceTonePhrase(models.Model):
     _order = "lang, category, phrase"
     _rec_name = "phrase"
 
-    lang = fields.Char(
+    lang = fields.Selection(
+        get_lang_selection,
         string="Language",
         required=True,
         index=True,
@@ -93,12 +120,31 @@ class InvoiceTonePhrase(models.Model):
                 )
 
     @api.model
+    def _detect_langs(self, haystack):
+        """The languages ``haystack`` (``normalize_words`` output) is written
+        in, as two-letter prefixes: those with at least two of their common
+        words in it.
+
+        :return: set of str
+        """
+        words = set(haystack.split())
+        return {
+            prefix
+            for prefix, markers in _LANG_MARKERS.items()
+            if len(words & markers) >= 2
+        }
+
+    @api.model
     def check_text(self, text, lang=None):
-        """Find escalating or defensive phrases in ``text`` (plain text or HTML).
+        """Find escalating or defensive phrases in ``text`` (plain text or HTML)
+        in every language it may be written in (seeds 000, 001: the tone of
+        the words sent, not of the customer's profile).
 
         :param str text: the text to check; HTML tags are ignored
-        :param str lang: language code (``nl_NL``); phrases of every variant of
-            the language apply. Defaults to the environment's language.
+        :param lang: language code (``nl_NL``) or list of codes, e.g. the
+            customer's and the writer's; the phrases of every variant of
+            these languages, of the environment's language (the writer's) and
+            of the languages the text is detected to be written in apply.
         :return: findings in order of appearance, one per phrase, as dicts with
             ``phrase``, ``category`` and ``suggestion``. When a phrase is part
             of a longer phrase that is found too, only the longer one is listed.
@@ -110,13 +156,21 @@ class InvoiceTonePhrase(models.Model):
         haystack = normalize_words(text)
         if not haystack.strip():
             return []
-        lang = lang or self.env.lang or "en_US"
-        prefix = lang.split("_")[0].replace("%", "").replace("_", "")
+        langs = [lang] if isinstance(lang, str) else list(lang or [])
+        prefixes = {
+            code.split("_")[0].replace("%", "")
+            for code in [*langs, self.env.lang or "en_US"]
+            if code
+        } | self._detect_langs(haystack)
+        lang_domain = [
+            condition
+            for prefix in sorted(prefixes)
+            for condition in (("lang", "=", prefix), ("lang", "=like", f"{prefix}\\_%"))
+        ]
         phrases = self.sudo().search(
             [
-                "|",
-                ("lang", "=", prefix),
-                ("lang", "=like", f"{prefix}\\_%"),
+                *(["|"] * (len(lang_domain) - 1)),
+                *lang_domain,
                 ("company_id", "in", [False, self.env.company.id]),
             ]
         )

@@ -44,6 +44,12 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     _CLOSED_FROZEN_FIELDS = ()
     # closed states an action reopens (reopen, reset to draft, ...)
     _REOPEN_STATES = ()
+    # whether a record created without a person in ``user_id`` gets its
+    # customer's responsible (``res.partner._get_responsible_user``)
+    _ASSIGN_RESPONSIBLE = False
+    # states in which the record pauses the automated reminders of its
+    # invoices (``move_ids``); leaving them starts the grace period
+    _REMINDER_PAUSE_STATES = ()
 
     @api.constrains(lambda self: ["user_id"] if "user_id" in self._fields else [])
     def _check_user_id(self):
@@ -89,7 +95,10 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                             state=self._get_state_label(vals["state"]),
                         )
                     )
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        if self._ASSIGN_RESPONSIBLE:
+            records._assign_responsible()
+        return records
 
     def write(self, vals):
         if not self._is_workflow_change() and "state" in vals:
@@ -182,9 +191,53 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             start from (nothing is written)
         """
         self._check_transition(transition or state)
-        return self.with_context(**{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}).write(
-            dict(vals or {}, state=state)
-        )
+        pausing = self.filtered(lambda r: r.state in self._REMINDER_PAUSE_STATES)
+        result = self.with_context(
+            **{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}
+        ).write(dict(vals or {}, state=state))
+        if pausing and state not in self._REMINDER_PAUSE_STATES:
+            pausing._reminder_pause_ended()
+        return result
+
+    @api.model
+    def _default_responsible(self):
+        """The user creating the record when a person (a collector at work);
+        else none, and ``_assign_responsible`` finds one."""
+        user = self.env.user
+        return user if user._invoice_dispute_is_person() else self.env["res.users"]
+
+    def _assign_responsible(self):
+        """Give the records without a person in ``user_id`` the responsible
+        of their customer and invoices (``res.partner._get_responsible_user``):
+        whoever created them (a scheduled action, the portal, an email), a
+        person handles them."""
+        for record in self:
+            if record.user_id and record.user_id._invoice_dispute_is_person():
+                continue
+            user = record.partner_id._get_responsible_user(
+                record.company_id, record.move_ids
+            )
+            if user:
+                record.user_id = user
+
+    def _get_reminder_agreement_date(self):
+        """The day of the agreement this record stood for, which the next
+        reminder of its invoices mentions once it ended; False when it was
+        no agreement (e.g. a rejected dispute).
+
+        :return: date or False
+        """
+        self.ensure_one()
+        return False
+
+    def _reminder_pause_ended(self):
+        """These records stopped pausing the reminders of their invoices:
+        reminders resume after the company's grace days
+        (``account.move._reminder_resume_after``)."""
+        for record in self:
+            record.move_ids._reminder_resume_after(
+                record._get_reminder_agreement_date()
+            )
 
     def _force_state(self, state, vals=None):
         """Put these records in ``state`` whatever their state (generated

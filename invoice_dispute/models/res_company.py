@@ -35,6 +35,29 @@ class ResCompany(models.Model):
         "marked broken and reminders resume.",
     )
 
+    reminder_start_date = fields.Date(
+        string="Reminders go-live date",
+        default=fields.Date.context_today,
+        help="Invoices due before this date are the backlog: their first "
+        "automated reminder is at the backlog level, whatever their age. "
+        "Set when the company starts using the reminders (installing the "
+        "app sets it to that day).",
+    )
+    reminder_backlog_level = fields.Integer(
+        string="Backlog starts at level",
+        default=2,
+        help="Level of the first automated reminder of an invoice due before "
+        "the go-live date (0: the backlog gets no automated reminders, the "
+        "collectors follow it up). Levels always follow each other in order, "
+        "each after the previous one and its interval.",
+    )
+    reminder_resume_days = fields.Integer(
+        string="Grace days after an agreement",
+        default=7,
+        help="Days after a dispute, payment plan, promise to pay or reminder "
+        "block ends before reminders resume on its invoices; the next "
+        "reminder mentions the agreement.",
+    )
     # Customer self-service on the reminder portal page (SPEC §11)
     promise_max_days = fields.Integer(
         string="Promise at most days ahead",
@@ -73,6 +96,8 @@ class ResCompany(models.Model):
         "dispute_approval_amount",
         "dispute_approval_percent",
         "promise_grace_days",
+        "reminder_backlog_level",
+        "reminder_resume_days",
         "plan_auto_approve_amount",
         "paid_claim_block_days",
     )
@@ -82,6 +107,8 @@ class ResCompany(models.Model):
             [
                 "dispute_approval_amount",
                 "promise_grace_days",
+                "reminder_backlog_level",
+                "reminder_resume_days",
                 "plan_auto_approve_amount",
                 "paid_claim_block_days",
             ],

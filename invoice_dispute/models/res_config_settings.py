@@ -18,6 +18,15 @@ class ResConfigSettings(models.TransientModel):
     promise_grace_days = fields.Integer(
         related="company_id.promise_grace_days", readonly=False
     )
+    reminder_start_date = fields.Date(
+        related="company_id.reminder_start_date", readonly=False
+    )
+    reminder_backlog_level = fields.Integer(
+        related="company_id.reminder_backlog_level", readonly=False
+    )
+    reminder_resume_days = fields.Integer(
+        related="company_id.reminder_resume_days", readonly=False
+    )
     promise_max_days = fields.Integer(
         related="company_id.promise_max_days", readonly=False
     )

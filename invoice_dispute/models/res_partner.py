@@ -482,6 +482,39 @@ class ResPartner(models.Model):
             return collector
         return self.env["res.users"]
 
+    def _get_responsible_user(self, company, invoices=None):
+        """Who handles a new dispute, promise to pay, payment plan or activity
+        of this customer in ``company``, whoever creates it (a collector, a
+        scheduled action, the portal, an email): the customer's collector,
+        else the first salesperson of ``invoices`` who is a collector, else
+        the company's dispute manager (the designated one, else the first of
+        the group) -- the first of them who is a person (never OdooBot, the
+        superuser, the public or a portal user) working in ``company`` and an
+        internal user of the Collector group.
+
+        :param company: res.company the work is done in
+        :param invoices: account.move records it is about (optional)
+        :return: res.users, one user; empty only when the company has no
+            dispute manager at all
+        """
+        self.ensure_one()
+        candidates = [
+            self.commercial_partner_id.collector_id,
+            *(invoices.mapped("invoice_user_id") if invoices else []),
+            *company._get_dispute_managers(),
+            *company._get_dispute_managers(designated=False),
+        ]
+        for user in candidates:
+            # sudo: the group membership of another user
+            if (
+                user
+                and user._invoice_dispute_is_person()
+                and company in user.sudo().company_ids
+                and user.sudo()._invoice_dispute_is_collector()
+            ):
+                return user
+        return self.env["res.users"]
+
     def _action_view_collection(self, xmlid, context=None):
         """The records of this customer (its commercial partner) in action
         ``xmlid``; new ones default to the customer."""

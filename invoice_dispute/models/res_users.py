@@ -19,6 +19,24 @@ class ResUsers(models.Model):
         self.ensure_one()
         return self._is_superuser() or (not self.share and self._has_group(group))
 
+    def _invoice_dispute_is_person(self):
+        """Whether this user is a person who can handle collection work: an
+        active internal user, not a system user (the superuser, OdooBot's
+        ``base.user_root``, the public user) nor a portal user.
+
+        :return: bool
+        """
+        self.ensure_one()
+        # sudo: whether another user (maybe of another company) is a person
+        user = self.sudo()
+        system = user.env.ref("base.user_root") | user.env.ref("base.public_user")
+        return (
+            user.active
+            and not user.share
+            and not user._is_superuser()
+            and user not in system
+        )
+
     def _invoice_dispute_check_collector(self, records, field_name, group=None):
         """Refuse ``records`` whose user in ``field_name`` is not an internal
         user of the Collector group (or of ``group``).

@@ -39,6 +39,10 @@ _DATE_CODES = {
 }
 
 
+# Register status of a dispute decided after the period end: open then.
+OPEN_AT_END = "open_at_end"
+
+
 class ManagementPack:
     """Build the management pack for a period and companies.
 
@@ -560,11 +564,20 @@ class ManagementPack:
         return SQL(
             """
             SELECT d.name, c.name, p.name, d.customer_type, %(reason)s,
-                   d.root_cause, d.state, d.date_received, d.date_deadline,
-                   d.date_resolved,
-                   COALESCE(d.date_resolved, %(today)s) - d.date_received,
-                   d.amount_disputed, COALESCE(res.residual, 0), d.resolution_type,
-                   cn.names, up.name, d.currency_id
+                   d.root_cause,
+                   -- as of the period end: decided later, it was still open
+                   CASE WHEN d.date_resolved > %(date_to)s THEN %(open_end)s
+                        ELSE d.state END,
+                   d.date_received, d.date_deadline,
+                   CASE WHEN d.date_resolved <= %(date_to)s THEN d.date_resolved END,
+                   LEAST(COALESCE(d.date_resolved, %(today)s), %(date_to)s)
+                       - d.date_received,
+                   d.amount_disputed, COALESCE(res.residual, 0),
+                   CASE WHEN d.date_resolved > %(date_to)s THEN NULL
+                        ELSE d.resolution_type END,
+                   CASE WHEN d.date_resolved > %(date_to)s THEN NULL
+                        ELSE cn.names END,
+                   up.name, d.currency_id
               FROM invoice_dispute d
               JOIN res_company c ON c.id = d.company_id
               JOIN res_partner p ON p.id = d.partner_id
@@ -591,6 +604,8 @@ class ManagementPack:
             """,
             reason=self._translated(SQL("r.name")),
             today=self.today,
+            date_to=self.date_to,
+            open_end=OPEN_AT_END,
             disputes=disputes,
         )
 
@@ -600,6 +615,7 @@ class ManagementPack:
         types = self._labels(model, "customer_type")
         causes = self._labels(model, "root_cause")
         states = self._labels(model, "state")
+        states[OPEN_AT_END] = self.env._("Open at period end")
         resolutions = self._labels(model, "resolution_type")
         columns = [
             (self.env._("Number"), 18, "text"),
@@ -642,7 +658,9 @@ class ManagementPack:
                     currency_id,
                 ) = row
                 disputed = float(disputed or 0.0)
-                open_disputed = disputed if state in OPEN_STATES else 0.0
+                open_disputed = (
+                    disputed if state in (*OPEN_STATES, OPEN_AT_END) else 0.0
+                )
                 yield (
                     (
                         number,
@@ -929,9 +947,13 @@ class ManagementPack:
              WHERE pp.id IN %(plans)s
              GROUP BY pp.id, c.name, p.name, up.name
             HAVING COUNT(pl.id) FILTER (WHERE %(in_period)s) > 0
+                -- active at the period end, whether or not an installment
+                -- fell due in the period
+                OR (pp.state = 'active' AND pp.date_activated <= %(date_to)s)
              ORDER BY c.name, pp.name, pp.id
             """,
             in_period=in_period,
+            date_to=self.date_to,
             plans=self._visible("invoice.payment.plan"),
         )
         columns = [
@@ -969,25 +991,33 @@ class ManagementPack:
             """
             SELECT c.name, up.name, p.name,
                    COUNT(*),
-                   COUNT(*) FILTER (WHERE pr.state = 'kept'),
-                   COUNT(*) FILTER (WHERE pr.state = 'broken'),
-                   COUNT(*) FILTER (WHERE pr.state = 'pending'),
+                   COUNT(*) FILTER (WHERE pr.state = 'kept' AND NOT %(later)s),
+                   COUNT(*) FILTER (WHERE pr.state = 'broken' AND NOT %(later)s),
+                   COUNT(*) FILTER (WHERE pr.state = 'pending' OR %(later)s),
                    COUNT(*) FILTER (WHERE pr.state = 'cancelled'),
                    SUM(pr.amount),
-                   COALESCE(SUM(pr.amount) FILTER (WHERE pr.state = 'kept'), 0),
+                   COALESCE(SUM(pr.amount) FILTER (
+                       WHERE pr.state = 'kept' AND NOT %(later)s), 0),
                    pr.currency_id
               FROM invoice_payment_promise pr
               JOIN res_company c ON c.id = pr.company_id
               JOIN res_partner p ON p.id = pr.partner_id
               LEFT JOIN res_users u ON u.id = pr.user_id
               LEFT JOIN res_partner up ON up.id = u.partner_id
-             WHERE pr.id IN %s AND %s
+             WHERE pr.id IN %(promises)s
+               AND (%(in_period)s
+                    -- pending at the period end: recorded by then, settled
+                    -- after it or not yet
+                    OR (pr.create_date::date <= %(date_to)s
+                        AND (pr.state = 'pending' OR %(later)s)))
              GROUP BY c.name, up.name, pr.user_id, p.name, pr.partner_id,
                       pr.currency_id
              ORDER BY c.name, up.name, p.name
             """,
-            self._visible("invoice.payment.promise"),
-            self._in_period(SQL("pr.date_promised")),
+            later=SQL("COALESCE(pr.date_settled > %s, FALSE)", self.date_to),
+            promises=self._visible("invoice.payment.promise"),
+            in_period=self._in_period(SQL("pr.date_promised")),
+            date_to=self.date_to,
         )
         columns = [
             (self.env._("Company"), 22, "text"),

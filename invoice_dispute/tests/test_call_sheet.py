@@ -54,8 +54,11 @@ class TestCallSheet(CollectionCommon):
         sheet.action_prepare()
         self.assertEqual(sheet.state, "prepared")
         self.assertEqual(sheet.line_ids.move_id, self.overdue_old | self.overdue_new)
-        self.assertEqual(sheet.overdue_count, 2)
-        self.assertAlmostEqual(sheet.amount_overdue, 2000.0)
+        # the disputed invoice is context, not due now
+        self.assertEqual(sheet.due_line_ids.move_id, self.overdue_old)
+        self.assertEqual(sheet.context_line_ids.move_id, self.overdue_new)
+        self.assertEqual(sheet.overdue_count, 1)
+        self.assertAlmostEqual(sheet.amount_overdue, 1200.0)
         self.assertAlmostEqual(sheet.amount_disputed, 800.0)
         self.assertEqual(sheet.oldest_days_overdue, 45)
         self.assertEqual(sheet.dispute_open_count, 1)

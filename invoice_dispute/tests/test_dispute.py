@@ -341,7 +341,11 @@ class TestDispute(InvoiceDisputeCommon):
         self.env.company.dispute_manager_id = manager
         self.assertEqual(self.invoice_1._get_collector(), manager)
         self.env.company.dispute_manager_id = False
-        self.assertFalse(self.invoice_1._get_collector())
+        # without a designated one: a person of the dispute manager group
+        self.assertIn(
+            self.invoice_1._get_collector(),
+            self.env.company._get_dispute_managers(designated=False),
+        )
         self.customer.collector_id = salesperson
         self.assertEqual(self.invoice_1._get_collector(), salesperson)
         company = self.env.company

@@ -4,7 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
 # The token of a form, or the session's one that every page carries.
 CSRF_RE = re.compile(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"')
@@ -209,6 +209,32 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         statement = dispute.message_ids.filtered(lambda m: m.attachment_ids)
         self.assertEqual(statement.author_id, self.customer_contact)
         self.assertEqual(statement.attachment_ids, attachment)
+
+    def test_dispute_without_collector_has_a_person(self):
+        """A customer without a collector, its invoice's salesperson no
+        collector: the company's dispute manager handles the dispute -- shown
+        to the customer, signing the acknowledgement, with the activity --
+        never OdooBot."""
+        manager = self.create_user(
+            "portal_manager", MANAGER_GROUPS, name="Marta Manager"
+        )
+        self.env.company.dispute_manager_id = manager
+        seller = self.create_user("portal_seller", ["base.group_user"], name="Sel")
+        invoice = self.create_invoice(self.partner_a, 250.0, invoice_user_id=seller.id)
+        self.login(self.portal_other)
+        response = self.post_dispute(invoice, "100.00")
+        self.assertEqual(response.status_code, 200)
+        dispute = self.new_disputes()
+        self.assertEqual(dispute.user_id, manager)
+        self.assertIn("Marta Manager", response.text)
+        self.assertNotIn("OdooBot", response.text)
+        self.assertEqual(dispute.activity_ids.user_id, manager)
+        ack = dispute.message_ids.filtered(
+            lambda m: "we received your dispute" in (m.subject or "")
+        )
+        self.assertEqual(ack.author_id, manager.partner_id)
+        self.assertIn("Marta Manager", ack.body)
+        self.assertNotIn("OdooBot", ack.body)
 
     def test_dispute_form_bad_input(self):
         self.login(self.portal_anne)

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
@@ -482,6 +483,107 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(reminders[1]["Paid within 14 days"], 1)
         self.assertEqual(reminders[1]["Paid ratio"], 0.5)
         self.assertEqual(reminders[2]["Paid within 14 days"], 0)
+
+    def summary_kpis(self, book):
+        return {
+            row[0]: row[1]
+            for row in book["Summary"].iter_rows(
+                min_row=6, max_row=25, values_only=True
+            )
+            if row[0]
+        }
+
+    def test_sheets_report_the_period_end(self):
+        """October's pack shows a dispute resolved on 30 November as open,
+        like its Summary; November's lists the plans active and the promises
+        pending at its end (issue 17, point 6)."""
+        customer = self.env["res.partner"].create(
+            {"name": "Autumn Customer", "is_company": True}
+        )
+        invoice = self.create_invoice(
+            customer, 800.0, invoice_date="2024-09-15", invoice_date_due="2024-09-30"
+        )
+        dispute = self.create_dispute(invoice, [200.0], date_received="2024-10-05")
+        with freeze_time("2024-11-30"):
+            self.env["invoice.dispute.resolve.wizard"].with_context(
+                default_dispute_id=dispute.id
+            ).create(
+                {"resolution_type": "credit_note", "amount": 200.0}
+            ).action_confirm()
+        plan = self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": customer.id,
+                "move_ids": [Command.set(invoice.ids)],
+                "amount_total": 600.0,
+                "line_ids": [
+                    Command.create({"date_due": "2024-12-15", "amount": 300.0}),
+                    Command.create({"date_due": "2025-01-15", "amount": 300.0}),
+                ],
+            }
+        )
+        plan._force_state(
+            "active", {"amount_open_start": 600.0, "date_activated": "2024-10-20"}
+        )
+        with freeze_time("2024-11-20"):
+            Promise = self.env["invoice.payment.promise"]
+            pending = Promise._create_in_state(
+                {
+                    "partner_id": customer.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "amount": 100.0,
+                    "date_promised": "2024-12-05",
+                    "state": "pending",
+                }
+            )
+            kept_later = Promise._create_in_state(
+                {
+                    "partner_id": customer.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "amount": 50.0,
+                    "date_promised": "2024-11-28",
+                    "state": "kept",
+                    "date_settled": "2024-12-03",
+                }
+            )
+        # recorded on 20 November (the database stamps the real time)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE invoice_payment_promise SET create_date = %s WHERE id IN %s",
+                "2024-11-20 10:00",
+                (pending | kept_later)._ids,
+            )
+        )
+        (pending | kept_later).invalidate_recordset(["create_date"])
+        october = self.load(
+            self.export(date_from=date(2024, 10, 1), date_to=date(2024, 10, 31))
+        )
+        rows = {row["Number"]: row for row in self.table(october["Disputes"])}
+        row = rows[dispute.name]
+        self.assertEqual(row["Status"], "Open at period end")
+        self.assertIsNone(row["Resolved on"])
+        self.assertIsNone(row["Resolution"])
+        kpis = self.summary_kpis(october)
+        self.assertEqual(kpis["Disputes resolved"], 0)
+        # the register and the Summary agree on what was open at the end
+        open_labels = {"New", "Investigating", "Proposed", "Agreed"}
+        open_labels.add("Open at period end")
+        self.assertEqual(
+            kpis["Disputes open at the end of the period"],
+            sum(row["Status"] in open_labels for row in rows.values()),
+        )
+        november = self.load(
+            self.export(date_from=date(2024, 11, 1), date_to=date(2024, 11, 30))
+        )
+        rows = {row["Number"]: row for row in self.table(november["Disputes"])}
+        self.assertEqual(rows[dispute.name]["Status"], "Resolved")
+        self.assertEqual(self.summary_kpis(november)["Disputes resolved"], 1)
+        plans = {row["Plan"]: row for row in self.table(november["Payment plans"])}
+        self.assertEqual(plans[plan.name]["Status"], "Active")
+        self.assertEqual(plans[plan.name]["Due in period"], 0)
+        promises = {row["Customer"]: row for row in self.table(november["Promises"])}
+        row = promises[customer.name]
+        # both pending at the end of November: one kept only in December
+        self.assertEqual((row["Promises"], row["Pending"], row["Kept"]), (2, 2, 0))
 
     def test_user_of_one_company(self):
         """The manager of company 1 asks for both companies: only company 1."""

@@ -41,6 +41,15 @@ class ReminderCommon(InvoiceDisputeCommon):
             invoice_date_due=due,
         )
 
+    @classmethod
+    def set_sent_level(cls, invoices, level, days_ago=30):
+        """Record that ``invoices`` got their reminder of ``level``
+        ``days_ago`` days before the test's today (levels escalate in order:
+        the next one follows it)."""
+        cls.Engine._store_move_levels(
+            dict.fromkeys(invoices.ids, level), cls.today - timedelta(days=days_ago)
+        )
+
     def run_reminders(self, day=None, limit=None):
         with freeze_time(day or self.today):
             return self.Engine._send_reminders(limit=limit)
@@ -67,11 +76,14 @@ class TestReminderRules(ReminderCommon):
         )
 
     def test_level_selection_at_offsets(self):
+        """The first reminder of an invoice is the lowest level due, however
+        old the invoice: the levels follow each other in order, each after
+        the interval of its rule."""
         partners = self.env["res.partner"].create(
             [{"name": f"Customer {i}", "email": f"c{i}@example.com"} for i in range(6)]
         )
         # days overdue -> expected level (0: no reminder)
-        cases = [(-10, 0), (-3, 1), (5, 0), (7, 2), (21, 3), (60, 4)]
+        cases = [(-10, 0), (-3, 1), (5, 0), (7, 2), (21, 2), (60, 2)]
         invoices = self.env["account.move"]
         for partner, (days, __) in zip(partners, cases, strict=True):
             invoices |= self.create_due_invoice(partner, 100.0, days)
@@ -95,13 +107,27 @@ class TestReminderRules(ReminderCommon):
                 self.assertIn(notice.name, invoice.message_ids[0].body)
                 self.assertIn(invoice.name, logs.mail_id.body_html)
                 # levels 1 and 2 email only
-                self.assertEqual(bool(logs.activity_id), level >= 3)
+                self.assertFalse(logs.activity_id)
+        # the firm level 7 days later (its interval), the final notice 7
+        # days after that, never sooner
+        self.run_reminders(self.today + timedelta(days=6))
+        self.assertEqual(invoices[4:].mapped("reminder_level"), [2, 2])
+        self.run_reminders(self.today + timedelta(days=7))
+        self.assertEqual(invoices[4:].mapped("reminder_level"), [3, 3])
+        self.run_reminders(self.today + timedelta(days=13))
+        self.assertEqual(invoices[4:].mapped("reminder_level"), [3, 3])
+        self.run_reminders(self.today + timedelta(days=14))
+        self.assertEqual(invoices[4:].mapped("reminder_level"), [3, 4])
+        self.assertEqual(
+            [log.level for log in self.logs_of(invoices[5]).sorted("level")],
+            [2, 3, 4],
+        )
         # firm reminder: a call activity; final notice: an activity too
         self.assertEqual(
             self.logs_of(invoices[4]).activity_id.activity_type_id,
             self.env.ref("mail.mail_activity_data_call"),
         )
-        self.assertTrue(self.logs_of(invoices[5]).activity_id)
+        self.assertEqual(len(self.logs_of(invoices[5]).activity_id), 2)
 
     def test_activity_only_rule(self):
         self.rule_by_level[2].action = "activity"
@@ -177,8 +203,10 @@ class TestReminderRules(ReminderCommon):
         ).create({"payment_date": self.today})._create_payments()
         self.assertEqual(self.run_reminders(), 0)
         self.assertFalse(self.logs_of(invoices))
-        # the customer block lifts itself after its end date
-        self.assertEqual(self.run_reminders(self.today + timedelta(days=3)), 1)
+        # the customer block lifts itself after its end date and the
+        # company's grace days
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=9)), 0)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=10)), 1)
         self.assertEqual(self.logs_of(invoices).move_id, blocked)
 
     def test_customer_type_and_min_amount(self):
@@ -241,6 +269,7 @@ class TestReminderRules(ReminderCommon):
             | self.create_due_invoice(self.payer, 300.0, 50)
         )
         other = self.create_due_invoice(self.customer, 100.0, 60)
+        self.set_sent_level(invoices | other, 3)
         self.assertEqual(self.run_reminders(), 4)
         logs = self.logs_of(invoices)
         self.assertEqual(logs.rule_id, self.rule_by_level[4])
@@ -269,6 +298,7 @@ class TestReminderRules(ReminderCommon):
                 for i in range(7)
             )
         )
+        self.set_sent_level(invoices, 2)
         self.run_reminders()
         activity = self.logs_of(invoices).activity_id
         self.assertEqual(len(activity), 1)
@@ -282,6 +312,7 @@ class TestReminderRules(ReminderCommon):
         admin.company_ids |= self.env.company
         self.env.company.dispute_manager_id = False
         first = self.create_due_invoice(self.payer, 100.0, 60)
+        self.set_sent_level(first, 3)
         self.run_reminders()
         user = self.logs_of(first).activity_id.user_id
         managers = self.env.company._get_dispute_managers(designated=False)
@@ -292,6 +323,7 @@ class TestReminderRules(ReminderCommon):
         # the designated dispute manager when there is one
         self.env.company.dispute_manager_id = manager
         second = self.create_due_invoice(self.customer, 100.0, 60)
+        self.set_sent_level(second, 3)
         self.run_reminders()
         self.assertEqual(self.logs_of(second).activity_id.user_id, manager)
 

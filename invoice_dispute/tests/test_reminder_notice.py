@@ -149,8 +149,12 @@ class TestReminderNotice(NoticeCommon):
         self.assertEqual(notice.move_ids, invoice, "it still shows what it was")
         self.assertEqual(invoice.reminder_level, 0)
         self.assertEqual(self.run_reminders(), 0)
-        dispute.action_reject()
-        self.assertEqual(self.run_reminders(), 1)
+        with freeze_time(self.today):
+            dispute.action_reject()
+        # reminders resume after the company's grace days (issue 17, point 2)
+        self.assertEqual(self.run_reminders(), 0)
+        resume = self.today + timedelta(days=self.env.company.reminder_resume_days)
+        self.assertEqual(self.run_reminders(resume), 1)
         new = self.notice_of(invoice)
         self.assertNotEqual(new, notice)
         self.assertEqual(new.state, "queued")
@@ -158,6 +162,9 @@ class TestReminderNotice(NoticeCommon):
 
     def test_cancel_a_queued_notice(self):
         invoice = self.create_due_invoice(self.payer, 100.0, 30)
+        # levels follow each other: the level-3 reminder (with its call
+        # activity) comes after the level-2 one (issue 17, point 1)
+        self.set_sent_level(invoice, 2)
         self.run_reminders()
         notice = self.notice_of(invoice)
         activity = notice.activity_id

@@ -97,6 +97,7 @@ class TestReminderOpenCredits(TruthCommon):
         negative one."""
         old = self.create_due_invoice(self.payer, 500.0, 30)
         new = self.create_due_invoice(self.payer, 300.0, 8)
+        self.set_sent_level(old, 2, days_ago=20)
         self.create_credit_note(self.payer, 500.0)
         self.assertEqual(self.run_reminders(), 2)
         self.assertEqual(self.logs_of(old).level, 3)
@@ -390,9 +391,12 @@ class TestTruthfulReminders(TruthCommon):
         self.assertEqual(self.run_reminders(), 1)
         self.assertEqual(self.logs_of(invoices).move_id, invoices[1])
         self.assertNotIn(invoices[0].name, self.mail_of(invoices).body_html)
-        dispute.action_reject()
-        self.assertEqual(self.run_reminders(), 1)
+        with freeze_time(self.today):
+            dispute.action_reject()
+        # after the company's grace days
         self.assertEqual(self.run_reminders(), 0)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=7)), 1)
+        self.assertEqual(self.run_reminders(self.today + timedelta(days=7)), 0)
         self.assertEqual(len(self.logs_of(invoices)), 2)
 
     def test_partly_paid_while_queued_is_sent_with_the_new_amount(self):
@@ -449,6 +453,7 @@ class TestTruthfulReminders(TruthCommon):
 
     def test_activity_of_a_withdrawn_reminder_goes(self):
         invoice = self.create_due_invoice(self.payer, 100.0, 30)
+        self.set_sent_level(invoice, 2, days_ago=20)
         self.run_reminders()
         log = self.logs_of(invoice)
         self.assertEqual(log.level, 3)
@@ -459,12 +464,17 @@ class TestTruthfulReminders(TruthCommon):
         self.assertFalse(activity.exists())
 
     def test_no_earlier_reminder_is_claimed(self):
-        """A first reminder at the firm level does not speak of an earlier one."""
+        """A first reminder at the firm level (the backlog starts there) does
+        not speak of an earlier one."""
+        self.env.company.write(
+            {"reminder_start_date": self.today, "reminder_backlog_level": 3}
+        )
         invoice = self.create_due_invoice(self.payer, 100.0, 30)
         self.run_reminders()
         body = self.mail_of(invoice).body_html
         self.assertNotIn("Despite our earlier reminder", body)
         self.assertIn("well past their due date", body)
+        self.env.company.reminder_backlog_level = 2
         later = self.create_due_invoice(self.customer, 100.0, 8)
         self.run_reminders()
         self.assertEqual(later.reminder_level, 2)
@@ -601,6 +611,7 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
         """The firm level's call activity lists a USD credit of a EUR
         invoice's customer in USD, apart from the EUR total."""
         invoice = self.create_eur_invoice(self.payer, 500.0, 30)
+        self.set_sent_level(invoice, 2, days_ago=20)
         self.create_credit_note(self.payer, 200.0)
         self.assertEqual(self.run_reminders(), 1)
         note = self.logs_of(invoice).activity_id.note

@@ -108,8 +108,14 @@ class TestTonePhrase(InvoiceDisputeCommon):
         # Whole words only.
         self.assertEqual(self.phrases("This is not our faultless work.", "en_US"), [])
         self.assertEqual(self.phrases("Please stay calm; don't worry.", "en_US"), [])
-        # Phrases of another language do not apply.
-        self.assertEqual(self.phrases("That's not our fault", "nl_NL"), [])
+        # The text's own language applies, whatever the customer's.
+        self.assertEqual(
+            self.phrases("That's not our fault", "nl_NL"), ["that's not our fault"]
+        )
+        self.assertEqual(
+            self.phrases("Det är inte vårt fel, och det vet ni.", ["nl_NL"]),
+            ["Det är inte vårt fel"],
+        )
         self.assertEqual(self.phrases("", "en_US"), [])
         self.assertEqual(self.phrases("<p><br/></p>", "en_US"), [])
         clean = (

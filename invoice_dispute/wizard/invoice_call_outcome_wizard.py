@@ -110,12 +110,20 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
         for wizard in self:
             wizard.contact_id = wizard.call_sheet_id._get_contact()
 
-    @api.depends("call_sheet_id")
+    @api.depends("call_sheet_id", "outcome", "promise_amount")
     def _compute_move_ids(self):
+        """The invoices due now and not arranged (the sheet's due lines,
+        still so today: ``account.move._get_collection_due_domain``); for a
+        promise, those its amount covers, oldest first."""
+        today = fields.Date.context_today(self)
+        due_domain = self.env["account.move"]._get_collection_due_domain(today)
         for wizard in self:
-            wizard.move_ids = wizard.call_sheet_id.line_ids.move_id.filtered(
-                lambda m: m.payment_state in ("not_paid", "partial")
+            moves = wizard.call_sheet_id.due_line_ids.move_id.filtered_domain(
+                due_domain
             )
+            if wizard.outcome == "promise" and wizard.promise_amount > 0:
+                moves = moves._select_covered_by(wizard.promise_amount)
+            wizard.move_ids = moves
 
     @api.depends("move_ids", "company_id")
     def _compute_amount_open(self):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..models.invoice_tone_phrase import TONE_CATEGORIES
+from ..models.invoice_tone_phrase import TONE_CATEGORIES, get_lang_selection
 
 
 class InvoiceDisputeReplyWizard(models.TransientModel):
@@ -20,7 +20,8 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         readonly=False,
         required=True,
     )
-    lang = fields.Char(
+    lang = fields.Selection(
+        get_lang_selection,
         string="Language",
         compute="_compute_lang",
         store=True,
@@ -82,7 +83,8 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
             wizard.finding_count = len(wizard.finding_ids)
 
     def action_check_send(self):
-        """Check the text in the customer's language; send it when it is clean,
+        """Check the text in the languages it may be written in (the
+        customer's, the writer's, the text's own); send it when it is clean,
         or when the collector confirmed the findings shown for this very text."""
         self.ensure_one()
         if is_html_empty(self.body):
@@ -94,8 +96,10 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
                     partner=self.recipient_id.display_name,
                 )
             )
+        # the customer's language, the writer's and the text's own
         findings = self.env["invoice.tone.phrase"].check_text(
-            self.body, self.lang or self.recipient_id.lang
+            self.body,
+            [self.lang or self.recipient_id.lang, self.env.user.lang],
         )
         reviewed = (
             self.state == "review"
