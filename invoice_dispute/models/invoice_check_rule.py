@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round, format_amount, format_date
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import formatLang, get_lang
 
 from .invoice_dispute import check_range
 
@@ -58,6 +58,13 @@ class CheckRun:
         self.history = {}  # move id -> {category: count}
         self._rates = {}
         self._labels = None
+        self._categories = {}  # (move id, code) -> (rule, ((category, count),))
+        self._whys = {}  # (rule id, categories) -> text
+        # numbers and dates in the language Odoo's formatters would pick,
+        # looked up once (not once per formatted number)
+        self.format_env = self.env(
+            context=dict(self.env.context, lang=get_lang(self.env).code)
+        )
 
     def rule(self, move, code):
         return self.rules.get((move.company_id.id, code))
@@ -84,37 +91,48 @@ class CheckRun:
             )
         return amount * self._rates[key]
 
+    def history_categories(self, move, code):
+        """The categories of the customer's recent disputes that make check
+        ``code`` stricter on ``move``, with their counts: ``(rule
+        dispute_history, ((category, count), ...))`` or ``(None, ())``;
+        worked out once per invoice and check."""
+        key = (move.id, code)
+        if key not in self._categories:
+            history_rule = self.rule(move, "dispute_history")
+            counts = self.history.get(move.id)
+            categories = tuple(
+                (category, counts[category])
+                for category, checks in HISTORY_CATEGORY_CHECKS.items()
+                if history_rule and counts and code in checks and counts.get(category)
+            )
+            self._categories[key] = (history_rule if categories else None, categories)
+        return self._categories[key]
+
     def history_for(self, move, code):
         """The categories of the customer's recent disputes that make check
         ``code`` stricter on ``move``: ``(rule dispute_history, text saying
         why)`` or ``(None, None)``."""
-        history_rule = self.rule(move, "dispute_history")
-        counts = self.history.get(move.id)
-        if not history_rule or not counts:
+        history_rule, categories = self.history_categories(move, code)
+        if not history_rule:
             return None, None
-        categories = [
-            category
-            for category, checks in HISTORY_CATEGORY_CHECKS.items()
-            if code in checks and counts.get(category)
-        ]
-        if not categories:
-            return None, None
-        if self._labels is None:
-            self._labels = dict(
-                self.env["invoice.dispute.reason"]
-                ._fields["category"]
-                ._description_selection(self.env)
+        key = (history_rule.id, categories)
+        if key not in self._whys:
+            if self._labels is None:
+                self._labels = dict(
+                    self.env["invoice.dispute.reason"]
+                    ._fields["category"]
+                    ._description_selection(self.env)
+                )
+            self._whys[key] = ", ".join(
+                self.env._(
+                    "%(count)s %(category)s disputes in the last %(days)s days",
+                    count=count,
+                    category=self._labels[category].lower(),
+                    days=history_rule.lookback_days,
+                )
+                for category, count in categories
             )
-        why = ", ".join(
-            self.env._(
-                "%(count)s %(category)s disputes in the last %(days)s days",
-                count=counts[category],
-                category=self._labels[category].lower(),
-                days=history_rule.lookback_days,
-            )
-            for category in categories
-        )
-        return history_rule, why
+        return history_rule, self._whys[key]
 
     def add(self, rule, move, message, line=None, check_code=None):
         self.findings.append(
@@ -141,11 +159,11 @@ class CheckRun:
         deviation = float_round(deviation, precision_digits=2)
         if deviation > rule.threshold_percent:
             return rule, False
-        history_rule, why = self.history_for(move, code)
+        history_rule = self.history_categories(move, code)[0]
         if history_rule and deviation > (
             rule.threshold_percent * history_rule.threshold_percent / 100.0
         ):
-            return history_rule, why
+            return self.history_for(move, code)
         return None
 
     def add_judged(self, verdict, code, move, message, line=None):
@@ -160,7 +178,13 @@ class CheckRun:
         self.add(rule, move, message, line, check_code=code)
 
     def percent(self, value):
-        return formatLang(self.env, value, digits=1)
+        return formatLang(self.format_env, value, digits=1)
+
+    def amount(self, value, currency):
+        return format_amount(self.format_env, value, currency)
+
+    def quantity(self, value):
+        return formatLang(self.format_env, value, dp="Product Unit of Measure")
 
 
 class InvoiceCheckRule(models.Model):
@@ -494,9 +518,9 @@ class InvoiceCheckRule(models.Model):
         currency = line.move_id.currency_id
         values = {
             "product": line.product_id.display_name,
-            "price": format_amount(self.env, price, currency),
+            "price": run.amount(price, currency),
             "percent": run.percent(deviation),
-            "expected": format_amount(self.env, expected, currency),
+            "expected": run.amount(expected, currency),
             "pricelist": pricelist.display_name,
         }
         if pricelist:
@@ -606,10 +630,10 @@ class InvoiceCheckRule(models.Model):
                 "price invoiced to this customer, %(last)s on %(date)s "
                 "(%(invoice)s).",
                 product=line.product_id.display_name,
-                price=format_amount(self.env, price, move.currency_id),
+                price=run.amount(price, move.currency_id),
                 percent=run.percent(deviation),
-                last=format_amount(self.env, reference, move.currency_id),
-                date=format_date(self.env, date_then),
+                last=run.amount(reference, move.currency_id),
+                date=format_date(run.format_env, date_then),
                 invoice=name,
             )
             run.add_judged(verdict, "price_vs_last", move, message, line)
@@ -662,11 +686,9 @@ class InvoiceCheckRule(models.Model):
                 "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
                 "customer's usual %(usual)s (average of %(count)s earlier lines).",
                 product=line.product_id.display_name,
-                quantity=formatLang(
-                    self.env, line.quantity, dp="Product Unit of Measure"
-                ),
+                quantity=run.quantity(line.quantity),
                 percent=run.percent(deviation),
-                usual=formatLang(self.env, average, dp="Product Unit of Measure"),
+                usual=run.quantity(average),
                 count=count,
             )
             run.add_judged(verdict, "quantity_outlier", line.move_id, message, line)
@@ -811,7 +833,7 @@ class InvoiceCheckRule(models.Model):
                 "Possible duplicate of %(invoices)s: same customer, same total "
                 "%(amount)s and the same reference or lines, within %(days)s days.",
                 invoices=", ".join(other["name"] for other in others),
-                amount=format_amount(self.env, amount, move.currency_id),
+                amount=run.amount(amount, move.currency_id),
                 days=(end - start).days,
             )
             rule = run.rule(move, "possible_duplicate")
