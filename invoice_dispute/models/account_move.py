@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from .invoice_dispute import CREDIT_TYPES, OPEN_STATES
 from .invoice_dispute_proposal import CREDIT_KINDS
@@ -419,6 +419,12 @@ class AccountMove(models.Model):
             AccountMove, self.with_context(invoice_dispute_change="cancel")
         ).button_cancel()
         drafts._invoice_dispute_release("cancel")
+        # a cancelled invoice goes out to nobody: its findings are closed
+        # (sudo: findings are written by the checks only); posting it again
+        # after a reset checks it anew
+        self.filtered(lambda m: m.state == "cancel").sudo().check_finding_ids.filtered(
+            lambda f: f.state == "open"
+        ).write({"state": "fixed"})
         return res
 
     def action_raise_dispute(self):
@@ -746,7 +752,13 @@ class AccountMove(models.Model):
             lambda f: f.state in ("open", "overridden")
         )
         by_key = {
-            (f.move_id.id, f.rule_id.id, f.check_code, f.line_id.id): f
+            (
+                f.move_id.id,
+                f.rule_id.id,
+                f.check_code,
+                f.line_id.id,
+                f.fingerprint or "",
+            ): f
             for f in existing
         }
         if refuse_blocking:
@@ -780,13 +792,30 @@ class AccountMove(models.Model):
 
     @api.model
     def _invoice_check_key(self, vals):
-        return (vals["move_id"], vals["rule_id"], vals["check_code"], vals["line_id"])
+        return (
+            vals["move_id"],
+            vals["rule_id"],
+            vals["check_code"],
+            vals["line_id"],
+            vals["fingerprint"],
+        )
 
     def _invoice_check_blocking_message(self, blocking):
         moves = self.browse([vals["move_id"] for vals in blocking])
         lines = []
         for move in moves:
-            lines.append(f"{move.display_name} ({move.partner_id.display_name}):")
+            lines.append(
+                self.env._(
+                    "%(invoice)s (%(customer)s, %(date)s, %(amount)s, id %(id)s):",
+                    invoice=move.display_name,
+                    customer=move.partner_id.display_name,
+                    date=format_date(self.env, move.invoice_date)
+                    if move.invoice_date
+                    else "-",
+                    amount=format_amount(self.env, move.amount_total, move.currency_id),
+                    id=move.id,
+                )
+            )
             lines.extend(
                 f"- {vals['message']}"
                 for vals in blocking

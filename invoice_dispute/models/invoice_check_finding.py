@@ -46,6 +46,13 @@ class InvoiceCheckFinding(models.Model):
     )
     severity = fields.Selection(SEVERITIES, required=True, readonly=True)
     message = fields.Text(required=True, readonly=True)
+    fingerprint = fields.Char(
+        readonly=True,
+        help="What the check found (the line's product, unit, quantity, price "
+        "and discount, the price compared with, the duplicates found): when the "
+        "invoice is checked again and this changed, the finding is fixed and a "
+        "new one is made, so an override covers exactly what was found.",
+    )
     state = fields.Selection(
         FINDING_STATES,
         required=True,
@@ -93,6 +100,8 @@ class InvoiceCheckFinding(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _check_can_override(self):
+        if not self:
+            raise UserError(self.env._("Select the open findings to override."))
         if not self.env.user._invoice_dispute_is_collector(MANAGER_GROUP):
             raise UserError(
                 self.env._(

@@ -124,17 +124,40 @@ class CheckRun:
                     ._description_selection(self.env)
                 )
             self._whys[key] = ", ".join(
-                self.env._(
-                    "%(count)s %(category)s disputes in the last %(days)s days",
-                    count=count,
-                    category=self._labels[category].lower(),
-                    days=history_rule.lookback_days,
+                (
+                    self.env._(
+                        "%(count)s %(category)s dispute in the last %(days)s days",
+                        count=count,
+                        category=self._labels[category].lower(),
+                        days=history_rule.lookback_days,
+                    )
+                    if count == 1
+                    else self.env._(
+                        "%(count)s %(category)s disputes in the last %(days)s days",
+                        count=count,
+                        category=self._labels[category].lower(),
+                        days=history_rule.lookback_days,
+                    )
                 )
                 for category, count in categories
             )
         return history_rule, self._whys[key]
 
-    def add(self, rule, move, message, line=None, check_code=None):
+    def add(self, rule, move, message, line=None, check_code=None, found=()):
+        """Record a finding; its fingerprint is what was found (the line's
+        product, unit, quantity, price and discount and ``found``, e.g. the
+        price compared with or the duplicates), so that an override covers
+        exactly that and a changed invoice is checked anew."""
+        if line:
+            found = (
+                line.product_id.id,
+                line.product_uom_id.id,
+                line.quantity,
+                line.price_unit,
+                line.discount,
+                move.currency_id.id,
+                *found,
+            )
         self.findings.append(
             {
                 "move_id": move.id,
@@ -143,6 +166,12 @@ class CheckRun:
                 "check_code": check_code or rule.code,
                 "severity": rule.severity,
                 "message": message,
+                "fingerprint": "|".join(
+                    str(float_round(value, precision_digits=6))
+                    if isinstance(value, float)
+                    else str(value)
+                    for value in found
+                ),
             }
         )
 
@@ -166,8 +195,9 @@ class CheckRun:
             return self.history_for(move, code)
         return None
 
-    def add_judged(self, verdict, code, move, message, line=None):
-        """Add the finding ``judge`` returned, with ``message``."""
+    def add_judged(self, verdict, code, move, message, line=None, found=()):
+        """Add the finding ``judge`` returned, with ``message`` (``found``:
+        see ``add``)."""
         rule, why = verdict
         if why:
             message = self.env._(
@@ -175,7 +205,7 @@ class CheckRun:
                 finding=message,
                 why=why,
             )
-        self.add(rule, move, message, line, check_code=code)
+        self.add(rule, move, message, line, check_code=code, found=found)
 
     def percent(self, value):
         return formatLang(self.format_env, value, digits=1)
@@ -185,6 +215,19 @@ class CheckRun:
 
     def quantity(self, value):
         return formatLang(self.format_env, value, dp="Product Unit of Measure")
+
+    def unit_price(self, line):
+        """The line's unit price as on the invoice, and its discount if any
+        (the checks compare the price net of the discount)."""
+        currency = line.move_id.currency_id
+        price = format_amount(self.env, line.price_unit, currency)
+        if not line.discount:
+            return price
+        return self.env._(
+            "%(price)s less a %(discount)s%% discount",
+            price=price,
+            discount=formatLang(self.env, line.discount, digits=2),
+        )
 
 
 class InvoiceCheckRule(models.Model):
@@ -512,13 +555,14 @@ class InvoiceCheckRule(models.Model):
                         run, line, price, expected, pricelist, deviation
                     ),
                     line,
+                    found=(move.currency_id.round(expected),),
                 )
 
     def _pricelist_message(self, run, line, price, expected, pricelist, deviation):
         currency = line.move_id.currency_id
         values = {
             "product": line.product_id.display_name,
-            "price": run.amount(price, currency),
+            "price": run.unit_price(line),
             "percent": run.percent(deviation),
             "expected": run.amount(expected, currency),
             "pricelist": pricelist.display_name,
@@ -630,13 +674,20 @@ class InvoiceCheckRule(models.Model):
                 "price invoiced to this customer, %(last)s on %(date)s "
                 "(%(invoice)s).",
                 product=line.product_id.display_name,
-                price=run.amount(price, move.currency_id),
+                price=run.unit_price(line),
                 percent=run.percent(deviation),
                 last=run.amount(reference, move.currency_id),
                 date=format_date(run.format_env, date_then),
                 invoice=name,
             )
-            run.add_judged(verdict, "price_vs_last", move, message, line)
+            run.add_judged(
+                verdict,
+                "price_vs_last",
+                move,
+                message,
+                line,
+                found=(move.currency_id.round(reference),),
+            )
 
     def _check_quantity_outlier(self, run):
         """Quantities above the customer's average quantity of the product
@@ -682,15 +733,25 @@ class InvoiceCheckRule(models.Model):
             verdict = run.judge("quantity_outlier", line.move_id, deviation)
             if not verdict:
                 continue
-            message = self.env._(
-                "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
-                "customer's usual %(usual)s (average of %(count)s earlier lines).",
-                product=line.product_id.display_name,
-                quantity=run.quantity(line.quantity),
-                percent=run.percent(deviation),
-                usual=run.quantity(average),
-                count=count,
-            )
+            values = {
+                "product": line.product_id.display_name,
+                "quantity": run.quantity(line.quantity),
+                "percent": run.percent(deviation),
+                "usual": run.quantity(average),
+                "count": count,
+            }
+            if count == 1:
+                message = self.env._(
+                    "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
+                    "customer's usual %(usual)s (%(count)s earlier line).",
+                    **values,
+                )
+            else:
+                message = self.env._(
+                    "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
+                    "customer's usual %(usual)s (average of %(count)s earlier lines).",
+                    **values,
+                )
             run.add_judged(verdict, "quantity_outlier", line.move_id, message, line)
 
     @api.model
@@ -781,6 +842,7 @@ class InvoiceCheckRule(models.Model):
         )
         posted = [
             {
+                "id": move_id,
                 "key": (company_id, partner_id, currency_id, float(amount)),
                 "date": date,
                 "ref": (ref or "").strip().lower(),
@@ -788,7 +850,7 @@ class InvoiceCheckRule(models.Model):
                 "signature": self._line_signature(lines or []),
             }
             for (
-                __,
+                move_id,
                 company_id,
                 partner_id,
                 currency_id,
@@ -820,6 +882,7 @@ class InvoiceCheckRule(models.Model):
             ]
             earlier_in_batch.append(
                 {
+                    "id": move.id,
                     "key": key,
                     "date": end,
                     "ref": mine["ref"],
@@ -838,10 +901,11 @@ class InvoiceCheckRule(models.Model):
             )
             rule = run.rule(move, "possible_duplicate")
             history_rule, why = run.history_for(move, "possible_duplicate")
+            found = (amount, *sorted(other["id"] for other in others))
             if min(other["date"] for other in others) >= end - timedelta(
                 days=rule.lookback_days
             ):
-                run.add(rule, move, message)
+                run.add(rule, move, message, found=found)
             else:
                 run.add(
                     history_rule,
@@ -852,6 +916,7 @@ class InvoiceCheckRule(models.Model):
                         why=why,
                     ),
                     check_code="possible_duplicate",
+                    found=found,
                 )
 
     def _check_missing_customer_reference(self, run):

@@ -2,6 +2,8 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
@@ -263,6 +265,19 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
             self.found(self.checked([(self.gadget, 9.01, 40.0)]), "quantity_outlier")
         )
 
+    def test_messages_singular_and_unit_price_as_on_the_line(self):
+        self.rule("price_vs_pricelist").active = False
+        self.make([(self.widget, 2, 50.0)], day=DAY - timedelta(days=20))
+        self.dispute(self.reason_price, 10)
+        invoice = self.make([(self.widget, 10, 50.0)], post=False)
+        invoice.invoice_line_ids.discount = 7.0
+        invoice.action_check_invoice()
+        (quantity,) = self.found(invoice, "quantity_outlier")
+        self.assertIn("(1 earlier line)", quantity.message)
+        (price,) = self.found(invoice, "price_vs_last")
+        self.assertIn("50.00 less a 7.00% discount", price.message)
+        self.assertIn("1 pricing dispute in the last 90 days", price.message)
+
     def test_quantity_outlier_multi_company(self):
         self.make([(self.gadget, 1, 40.0)], day=DAY - timedelta(days=20))
         other = self.checked([(self.gadget, 10, 40.0)], company_id=self.company_2.id)
@@ -340,10 +355,11 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
         self.assertEqual(message.count("Possible duplicate"), 2)
         # the second copy, duplicate of the first; the third, of the posted one
         self.assertEqual(
-            message.count(f"{copies[1].display_name} ({self.buyer.name})"), 1
+            message.count(f"{copies[1].display_name} ({self.buyer.name}, "), 1
         )
+        self.assertEqual(message.count(f"id {copies[1].id}):"), 1)
         self.assertIn(f"Possible duplicate of {copies[0].display_name}:", message)
-        self.assertIn(f"{copies[2].display_name} ({self.buyer.name})", message)
+        self.assertIn(f"{copies[2].display_name} ({self.buyer.name}, ", message)
         self.assertEqual(set(copies.mapped("state")), {"draft"})
 
     def test_possible_duplicate_multi_company(self):
@@ -508,7 +524,7 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
         # usual 1, 2.5 is 150 % above (threshold 200 %, strict 100 %)
         invoice = self.checked([(self.widget, 2.5, 100.0)])
         (finding,) = self.found(invoice, "quantity_outlier")
-        self.assertIn("1 quantity disputes in the last 90 days", finding.message)
+        self.assertIn("1 quantity dispute in the last 90 days", finding.message)
 
     def test_dispute_history_wrong_details_and_duplicates(self):
         self.dispute(self.env.ref("invoice_dispute.reason_wrong_details"), 3)
@@ -516,7 +532,7 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
         invoice = self.checked([(self.widget, 1, 100.0)])
         (finding,) = self.found(invoice, "missing_customer_reference")
         self.assertEqual(finding.rule_id.code, "dispute_history")
-        self.assertIn("1 wrong details disputes", finding.message)
+        self.assertIn("1 wrong details dispute ", finding.message)
         # a duplicate 20 days later: out of 14 days, within 28
         self.make([(self.widget, 1, 100.0)], ref="PO-8", day=DAY - timedelta(20))
         later = self.checked([(self.widget, 1, 100.0)], ref="PO-8")
@@ -548,7 +564,7 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
             currency_id=self.eur.id,
         )
         (finding,) = self.found(other, "price_vs_last")
-        self.assertIn("1 pricing disputes", finding.message)
+        self.assertIn("1 pricing dispute ", finding.message)
         self.assertIn("€", finding.message)
 
 
@@ -580,6 +596,91 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
         invoice.action_post()
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(finding.state, "overridden", "the override holds")
+
+    def override(self, invoice, reason="Agreed with the customer."):
+        invoice.check_finding_ids.filtered(lambda f: f.state == "open").with_user(
+            self.manager
+        ).action_override(reason=reason)
+
+    def test_override_expires_when_the_price_changes(self):
+        self.rule("price_vs_last").severity = "blocking"
+        self.make([(self.gadget, 1, 50.0)], day=DAY - timedelta(days=10))
+        invoice = self.checked([(self.gadget, 1, 60.0)])
+        (finding,) = self.found(invoice, "price_vs_last")
+        self.override(invoice, "Agreed 20 % increase.")
+        # checked again unchanged: the override holds
+        invoice.action_check_invoice()
+        self.assertEqual(finding.state, "overridden")
+        self.assertEqual(invoice.check_state, "none")
+        invoice.invoice_line_ids.price_unit = 5000.0
+        with self.assertRaisesRegex(UserError, "not posted"):
+            invoice.action_post()
+        self.assertEqual(invoice.state, "draft")
+        invoice.action_check_invoice()
+        self.assertEqual(finding.state, "fixed")
+        (new,) = self.found(invoice, "price_vs_last")
+        self.assertIn("5,000.00", new.message)
+        self.assertEqual(invoice.check_state, "blocked")
+        self.override(invoice, "Special one-off.")
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(new.state, "overridden")
+
+    def test_override_expires_for_another_duplicate(self):
+        copied = self.make([(self.gadget, 9, 11.0)], ref="ZZ")
+        self.make([(self.widget, 6, 100.0)], ref="OTHER")
+        invoice = self.checked([(self.widget, 6, 100.0)], ref="OTHER")
+        (finding,) = self.found(invoice, "possible_duplicate")
+        self.override(invoice)
+        invoice.write(
+            {
+                "ref": "ZZ",
+                "invoice_line_ids": [
+                    Command.update(
+                        invoice.invoice_line_ids.id,
+                        {"product_id": self.gadget.id, "quantity": 9, "price_unit": 11},
+                    )
+                ],
+            }
+        )
+        with self.assertRaisesRegex(UserError, copied.name):
+            invoice.action_post()
+        invoice.action_check_invoice()
+        self.assertEqual(finding.state, "fixed")
+        (new,) = self.found(invoice, "possible_duplicate")
+        self.assertIn(copied.name, new.message)
+
+    def test_cancel_closes_findings_and_post_rechecks(self):
+        self.buyer.requires_customer_reference = True
+        invoice = self.make([(self.widget, 1, 100.0)])
+        (finding,) = self.found(invoice, "missing_customer_reference")
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.assertEqual(finding.state, "fixed")
+        self.assertEqual(invoice.check_state, "none")
+        self.assertNotIn(
+            invoice,
+            self.env["account.move"].search([("check_state", "=", "warning")]),
+        )
+        invoice.button_draft()
+        invoice.action_post()
+        self.assertTrue(self.found(invoice, "missing_customer_reference"))
+
+    def test_block_error_tells_drafts_apart_and_wizard_needs_findings(self):
+        invoice = self.blocked_invoice()
+        twin = self.make([(self.widget, 1, 100.0)], ref="PO-1", post=False)
+        with self.assertRaises(UserError) as caught:
+            (invoice | twin).action_post()
+        error = str(caught.exception)
+        self.assertIn(f"id {invoice.id}", error)
+        self.assertIn(f"id {twin.id}", error)
+        wizard = (
+            self.env["invoice.check.override.wizard"]
+            .with_user(self.collector)
+            .create({"reason": "Fine."})
+        )
+        with self.assertRaisesRegex(UserError, "Select the open findings"):
+            wizard.action_confirm()
 
     def test_override_refused_to_collector_and_without_reason(self):
         invoice = self.blocked_invoice()
@@ -636,6 +737,19 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
             .search([("state", "=", "open")])
             .move_id,
         )
+
+    def test_findings_filter_leaves_odoo_to_check_alone(self):
+        arch = (
+            self.env["account.move"]
+            .with_user(self.manager)
+            .get_view(view_type="search")["arch"]
+        )
+        root = etree.fromstring(arch)
+        (to_check,) = root.xpath("//filter[@name='to_check']")
+        self.assertIn("checked", to_check.get("domain"))
+        self.assertNotIn("check_state", to_check.get("domain"))
+        (findings,) = root.xpath("//filter[@name='check_findings_open']")
+        self.assertIn("check_state", findings.get("domain"))
 
     def test_other_moves_are_not_checked(self):
         self.buyer.requires_customer_reference = True
