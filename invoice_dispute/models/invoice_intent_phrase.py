@@ -12,7 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
-from .invoice_tone_phrase import _LANG_RE, normalize_words
+from .invoice_tone_phrase import check_phrases, normalize_words
 
 REPLY_INTENTS = [
     ("dispute", "Dispute"),
@@ -342,22 +342,7 @@ class InvoiceIntentPhrase(models.Model):
 
     @api.constrains("lang", "phrase")
     def _check_phrase(self):
-        for record in self:
-            if not _LANG_RE.match(record.lang or ""):
-                raise ValidationError(
-                    self.env._(
-                        "Language %(lang)s is not a language code: use a code such "
-                        "as en_US, nl_NL, sk_SK or sv_SE.",
-                        lang=record.lang,
-                    )
-                )
-            if not normalize_words(record.phrase).strip():
-                raise ValidationError(
-                    self.env._(
-                        "The phrase %(phrase)r contains no words to look for.",
-                        phrase=record.phrase,
-                    )
-                )
+        check_phrases(self)
 
     @api.constrains("intent", "reason_id")
     def _check_reason_id(self):

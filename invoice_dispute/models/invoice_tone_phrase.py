@@ -63,6 +63,30 @@ def normalize_words(text):
     return " {} ".format(" ".join(_WORD_RE.findall(text)))
 
 
+def check_phrases(records):
+    """Refuse phrase records (``invoice.tone.phrase``, ``invoice.intent.phrase``)
+    whose ``lang`` is no language code or whose ``phrase`` has no words.
+
+    :raise ValidationError: naming the language or the phrase
+    """
+    for record in records:
+        if not _LANG_RE.match(record.lang or ""):
+            raise ValidationError(
+                records.env._(
+                    "Language %(lang)s is not a language code: use a code such "
+                    "as en_US, nl_NL, sk_SK or sv_SE.",
+                    lang=record.lang,
+                )
+            )
+        if not normalize_words(record.phrase).strip():
+            raise ValidationError(
+                records.env._(
+                    "The phrase %(phrase)r contains no words to look for.",
+                    phrase=record.phrase,
+                )
+            )
+
+
 class InvoiceTonePhrase(models.Model):
     _name = "invoice.tone.phrase"
     _description = "Tone Check Phrase"
@@ -102,22 +126,7 @@ class InvoiceTonePhrase(models.Model):
 
     @api.constrains("lang", "phrase")
     def _check_phrase(self):
-        for record in self:
-            if not _LANG_RE.match(record.lang or ""):
-                raise ValidationError(
-                    self.env._(
-                        "Language %(lang)s is not a language code: use a code such "
-                        "as en_US, nl_NL, sk_SK or sv_SE.",
-                        lang=record.lang,
-                    )
-                )
-            if not normalize_words(record.phrase).strip():
-                raise ValidationError(
-                    self.env._(
-                        "The phrase %(phrase)r contains no words to look for.",
-                        phrase=record.phrase,
-                    )
-                )
+        check_phrases(self)
 
     @api.model
     def _detect_langs(self, haystack):
