@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -1778,6 +1779,26 @@ class AccountMove(models.Model):
             record.partner_id._get_responsible_user(record.company_id, record.move_ids)
             or self.env.user
         )
+
+    def _filter_named_in_text(self, text):
+        """The invoices among these whose number (``name``) or payment
+        reference appears in ``text`` (a customer's words), as a whole word,
+        case and surrounding punctuation ignored: which invoices a reply
+        means.
+
+        :param str text: plain text
+        :return: account.move records, possibly empty
+        """
+        text = text or ""
+
+        def named(move):
+            for reference in {move.name, move.payment_reference} - {False, "/"}:
+                pattern = rf"(?<![\w/-]){re.escape(reference)}(?![\w/-])"
+                if re.search(pattern, text, re.IGNORECASE):
+                    return True
+            return False
+
+        return self.filtered(named)
 
     def _get_reminder_recipient(self):
         """Who receives this invoice's reminders: the customer's active

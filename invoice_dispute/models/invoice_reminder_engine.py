@@ -9,6 +9,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
+from .ir_config_parameter import MAIL_BATCH_SIZE_KEY
+
 _logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.
 INSTALLMENT_REMINDER_DAYS = 3
@@ -504,7 +506,10 @@ class InvoiceReminderEngine(models.AbstractModel):
                     activity_values.append(values)
                     activity_mains.append(mains)
         notices = self._create_notices(notice_values)
-        activity_by_move = {}
+        emailed, unsent = self._split_unsent_notices(
+            notices, notice_groups, recipients, activity_values, activity_mains
+        )
+        activity_by_move, activity_by_notice = {}, {}
         if activity_values:
             # quick update: no "activity assigned" email per activity; the
             # collectors find them in their activities and worklist
@@ -514,12 +519,10 @@ class InvoiceReminderEngine(models.AbstractModel):
                 .create(activity_values)
             )
             for mains, activity in zip(activity_mains, activities, strict=True):
-                activity_by_move.update(dict.fromkeys(mains.ids, activity))
-        # the emails, per template
-        emailed = defaultdict(lambda: Notice)
-        for notice, (rule, __, __) in zip(notices, notice_groups, strict=True):
-            if rule.action in ("email", "email_activity"):
-                emailed[rule.mail_template_id] |= notice
+                if mains._name == Notice._name:
+                    activity_by_notice[mains.id] = activity
+                else:
+                    activity_by_move.update(dict.fromkeys(mains.ids, activity))
         mail_by_notice = {}
         for template, template_notices in emailed.items():
             mail_by_notice.update(
@@ -529,18 +532,90 @@ class InvoiceReminderEngine(models.AbstractModel):
         notice_results, log_values, levels = {}, {}, {}
         for notice, (rule, main, group) in zip(notices, notice_groups, strict=True):
             mail = mail_by_notice.get(notice.id, self.env["mail.mail"])
-            activity = activity_by_move.get(main.id, self.env["mail.activity"])
-            notice_results[notice.id] = (mail, activity)
+            activity = activity_by_move.get(main.id) or activity_by_notice.get(
+                notice.id, self.env["mail.activity"]
+            )
+            notice_results[notice.id] = (mail, activity, unsent.get(notice.id))
             for move in group:
                 log_values[log_by_move[move.id]] = (notice, mail, activity)
                 levels[move.id] = rule.level
         self._store_notice_results(notice_results)
         self._store_log_results(log_values)
         self._store_move_levels(levels, today)
-        claimed_moves._message_log_batch(
-            bodies=self._get_invoice_notes(notices, claimed_moves)
-        )
+        if unsent:
+            # the invoices' chatter only tells what needs the user: the
+            # reminders not emailed; the others are found from the invoice's
+            # "Reminders" button (its notices, each with its email in its
+            # chatter) and its reminder level and date -- a note on every
+            # reminded invoice cost one query per 100 invoices
+            unsent_notices = notices.browse(list(unsent))
+            unsent_notices.move_ids._message_log_batch(
+                bodies=self._get_invoice_notes(
+                    unsent_notices, unsent_notices.move_ids, unsent
+                )
+            )
         return notices
+
+    @api.model
+    def _split_unsent_notices(
+        self, notices, notice_groups, recipients, activity_values, activity_mains
+    ):
+        """Sort the emailing ``notices`` (``notice_groups``: their ``(rule,
+        main invoice, invoices)``; ``recipients``: ``{invoice id:
+        res.partner}``) into those to email, per template, and those whose
+        recipient has no email address: these queue no email, fail at once
+        with their reason, and their customer gets one call -- the rule's
+        own activity when it is a call, else a call activity on the notice,
+        whose values are appended to ``activity_values`` (and the notice to
+        ``activity_mains``).
+
+        :return: ``({mail.template: notices}, {notice id: reason})``
+        """
+        emailed = defaultdict(lambda: self.env["invoice.reminder.notice"])
+        unsent = {}
+        call = self._get_call_activity_type()
+        for notice, (rule, main, group) in zip(notices, notice_groups, strict=True):
+            if rule.action not in ("email", "email_activity"):
+                continue
+            if recipients[main.id].email_normalized:
+                emailed[rule.mail_template_id] |= notice
+                continue
+            unsent[notice.id] = self.env._("no email address")
+            if rule.action != "email_activity" or rule.activity_type_id != call:
+                activity_values.append(
+                    self._prepare_no_email_activity(notice, main, group)
+                )
+                activity_mains.append(notice)
+        return emailed, unsent
+
+    @api.model
+    def _get_call_activity_type(self):
+        """The activity type of a phone call (``mail.mail_activity_data_call``)."""
+        return self.env.ref("mail.mail_activity_data_call")
+
+    @api.model
+    def _prepare_no_email_activity(self, notice, main, moves):
+        """Values of the call activity for the collector of ``main``'s
+        customer (``account.move._get_collector``, else the current user)
+        when ``notice`` could not be emailed: its recipient has no email
+        address. On the notice, due today, listing ``moves``.
+
+        :return: dict of mail.activity values
+        """
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(notice._name),
+            "res_id": notice.id,
+            "activity_type_id": self._get_call_activity_type().id,
+            "user_id": (main._get_collector() or self.env.user).id,
+            "date_deadline": notice.date,
+            "summary": self.env._(
+                "Call %(customer)s: reminder %(notice)s was not emailed (no "
+                "email address)",
+                customer=main.commercial_partner_id.display_name,
+                notice=notice.name,
+            ),
+            "note": self._get_activity_note(notice.rule_id, moves),
+        }
 
     @api.model
     def _prepare_notice_values(
@@ -611,21 +686,65 @@ class InvoiceReminderEngine(models.AbstractModel):
         :param attachments: ir.attachment records added to every email
         :return: ``{notice id: mail.mail}``
         """
+        if not notices:
+            return {}
         email_values = {"auto_delete": False}
         if attachments:
             email_values["attachment_ids"] = [
                 Command.link(attachment.id)
                 for attachment in template.attachment_ids | attachments
             ]
-        mails = template.send_mail_batch(
-            notices.ids, force_send=False, email_values=email_values
-        )
+        # all the emails of the batch in one chunk (one create()) rather than
+        # chunks of the system parameter mail.batch_size (ir.config_parameter)
+        mails = template.with_context(
+            **{MAIL_BATCH_SIZE_KEY: len(notices)}
+        ).send_mail_batch(notices.ids, force_send=False, email_values=email_values)
+        self._set_notice_reply_to(mails)
         return {mail.res_id: mail for mail in mails}
 
     @api.model
-    def _get_invoice_notes(self, notices, moves):
-        """``{invoice id: note}``: in each invoice's chatter, the notice that
-        reminded it (a link to it), its level and whether it was emailed."""
+    def _set_notice_reply_to(self, mails):
+        """Give the notices' emails ``mails`` the standard reply-to of their
+        notice (``mail.thread._notify_get_reply_to``: the notice's alias, else
+        its company's catchall address with the company and notice names,
+        else the email's sender), in one query: the reminder templates set
+        none, and an email without one is answered to its sender, outside
+        Odoo. With the catchall, a reply comes back through Odoo's mail
+        gateway into the notice's chatter (``invoice.reminder.notice
+        .message_update``)."""
+        mails = mails.filtered(lambda mail: not mail.reply_to)
+        if not mails:
+            return
+        notices = self.env["invoice.reminder.notice"].browse(mails.mapped("res_id"))
+        reply_tos = notices._notify_get_reply_to(default=False)
+        values = [
+            (mail.mail_message_id.id, reply_tos.get(mail.res_id) or mail.email_from)
+            for mail in mails
+        ]
+        values = [(message_id, reply_to) for message_id, reply_to in values if reply_to]
+        if not values:
+            return
+        self.env["mail.message"].flush_model(["reply_to"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE mail_message m
+                   SET reply_to = v.reply_to
+                  FROM unnest(%s::int[], %s::varchar[]) AS v(message_id, reply_to)
+                 WHERE m.id = v.message_id
+                """,
+                [message_id for message_id, __ in values],
+                [reply_to for __, reply_to in values],
+            )
+        )
+        mails.invalidate_recordset(["reply_to"])
+        mails.mail_message_id.invalidate_recordset(["reply_to"])
+
+    @api.model
+    def _get_invoice_notes(self, notices, moves, unsent):
+        """``{invoice id: note}``: in the chatter of each invoice among
+        ``moves``, the notice that reminded it (a link to it), its level and
+        why it was not emailed (``unsent``: ``{notice id: reason}``)."""
         notes = {}
         for notice in notices:
             link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
@@ -635,18 +754,21 @@ class InvoiceReminderEngine(models.AbstractModel):
             )
             for move in notice.move_ids & moves:
                 notes[move.id] = Markup("%s") % self.env._(
-                    "Reminder “%(rule)s” (level %(level)s): %(notice)s.",
+                    "Reminder “%(rule)s” (level %(level)s): %(notice)s, not "
+                    "emailed: %(reason)s. Call the customer.",
                     rule=notice.rule_id.name,
                     level=notice.level,
                     notice=link,
+                    reason=unsent[notice.id],
                 )
         return notes
 
     @api.model
     def _store_notice_results(self, results):
         """Write each notice's email and activity and the state that follows
-        (queued when emailed, sent when it only planned an activity) in one
-        query (``{notice id: (mail, activity)}``)."""
+        (queued when emailed, sent when it only planned an activity, failed
+        with its reason when it could not be emailed) in one query
+        (``{notice id: (mail, activity, reason or None)}``)."""
         if not results:
             return
         self.env.flush_all()
@@ -657,19 +779,22 @@ class InvoiceReminderEngine(models.AbstractModel):
                 UPDATE invoice_reminder_notice n
                    SET mail_id = v.mail_id,
                        activity_id = v.activity_id,
-                       state = CASE WHEN v.mail_id IS NULL THEN 'sent'
+                       unsent_reason = v.reason,
+                       state = CASE WHEN v.reason IS NOT NULL THEN 'failed'
+                                    WHEN v.mail_id IS NULL THEN 'sent'
                                     ELSE 'queued' END
-                  FROM unnest(%s::int[], %s::int[], %s::int[])
-                       AS v(notice_id, mail_id, activity_id)
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[])
+                       AS v(notice_id, mail_id, activity_id, reason)
                  WHERE n.id = v.notice_id
                 """,
                 notice_ids,
                 [results[notice_id][0].id or None for notice_id in notice_ids],
                 [results[notice_id][1].id or None for notice_id in notice_ids],
+                [results[notice_id][2] or None for notice_id in notice_ids],
             )
         )
         self.env["invoice.reminder.notice"].browse(notice_ids).invalidate_recordset(
-            ["mail_id", "activity_id", "state"]
+            ["mail_id", "activity_id", "state", "unsent_reason"]
         )
 
     @api.model
@@ -694,7 +819,9 @@ class InvoiceReminderEngine(models.AbstractModel):
                        amount_credit_other = n.amount_credit_other,
                        amount_balance = n.amount_balance,
                        lang = CASE WHEN v.mail_id IS NULL THEN NULL ELSE n.lang END,
-                       mail_state = mm.state
+                       -- not emailed (no email address): delivery failed
+                       mail_state = CASE WHEN n.unsent_reason IS NOT NULL
+                                         THEN 'exception' ELSE mm.state END
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[])
                        AS v(log_id, notice_id, mail_id, activity_id)
                   JOIN invoice_reminder_notice n ON n.id = v.notice_id
@@ -760,8 +887,14 @@ class InvoiceReminderEngine(models.AbstractModel):
     def _get_send_now_moves(self, partner, rule, today):
         """The invoices of ``partner`` (its commercial partner) in ``rule``'s
         company that a reminder at ``rule``'s level may remind now: open,
-        posted, not paused, due (or, for a level before the due date, falling
-        due within its days), below that level and not yet reminded at it.
+        posted, not paused, below that level and not yet reminded at it, and
+        either due for that level by its days (``offset_days`` after the due
+        date; for a level before the due date, falling due within its days)
+        (a level before the due date also lists the invoices overdue) or
+        reminded at the level just before it, which a collector may escalate
+        early. So the level chosen decides the invoices: a final
+        notice does not list an invoice a few days overdue that never got a
+        reminder.
 
         :return: account.move records, due first
         """
@@ -775,11 +908,11 @@ class InvoiceReminderEngine(models.AbstractModel):
             ("company_id", "=", rule.company_id.id),
             ("reminder_level", "<", rule.level),
             ("reminder_log_ids", "not any", [("rule_id", "=", rule.id)]),
-            (
-                "invoice_date_due",
-                "<=",
-                today - timedelta(days=min(rule.offset_days, 0)),
-            ),
+            "|",
+            "&",
+            ("reminder_level", "=", rule.level - 1),
+            ("reminder_level", ">", 0),
+            ("invoice_date_due", "<=", today - timedelta(days=rule.offset_days)),
         ]
         return self.env["account.move"].search(domain, order="invoice_date_due, id")
 
@@ -915,6 +1048,20 @@ class InvoiceReminderEngine(models.AbstractModel):
                     "Invoices %(invoices)s were already reminded at level %(level)s.",
                     invoices=", ".join(done.move_id.mapped("name")),
                     level=rule.level,
+                )
+            )
+        early = moves - self._get_send_now_moves(
+            partner, rule, fields.Date.context_today(self)
+        )
+        if early:
+            raise UserError(
+                self.env._(
+                    "Invoices %(invoices)s are not due for level %(level)s yet: "
+                    "it comes %(days)s days after the due date, or right after "
+                    "the level before it.",
+                    invoices=", ".join(early.mapped("name")),
+                    level=rule.level,
+                    days=rule.offset_days,
                 )
             )
 
@@ -1227,13 +1374,36 @@ class InvoiceReminderEngine(models.AbstractModel):
             )
         notices = self._create_notices(values_list)
         template = self.env.ref("invoice_dispute.mail_template_installment_reminder")
-        mail_by_notice = self._send_notice_mails(template, notices)
+        # as for invoices: no email without an email address, a call instead
+        unsent_notices = notices.filtered(
+            lambda notice: not notice.recipient_id.email_normalized
+        )
+        unsent = dict.fromkeys(unsent_notices.ids, self.env._("no email address"))
+        activity_by_notice = {}
+        if unsent_notices:
+            activities = (
+                self.env["mail.activity"]
+                .with_context(mail_activity_quick_update=True)
+                .create(
+                    [
+                        self._prepare_no_email_activity(
+                            notice,
+                            notice.plan_line_id.plan_id.move_ids[:1],
+                            notice.move_ids,
+                        )
+                        for notice in unsent_notices
+                    ]
+                )
+            )
+            activity_by_notice = dict(zip(unsent_notices.ids, activities, strict=True))
+        mail_by_notice = self._send_notice_mails(template, notices - unsent_notices)
         notice_by_line = {notice.plan_line_id.id: notice for notice in notices}
         self._store_notice_results(
             {
                 notice.id: (
                     mail_by_notice.get(notice.id, self.env["mail.mail"]),
-                    self.env["mail.activity"],
+                    activity_by_notice.get(notice.id, self.env["mail.activity"]),
+                    unsent.get(notice.id),
                 )
                 for notice in notices
             }
@@ -1245,7 +1415,9 @@ class InvoiceReminderEngine(models.AbstractModel):
                     mail_by_notice.get(
                         notice_by_line[line_id].id, self.env["mail.mail"]
                     ),
-                    self.env["mail.activity"],
+                    activity_by_notice.get(
+                        notice_by_line[line_id].id, self.env["mail.activity"]
+                    ),
                 )
                 for log_id, line_id in claimed.items()
             }

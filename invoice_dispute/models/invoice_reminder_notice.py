@@ -150,7 +150,18 @@ class InvoiceReminderNotice(models.Model):
         readonly=True,
         ondelete="set null",
     )
-    failure_reason = fields.Text(related="mail_id.failure_reason", compute_sudo=True)
+    unsent_reason = fields.Char(
+        string="Not emailed because",
+        readonly=True,
+        copy=False,
+        help="Why the reminder's email was not queued at all (e.g. the "
+        "recipient has no email address); the collector got a call instead.",
+    )
+    failure_reason = fields.Text(
+        compute="_compute_failure_reason",
+        compute_sudo=True,
+        help="Why the reminder's email failed or was not sent.",
+    )
     activity_id = fields.Many2one(
         "mail.activity",
         string="Follow-up activity",
@@ -196,6 +207,14 @@ class InvoiceReminderNotice(models.Model):
                 continue
             notice.state = MAIL_TO_NOTICE_STATE.get(notice.mail_id.state, notice.state)
 
+    @api.depends("mail_id.failure_reason", "unsent_reason")
+    def _compute_failure_reason(self):
+        for notice in self:
+            notice.failure_reason = notice.mail_id.failure_reason or (
+                notice.unsent_reason
+                and self.env._("Not emailed: %s", notice.unsent_reason)
+            )
+
     @api.depends("move_ids")
     def _compute_move_count(self):
         for notice in self:
@@ -227,6 +246,17 @@ class InvoiceReminderNotice(models.Model):
         if not failed or failed != self:
             raise UserError(
                 self.env._("Only reminders whose email failed can be sent again.")
+            )
+        unsent = failed.filtered(lambda n: not n.mail_id)
+        if unsent:
+            raise UserError(
+                self.env._(
+                    "Reminders %(notices)s were never emailed (%(reason)s): "
+                    "call the customer, or complete its email address and "
+                    "send the next reminder from the customer.",
+                    notices=", ".join(unsent.mapped("name")),
+                    reason=", ".join(set(unsent.mapped("unsent_reason"))),
+                )
             )
         # sudo: emails are technical records only administrators can write
         failed.sudo().mail_id.mark_outgoing()
@@ -456,7 +486,9 @@ class InvoiceReminderNotice(models.Model):
 
     def _create_reply_dispute(self, result, msg_dict):
         """A new dispute from a reply recognised as one: on the notice's
-        posted invoices still open and without an open dispute (through
+        posted invoices still open and without an open dispute -- only those
+        the reply's own words (``result["text"]``) name by their number when
+        it names any (``account.move._filter_named_in_text``) -- (through
         ``account.move._prepare_invoice_dispute_vals``), channel email, the
         reply's own words (``result["text"]``) as the customer's statement,
         the reason guessed (``result["reason_id"]``), the reply's author as
@@ -477,6 +509,10 @@ class InvoiceReminderNotice(models.Model):
                 and m.dispute_state != "open"
             )
         )
+        # the invoices the reply names, if it names any: only those
+        named = moves._filter_named_in_text(result["text"])
+        if named:
+            moves = named
         reason = result["reason_id"]
         if not moves or not reason:
             return Dispute

@@ -1,4 +1,10 @@
 from odoo import api, fields, models
+from odoo.tools import format_amount
+
+# Odoo's amount formatting puts a zero width no-break space after a minus
+# sign (so that it does not wrap): invisible, but copied along with the
+# amount and read aloud or counted by the customer's tools.
+INVISIBLE_AFTER_MINUS = "-\N{ZERO WIDTH NO-BREAK SPACE}"
 
 
 class ReportCustomerStatement(models.AbstractModel):
@@ -28,9 +34,24 @@ class ReportCustomerStatement(models.AbstractModel):
                 partner.id: partner._get_customer_statement_data(date=date)
                 for partner in partners
             },
+            "format_money": self._format_money,
             "langs": {
                 partner.id: partner._get_payment_recipient().lang
                 or partner.commercial_partner_id.lang
                 for partner in partners
             },
         }
+
+    @api.model
+    def _format_money(self, amount, currency, lang=None):
+        """``amount`` in ``currency`` as Odoo formats it in the language
+        ``lang`` (code; else the current one; ``odoo.tools.format_amount``),
+        with a plain minus sign: no invisible character after it (the
+        statement's cells do not wrap).
+
+        :param float amount: in ``currency``
+        :return: str
+        """
+        return format_amount(self.env, amount, currency, lang_code=lang).replace(
+            INVISIBLE_AFTER_MINUS, "-"
+        )

@@ -22,11 +22,16 @@ printed: on a shared machine the same run varies by a quarter).
 ``--queries`` prints the most frequent query shapes outside rendering (where
 the queries go).
 
-``--baseline PATH`` first runs the same benchmark (same sizes, repeats and
-options) with the code of another checkout of the repository at PATH (e.g.
-``git worktree add /tmp/base main``), on its own databases, then this one, and
-prints both figures and their ratios: today's engine against the new one in
-one run, on the same machine under the same load.
+``--baseline PATH`` first runs the same benchmark (this script, same sizes,
+repeats and options) on the code of another checkout of the repository at
+PATH (e.g. ``git worktree add /tmp/base main``), on its own databases, then
+this one, and prints both figures and their ratios: today's engine against
+the new one in one run, on the same machine under the same load.
+
+Besides the wall time, each run prints its CPU time: the Odoo process's
+(``time.process_time()``) plus its PostgreSQL backend's (utime + stime from
+``/proc/<pid>/stat``, the server being on the same host), which the other
+processes of a loaded machine disturb far less than the wall time.
 
 ``--with-oca`` also installs OCA's ``account_credit_control`` (18.0, from
 PyPI, unpacked in /opt/oca_addons, never in site-packages) on the same
@@ -53,7 +58,9 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+# the checkout whose code is benchmarked: this one, or the baseline's
+# (``--baseline`` runs this same script with BENCH_CODE_ROOT set)
+ROOT = os.environ.get("BENCH_CODE_ROOT") or os.path.dirname(os.path.dirname(HERE))
 OCA_TARGET = "/opt/oca_addons"
 OCA_ADDONS = os.path.join(OCA_TARGET, "odoo", "addons")
 OCA_REQUIREMENT = "odoo-addon-account_credit_control>=18.0,<18.1"
@@ -234,6 +241,23 @@ class QueryShapes:
         return "\n".join(f"{number:6d}  {shape}" for shape, number in items)
 
 
+def backend_cpu_seconds(cr):
+    """CPU seconds (user + system) the PostgreSQL backend of ``cr`` has used
+    so far, from /proc/<pid>/stat (the server runs on this host); None when
+    it cannot be read."""
+    cr.execute("SELECT pg_backend_pid()")
+    pid = cr.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # the fields after the command name (which may hold spaces)
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime: fields 14 and 15 of the line, 12 and 13 after ")"
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def child_run(args):
     import odoo
     import odoo.sql_db
@@ -252,8 +276,10 @@ def child_run(args):
         invoices = cr.fetchone()[0]
         cr.commit()
         profiler = cProfile.Profile() if args.profile else None
+        pg_cpu_started = backend_cpu_seconds(cr)
         queries = odoo.sql_db.sql_counter
         started = time.perf_counter()
+        cpu_started = time.process_time()
         calls = done = 0
         if profiler:
             profiler.enable()
@@ -273,7 +299,14 @@ def child_run(args):
         if profiler:
             profiler.disable()
         seconds = time.perf_counter() - started
+        cpu_seconds = time.process_time() - cpu_started
         queries = odoo.sql_db.sql_counter - queries
+        pg_cpu = backend_cpu_seconds(cr)
+        pg_cpu = (
+            pg_cpu - pg_cpu_started
+            if pg_cpu is not None and pg_cpu_started is not None
+            else None
+        )
         cr.execute(
             """
             SELECT COUNT(*), COUNT(mail_id), COUNT(DISTINCT mail_id),
@@ -297,6 +330,10 @@ def child_run(args):
         "cron_calls": calls,
         "longest_call": round(longest, 2),
         "seconds": round(seconds, 2),
+        "python_cpu_seconds": round(cpu_seconds, 2),
+        "pg_cpu_seconds": round(pg_cpu, 2) if pg_cpu is not None else None,
+        "cpu_seconds": round(cpu_seconds + (pg_cpu or 0), 2),
+        "load_average": " ".join(f"{load:.2f}" for load in os.getloadavg()),
         "render_seconds": round(render.seconds, 2),
         "queries": queries,
         "render_queries": render.queries,
@@ -498,6 +535,10 @@ def print_figures(size, gen, res, oca):
         ("longest call (s)", res["longest_call"]),
         ("wall time (s)", res["seconds"]),
         ("  each run (s)", ", ".join(str(t) for t in res.get("all_seconds", ()))),
+        ("CPU time (s)", res.get("cpu_seconds", "-")),
+        ("  Odoo process (s)", res.get("python_cpu_seconds", "-")),
+        ("  PostgreSQL backend (s)", res.get("pg_cpu_seconds", "-")),
+        ("load average at the end", res.get("load_average", "-")),
         ("  of which rendering (s)", res["render_seconds"]),
         ("queries total", res["queries"]),
         ("queries in rendering", res["render_queries"]),
@@ -531,11 +572,9 @@ def run_baseline(args, argv):
     """Run the benchmark of the checkout ``args.baseline`` with the same
     options (its own databases, prefixed ``<prefix>_base``); print its output
     as it comes and return its wall times per size."""
-    script = os.path.join(
-        os.path.abspath(args.baseline), "tests", "benchmarks", "bench_reminders.py"
-    )
-    if not os.path.isfile(script):
-        raise SystemExit(f"no benchmark script in {args.baseline}")
+    root = os.path.abspath(args.baseline)
+    if not os.path.isdir(os.path.join(root, "invoice_dispute")):
+        raise SystemExit(f"no invoice_dispute in {args.baseline}")
     options, skip = [], False
     for arg in argv:
         if skip:
@@ -552,10 +591,18 @@ def run_baseline(args, argv):
         if not arg.startswith("--db-prefix="):
             options.append(arg)
     print(f"=== baseline: {args.baseline}", flush=True)
+    # this script (same measures) on the baseline's code and data generator
     proc = subprocess.Popen(
-        [sys.executable, script, "--db-prefix", f"{args.db_prefix}_base", *options],
+        [
+            sys.executable,
+            os.path.abspath(__file__),
+            "--db-prefix",
+            f"{args.db_prefix}_base",
+            *options,
+        ],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "BENCH_CODE_ROOT": root},
     )
     times, size = {}, None
     for line in proc.stdout:
@@ -565,7 +612,13 @@ def run_baseline(args, argv):
             size = int(match.group(1))
         match = re.match(r"\s+wall time \(s\)\s+([\d.]+)", line)
         if match and size:
-            times[size] = float(match.group(1))
+            times.setdefault(size, {})["seconds"] = float(match.group(1))
+        match = re.match(r"\s+CPU time \(s\)\s+([\d.]+)", line)
+        if match and size:
+            times.setdefault(size, {})["cpu_seconds"] = float(match.group(1))
+        match = re.match(r"\s+queries per 50 invoices\s+([\d.]+)", line)
+        if match and size:
+            times.setdefault(size, {})["per50"] = float(match.group(1))
     if proc.wait():
         raise SystemExit("the baseline benchmark failed")
     print(f"=== this checkout: {ROOT}", flush=True)
@@ -617,21 +670,39 @@ def main(argv=None):
                     shell('drop_db "$1"', f"{db}_data")
                 if not args.keep:
                     shell('drop_db "$1"', db)
+    print_comparison(results, baseline)
+    return 0
+
+
+def print_comparison(results, baseline):
+    """The time ratios of the largest size to the smallest, and of this
+    checkout to the baseline at each size (wall and CPU time, queries)."""
     if len(results) > 1:
         small, large = min(results), max(results)
-        ratio = results[large]["seconds"] / max(results[small]["seconds"], 1e-6)
-        print(
-            f"time ratio {large}/{small} invoices: {ratio:.2f} "
-            f"(data ratio {large / small:.2f})"
-        )
-    for size, seconds in sorted(baseline.items()):
-        if size in results:
+        for key, label in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            if results[small].get(key) and results[large].get(key):
+                ratio = results[large][key] / results[small][key]
+                print(
+                    f"{label} time ratio {large}/{small} invoices: {ratio:.2f} "
+                    f"(data ratio {large / small:.2f})"
+                )
+    for size, base in sorted(baseline.items()):
+        if size not in results:
+            continue
+        for key, label in (("seconds", "wall"), ("cpu_seconds", "CPU")):
+            if base.get(key) and results[size].get(key):
+                print(
+                    f"{size} invoices, {label} time: baseline {base[key]:.2f} s, "
+                    f"this checkout {results[size][key]:.2f} s "
+                    f"(ratio {results[size][key] / base[key]:.2f})"
+                )
+        if "per50" in base:
+            invoices = results[size]["invoices"]
             print(
-                f"{size} invoices: baseline {seconds:.2f} s, this checkout "
-                f"{results[size]['seconds']:.2f} s "
-                f"(ratio {results[size]['seconds'] / max(seconds, 1e-6):.2f})"
+                f"{size} invoices, queries outside rendering per 50 invoices: "
+                f"baseline {base['per50']:.2f}, this checkout "
+                f"{results[size]['other_queries'] / invoices * 50:.2f}"
             )
-    return 0
 
 
 if __name__ == "__main__":
