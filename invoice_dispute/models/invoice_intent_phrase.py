@@ -65,251 +65,46 @@ OTHER_ENDING_FACTOR = 0.5
 # and a word found in a single phrase counts as if found in one more phrase
 # of another intent (``WORD_EVIDENCE_PRIOR``), so that a rare word alone does
 # not decide.
+_STOP_WORDS_TEXT = (
+    "a an i me my on in at be are am was were as or but so if from up us "
+    "they them he she hi hello dear thanks thank regards best kind yes ok "
+    "ik je jij we het op aan om bij naar ook nog maar of als er mij hoi "
+    "hallo beste geachte groet groeten mvg bedankt dank v vo s k o od sa si "
+    "mi ma aj ale alebo ako dobry den dakujem pozdravom zdravim en ett jag "
+    "mig till fran av men eller hej halsningar mvh du de"
+)
 STOP_WORDS = frozenset(
     {word for markers in LANG_MARKERS.values() for word in markers}
-    | {
-        "a",
-        "an",
-        "i",
-        "me",
-        "my",
-        "on",
-        "in",
-        "at",
-        "be",
-        "are",
-        "am",
-        "was",
-        "were",
-        "as",
-        "or",
-        "but",
-        "so",
-        "if",
-        "from",
-        "up",
-        "us",
-        "they",
-        "them",
-        "he",
-        "she",
-        "hi",
-        "hello",
-        "dear",
-        "thanks",
-        "thank",
-        "regards",
-        "best",
-        "kind",
-        "yes",
-        "ok",
-        "ik",
-        "je",
-        "jij",
-        "we",
-        "het",
-        "op",
-        "aan",
-        "om",
-        "bij",
-        "naar",
-        "ook",
-        "nog",
-        "maar",
-        "of",
-        "als",
-        "er",
-        "mij",
-        "hoi",
-        "hallo",
-        "beste",
-        "geachte",
-        "groet",
-        "groeten",
-        "mvg",
-        "bedankt",
-        "dank",
-        "v",
-        "vo",
-        "s",
-        "k",
-        "o",
-        "od",
-        "sa",
-        "si",
-        "mi",
-        "ma",
-        "aj",
-        "ale",
-        "alebo",
-        "ako",
-        "dobry",
-        "den",
-        "dakujem",
-        "pozdravom",
-        "zdravim",
-        "en",
-        "ett",
-        "jag",
-        "mig",
-        "till",
-        "fran",
-        "av",
-        "men",
-        "eller",
-        "hej",
-        "halsningar",
-        "mvh",
-        "du",
-        "de",
-    }
+    | set(_STOP_WORDS_TEXT.split())
 )
 WORD_EVIDENCE_PRIOR = 1
 # Words that tell when the customer pays (accent-free; a trailing "*" is any
 # ending): between a payment made and a promise, a reply that speaks only of
 # the other time is that other intent ("Betalar imorgon" is no "betalat",
 # "check will be mailed Monday" no payment made).
-FUTURE_WORDS = [
-    "will",
-    "shall",
-    "going",
-    "gonna",
-    "tomorrow",
-    "tonight",
-    "next",
-    "upcoming",
-    "later",
-    "soon",
-    "scheduled",
-    "expect",
-    "intend",
-    "asap",
-    "morgen",
-    "overmorgen",
-    "volgende",
-    "komende",
-    "aanstaande",
-    "zal",
-    "zullen",
-    "ga",
-    "gaan",
-    "gaat",
-    "wordt",
-    "worden",
-    "straks",
-    "binnenkort",
-    "uiterlijk",
-    "ingepland",
-    "gepland",
-    "regel",
-    "regelen",
-    "betaal",
-    "betalen",
-    "voldoen",
-    "maak",
-    "zajtra",
-    "pozajtra",
-    "buduc*",
-    "najneskor",
-    "zaplatim*",
-    "uhradim*",
-    "poslem*",
-    "prevediem*",
-    "bude",
-    "budu",
-    "budeme",
-    "planujeme",
-    "hned",
-    "coskoro",
-    "naplanovan*",
-    "imorgon",
-    "morgon",
-    "nasta",
-    "kommande",
-    "ska",
-    "skall",
-    "kommer",
-    "betalar",
-    "betalas",
-    "senast",
-    "snart",
-    "planerad*",
-    "fixar",
-    "ordnar",
-    "skickar",
-    "overfor",
-]
-PAST_WORDS = [
-    "paid",
-    "transferred",
-    "sent",
-    "wired",
-    "settled",
-    "remitted",
-    "went",
-    "cleared",
-    "already",
-    "yesterday",
-    "ago",
-    "last",
-    "did",
-    "processed",
-    "been",
-    "betaald",
-    "overgemaakt",
-    "overgeboekt",
-    "voldaan",
-    "gedaan",
-    "verstuurd",
-    "gisteren",
-    "vorige",
-    "afgelopen",
-    "reeds",
-    "al",
-    "afgeschreven",
-    "geleden",
-    "zaplatil*",
-    "uhradil*",
-    "poslal*",
-    "previedl*",
-    "previedol",
-    "odoslal*",
-    "odisl*",
-    "zaplaten*",
-    "uhraden*",
-    "uz",
-    "vcera",
-    "minul*",
-    "zrealizoval*",
-    "realizoval*",
-    "betalat",
-    "betalade",
-    "betalt",
-    "betald",
-    "betalades",
-    "betalats",
-    "overfort",
-    "overforde",
-    "forde",
-    "skickade",
-    "skickat",
-    "swishade",
-    "swishat",
-    "redan",
-    "igar",
-    "forra",
-    "gick",
-    "morse",
-    "gjorde",
-    "gjort",
-    "mandags",
-    "tisdags",
-    "onsdags",
-    "torsdags",
-    "fredags",
-    "lordags",
-    "sondags",
-]
+_FUTURE_WORDS_TEXT = (
+    "will shall going gonna tomorrow tonight next upcoming later soon "
+    "scheduled expect intend asap morgen overmorgen volgende komende "
+    "aanstaande zal zullen ga gaan gaat wordt worden straks binnenkort "
+    "uiterlijk ingepland gepland regel regelen betaal betalen voldoen maak "
+    "zajtra pozajtra buduc* najneskor zaplatim* uhradim* poslem* prevediem* "
+    "bude budu budeme planujeme hned coskoro naplanovan* imorgon morgon "
+    "nasta kommande ska skall kommer betalar betalas senast snart planerad* "
+    "fixar ordnar skickar overfor"
+)
+FUTURE_WORDS = tuple(_FUTURE_WORDS_TEXT.split())
+_PAST_WORDS_TEXT = (
+    "paid transferred sent wired settled remitted went cleared already "
+    "yesterday ago last did processed been betaald overgemaakt overgeboekt "
+    "voldaan gedaan verstuurd gisteren vorige afgelopen reeds al "
+    "afgeschreven geleden zaplatil* uhradil* poslal* previedl* previedol "
+    "odoslal* odisl* zaplaten* uhraden* uz vcera minul* zrealizoval* "
+    "realizoval* betalat betalade betalt betald betalades betalats overfort "
+    "overforde forde skickade skickat swishade swishat redan igar forra "
+    "gick morse gjorde gjort mandags tisdags onsdags torsdags fredags "
+    "lordags sondags"
+)
+PAST_WORDS = tuple(_PAST_WORDS_TEXT.split())
 # A reply asking something without any known phrase is a question, unless
 # its words clearly ask for one of these ("can we split it in four?").
 QUESTION_EVIDENCE_INTENTS = ("plan_request",)
@@ -849,12 +644,20 @@ class InvoiceIntentPhrase(models.Model):
         of its matching phrases' weights (questions ``INTENT_WEIGHTS`` less);
         the highest wins. An automatic reply wins over everything: marked so
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
-        ``Precedence: auto_reply``...) or matching any auto-reply phrase (in
-        the body or the subject). Without any matching phrase, a reply with a
-        question mark is a question; else the words it shares with the
-        phrases of one intent decide when they weigh at least
-        ``WORD_EVIDENCE_MIN`` (never an automatic reply); else the intent is
-        unknown (False).
+        ``Precedence: auto_reply``...), written with the structure of one
+        (``AUTO_REPLY_CUES``: a strong cue, or two kinds of cues among
+        absence, return date, alternate contact, receipt, ticket number; see
+        ``_find_auto_reply_cues``) or matching any auto-reply phrase (in the
+        body or the subject). A refusal to pay (``REFUSAL_PATTERNS``) is a
+        dispute. Without any matching phrase, a reply with a question mark is
+        a question unless its words clearly ask for a plan
+        (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
+        phrases of one intent, function words (``STOP_WORDS``) left out,
+        decide when they weigh at least ``WORD_EVIDENCE_MIN`` (never an
+        automatic reply); else the intent is unknown (False). Between a
+        payment made and a promise, a reply speaking only of the future
+        (``FUTURE_WORDS``) is a promise, only of the past (``PAST_WORDS``) a
+        payment made.
 
         For a promise, the first date after today and within a year that the
         reply names ("on Friday", "vrijdag", "v piatok", "på fredag",
@@ -1080,16 +883,22 @@ class InvoiceIntentPhrase(models.Model):
     @api.model
     def _weigh_words(self, text, entries, weights):
         """The evidence for each intent of the words of ``text`` when no
-        phrase matches: for each distinct word of the phrases, its weight
-        times the share of the phrases holding it that have the intent
-        (``{intent: evidence}``); auto-replies are left out (only their
-        phrases or headers tell them)."""
+        phrase matches: for each distinct word of the phrases (function
+        words, ``STOP_WORDS``, left out), its weight times the share of the
+        phrases holding it that have the intent, a phrase counting
+        ``OTHER_ENDING_FACTOR`` when its word is found only with another
+        ending and one more phrase of no intent counted
+        (``WORD_EVIDENCE_PRIOR``): ``{intent: evidence}``; auto-replies are
+        left out (only their structure, phrases or headers tell them)."""
         words = word_positions(text)
-        counts = defaultdict(lambda: defaultdict(int))
-        for intent, __, stems, __, __, __ in entries:
+        counts = defaultdict(lambda: defaultdict(float))
+        for intent, __, stems, __, __, whole in entries:
             for stem in stems:
                 if stem in words:
-                    counts[stem][intent] += 1
+                    # another ending ("splatna" for "splatky") counts less
+                    counts[stem][intent] += (
+                        1.0 if whole[stem] in words else OTHER_ENDING_FACTOR
+                    )
         evidence = defaultdict(float)
         for stem, by_intent in counts.items():
             if stem.strip() in STOP_WORDS:
