@@ -52,6 +52,13 @@ class InvoiceDisputePortal(PortalAccount):
                 raise Forbidden() from exc
         return None
 
+    def _portal_customer_domain(self, field="partner_id"):
+        """Domain of the records of the logged-in user's customer (its
+        commercial partner and contacts) on ``field``; the record rules
+        apply too."""
+        partner = request.env.user.partner_id
+        return [(field, "child_of", [partner.commercial_partner_id.id])]
+
     def _portal_customer_contact(self, commercial_partner):
         """The logged-in user's partner when it belongs to the customer
         ``commercial_partner``, else an empty partner (the public user, an
@@ -81,8 +88,7 @@ class InvoiceDisputePortal(PortalAccount):
         return values
 
     def _get_disputes_domain(self):
-        partner = request.env.user.partner_id
-        return [("partner_id", "child_of", [partner.commercial_partner_id.id])]
+        return self._portal_customer_domain()
 
     def _get_dispute_searchbar_sortings(self):
         return {

@@ -51,9 +51,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         return values
 
     def _get_reminders_domain(self):
-        partner = request.env.user.partner_id
         return [
-            ("partner_id", "child_of", [partner.commercial_partner_id.id]),
+            *self._portal_customer_domain(),
             ("state", "in", PORTAL_NOTICE_STATES),
         ]
 

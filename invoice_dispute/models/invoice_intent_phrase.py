@@ -128,7 +128,8 @@ REFUSAL_PATTERNS = (
     r"\b(?:ga|gaan|zullen|zal) (?:\w+ ){0,3}niet (?:\w+ )?betalen\b",
     r"\bweiger\w* (?:\w+ ){0,3}(?:te )?betal\w*|betaling (?:\w+ )?(?:op|aan)houden",
     r"\bhouden (?:\w+ ){0,3}(?:betaling|betalen) (?:\w+ )?aan",
-    r"\b(?:nezaplat|neuhrad)\w*|\bnebudeme (?:\w+ )?(?:platit|hradit|uhradzat)",
+    r"\bne(?:zaplat|uhrad)(?:ime|im|ia)\b",
+    r"\bnebudeme (?:\w+ )?(?:platit|hradit|uhradzat)",
     r"\bodmiet\w* (?:\w+ )?(?:zaplat|uhrad|plat)\w*",
     r"\b(?:tanker|kommer|tankte|avser) (?:vi |jag )?inte (?:att )?betala\b",
     r"\bbetalar (?:vi |jag )?inte\b|\bvagrar (?:att )?betala|\bhaller inne\b",
@@ -402,6 +403,10 @@ AUTO_REPLY_CUES = {
     ),
 }
 AUTO_REPLY_STRONG = ("automatic", "no_reply")
+# Without a strong cue, one of the kinds must be one of these (a return
+# date and an alternate contact alone are also how customers promise: "wij
+# betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
+AUTO_REPLY_CORE = ("absence", "receipt")
 AUTO_REPLY_MIN_CUES = 2
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
@@ -1006,7 +1011,8 @@ class InvoiceIntentPhrase(models.Model):
         """The kinds of ``AUTO_REPLY_CUES`` found in ``text`` (the cleaned
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
-        ``AUTO_REPLY_MIN_CUES`` kinds; the alternate-contact cue counts only
+        ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
+        (an absence, a receipt); the alternate-contact cue counts only
         with an email address or phone number in the text.
 
         :return: sorted list of kind names, empty when no automatic reply
@@ -1019,7 +1025,9 @@ class InvoiceIntentPhrase(models.Model):
         }
         if "contact" in kinds and not _CONTACT_ADDRESS_RE.search(text or ""):
             kinds.discard("contact")
-        if kinds & set(AUTO_REPLY_STRONG) or len(kinds) >= AUTO_REPLY_MIN_CUES:
+        if kinds & set(AUTO_REPLY_STRONG) or (
+            kinds & set(AUTO_REPLY_CORE) and len(kinds) >= AUTO_REPLY_MIN_CUES
+        ):
             return sorted(kinds)
         return []
 
