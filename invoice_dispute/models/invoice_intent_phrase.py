@@ -105,6 +105,9 @@ _PAST_WORDS_TEXT = (
     "lordags sondags"
 )
 PAST_WORDS = tuple(_PAST_WORDS_TEXT.split())
+FUTURE_AUXILIARIES = frozenset(
+    ("will", "shall", "wordt", "worden", "zal", "zullen", "bude", "budu", "ska")
+)
 # A reply asking something without any known phrase is a question, unless
 # its words clearly ask for one of these ("can we split it in four?").
 QUESTION_EVIDENCE_INTENTS = ("plan_request",)
@@ -920,18 +923,26 @@ class InvoiceIntentPhrase(models.Model):
     def _get_tense(self, text):
         """When ``text`` says the payment happens: ``"future"`` when it holds
         words of ``FUTURE_WORDS`` and none of ``PAST_WORDS``, ``"past"`` the
-        other way round, else False."""
+        other way round, else False. A past participle after a future
+        auxiliary (``FUTURE_AUXILIARIES``: "will be transferred", "wordt
+        betaald", "bude zaplatené") is future."""
         words = normalize_reply(text).split()
 
-        def count(cues):
-            return sum(
-                1
-                for word in words
+        def is_cue(word, cues):
+            return any(
+                word == cue or (cue.endswith("*") and word.startswith(cue[:-1]))
                 for cue in cues
-                if word == cue or (cue.endswith("*") and word.startswith(cue[:-1]))
             )
 
-        future, past = count(FUTURE_WORDS), count(PAST_WORDS)
+        future = past = 0
+        for index, word in enumerate(words):
+            if is_cue(word, FUTURE_WORDS):
+                future += 1
+            elif is_cue(word, PAST_WORDS):
+                if FUTURE_AUXILIARIES & set(words[max(0, index - 2) : index]):
+                    future += 1
+                else:
+                    past += 1
         if future and not past:
             return "future"
         if past and not future:

@@ -388,7 +388,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
         for lang, text, intent in (
             ("sv_SE", "Mitt fel. Betalar imorgon.", "promise"),
             ("sv_SE", "Jag betalade igår.", "paid"),
-            ("en_US", "The payment will be sent next Monday.", "promise"),
+            ("en_US", "The money will be transferred next Monday.", "promise"),
+            ("nl_NL", "Het bedrag wordt morgen overgemaakt.", "promise"),
             ("nl_NL", "Gisteren overgemaakt.", "paid"),
             ("sk_SK", "Zajtra to uhradíme.", "promise"),
         ):
