@@ -1,22 +1,21 @@
 import math
 
 from markupsafe import Markup
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import float_compare, format_amount, plaintext2html
+from odoo.tools import float_compare, format_amount
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.invoice_dispute import OPEN_STATES
+from ..models.invoice_dispute import MAX_STATEMENT_LENGTH, OPEN_STATES
 
 # Proposal states a customer sees; the others are internal drafts.
 PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
 PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
-MAX_STATEMENT_LENGTH = 10000
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # bytes
 
@@ -27,6 +26,52 @@ class InvoiceDisputePortal(PortalAccount):
 
     Extends ``PortalAccount`` (a ``CustomerPortal``) because the dispute form
     is rendered in, and re-renders, the portal invoice page."""
+
+    # ------------------------------------------------------------------
+    # Access: the one place the portal pages of the addon check it
+    # ------------------------------------------------------------------
+    def _portal_check_document(self, model_name, record_id, access_token, raise_=True):
+        """The record ``model_name``/``record_id``, sudoed, if the visitor
+        may see it: through the record rules (a portal user of its customer)
+        or with its current ``access_token`` (Odoo's
+        ``_document_check_access``).
+
+        :param bool raise_: raise on no access; else return None
+        :return: the record (sudo), or None when refused and not ``raise_``
+        :raise NotFound: no such record (``raise_``)
+        :raise Forbidden: no access: wrong or old token, other customer
+            (``raise_``)
+        """
+        try:
+            return self._document_check_access(model_name, record_id, access_token)
+        except MissingError as exc:
+            if raise_:
+                raise NotFound() from exc
+        except AccessError as exc:
+            if raise_:
+                raise Forbidden() from exc
+        return None
+
+    def _portal_customer_domain(self, field="partner_id"):
+        """Domain of the records of the logged-in user's customer (its
+        commercial partner and contacts) on ``field``; the record rules
+        apply too."""
+        partner = request.env.user.partner_id
+        return [(field, "child_of", [partner.commercial_partner_id.id])]
+
+    def _portal_customer_contact(self, commercial_partner):
+        """The logged-in user's partner when it belongs to the customer
+        ``commercial_partner``, else an empty partner (the public user, an
+        internal user, another customer's portal user)."""
+        partner = request.env.user.partner_id
+        if (
+            not request.env.user._is_public()
+            and commercial_partner
+            and partner.commercial_partner_id
+            == commercial_partner.commercial_partner_id
+        ):
+            return partner
+        return request.env["res.partner"]
 
     # ------------------------------------------------------------------
     # My home
@@ -43,8 +88,7 @@ class InvoiceDisputePortal(PortalAccount):
         return values
 
     def _get_disputes_domain(self):
-        partner = request.env.user.partner_id
-        return [("partner_id", "child_of", [partner.commercial_partner_id.id])]
+        return self._portal_customer_domain()
 
     def _get_dispute_searchbar_sortings(self):
         return {
@@ -125,11 +169,10 @@ class InvoiceDisputePortal(PortalAccount):
         ["/my/disputes/<int:dispute_id>"], type="http", auth="public", website=True
     )
     def portal_my_dispute(self, dispute_id, access_token=None, **kw):
-        try:
-            dispute_sudo = self._document_check_access(
-                "invoice.dispute", dispute_id, access_token
-            )
-        except (AccessError, MissingError):
+        dispute_sudo = self._portal_check_document(
+            "invoice.dispute", dispute_id, access_token, raise_=False
+        )
+        if dispute_sudo is None:
             return request.redirect("/my")
         values = self._dispute_get_page_view_values(dispute_sudo, access_token, **kw)
         return request.render("invoice_dispute.portal_my_dispute", values)
@@ -222,11 +265,10 @@ class InvoiceDisputePortal(PortalAccount):
     def _portal_dispute_proposal_answer(
         self, dispute_id, proposal_id, access_token, accept
     ):
-        try:
-            dispute_sudo = self._document_check_access(
-                "invoice.dispute", dispute_id, access_token
-            )
-        except (AccessError, MissingError):
+        dispute_sudo = self._portal_check_document(
+            "invoice.dispute", dispute_id, access_token, raise_=False
+        )
+        if dispute_sudo is None:
             return request.redirect("/my")
         proposal_sudo = (
             request.env["invoice.dispute.proposal"].sudo().browse(proposal_id).exists()
@@ -328,17 +370,10 @@ class InvoiceDisputePortal(PortalAccount):
         return values
 
     def _invoice_dispute_form_values(self, invoice_sudo, post=None, errors=None):
-        user = request.env.user
         open_dispute = invoice_sudo.sudo().dispute_ids.filtered("is_open")[:1]
         can_dispute = bool(
-            not user._is_public()
-            and not open_dispute
-            and invoice_sudo.move_type == "out_invoice"
-            and invoice_sudo.state == "posted"
-            and invoice_sudo.payment_state not in ("paid", "in_payment", "reversed")
-            and not invoice_sudo.currency_id.is_zero(invoice_sudo.amount_residual)
-            and invoice_sudo.commercial_partner_id
-            == user.partner_id.commercial_partner_id
+            self._portal_customer_contact(invoice_sudo.commercial_partner_id)
+            and request.env["invoice.dispute"]._portal_can_dispute(invoice_sudo)
         )
         post = post or {}
         return {
@@ -361,13 +396,7 @@ class InvoiceDisputePortal(PortalAccount):
         }
 
     def _get_portal_dispute_reasons(self, invoice_sudo):
-        # Sudo: reasons of the invoice's company, which need not be one of
-        # the portal user's companies.
-        return (
-            request.env["invoice.dispute.reason"]
-            .sudo()
-            .search([("company_id", "in", [False, invoice_sudo.company_id.id])])
-        )
+        return request.env["invoice.dispute"]._portal_get_reasons(invoice_sudo)
 
     @http.route(
         ["/my/invoices/<int:invoice_id>/dispute"],
@@ -377,11 +406,10 @@ class InvoiceDisputePortal(PortalAccount):
         website=True,
     )
     def portal_invoice_dispute(self, invoice_id, access_token=None, **post):
-        try:
-            invoice_sudo = self._document_check_access(
-                "account.move", invoice_id, access_token
-            )
-        except (AccessError, MissingError):
+        invoice_sudo = self._portal_check_document(
+            "account.move", invoice_id, access_token, raise_=False
+        )
+        if invoice_sudo is None:
             return request.redirect("/my")
         files = [
             file
@@ -410,8 +438,7 @@ class InvoiceDisputePortal(PortalAccount):
             to a message for the customer; values are the cleaned values."""
         env = request.env
         errors = {}
-        partner = env.user.partner_id
-        if invoice_sudo.commercial_partner_id != partner.commercial_partner_id:
+        if not self._portal_customer_contact(invoice_sudo.commercial_partner_id):
             # Reachable with an access token of someone else's invoice.
             errors["general"] = env._(
                 "You can only dispute the invoices addressed to your company."
@@ -514,88 +541,17 @@ class InvoiceDisputePortal(PortalAccount):
         return f"{amount:.{currency.decimal_places}f}"
 
     def _invoice_dispute_create(self, invoice_sudo, vals):
-        """Create the dispute the customer asked for, with its evidence, and
-        notify both sides.
+        """Create the dispute the customer asked for on the invoice page
+        (``invoice.dispute._portal_create_dispute`` checks the rules again).
 
-        Sudo: portal users only read disputes. The caller validated that the
-        invoice belongs to the user's commercial partner, is open, has no open
-        dispute, and that the amount is within what is open on it."""
-        env = request.env
-        partner = env.user.partner_id
-        company = invoice_sudo.company_id
-        responsible = invoice_sudo._get_collector()
-        dispute = (
-            env["invoice.dispute"]
-            .sudo()
-            .with_company(company)
-            .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "partner_id": invoice_sudo.commercial_partner_id.id,
-                    "contact_id": partner.id,
-                    "channel": "portal",
-                    "reason_id": vals["reason"].id,
-                    "customer_statement": plaintext2html(vals["statement"]),
-                    "user_id": responsible.id,
-                    "company_id": company.id,
-                    "currency_id": invoice_sudo.currency_id.id,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "move_id": invoice_sudo.id,
-                                "disputed_amount": vals["amount"],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
-        if responsible:
-            dispute.message_subscribe(partner_ids=responsible.partner_id.ids)
-        # The customer's own words, visible in the portal chatter.
-        dispute.message_post(
-            body=Markup("<p>%s</p>%s")
-            % (
-                env._(
-                    "Dispute raised on the customer portal about %(invoice)s.",
-                    invoice=invoice_sudo.name,
-                ),
-                dispute.customer_statement,
-            ),
-            author_id=partner.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            # Kept as evidence on the dispute. HTML or SVG content is stored as
-            # plain text for portal uploaders (ir.attachment._check_contents).
-            attachments=vals["files"],
-        )
-        if responsible:
-            dispute.activity_schedule(
-                "mail.mail_activity_data_todo",
-                user_id=responsible.id,
-                date_deadline=fields.Date.context_today(dispute),
-                summary=env._("New dispute from the customer portal"),
-                note=env._(
-                    "%(customer)s disputes %(amount)s on %(invoice)s.",
-                    customer=partner.display_name,
-                    amount=format_amount(env, vals["amount"], invoice_sudo.currency_id),
-                    invoice=invoice_sudo.name,
-                ),
-            )
-        self._invoice_dispute_acknowledge(dispute, responsible)
-        return dispute
-
-    def _invoice_dispute_acknowledge(self, dispute_sudo, responsible):
-        """Acknowledge receipt to the customer by email, in their language."""
-        template = request.env.ref(
-            "invoice_dispute.mail_template_dispute_acknowledgement"
-        ).sudo()
-        # Posted as the responsible (or the system): posted as the portal user,
-        # mail would not notify the author's own partner, i.e. the customer.
-        sender = responsible or request.env.ref("base.user_root")
-        dispute_sudo.with_user(sender).sudo().message_post_with_source(
-            template,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            author_id=(responsible.partner_id or dispute_sudo.company_id.partner_id).id,
+        :return: the invoice.dispute created (sudo)
+        :raise ValidationError: refused by the model
+        """
+        return request.env["invoice.dispute"]._portal_create_dispute(
+            invoice_sudo,
+            vals["reason"],
+            vals["statement"],
+            vals["amount"],
+            self._portal_customer_contact(invoice_sudo.commercial_partner_id),
+            vals["files"],
         )

@@ -1,15 +1,16 @@
 import math
 from datetime import timedelta
 
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import format_amount
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.invoice_dispute import MAX_STATEMENT_LENGTH
 from .portal import InvoiceDisputePortal
 
 # Notices a customer sees: those whose email was sent or is on its way.
@@ -19,6 +20,7 @@ REMINDER_FORMS = {
     "promise": "promise_recorded",
     "plan": "plan_requested",
     "paid": "paid_reported",
+    "dispute": "dispute_created",
 }
 
 
@@ -27,8 +29,9 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     reminder's email with its access token (no login) or by the customer's
     portal users at ``/my/reminders``. It shows the reminder's invoices as
     they are now, the open credits and the net balance, and per invoice
-    *Pay now* (the invoice's portal page and Odoo's payment flow), *Dispute*,
-    *Promise to pay*, *Request a payment plan* and *Already paid*.
+    *Pay now* (the invoice's portal page and Odoo's payment flow), *Dispute*
+    (also without login, with the notice's token), *Promise to pay*,
+    *Request a payment plan* and *Already paid*.
 
     The forms only collect input; the rules are in
     ``invoice.reminder.notice._portal_*`` and the records they create."""
@@ -48,9 +51,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         return values
 
     def _get_reminders_domain(self):
-        partner = request.env.user.partner_id
         return [
-            ("partner_id", "child_of", [partner.commercial_partner_id.id]),
+            *self._portal_customer_domain(),
             ("state", "in", PORTAL_NOTICE_STATES),
         ]
 
@@ -103,7 +105,7 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         return request.render("invoice_dispute.portal_my_reminder", values)
 
     @http.route(
-        ["/my/reminders/<int:notice_id>/<any(promise,plan,paid):form>"],
+        ["/my/reminders/<int:notice_id>/<any(promise,plan,paid,dispute):form>"],
         type="http",
         auth="public",
         methods=["POST"],
@@ -148,14 +150,9 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         :raise NotFound: no such notice
         :raise Forbidden: no access (wrong or old token, other customer)
         """
-        try:
-            notice_sudo = self._document_check_access(
-                "invoice.reminder.notice", notice_id, access_token
-            )
-        except MissingError as exc:
-            raise NotFound() from exc
-        except AccessError as exc:
-            raise Forbidden() from exc
+        notice_sudo = self._portal_check_document(
+            "invoice.reminder.notice", notice_id, access_token
+        )
         if notice_sudo.state not in PORTAL_NOTICE_STATES:
             raise NotFound()
         return notice_sudo
@@ -163,13 +160,11 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     def _reminder_get_author(self, notice_sudo):
         """Who answers: the logged-in user's partner when it belongs to the
         notice's customer, else the person the reminder was sent to."""
-        partner = request.env.user.partner_id
-        if (
-            not request.env.user._is_public()
-            and partner.commercial_partner_id == notice_sudo.partner_id
-        ):
-            return partner
-        return notice_sudo.recipient_id or notice_sudo.partner_id
+        return (
+            self._portal_customer_contact(notice_sudo.partner_id)
+            or notice_sudo.recipient_id
+            or notice_sudo.partner_id
+        )
 
     def _reminder_apply_answer(self, notice_sudo, form, move_sudo, author, post):
         """Read the form's fields and call the notice's method for ``form``.
@@ -190,6 +185,19 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
                 self._reminder_parse_date(post.get("date_first")),
                 author,
                 interval=post.get("interval") or "monthly",
+            )
+        elif form == "dispute":
+            reason_id = post.get("reason_id") or ""
+            reason = request.env["invoice.dispute.reason"]
+            if reason_id.isdigit():
+                reason = reason.sudo().browse(int(reason_id)).exists()
+            raw_amount = (post.get("disputed_amount") or "").strip()
+            notice_sudo._portal_dispute(
+                move_sudo,
+                reason,
+                post.get("customer_statement"),
+                self._reminder_parse_amount(raw_amount, move_sudo),
+                author,
             )
         else:
             notice_sudo._portal_report_paid(
@@ -256,6 +264,13 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
             invoices._fields["payment_state"]._description_selection(env)
         )
         statuses = {}
+        Dispute = env["invoice.dispute"]
+        # the reasons offered per invoice a dispute can still be raised on
+        dispute_reasons = {
+            move.id: Dispute._portal_get_reasons(move)
+            for move in invoices
+            if notice_sudo._portal_can_act(move) and Dispute._portal_can_dispute(move)
+        }
         for move in invoices:
             if not notice_sudo._portal_can_act(move):
                 statuses[move.id] = payment_labels.get(move.payment_state, "")
@@ -265,6 +280,13 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
                 statuses[move.id] = env._("Overdue")
             else:
                 statuses[move.id] = env._("Due")
+        if form_error and (
+            form_error["move_id"] not in dispute_reasons
+            if form_error["form"] == "dispute"
+            else not notice_sudo._portal_can_act(invoices.browse(form_error["move_id"]))
+        ):
+            # the invoice's form is not shown: the message goes on top
+            form_error = dict(form_error, move_id=False)
         company = notice_sudo.company_id
         values = {
             "notice": notice_sudo,
@@ -283,6 +305,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
             ),
             "date_today": fields.Date.to_string(today),
             "plan_max_installments": company.plan_max_installments,
+            "dispute_reasons": dispute_reasons,
+            "max_statement_length": MAX_STATEMENT_LENGTH,
             "format_amount": lambda amount, currency: format_amount(
                 env, amount, currency
             ),

@@ -5,9 +5,11 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import float_compare, format_amount, format_date, plaintext2html
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
+# Limits of a dispute raised by a customer on the portal.
+MAX_STATEMENT_LENGTH = 10000
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
 # Domain of the fields that pick open posted invoices of the record's customer
 # (``partner_id``): disputed invoices, proposals, payment plans, promises.
@@ -997,6 +999,205 @@ class InvoiceDispute(models.Model):
         self.activity_ids.filtered(lambda a: a.activity_type_id == sla).action_feedback(
             feedback=self.env._("Dispute closed.")
         )
+
+    # ------------------------------------------------------------------
+    # Disputes raised by customers on the portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_get_reasons(self, invoice):
+        """The dispute reasons a customer may choose for ``invoice``: those
+        of its company or of every company (sudo: the visitor need not be a
+        user of that company).
+
+        :return: invoice.dispute.reason recordset (sudo)
+        """
+        return (
+            self.env["invoice.dispute.reason"]
+            .sudo()
+            .search([("company_id", "in", [False, invoice.company_id.id])])
+        )
+
+    @api.model
+    def _portal_can_dispute(self, invoice):
+        """Whether a customer may still dispute ``invoice`` on the portal: a
+        posted customer invoice with something open on it and no open
+        dispute.
+
+        :param invoice: account.move, one record
+        :return: bool
+        """
+        return bool(
+            invoice.move_type == "out_invoice"
+            and invoice.state == "posted"
+            and invoice.payment_state not in ("paid", "in_payment", "reversed")
+            and not invoice.currency_id.is_zero(invoice.amount_residual)
+            and not invoice.sudo().dispute_ids.filtered("is_open")
+        )
+
+    @api.model
+    def _portal_check_dispute(self, invoice, reason, statement, amount, contact):
+        """Refuse a portal dispute the rules do not allow (used by the
+        invoice page and by the reminder page).
+
+        :param invoice: account.move, the disputed customer invoice
+        :param reason: invoice.dispute.reason chosen (may be empty)
+        :param str statement: the customer's words, plain text
+        :param amount: float or None, disputed amount in the invoice's
+            currency: more than zero, at most what is open on it
+        :param contact: res.partner raising it: must belong to the invoice's
+            customer
+        :raise ValidationError: naming what is wrong
+        """
+        env = self.env
+        if len(invoice) != 1 or contact.commercial_partner_id != (
+            invoice.commercial_partner_id
+        ):
+            raise ValidationError(
+                env._("You can only dispute the invoices addressed to your company.")
+            )
+        open_dispute = invoice.sudo().dispute_ids.filtered("is_open")[:1]
+        if open_dispute:
+            raise ValidationError(
+                env._(
+                    "A dispute about this invoice is already open (%(dispute)s). You "
+                    "can add information to it on its page.",
+                    dispute=open_dispute.name,
+                )
+            )
+        if not self._portal_can_dispute(invoice):
+            raise ValidationError(
+                env._("This invoice can no longer be disputed: it is paid or not open.")
+            )
+        if len(reason) != 1 or reason not in self._portal_get_reasons(invoice):
+            raise ValidationError(env._("Choose the reason of your dispute."))
+        statement = (statement or "").strip()
+        if not statement:
+            raise ValidationError(
+                env._("Describe in your own words what is wrong with the invoice.")
+            )
+        if len(statement) > MAX_STATEMENT_LENGTH:
+            raise ValidationError(
+                env._(
+                    "Your description is too long: at most %(max)s characters.",
+                    max=MAX_STATEMENT_LENGTH,
+                )
+            )
+        currency = invoice.currency_id
+        if (
+            amount is None
+            or float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0
+        ):
+            raise ValidationError(
+                env._("The disputed amount must be greater than zero.")
+            )
+        if (
+            float_compare(
+                amount, invoice.amount_residual, precision_rounding=currency.rounding
+            )
+            > 0
+        ):
+            raise ValidationError(
+                env._(
+                    "The disputed amount cannot exceed what is still open on the "
+                    "invoice (%(residual)s).",
+                    residual=format_amount(env, invoice.amount_residual, currency),
+                )
+            )
+
+    @api.model
+    def _portal_create_dispute(
+        self, invoice, reason, statement, amount, contact, files=()
+    ):
+        """Create the dispute a customer raises on the portal (SPEC §11, seed
+        004: channels to report problems), from the invoice's page or a
+        reminder's page, after ``_portal_check_dispute``. The customer's text
+        is stored escaped (plain text to HTML); the responsible is the
+        invoice's collector (``account.move._get_collector``), who follows
+        it and gets a to-do; the customer gets the acknowledgement email.
+
+        Run as superuser by the portal: the caller checked that the visitor
+        may access ``invoice`` (its user or a token of its notice).
+
+        :param invoice: account.move, one open customer invoice
+        :param reason: invoice.dispute.reason
+        :param str statement: plain text
+        :param float amount: disputed, invoice's currency
+        :param contact: res.partner of the invoice's customer who raises it
+        :param files: (file name, bytes) pairs kept as evidence
+        :return: the invoice.dispute created (sudo)
+        :raise ValidationError: see ``_portal_check_dispute``
+        """
+        amount = amount if amount is None else invoice.currency_id.round(amount)
+        self._portal_check_dispute(invoice, reason, statement, amount, contact)
+        env = self.env
+        company = invoice.company_id
+        responsible = invoice._get_collector()
+        dispute = (
+            self.sudo()
+            .with_company(company)
+            .with_context(mail_create_nosubscribe=True)
+            .create(
+                {
+                    "partner_id": invoice.commercial_partner_id.id,
+                    "contact_id": contact.id,
+                    "channel": "portal",
+                    "reason_id": reason.id,
+                    "customer_statement": plaintext2html(statement.strip()),
+                    "user_id": responsible.id,
+                    "company_id": company.id,
+                    "currency_id": invoice.currency_id.id,
+                    "line_ids": [
+                        Command.create(
+                            {"move_id": invoice.id, "disputed_amount": amount}
+                        )
+                    ],
+                }
+            )
+        )
+        if responsible:
+            dispute.message_subscribe(partner_ids=responsible.partner_id.ids)
+        # The customer's own words, visible in the portal chatter.
+        dispute.message_post(
+            body=Markup("<p>%s</p>%s")
+            % (
+                env._(
+                    "Dispute raised on the customer portal about %(invoice)s.",
+                    invoice=invoice.name,
+                ),
+                dispute.customer_statement,
+            ),
+            author_id=contact.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            # Kept as evidence on the dispute. HTML or SVG content is stored as
+            # plain text for portal uploaders (ir.attachment._check_contents).
+            attachments=list(files),
+        )
+        if responsible:
+            dispute.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=responsible.id,
+                date_deadline=fields.Date.context_today(dispute),
+                summary=env._("New dispute from the customer portal"),
+                note=env._(
+                    "%(customer)s disputes %(amount)s on %(invoice)s.",
+                    customer=contact.display_name,
+                    amount=format_amount(env, amount, invoice.currency_id),
+                    invoice=invoice.name,
+                ),
+            )
+        # Acknowledged by email, in the customer's language; posted as the
+        # responsible (or the system): posted as the customer, mail would not
+        # notify the author's own partner.
+        template = env.ref("invoice_dispute.mail_template_dispute_acknowledgement")
+        sender = responsible or env.ref("base.user_root")
+        dispute.with_user(sender).sudo().message_post_with_source(
+            template.sudo(),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=(responsible.partner_id or company.partner_id).id,
+        )
+        return dispute
 
     def _get_reminder_agreement_date(self):
         """A resolved dispute was agreed on the day it was resolved; a

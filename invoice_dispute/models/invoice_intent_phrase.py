@@ -12,7 +12,12 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
-from .invoice_tone_phrase import check_phrases, normalize_words
+from .invoice_tone_phrase import (
+    LANG_MARKERS,
+    check_phrases,
+    normalize_words,
+    rank_langs,
+)
 
 REPLY_INTENTS = [
     ("dispute", "Dispute"),
@@ -55,6 +60,84 @@ INTENT_WEIGHTS = {"question": 0.6}
 # weight in the phrase's score (not to find it): endings often tell the tense
 # ("betaald" / "betalen", "zaplatili" / "zaplatime", "betalat" / "betalar").
 OTHER_ENDING_FACTOR = 0.5
+# Function words (articles, pronouns, prepositions, greetings) tell the
+# language, not the intent: the word evidence (``_weigh_words``) ignores them,
+# and a word found in a single phrase counts as if found in one more phrase
+# of another intent (``WORD_EVIDENCE_PRIOR``), so that a rare word alone does
+# not decide.
+_STOP_WORDS_TEXT = (
+    "a an i me my on in at be are am was were as or but so if from up us "
+    "they them he she hi hello dear thanks thank regards best kind yes ok "
+    "ik je jij we het op aan om bij naar ook nog maar of als er mij hoi "
+    "hallo beste geachte groet groeten mvg bedankt dank v vo s k o od sa si "
+    "mi ma aj ale alebo ako dobry den dakujem pozdravom zdravim en ett jag "
+    "mig till fran av men eller hej halsningar mvh du de"
+)
+STOP_WORDS = frozenset(
+    {word for markers in LANG_MARKERS.values() for word in markers}
+    | set(_STOP_WORDS_TEXT.split())
+)
+WORD_EVIDENCE_PRIOR = 1
+# Words that tell when the customer pays (accent-free; a trailing "*" is any
+# ending): between a payment made and a promise, a reply that speaks only of
+# the other time is that other intent ("Betalar imorgon" is no "betalat",
+# "check will be mailed Monday" no payment made).
+_FUTURE_WORDS_TEXT = (
+    "will shall going gonna tomorrow tonight next upcoming later soon "
+    "scheduled expect intend asap morgen overmorgen volgende komende "
+    "aanstaande zal zullen ga gaan gaat wordt worden straks binnenkort "
+    "uiterlijk ingepland gepland regel regelen betaal betalen voldoen maak "
+    "zajtra pozajtra buduc* najneskor zaplatim* uhradim* poslem* prevediem* "
+    "bude budu budeme planujeme hned coskoro naplanovan* imorgon morgon "
+    "nasta kommande ska skall kommer betalar betalas senast snart planerad* "
+    "fixar ordnar skickar overfor"
+)
+FUTURE_WORDS = tuple(_FUTURE_WORDS_TEXT.split())
+_PAST_WORDS_TEXT = (
+    "paid transferred sent wired settled remitted went cleared already "
+    "yesterday ago last did processed been betaald overgemaakt overgeboekt "
+    "voldaan gedaan verstuurd gisteren vorige afgelopen reeds al "
+    "afgeschreven geleden zaplatil* uhradil* poslal* previedl* previedol "
+    "odoslal* odisl* zaplaten* uhraden* uz vcera minul* zrealizoval* "
+    "realizoval* betalat betalade betalt betald betalades betalats overfort "
+    "overforde forde skickade skickat swishade swishat redan igar forra "
+    "gick morse gjorde gjort mandags tisdags onsdags torsdags fredags "
+    "lordags sondags"
+)
+PAST_WORDS = tuple(_PAST_WORDS_TEXT.split())
+FUTURE_AUXILIARIES = frozenset(
+    ("will", "shall", "wordt", "worden", "zal", "zullen", "bude", "budu", "ska")
+)
+# A reply asking something without any known phrase is a question, unless
+# its words clearly ask for one of these ("can we split it in four?").
+QUESTION_EVIDENCE_INTENTS = ("plan_request",)
+# ... clearly: this many times the evidence needed without a question mark,
+# and this many times that of any other intent.
+QUESTION_EVIDENCE_FACTOR = 2
+# A refusal to pay (en, nl, sk, sv, accent-free, after ``normalize_reply``)
+# is a dispute whatever else it says ("we will not pay until it is repaired",
+# "ik betaal niet voor werk dat niet gedaan is", "vi tänker inte betala för",
+# "túto faktúru neuhradíme"); "not yet paid" or "cannot pay all at once" are
+# no refusal.
+REFUSAL_PATTERNS = (
+    (
+        r"\b(?:will|shall|are|am|is|do|does) not (?:be )?(?:going to |prepared to "
+        r"|willing to |intending to )?(?:pay|paying|settle|accept)\b"
+        r"(?! (?:yet|now|all))"
+    ),
+    r"\brefuse (?:to pay|payment)|\bwithhold(?:ing)? (?:payment|the payment)",
+    r"\bnot (?:pay|paying) (?:for|this|that|it|until|before|anything)\b",
+    r"\b(?:ik|wij|we) (?:betaal|betalen) (?:\w+ ){0,3}niet\b(?! in)",
+    r"\b(?:ga|gaan|zullen|zal) (?:\w+ ){0,3}niet (?:\w+ )?betalen\b",
+    r"\bweiger\w* (?:\w+ ){0,3}(?:te )?betal\w*|betaling (?:\w+ )?(?:op|aan)houden",
+    r"\bhouden (?:\w+ ){0,3}(?:betaling|betalen) (?:\w+ )?aan",
+    r"\bne(?:zaplat|uhrad)(?:ime|im|ia)\b",
+    r"\bnebudeme (?:\w+ )?(?:platit|hradit|uhradzat)",
+    r"\bodmiet\w* (?:\w+ )?(?:zaplat|uhrad|plat)\w*",
+    r"\b(?:tanker|kommer|tankte|avser) (?:vi |jag )?inte (?:att )?betala\b",
+    r"\bbetalar (?:vi |jag )?inte\b|\bvagrar (?:att )?betala|\bhaller inne\b",
+)
+_REFUSAL_RE = re.compile("|".join(f"(?:{pattern})" for pattern in REFUSAL_PATTERNS))
 # Numbers from two to twelve, in digits and words (en, nl, sk with its case
 # forms, sv, accents removed), read as one word so that "pay in three parts"
 # also finds "pay in four parts", "in vier keer", "na päť splátok".
@@ -167,6 +250,173 @@ AUTO_REPLY_HEADERS = {
     "x-mail-autoreply": (),
 }
 AUTO_REPLY_PRECEDENCE = ("auto_reply", "auto-reply")
+# The structure of automatic replies (out-of-office notices, accounts-payable
+# robots acknowledging receipt, unmonitored addresses), whatever their exact
+# words: cues looked for in the reply's ``normalize_reply`` text (accent-free
+# lower-case words; dates and amounts in digits are ``DATE_WORD``) in en, nl,
+# sk, sv. A *strong* cue ("this is an automatic reply", "do not reply to this
+# message") makes an automatic reply on its own; otherwise cues of at least
+# ``AUTO_REPLY_MIN_CUES`` different kinds are needed (an absence and a return
+# date, an absence and an alternate contact, a receipt and a delay in working
+# days...), so that a customer who mentions a holiday is still heard.
+_W = r"(?:\w+ ){0,%d}"
+_DATE = (
+    r"(?:ddigits|\d+|nnum|monday|tuesday|wednesday|thursday|friday|mon|tue|wed|thu|fri"
+    r"|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|januari|februari|maart|mei|juni"
+    r"|juli|augustus|oktober|pondel\w*|utor\w*|stred\w*|stvrt\w*|piat\w*"
+    r"|januar\w*|februar\w*|mar\w*|april\w*|maj\w*|jun\w*|jul\w*|august\w*"
+    r"|septemb\w*|oktob\w*|novemb\w*|decemb\w*|mandag|tisdag|onsdag|torsdag"
+    r"|fredag|januari|februari|mars|augusti|vecka|tyzdn\w*)"
+)
+AUTO_REPLY_CUES = {
+    "automatic": (
+        (
+            r"(?:automatic|automated|auto) (?:reply|response|answer|message"
+            r"|notification|confirmation|acknowledge?ment|email|e mail)"
+        ),
+        r"\bautoreply|automatically (?:generated|sent)|out of office",
+        r"\bnoreply|\bno reply\b",
+        (
+            r"automatisch(?:e)? (?:antwoord|bericht|reactie|gegenereerd|verzonden"
+            r"|ontvangstbevestiging|beantwoord)"
+        ),
+        r"afwezigheids(?:bericht|melding)",
+        r"automaticky (?:generovan|odoslan|vytvoren)|automaticka (?:odpoved|sprava)",
+        r"automaticke (?:potvrdenie|upozornenie|oznamenie)",
+        r"automatiskt (?:svar|genererat|meddelande|skickat|utskick)|\bautosvar",
+        r"franvaromeddelande|automatisk (?:bekraftelse|svar)",
+    ),
+    "no_reply": (
+        r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
+        (
+            r"(?:mailbox|address|inbox|account) (?:is )?(?:not|no longer) (?:monitored"
+            r"|in use|read|checked|active)"
+        ),
+        r"(?:not|no longer) (?:being )?monitored|unmonitored|will be deactivated",
+        r"no longer (?:active|in use)",
+        (
+            r"niet (?:op )?(?:dit|deze) (?:bericht|e ?mail) "
+            r"(?:beantwoorden|reageren|antwoorden)"
+        ),
+        r"gelieve niet te (?:antwoorden|reageren)",
+        r"(?:wordt|worden) niet (?:meer )?(?:gelezen|bewaakt|gecontroleerd)",
+        r"niet meer in gebruik",
+        r"neodpovedajte|(?:sa )?(?:uz )?(?:nesleduje|nekontroluje|nepouziva|necita)",
+        r"nie je (?:monitorovan|sledovan)\w*",
+        r"svara inte|(?:bevakas|lases|kontrolleras|anvands) inte(?: langre)?",
+        r"inte langre (?:i bruk|aktiv)",
+    ),
+    "absence": (
+        r"out of (?:the )?office|\baway from|\bi am away|\bam (?:currently )?away",
+        (
+            r"\bon (?:annual |parental |sick |maternity |paternity |study |medical )?"
+            r"(?:leave|holiday|vacation|holidays)\b"
+        ),
+        r"\bi m away|travell?ing|business trip|not in the office",
+        r"(?:limited|no) access to (?:my )?(?:e ?mail|email)",
+        r"(?:has|have) left (?:the company|\w+)|no longer (?:with|work|employed)",
+        r"(?:do not|not) work on|part time|\boff (?:today|work|sick)|\bout sick",
+        r"\bi work (?:on )?(?:monday|tuesday|wednesday|thursday|friday)",
+        r"\bafwezig|met (?:vakantie|verlof|zwangerschapsverlof|ouderschapsverlof)",
+        r"op vakantie|\bverlof\b|ouderschapsverlof|zwangerschapsverlof|\bziek\b",
+        r"niet (?:aanwezig|op kantoor|werkzaam|bereikbaar)|(?:werkt|ben) niet meer",
+        r"uit dienst|beperkt toegang|op (?:reis|zakenreis)|\bzakenreis|parttime",
+        r"deeltijd|\bik werk (?:op )?(?:maandag|dinsdag|woensdag|donderdag|vrijdag)",
+        r"mimo (?:kancelarie|uradu|prace|firmy)|\bpn\b",
+        r"na (?:dovolenk|materskej|rodicovskej|sluzobn|pracovn)\w*",
+        r"nie som (?:v praci|v kancelarii|k dispozicii|dostupn\w*)",
+        r"obmedzen\w* pristup|nepracuje|odisiel|odisla|skraten\w* uvazk\w*",
+        r"nepritomn\w*|pracovnej ceste|sluzobnej ceste",
+        r"\bledig\b|\bsemester\b|franvarande|foraldraledig|sjukskriven",
+        r"tjanstledig|tjansteresa|pa resa|har slutat|slutat pa",
+        r"inte (?:pa kontoret|pa plats|i tjanst|pa jobbet)",
+        r"begransad (?:tillgang|atkomst)|(?:jobbar|arbetar) deltid|\bdeltid",
+        r"\bar borta|foraldraledighet",
+    ),
+    "return": (
+        r"\buntil " + _W % 2 + _DATE,
+        r"back (?:on|in the office|at work|at my desk)",
+        r"(?:return|returning|be back) (?:on|to the office|to work|"
+        + _W % 1
+        + _DATE
+        + r")",
+        r"upon my return|on my return|when i (?:am back|return)",
+        r"next (?:working|business) day",
+        r"within " + _W % 1 + r"(?:working|business) days",
+        r"(?:reply|respond|get back to you|answer) (?:as soon as possible|asap|when)",
+        r"\btot (?:en met )?" + _W % 1 + _DATE,
+        r"weer (?:aanwezig|op kantoor|bereikbaar|terug)|ben (?:ik )?(?:weer )?terug",
+        r"(?:na|bij) (?:mijn )?(?:terugkomst|terugkeer)|volgende werkdag",
+        r"binnen " + _W % 1 + r"werkdag\w*",
+        r"(?:reageer|antwoord|beantwoord) " + _W % 1 + r"zo (?:snel|spoedig) mogelijk",
+        r"\bdo " + _W % 1 + _DATE,
+        r"\bspat\b|po (?:mojom )?navrate|nasledujuc\w* pracovn\w* den",
+        r"opat (?:k dispozicii|v praci|v kancelarii)",
+        r"do " + _W % 1 + r"pracovn\w* dni|odpoviem\w*(?: \w+){0,3} po",
+        r"\btill (?:och med |den )?" + _W % 1 + _DATE,
+        r"\bt ?o ?m " + _DATE,
+        r"\bater (?:pa|den|" + _DATE + r")",
+        r"(?:ar|ar jag) tillbaka|nar jag ar tillbaka|efter min aterkomst",
+        r"nasta arbetsdag|inom " + _W % 1 + r"arbetsdag\w*",
+        r"besvaras|(?:svarar|aterkommer) (?:sa snart|nar|efter)",
+    ),
+    "contact": (
+        r"contact|reach|write to|get in touch with|colleague",
+        r"send (?:it |them |invoices |your invoices )?to",
+        r"kontakt\w*|collega|contact opnemen|stuur \w+ naar|mail naar",
+        r"obratte sa|kolega|kolegyn\w*|piste na|posielajte",
+        r"kollega|vand dig|skicka \w+ till|maila",
+    ),
+    "receipt": (
+        r"(?:received|receiving) your (?:e ?mail|email|message|request|invoice)",
+        (
+            r"your (?:e ?mail|email|message|request) (?:has been|was|is) "
+            r"(?:received|registered)"
+        ),
+        r"acknowledge receipt|confirm(?:ing)? receipt|will be processed",
+        (
+            r"(?:uw|je) (?:e ?mail|mail|bericht|factuur) (?:is|werd) "
+            r"(?:in goede orde )?(?:ontvangen|geregistreerd)"
+        ),
+        r"(?:uw|je) (?:e ?mail|bericht) " + _W % 3 + r"ontvangen",
+        r"ontvangstbevestiging|wordt (?:zo spoedig mogelijk )?verwerkt",
+        (
+            r"(?:vas|vasu|vase) (?:e ?mail|spravu|poziadavk\w*) "
+            r"(?:sme )?(?:prijali|bol\w* prijat\w*)"
+        ),
+        r"sprava bola prijata|potvrdenie o prijati|potvrdzujeme prijatie",
+        r"bude spracovan\w*",
+        r"vi har (?:tagit emot|mottagit) (?:ditt|ert|din|er)",
+        (
+            r"(?:ditt|ert) (?:meddelande|mejl|mail|arende) har "
+            r"(?:tagits emot|registrerats)"
+        ),
+        r"mottagningsbekraftelse|kommer att behandlas|behandlas inom",
+    ),
+    "ticket": (
+        (
+            r"(?:ticket|case|reference|request|incident) "
+            r"(?:number |no |nr |id )?(?:is )?(?:ddigits|\d+|[a-z]+ ?\d+)"
+        ),
+        r"ticketnummer|zaaknummer|referentienummer|dossiernummer",
+        r"cislo (?:poziadavky|tiketu|pripadu|ziadosti)",
+        r"arendenummer|arende ?(?:nr|id)|referensnummer",
+    ),
+}
+AUTO_REPLY_STRONG = ("automatic", "no_reply")
+# Without a strong cue, one of the kinds must be one of these (a return
+# date and an alternate contact alone are also how customers promise: "wij
+# betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
+AUTO_REPLY_CORE = ("absence", "receipt")
+AUTO_REPLY_MIN_CUES = 2
+# The contact cue needs an address or a phone number to write to.
+_CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
+_AUTO_REPLY_CUE_RES = {
+    kind: re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    for kind, patterns in AUTO_REPLY_CUES.items()
+}
 # Where the quoted message or the signature of a reply starts (en, nl, sk, sv).
 _QUOTE_START_RE = re.compile(
     r"^\s*(?:"
@@ -402,12 +652,20 @@ class InvoiceIntentPhrase(models.Model):
         of its matching phrases' weights (questions ``INTENT_WEIGHTS`` less);
         the highest wins. An automatic reply wins over everything: marked so
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
-        ``Precedence: auto_reply``...) or matching any auto-reply phrase (in
-        the body or the subject). Without any matching phrase, a reply with a
-        question mark is a question; else the words it shares with the
-        phrases of one intent decide when they weigh at least
-        ``WORD_EVIDENCE_MIN`` (never an automatic reply); else the intent is
-        unknown (False).
+        ``Precedence: auto_reply``...), written with the structure of one
+        (``AUTO_REPLY_CUES``: a strong cue, or two kinds of cues among
+        absence, return date, alternate contact, receipt, ticket number; see
+        ``_find_auto_reply_cues``) or matching any auto-reply phrase (in the
+        body or the subject). A refusal to pay (``REFUSAL_PATTERNS``) is a
+        dispute. Without any matching phrase, a reply with a question mark is
+        a question unless its words clearly ask for a plan
+        (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
+        phrases of one intent, function words (``STOP_WORDS``) left out,
+        decide when they weigh at least ``WORD_EVIDENCE_MIN`` (never an
+        automatic reply); else the intent is unknown (False). Between a
+        payment made and a promise, a reply speaking only of the future
+        (``FUTURE_WORDS``) is a promise, only of the past (``PAST_WORDS``) a
+        payment made.
 
         For a promise, the first date after today and within a year that the
         reply names ("on Friday", "vrijdag", "v piatok", "på fredag",
@@ -456,6 +714,11 @@ class InvoiceIntentPhrase(models.Model):
         if header:
             result.update(intent="auto_reply", auto_reply_header=header)
             return result
+        cues = self._find_auto_reply_cues(cleaned, subject)
+        if cues:
+            result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
+            result["phrases"] = [f"[{kind}]" for kind in cues]
+            return result
         matches = self._match_phrases(cleaned, entries, weights)
         if subject:
             matches += [
@@ -468,21 +731,40 @@ class InvoiceIntentPhrase(models.Model):
             scores[intent] += score
         result["scores"] = {intent: round(score, 2) for intent, score in scores.items()}
         evidence = {}
-        if not scores and "?" not in cleaned:
+        if not scores:
             evidence = self._weigh_words(cleaned, entries, weights)
+        best_evidence = evidence and max(evidence, key=evidence.get)
         if scores.get("auto_reply"):
             intent = "auto_reply"
+        elif _REFUSAL_RE.search(normalize_reply(cleaned)):
+            # "we will not pay for", "wij betalen niet", "vi tänker inte
+            # betala", "nezaplatíme": a refusal is a dispute
+            intent = "dispute"
         elif scores:
             intent = max(scores, key=scores.get)
-        elif "?" in cleaned:
+        elif "?" in cleaned and not (
+            best_evidence in QUESTION_EVIDENCE_INTENTS
+            and evidence[best_evidence] >= QUESTION_EVIDENCE_FACTOR * WORD_EVIDENCE_MIN
+            and all(
+                evidence[best_evidence] >= QUESTION_EVIDENCE_FACTOR * value
+                for key, value in evidence.items()
+                if key != best_evidence
+            )
+        ):
             # asking without a known phrase: a question (a collector reads it),
-            # never a dispute or a promise guessed from loose words
+            # never a dispute or a promise guessed from loose words; but asking
+            # to pay in parts is a plan request
             intent = "question"
         elif evidence and max(evidence.values()) >= WORD_EVIDENCE_MIN:
             intent = max(evidence, key=evidence.get)
             result["scores"] = {key: round(value, 2) for key, value in evidence.items()}
         else:
             intent = False
+        # a payment said in the future is a promise, a promise in the past
+        # a payment made
+        tense = intent in ("paid", "promise") and self._get_tense(cleaned)
+        if tense:
+            intent = "promise" if tense == "future" else "paid"
         result["intent"] = intent
         result["phrases"] = [phrase for i, phrase, __, __ in matches if i == intent]
         if intent == "promise":
@@ -535,25 +817,20 @@ class InvoiceIntentPhrase(models.Model):
 
     @api.model
     def _detect_reply_lang(self, text, index):
-        """The language (code of its phrases) whose phrases' words cover most
-        words of ``text``; the user's language, else English, on a tie."""
-        words = word_positions(text)
+        """The language (code of its phrases) of ``text`` among those with
+        reply phrases in ``index`` (``_get_phrase_index``), ranked by
+        ``rank_langs`` with the phrases' stems as vocabulary; the user's
+        language, else English, on a tie or without any evidence."""
         default = (self.env.lang or "en_US").split("_")[0]
-        best, best_hits = None, (0, 0)
-        for __, weights, code in sorted(
-            index.values(), key=lambda item: item[2].split("_")[0] != default
-        ):
-            # whole words first (the short function words tell a language:
-            # "wij", "de", "op"), then the weight of the stems
-            hits = (
-                sum(1 for stem in weights if stem.endswith(" ") and stem in words)
-                + sum(1 for stem in weights if not stem.endswith(" ") and stem in words)
-                / 2,
-                sum(weight for stem, weight in weights.items() if stem in words),
-            )
-            if hits > best_hits:
-                best, best_hits = code, hits
-        return best or self.env.lang or "en_US"
+        prefixes = sorted(index, key=lambda prefix: prefix != default)
+        ranked = rank_langs(
+            word_positions(text),
+            {prefix: index[prefix][1] for prefix in prefixes},
+            prefixes,
+        )
+        if ranked:
+            return index[ranked[0][0]][2]
+        return self.env.lang or "en_US"
 
     @api.model
     def _match_phrases(self, text, entries, weights):
@@ -614,25 +891,63 @@ class InvoiceIntentPhrase(models.Model):
     @api.model
     def _weigh_words(self, text, entries, weights):
         """The evidence for each intent of the words of ``text`` when no
-        phrase matches: for each distinct word of the phrases, its weight
-        times the share of the phrases holding it that have the intent
-        (``{intent: evidence}``); auto-replies are left out (only their
-        phrases or headers tell them)."""
+        phrase matches: for each distinct word of the phrases (function
+        words, ``STOP_WORDS``, left out), its weight times the share of the
+        phrases holding it that have the intent, a phrase counting
+        ``OTHER_ENDING_FACTOR`` when its word is found only with another
+        ending and one more phrase of no intent counted
+        (``WORD_EVIDENCE_PRIOR``): ``{intent: evidence}``; auto-replies are
+        left out (only their structure, phrases or headers tell them)."""
         words = word_positions(text)
-        counts = defaultdict(lambda: defaultdict(int))
-        for intent, __, stems, __, __, __ in entries:
+        counts = defaultdict(lambda: defaultdict(float))
+        for intent, __, stems, __, __, whole in entries:
             for stem in stems:
                 if stem in words:
-                    counts[stem][intent] += 1
+                    # another ending ("splatna" for "splatky") counts less
+                    counts[stem][intent] += (
+                        1.0 if whole[stem] in words else OTHER_ENDING_FACTOR
+                    )
         evidence = defaultdict(float)
         for stem, by_intent in counts.items():
-            total = sum(by_intent.values())
+            if stem.strip() in STOP_WORDS:
+                continue
+            total = sum(by_intent.values()) + WORD_EVIDENCE_PRIOR
             for intent, count in by_intent.items():
                 if intent != "auto_reply":
                     evidence[intent] += (
                         weights[stem] * count / total * INTENT_WEIGHTS.get(intent, 1.0)
                     )
         return dict(evidence)
+
+    @api.model
+    def _get_tense(self, text):
+        """When ``text`` says the payment happens: ``"future"`` when it holds
+        words of ``FUTURE_WORDS`` and none of ``PAST_WORDS``, ``"past"`` the
+        other way round, else False. A past participle after a future
+        auxiliary (``FUTURE_AUXILIARIES``: "will be transferred", "wordt
+        betaald", "bude zaplatené") is future."""
+        words = normalize_reply(text).split()
+
+        def is_cue(word, cues):
+            return any(
+                word == cue or (cue.endswith("*") and word.startswith(cue[:-1]))
+                for cue in cues
+            )
+
+        future = past = 0
+        for index, word in enumerate(words):
+            if is_cue(word, FUTURE_WORDS):
+                future += 1
+            elif is_cue(word, PAST_WORDS):
+                if FUTURE_AUXILIARIES & set(words[max(0, index - 2) : index]):
+                    future += 1
+                else:
+                    past += 1
+        if future and not past:
+            return "future"
+        if past and not future:
+            return "past"
+        return False
 
     @api.model
     def _find_promise_date(self, text, prefix):
@@ -701,6 +1016,31 @@ class InvoiceIntentPhrase(models.Model):
             part = message.get_body(preferencelist=("plain", "html"))
             return part.get_content() if part is not None else None
         return value
+
+    @api.model
+    def _find_auto_reply_cues(self, text, subject=""):
+        """The kinds of ``AUTO_REPLY_CUES`` found in ``text`` (the cleaned
+        reply) and ``subject`` when they make an automatic reply: a strong
+        kind (``AUTO_REPLY_STRONG``) alone, else at least
+        ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
+        (an absence, a receipt); the alternate-contact cue counts only
+        with an email address or phone number in the text.
+
+        :return: sorted list of kind names, empty when no automatic reply
+        """
+        haystack = normalize_reply(f"{subject}\n{text}")
+        kinds = {
+            kind
+            for kind, pattern in _AUTO_REPLY_CUE_RES.items()
+            if pattern.search(haystack)
+        }
+        if "contact" in kinds and not _CONTACT_ADDRESS_RE.search(text or ""):
+            kinds.discard("contact")
+        if kinds & set(AUTO_REPLY_STRONG) or (
+            kinds & set(AUTO_REPLY_CORE) and len(kinds) >= AUTO_REPLY_MIN_CUES
+        ):
+            return sorted(kinds)
+        return []
 
     @api.model
     def _get_auto_reply_header(self, message):

@@ -330,6 +330,42 @@ class InvoiceReminderNotice(models.Model):
         self._portal_log(body, author, claim)
         return claim
 
+    def _portal_dispute(self, move, reason, statement, amount, author):
+        """The customer disputes invoice ``move`` from the reminder's page
+        (also without login, with the notice's access token): the dispute is
+        created as on the invoice's portal page
+        (``invoice.dispute._portal_create_dispute``: same rules, responsible,
+        acknowledgement) and traced on the notice.
+
+        :param move: account.move, one invoice of this notice
+        :param reason: invoice.dispute.reason chosen
+        :param str statement: the customer's words (plain text, stored
+            escaped)
+        :param float amount: disputed, invoice's currency, more than zero and
+            at most what is open
+        :param author: res.partner of the notice's customer who disputes
+        :return: the invoice.dispute created
+        :raise ValidationError: on an invoice not of this notice or not open,
+            an open dispute on it already, or a refused value
+        """
+        self._portal_check_invoice(move)
+        dispute = self.env["invoice.dispute"]._portal_create_dispute(
+            move, reason, statement, amount, author
+        )
+        self.message_post(
+            body=Markup("<p>%s</p>")
+            % self.env._(
+                "%(author)s disputed %(invoice)s on the customer portal: %(dispute)s.",
+                author=author.display_name,
+                invoice=move.name,
+                dispute=dispute.name,
+            ),
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return dispute
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------

@@ -29,16 +29,65 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9@]+)?$")
 # Common short words of the languages the phrases ship in: a text with at
 # least two of them (as whole words, accents folded) is taken to be written
 # (partly) in that language, whatever the customer's profile says.
-_LANG_MARKERS = {
+LANG_MARKERS = {
     "en": {"the", "and", "you", "your", "that", "is", "not", "our", "we", "have",
            "should", "it", "of", "to", "this", "for", "with", "please"},
     "nl": {"de", "het", "een", "en", "niet", "wij", "u", "uw", "dat", "is",
            "van", "ons", "onze", "voor", "met", "heeft", "graag", "zijn"},
     "sk": {"a", "je", "to", "nie", "sme", "vam", "vas", "na", "za", "ze",
-           "by", "som", "aby", "pre", "nasa", "nasej", "prosim", "su"},
+           "by", "som", "aby", "pre", "nasa", "nasej", "prosim", "su", "sa", "aj",
+           "alebo", "len", "dobry", "uz", "ako"},
     "sv": {"och", "att", "det", "inte", "vi", "ni", "er", "ert", "ar", "som",
-           "pa", "for", "med", "har", "skulle", "var", "tack", "den"},
+           "pa", "for", "med", "har", "skulle", "var", "tack", "den", "jag", "hej",
+           "en", "ett", "mvh"},
 }  # fmt: skip
+
+
+# A text is taken to be written (partly) in a language when it holds at
+# least this many of its common words (``LANG_MARKERS``).
+LANG_MIN_MARKERS = 2
+
+
+def rank_langs(words, vocabularies=None, prefixes=None):
+    """The languages a text may be written in, best first: the one language
+    detector of the addon, used by the tone check (every language with
+    ``LANG_MIN_MARKERS`` common words) and by the reply classifier (the best
+    language that has reply phrases).
+
+    A language scores, in order of importance, (1) its common words
+    (``LANG_MARKERS``) found in the text plus the whole words of its
+    vocabulary found, plus half the word beginnings of its vocabulary found,
+    then (2) the weight of its vocabulary found; then (3) the number of its
+    common words alone.
+
+    :param words: container of the text's words, each with a trailing space
+        (``"wij "``), and possibly of word beginnings without one (the
+        reply classifier's stems, ``invoice_intent_phrase.word_positions``)
+    :param dict vocabularies: optional ``{prefix: {stem: weight}}``, more
+        words per language (stems of the reply phrases, in the form of
+        ``words``)
+    :param prefixes: optional iterable of the two-letter prefixes to rank,
+        in order of preference on a tie; default all known ones
+    :return: list of ``(prefix, (score, weight, common words))``, best
+        first, languages without any evidence left out
+    """
+    vocabularies = vocabularies or {}
+    if prefixes is None:
+        prefixes = sorted(set(LANG_MARKERS) | set(vocabularies))
+    ranked = []
+    for prefix in prefixes:
+        markers = sum(1 for word in LANG_MARKERS.get(prefix, ()) if f"{word} " in words)
+        vocabulary = vocabularies.get(prefix, {})
+        whole = sum(1 for stem in vocabulary if stem.endswith(" ") and stem in words)
+        stems = sum(
+            1 for stem in vocabulary if not stem.endswith(" ") and stem in words
+        )
+        weight = sum(weight for stem, weight in vocabulary.items() if stem in words)
+        score = (markers + whole + stems / 2, weight, markers)
+        if score[0] or score[1]:
+            ranked.append((prefix, score))
+    # stable: on a tie the order of ``prefixes`` decides
+    return sorted(ranked, key=lambda item: item[1], reverse=True)
 
 
 def get_lang_selection(model):
@@ -136,11 +185,11 @@ class InvoiceTonePhrase(models.Model):
 
         :return: set of str
         """
-        words = set(haystack.split())
+        words = {f"{word} " for word in haystack.split()}
         return {
             prefix
-            for prefix, markers in _LANG_MARKERS.items()
-            if len(words & markers) >= 2
+            for prefix, (__, __, markers) in rank_langs(words)
+            if markers >= LANG_MIN_MARKERS
         }
 
     @api.model

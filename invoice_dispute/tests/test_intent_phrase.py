@@ -320,6 +320,97 @@ class TestIntentPhrase(InvoiceDisputeCommon):
         )
         self.assertEqual(result["intent"], "auto_reply")
 
+    def test_auto_reply_by_structure(self):
+        """Automatic replies are told by their structure, whatever their exact
+        words: a strong cue alone ("automatic", "do not reply"), or two kinds
+        of cues (absence and return date, absence and alternate contact,
+        receipt and delay, receipt and ticket number); they win over the
+        payment words they hold. A customer who only mentions someone's
+        holiday is heard."""
+        for lang, text in (
+            ("en_US", "Auto response: thanks, your invoice will be processed by AP."),
+            ("en_US", "Our team is on holiday until 4 January, we pay then."),
+            ("en_US", "Sam is travelling. Payment questions: contact pay@x.example"),
+            (
+                "en_US",
+                (
+                    "We received your message about payment. Case 88812 is open; "
+                    "we reply within 3 business days."
+                ),
+            ),
+            ("nl_NL", "Automatisch bericht: wij betalen facturen op vrijdag."),
+            ("nl_NL", "Ik ben afwezig t/m 6 januari, betalingen via mijn collega."),
+            ("nl_NL", "Gelieve niet te antwoorden op deze e-mail over uw factuur."),
+            ("sk_SK", "Som na dovolenke do 8. januára, faktúry uhradíme potom."),
+            ("sk_SK", "Vasu spravu sme prijali, odpovieme do 2 pracovnych dni."),
+            ("sv_SE", "Jag har semester till den 7 januari, betalning efter det."),
+            ("sv_SE", "Detta ar ett automatiskt svar, fakturan betalas av ekonomi."),
+            ("sv_SE", "Vi har tagit emot ditt mejl. Arendenummer 4471."),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text)
+                self.assertEqual(result["intent"], "auto_reply", result)
+                self.assertEqual(result["lang"], lang)
+                self.assertTrue(result["phrases"])
+        for lang, text in (
+            ("en_US", "Our director is on holiday, we will pay on Friday."),
+            ("nl_NL", "Sorry, ik was ziek. Wij betalen morgen."),
+            ("sk_SK", "Faktúru uhradíme po návrate konateľa z dovolenky."),
+            ("sv_SE", "Jag var ledig förra veckan, vi betalar på fredag."),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], "promise")
+
+    def test_refusal_is_a_dispute(self):
+        """A refusal to pay is a dispute; "not yet paid" or "cannot pay all
+        at once" are none."""
+        for lang, text in (
+            ("en_US", "We are not going to pay for a machine that never worked."),
+            ("nl_NL", "Ik betaal niet voor uren die niet gewerkt zijn."),
+            ("sk_SK", "Túto sumu neuhradíme, tovar nebol dodaný."),
+            ("sv_SE", "Vi tänker inte betala för något vi inte beställt."),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], "dispute")
+        for lang, text, intent in (
+            ("en_US", "We cannot pay it all at once, could we pay in 3 parts?", None),
+            ("nl_NL", "Nog niet betaald, dat doen we morgen.", "promise"),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)["intent"]
+                self.assertNotEqual(result, "dispute")
+                if intent:
+                    self.assertEqual(result, intent)
+
+    def test_tense_tells_paid_from_promise(self):
+        """Between a payment made and a promise, the time the reply speaks
+        of decides."""
+        for lang, text, intent in (
+            ("sv_SE", "Mitt fel. Betalar imorgon.", "promise"),
+            ("sv_SE", "Jag betalade igår.", "paid"),
+            ("en_US", "The money will be transferred next Monday.", "promise"),
+            ("nl_NL", "Het bedrag wordt morgen overgemaakt.", "promise"),
+            ("nl_NL", "Gisteren overgemaakt.", "paid"),
+            ("sk_SK", "Zajtra to uhradíme.", "promise"),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], intent)
+
+    def test_one_language_detector(self):
+        """The reply classifier and the tone check detect languages with the
+        same code (``rank_langs``): Slovak or Swedish without accents, short
+        replies."""
+        Tone = self.env["invoice.tone.phrase"]
+        for lang, text in (
+            ("sk_SK", "Dobry den, da sa zaplatit aj kartou alebo len prevodom?"),
+            ("sv_SE", "kan man göra en betalplan? tack"),
+            ("nl_NL", "Het bedrag klopt niet, wij betalen het niet."),
+            ("en_US", "We will pay the invoice on Friday."),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text)["lang"], lang)
+                self.assertEqual(Tone._detect_langs(normalize_reply(text)), {lang[:2]})
+
     @freeze_time("2026-11-30")  # a Monday
     def test_promise_dates(self):
         """The promised date is read in the reply's language: next weekday,

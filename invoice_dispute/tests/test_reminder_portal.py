@@ -308,3 +308,140 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         )
         self.assertIn("greater than zero", response.text)
         self.assertNotIn("<script>alert(1)", response.text)
+
+    # ------------------------------------------------------------------
+    # Dispute from the reminder page (no login needed)
+    # ------------------------------------------------------------------
+    def dispute_data(self, move=None, **values):
+        return {
+            "move_id": (move or self.invoice_1).id,
+            "reason_id": str(self.reason_price.id),
+            "disputed_amount": "250",
+            "customer_statement": "The price is not what was quoted.",
+            **values,
+        }
+
+    def disputes(self):
+        return self.env["invoice.dispute"].search(
+            [("partner_id", "in", (self.customer | self.partner_a).ids)]
+        )
+
+    def test_dispute_without_login(self):
+        self.authenticate(None, None)
+        before = self.disputes()
+        response = self.open_page(self.page_url(self.notice))
+        self.assertIn("o_reminder_form_dispute", response.text)
+        response = self.post_form(
+            self.notice,
+            "dispute",
+            self.dispute_data(customer_statement="<b>Wrong</b> price & <script>x"),
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("message=dispute_created", response.headers["Location"])
+        dispute = self.disputes() - before
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "partner_id": self.customer.id,
+                    # the reminder's recipient raised it
+                    "contact_id": self.customer.id,
+                    "channel": "portal",
+                    "reason_id": self.reason_price.id,
+                    # the responsible as for the invoice page's disputes
+                    "user_id": self.collector.id,
+                    "amount_disputed": 250.0,
+                }
+            ],
+        )
+        self.assertEqual(dispute.line_ids.move_id, self.invoice_1)
+        # the customer's text is stored escaped
+        self.assertIn("&lt;b&gt;Wrong&lt;/b&gt;", str(dispute.customer_statement))
+        self.assertNotIn("<script>", str(dispute.customer_statement))
+        self.assertIn(self.collector.partner_id, dispute.message_partner_ids)
+        self.assertEqual(dispute.activity_ids.user_id, self.collector)
+        self.assertIn(dispute.name, self.notice.message_ids[0].body)
+        # acknowledged by email to the customer
+        self.assertTrue(
+            dispute.message_ids.filtered(
+                lambda m: (
+                    self.customer in m.partner_ids
+                    or m.mail_ids.recipient_ids & self.customer
+                )
+            )
+        )
+        # a second dispute on the same invoice: the form is gone, a POST refused
+        response = self.open_page(self.page_url(self.notice))
+        self.assertNotIn(f'id="o_reminder_dispute_{self.invoice_1.id}"', response.text)
+        self.assertIn(f'id="o_reminder_dispute_{self.invoice_2.id}"', response.text)
+        response = self.post_form(self.notice, "dispute", self.dispute_data())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("already open", response.text)
+        self.assertEqual(self.disputes() - before, dispute)
+
+    def test_dispute_wrong_token_or_other_customer_refused(self):
+        self.authenticate(None, None)
+        before = self.disputes()
+        token = self.notice._portal_ensure_token()
+        self.other_notice._portal_ensure_token()
+        page = self.open_page(self.page_url(self.notice))
+        csrf = CSRF_RE.search(page.text).group(1)
+        cases = [
+            # wrong token
+            (self.notice, "wrong-token", self.invoice_1, (403,)),
+            # this notice's token on another customer's notice
+            (self.other_notice, token, self.other_invoice, (403,)),
+            # no such notice
+            (self.notice.browse(self.notice.id + 1000), token, self.invoice_1, (404,)),
+        ]
+        for notice, used_token, move, statuses in cases:
+            with self.subTest(notice=notice.id, token=used_token):
+                response = self.url_open(
+                    f"/my/reminders/{notice.id}/dispute",
+                    data={
+                        "csrf_token": csrf,
+                        "access_token": used_token,
+                        **self.dispute_data(move),
+                    },
+                    allow_redirects=False,
+                )
+                self.assertIn(response.status_code, statuses)
+        # another customer's invoice through this notice and its right token
+        response = self.post_form(
+            self.notice, "dispute", self.dispute_data(self.other_invoice)
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("one of the invoices of this reminder", response.text)
+        self.assertNotIn(self.other_invoice.name, response.text)
+        # without CSRF token
+        response = self.post_form(
+            self.notice, "dispute", self.dispute_data(), csrf=False
+        )
+        self.assertIn(response.status_code, (400, 403))
+        self.assertEqual(self.disputes(), before)
+
+    def test_dispute_bad_input_writes_nothing(self):
+        self.authenticate(None, None)
+        before = self.disputes()
+        notice_messages = len(self.notice.message_ids)
+        cases = [
+            ({"reason_id": ""}, "Choose the reason of your dispute"),
+            # a reason of no company of the invoice's: not offered, refused
+            ({"reason_id": "999999"}, "Choose the reason of your dispute"),
+            ({"customer_statement": "   "}, "Describe in your own words"),
+            ({"customer_statement": "x" * 10001}, "too long"),
+            ({"disputed_amount": "abc"}, "Enter the amount as a number"),
+            ({"disputed_amount": "0"}, "greater than zero"),
+            ({"disputed_amount": "1000.01"}, "cannot exceed what is still open"),
+        ]
+        for values, message in cases:
+            with self.subTest(message=message):
+                response = self.post_form(
+                    self.notice, "dispute", self.dispute_data(**values)
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("o_reminder_form_error", response.text)
+                self.assertIn(message, response.text)
+        self.assertEqual(self.disputes(), before)
+        self.notice.invalidate_recordset()
+        self.assertEqual(len(self.notice.message_ids), notice_messages)
