@@ -4,9 +4,8 @@ from markupsafe import Markup
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Command
 from odoo.http import request
-from odoo.tools import float_compare, format_amount, plaintext2html
+from odoo.tools import float_compare, format_amount
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -529,25 +528,14 @@ class InvoiceDisputePortal(PortalAccount):
             .sudo()
             .with_company(company)
             .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "partner_id": invoice_sudo.commercial_partner_id.id,
-                    "contact_id": partner.id,
-                    "channel": "portal",
-                    "reason_id": vals["reason"].id,
-                    "customer_statement": plaintext2html(vals["statement"]),
-                    "user_id": responsible.id,
-                    "company_id": company.id,
-                    "currency_id": invoice_sudo.currency_id.id,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "move_id": invoice_sudo.id,
-                                "disputed_amount": vals["amount"],
-                            }
-                        )
-                    ],
-                }
+            .create_from_invoices(
+                invoice_sudo,
+                vals["reason"],
+                "portal",
+                statement=vals["statement"],
+                amounts={invoice_sudo: vals["amount"]},
+                contact_id=partner.id,
+                user_id=responsible.id,
             )
         )
         if responsible:

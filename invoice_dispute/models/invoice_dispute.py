@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import format_date
+from odoo.tools import format_date, plaintext2html
 
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
@@ -637,6 +637,46 @@ class InvoiceDispute(models.Model):
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes
+
+    @api.model
+    def create_from_invoices(
+        self, invoices, reason, channel, statement=None, amounts=None, **values
+    ):
+        """Raise one dispute on ``invoices``: the one way a dispute is created
+        from invoices (the invoice's *Raise dispute* button prefills the form
+        with the same values, ``account.move._prepare_invoice_dispute_vals``).
+        Used by the customer portal, the call outcome
+        (``invoice.call.sheet.record_outcome``) and the payment discrepancy
+        check (``invoice.payment.discrepancy.action_create_dispute``); SPEC
+        §§ 3-4 (raising a dispute).
+
+        The responsible is the creating user when a person, else the
+        customer's responsible (``invoice.workflow.mixin._assign_responsible``),
+        unless ``user_id`` is given in ``values``.
+
+        :param invoices: account.move, posted customer invoices of one
+            customer and one company, none with an open dispute
+        :param reason: invoice.dispute.reason, what the customer disputes
+        :param str channel: how it was raised (a key of ``channel``)
+        :param str statement: the customer's words, plain text (None: none)
+        :param dict amounts: invoice -> disputed amount, in the invoice's
+            currency, above zero and at most what is open on it; an invoice
+            left out disputes its residual
+        :param values: further ``invoice.dispute`` values (e.g. ``contact_id``,
+            default the first invoice's address; ``user_id``;
+            ``our_understanding``)
+        :return: the new invoice.dispute
+        :raise UserError: invoices not disputable
+            (``account.move._invoice_dispute_check_disputable``)
+        :raise ValidationError: an amount not above zero or above what is open
+            (``invoice.dispute.line._check_disputed_amount``); nothing is
+            written
+        """
+        vals = invoices._prepare_invoice_dispute_vals(amounts)
+        vals.update(reason_id=reason.id, channel=channel, **values)
+        if statement is not None:
+            vals["customer_statement"] = plaintext2html(statement)
+        return self.create(vals)
 
     def write(self, vals):
         res = super().write(vals)
