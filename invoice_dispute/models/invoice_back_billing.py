@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 BACK_BILLING_METHODS = [
     ("next_invoice", "Add to the next invoice"),
@@ -263,7 +263,7 @@ class InvoiceBackBilling(models.Model):
 
     @api.model
     def record_decision(self, vals):
-        """Record how an amount under-billed is collected (SPEC, back-billing):
+        """Record how an amount under-billed is collected (SPEC §4, seed 002):
         create the back-billing (its constraints, ``_check_terms`` and
         ``_check_method_state``, check the terms), bill it on a draft invoice
         of its own when so decided (``separate_invoice``), and keep the
@@ -319,10 +319,7 @@ class InvoiceBackBilling(models.Model):
         return record, invoice
 
     def action_cancel(self):
-        if self.filtered(lambda r: r.state != "pending"):
-            raise UserError(
-                self.env._("Only back-billing still pending can be cancelled.")
-            )
+        self._check_state(("pending",), self.env._("cancelled"))
         self._set_state("cancelled")
         for record in self:
             record.partner_id._message_log(

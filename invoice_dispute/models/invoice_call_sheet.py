@@ -524,9 +524,10 @@ class InvoiceCallSheet(models.Model):
         plan_interval=False,
         plan_date_first=False,
     ):
-        """Record what came out of this prepared call (seed 003): create the
-        promise to pay, the dispute (``invoice.dispute.create_from_invoices``)
-        or the draft payment plan agreed, mark the sheet done, email the
+        """Record what came out of this prepared call (SPEC §3, seed 003):
+        create the promise to pay, the dispute
+        (``invoice.dispute.create_from_invoices``) or the draft payment plan
+        agreed, mark the sheet done, email the
         written confirmation of the agreement to the contact in their language
         (``send_confirmation``), tell colleagues with an internal note on the
         sheet and the customer, and schedule the next "Collection call"

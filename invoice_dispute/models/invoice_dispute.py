@@ -109,21 +109,6 @@ def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids
         )
 
 
-def check_state(records, allowed, message, what):
-    """Refuse an action on records not in one of the ``allowed`` states.
-
-    :param str message: the translated message, with ``%(name)s``,
-        ``%(state)s`` and ``%(what)s`` (the action, e.g. "sent")
-    """
-    wrong = records.filtered(lambda record: record.state not in allowed)
-    if wrong:
-        labels = dict(records._fields["state"]._description_selection(records.env))
-        raise UserError(
-            message
-            % {"name": wrong[0].name, "state": labels[wrong[0].state], "what": what}
-        )
-
-
 def check_range(records, field_names, minimum=0, maximum=None):
     """Refuse ``records`` whose numbers in ``field_names`` are below
     ``minimum`` or above ``maximum`` (when given).
@@ -648,7 +633,7 @@ class InvoiceDispute(models.Model):
         Used by the customer portal, the call outcome
         (``invoice.call.sheet.record_outcome``) and the payment discrepancy
         check (``invoice.payment.discrepancy.action_create_dispute``); SPEC
-        §§ 3-4 (raising a dispute).
+        §1 (disputes, seeds 000, 001, 004).
 
         The responsible is the creating user when a person, else the
         customer's responsible (``invoice.workflow.mixin._assign_responsible``),
@@ -883,21 +868,6 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        allowed = self._TRANSITIONS[target]
-        wrong = self.filtered(lambda d: d.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Dispute %(name)s is %(state)s: this action is only possible "
-                    "from %(allowed)s.",
-                    name=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    allowed=", ".join(labels[s] for s in allowed),
-                )
-            )
-
     def _resolve(
         self,
         resolution_type,

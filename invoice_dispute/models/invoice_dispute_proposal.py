@@ -11,7 +11,6 @@ from .invoice_dispute import (
     OPEN_STATES,
     assign_sequence_names,
     check_asked_currency,
-    check_state,
     compute_document_display_name,
 )
 
@@ -692,14 +691,6 @@ class InvoiceDisputeProposal(models.Model):
     def _get_kind_label(self):
         self.ensure_one()
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-
-    def _check_state(self, allowed, what):
-        check_state(
-            self,
-            allowed,
-            self.env._("Proposal %(name)s is %(state)s: it cannot be %(what)s."),
-            what,
-        )
 
     def _check_answerable(self):
         """Only a sent (or approved) proposal still valid today can be

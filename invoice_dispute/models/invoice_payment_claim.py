@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
 from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
@@ -232,14 +232,14 @@ class InvoicePaymentClaim(models.Model):
     def action_confirm(self):
         """The collector found the payment: the claim is closed (reconcile
         the payment as usual; a paid invoice gets no reminders anyway)."""
-        self._check_open(self.env._("confirmed"))
+        self._check_state(("open",), self.env._("confirmed"))
         self._set_state("confirmed")
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_reject(self):
         """No such payment was received: reminders resume on the invoices."""
-        self._check_open(self.env._("rejected"))
+        self._check_state(("open",), self.env._("rejected"))
         self._set_state("rejected")
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
@@ -247,15 +247,3 @@ class InvoicePaymentClaim(models.Model):
     def action_view_moves(self):
         self.ensure_one()
         return self.move_ids._invoice_dispute_list_action()
-
-    def _check_open(self, what):
-        closed = self.filtered(lambda c: c.state != "open")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "The reported payment %(claim)s is already checked: it cannot "
-                    "be %(what)s.",
-                    claim=closed[0].display_name,
-                    what=what,
-                )
-            )

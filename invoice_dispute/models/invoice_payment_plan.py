@@ -13,7 +13,6 @@ from .invoice_dispute import (
     assign_sequence_names,
     check_asked_currency,
     check_range,
-    check_state,
     compute_document_display_name,
 )
 
@@ -523,14 +522,6 @@ class InvoicePaymentPlan(models.Model):
         """A payment plan was agreed on the day it was activated."""
         self.ensure_one()
         return self.date_activated
-
-    def _check_state(self, allowed, what):
-        check_state(
-            self,
-            allowed,
-            self.env._("Payment plan %(name)s is %(state)s: it cannot be %(what)s."),
-            what,
-        )
 
     @api.model
     def _check_date_first_not_past(self, date_first, name=None):

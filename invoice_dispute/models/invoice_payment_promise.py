@@ -3,7 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date
 
@@ -394,16 +394,12 @@ class InvoicePaymentPromise(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_cancel(self):
-        if self.filtered(lambda p: p.state != "pending"):
-            raise UserError(self.env._("Only pending promises can be cancelled."))
+        self._check_state(("pending",), self.env._("cancelled"))
         self._set_state("cancelled")
         return True
 
     def action_reset_pending(self):
-        if self.filtered(lambda p: p.state != "cancelled"):
-            raise UserError(
-                self.env._("Only cancelled promises can be set back to pending.")
-            )
+        self._check_state(("cancelled",), self.env._("set back to pending"))
         self._set_state("pending")
         return True
 

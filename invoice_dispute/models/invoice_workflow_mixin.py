@@ -156,26 +156,45 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             )
         raise UserError(message)
 
-    def _check_transition(self, target):
-        """Refuse to move records to ``target`` from a state that the model's
-        transitions (``_TRANSITIONS``) do not allow.
+    def _check_state(self, allowed, what):
+        """Refuse an action on records not in one of the ``allowed`` states:
+        the one way the documents refuse a state change (their actions, and
+        ``_set_state`` through ``_check_transition``).
 
-        :param str target: a key of ``_TRANSITIONS``
-        :raise UserError: naming the first record in a wrong state
+        :param tuple allowed: the states the action starts from
+        :param str what: the action, translated, as it ends "it cannot be
+            ..." (e.g. "sent", "moved to Resolved")
+        :raise UserError: "<model> <record> is <state>: it cannot be <what>,
+            only from <allowed states>.", naming the first record in another
+            state
         """
-        allowed = self._TRANSITIONS[target]
         wrong = self.filtered(lambda r: r.state not in allowed)
         if wrong:
             raise UserError(
                 self.env._(
-                    "%(record)s is %(state)s: it cannot become %(target)s, only "
+                    "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
                     "from %(allowed)s.",
+                    model=self._get_model_label(),
                     record=wrong[0].display_name,
                     state=self._get_state_label(wrong[0].state),
-                    target=self._get_state_label(target),
+                    what=what,
                     allowed=", ".join(self._get_state_label(s) for s in allowed),
                 )
             )
+
+    def _check_transition(self, target):
+        """Refuse to move records to ``target`` from a state that the model's
+        transitions (``_TRANSITIONS``) do not allow (see ``_check_state``).
+
+        :param str target: a key of ``_TRANSITIONS`` (a state, or "reopen")
+        :raise UserError: naming the first record in a wrong state
+        """
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        if target in labels:
+            what = self.env._("moved to %(state)s", state=labels[target])
+        else:
+            what = self.env._("reopened")
+        self._check_state(self._TRANSITIONS[target], what)
 
     def _set_state(self, state, vals=None, transition=None):
         """Move these records to ``state``: the one way the model's actions,
