@@ -7,8 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
-from .invoice_dispute import CREDIT_TYPES, OPEN_STATES
-from .invoice_dispute_proposal import CREDIT_KINDS
+from .constants import CREDIT_KINDS, CREDIT_TYPES, OPEN_STATES
 
 EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),

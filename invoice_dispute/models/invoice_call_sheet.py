@@ -13,52 +13,19 @@ from odoo.tools import (
     plaintext2html,
 )
 
-from .invoice_dispute import (
+from .constants import (
     OPEN_STATES,
-    assign_sequence_names,
-    compute_document_display_name,
+    OUTCOMES,
+    OUTCOMES_WITH_INVOICES,
+    WEEKDAYS,
 )
 
-OUTCOMES = [
-    ("promise", "Promise to pay"),
-    ("dispute", "Dispute"),
-    ("plan_requested", "Payment plan requested"),
-    ("paid", "Already paid"),
-    ("no_answer", "No answer"),
-    ("wrong_contact", "Wrong contact"),
-    ("refused", "Refused to pay"),
-    ("callback", "Call back"),
-]
-# Outcomes that are an agreement the customer gets in writing by default.
-AGREEMENT_OUTCOMES = ("promise", "dispute", "plan_requested")
-# Outcomes that need invoices to create something on.
-OUTCOMES_WITH_INVOICES = ("promise", "dispute", "plan_requested")
-# Days until the next collection activity, per outcome (a promise is checked
-# the day after the promised date).
-NEXT_ACTIVITY_DAYS = {
-    "dispute": 7,
-    "plan_requested": 3,
-    "paid": 3,
-    "no_answer": 1,
-    "wrong_contact": 1,
-    "refused": 2,
-    "callback": 1,
-}
 # Earlier arrangements shown per customer on the sheet (most recent first).
 ARRANGEMENTS_SHOWN = 5
 # Average days late from which the customer counts as a late payer.
 LATE_PAYER_DAYS = 15
 # Objections suggested on a sheet: the likely ones first, completed up to this.
 OBJECTIONS_SHOWN = 6
-WEEKDAYS = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
-]
 
 
 class InvoiceCallSheet(models.Model):
@@ -76,6 +43,9 @@ class InvoiceCallSheet(models.Model):
     _order = "date_planned desc, id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.call.sheet"
+    # a sheet with a logged outcome is the record of the call
+    _UNLINK_STATES = ("draft", "prepared", "cancelled")
     # Transitions allowed by the actions: target -> source states.
     _TRANSITIONS = {
         "prepared": ("draft", "prepared"),
@@ -375,10 +345,6 @@ class InvoiceCallSheet(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
     @api.constrains("partner_id", "contact_id", "dispute_id", "plan_id")
     def _check_same_customer(self):
         self.env["res.partner"]._invoice_dispute_check_same_customer(
@@ -394,18 +360,7 @@ class InvoiceCallSheet(models.Model):
             if partner and partner.commercial_partner_id != partner:
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
-        number = assign_sequence_names(self, vals_list, self._name)
-        return number(super().create(vals_list))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if any(sheet.state == "done" for sheet in self):
-            raise UserError(
-                self.env._(
-                    "A call sheet with a logged outcome cannot be deleted: it is "
-                    "the record of the call."
-                )
-            )
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Actions

@@ -7,142 +7,12 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import format_date, plaintext2html
 
-OPEN_STATES = ("new", "investigating", "proposed", "agreed")
-CLOSED_STATES = ("resolved", "rejected", "cancelled")
-# Domain of the fields that pick open posted invoices of the record's customer
-# (``partner_id``): disputed invoices, proposals, payment plans, promises.
-OPEN_CUSTOMER_INVOICES_DOMAIN = (
-    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-    "('commercial_partner_id', '=', partner_id), "
-    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
+from .constants import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    RESOLUTION_TYPES,
+    ROOT_CAUSES,
 )
-
-RESOLUTION_TYPES = [
-    ("credit_note", "Credit note"),
-    ("corrected_invoice", "Corrected invoice"),
-    ("payment_plan", "Payment plan"),
-    ("due_date_extension", "Due date extension"),
-    ("discount", "Discount"),
-    ("write_off", "Write-off"),
-    ("no_change", "No change"),
-]
-# Resolutions that credit the agreed amount with credit notes.
-CREDIT_TYPES = ("credit_note", "discount", "write_off")
-
-ROOT_CAUSES = [
-    ("pricing_error", "Pricing error"),
-    ("data_entry_error", "Data entry error"),
-    ("contract_ambiguity", "Contract ambiguity"),
-    ("delivery_issue", "Delivery issue"),
-    ("customer_misunderstanding", "Customer misunderstanding"),
-    ("duplicate_billing", "Duplicate billing"),
-    ("late_billing", "Late billing"),
-    ("other", "Other"),
-]
-
-
-def assign_sequence_names(model, vals_list, code, date_field=None):
-    """Prepare the numbering of the records about to be created (``name``
-    left empty or "/"): they are named "/" until they are valid (the unique
-    constraint on the number leaves "/" out), and the returned function gives
-    them their number from the ``ir.sequence`` of ``code`` of their company.
-    Call it at the end of ``create``, once the records are created and
-    checked: a refused create draws no number (a standard sequence does not
-    give back a number drawn in a transaction that is rolled back) and no
-    message names a number that was never saved.
-
-    :param model: the model the records are created in
-    :param list vals_list: the values given to ``create``, updated in place
-    :param str code: code of the sequence
-    :param str date_field: field whose value dates the number (else today)
-    :return: function taking the created records (in the order of
-        ``vals_list``), flushing them (so that the constraints of their
-        computed fields run) and numbering those that need it
-    """
-    to_number = []
-    for index, vals in enumerate(vals_list):
-        if vals.get("name", "/") in ("/", False):
-            vals["name"] = "/"
-            to_number.append(index)
-
-    def number(records):
-        records.flush_recordset()
-        for index in to_number:
-            record = records[index]
-            record.name = (
-                record.env["ir.sequence"]
-                .with_company(record.company_id)
-                .next_by_code(
-                    code, sequence_date=record[date_field] if date_field else None
-                )
-                or "/"
-            )
-        return records
-
-    return number
-
-
-def compute_document_display_name(records):
-    """Set the ``display_name`` of numbered documents: their number, or
-    "New" while they have none yet (during ``create``, see
-    ``assign_sequence_names``), so that no message names "/"."""
-    for record in records:
-        record.display_name = (
-            record.name if record.name not in ("/", False) else records.env._("New")
-        )
-
-
-def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
-    """Refuse a currency given at creation that is not the records' invoices'
-    one: their currency is computed from the invoices, and the compute would
-    otherwise replace it without a word.
-
-    :param records: the records just created
-    :param list asked: the ``currency_id`` given for each record, or None
-    :param moves_of: function giving a record's invoices
-    :raise ValidationError: see ``account.move._invoice_dispute_check_currency``
-    """
-    Currency = records.env["res.currency"]
-    for record, currency_id in zip(records, asked, strict=True):
-        moves_of(record)._invoice_dispute_check_currency(
-            record, Currency.browse(currency_id)
-        )
-
-
-def check_range(records, field_names, minimum=0, maximum=None):
-    """Refuse ``records`` whose numbers in ``field_names`` are below
-    ``minimum`` or above ``maximum`` (when given).
-
-    :raise ValidationError: naming the field, the record, the value and the
-        limit
-    """
-    env = records.env
-    for record in records:
-        for name in field_names:
-            value = record[name]
-            if value >= minimum and (maximum is None or value <= maximum):
-                continue
-            field = record._fields[name]._description_string(env)
-            if maximum is None:
-                message = env._(
-                    "%(field)s of %(record)s must be %(minimum)s or more (got "
-                    "%(value)s).",
-                    field=field,
-                    record=record.display_name,
-                    minimum=minimum,
-                    value=value,
-                )
-            else:
-                message = env._(
-                    "%(field)s of %(record)s must be between %(minimum)s and "
-                    "%(maximum)s (got %(value)s).",
-                    field=field,
-                    record=record.display_name,
-                    minimum=minimum,
-                    maximum=maximum,
-                    value=value,
-                )
-            raise ValidationError(message)
 
 
 class InvoiceDispute(models.Model):
@@ -170,6 +40,10 @@ class InvoiceDispute(models.Model):
     _CLOSED_STATES = CLOSED_STATES
     _REOPEN_STATES = CLOSED_STATES
     _ASSIGN_RESPONSIBLE = True
+    _SEQUENCE_CODE = "invoice.dispute"
+    _SEQUENCE_DATE_FIELD = "date_received"
+    _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("new", "cancelled")
     _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
     # action stay editable.
@@ -442,10 +316,6 @@ class InvoiceDispute(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
     @api.depends("partner_id")
     def _compute_customer_type(self):
         for dispute in self:
@@ -614,11 +484,7 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        number = assign_sequence_names(self, vals_list, self._name, "date_received")
-        asked = [vals.get("currency_id") for vals in vals_list]
         disputes = super().create(vals_list)
-        check_asked_currency(disputes, asked, lambda d: d.line_ids.move_id)
-        number(disputes)
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes
@@ -671,16 +537,6 @@ class InvoiceDispute(models.Model):
             for dispute in self:
                 dispute._subscribe_customer()
         return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_open_or_resolved(self):
-        if any(dispute.state not in ("new", "cancelled") for dispute in self):
-            raise UserError(
-                self.env._(
-                    "Only new or cancelled disputes can be deleted; cancel the "
-                    "dispute instead so that its history is kept."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Actions

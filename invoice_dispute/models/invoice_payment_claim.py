@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 MAX_REFERENCE_LENGTH = 100
 
@@ -24,6 +24,7 @@ class InvoicePaymentClaim(models.Model):
     _order = "date_reported desc, id desc"
     _check_company_auto = True
 
+    _CURRENCY_FROM_INVOICES = True
     _TRANSITIONS = {
         "confirmed": ("open",),
         "rejected": ("open",),
@@ -137,15 +138,6 @@ class InvoicePaymentClaim(models.Model):
         for claim in self:
             claim.name = f"{claim.partner_id.name or ''} {claim.date_paid or ''}"
 
-    @api.depends("move_ids.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for claim in self:
-            claim.currency_id = (
-                claim.move_ids.currency_id[:1]
-                or claim.currency_id
-                or claim.company_id.currency_id
-            )
-
     @api.depends("date_reported")
     def _compute_date_until(self):
         """The company's ``paid_claim_block_days`` when the payment was
@@ -219,13 +211,6 @@ class InvoicePaymentClaim(models.Model):
                 )
             claim.move_ids._invoice_dispute_check_currency(claim)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        asked = [vals.get("currency_id") for vals in vals_list]
-        claims = super().create(vals_list)
-        check_asked_currency(claims, asked)
-        return claims
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -243,7 +228,3 @@ class InvoicePaymentClaim(models.Model):
         self._set_state("rejected")
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
-
-    def action_view_moves(self):
-        self.ensure_one()
-        return self.move_ids._invoice_dispute_list_action()

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..models.invoice_call_sheet import (
+from ..models.constants import (
     AGREEMENT_OUTCOMES,
+    INTERVALS,
     NEXT_ACTIVITY_DAYS,
     OUTCOMES,
 )
-from ..models.invoice_payment_plan import INTERVALS
 
 
 class InvoiceCallOutcomeWizard(models.TransientModel):
