@@ -11,7 +11,7 @@ from odoo.tools import float_compare, format_amount
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.invoice_dispute import MAX_STATEMENT_LENGTH, OPEN_STATES
+from ..models.constants import MAX_STATEMENT_LENGTH, OPEN_STATES
 
 # Proposal states a customer sees; the others are internal drafts.
 PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")

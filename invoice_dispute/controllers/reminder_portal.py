@@ -10,7 +10,7 @@ from odoo.tools import format_amount
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.invoice_dispute import MAX_STATEMENT_LENGTH
+from ..models.constants import MAX_STATEMENT_LENGTH
 from .portal import InvoiceDisputePortal
 
 # Notices a customer sees: those whose email was sent or is on its way.

@@ -8,8 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
-from .invoice_dispute import CREDIT_TYPES, OPEN_STATES
-from .invoice_dispute_proposal import CREDIT_KINDS
+from .constants import CREDIT_KINDS, CREDIT_TYPES, OPEN_STATES
 
 EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
@@ -429,16 +428,13 @@ class AccountMove(models.Model):
         return res
 
     def action_raise_dispute(self):
-        """Open a new dispute prefilled with the selected posted invoices."""
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        if not invoices or invoices.filtered(lambda m: m.state != "posted"):
-            raise UserError(
-                self.env._("Only posted customer invoices can be disputed.")
-            )
-        if len(invoices.commercial_partner_id) > 1:
-            raise UserError(
-                self.env._("Select invoices of a single customer to raise one dispute.")
-            )
+        """Open a new dispute prefilled with the selected posted invoices
+        (``_prepare_invoice_dispute_vals``); it is created when saved.
+
+        :return: the form action of a new ``invoice.dispute``
+        :raise UserError: see ``_invoice_dispute_check_disputable``
+        """
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice") or self
         return {
             "name": self.env._("Raise dispute"),
             "type": "ir.actions.act_window",
@@ -451,21 +447,65 @@ class AccountMove(models.Model):
             },
         }
 
-    def _prepare_invoice_dispute_vals(self):
-        """The values of a new dispute on these posted invoices of one
-        customer: the customer, the first invoice's contact and company, and
-        one line per invoice disputing what is open on it (in the invoice's
-        currency). Used by *Raise dispute* and by replies to reminders.
+    def _invoice_dispute_check_disputable(self):
+        """Refuse to raise one dispute on these invoices unless they are
+        posted customer invoices of one customer and one company, none with
+        an open dispute (the disputed amounts are checked by the dispute's
+        lines, ``invoice.dispute.line._check_disputed_amount``).
 
-        :return: dict of ``invoice.dispute`` values
+        :raise UserError: naming what is wrong (nothing is written)
         """
+        if not self or self.filtered(
+            lambda m: m.move_type != "out_invoice" or m.state != "posted"
+        ):
+            raise UserError(
+                self.env._("Only posted customer invoices can be disputed.")
+            )
+        if len(self.commercial_partner_id) > 1:
+            raise UserError(
+                self.env._("Select invoices of a single customer to raise one dispute.")
+            )
+        if len(self.company_id) > 1:
+            raise UserError(
+                self.env._("Select invoices of a single company to raise one dispute.")
+            )
+        disputed = self.filtered(
+            lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
+        )
+        if disputed:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s already has an open dispute: an invoice can have "
+                    "only one open dispute at a time.",
+                    invoices=", ".join(disputed.mapped("name")),
+                )
+            )
+
+    def _prepare_invoice_dispute_vals(self, amounts=None):
+        """The values of a new dispute on these invoices, once checked
+        (``_invoice_dispute_check_disputable``): the customer, the first
+        invoice's contact and company, and one line per invoice. Used by
+        *Raise dispute*, by replies to reminders and by
+        ``invoice.dispute.create_from_invoices``.
+
+        :param dict amounts: invoice (account.move) -> disputed amount in the
+            invoice's currency; an invoice left out disputes what is open on
+            it (its residual)
+        :return: dict of ``invoice.dispute`` values
+        :raise UserError: see ``_invoice_dispute_check_disputable``
+        """
+        self._invoice_dispute_check_disputable()
+        amounts = amounts or {}
         return {
             "partner_id": self.commercial_partner_id.id,
             "contact_id": self[:1].partner_id.id,
             "company_id": self[:1].company_id.id,
             "line_ids": [
                 fields.Command.create(
-                    {"move_id": inv.id, "disputed_amount": inv.amount_residual}
+                    {
+                        "move_id": inv.id,
+                        "disputed_amount": amounts.get(inv, inv.amount_residual),
+                    }
                 )
                 for inv in self
             ],

@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 BACK_BILLING_METHODS = [
     ("next_invoice", "Add to the next invoice"),
@@ -261,11 +261,65 @@ class InvoiceBackBilling(models.Model):
                     )
                 )
 
-    def action_cancel(self):
-        if self.filtered(lambda r: r.state != "pending"):
-            raise UserError(
-                self.env._("Only back-billing still pending can be cancelled.")
+    @api.model
+    def record_decision(self, vals):
+        """Record how an amount under-billed is collected (SPEC §4, seed 002):
+        create the back-billing (its constraints, ``_check_terms`` and
+        ``_check_method_state``, check the terms), bill it on a draft invoice
+        of its own when so decided (``separate_invoice``), and keep the
+        decision in the customer's chatter. An amount added to the next
+        invoice stays pending until the customer's next invoice is posted
+        (``account.move._add_pending_back_billing``); a waived one is waived
+        at once. The back-billing wizard collects the input and calls this.
+
+        :param dict vals: ``invoice.back.billing`` values: ``partner_id`` (the
+            customer, or one of its contacts: kept on the customer),
+            ``amount`` (in ``currency_id``, default the company's), the
+            period, ``method``, ``explanation``, ``customer_informed``,
+            ``date_informed``, ``waive_reason``
+        :return: tuple (the invoice.back.billing created, its draft
+            account.move when billed separately, else an empty recordset)
+        :raise ValidationError: terms not met (amount not above zero, period
+            reversed, customer not informed or informed in the future, no
+            explanation, no reason to waive); nothing is written then
+        """
+        vals = dict(vals)
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        record = self.create(vals)
+        invoice = self.env["account.move"]
+        amount = record._format_amount()
+        period = f"{record.date_from} – {record.date_to}"
+        if record.method == "waive":
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s waived: %(reason)s",
+                amount=amount,
+                period=period,
+                reason=record.waive_reason,
             )
+        elif record.method == "next_invoice":
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s will be added to the "
+                "next invoice (customer informed on %(date)s).",
+                amount=amount,
+                period=period,
+                date=record.date_informed,
+            )
+        else:
+            invoice = record._create_separate_invoice()
+            body = self.env._(
+                "Back-billing of %(amount)s for %(period)s billed separately on a "
+                "draft invoice (customer informed on %(date)s).",
+                amount=amount,
+                period=period,
+                date=record.date_informed,
+            )
+        record.partner_id._message_log(body=Markup("%s") % body)
+        return record, invoice
+
+    def action_cancel(self):
+        self._check_state(("pending",), self.env._("cancelled"))
         self._set_state("cancelled")
         for record in self:
             record.partner_id._message_log(

@@ -5,41 +5,27 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import format_amount, format_date, html2plaintext
-
-from .invoice_dispute import (
-    OPEN_STATES,
-    assign_sequence_names,
-    compute_document_display_name,
+from odoo.tools import (
+    float_compare,
+    format_amount,
+    format_date,
+    html2plaintext,
+    plaintext2html,
 )
 
-OUTCOMES = [
-    ("promise", "Promise to pay"),
-    ("dispute", "Dispute"),
-    ("plan_requested", "Payment plan requested"),
-    ("paid", "Already paid"),
-    ("no_answer", "No answer"),
-    ("wrong_contact", "Wrong contact"),
-    ("refused", "Refused to pay"),
-    ("callback", "Call back"),
-]
-# Outcomes that are an agreement the customer gets in writing by default.
-AGREEMENT_OUTCOMES = ("promise", "dispute", "plan_requested")
+from .constants import (
+    OPEN_STATES,
+    OUTCOMES,
+    OUTCOMES_WITH_INVOICES,
+    WEEKDAYS,
+)
+
 # Earlier arrangements shown per customer on the sheet (most recent first).
 ARRANGEMENTS_SHOWN = 5
 # Average days late from which the customer counts as a late payer.
 LATE_PAYER_DAYS = 15
 # Objections suggested on a sheet: the likely ones first, completed up to this.
 OBJECTIONS_SHOWN = 6
-WEEKDAYS = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
-]
 
 
 class InvoiceCallSheet(models.Model):
@@ -57,6 +43,9 @@ class InvoiceCallSheet(models.Model):
     _order = "date_planned desc, id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.call.sheet"
+    # a sheet with a logged outcome is the record of the call
+    _UNLINK_STATES = ("draft", "prepared", "cancelled")
     # Transitions allowed by the actions: target -> source states.
     _TRANSITIONS = {
         "prepared": ("draft", "prepared"),
@@ -356,10 +345,6 @@ class InvoiceCallSheet(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
     @api.constrains("partner_id", "contact_id", "dispute_id", "plan_id")
     def _check_same_customer(self):
         self.env["res.partner"]._invoice_dispute_check_same_customer(
@@ -375,18 +360,7 @@ class InvoiceCallSheet(models.Model):
             if partner and partner.commercial_partner_id != partner:
                 vals.setdefault("contact_id", partner.id)
                 vals["partner_id"] = partner.commercial_partner_id.id
-        number = assign_sequence_names(self, vals_list, self._name)
-        return number(super().create(vals_list))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_done(self):
-        if any(sheet.state == "done" for sheet in self):
-            raise UserError(
-                self.env._(
-                    "A call sheet with a logged outcome cannot be deleted: it is "
-                    "the record of the call."
-                )
-            )
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Actions
@@ -485,6 +459,350 @@ class InvoiceCallSheet(models.Model):
             "domain": [("call_sheet_id", "=", self.id)],
             "context": {"create": False},
         }
+
+    # ------------------------------------------------------------------
+    # Call outcome
+    # ------------------------------------------------------------------
+    def record_outcome(
+        self,
+        outcome,
+        contact,
+        invoices,
+        note=False,
+        next_date=False,
+        send_confirmation=False,
+        promise_amount=0.0,
+        promise_date=False,
+        reason=None,
+        statement=False,
+        plan_installment_count=0,
+        plan_interval=False,
+        plan_date_first=False,
+    ):
+        """Record what came out of this prepared call (SPEC §3, seed 003):
+        create the promise to pay, the dispute
+        (``invoice.dispute.create_from_invoices``) or the draft payment plan
+        agreed, mark the sheet done, email the
+        written confirmation of the agreement to the contact in their language
+        (``send_confirmation``), tell colleagues with an internal note on the
+        sheet and the customer, and schedule the next "Collection call"
+        activity. The outcome wizard collects the input and calls this. Every
+        check comes before anything is written.
+
+        :param str outcome: a key of ``OUTCOMES``
+        :param contact: res.partner spoken to (the customer or one of its
+            contacts); the confirmation goes to them
+        :param invoices: account.move, the customer's posted invoices of one
+            currency the promise, dispute or plan is about (needed for those
+            outcomes, ``OUTCOMES_WITH_INVOICES``)
+        :param str note: internal note (plain text)
+        :param date next_date: when the next call is planned, today or later
+            (False: the day after the promised date, else the next working day)
+        :param bool send_confirmation: email the written confirmation
+        :param float promise_amount: promise: the amount promised, in the
+            invoices' currency, above zero and at most what is open on them
+        :param date promise_date: promise: the promised payment date, today or
+            later
+        :param reason: dispute: the invoice.dispute.reason
+        :param str statement: dispute: the customer's words (plain text)
+        :param int plan_installment_count: payment plan: number of installments
+        :param str plan_interval: payment plan: a key of ``INTERVALS``
+        :param date plan_date_first: payment plan: first installment, today or
+            later
+        :return: the promise, dispute or payment plan created (empty
+            recordset for the other outcomes)
+        :raise UserError: the sheet is not prepared or already done, or the
+            input is missing or wrong (nothing is written then)
+        """
+        self.ensure_one()
+        call = {
+            "outcome": outcome,
+            "contact": contact,
+            "invoices": invoices,
+            "note": note,
+            "next_date": next_date,
+            "send_confirmation": send_confirmation,
+            "promise_amount": promise_amount,
+            "promise_date": promise_date,
+            "reason": reason or self.env["invoice.dispute.reason"],
+            "statement": statement,
+            "plan_installment_count": plan_installment_count,
+            "plan_interval": plan_interval,
+            "plan_date_first": plan_date_first,
+            "currency": invoices.currency_id[:1] or self.company_id.currency_id,
+            "amount_open": sum(invoices.mapped("amount_residual")),
+        }
+        self._check_call_outcome(call)
+        vals = {
+            "outcome": outcome,
+            "outcome_note": note,
+            "date_done": fields.Datetime.now(),
+            "contact_id": contact.id,
+        }
+        created = self.env["invoice.dispute"]
+        if outcome == "promise":
+            created = self._create_call_promise(call)
+        elif outcome == "dispute":
+            created = self._create_call_dispute(call)
+            vals["dispute_id"] = created.id
+        elif outcome == "plan_requested":
+            created = self._create_call_plan(call)
+            vals["plan_id"] = created.id
+        self._set_state("done", vals)
+        if send_confirmation:
+            self.message_post_with_source(
+                "invoice_dispute.mail_template_call_agreement",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        message = self._get_call_note(call)
+        self.message_post(body=message, subtype_xmlid="mail.mt_note")
+        # sudo: collectors may not edit customers, yet their colleagues must
+        # find the note on the customer; the collector stays its author.
+        self.partner_id.sudo().message_post(
+            body=message,
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
+        self._schedule_next_call(call)
+        return created
+
+    @api.model
+    def _next_working_day(self, day):
+        """The day after ``day``, skipping the weekend."""
+        day += timedelta(days=1)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
+
+    def _check_call_outcome(self, call):
+        """Refuse bad input of ``record_outcome`` before anything is written."""
+        self._check_outcome_allowed()
+        if self.state != "prepared":
+            raise UserError(
+                self.env._(
+                    "Prepare call sheet %(name)s before logging the outcome of the "
+                    "call.",
+                    name=self.name,
+                )
+            )
+        today = fields.Date.context_today(self)
+        outcome = call["outcome"]
+        if outcome in OUTCOMES_WITH_INVOICES:
+            if not call["invoices"]:
+                raise UserError(
+                    self.env._(
+                        "Select the invoices the agreement is about (field 'Invoices')."
+                    )
+                )
+            # one agreement per currency: the documents refuse mixed currencies
+            call["invoices"]._invoice_dispute_check_currency()
+        checks = {
+            "promise": self._check_call_promise,
+            "dispute": self._check_call_dispute,
+            "plan_requested": self._check_call_plan,
+        }
+        if outcome in checks:
+            checks[outcome](call)
+        self._check_call_follow_up(call, today)
+
+    def _check_call_promise(self, call):
+        """The input the promise needs; its rules are the promise's own."""
+        rounding = call["currency"].rounding
+        if float_compare(call["promise_amount"], 0.0, precision_rounding=rounding) <= 0:
+            raise UserError(
+                self.env._(
+                    "A promise to pay needs an amount ('Promise amount' must be "
+                    "more than 0)."
+                )
+            )
+        if not call["promise_date"]:
+            raise UserError(
+                self.env._("A promise to pay needs a 'Promised payment date'.")
+            )
+        Promise = self.env["invoice.payment.promise"]
+        Promise._check_amount_within_open(
+            call["invoices"], call["promise_amount"], partner=self.partner_id
+        )
+        Promise._check_date_not_past(call["promise_date"])
+
+    def _check_call_dispute(self, call):
+        """The input the dispute needs; which invoices can be disputed is the
+        dispute's own rule (``account.move._invoice_dispute_check_disputable``)."""
+        if not call["reason"]:
+            raise UserError(self.env._("A dispute needs a 'Dispute reason'."))
+        if not (call["statement"] or "").strip():
+            raise UserError(
+                self.env._(
+                    "Write down the concern in the customer's words (field "
+                    '"Customer\'s words").'
+                )
+            )
+        call["invoices"]._invoice_dispute_check_disputable()
+
+    def _check_call_plan(self, call):
+        # The terms are checked by the plan itself.
+        self.env["invoice.payment.plan"]._check_date_first_not_past(
+            call["plan_date_first"]
+        )
+
+    def _check_call_follow_up(self, call, today):
+        next_date = call["next_date"]
+        if call["outcome"] == "callback" and not next_date:
+            raise UserError(
+                self.env._("Set when to call back (field 'Next activity').")
+            )
+        if next_date and next_date < today:
+            raise UserError(
+                self.env._(
+                    "The next activity date %(date)s is in the past: it must be "
+                    "today (%(today)s) or later.",
+                    date=format_date(self.env, next_date),
+                    today=format_date(self.env, today),
+                )
+            )
+        if call["send_confirmation"] and not call["contact"].email:
+            raise UserError(
+                self.env._(
+                    "%(contact)s has no email address: add one or untick 'Email "
+                    "the confirmation'.",
+                    contact=call["contact"].display_name or self.env._("The contact"),
+                )
+            )
+
+    def _create_call_promise(self, call):
+        return self.env["invoice.payment.promise"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "move_ids": [Command.set(call["invoices"].ids)],
+                "amount": call["promise_amount"],
+                "date_promised": call["promise_date"],
+                "source": "call",
+                "call_sheet_id": self.id,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+            }
+        )
+
+    def _create_call_dispute(self, call):
+        return self.env["invoice.dispute"].create_from_invoices(
+            call["invoices"],
+            call["reason"],
+            "phone",
+            statement=call["statement"],
+            contact_id=call["contact"].id,
+            user_id=self.user_id.id,
+        )
+
+    def _create_call_plan(self, call):
+        return self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "move_ids": [Command.set(call["invoices"].ids)],
+                "amount_total": call["amount_open"],
+                "installment_count": call["plan_installment_count"],
+                "interval": call["plan_interval"],
+                "date_first": call["plan_date_first"],
+                "company_id": self.company_id.id,
+            }
+        )
+
+    def _get_call_note(self, call):
+        """What colleagues need to know about the call."""
+        outcome = call["outcome"]
+        currency = call["currency"]
+        outcome_label = dict(self._fields["outcome"]._description_selection(self.env))[
+            outcome
+        ]
+        parts = [
+            Markup("<p>%s</p>")
+            % self.env._(
+                "Collection call %(sheet)s with %(contact)s: %(outcome)s.",
+                sheet=self.name,
+                contact=call["contact"].display_name or "",
+                outcome=outcome_label,
+            )
+        ]
+        if outcome == "promise":
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Promised: %(amount)s by %(date)s for %(invoices)s.",
+                    amount=format_amount(self.env, call["promise_amount"], currency),
+                    date=format_date(self.env, call["promise_date"]),
+                    invoices=", ".join(call["invoices"].mapped("name")),
+                )
+            )
+        elif outcome == "dispute":
+            parts.append(
+                Markup("<p>%s %s</p>")
+                % (
+                    self.env._(
+                        "Dispute %(dispute)s registered:", dispute=self.dispute_id.name
+                    ),
+                    self.dispute_id._get_html_link(),
+                )
+            )
+        elif outcome == "plan_requested":
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Payment plan %(plan)s requested: %(count)s installments for "
+                    "%(amount)s.",
+                    plan=self.plan_id.name,
+                    count=call["plan_installment_count"],
+                    amount=format_amount(self.env, call["amount_open"], currency),
+                )
+            )
+        if call["note"]:
+            parts.append(plaintext2html(call["note"]))
+        if call["send_confirmation"]:
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Written confirmation emailed to %(email)s.",
+                    email=call["contact"].email,
+                )
+            )
+        return Markup().join(parts)
+
+    def _get_next_call_summary(self, call):
+        summaries = {
+            "promise": self.env._(
+                "Check the payment promised for %(date)s",
+                date=format_date(self.env, call["promise_date"]),
+            ),
+            "dispute": self.env._(
+                "Follow up dispute %(dispute)s", dispute=self.dispute_id.name
+            ),
+            "plan_requested": self.env._(
+                "Send payment plan %(plan)s to the customer", plan=self.plan_id.name
+            ),
+            "paid": self.env._("Check that the announced payment arrived"),
+            "no_answer": self.env._("Call again: no answer"),
+            "wrong_contact": self.env._("Call the person responsible for payment"),
+            "refused": self.env._("Follow up: the customer refused to pay"),
+            "callback": self.env._("Call back as agreed"),
+        }
+        return summaries[call["outcome"]]
+
+    def _schedule_next_call(self, call):
+        promise_date = call["promise_date"]
+        date = call["next_date"] or (
+            promise_date + timedelta(days=1)
+            if promise_date
+            else self._next_working_day(fields.Date.context_today(self))
+        )
+        # sudo: as for the note, a collector plans the follow-up on a customer
+        # they may not edit.
+        self.partner_id.sudo().activity_schedule(
+            "invoice_dispute.mail_activity_collection_call",
+            date_deadline=date,
+            summary=self._get_next_call_summary(call),
+            note=Markup("<p>%s</p>")
+            % self.env._("Previous call: %(sheet)s", sheet=self.name),
+            user_id=(self.user_id or self.env.user).id,
+        )
 
     # ------------------------------------------------------------------
     # Business methods

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round, format_amount, format_date
 from odoo.tools.misc import formatLang, get_lang
 
-from .invoice_dispute import check_range
+from .invoice_workflow_mixin import check_range
 
 CHECK_CODES = [
     ("price_vs_pricelist", "Price differs from the price list"),

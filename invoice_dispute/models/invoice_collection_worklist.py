@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .invoice_dispute import OPEN_STATES
+from .constants import OPEN_STATES
 
 # Priority score of a customer on the worklist (higher = call first):
 #   one point per PRIORITY_AMOUNT_STEP of net overdue amount (overdue less the

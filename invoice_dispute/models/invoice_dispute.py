@@ -7,159 +7,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, format_amount, format_date, plaintext2html
 
-OPEN_STATES = ("new", "investigating", "proposed", "agreed")
-# Limits of a dispute raised by a customer on the portal.
-MAX_STATEMENT_LENGTH = 10000
-CLOSED_STATES = ("resolved", "rejected", "cancelled")
-# Domain of the fields that pick open posted invoices of the record's customer
-# (``partner_id``): disputed invoices, proposals, payment plans, promises.
-OPEN_CUSTOMER_INVOICES_DOMAIN = (
-    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-    "('commercial_partner_id', '=', partner_id), "
-    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
+from .constants import (
+    CLOSED_STATES,
+    MAX_STATEMENT_LENGTH,
+    OPEN_STATES,
+    RESOLUTION_TYPES,
+    ROOT_CAUSES,
 )
-
-RESOLUTION_TYPES = [
-    ("credit_note", "Credit note"),
-    ("corrected_invoice", "Corrected invoice"),
-    ("payment_plan", "Payment plan"),
-    ("due_date_extension", "Due date extension"),
-    ("discount", "Discount"),
-    ("write_off", "Write-off"),
-    ("no_change", "No change"),
-]
-# Resolutions that credit the agreed amount with credit notes.
-CREDIT_TYPES = ("credit_note", "discount", "write_off")
-
-ROOT_CAUSES = [
-    ("pricing_error", "Pricing error"),
-    ("data_entry_error", "Data entry error"),
-    ("contract_ambiguity", "Contract ambiguity"),
-    ("delivery_issue", "Delivery issue"),
-    ("customer_misunderstanding", "Customer misunderstanding"),
-    ("duplicate_billing", "Duplicate billing"),
-    ("late_billing", "Late billing"),
-    ("other", "Other"),
-]
-
-
-def assign_sequence_names(model, vals_list, code, date_field=None):
-    """Prepare the numbering of the records about to be created (``name``
-    left empty or "/"): they are named "/" until they are valid (the unique
-    constraint on the number leaves "/" out), and the returned function gives
-    them their number from the ``ir.sequence`` of ``code`` of their company.
-    Call it at the end of ``create``, once the records are created and
-    checked: a refused create draws no number (a standard sequence does not
-    give back a number drawn in a transaction that is rolled back) and no
-    message names a number that was never saved.
-
-    :param model: the model the records are created in
-    :param list vals_list: the values given to ``create``, updated in place
-    :param str code: code of the sequence
-    :param str date_field: field whose value dates the number (else today)
-    :return: function taking the created records (in the order of
-        ``vals_list``), flushing them (so that the constraints of their
-        computed fields run) and numbering those that need it
-    """
-    to_number = []
-    for index, vals in enumerate(vals_list):
-        if vals.get("name", "/") in ("/", False):
-            vals["name"] = "/"
-            to_number.append(index)
-
-    def number(records):
-        records.flush_recordset()
-        for index in to_number:
-            record = records[index]
-            record.name = (
-                record.env["ir.sequence"]
-                .with_company(record.company_id)
-                .next_by_code(
-                    code, sequence_date=record[date_field] if date_field else None
-                )
-                or "/"
-            )
-        return records
-
-    return number
-
-
-def compute_document_display_name(records):
-    """Set the ``display_name`` of numbered documents: their number, or
-    "New" while they have none yet (during ``create``, see
-    ``assign_sequence_names``), so that no message names "/"."""
-    for record in records:
-        record.display_name = (
-            record.name if record.name not in ("/", False) else records.env._("New")
-        )
-
-
-def check_asked_currency(records, asked, moves_of=lambda record: record.move_ids):
-    """Refuse a currency given at creation that is not the records' invoices'
-    one: their currency is computed from the invoices, and the compute would
-    otherwise replace it without a word.
-
-    :param records: the records just created
-    :param list asked: the ``currency_id`` given for each record, or None
-    :param moves_of: function giving a record's invoices
-    :raise ValidationError: see ``account.move._invoice_dispute_check_currency``
-    """
-    Currency = records.env["res.currency"]
-    for record, currency_id in zip(records, asked, strict=True):
-        moves_of(record)._invoice_dispute_check_currency(
-            record, Currency.browse(currency_id)
-        )
-
-
-def check_state(records, allowed, message, what):
-    """Refuse an action on records not in one of the ``allowed`` states.
-
-    :param str message: the translated message, with ``%(name)s``,
-        ``%(state)s`` and ``%(what)s`` (the action, e.g. "sent")
-    """
-    wrong = records.filtered(lambda record: record.state not in allowed)
-    if wrong:
-        labels = dict(records._fields["state"]._description_selection(records.env))
-        raise UserError(
-            message
-            % {"name": wrong[0].name, "state": labels[wrong[0].state], "what": what}
-        )
-
-
-def check_range(records, field_names, minimum=0, maximum=None):
-    """Refuse ``records`` whose numbers in ``field_names`` are below
-    ``minimum`` or above ``maximum`` (when given).
-
-    :raise ValidationError: naming the field, the record, the value and the
-        limit
-    """
-    env = records.env
-    for record in records:
-        for name in field_names:
-            value = record[name]
-            if value >= minimum and (maximum is None or value <= maximum):
-                continue
-            field = record._fields[name]._description_string(env)
-            if maximum is None:
-                message = env._(
-                    "%(field)s of %(record)s must be %(minimum)s or more (got "
-                    "%(value)s).",
-                    field=field,
-                    record=record.display_name,
-                    minimum=minimum,
-                    value=value,
-                )
-            else:
-                message = env._(
-                    "%(field)s of %(record)s must be between %(minimum)s and "
-                    "%(maximum)s (got %(value)s).",
-                    field=field,
-                    record=record.display_name,
-                    minimum=minimum,
-                    maximum=maximum,
-                    value=value,
-                )
-            raise ValidationError(message)
 
 
 class InvoiceDispute(models.Model):
@@ -187,6 +41,10 @@ class InvoiceDispute(models.Model):
     _CLOSED_STATES = CLOSED_STATES
     _REOPEN_STATES = CLOSED_STATES
     _ASSIGN_RESPONSIBLE = True
+    _SEQUENCE_CODE = "invoice.dispute"
+    _SEQUENCE_DATE_FIELD = "date_received"
+    _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("new", "cancelled")
     _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
     # action stay editable.
@@ -459,10 +317,6 @@ class InvoiceDispute(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
     @api.depends("partner_id")
     def _compute_customer_type(self):
         for dispute in self:
@@ -631,14 +485,50 @@ class InvoiceDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        number = assign_sequence_names(self, vals_list, self._name, "date_received")
-        asked = [vals.get("currency_id") for vals in vals_list]
         disputes = super().create(vals_list)
-        check_asked_currency(disputes, asked, lambda d: d.line_ids.move_id)
-        number(disputes)
         for dispute in disputes:
             dispute._subscribe_customer()
         return disputes
+
+    @api.model
+    def create_from_invoices(
+        self, invoices, reason, channel, statement=None, amounts=None, **values
+    ):
+        """Raise one dispute on ``invoices``: the one way a dispute is created
+        from invoices (the invoice's *Raise dispute* button prefills the form
+        with the same values, ``account.move._prepare_invoice_dispute_vals``).
+        Used by the customer portal, the call outcome
+        (``invoice.call.sheet.record_outcome``) and the payment discrepancy
+        check (``invoice.payment.discrepancy.action_create_dispute``); SPEC
+        §1 (disputes, seeds 000, 001, 004).
+
+        The responsible is the creating user when a person, else the
+        customer's responsible (``invoice.workflow.mixin._assign_responsible``),
+        unless ``user_id`` is given in ``values``.
+
+        :param invoices: account.move, posted customer invoices of one
+            customer and one company, none with an open dispute
+        :param reason: invoice.dispute.reason, what the customer disputes
+        :param str channel: how it was raised (a key of ``channel``)
+        :param str statement: the customer's words, plain text (None: none)
+        :param dict amounts: invoice -> disputed amount, in the invoice's
+            currency, above zero and at most what is open on it; an invoice
+            left out disputes its residual
+        :param values: further ``invoice.dispute`` values (e.g. ``contact_id``,
+            default the first invoice's address; ``user_id``;
+            ``our_understanding``)
+        :return: the new invoice.dispute
+        :raise UserError: invoices not disputable
+            (``account.move._invoice_dispute_check_disputable``)
+        :raise ValidationError: an amount not above zero or above what is open
+            (``invoice.dispute.line._check_disputed_amount``); nothing is
+            written
+        """
+        vals = invoices._prepare_invoice_dispute_vals(amounts)
+        vals.update(reason_id=reason.id, channel=channel, **values)
+        if statement is not None:
+            vals["customer_statement"] = plaintext2html(statement)
+        return self.create(vals)
 
     def write(self, vals):
         res = super().write(vals)
@@ -648,16 +538,6 @@ class InvoiceDispute(models.Model):
             for dispute in self:
                 dispute._subscribe_customer()
         return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_open_or_resolved(self):
-        if any(dispute.state not in ("new", "cancelled") for dispute in self):
-            raise UserError(
-                self.env._(
-                    "Only new or cancelled disputes can be deleted; cancel the "
-                    "dispute instead so that its history is kept."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -845,21 +725,6 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        allowed = self._TRANSITIONS[target]
-        wrong = self.filtered(lambda d: d.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Dispute %(name)s is %(state)s: this action is only possible "
-                    "from %(allowed)s.",
-                    name=wrong[0].name,
-                    state=labels[wrong[0].state],
-                    allowed=", ".join(labels[s] for s in allowed),
-                )
-            )
-
     def _resolve(
         self,
         resolution_type,
@@ -1136,22 +1001,14 @@ class InvoiceDispute(models.Model):
             self.sudo()
             .with_company(company)
             .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "partner_id": invoice.commercial_partner_id.id,
-                    "contact_id": contact.id,
-                    "channel": "portal",
-                    "reason_id": reason.id,
-                    "customer_statement": plaintext2html(statement.strip()),
-                    "user_id": responsible.id,
-                    "company_id": company.id,
-                    "currency_id": invoice.currency_id.id,
-                    "line_ids": [
-                        Command.create(
-                            {"move_id": invoice.id, "disputed_amount": amount}
-                        )
-                    ],
-                }
+            .create_from_invoices(
+                invoice,
+                reason,
+                "portal",
+                statement=statement.strip(),
+                amounts={invoice: amount} if amount is not None else None,
+                contact_id=contact.id,
+                user_id=responsible.id,
             )
         )
         if responsible:

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, format_amount
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
 from .invoice_workflow_mixin import check_parent_not_closed
 
 

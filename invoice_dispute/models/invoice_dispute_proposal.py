@@ -6,31 +6,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount
 
-from .invoice_dispute import (
+from .constants import (
+    CREDIT_KINDS,
+    KIND_RESOLUTION,
+    KINDS,
     OPEN_CUSTOMER_INVOICES_DOMAIN,
     OPEN_STATES,
-    assign_sequence_names,
-    check_asked_currency,
-    check_state,
-    compute_document_display_name,
 )
-
-CREDIT_KINDS = ("discount", "partial_adjustment", "write_off")
-KINDS = [
-    ("discount", "Discount"),
-    ("due_date_extension", "Due date extension"),
-    ("partial_adjustment", "Partial adjustment"),
-    ("write_off", "Write-off"),
-    ("payment_plan", "Payment plan"),
-]
-# The resolution of a dispute that each kind of proposal amounts to.
-KIND_RESOLUTION = {
-    "discount": "discount",
-    "due_date_extension": "due_date_extension",
-    "partial_adjustment": "credit_note",
-    "write_off": "write_off",
-    "payment_plan": "payment_plan",
-}
 
 
 class InvoiceDisputeProposal(models.Model):
@@ -40,6 +22,9 @@ class InvoiceDisputeProposal(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.dispute.proposal"
+    _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("draft", "cancelled")
     # Transitions allowed by the actions and crons: target -> source states.
     _TRANSITIONS = {
         "to_approve": ("draft",),
@@ -267,10 +252,6 @@ class InvoiceDisputeProposal(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
     @api.depends("dispute_id")
     def _compute_partner_id(self):
         for proposal in self:
@@ -288,15 +269,6 @@ class InvoiceDisputeProposal(models.Model):
                 proposal.move_ids = proposal.dispute_id.move_ids
             else:
                 proposal.move_ids = proposal.move_ids
-
-    @api.depends("move_ids.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for proposal in self:
-            proposal.currency_id = (
-                proposal.move_ids.currency_id[:1]
-                or proposal.currency_id
-                or proposal.company_id.currency_id
-            )
 
     @api.depends("move_ids.amount_total", "move_ids.amount_residual")
     def _compute_amount_invoiced(self):
@@ -444,24 +416,6 @@ class InvoiceDisputeProposal(models.Model):
     def _check_currency(self):
         for proposal in self:
             proposal.move_ids._invoice_dispute_check_currency(proposal)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        number = assign_sequence_names(self, vals_list, self._name)
-        asked = [vals.get("currency_id") for vals in vals_list]
-        proposals = super().create(vals_list)
-        check_asked_currency(proposals, asked)
-        return number(proposals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(p.state not in ("draft", "cancelled") for p in self):
-            raise UserError(
-                self.env._(
-                    "Only draft or cancelled proposals can be deleted; cancel the "
-                    "proposal instead so that its history is kept."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -692,14 +646,6 @@ class InvoiceDisputeProposal(models.Model):
     def _get_kind_label(self):
         self.ensure_one()
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-
-    def _check_state(self, allowed, what):
-        check_state(
-            self,
-            allowed,
-            self.env._("Proposal %(name)s is %(state)s: it cannot be %(what)s."),
-            what,
-        )
 
     def _check_answerable(self):
         """Only a sent (or approved) proposal still valid today can be

@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 MAX_REFERENCE_LENGTH = 100
 
@@ -24,6 +24,7 @@ class InvoicePaymentClaim(models.Model):
     _order = "date_reported desc, id desc"
     _check_company_auto = True
 
+    _CURRENCY_FROM_INVOICES = True
     _TRANSITIONS = {
         "confirmed": ("open",),
         "rejected": ("open",),
@@ -137,15 +138,6 @@ class InvoicePaymentClaim(models.Model):
         for claim in self:
             claim.name = f"{claim.partner_id.name or ''} {claim.date_paid or ''}"
 
-    @api.depends("move_ids.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for claim in self:
-            claim.currency_id = (
-                claim.move_ids.currency_id[:1]
-                or claim.currency_id
-                or claim.company_id.currency_id
-            )
-
     @api.depends("date_reported")
     def _compute_date_until(self):
         """The company's ``paid_claim_block_days`` when the payment was
@@ -219,43 +211,20 @@ class InvoicePaymentClaim(models.Model):
                 )
             claim.move_ids._invoice_dispute_check_currency(claim)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        asked = [vals.get("currency_id") for vals in vals_list]
-        claims = super().create(vals_list)
-        check_asked_currency(claims, asked)
-        return claims
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def action_confirm(self):
         """The collector found the payment: the claim is closed (reconcile
         the payment as usual; a paid invoice gets no reminders anyway)."""
-        self._check_open(self.env._("confirmed"))
+        self._check_state(("open",), self.env._("confirmed"))
         self._set_state("confirmed")
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_reject(self):
         """No such payment was received: reminders resume on the invoices."""
-        self._check_open(self.env._("rejected"))
+        self._check_state(("open",), self.env._("rejected"))
         self._set_state("rejected")
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
-
-    def action_view_moves(self):
-        self.ensure_one()
-        return self.move_ids._invoice_dispute_list_action()
-
-    def _check_open(self, what):
-        closed = self.filtered(lambda c: c.state != "open")
-        if closed:
-            raise UserError(
-                self.env._(
-                    "The reported payment %(claim)s is already checked: it cannot "
-                    "be %(what)s.",
-                    claim=closed[0].display_name,
-                    what=what,
-                )
-            )

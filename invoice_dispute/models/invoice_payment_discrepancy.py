@@ -130,26 +130,17 @@ class InvoicePaymentDiscrepancy(models.Model):
         ) or self.env["invoice.dispute.reason"].search(
             [("category", "=", "short_payment")], limit=1
         )
-        dispute = self.env["invoice.dispute"].create(
-            {
-                "partner_id": self.partner_id.id,
-                "company_id": self.company_id.id,
-                "currency_id": moves[0].currency_id.id,
-                "reason_id": reason.id,
-                "channel": "email",
-                "our_understanding": self.env._(
-                    "The payment of %(date)s left %(amount)s open on %(invoices)s.",
-                    date=self.date,
-                    amount=format_amount(self.env, self.amount, self.currency_id),
-                    invoices=", ".join(moves.mapped("name")),
-                ),
-                "line_ids": [
-                    Command.create(
-                        {"move_id": move.id, "disputed_amount": move.amount_residual}
-                    )
-                    for move in moves
-                ],
-            }
+        dispute = self.env["invoice.dispute"].create_from_invoices(
+            moves,
+            reason,
+            "email",
+            contact_id=False,
+            our_understanding=self.env._(
+                "The payment of %(date)s left %(amount)s open on %(invoices)s.",
+                date=self.date,
+                amount=format_amount(self.env, self.amount, self.currency_id),
+                invoices=", ".join(moves.mapped("name")),
+            ),
         )
         self._set_state("dispute", {"dispute_id": dispute.id})
         return {

@@ -8,21 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
-from .invoice_dispute import (
-    OPEN_CUSTOMER_INVOICES_DOMAIN,
-    assign_sequence_names,
-    check_asked_currency,
-    check_range,
-    check_state,
-    compute_document_display_name,
-)
-
-INTERVALS = [
-    ("weekly", "Weekly"),
-    ("biweekly", "Every two weeks"),
-    ("monthly", "Monthly"),
-]
-PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+from .constants import INTERVALS, OPEN_CUSTOMER_INVOICES_DOMAIN, PAID_PAYMENT_STATES
+from .invoice_workflow_mixin import check_range
 
 
 def installment_date(date_first, interval, index):
@@ -82,6 +69,9 @@ class InvoicePaymentPlan(models.Model):
     _order = "id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.payment.plan"
+    _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("draft", "cancelled")
     # Transitions allowed by the actions, crons and invoice follow-ups:
     # target -> source states (completed -> active: a payment was removed).
     _TRANSITIONS = {
@@ -267,19 +257,6 @@ class InvoicePaymentPlan(models.Model):
         ),
     ]
 
-    @api.depends("name")
-    def _compute_display_name(self):
-        compute_document_display_name(self)
-
-    @api.depends("move_ids.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for plan in self:
-            plan.currency_id = (
-                plan.move_ids.currency_id[:1]
-                or plan.currency_id
-                or plan.company_id.currency_id
-            )
-
     @api.depends("move_ids")
     def _compute_amount_total(self):
         for plan in self:
@@ -394,29 +371,11 @@ class InvoicePaymentPlan(models.Model):
             Command.create(vals) for vals in self._prepare_schedule_lines()
         ]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        number = assign_sequence_names(self, vals_list, self._name)
-        asked = [vals.get("currency_id") for vals in vals_list]
-        plans = super().create(vals_list)
-        check_asked_currency(plans, asked)
-        return number(plans)
-
     def write(self, vals):
         if "line_ids" in vals:
             plans = self.with_context(invoice_payment_plan_writing_lines=True)
             return super(InvoicePaymentPlan, plans).write(vals)
         return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_running(self):
-        if any(plan.state not in ("draft", "cancelled") for plan in self):
-            raise UserError(
-                self.env._(
-                    "Only draft or cancelled payment plans can be deleted; cancel "
-                    "the plan instead so that its history is kept."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -512,10 +471,6 @@ class InvoicePaymentPlan(models.Model):
         self._send_confirmation()
         return True
 
-    def action_view_moves(self):
-        self.ensure_one()
-        return self.move_ids._invoice_dispute_list_action()
-
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
@@ -523,14 +478,6 @@ class InvoicePaymentPlan(models.Model):
         """A payment plan was agreed on the day it was activated."""
         self.ensure_one()
         return self.date_activated
-
-    def _check_state(self, allowed, what):
-        check_state(
-            self,
-            allowed,
-            self.env._("Payment plan %(name)s is %(state)s: it cannot be %(what)s."),
-            what,
-        )
 
     @api.model
     def _check_date_first_not_past(self, date_first, name=None):

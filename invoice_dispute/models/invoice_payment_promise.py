@@ -3,11 +3,11 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date
 
-from .invoice_dispute import OPEN_CUSTOMER_INVOICES_DOMAIN, check_asked_currency
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 
 class InvoicePaymentPromise(models.Model):
@@ -17,6 +17,7 @@ class InvoicePaymentPromise(models.Model):
     _order = "date_promised desc, id desc"
     _check_company_auto = True
 
+    _CURRENCY_FROM_INVOICES = True
     # Transitions allowed by the actions, the cron and invoice follow-ups:
     # target -> source states (kept -> pending: a payment was removed).
     _TRANSITIONS = {
@@ -179,15 +180,6 @@ class InvoicePaymentPromise(models.Model):
                 f"{promise.partner_id.name or ''} {promise.date_promised or ''}"
             )
 
-    @api.depends("move_ids.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for promise in self:
-            promise.currency_id = (
-                promise.move_ids.currency_id[:1]
-                or promise.currency_id
-                or promise.company_id.currency_id
-            )
-
     @api.depends("date_promised", "company_id.promise_grace_days")
     def _compute_date_deadline(self):
         for promise in self:
@@ -297,13 +289,6 @@ class InvoicePaymentPromise(models.Model):
         for promise in self:
             self._check_customer_invoices(promise.move_ids, promise.partner_id)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        asked = [vals.get("currency_id") for vals in vals_list]
-        promises = super().create(vals_list)
-        check_asked_currency(promises, asked)
-        return promises
-
     # ------------------------------------------------------------------
     # Rules (also called by the call outcome wizard before it creates one)
     # ------------------------------------------------------------------
@@ -394,22 +379,14 @@ class InvoicePaymentPromise(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_cancel(self):
-        if self.filtered(lambda p: p.state != "pending"):
-            raise UserError(self.env._("Only pending promises can be cancelled."))
+        self._check_state(("pending",), self.env._("cancelled"))
         self._set_state("cancelled")
         return True
 
     def action_reset_pending(self):
-        if self.filtered(lambda p: p.state != "cancelled"):
-            raise UserError(
-                self.env._("Only cancelled promises can be set back to pending.")
-            )
+        self._check_state(("cancelled",), self.env._("set back to pending"))
         self._set_state("pending")
         return True
-
-    def action_view_moves(self):
-        self.ensure_one()
-        return self.move_ids._invoice_dispute_list_action()
 
     # ------------------------------------------------------------------
     # Business methods

@@ -1,5 +1,5 @@
 from odoo import api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # Context key (and its value) of a state change made by the workflow itself
 # through ``_set_state``: the value is an object, so that no RPC call, import
@@ -22,16 +22,62 @@ def check_parent_not_closed(lines, parent_field, parent_ids=()):
     parents._check_not_closed(["line_ids"])
 
 
+def check_range(records, field_names, minimum=0, maximum=None):
+    """Refuse ``records`` whose numbers in ``field_names`` are below
+    ``minimum`` or above ``maximum`` (when given).
+
+    :raise ValidationError: naming the field, the record, the value and the
+        limit
+    """
+    env = records.env
+    for record in records:
+        for name in field_names:
+            value = record[name]
+            if value >= minimum and (maximum is None or value <= maximum):
+                continue
+            field = record._fields[name]._description_string(env)
+            if maximum is None:
+                message = env._(
+                    "%(field)s of %(record)s must be %(minimum)s or more (got "
+                    "%(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    value=value,
+                )
+            else:
+                message = env._(
+                    "%(field)s of %(record)s must be between %(minimum)s and "
+                    "%(maximum)s (got %(value)s).",
+                    field=field,
+                    record=record.display_name,
+                    minimum=minimum,
+                    maximum=maximum,
+                    value=value,
+                )
+            raise ValidationError(message)
+
+
 class InvoiceWorkflowMixin(models.AbstractModel):
-    """States that change only through the model's actions, and closed
-    records that stay closed.
+    """The customer documents of the addon (disputes, proposals, payment
+    plans, promises, payment claims, call sheets, back-billing): states that
+    change only through the model's actions, closed records that stay closed,
+    and what the documents share.
 
     A model using it lists its transitions (``_TRANSITIONS``: target state ->
     the states it can be reached from), its closed states and the fields
     frozen in them. Its actions, crons and invoice follow-ups change the state
     with :meth:`_set_state`; ``create``/``write`` from anywhere else (forms,
     RPC, imports) cannot set a state nor change a frozen field of a closed
-    record.
+    record; an action refuses a wrong state with :meth:`_check_state`.
+
+    Shared, switched on by class attributes: the number drawn from a sequence
+    on create (``_SEQUENCE_CODE``, shown as "New" until then), the currency
+    of the invoices (``_CURRENCY_FROM_INVOICES``: computed from ``move_ids``,
+    a different one given at creation refused), the delete rule
+    (``_UNLINK_STATES``), the responsible assigned on create
+    (``_ASSIGN_RESPONSIBLE``), the reminders paused (``_REMINDER_PAUSE_STATES``)
+    and the invoices' smart button (:meth:`action_view_moves`).
     """
 
     _name = "invoice.workflow.mixin"
@@ -50,6 +96,14 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     # states in which the record pauses the automated reminders of its
     # invoices (``move_ids``); leaving them starts the grace period
     _REMINDER_PAUSE_STATES = ()
+    # code of the ir.sequence numbering the records (``name``) on create,
+    # dated by the field ``_SEQUENCE_DATE_FIELD`` (None: today); False: none
+    _SEQUENCE_CODE = False
+    _SEQUENCE_DATE_FIELD = None
+    # the currency (``currency_id``) is the invoices' (``move_ids``)
+    _CURRENCY_FROM_INVOICES = False
+    # states in which a record may be deleted (None: no rule)
+    _UNLINK_STATES = None
 
     @api.constrains(lambda self: ["user_id"] if "user_id" in self._fields else [])
     def _check_user_id(self):
@@ -95,10 +149,111 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                             state=self._get_state_label(vals["state"]),
                         )
                     )
+        number = self._prepare_numbers(vals_list)
+        asked = [vals.get("currency_id") for vals in vals_list]
         records = super().create(vals_list)
         if self._ASSIGN_RESPONSIBLE:
             records._assign_responsible()
-        return records
+        if self._CURRENCY_FROM_INVOICES:
+            records._check_asked_currency(asked)
+        return number(records)
+
+    @api.model
+    def _prepare_numbers(self, vals_list):
+        """Prepare the numbering of the records about to be created (``name``
+        left empty or "/", when the model has a ``_SEQUENCE_CODE``): they are
+        named "/" until they are valid (the unique constraint on the number
+        leaves "/" out), and the returned function gives them their number
+        from the sequence of their company. It is called at the end of
+        ``create``, once the records are created and checked: a refused create
+        draws no number and no message names a number never saved.
+
+        :param list vals_list: the values given to ``create``, updated in place
+        :return: function taking the created records (in the order of
+            ``vals_list``), flushing them (so that the constraints of their
+            computed fields run), numbering those that need it and returning
+            them
+        """
+        to_number = []
+        if self._SEQUENCE_CODE:
+            for index, vals in enumerate(vals_list):
+                if vals.get("name", "/") in ("/", False):
+                    vals["name"] = "/"
+                    to_number.append(index)
+
+        def number(records):
+            if not to_number:
+                return records
+            records.flush_recordset()
+            date_field = self._SEQUENCE_DATE_FIELD
+            for index in to_number:
+                record = records[index]
+                record.name = (
+                    record.env["ir.sequence"]
+                    .with_company(record.company_id)
+                    .next_by_code(
+                        self._SEQUENCE_CODE,
+                        sequence_date=record[date_field] if date_field else None,
+                    )
+                    or "/"
+                )
+            return records
+
+        return number
+
+    def _check_asked_currency(self, asked):
+        """Refuse a currency given at creation that is not the records'
+        invoices' one: their currency is computed from the invoices, and the
+        compute would otherwise replace it without a word.
+
+        :param list asked: the ``currency_id`` given for each record, or None
+        :raise ValidationError: see ``account.move._invoice_dispute_check_currency``
+        """
+        Currency = self.env["res.currency"]
+        for record, currency_id in zip(self, asked, strict=True):
+            record.move_ids._invoice_dispute_check_currency(
+                record, Currency.browse(currency_id)
+            )
+
+    @api.depends(lambda self: (self._rec_name,) if self._rec_name else ())
+    def _compute_display_name(self):
+        """Numbered documents show their number, or "New" while they have
+        none yet (during ``create``), so that no message names "/"."""
+        if not self._SEQUENCE_CODE:
+            return super()._compute_display_name()
+        for record in self:
+            record.display_name = (
+                record.name if record.name not in ("/", False) else self.env._("New")
+            )
+
+    @api.depends(
+        lambda self: (
+            ("move_ids.currency_id", "company_id")
+            if self._CURRENCY_FROM_INVOICES
+            else ()
+        )
+    )
+    def _compute_currency_id(self):
+        """The invoices' currency (``_CURRENCY_FROM_INVOICES``), else the
+        one set, else the company's."""
+        for record in self:
+            record.currency_id = (
+                record.move_ids.currency_id[:1]
+                or record.currency_id
+                or record.company_id.currency_id
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_kept(self):
+        """Only records in ``_UNLINK_STATES`` can be deleted: the others are
+        kept for their history (cancel them instead)."""
+        if self._UNLINK_STATES is not None:
+            self._check_state(self._UNLINK_STATES, self.env._("deleted"))
+
+    def action_view_moves(self):
+        """The invoices' smart button: the document's invoices."""
+        self.ensure_one()
+        return self.move_ids._invoice_dispute_list_action()
 
     def write(self, vals):
         if not self._is_workflow_change() and "state" in vals:
@@ -156,26 +311,45 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             )
         raise UserError(message)
 
-    def _check_transition(self, target):
-        """Refuse to move records to ``target`` from a state that the model's
-        transitions (``_TRANSITIONS``) do not allow.
+    def _check_state(self, allowed, what):
+        """Refuse an action on records not in one of the ``allowed`` states:
+        the one way the documents refuse a state change (their actions, and
+        ``_set_state`` through ``_check_transition``).
 
-        :param str target: a key of ``_TRANSITIONS``
-        :raise UserError: naming the first record in a wrong state
+        :param tuple allowed: the states the action starts from
+        :param str what: the action, translated, as it ends "it cannot be
+            ..." (e.g. "sent", "moved to Resolved")
+        :raise UserError: "<model> <record> is <state>: it cannot be <what>,
+            only from <allowed states>.", naming the first record in another
+            state
         """
-        allowed = self._TRANSITIONS[target]
         wrong = self.filtered(lambda r: r.state not in allowed)
         if wrong:
             raise UserError(
                 self.env._(
-                    "%(record)s is %(state)s: it cannot become %(target)s, only "
+                    "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
                     "from %(allowed)s.",
+                    model=self._get_model_label(),
                     record=wrong[0].display_name,
                     state=self._get_state_label(wrong[0].state),
-                    target=self._get_state_label(target),
+                    what=what,
                     allowed=", ".join(self._get_state_label(s) for s in allowed),
                 )
             )
+
+    def _check_transition(self, target):
+        """Refuse to move records to ``target`` from a state that the model's
+        transitions (``_TRANSITIONS``) do not allow (see ``_check_state``).
+
+        :param str target: a key of ``_TRANSITIONS`` (a state, or "reopen")
+        :raise UserError: naming the first record in a wrong state
+        """
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        if target in labels:
+            what = self.env._("moved to %(state)s", state=labels[target])
+        else:
+            what = self.env._("reopened")
+        self._check_state(self._TRANSITIONS[target], what)
 
     def _set_state(self, state, vals=None, transition=None):
         """Move these records to ``state``: the one way the model's actions,

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .invoice_dispute import check_range
+from .invoice_workflow_mixin import check_range
 from .res_users import MANAGER_GROUP
 
 

@@ -4,8 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .invoice_call_sheet import WEEKDAYS
-from .invoice_dispute import OPEN_STATES
+from .constants import OPEN_STATES, WEEKDAYS
 from .res_users import COLLECTOR_GROUP
 
 # Window of paid invoices the payment-behaviour figures look at.

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import InvoiceDisputeCommon
@@ -93,3 +93,44 @@ class TestBackBilling(InvoiceDisputeCommon):
                 date_informed=fields.Date.today() + timedelta(days=2)
             ).action_confirm()
         self.assertFalse(self.records())
+
+    def test_record_decision_in_the_model(self):
+        """The rules are the model's: bad terms are refused through the model
+        method as through the wizard, and nothing is written (no record, no
+        invoice, no message on the customer)."""
+        BackBilling = self.env["invoice.back.billing"]
+        today = fields.Date.today()
+        good = {
+            "partner_id": self.customer_contact.id,
+            "amount": 80.0,
+            "date_from": today - timedelta(days=60),
+            "date_to": today - timedelta(days=31),
+            "explanation": "The second site was not billed.",
+            "method": "separate_invoice",
+            "customer_informed": True,
+            "date_informed": today,
+        }
+        invoices = self.env["account.move"].search_count([])
+        messages = len(self.customer.message_ids)
+        bad = [
+            ({"amount": -1.0}, "greater than zero"),
+            ({"date_from": today}, "after its end"),
+            ({"explanation": " "}, "explanation the customer sees"),
+            ({"customer_informed": False}, "Inform the customer"),
+            ({"method": "waive", "waive_reason": ""}, "reason for waiving"),
+        ]
+        for change, message in bad:
+            with (
+                self.subTest(message=message),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                BackBilling.record_decision(dict(good, **change))
+        self.assertFalse(self.records())
+        self.assertEqual(self.env["account.move"].search_count([]), invoices)
+        self.assertEqual(len(self.customer.message_ids), messages)
+        record, invoice = BackBilling.record_decision(good)
+        self.assertEqual(record.partner_id, self.customer)
+        self.assertEqual(record.state, "billed")
+        self.assertEqual(record.move_id, invoice)
+        self.assertEqual(invoice.amount_untaxed, 80.0)
+        self.assertIn("billed separately", self.customer.message_ids[0].body)

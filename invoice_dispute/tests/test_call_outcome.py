@@ -170,7 +170,7 @@ class TestCallOutcome(CollectionCommon):
         self.assertEqual(plan.date_first, self.today + timedelta(days=14))
         self.assertEqual(
             self.customer.activity_ids.date_deadline,
-            self.env["invoice.call.outcome.wizard"]._next_working_day(
+            self.env["invoice.call.sheet"]._next_working_day(
                 self.today + timedelta(days=2)
             ),
         )

@@ -203,6 +203,68 @@ class TestDispute(InvoiceDisputeCommon):
         with self.assertRaises(UserError):
             (self.invoice_1 | self.other_invoice).action_raise_dispute()
 
+    def test_create_from_invoices(self):
+        """The one creation path from invoices: the customer, company and
+        lines from the invoices, the given amounts, the customer's words, the
+        responsible."""
+        dispute = self.env["invoice.dispute"].create_from_invoices(
+            self.invoice_1 | self.invoice_2,
+            self.reason_price,
+            "phone",
+            statement="The price is wrong",
+            amounts={self.invoice_1: 250.0},
+        )
+        self.assertEqual(dispute.partner_id, self.customer)
+        self.assertEqual(dispute.company_id, self.invoice_1.company_id)
+        self.assertEqual(dispute.currency_id, self.invoice_1.currency_id)
+        self.assertEqual(dispute.channel, "phone")
+        self.assertEqual(dispute.reason_id, self.reason_price)
+        self.assertIn("The price is wrong", dispute.customer_statement)
+        self.assertEqual(dispute.user_id, self.env.user)
+        lines = {line.move_id: line.disputed_amount for line in dispute.line_ids}
+        self.assertEqual(
+            lines,
+            {self.invoice_1: 250.0, self.invoice_2: self.invoice_2.amount_residual},
+        )
+
+    def test_create_from_invoices_refused(self):
+        """Invoices that cannot be disputed together, or amounts out of
+        bounds, are refused with a clear message and nothing is written."""
+        Dispute = self.env["invoice.dispute"]
+        count = Dispute.search_count([])
+        lines = self.env["invoice.dispute.line"].search_count([])
+        draft = self.create_invoice(self.customer, 100.0, post=False)
+        other_company = self.setup_other_company()["company"]
+        foreign = self.create_invoice(self.customer, 100.0, company_id=other_company.id)
+        cases = [
+            (self.env["account.move"], UserError, "Only posted customer invoices"),
+            (draft, UserError, "Only posted customer invoices"),
+            (self.invoice_1 | self.other_invoice, UserError, "single customer"),
+            (self.invoice_1 | foreign, UserError, "single company"),
+        ]
+        for invoices, error, message in cases:
+            with self.subTest(message=message), self.assertRaisesRegex(error, message):
+                Dispute.create_from_invoices(invoices, self.reason_price, "email")
+        for amount, message in ((0.0, "greater than zero"), (1000.01, "exceeds")):
+            with (
+                self.subTest(amount=amount),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                Dispute.create_from_invoices(
+                    self.invoice_1,
+                    self.reason_price,
+                    "email",
+                    amounts={self.invoice_1: amount},
+                )
+        self.assertEqual(Dispute.search_count([]), count)
+        self.assertEqual(self.env["invoice.dispute.line"].search_count([]), lines)
+        self.create_dispute(self.invoice_1)
+        with self.assertRaisesRegex(UserError, "already has an open dispute"):
+            Dispute.create_from_invoices(
+                self.invoice_1 | self.invoice_2, self.reason_price, "email"
+            )
+        self.assertFalse(self.invoice_2.dispute_ids)
+
     def test_view_actions(self):
         """The smart buttons open the right records, in the right list."""
         dispute = self.create_dispute(self.invoice_1 | self.invoice_2)

@@ -243,7 +243,7 @@ class TestPaymentPlan(InvoiceDisputeCommon):
     def test_cancel_and_delete(self):
         plan = self.make_plan(amount_total=300.0)
         plan.action_activate()
-        with self.assertRaisesRegex(UserError, "Only draft or cancelled"):
+        with self.assertRaisesRegex(UserError, "cannot be deleted, only from Draft"):
             plan.unlink()
         plan.action_cancel()
         self.assertEqual(plan.state, "cancelled")

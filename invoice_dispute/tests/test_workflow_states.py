@@ -174,7 +174,9 @@ class TestWorkflowStates(InvoiceDisputeCommon):
         )
         dispute.action_start_investigation()
         self.assertEqual(dispute.state, "investigating")
-        with self.assertRaisesRegex(UserError, "only possible from"):
+        with self.assertRaisesRegex(
+            UserError, "it cannot be moved to Investigating, only from New"
+        ):
             dispute.action_start_investigation()
         dispute.action_reject()
         self.assertEqual(dispute.state, "rejected")
@@ -182,7 +184,7 @@ class TestWorkflowStates(InvoiceDisputeCommon):
         self.assertEqual(dispute.state, "investigating")
         plan = self.as_collector(self.make_plan())
         # the one way in checks the transitions too
-        with self.assertRaisesRegex(UserError, "cannot become Completed"):
+        with self.assertRaisesRegex(UserError, "cannot be moved to Completed"):
             plan._set_state("completed")
         self.assertEqual(plan.state, "draft")
         promise = self.as_collector(self.make_promise())

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 
 from ..models.invoice_back_billing import BACK_BILLING_METHODS
@@ -50,12 +48,12 @@ class InvoiceBackBillingWizard(models.TransientModel):
         return values
 
     def action_confirm(self):
+        """Record the decision entered (``invoice.back.billing
+        .record_decision``); open the separate invoice when there is one."""
         self.ensure_one()
-        # the rules are the back-billing's own (constraints on create)
-        partner = self.partner_id.commercial_partner_id
-        back_billing = self.env["invoice.back.billing"].create(
+        __, invoice = self.env["invoice.back.billing"].record_decision(
             {
-                "partner_id": partner.id,
+                "partner_id": self.partner_id.id,
                 "company_id": self.company_id.id,
                 "currency_id": self.currency_id.id,
                 "amount": self.amount,
@@ -66,41 +64,13 @@ class InvoiceBackBillingWizard(models.TransientModel):
                 "customer_informed": self.customer_informed,
                 "date_informed": self.date_informed,
                 "waive_reason": self.waive_reason,
-                "state": "waived" if self.method == "waive" else "pending",
             }
         )
-        amount = back_billing._format_amount()
-        period = f"{self.date_from} – {self.date_to}"
-        action = {"type": "ir.actions.act_window_close"}
-        if self.method == "waive":
-            body = self.env._(
-                "Back-billing of %(amount)s for %(period)s waived: %(reason)s",
-                amount=amount,
-                period=period,
-                reason=self.waive_reason,
-            )
-        elif self.method == "next_invoice":
-            body = self.env._(
-                "Back-billing of %(amount)s for %(period)s will be added to the "
-                "next invoice (customer informed on %(date)s).",
-                amount=amount,
-                period=period,
-                date=self.date_informed,
-            )
-        else:
-            invoice = back_billing._create_separate_invoice()
-            body = self.env._(
-                "Back-billing of %(amount)s for %(period)s billed separately on a "
-                "draft invoice (customer informed on %(date)s).",
-                amount=amount,
-                period=period,
-                date=self.date_informed,
-            )
-            action = {
-                "type": "ir.actions.act_window",
-                "res_model": "account.move",
-                "res_id": invoice.id,
-                "view_mode": "form",
-            }
-        partner._message_log(body=Markup("%s") % body)
-        return action
+        if not invoice:
+            return {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": invoice.id,
+            "view_mode": "form",
+        }

@@ -1,29 +1,13 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.fields import Command
-from odoo.tools import float_compare, format_amount, format_date, plaintext2html
 
-from ..models.invoice_call_sheet import AGREEMENT_OUTCOMES, OUTCOMES
-from ..models.invoice_dispute import OPEN_STATES
-from ..models.invoice_payment_plan import INTERVALS
-
-# Days until the next collection activity, per outcome (a promise is checked
-# the day after the promised date).
-NEXT_ACTIVITY_DAYS = {
-    "dispute": 7,
-    "plan_requested": 3,
-    "paid": 3,
-    "no_answer": 1,
-    "wrong_contact": 1,
-    "refused": 2,
-    "callback": 1,
-}
-# Outcomes that need invoices to create something on.
-OUTCOMES_WITH_INVOICES = ("promise", "dispute", "plan_requested")
+from ..models.constants import (
+    AGREEMENT_OUTCOMES,
+    INTERVALS,
+    NEXT_ACTIVITY_DAYS,
+    OUTCOMES,
+)
 
 
 class InvoiceCallOutcomeWizard(models.TransientModel):
@@ -147,7 +131,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
                     timedelta(days=1)
                 )
             else:
-                wizard.next_date = self._next_working_day(
+                wizard.next_date = self.env["invoice.call.sheet"]._next_working_day(
                     today + timedelta(days=NEXT_ACTIVITY_DAYS[wizard.outcome] - 1)
                 )
 
@@ -157,302 +141,21 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
             wizard.send_confirmation = wizard.outcome in AGREEMENT_OUTCOMES
 
     def action_confirm(self):
+        """Record the outcome entered (``invoice.call.sheet.record_outcome``)."""
         self.ensure_one()
-        self._check_values()
-        sheet = self.call_sheet_id
-        vals = {
-            "outcome": self.outcome,
-            "outcome_note": self.note,
-            "date_done": fields.Datetime.now(),
-            "contact_id": self.contact_id.id,
-        }
-        if self.outcome == "promise":
-            self._create_promise()
-        elif self.outcome == "dispute":
-            vals["dispute_id"] = self._create_dispute().id
-        elif self.outcome == "plan_requested":
-            vals["plan_id"] = self._create_plan().id
-        sheet._set_state("done", vals)
-        if self.send_confirmation:
-            sheet.message_post_with_source(
-                "invoice_dispute.mail_template_call_agreement",
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
-        note = self._get_internal_note()
-        sheet.message_post(body=note, subtype_xmlid="mail.mt_note")
-        # sudo: collectors may not edit customers, yet their colleagues must
-        # find the note on the customer; the collector stays its author.
-        sheet.partner_id.sudo().message_post(
-            body=note,
-            subtype_xmlid="mail.mt_note",
-            author_id=self.env.user.partner_id.id,
+        self.call_sheet_id.record_outcome(
+            self.outcome,
+            self.contact_id,
+            self.move_ids,
+            note=self.note,
+            next_date=self.next_date,
+            send_confirmation=self.send_confirmation,
+            promise_amount=self.promise_amount,
+            promise_date=self.promise_date,
+            reason=self.reason_id,
+            statement=self.statement,
+            plan_installment_count=self.plan_installment_count,
+            plan_interval=self.plan_interval,
+            plan_date_first=self.plan_date_first,
         )
-        self._schedule_next_activity()
         return {"type": "ir.actions.act_window_close"}
-
-    # ------------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------------
-    @api.model
-    def _next_working_day(self, day):
-        """The day after ``day``, skipping the weekend."""
-        day += timedelta(days=1)
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        return day
-
-    def _check_values(self):
-        """Refuse bad input before anything is written."""
-        sheet = self.call_sheet_id
-        sheet._check_outcome_allowed()
-        if sheet.state != "prepared":
-            raise UserError(
-                self.env._(
-                    "Prepare call sheet %(name)s before logging the outcome of the "
-                    "call.",
-                    name=sheet.name,
-                )
-            )
-        today = fields.Date.context_today(self)
-        if self.outcome in OUTCOMES_WITH_INVOICES:
-            self._check_invoices()
-        checks = {
-            "promise": self._check_promise,
-            "dispute": self._check_dispute,
-            "plan_requested": self._check_plan,
-        }
-        if self.outcome in checks:
-            checks[self.outcome](today)
-        self._check_follow_up(today)
-
-    def _check_invoices(self):
-        if not self.move_ids:
-            raise UserError(
-                self.env._(
-                    "Select the invoices the agreement is about (field 'Invoices')."
-                )
-            )
-        # one agreement per currency: the documents refuse mixed currencies
-        self.move_ids._invoice_dispute_check_currency()
-
-    def _check_promise(self, today):
-        """The input the promise needs; its rules are the promise's own."""
-        rounding = self.currency_id.rounding
-        if float_compare(self.promise_amount, 0.0, precision_rounding=rounding) <= 0:
-            raise UserError(
-                self.env._(
-                    "A promise to pay needs an amount ('Promise amount' must be "
-                    "more than 0)."
-                )
-            )
-        if not self.promise_date:
-            raise UserError(
-                self.env._("A promise to pay needs a 'Promised payment date'.")
-            )
-        Promise = self.env["invoice.payment.promise"]
-        Promise._check_amount_within_open(
-            self.move_ids, self.promise_amount, partner=self.partner_id
-        )
-        Promise._check_date_not_past(self.promise_date)
-
-    def _check_dispute(self, today):
-        if not self.reason_id:
-            raise UserError(self.env._("A dispute needs a 'Dispute reason'."))
-        if not (self.statement or "").strip():
-            raise UserError(
-                self.env._(
-                    "Write down the concern in the customer's words (field "
-                    '"Customer\'s words").'
-                )
-            )
-        disputed = self.move_ids.filtered(
-            lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
-        )
-        if disputed:
-            raise UserError(
-                self.env._(
-                    "%(invoices)s already has an open dispute: an invoice can have "
-                    "only one open dispute at a time.",
-                    invoices=", ".join(disputed.mapped("name")),
-                )
-            )
-
-    def _check_plan(self, today):
-        # The terms are checked by the plan itself.
-        self.env["invoice.payment.plan"]._check_date_first_not_past(
-            self.plan_date_first
-        )
-
-    def _check_follow_up(self, today):
-        if self.outcome == "callback" and not self.next_date:
-            raise UserError(
-                self.env._("Set when to call back (field 'Next activity').")
-            )
-        if self.next_date and self.next_date < today:
-            raise UserError(
-                self.env._(
-                    "The next activity date %(date)s is in the past: it must be "
-                    "today (%(today)s) or later.",
-                    date=format_date(self.env, self.next_date),
-                    today=format_date(self.env, today),
-                )
-            )
-        if self.send_confirmation and not self.contact_id.email:
-            raise UserError(
-                self.env._(
-                    "%(contact)s has no email address: add one or untick 'Email "
-                    "the confirmation'.",
-                    contact=self.contact_id.display_name or self.env._("The contact"),
-                )
-            )
-
-    def _create_promise(self):
-        sheet = self.call_sheet_id
-        return self.env["invoice.payment.promise"].create(
-            {
-                "partner_id": sheet.partner_id.id,
-                "move_ids": [Command.set(self.move_ids.ids)],
-                "amount": self.promise_amount,
-                "date_promised": self.promise_date,
-                "source": "call",
-                "call_sheet_id": sheet.id,
-                "user_id": sheet.user_id.id,
-                "company_id": sheet.company_id.id,
-            }
-        )
-
-    def _create_dispute(self):
-        sheet = self.call_sheet_id
-        return self.env["invoice.dispute"].create(
-            {
-                "partner_id": sheet.partner_id.id,
-                "contact_id": self.contact_id.id,
-                "reason_id": self.reason_id.id,
-                "channel": "phone",
-                "customer_statement": plaintext2html(self.statement),
-                "company_id": sheet.company_id.id,
-                "user_id": sheet.user_id.id,
-                "line_ids": [
-                    Command.create(
-                        {"move_id": move.id, "disputed_amount": move.amount_residual}
-                    )
-                    for move in self.move_ids
-                ],
-            }
-        )
-
-    def _create_plan(self):
-        sheet = self.call_sheet_id
-        return self.env["invoice.payment.plan"].create(
-            {
-                "partner_id": sheet.partner_id.id,
-                "move_ids": [Command.set(self.move_ids.ids)],
-                "amount_total": self.amount_open,
-                "installment_count": self.plan_installment_count,
-                "interval": self.plan_interval,
-                "date_first": self.plan_date_first,
-                "company_id": sheet.company_id.id,
-            }
-        )
-
-    def _get_outcome_label(self):
-        return dict(self._fields["outcome"]._description_selection(self.env))[
-            self.outcome
-        ]
-
-    def _get_internal_note(self):
-        """What colleagues need to know about the call."""
-        sheet = self.call_sheet_id
-        parts = [
-            Markup("<p>%s</p>")
-            % self.env._(
-                "Collection call %(sheet)s with %(contact)s: %(outcome)s.",
-                sheet=sheet.name,
-                contact=self.contact_id.display_name or "",
-                outcome=self._get_outcome_label(),
-            )
-        ]
-        if self.outcome == "promise":
-            parts.append(
-                Markup("<p>%s</p>")
-                % self.env._(
-                    "Promised: %(amount)s by %(date)s for %(invoices)s.",
-                    amount=format_amount(
-                        self.env, self.promise_amount, self.currency_id
-                    ),
-                    date=format_date(self.env, self.promise_date),
-                    invoices=", ".join(self.move_ids.mapped("name")),
-                )
-            )
-        elif self.outcome == "dispute":
-            parts.append(
-                Markup("<p>%s %s</p>")
-                % (
-                    self.env._(
-                        "Dispute %(dispute)s registered:", dispute=sheet.dispute_id.name
-                    ),
-                    sheet.dispute_id._get_html_link(),
-                )
-            )
-        elif self.outcome == "plan_requested":
-            parts.append(
-                Markup("<p>%s</p>")
-                % self.env._(
-                    "Payment plan %(plan)s requested: %(count)s installments for "
-                    "%(amount)s.",
-                    plan=sheet.plan_id.name,
-                    count=self.plan_installment_count,
-                    amount=format_amount(self.env, self.amount_open, self.currency_id),
-                )
-            )
-        if self.note:
-            parts.append(plaintext2html(self.note))
-        if self.send_confirmation:
-            parts.append(
-                Markup("<p>%s</p>")
-                % self.env._(
-                    "Written confirmation emailed to %(email)s.",
-                    email=self.contact_id.email,
-                )
-            )
-        return Markup().join(parts)
-
-    def _get_next_activity_summary(self):
-        sheet = self.call_sheet_id
-        summaries = {
-            "promise": self.env._(
-                "Check the payment promised for %(date)s",
-                date=format_date(self.env, self.promise_date),
-            ),
-            "dispute": self.env._(
-                "Follow up dispute %(dispute)s", dispute=sheet.dispute_id.name
-            ),
-            "plan_requested": self.env._(
-                "Send payment plan %(plan)s to the customer", plan=sheet.plan_id.name
-            ),
-            "paid": self.env._("Check that the announced payment arrived"),
-            "no_answer": self.env._("Call again: no answer"),
-            "wrong_contact": self.env._("Call the person responsible for payment"),
-            "refused": self.env._("Follow up: the customer refused to pay"),
-            "callback": self.env._("Call back as agreed"),
-        }
-        return summaries[self.outcome]
-
-    def _schedule_next_activity(self):
-        sheet = self.call_sheet_id
-        date = self.next_date or (
-            self.promise_date + timedelta(days=1)
-            if self.promise_date
-            else self._next_working_day(fields.Date.context_today(self))
-        )
-        # sudo: as for the note, a collector plans the follow-up on a customer
-        # they may not edit.
-        sheet.partner_id.sudo().activity_schedule(
-            "invoice_dispute.mail_activity_collection_call",
-            date_deadline=date,
-            summary=self._get_next_activity_summary(),
-            note=Markup("<p>%s</p>")
-            % self.env._("Previous call: %(sheet)s", sheet=sheet.name),
-            user_id=(sheet.user_id or self.env.user).id,
-        )

@@ -1,7 +1,11 @@
 from odoo import api, fields, models
 
-from ..models.invoice_dispute import CREDIT_TYPES, RESOLUTION_TYPES, ROOT_CAUSES
-from ..models.invoice_dispute_proposal import KIND_RESOLUTION
+from ..models.constants import (
+    CREDIT_TYPES,
+    KIND_RESOLUTION,
+    RESOLUTION_TYPES,
+    ROOT_CAUSES,
+)
 
 
 class InvoiceDisputeResolveWizard(models.TransientModel):

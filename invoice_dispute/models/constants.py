@@ -1,0 +1,107 @@
+"""Constants shared by the addon's models, wizards, controllers and reports:
+the states and selections several files use, in one place (the feature
+modules import them from here)."""
+
+# Disputes
+OPEN_STATES = ("new", "investigating", "proposed", "agreed")
+CLOSED_STATES = ("resolved", "rejected", "cancelled")
+# Limits of a dispute raised by a customer on the portal.
+MAX_STATEMENT_LENGTH = 10000
+# Domain of the fields that pick open posted invoices of the record's customer
+# (``partner_id``): disputed invoices, proposals, payment plans, promises.
+OPEN_CUSTOMER_INVOICES_DOMAIN = (
+    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+    "('commercial_partner_id', '=', partner_id), "
+    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
+)
+# Payment states of an invoice that has nothing left to pay.
+PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+
+# Settlement: what a dispute is resolved with (the one vocabulary of
+# ``account.move._invoice_dispute_settle``; a proposal's kind maps onto it)
+RESOLUTION_TYPES = [
+    ("credit_note", "Credit note"),
+    ("corrected_invoice", "Corrected invoice"),
+    ("payment_plan", "Payment plan"),
+    ("due_date_extension", "Due date extension"),
+    ("discount", "Discount"),
+    ("write_off", "Write-off"),
+    ("no_change", "No change"),
+]
+# Resolutions that credit the agreed amount with credit notes.
+CREDIT_TYPES = ("credit_note", "discount", "write_off")
+
+ROOT_CAUSES = [
+    ("pricing_error", "Pricing error"),
+    ("data_entry_error", "Data entry error"),
+    ("contract_ambiguity", "Contract ambiguity"),
+    ("delivery_issue", "Delivery issue"),
+    ("customer_misunderstanding", "Customer misunderstanding"),
+    ("duplicate_billing", "Duplicate billing"),
+    ("late_billing", "Late billing"),
+    ("other", "Other"),
+]
+
+# Settlement proposals
+KINDS = [
+    ("discount", "Discount"),
+    ("due_date_extension", "Due date extension"),
+    ("partial_adjustment", "Partial adjustment"),
+    ("write_off", "Write-off"),
+    ("payment_plan", "Payment plan"),
+]
+# The resolution of a dispute that each kind of proposal amounts to.
+KIND_RESOLUTION = {
+    "discount": "discount",
+    "due_date_extension": "due_date_extension",
+    "partial_adjustment": "credit_note",
+    "write_off": "write_off",
+    "payment_plan": "payment_plan",
+}
+# Kinds that credit an amount: those whose resolution does.
+CREDIT_KINDS = tuple(
+    kind for kind, resolution in KIND_RESOLUTION.items() if resolution in CREDIT_TYPES
+)
+
+# Payment plans
+INTERVALS = [
+    ("weekly", "Weekly"),
+    ("biweekly", "Every two weeks"),
+    ("monthly", "Monthly"),
+]
+
+# Collection calls
+OUTCOMES = [
+    ("promise", "Promise to pay"),
+    ("dispute", "Dispute"),
+    ("plan_requested", "Payment plan requested"),
+    ("paid", "Already paid"),
+    ("no_answer", "No answer"),
+    ("wrong_contact", "Wrong contact"),
+    ("refused", "Refused to pay"),
+    ("callback", "Call back"),
+]
+# Outcomes that are an agreement the customer gets in writing by default.
+AGREEMENT_OUTCOMES = ("promise", "dispute", "plan_requested")
+# Outcomes that need invoices to create something on.
+OUTCOMES_WITH_INVOICES = ("promise", "dispute", "plan_requested")
+# Days until the next collection activity, per outcome (a promise is checked
+# the day after the promised date).
+NEXT_ACTIVITY_DAYS = {
+    "dispute": 7,
+    "plan_requested": 3,
+    "paid": 3,
+    "no_answer": 1,
+    "wrong_contact": 1,
+    "refused": 2,
+    "callback": 1,
+}
+WEEKDAYS = [
+    ("0", "Monday"),
+    ("1", "Tuesday"),
+    ("2", "Wednesday"),
+    ("3", "Thursday"),
+    ("4", "Friday"),
+    ("5", "Saturday"),
+    ("6", "Sunday"),
+]
