@@ -2,7 +2,7 @@
 
 The reminder templates now render on the notice and the scheduled action
 runs ``invoice.reminder.engine``: these records are shipped ``noupdate``, so
-they are loaded again from their data file (``reload_records``).
+they are loaded again from their data files (``reload_records``).
 
 The reminder logs written before this version are grouped into notices by
 their email (one email = one notice; a log without an email, i.e. an
@@ -20,7 +20,10 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL, file_path
 from odoo.tools.convert import convert_xml_import
 
-DATA_FILE = "invoice_dispute/data/invoice_reminder_data.xml"
+DATA_FILES = (
+    "invoice_dispute/data/mail_template_reminder_data.xml",
+    "invoice_dispute/data/ir_cron_data.xml",
+)
 
 UPDATED_RECORDS = (
     "mail_template_reminder_1",
@@ -152,7 +155,7 @@ def reset_translations(env, xmlids):
         record.invalidate_recordset()
 
 
-def reload_records(env, xmlids=UPDATED_RECORDS, data_files=(DATA_FILE,)):
+def reload_records(env, xmlids=UPDATED_RECORDS, data_files=DATA_FILES):
     """Load the records ``xmlids`` of the addon's ``data_files`` (paths from
     the addons folder) again, although they are ``noupdate``, with Odoo's own
     XML loader; they stay ``noupdate`` afterwards. Their texts translated as a

@@ -11,7 +11,7 @@ from pathlib import Path
 from odoo import SUPERUSER_ID, api
 
 RELOADED = {
-    "invoice_dispute/data/invoice_reminder_data.xml": (
+    "invoice_dispute/data/mail_template_reminder_data.xml": (
         "mail_template_reminder_1",
         "mail_template_reminder_2",
         "mail_template_reminder_3",
