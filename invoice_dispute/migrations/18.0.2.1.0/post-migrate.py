@@ -1,9 +1,11 @@
 """18.0.2.1.0: the reminder templates of levels 1 to 4 t-call one invoice
 table (``invoice_dispute.reminder_invoice_table``) instead of holding a copy
-each.
+each; the monthly management pack's scheduled action runs on the model
+``invoice.dispute.management.pack`` instead of the export wizard.
 
-They are shipped ``noupdate``: they are loaded again from their data file,
-with their translations, by ``reload_records`` of the 18.0.2.0.0 migration."""
+These records are shipped ``noupdate``: they are loaded again from their data
+files, with their translations, by ``reload_records`` of the 18.0.2.0.0
+migration."""
 
 import importlib.util
 from pathlib import Path
@@ -17,6 +19,7 @@ RELOADED = {
         "mail_template_reminder_3",
         "mail_template_reminder_4",
     ),
+    "invoice_dispute/data/ir_cron_data.xml": ("ir_cron_management_report",),
 }
 
 
