@@ -1,2 +1,2 @@
-from . import management_pack
+from . import invoice_dispute_management_pack
 from . import report_customer_statement

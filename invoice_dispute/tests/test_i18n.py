@@ -208,6 +208,49 @@ class TestI18n(InvoiceDisputeCommon):
         )
         self.assertEqual(rendered, len(templates))
 
+    def test_reminder_levels_share_the_invoice_table(self):
+        """The reminders of levels 1 to 4 show one invoice table, t-called
+        from the sub-template ``invoice_dispute.reminder_invoice_table``
+        (no copy in a template's body): the same table in each level's email,
+        with every invoice of the notice, in English and each shipped
+        language."""
+        notice = self.notice
+        self.assertTrue(notice.move_ids)
+        headers = {
+            "en_US": ["Invoice date", "Payment reference", "Total open:"],
+            "nl_NL": ["Factuurdatum", "Betalingskenmerk", "Totaal openstaand:"],
+            "sk_SK": ["Dátum faktúry", "Referencia platby", "Neuhradené spolu:"],
+            "sv_SE": ["Fakturadatum", "Betalningsreferens", "Totalt obetalt:"],
+        }
+        for level in range(1, 5):
+            template = self.env.ref(f"invoice_dispute.mail_template_reminder_{level}")
+            source = template.with_context(lang="en_US").body_html
+            self.assertIn('t-call="invoice_dispute.reminder_invoice_table"', source)
+            self.assertNotIn("Invoice date", source)
+        for code, words in headers.items():
+            tables = set()
+            for level in range(1, 5):
+                template = self.env.ref(
+                    f"invoice_dispute.mail_template_reminder_{level}"
+                )
+                with self.subTest(level=level, lang=code):
+                    body = html.unescape(
+                        str(
+                            template._render_field(
+                                "body_html", notice.ids, set_lang=code
+                            )[notice.id]
+                        )
+                    )
+                    start = body.index("<table")
+                    table = body[start : body.index("</p>", body.index(words[2]))]
+                    for word in words:
+                        self.assertIn(word, table)
+                    for move in notice.move_ids:
+                        self.assertIn(move.name, table)
+                        self.assertIn(move.payment_reference or move.name, table)
+                    tables.add(table)
+            self.assertEqual(len(tables), 1, f"the levels' tables differ in {code}")
+
     def test_objections_translated(self):
         """The objection library (what the customer says, and the suggested
         answer) reads in each shipped language."""

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
+from ..report.invoice_dispute_management_pack import ManagementPackWriter
 from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
 
@@ -236,6 +237,33 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(register.auto_filter.ref, "A1:P4")
         self.assertGreater(register.column_dimensions["C"].width, 20)
         self.assertEqual(book["Aging"].freeze_panes, "A4")
+
+    def test_one_model_method_per_sheet(self):
+        """The pack is the AbstractModel invoice.dispute.management.pack: one
+        method per sheet, in the order of ``_get_sheets`` (what an addon
+        extends to add a sheet); a workbook written with some of them has
+        those sheets only."""
+        Pack = self.env["invoice.dispute.management.pack"]
+        self.assertEqual(len(Pack._get_sheets()), 8)
+        self.assertEqual(
+            self.load(
+                Pack._build_pack(self.date_from, self.date_to, self.company)
+            ).sheetnames[:2],
+            ["Summary", "Disputes"],
+        )
+        with tempfile.TemporaryFile() as tmp:
+            pack = ManagementPackWriter(
+                self.env, self.date_from, self.date_to, self.company
+            )
+            workbook = pack.open(tmp)
+            Pack._sheet_aging(pack)
+            Pack._sheet_register(pack)
+            workbook.close()
+            tmp.seek(0)
+            book = self.load(tmp.read())
+        self.assertEqual(book.sheetnames, ["Aging", "Disputes"])
+        names = {row["Number"] for row in self.table(book["Disputes"])}
+        self.assertIn(self.d_open.name, names)
 
     def test_prevention_sheet(self):
         """The consumer without an address was flagged when invoiced, and
@@ -606,15 +634,10 @@ class TestManagementPack(InvoiceDisputeCommon):
         )
         # The record rules apply even when the builder is asked for a company
         # the user cannot see.
-        from ..report.management_pack import ManagementPack
-
         with tempfile.TemporaryFile() as tmp:
-            ManagementPack(
-                self.env(user=self.manager),
-                self.date_from,
-                self.date_to,
-                self.company | self.other_company,
-            ).build(tmp)
+            self.env(user=self.manager)["invoice.dispute.management.pack"]._write_pack(
+                tmp, self.date_from, self.date_to, self.company | self.other_company
+            )
             tmp.seek(0)
             book = self.load(tmp.read())
         names = {row["Number"] for row in self.table(book["Disputes"])}
@@ -666,12 +689,12 @@ class TestManagementPack(InvoiceDisputeCommon):
     def test_query_count_independent_of_rows(self):
         """Rows are streamed from aggregated queries: more disputes, same
         number of queries."""
-        pack = self.env["invoice.dispute.export.wizard"]
+        pack = self.env["invoice.dispute.management.pack"]
 
         def count_queries():
             self.env.flush_all()
             before = self.env.cr.sql_log_count
-            pack._build_pack(self.env, self.date_from, self.date_to, self.company)
+            pack._build_pack(self.date_from, self.date_to, self.company)
             return self.env.cr.sql_log_count - before
 
         count_queries()  # warm the caches
@@ -696,9 +719,11 @@ class TestManagementPack(InvoiceDisputeCommon):
     def test_cron_mails_pack_to_managers(self):
         with freeze_time("2024-04-02"):
             cron = self.env.ref("invoice_dispute.ir_cron_management_report")
+            # on the management pack's model, not on the transient wizard
+            self.assertEqual(cron.model_id.model, "invoice.dispute.management.pack")
             cron.method_direct_trigger()
-            Wizard = self.env["invoice.dispute.export.wizard"]
-            while Wizard._cron_management_report():
+            Pack = self.env["invoice.dispute.management.pack"]
+            while Pack._cron_management_report():
                 pass
             mails = self.env["mail.mail"].search(
                 [("recipient_ids", "in", self.manager.partner_id.ids)]
@@ -716,7 +741,7 @@ class TestManagementPack(InvoiceDisputeCommon):
             )
             self.assertEqual({row["Company"] for row in rows}, {self.company.name})
             # Run again: nothing is sent twice.
-            Wizard._cron_management_report(batch_size=10)
+            Pack._cron_management_report(batch_size=10)
             self.assertEqual(
                 self.env["mail.mail"].search_count(
                     [("recipient_ids", "in", self.manager.partner_id.ids)]

@@ -11,7 +11,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
-from ..report.management_pack import ManagementPack
+from ..report.invoice_dispute_management_pack import ManagementPackWriter
 from . import test_dispute_portal as portal_tests
 from .common import InvoiceDisputeCommon
 
@@ -232,15 +232,11 @@ class TestCurrencyFromInvoices(MoneyCommon):
         self.create_dispute(self.invoice_eur)
         self.create_dispute(self.invoice_2)
         self.env.flush_all()
-        pack = ManagementPack(
-            self.env,
-            self.today - timedelta(days=30),
-            self.today,
-            self.env.company,
-        )
-        kpis, _levels = pack._kpis()
+        period = (self.today - timedelta(days=30), self.today, self.env.company)
+        Pack = self.env["invoice.dispute.management.pack"]
+        kpis, _levels = Pack._kpis(ManagementPackWriter(self.env, *period))
         self.assertEqual(kpis[self.env.company.id]["amount"], 2500.0)
-        pack.build(io.BytesIO())
+        Pack._write_pack(io.BytesIO(), *period)
 
     def test_call_outcome_promise_in_invoice_currency(self):
         sheet = self.env["invoice.call.sheet"].create({"partner_id": self.customer.id})

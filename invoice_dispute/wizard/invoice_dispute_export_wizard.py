@@ -1,14 +1,9 @@
 import base64
-import logging
-import tempfile
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
 
-from ..report.management_pack import ManagementPack, last_month
-
-_logger = logging.getLogger(__name__)
+from ..report.invoice_dispute_management_pack import last_month
 
 
 class InvoiceDisputeExportWizard(models.TransientModel):
@@ -51,9 +46,18 @@ class InvoiceDisputeExportWizard(models.TransientModel):
                 )
 
     def action_export(self):
+        """Build the management pack of the wizard's period and companies
+        (``invoice.dispute.management.pack``) and download it.
+
+        :return: an ``ir.actions.act_url`` downloading ``xlsx_file``
+        :raise UserError: when none of the chosen companies is one the user
+            works in
+        """
         self.ensure_one()
         companies = self._get_export_companies()
-        data = self._build_pack(self.env, self.date_from, self.date_to, companies)
+        data = self.env["invoice.dispute.management.pack"]._build_pack(
+            self.date_from, self.date_to, companies
+        )
         filename = self.env._(
             "dispute_management_pack_%(date_from)s_%(date_to)s.xlsx",
             date_from=self.date_from,
@@ -86,99 +90,3 @@ class InvoiceDisputeExportWizard(models.TransientModel):
                 )
             )
         return companies
-
-    @api.model
-    def _build_pack(self, env, date_from, date_to, companies):
-        """The management pack as bytes, built through a temporary file."""
-        with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
-            ManagementPack(env, date_from, date_to, companies).build(tmp)
-            tmp.seek(0)
-            return tmp.read()
-
-    @api.model
-    def _get_manager_groups(self):
-        """{company: {lang: users}} of the dispute managers to send the pack
-        to: each company's managers with an email, by language."""
-        result = {}
-        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
-        for company in group.users.company_ids:
-            managers = company._get_dispute_managers(designated=False).filtered("email")
-            if managers:
-                result[company] = managers.grouped(lambda u: u.lang or "en_US")
-        return result
-
-    @api.model
-    def _cron_management_report(self, batch_size=1):
-        """Email last month's pack to the dispute managers, one workbook per
-        company (in each manager's language).
-
-        One batch of companies per call; ``_notify_progress`` makes the cron
-        framework call again while some remain. The attachment sent for a
-        company and month marks it as done, so a rerun sends nothing twice."""
-        # The cron user builds the pack of each company for that company's
-        # managers: sudo, restricted to that company by the builder.
-        self = self.sudo()  # noqa: PLW0642
-        date_from, date_to = last_month(fields.Date.context_today(self))
-        period = date_from.strftime("%Y-%m")
-        template = self.env.ref("invoice_dispute.mail_template_management_report")
-        todo = []
-        for company, langs in sorted(
-            self._get_manager_groups().items(), key=lambda item: item[0].id
-        ):
-            for lang, users in sorted(langs.items()):
-                marker = f"invoice_dispute.management_pack:{period}:{lang}"
-                todo.append((company, lang, users, marker))
-        done_markers = set(
-            self.env["ir.attachment"]
-            .search(
-                [
-                    ("res_model", "=", "res.company"),
-                    ("description", "in", [item[3] for item in todo]),
-                ]
-            )
-            .mapped(lambda att: (att.res_id, att.description))
-        )
-        todo = [item for item in todo if (item[0].id, item[3]) not in done_markers]
-        batch_companies = []
-        for company, *_rest in todo:
-            if company not in batch_companies:
-                batch_companies.append(company)
-        batch_companies = batch_companies[:batch_size]
-        batch = [item for item in todo if item[0] in batch_companies]
-        for company, lang, users, marker in batch:
-            env = self.with_company(company).with_context(lang=lang).env
-            data = self._build_pack(env, date_from, date_to, company)
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": env._(
-                        "dispute_management_pack_%(period)s.xlsx", period=period
-                    ),
-                    "raw": data,
-                    "res_model": "res.company",
-                    "res_id": company.id,
-                    "description": marker,
-                    "mimetype": "application/vnd.openxmlformats-officedocument."
-                    "spreadsheetml.sheet",
-                }
-            )
-            template.with_context(lang=lang, management_pack_period=period).send_mail(
-                company.id,
-                email_values={
-                    "recipient_ids": [
-                        Command.link(pid) for pid in users.partner_id.ids
-                    ],
-                    "attachment_ids": [Command.link(attachment.id)],
-                },
-            )
-            _logger.info(
-                "Management pack %s sent to %s managers of %s (%s)",
-                period,
-                len(users),
-                company.name,
-                lang,
-            )
-        remaining = len({item[0] for item in todo}) - len(batch_companies)
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch_companies), remaining=remaining
-        )
-        return batch_companies

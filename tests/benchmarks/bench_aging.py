@@ -35,7 +35,9 @@ def parse_args():
 def main():
     args = parse_args()
     registry = open_registry(args)
-    from odoo.addons.invoice_dispute.report.management_pack import ManagementPack
+    from odoo.addons.invoice_dispute.report.invoice_dispute_management_pack import (
+        ManagementPackWriter,
+    )
 
     with registry.cursor() as cr:
         env = admin_env(cr)
@@ -50,11 +52,14 @@ def main():
         today = fields.Date.context_today(env.user)
         for days in (int(value) for value in args.days_back.split(",")):
             date_to = today - timedelta(days=days)
-            pack = ManagementPack(env, date_to.replace(day=1), date_to, env.company)
+            pack = ManagementPackWriter(
+                env, date_to.replace(day=1), date_to, env.company
+            )
+            Pack = env["invoice.dispute.management.pack"]
             timings = []
             for __ in range(args.runs):
                 started = time.perf_counter()
-                rows = list(pack._stream(pack._aging_query()))
+                rows = list(pack._stream(Pack._aging_query(pack)))
                 timings.append(time.perf_counter() - started)
             # columns: company, customer, 4 disputed buckets, disputed total,
             # 4 undisputed buckets, undisputed total, total, currency

@@ -13,7 +13,8 @@ not accounting-perfect). Then each measurement runs in a fresh child process:
 wall time and peak RSS growth (resource.getrusage maxrss) without tracing,
 and the Python peak (tracemalloc) in a separate traced run, for
 
-- ``pack``: ManagementPack.build() of the whole period (all seven sheets);
+- ``pack``: invoice.dispute.management.pack._write_pack() of the whole period
+  (all its sheets);
 - ``plain``: the same register rows selected with one plain query
   (cursor.fetchall) and written to one sheet with xlsxwriter.
 """
@@ -189,10 +190,10 @@ def generate(env, count):
 # The two measured jobs
 # ----------------------------------------------------------------------
 def run_pack(env, target):
-    from odoo.addons.invoice_dispute.report.management_pack import ManagementPack
-
     date_from, date_to = period()
-    ManagementPack(env, date_from, date_to, env.company).build(target)
+    env["invoice.dispute.management.pack"]._write_pack(
+        target, date_from, date_to, env.company
+    )
 
 
 def run_plain(env, target):

@@ -2,7 +2,7 @@
 
 The reminder templates now render on the notice and the scheduled action
 runs ``invoice.reminder.engine``: these records are shipped ``noupdate``, so
-they are loaded again from their data file (``reload_records``).
+they are loaded again from their data files (``reload_records``).
 
 The reminder logs written before this version are grouped into notices by
 their email (one email = one notice; a log without an email, i.e. an
@@ -20,7 +20,10 @@ from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL, file_path
 from odoo.tools.convert import convert_xml_import
 
-DATA_FILE = "invoice_dispute/data/invoice_reminder_data.xml"
+DATA_FILES = (
+    "invoice_dispute/data/mail_template_reminder_data.xml",
+    "invoice_dispute/data/ir_cron_data.xml",
+)
 
 UPDATED_RECORDS = (
     "mail_template_reminder_1",
@@ -112,7 +115,7 @@ def group_logs_into_notices(env):
     return notices
 
 
-def set_noupdate(cr, noupdate):
+def set_noupdate(cr, xmlids, noupdate):
     cr.execute(
         SQL(
             """
@@ -121,27 +124,71 @@ def set_noupdate(cr, noupdate):
              WHERE module = 'invoice_dispute' AND name IN %s
             """,
             noupdate,
-            UPDATED_RECORDS,
+            tuple(xmlids),
         )
     )
 
 
-def reload_records(env):
-    """Load the records ``UPDATED_RECORDS`` of the reminder data file again,
-    although the file and the records are ``noupdate``, with Odoo's own XML
-    loader; they stay ``noupdate`` afterwards."""
-    set_noupdate(env.cr, False)
-    path = file_path(DATA_FILE)
-    doc = etree.parse(path)
-    root = doc.getroot()
-    root.set("noupdate", "0")
-    for node in list(root):
-        if node.get("id") not in UPDATED_RECORDS:
-            root.remove(node)
-    stream = io.BytesIO(etree.tostring(doc))
-    stream.name = path
-    convert_xml_import(env, "invoice_dispute", stream, mode="update")
-    set_noupdate(env.cr, True)
+def reset_translations(env, xmlids):
+    """Drop the translations (all languages but en_US) of the records
+    ``xmlids`` in their fields translated as a whole (``translate=True``),
+    so that the module's .po files, loaded after the migration, give them the
+    translations of the new text (Odoo fills missing languages only)."""
+    for xmlid in xmlids:
+        record = env.ref(f"invoice_dispute.{xmlid}", raise_if_not_found=False)
+        if not record:
+            continue
+        for field in record._fields.values():
+            own = field.store and field.model_name == record._name
+            if own and field.translate is True:
+                env.cr.execute(
+                    SQL(
+                        "UPDATE %s SET %s = jsonb_build_object('en_US', %s->'en_US') "
+                        "WHERE id = %s AND %s IS NOT NULL",
+                        SQL.identifier(record._table),
+                        SQL.identifier(field.name),
+                        SQL.identifier(field.name),
+                        record.id,
+                        SQL.identifier(field.name),
+                    )
+                )
+        record.invalidate_recordset()
+
+
+def reload_records(env, xmlids=UPDATED_RECORDS, data_files=DATA_FILES):
+    """Load the records ``xmlids`` of the addon's ``data_files`` (paths from
+    the addons folder) again, although they are ``noupdate``, with Odoo's own
+    XML loader; they stay ``noupdate`` afterwards. Their texts translated as a
+    whole are reset, so that the .po files give them their new translations.
+
+    :param env: an environment (superuser)
+    :param xmlids: the XML ids, without the module prefix
+    :param data_files: the data files holding them
+    :raise ValueError: when an XML id is in none of the files
+    """
+    xmlids = tuple(xmlids)
+    set_noupdate(env.cr, xmlids, False)
+    found = set()
+    for data_file in data_files:
+        path = file_path(data_file)
+        doc = etree.parse(path)
+        root = doc.getroot()
+        root.set("noupdate", "0")
+        for node in list(root.iter("record", "template", "function")):
+            if node.get("id") in xmlids:
+                found.add(node.get("id"))
+            else:
+                node.getparent().remove(node)
+        for node in root.iter("data"):
+            node.set("noupdate", "0")
+        stream = io.BytesIO(etree.tostring(doc))
+        stream.name = path
+        convert_xml_import(env, "invoice_dispute", stream, mode="update")
+    missing = set(xmlids) - found
+    if missing:
+        raise ValueError(f"records not found in {data_files}: {sorted(missing)}")
+    set_noupdate(env.cr, xmlids, True)
+    reset_translations(env, xmlids)
 
 
 def migrate(cr, version):

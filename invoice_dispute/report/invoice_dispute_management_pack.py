@@ -2,7 +2,10 @@
 root causes, receivables aging, payment plans, promises, reminders and the
 invoice checks (prevention).
 
-Shared by the export wizard and the monthly cron. Every sheet is filled from an
+``invoice.dispute.management.pack`` (an AbstractModel, like OCA's
+``report.report_xlsx.abstract``) builds it, one method per sheet: another
+addon ``_inherit``s it to add a sheet (extend ``_get_sheets``) or change one.
+The export wizard and the monthly cron call it. Every sheet is filled from an
 aggregated SQL query read through a server-side cursor in chunks (no ORM
 records are loaded), and written with xlsxwriter in constant-memory mode, so
 the memory used does not grow with the number of disputes.
@@ -11,16 +14,21 @@ Record rules apply: the rows come from the ids ``Model._search`` lets the
 current user see, intersected with the companies asked for.
 """
 
+import logging
 import re
+import tempfile
 from datetime import timedelta
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import api, fields, models
+from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..models.invoice_dispute import CLOSED_STATES, OPEN_STATES
+from ..models.constants import CLOSED_STATES, OPEN_STATES
+
+_logger = logging.getLogger(__name__)
 
 PAID_WITHIN_DAYS = 14
 AGING_BUCKETS = ((None, 30), (31, 60), (61, 90), (91, None))
@@ -43,12 +51,13 @@ _DATE_CODES = {
 OPEN_AT_END = "open_at_end"
 
 
-class ManagementPack:
-    """Build the management pack for a period and companies.
+class ManagementPackWriter:
+    """One management pack being written: the period, the companies, the
+    workbook, its formats, and the helpers the sheets use (record-rule
+    filtered sub-selects, streamed SQL, cells and tables).
 
-    ``ManagementPack(env, date_from, date_to, companies).build(target)`` writes
-    the workbook to ``target`` (a path or a binary file object). Texts are in
-    the language of ``env``.
+    ``invoice.dispute.management.pack`` creates one per workbook and passes it
+    to each of its sheet methods. Texts are in the language of ``env``.
     """
 
     CHUNK = 2000
@@ -66,25 +75,16 @@ class ManagementPack:
     # ------------------------------------------------------------------
     # Entry point
     # ------------------------------------------------------------------
-    def build(self, target):
+    def open(self, target):
+        """Start the workbook on ``target`` (a path or a binary file object),
+        in constant-memory mode, with its formats; the caller writes the
+        sheets, then closes ``self.workbook``."""
         self.env.flush_all()
-        workbook = xlsxwriter.Workbook(
+        self.workbook = xlsxwriter.Workbook(
             target, {"constant_memory": True, "in_memory": False}
         )
-        try:
-            self.workbook = workbook
-            self._init_formats()
-            self._sheet_summary()
-            self._sheet_register()
-            self._sheet_root_causes()
-            self._sheet_aging()
-            self._sheet_payment_plans()
-            self._sheet_promises()
-            self._sheet_reminders()
-            self._sheet_prevention()
-        finally:
-            workbook.close()
-        return target
+        self._init_formats()
+        return self.workbook
 
     # ------------------------------------------------------------------
     # Helpers: SQL
@@ -214,18 +214,185 @@ class ManagementPack:
         sheet.autofilter(first_row, 0, row, len(columns) - 1)
         return row
 
+
+def last_month(today):
+    """First and last day of the month before ``today``."""
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return first, today.replace(day=1) - timedelta(days=1)
+
+
+class InvoiceDisputeManagementPack(models.AbstractModel):
+    """The management pack (XLSX), one method per sheet.
+
+    Each sheet method takes the ``ManagementPackWriter`` of the workbook being
+    written (``pack``); ``_get_sheets`` lists them in workbook order. An addon
+    adds a sheet with::
+
+        class InvoiceDisputeManagementPack(models.AbstractModel):
+            _inherit = "invoice.dispute.management.pack"
+
+            def _get_sheets(self):
+                return super()._get_sheets() + ["_sheet_my_sheet"]
+
+            def _sheet_my_sheet(self, pack):
+                sheet = pack._add_sheet(self.env._("My sheet"))
+                pack._table(sheet, columns, rows)
+    """
+
+    _name = "invoice.dispute.management.pack"
+    _description = "Dispute Management Pack (XLSX)"
+
+    @api.model
+    def _get_sheets(self):
+        """The names of the sheet methods, in workbook order; each is called
+        with the writer (``pack``) and adds its worksheet.
+
+        :return: list of method names of this model
+        """
+        return [
+            "_sheet_summary",
+            "_sheet_register",
+            "_sheet_root_causes",
+            "_sheet_aging",
+            "_sheet_payment_plans",
+            "_sheet_promises",
+            "_sheet_reminders",
+            "_sheet_prevention",
+        ]
+
+    @api.model
+    def _write_pack(self, target, date_from, date_to, companies):
+        """Write the management pack of ``companies`` (res.company records,
+        intersected with what the current user may read: record rules apply)
+        for the period ``date_from`` to ``date_to`` (dates, inclusive) to
+        ``target``, in the language of the environment. Amounts are in each
+        company's currency (spec section 7).
+
+        :param target: a path or a binary file object
+        :return: ``target``
+        """
+        pack = ManagementPackWriter(self.env, date_from, date_to, companies)
+        workbook = pack.open(target)
+        try:
+            for method in self._get_sheets():
+                getattr(self, method)(pack)
+        finally:
+            workbook.close()
+        return target
+
+    @api.model
+    def _build_pack(self, date_from, date_to, companies):
+        """The management pack as bytes (see ``_write_pack``), built through
+        a temporary file.
+
+        :return: bytes of an XLSX workbook
+        """
+        with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
+            self._write_pack(tmp, date_from, date_to, companies)
+            tmp.seek(0)
+            return tmp.read()
+
+    @api.model
+    def _get_manager_groups(self):
+        """{company: {lang: users}} of the dispute managers to send the pack
+        to: each company's managers with an email, by language."""
+        result = {}
+        group = self.env.ref("invoice_dispute.group_invoice_dispute_manager")
+        for company in group.users.company_ids:
+            managers = company._get_dispute_managers(designated=False).filtered("email")
+            if managers:
+                result[company] = managers.grouped(lambda u: u.lang or "en_US")
+        return result
+
+    @api.model
+    def _cron_management_report(self, batch_size=1):
+        """Email last month's pack to the dispute managers, one workbook per
+        company (in each manager's language).
+
+        One batch of companies per call; ``_notify_progress`` makes the cron
+        framework call again while some remain. The attachment sent for a
+        company and month marks it as done, so a rerun sends nothing twice."""
+        # The cron user builds the pack of each company for that company's
+        # managers: sudo, restricted to that company by the builder.
+        self = self.sudo()  # noqa: PLW0642
+        date_from, date_to = last_month(fields.Date.context_today(self))
+        period = date_from.strftime("%Y-%m")
+        template = self.env.ref("invoice_dispute.mail_template_management_report")
+        todo = []
+        for company, langs in sorted(
+            self._get_manager_groups().items(), key=lambda item: item[0].id
+        ):
+            for lang, users in sorted(langs.items()):
+                marker = f"invoice_dispute.management_pack:{period}:{lang}"
+                todo.append((company, lang, users, marker))
+        done_markers = set(
+            self.env["ir.attachment"]
+            .search(
+                [
+                    ("res_model", "=", "res.company"),
+                    ("description", "in", [item[3] for item in todo]),
+                ]
+            )
+            .mapped(lambda att: (att.res_id, att.description))
+        )
+        todo = [item for item in todo if (item[0].id, item[3]) not in done_markers]
+        batch_companies = []
+        for company, *_rest in todo:
+            if company not in batch_companies:
+                batch_companies.append(company)
+        batch_companies = batch_companies[:batch_size]
+        batch = [item for item in todo if item[0] in batch_companies]
+        for company, lang, users, marker in batch:
+            env = self.with_company(company).with_context(lang=lang).env
+            data = self.with_env(env)._build_pack(date_from, date_to, company)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": env._(
+                        "dispute_management_pack_%(period)s.xlsx", period=period
+                    ),
+                    "raw": data,
+                    "res_model": "res.company",
+                    "res_id": company.id,
+                    "description": marker,
+                    "mimetype": "application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet",
+                }
+            )
+            template.with_context(lang=lang, management_pack_period=period).send_mail(
+                company.id,
+                email_values={
+                    "recipient_ids": [
+                        Command.link(pid) for pid in users.partner_id.ids
+                    ],
+                    "attachment_ids": [Command.link(attachment.id)],
+                },
+            )
+            _logger.info(
+                "Management pack %s sent to %s managers of %s (%s)",
+                period,
+                len(users),
+                company.name,
+                lang,
+            )
+        remaining = len({item[0] for item in todo}) - len(batch_companies)
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch_companies), remaining=remaining
+        )
+        return batch_companies
+
     # ------------------------------------------------------------------
     # Summary
     # ------------------------------------------------------------------
-    def _kpis(self):
+    @api.model
+    def _kpis(self, pack):
         """{company_id: {kpi: value}} for the period."""
-        disputes = self._visible("invoice.dispute")
-        kpis = {company.id: {} for company in self.companies}
-        received = self._in_period(SQL("d.date_received"))
+        disputes = pack._visible("invoice.dispute")
+        kpis = {company.id: {} for company in pack.companies}
+        received = pack._in_period(SQL("d.date_received"))
         resolved = SQL(
-            "d.state = 'resolved' AND %s", self._in_period(SQL("d.date_resolved"))
+            "d.state = 'resolved' AND %s", pack._in_period(SQL("d.date_resolved"))
         )
-        for row in self._fetch(
+        for row in pack._fetch(
             SQL(
                 """
                 SELECT d.company_id,
@@ -247,7 +414,7 @@ class ManagementPack:
                 """,
                 received=received,
                 resolved=resolved,
-                date_to=self.date_to,
+                date_to=pack.date_to,
                 open=OPEN_STATES,
                 disputes=disputes,
             )
@@ -261,7 +428,8 @@ class ManagementPack:
                 sla=in_sla / closed if closed else None,
             )
         amounts = self._in_company_currency(
-            self._fetch(
+            pack,
+            pack._fetch(
                 SQL(
                     """
                     SELECT d.company_id, d.company_id, d.currency_id,
@@ -273,11 +441,11 @@ class ManagementPack:
                     disputes,
                     received,
                 )
-            )
+            ),
         )
         for company_id, amount in amounts.items():
             kpis[company_id]["amount"] = amount
-        for company_id, count, amount in self._fetch(
+        for company_id, count, amount in pack._fetch(
             SQL(
                 """
                 SELECT m.company_id, COUNT(*), -SUM(m.amount_total_signed)
@@ -292,12 +460,13 @@ class ManagementPack:
                  GROUP BY m.company_id
                 """,
                 disputes,
-                self._in_period(SQL("m.invoice_date")),
+                pack._in_period(SQL("m.invoice_date")),
             )
         ):
             kpis[company_id].update(credit_notes=count, credit_amount=float(amount))
         recovered = self._in_company_currency(
-            self._fetch(
+            pack,
+            pack._fetch(
                 SQL(
                     """
                     SELECT pl.company_id, pl.company_id, pp.currency_id,
@@ -307,14 +476,14 @@ class ManagementPack:
                      WHERE pl.plan_id IN %s AND %s
                      GROUP BY pl.company_id, pp.currency_id, pl.date_due
                     """,
-                    self._visible("invoice.payment.plan"),
-                    self._in_period(SQL("pl.date_due")),
+                    pack._visible("invoice.payment.plan"),
+                    pack._in_period(SQL("pl.date_due")),
                 )
-            )
+            ),
         )
         for company_id, amount in recovered.items():
             kpis[company_id]["recovered"] = amount
-        for company_id, kept, broken in self._fetch(
+        for company_id, kept, broken in pack._fetch(
             SQL(
                 """
                 SELECT pr.company_id,
@@ -324,15 +493,15 @@ class ManagementPack:
                  WHERE pr.id IN %s AND %s
                  GROUP BY pr.company_id
                 """,
-                self._visible("invoice.payment.promise"),
-                self._in_period(SQL("pr.date_promised")),
+                pack._visible("invoice.payment.promise"),
+                pack._in_period(SQL("pr.date_promised")),
             )
         ):
             kpis[company_id]["promises"] = (
                 kept / (kept + broken) if kept + broken else None
             )
         levels = set()
-        for company_id, level, count in self._fetch(
+        for company_id, level, count in pack._fetch(
             SQL(
                 """
                 SELECT lg.company_id, COALESCE(lg.level, 0), COUNT(*)
@@ -340,25 +509,26 @@ class ManagementPack:
                  WHERE lg.id IN %s AND %s
                  GROUP BY lg.company_id, COALESCE(lg.level, 0)
                 """,
-                self._visible("invoice.reminder.log"),
-                self._in_period(SQL("lg.date")),
+                pack._visible("invoice.reminder.log"),
+                pack._in_period(SQL("lg.date")),
             )
         ):
             levels.add(level)
             kpis[company_id][("reminders", level)] = count
         return kpis, sorted(levels)
 
-    def _sheet_summary(self):
-        sheet = self._add_sheet(self.env._("Summary"))
-        fmt = self.fmt
+    @api.model
+    def _sheet_summary(self, pack):
+        sheet = pack._add_sheet(self.env._("Summary"))
+        fmt = pack.fmt
         sheet.set_column(0, 0, 42)
-        sheet.set_column(1, max(len(self.companies), 2), 18)
+        sheet.set_column(1, max(len(pack.companies), 2), 18)
         sheet.write_string(0, 0, self.env._("Dispute management pack"), fmt["title"])
         sheet.write_string(1, 0, self.env._("Period"), fmt["bold"])
-        sheet.write_datetime(1, 1, self.date_from, fmt["date"])
-        sheet.write_datetime(1, 2, self.date_to, fmt["date"])
+        sheet.write_datetime(1, 1, pack.date_from, fmt["date"])
+        sheet.write_datetime(1, 2, pack.date_to, fmt["date"])
         sheet.write_string(2, 0, self.env._("Generated on"), fmt["bold"])
-        sheet.write_datetime(2, 1, self.today, fmt["date"])
+        sheet.write_datetime(2, 1, pack.today, fmt["date"])
         sheet.write_string(
             3,
             0,
@@ -367,10 +537,10 @@ class ManagementPack:
             ),
         )
 
-        kpis, levels = self._kpis()
+        kpis, levels = self._kpis(pack)
         header_row = 4
         sheet.write_string(header_row, 0, self.env._("Indicator"), fmt["header"])
-        for col, company in enumerate(self.companies, start=1):
+        for col, company in enumerate(pack.companies, start=1):
             sheet.write_string(header_row, col, company.name, fmt["header"])
         sheet.freeze_panes(header_row + 1, 1)
         lines = [
@@ -404,28 +574,29 @@ class ManagementPack:
         for key, label, kind in lines:
             row += 1
             sheet.write_string(row, 0, label)
-            for col, company in enumerate(self.companies, start=1):
+            for col, company in enumerate(pack.companies, start=1):
                 value = kpis[company.id].get(key, 0 if key in defaults else None)
-                self._write_cell(sheet, row, col, value, kind, company.currency_id.id)
-        self._summary_charts(sheet, row + 2)
+                pack._write_cell(sheet, row, col, value, kind, company.currency_id.id)
+        self._summary_charts(pack, sheet, row + 2)
 
-    def _summary_charts(self, sheet, row):
-        fmt = self.fmt
-        disputes = self._visible(
+    @api.model
+    def _summary_charts(self, pack, sheet, row):
+        fmt = pack.fmt
+        disputes = pack._visible(
             "invoice.dispute",
             [
-                ("date_received", ">=", self.date_from),
-                ("date_received", "<=", self.date_to),
+                ("date_received", ">=", pack.date_from),
+                ("date_received", "<=", pack.date_to),
             ],
         )
         sheet_name = sheet.get_name().replace("'", "''")
-        chart_col = len(self.companies) + 3
+        chart_col = len(pack.companies) + 3
 
         def ref(first, last, col):
             return [sheet_name, first, col, last, col]
 
         # Disputes by reason.
-        by_reason = self._fetch(
+        by_reason = pack._fetch(
             SQL(
                 """
                 SELECT %s, COUNT(*)
@@ -435,7 +606,7 @@ class ManagementPack:
                  GROUP BY 1
                  ORDER BY 2 DESC, 1
                 """,
-                self._translated(SQL("r.name")),
+                pack._translated(SQL("r.name")),
                 disputes,
             )
         )
@@ -447,7 +618,7 @@ class ManagementPack:
             sheet.write_string(row, 0, name)
             sheet.write_number(row, 1, count, fmt["int"])
         if by_reason:
-            chart = self.workbook.add_chart({"type": "pie"})
+            chart = pack.workbook.add_chart({"type": "pie"})
             chart.add_series(
                 {
                     "name": self.env._("Disputes by reason"),
@@ -462,10 +633,12 @@ class ManagementPack:
         # Disputed amount per month, one series per company.
         row += 2
         amounts = self._in_company_currency(
-            ((company_id, month), company_id, currency_id, date, amount)
-            for company_id, month, currency_id, date, amount in self._fetch(
-                SQL(
-                    """
+            pack,
+            (
+                ((company_id, month), company_id, currency_id, date, amount)
+                for company_id, month, currency_id, date, amount in pack._fetch(
+                    SQL(
+                        """
                     SELECT d.company_id,
                            date_trunc('month', d.date_received)::date,
                            d.currency_id, d.date_received,
@@ -474,31 +647,32 @@ class ManagementPack:
                      WHERE d.id IN %s
                      GROUP BY 1, 2, 3, 4
                     """,
-                    disputes,
+                        disputes,
+                    )
                 )
-            )
+            ),
         )
         months = []
-        month = self.date_from.replace(day=1)
-        while month <= self.date_to:
+        month = pack.date_from.replace(day=1)
+        while month <= pack.date_to:
             months.append(month)
             month += relativedelta(months=1)
         sheet.write_string(row, 0, self.env._("Month"), fmt["header"])
-        for col, company in enumerate(self.companies, start=1):
+        for col, company in enumerate(pack.companies, start=1):
             sheet.write_string(row, col, company.name, fmt["header"])
         first = row + 1
         for month in months:
             row += 1
             sheet.write_datetime(row, 0, month, fmt["month"])
-            for col, company in enumerate(self.companies, start=1):
+            for col, company in enumerate(pack.companies, start=1):
                 sheet.write_number(
                     row,
                     col,
                     amounts.get((company.id, month), 0.0),
-                    self._money(company.currency_id.id),
+                    pack._money(company.currency_id.id),
                 )
-        chart = self.workbook.add_chart({"type": "column"})
-        for col in range(1, len(self.companies) + 1):
+        chart = pack.workbook.add_chart({"type": "column"})
+        for col in range(1, len(pack.companies) + 1):
             chart.add_series(
                 {
                     "name": [sheet_name, first - 1, col],
@@ -512,8 +686,8 @@ class ManagementPack:
 
         # B2B vs B2C.
         row += 2
-        labels = self._labels("invoice.dispute", "customer_type")
-        by_type = self._fetch(
+        labels = pack._labels("invoice.dispute", "customer_type")
+        by_type = pack._fetch(
             SQL(
                 """
                 SELECT d.customer_type, COUNT(*), SUM(d.amount_disputed)
@@ -533,7 +707,7 @@ class ManagementPack:
             sheet.write_string(row, 0, labels.get(customer_type, customer_type or ""))
             sheet.write_number(row, 1, count, fmt["int"])
         if by_type:
-            chart = self.workbook.add_chart({"type": "doughnut"})
+            chart = pack.workbook.add_chart({"type": "doughnut"})
             chart.add_series(
                 {
                     "name": self.env._("B2B vs B2C"),
@@ -548,16 +722,17 @@ class ManagementPack:
     # ------------------------------------------------------------------
     # Disputes (register)
     # ------------------------------------------------------------------
-    def _register_query(self):
+    @api.model
+    def _register_query(self, pack):
         """One row per dispute received in the period or still open during it."""
-        disputes = self._visible(
+        disputes = pack._visible(
             "invoice.dispute",
             [
-                ("date_received", "<=", self.date_to),
+                ("date_received", "<=", pack.date_to),
                 "|",
                 "|",
-                ("date_received", ">=", self.date_from),
-                ("date_resolved", ">=", self.date_from),
+                ("date_received", ">=", pack.date_from),
+                ("date_resolved", ">=", pack.date_from),
                 ("state", "in", OPEN_STATES),
             ],
         )
@@ -602,21 +777,22 @@ class ManagementPack:
              WHERE d.id IN %(disputes)s
              ORDER BY c.name, d.date_received, d.id
             """,
-            reason=self._translated(SQL("r.name")),
-            today=self.today,
-            date_to=self.date_to,
+            reason=pack._translated(SQL("r.name")),
+            today=pack.today,
+            date_to=pack.date_to,
             open_end=OPEN_AT_END,
             disputes=disputes,
         )
 
-    def _sheet_register(self):
-        sheet = self._add_sheet(self.env._("Disputes"))
+    @api.model
+    def _sheet_register(self, pack):
+        sheet = pack._add_sheet(self.env._("Disputes"))
         model = "invoice.dispute"
-        types = self._labels(model, "customer_type")
-        causes = self._labels(model, "root_cause")
-        states = self._labels(model, "state")
+        types = pack._labels(model, "customer_type")
+        causes = pack._labels(model, "root_cause")
+        states = pack._labels(model, "state")
         states[OPEN_AT_END] = self.env._("Open at period end")
-        resolutions = self._labels(model, "resolution_type")
+        resolutions = pack._labels(model, "resolution_type")
         columns = [
             (self.env._("Number"), 18, "text"),
             (self.env._("Company"), 22, "text"),
@@ -637,7 +813,7 @@ class ManagementPack:
         ]
 
         def rows():
-            for row in self._stream(self._register_query()):
+            for row in pack._stream(self._register_query(pack)):
                 (
                     number,
                     company,
@@ -683,9 +859,10 @@ class ManagementPack:
                     currency_id,
                 )
 
-        self._table(sheet, columns, rows())
+        pack._table(sheet, columns, rows())
 
-    def _in_company_currency(self, rows):
+    @api.model
+    def _in_company_currency(self, pack, rows):
         """Sum amounts in their company's currency, each converted at its
         document's date (``res.currency._convert``): amounts in different
         currencies are never summed raw.
@@ -700,7 +877,7 @@ class ManagementPack:
         for key, company_id, currency_id, date, amount in rows:
             company = Company.browse(company_id)
             value = Currency.browse(currency_id)._convert(
-                float(amount or 0.0), company.currency_id, company, date or self.today
+                float(amount or 0.0), company.currency_id, company, date or pack.today
             )
             totals[key] = totals.get(key, 0.0) + value
         return totals
@@ -708,14 +885,15 @@ class ManagementPack:
     # ------------------------------------------------------------------
     # Root causes
     # ------------------------------------------------------------------
-    def _sheet_root_causes(self):
-        sheet = self._add_sheet(self.env._("Root causes"))
-        causes = self._labels("invoice.dispute", "root_cause")
-        disputes = self._visible(
+    @api.model
+    def _sheet_root_causes(self, pack):
+        sheet = pack._add_sheet(self.env._("Root causes"))
+        causes = pack._labels("invoice.dispute", "root_cause")
+        disputes = pack._visible(
             "invoice.dispute",
             [
-                ("date_received", ">=", self.date_from),
-                ("date_received", "<=", self.date_to),
+                ("date_received", ">=", pack.date_from),
+                ("date_received", "<=", pack.date_to),
             ],
         )
         query = SQL(
@@ -739,7 +917,7 @@ class ManagementPack:
              GROUP BY c.name, 2, 3, d.root_cause, d.currency_id
              ORDER BY c.name, 2, 3, d.root_cause
             """,
-            reason=self._translated(SQL("r.name")),
+            reason=pack._translated(SQL("r.name")),
             disputes=disputes,
         )
         columns = [
@@ -758,41 +936,42 @@ class ManagementPack:
         not_analysed = self.env._("Not analysed yet")
 
         def rows():
-            for row in self._stream(query):
+            for row in pack._stream(query):
                 values = list(row[:-1])
                 values[3] = causes.get(values[3], not_analysed)
                 for index in (5, 7, 9):
                     values[index] = float(values[index])
                 yield values, row[-1]
 
-        self._table(sheet, columns, rows())
+        pack._table(sheet, columns, rows())
 
     # ------------------------------------------------------------------
     # Aging
     # ------------------------------------------------------------------
-    def _aging_query(self):
+    @api.model
+    def _aging_query(self, pack):
         """Receivables open on the period end, as they were then: each
         receivable line's balance less what was reconciled with it on or
         before that date (a payment received later still counts as open),
         and the disputed part of the disputes open on that date."""
-        lines = self._visible(
+        lines = pack._visible(
             "account.move.line",
             [
                 ("account_id.account_type", "=", "asset_receivable"),
                 ("parent_state", "=", "posted"),
-                ("date", "<=", self.date_to),
+                ("date", "<=", pack.date_to),
             ],
         )
-        open_lines = self._visible(
+        open_lines = pack._visible(
             "invoice.dispute.line",
             [
-                ("dispute_id.date_received", "<=", self.date_to),
+                ("dispute_id.date_received", "<=", pack.date_to),
                 "|",
                 ("dispute_id.state", "in", OPEN_STATES),
                 "&",
                 # decided after the period end (cancelled ones have no date)
                 ("dispute_id.state", "in", CLOSED_STATES),
-                ("dispute_id.date_resolved", ">", self.date_to),
+                ("dispute_id.date_resolved", ">", pack.date_to),
             ],
         )
         bucket_sums = []
@@ -873,19 +1052,20 @@ class ManagementPack:
             """,
             open_lines=open_lines,
             lines=lines,
-            date_to=self.date_to,
+            date_to=pack.date_to,
             columns=SQL(", ").join(columns),
         )
 
-    def _sheet_aging(self):
-        sheet = self._add_sheet(self.env._("Aging"))
+    @api.model
+    def _sheet_aging(self, pack):
+        sheet = pack._add_sheet(self.env._("Aging"))
         sheet.write_string(
             0,
             0,
             self.env._(
                 "Open receivables on %(date)s by days past due, in company "
                 "currency; the 0-30 bucket includes amounts not yet due.",
-                date=self.date_to,
+                date=pack.date_to,
             ),
         )
         buckets = [
@@ -914,19 +1094,20 @@ class ManagementPack:
         no_customer = self.env._("No customer")
 
         def rows():
-            for row in self._stream(self._aging_query()):
+            for row in pack._stream(self._aging_query(pack)):
                 amounts = [float(value or 0.0) for value in row[2:-1]]
                 yield [row[0], row[1] or no_customer, *amounts], row[-1]
 
-        self._table(sheet, columns, rows(), first_row=2)
+        pack._table(sheet, columns, rows(), first_row=2)
 
     # ------------------------------------------------------------------
     # Payment plans
     # ------------------------------------------------------------------
-    def _sheet_payment_plans(self):
-        sheet = self._add_sheet(self.env._("Payment plans"))
-        states = self._labels("invoice.payment.plan", "state")
-        in_period = self._in_period(SQL("pl.date_due"))
+    @api.model
+    def _sheet_payment_plans(self, pack):
+        sheet = pack._add_sheet(self.env._("Payment plans"))
+        states = pack._labels("invoice.payment.plan", "state")
+        in_period = pack._in_period(SQL("pl.date_due"))
         query = SQL(
             """
             SELECT c.name, pp.name, p.name, up.name, pp.state, pp.amount_total,
@@ -953,8 +1134,8 @@ class ManagementPack:
              ORDER BY c.name, pp.name, pp.id
             """,
             in_period=in_period,
-            date_to=self.date_to,
-            plans=self._visible("invoice.payment.plan"),
+            date_to=pack.date_to,
+            plans=pack._visible("invoice.payment.plan"),
         )
         columns = [
             (self.env._("Company"), 22, "text"),
@@ -973,20 +1154,21 @@ class ManagementPack:
         ]
 
         def rows():
-            for row in self._stream(query):
+            for row in pack._stream(query):
                 values = list(row[:-1])
                 values[4] = states.get(values[4])
                 for index in (5, 11, 12):
                     values[index] = float(values[index] or 0.0)
                 yield values, row[-1]
 
-        self._table(sheet, columns, rows())
+        pack._table(sheet, columns, rows())
 
     # ------------------------------------------------------------------
     # Promises
     # ------------------------------------------------------------------
-    def _sheet_promises(self):
-        sheet = self._add_sheet(self.env._("Promises"))
+    @api.model
+    def _sheet_promises(self, pack):
+        sheet = pack._add_sheet(self.env._("Promises"))
         query = SQL(
             """
             SELECT c.name, up.name, p.name,
@@ -1014,10 +1196,10 @@ class ManagementPack:
                       pr.currency_id
              ORDER BY c.name, up.name, p.name
             """,
-            later=SQL("COALESCE(pr.date_settled > %s, FALSE)", self.date_to),
-            promises=self._visible("invoice.payment.promise"),
-            in_period=self._in_period(SQL("pr.date_promised")),
-            date_to=self.date_to,
+            later=SQL("COALESCE(pr.date_settled > %s, FALSE)", pack.date_to),
+            promises=pack._visible("invoice.payment.promise"),
+            in_period=pack._in_period(SQL("pr.date_promised")),
+            date_to=pack.date_to,
         )
         columns = [
             (self.env._("Company"), 22, "text"),
@@ -1034,7 +1216,7 @@ class ManagementPack:
         ]
 
         def rows():
-            for row in self._stream(query):
+            for row in pack._stream(query):
                 values = list(row[:-1])
                 kept, broken = values[4], values[5]
                 values[8] = float(values[8] or 0.0)
@@ -1042,16 +1224,17 @@ class ManagementPack:
                 values.append(kept / (kept + broken) if kept + broken else None)
                 yield values, row[-1]
 
-        self._table(sheet, columns, rows())
+        pack._table(sheet, columns, rows())
 
     # ------------------------------------------------------------------
     # Reminders
     # ------------------------------------------------------------------
-    def _sheet_reminders(self):
+    @api.model
+    def _sheet_reminders(self, pack):
         """Per level: reminders sent in the period, and how many of their
         invoices were fully paid within PAID_WITHIN_DAYS days after (the last
         reconciliation of the invoice falls in that window)."""
-        sheet = self._add_sheet(self.env._("Reminders"))
+        sheet = pack._add_sheet(self.env._("Reminders"))
         query = SQL(
             """
             WITH logs AS (
@@ -1082,8 +1265,8 @@ class ManagementPack:
              GROUP BY c.name, lg.level
              ORDER BY c.name, lg.level
             """,
-            logs=self._visible("invoice.reminder.log"),
-            in_period=self._in_period(SQL("lg.date")),
+            logs=pack._visible("invoice.reminder.log"),
+            in_period=pack._in_period(SQL("lg.date")),
             days=PAID_WITHIN_DAYS,
         )
         columns = [
@@ -1100,32 +1283,33 @@ class ManagementPack:
         ]
 
         def rows():
-            for company, level, sent, invoices, paid in self._stream(query):
+            for company, level, sent, invoices, paid in pack._stream(query):
                 yield (
                     [company, level, sent, invoices, paid, paid / sent if sent else 0],
                     None,
                 )
 
-        self._table(sheet, columns, rows())
+        pack._table(sheet, columns, rows())
 
     # ------------------------------------------------------------------
     # Prevention (invoice checks)
     # ------------------------------------------------------------------
-    def _sheet_prevention(self):
+    @api.model
+    def _sheet_prevention(self, pack):
         """Findings of the invoice checks on the invoices dated in the period,
         per rule (open, overridden, fixed), how many of these invoices were
         disputed after they went out, and those disputes by root cause: do
         the checks catch what customers dispute?"""
-        sheet = self._add_sheet(self.env._("Prevention"))
+        sheet = pack._add_sheet(self.env._("Prevention"))
         sheet_name = sheet.get_name().replace("'", "''")
-        findings = self._visible(
+        findings = pack._visible(
             "invoice.check.finding",
             [
-                ("move_id.invoice_date", ">=", self.date_from),
-                ("move_id.invoice_date", "<=", self.date_to),
+                ("move_id.invoice_date", ">=", pack.date_from),
+                ("move_id.invoice_date", "<=", pack.date_to),
             ],
         )
-        disputes = self._visible("invoice.dispute")
+        disputes = pack._visible("invoice.dispute")
         disputed_later = SQL(
             """
             EXISTS (
@@ -1140,8 +1324,8 @@ class ManagementPack:
             """,
             disputes=disputes,
         )
-        codes = self._labels("invoice.check.rule", "code")
-        per_rule = self._fetch(
+        codes = pack._labels("invoice.check.rule", "code")
+        per_rule = pack._fetch(
             SQL(
                 """
                 SELECT r.code,
@@ -1172,13 +1356,13 @@ class ManagementPack:
             (self.env._("Invoices with findings"), 14, "int"),
             (self.env._("Disputed later"), 12, "int"),
         ]
-        last = self._table(
+        last = pack._table(
             sheet,
             columns,
             (([codes.get(code, code), *counts], None) for code, *counts in per_rule),
         )
         if per_rule:
-            chart = self.workbook.add_chart({"type": "column"})
+            chart = pack.workbook.add_chart({"type": "column"})
             for col in (1, 4, 7):
                 chart.add_series(
                     {
@@ -1191,13 +1375,13 @@ class ManagementPack:
             sheet.insert_chart(1, len(columns) + 1, chart)
 
         # Invoices with findings disputed later, by the dispute's root cause.
-        causes = self._labels("invoice.dispute", "root_cause")
+        causes = pack._labels("invoice.dispute", "root_cause")
         row = max(last, 1) + 3
         sheet.write_string(
             row,
             0,
             self.env._("Invoices with findings disputed later, by root cause"),
-            self.fmt["bold"],
+            pack.fmt["bold"],
         )
         row += 1
         headers = [
@@ -1206,8 +1390,8 @@ class ManagementPack:
             self.env._("Disputes"),
         ]
         for col, header in enumerate(headers):
-            sheet.write_string(row, col, header, self.fmt["header"])
-        for cause, invoices, count in self._fetch(
+            sheet.write_string(row, col, header, pack.fmt["header"])
+        for cause, invoices, count in pack._fetch(
             SQL(
                 """
                 SELECT d.root_cause, COUNT(DISTINCT f.move_id), COUNT(DISTINCT d.id)
@@ -1229,11 +1413,5 @@ class ManagementPack:
             sheet.write_string(
                 row, 0, causes.get(cause, self.env._("Not analysed yet"))
             )
-            sheet.write_number(row, 1, invoices, self.fmt["int"])
-            sheet.write_number(row, 2, count, self.fmt["int"])
-
-
-def last_month(today):
-    """First and last day of the month before ``today``."""
-    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return first, today.replace(day=1) - timedelta(days=1)
+            sheet.write_number(row, 1, invoices, pack.fmt["int"])
+            sheet.write_number(row, 2, count, pack.fmt["int"])
