@@ -30,3 +30,4 @@ from . import invoice_back_billing
 from . import mail_mail
 from . import res_users
 from . import mail_thread
+from . import ir_module_module
