@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -829,6 +831,39 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
         self.assertIn("1.010,0%", self.read_as(dutch, price).message)
         self.assertIn("1.110,00", self.read_as(dutch, price).message)
         self.assertIn("1,010.0%", self.read_as(english, price).message)
+
+    def test_migration_keeps_stored_messages(self):
+        """Findings written before 18.0.2.1.0 stored their text: the
+        migration keeps it as their message."""
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)),
+            "migrations",
+            "18.0.2.1.0",
+            "pre-migrate.py",
+        )
+        spec = importlib.util.spec_from_file_location("check_finding_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.buyer.requires_customer_reference = True
+        invoice = self.make([(self.widget, 1, 100.0)], post=False)
+        invoice.action_check_invoice()
+        finding = self.found(invoice, "missing_customer_reference")
+        finding.flush_recordset()
+        # the table as the previous version left it: the text stored, no key
+        cr = self.env.cr
+        cr.execute("ALTER TABLE invoice_check_finding ADD COLUMN message text")
+        cr.execute(
+            "ALTER TABLE invoice_check_finding ALTER COLUMN message_key DROP NOT NULL"
+        )
+        cr.execute(
+            "UPDATE invoice_check_finding SET message = 'Old text, as it was.', "
+            "message_key = NULL, message_args = NULL WHERE id = %s",
+            [finding.id],
+        )
+        self.assertEqual(migration.keep_stored_messages(cr), 1)
+        self.assertEqual(migration.keep_stored_messages(cr), 0)
+        finding.invalidate_recordset()
+        self.assertEqual(finding.message, "Old text, as it was.")
 
     def test_rule_names_in_every_language(self):
         langs = {
