@@ -31,3 +31,4 @@ from . import mail_mail
 from . import res_users
 from . import mail_thread
 from . import ir_config_parameter
+from . import ir_module_module

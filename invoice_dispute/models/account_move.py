@@ -298,6 +298,7 @@ class AccountMove(models.Model):
                 move.check_state = "none"
 
     @api.depends("check_finding_ids.state", "check_finding_ids.message")
+    @api.depends_context("lang")
     def _compute_check_message(self):
         for move in self:
             findings = move.check_finding_ids.filtered(lambda f: f.state == "open")
@@ -821,13 +822,13 @@ class AccountMove(models.Model):
                 to_create.append(vals)
                 continue
             keep |= finding
-            if finding.state == "open" and (
-                finding.message != vals["message"]
-                or finding.severity != vals["severity"]
-            ):
-                finding.write(
-                    {"message": vals["message"], "severity": vals["severity"]}
-                )
+            changed = {
+                name: vals[name]
+                for name in ("message_key", "message_args", "severity")
+                if finding[name] != vals[name]
+            }
+            if finding.state == "open" and changed:
+                finding.write(changed)
         (existing - keep).write({"state": "fixed"})
         self.env["invoice.check.finding"].sudo().create(to_create)
 
@@ -858,7 +859,10 @@ class AccountMove(models.Model):
                 )
             )
             lines.extend(
-                f"- {vals['message']}"
+                "- "
+                + self.env["invoice.check.finding"]._render_check_message(
+                    vals["message_key"], vals["message_args"]
+                )
                 for vals in blocking
                 if vals["move_id"] == move.id
             )

@@ -1,12 +1,77 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import MissingError, UserError
+from odoo.tools import format_amount, format_date
+from odoo.tools.misc import formatLang, get_lang
 
 from .invoice_check_rule import CHECK_CODES, SEVERITIES
 from .res_users import MANAGER_GROUP
 
 FINDING_STATES = [("open", "Open"), ("overridden", "Overridden"), ("fixed", "Fixed")]
+
+# The messages of the checks, by key (``message_key``): each takes the
+# environment (its language) and the rendered arguments.
+CHECK_MESSAGES = {
+    "price_vs_pricelist": lambda env, values: env._(
+        "%(product)s: unit price %(price)s is %(percent)s%% off the "
+        "price list price %(expected)s (%(pricelist)s).",
+        **values,
+    ),
+    "price_vs_sales_price": lambda env, values: env._(
+        "%(product)s: unit price %(price)s is %(percent)s%% off its "
+        "sales price %(expected)s.",
+        **values,
+    ),
+    "price_vs_last": lambda env, values: env._(
+        "%(product)s: unit price %(price)s is %(percent)s%% off the last "
+        "price invoiced to this customer, %(last)s on %(date)s "
+        "(%(invoice)s).",
+        **values,
+    ),
+    "quantity_outlier_one": lambda env, values: env._(
+        "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
+        "customer's usual %(usual)s (%(count)s earlier line).",
+        **values,
+    ),
+    "quantity_outlier": lambda env, values: env._(
+        "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
+        "customer's usual %(usual)s (average of %(count)s earlier lines).",
+        **values,
+    ),
+    "possible_duplicate": lambda env, values: env._(
+        "Possible duplicate of %(invoices)s: same customer, same total "
+        "%(amount)s and the same reference or lines, within %(days)s days.",
+        **values,
+    ),
+    "missing_customer_reference": lambda env, values: env._(
+        "%(customer)s needs its reference (e.g. its purchase order number) "
+        "on the invoice, and the invoice has none.",
+        **values,
+    ),
+    "missing_customer_reference_strict": lambda env, values: env._(
+        "%(customer)s has no reference on the invoice. Checked more "
+        "strictly for this customer: %(why)s.",
+        **values,
+    ),
+    "b2c_no_contact": lambda env, values: env._(
+        "%(customer)s is a consumer without an email address and without "
+        "a postal address: the invoice may not reach them.",
+        **values,
+    ),
+    "b2c_no_email": lambda env, values: env._(
+        "%(customer)s is a consumer without an email address: the "
+        "invoice and the reminders can only go by post.",
+        **values,
+    ),
+    "b2c_no_address": lambda env, values: env._(
+        "%(customer)s is a consumer without a postal address (street "
+        "and city) on the invoice.",
+        **values,
+    ),
+}
 
 
 class InvoiceCheckFinding(models.Model):
@@ -45,7 +110,24 @@ class InvoiceCheckFinding(models.Model):
         "dispute history the check it made stricter.",
     )
     severity = fields.Selection(SEVERITIES, required=True, readonly=True)
-    message = fields.Text(required=True, readonly=True)
+    message_key = fields.Char(
+        string="Message template",
+        required=True,
+        readonly=True,
+        help="Which message of the check it is; the text comes from the "
+        "addon's translations in the reader's language.",
+    )
+    message_args = fields.Json(
+        string="Message values",
+        readonly=True,
+        help="What the message says, as values (amounts with their currency, "
+        "records, dates), so that each reader sees it in their language.",
+    )
+    message = fields.Text(
+        compute="_compute_message",
+        search="_search_message",
+        help="What the check found, in the reader's language.",
+    )
     fingerprint = fields.Char(
         readonly=True,
         help="What the check found (the line's product, unit, quantity, price "
@@ -73,6 +155,142 @@ class InvoiceCheckFinding(models.Model):
         related="move_id.commercial_partner_id", string="Customer", store=True
     )
     move_state = fields.Selection(related="move_id.state", string="Invoice status")
+
+    @api.depends("message_key", "message_args")
+    @api.depends_context("lang")
+    def _compute_message(self):
+        env = self._check_message_env()
+        # the records the messages name, read together
+        named = defaultdict(set)
+        for finding in self:
+            for value in (finding.message_args or {}).values():
+                if isinstance(value, list) and value and value[0] == "record":
+                    named[value[1]].add(value[2])
+        for model, ids in named.items():
+            env[model].browse(ids).exists().mapped("display_name")
+        for finding in self:
+            finding.message = self._render_check_message(
+                finding.message_key, finding.message_args, env=env
+            )
+
+    @api.model
+    def _check_message_env(self):
+        # sudo: the names a message shows were shown to whoever reads the
+        # finding; the language is the reader's
+        return self.sudo().env(
+            context=dict(self.env.context, lang=get_lang(self.env).code)
+        )
+
+    def _search_message(self, operator, value):
+        """Search the messages through what they name: the rule, the
+        product of the line, the invoice and the customer."""
+        if operator not in ("ilike", "not ilike", "=like", "like", "=", "!="):
+            raise UserError(
+                self.env._(
+                    "The message can only be searched for a text it contains or equals."
+                )
+            )
+        positive = operator in ("ilike", "=like", "like", "=")
+        operator = {"not ilike": "ilike", "!=": "="}.get(operator, operator)
+        domain = [
+            "|",
+            "|",
+            "|",
+            ("rule_id.name", operator, value),
+            ("line_id.product_id", operator, value),
+            ("move_id.name", operator, value),
+            ("partner_id", operator, value),
+        ]
+        return domain if positive else ["!", *domain]
+
+    @api.model
+    def _render_check_message(self, key, args, env=None):
+        """The message ``key`` of ``CHECK_MESSAGES`` with ``args`` (see
+        ``_check_message_value``) in the language of this environment; a
+        finding of the dispute history (``args["why"]``) says why it was
+        checked more strictly.
+
+        :param str key: the message's key
+        :param dict args: the message's values as stored in ``message_args``
+        :param env: the environment to render in (default: this one's, as
+            ``_check_message_env``)
+        :return: str
+        """
+        if key not in CHECK_MESSAGES:
+            return key or ""
+        env = env or self._check_message_env()
+        args = args or {}
+        values = {
+            name: self._check_message_value(env, value) for name, value in args.items()
+        }
+        message = CHECK_MESSAGES[key](env, values)
+        if args.get("why") and key != "missing_customer_reference_strict":
+            message = env._(
+                "%(finding)s Checked more strictly for this customer: %(why)s.",
+                finding=message,
+                why=values["why"],
+            )
+        return message
+
+    @api.model
+    def _check_message_value(self, env, value):
+        """One message argument as text in ``env``'s language: a list
+        ``[kind, ...]`` is ``["record", model, id]`` (its display name),
+        ``["amount", amount, currency id]``, ``["unit_price", price, currency
+        id, discount %]``, ``["percent", value]``, ``["quantity", value]``,
+        ``["date", "YYYY-MM-DD"]`` or ``["why", [[category, count], ...],
+        days]`` (recent disputes); a plain list is a list of names; anything
+        else is shown as it is."""
+        if not isinstance(value, list):
+            return value
+        kind = value[0] if value else None
+        if kind == "record":
+            try:
+                return env[value[1]].browse(value[2]).display_name or ""
+            except MissingError:  # deleted since
+                return ""
+        if kind == "amount":
+            return format_amount(env, value[1], env["res.currency"].browse(value[2]))
+        if kind == "unit_price":
+            price = format_amount(env, value[1], env["res.currency"].browse(value[2]))
+            if not value[3]:
+                return price
+            return env._(
+                "%(price)s less a %(discount)s%% discount",
+                price=price,
+                discount=formatLang(env, value[3], digits=2),
+            )
+        if kind == "percent":
+            return formatLang(env, value[1], digits=1)
+        if kind == "quantity":
+            return formatLang(env, value[1], dp="Product Unit of Measure")
+        if kind == "date":
+            return format_date(env, value[1])
+        if kind == "why":
+            labels = dict(
+                env["invoice.dispute.reason"]
+                ._fields["category"]
+                ._description_selection(env)
+            )
+            return ", ".join(
+                (
+                    env._(
+                        "%(count)s %(category)s dispute in the last %(days)s days",
+                        count=count,
+                        category=labels[category].lower(),
+                        days=value[2],
+                    )
+                    if count == 1
+                    else env._(
+                        "%(count)s %(category)s disputes in the last %(days)s days",
+                        count=count,
+                        category=labels[category].lower(),
+                        days=value[2],
+                    )
+                )
+                for category, count in value[1]
+            )
+        return ", ".join(str(item) for item in value)
 
     def action_override(self, reason=None):
         """Let the invoices go out with these findings: without ``reason``,

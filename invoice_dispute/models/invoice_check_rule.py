@@ -2,8 +2,8 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_round, format_amount, format_date
-from odoo.tools.misc import formatLang, get_lang
+from odoo.tools import SQL, float_round
+from odoo.tools.sql import create_index
 
 from .invoice_workflow_mixin import check_range
 
@@ -57,14 +57,12 @@ class CheckRun:
         self.findings = []
         self.history = {}  # move id -> {category: count}
         self._rates = {}
-        self._labels = None
         self._categories = {}  # (move id, code) -> (rule, ((category, count),))
-        self._whys = {}  # (rule id, categories) -> text
-        # numbers and dates in the language Odoo's formatters would pick,
-        # looked up once (not once per formatted number)
-        self.format_env = self.env(
-            context=dict(self.env.context, lang=get_lang(self.env).code)
-        )
+        # line id -> (price per unit of the product's unit, currency id,
+        # invoice number, date) and (average quantity, count) in that unit
+        self.last_prices = {}
+        self.usual_quantities = {}
+        self._history_loaded = False
 
     def rule(self, move, code):
         return self.rules.get((move.company_id.id, code))
@@ -110,44 +108,25 @@ class CheckRun:
 
     def history_for(self, move, code):
         """The categories of the customer's recent disputes that make check
-        ``code`` stricter on ``move``: ``(rule dispute_history, text saying
-        why)`` or ``(None, None)``."""
+        ``code`` stricter on ``move``: ``(rule dispute_history, why)`` or
+        ``(None, None)``; ``why`` is the message argument saying why (see
+        ``invoice.check.finding._check_message_value``)."""
         history_rule, categories = self.history_categories(move, code)
         if not history_rule:
             return None, None
-        key = (history_rule.id, categories)
-        if key not in self._whys:
-            if self._labels is None:
-                self._labels = dict(
-                    self.env["invoice.dispute.reason"]
-                    ._fields["category"]
-                    ._description_selection(self.env)
-                )
-            self._whys[key] = ", ".join(
-                (
-                    self.env._(
-                        "%(count)s %(category)s dispute in the last %(days)s days",
-                        count=count,
-                        category=self._labels[category].lower(),
-                        days=history_rule.lookback_days,
-                    )
-                    if count == 1
-                    else self.env._(
-                        "%(count)s %(category)s disputes in the last %(days)s days",
-                        count=count,
-                        category=self._labels[category].lower(),
-                        days=history_rule.lookback_days,
-                    )
-                )
-                for category, count in categories
-            )
-        return history_rule, self._whys[key]
+        return history_rule, [
+            "why",
+            [list(pair) for pair in categories],
+            history_rule.lookback_days,
+        ]
 
-    def add(self, rule, move, message, line=None, check_code=None, found=()):
-        """Record a finding; its fingerprint is what was found (the line's
-        product, unit, quantity, price and discount and ``found``, e.g. the
-        price compared with or the duplicates), so that an override covers
-        exactly that and a changed invoice is checked anew."""
+    def add(self, rule, move, key, args, line=None, check_code=None, found=()):
+        """Record a finding; its message is ``key`` and ``args`` (rendered in
+        the reader's language, see ``invoice.check.finding``); its
+        fingerprint is what was found (the line's product, unit, quantity,
+        price and discount and ``found``, e.g. the price compared with or the
+        duplicates), so that an override covers exactly that and a changed
+        invoice is checked anew."""
         if line:
             found = (
                 line.product_id.id,
@@ -165,7 +144,8 @@ class CheckRun:
                 "rule_id": rule.id,
                 "check_code": check_code or rule.code,
                 "severity": rule.severity,
-                "message": message,
+                "message_key": key,
+                "message_args": args,
                 "fingerprint": "|".join(
                     str(float_round(value, precision_digits=6))
                     if isinstance(value, float)
@@ -181,13 +161,13 @@ class CheckRun:
         above the threshold made stricter by the customer's recent disputes,
         a finding of rule ``dispute_history`` saying why.
 
-        :return: ``(rule, why)`` (``why`` False for the rule's own finding),
+        :return: ``(rule, why)`` (``why`` None for the rule's own finding),
             or None
         """
         rule = self.rule(move, code)
         deviation = float_round(deviation, precision_digits=2)
         if deviation > rule.threshold_percent:
-            return rule, False
+            return rule, None
         history_rule = self.history_categories(move, code)[0]
         if history_rule and deviation > (
             rule.threshold_percent * history_rule.threshold_percent / 100.0
@@ -195,39 +175,25 @@ class CheckRun:
             return self.history_for(move, code)
         return None
 
-    def add_judged(self, verdict, code, move, message, line=None, found=()):
-        """Add the finding ``judge`` returned, with ``message`` (``found``:
-        see ``add``)."""
+    def add_judged(self, verdict, code, move, key, args, line=None, found=()):
+        """Add the finding ``judge`` returned, with message ``key`` and
+        ``args`` (``found``: see ``add``)."""
         rule, why = verdict
         if why:
-            message = self.env._(
-                "%(finding)s Checked more strictly for this customer: %(why)s.",
-                finding=message,
-                why=why,
-            )
-        self.add(rule, move, message, line, check_code=code, found=found)
+            args = dict(args, why=why)
+        self.add(rule, move, key, args, line, check_code=code, found=found)
 
-    def percent(self, value):
-        return formatLang(self.format_env, value, digits=1)
-
-    def amount(self, value, currency):
-        return format_amount(self.format_env, value, currency)
-
-    def quantity(self, value):
-        return formatLang(self.format_env, value, dp="Product Unit of Measure")
-
-    def unit_price(self, line):
-        """The line's unit price as on the invoice, and its discount if any
-        (the checks compare the price net of the discount)."""
-        currency = line.move_id.currency_id
-        price = format_amount(self.env, line.price_unit, currency)
-        if not line.discount:
-            return price
-        return self.env._(
-            "%(price)s less a %(discount)s%% discount",
-            price=price,
-            discount=formatLang(self.env, line.discount, digits=2),
-        )
+    @staticmethod
+    def unit_price(line):
+        """Message argument: the line's unit price as on the invoice, and its
+        discount if any (the checks compare the price net of the
+        discount)."""
+        return [
+            "unit_price",
+            line.price_unit,
+            line.move_id.currency_id.id,
+            line.discount or 0.0,
+        ]
 
 
 class InvoiceCheckRule(models.Model):
@@ -280,6 +246,19 @@ class InvoiceCheckRule(models.Model):
             "A company has one invoice check rule per check.",
         ),
     ]
+
+    def init(self):
+        result = super().init()
+        # the customers' invoice lines of a product by day: what
+        # _load_line_history reads for each line checked
+        create_index(
+            self.env.cr,
+            "account_move_line_invoice_check_idx",
+            "account_move_line",
+            ["partner_id", "product_id", "invoice_date"],
+            where="display_type = 'product' AND parent_state = 'posted'",
+        )
+        return result
 
     @api.depends("code")
     def _compute_description(self):
@@ -400,6 +379,47 @@ class InvoiceCheckRule(models.Model):
         ]
 
     @api.model
+    def _translate_shipped_names(self, langs=None, overwrite=False):
+        """Give the shipped rules that still have their shipped English name
+        that name in the languages ``langs`` (codes; default: the installed
+        ones), from the translations of ``_get_default_rule_values``; a name
+        already translated differently is kept unless ``overwrite``. Called
+        when the rules are created and when a language's terms are loaded.
+
+        :param list langs: language codes, e.g. ``["nl_NL"]``
+        :param bool overwrite: replace translations that differ
+        """
+        installed = langs or [code for code, __ in self.env["res.lang"].get_installed()]
+        langs = [lang for lang in installed if lang != "en_US"]
+        if not langs:
+            return
+        english = {
+            vals["code"]: vals["name"]
+            for vals in self.with_context(lang="en_US")._get_default_rule_values()
+        }
+        # sudo: the shipped rules' names, whoever installs a language
+        rules = self.sudo().with_context(active_test=False, lang="en_US")
+        if not self:
+            rules = rules.search([("code", "in", list(english))])
+        names = {
+            lang: {
+                vals["code"]: vals["name"]
+                for vals in self.with_context(lang=lang)._get_default_rule_values()
+            }
+            for lang in langs
+        }
+        for rule in rules:
+            if rule.name != english.get(rule.code):
+                continue
+            translations = {
+                lang: names[lang][rule.code]
+                for lang in langs
+                if overwrite or rule.with_context(lang=lang).name == rule.name
+            }
+            if translations:
+                rule.update_field_translations("name", translations)
+
+    @api.model
     def _check_invoices(self, moves):
         """Run the active rules of the invoices' companies over customer
         invoices checked (or posted) together.
@@ -412,7 +432,9 @@ class InvoiceCheckRule(models.Model):
 
         :param moves: account.move customer invoices (any state)
         :return: list of dicts ``move_id``, ``line_id``, ``rule_id``,
-            ``check_code``, ``severity``, ``message`` (in the user's language)
+            ``check_code``, ``severity``, ``message_key`` and
+            ``message_args`` (the message, rendered in the reader's language
+            by ``invoice.check.finding``), ``fingerprint``
         """
         if not moves:
             return []
@@ -503,7 +525,7 @@ class InvoiceCheckRule(models.Model):
             .with_context(active_test=False)
             .search([("pricelist_id", "in", all_pricelists.ids)])
         )
-        expected_prices = {}
+        expected_prices, applicable = {}, {}
         items_by_pricelist = defaultdict(list)
         for item in items:
             items_by_pricelist[item.pricelist_id.id].append(item)
@@ -520,15 +542,21 @@ class InvoiceCheckRule(models.Model):
             quantity = uom._compute_quantity(
                 line.quantity, product.uom_id, raise_if_failure=False
             )
-            rule = self.env["product.pricelist.item"]
-            for item in items_by_pricelist[pricelist.id]:
-                if (
-                    (not item.date_start or item.date_start <= moment)
-                    and (not item.date_end or item.date_end >= moment)
-                    and item._is_applicable_for(product, quantity)
-                ):
-                    rule = item
-                    break
+            # the price list rule of a (price list, product, quantity, day),
+            # looked up once
+            item_key = (pricelist.id, product.id, quantity, date)
+            if item_key not in applicable:
+                applicable[item_key] = next(
+                    (
+                        item
+                        for item in items_by_pricelist[pricelist.id]
+                        if (not item.date_start or item.date_start <= moment)
+                        and (not item.date_end or item.date_end >= moment)
+                        and item._is_applicable_for(product, quantity)
+                    ),
+                    self.env["product.pricelist.item"],
+                )
+            rule = applicable[item_key]
             currency = pricelist.currency_id or move.company_id.currency_id
             # lines of a product priced alike share the computation
             key = (rule.id, product.id, uom.id, date, currency.id, move.company_id.id)
@@ -551,116 +579,150 @@ class InvoiceCheckRule(models.Model):
                     verdict,
                     "price_vs_pricelist",
                     move,
-                    self._pricelist_message(
-                        run, line, price, expected, pricelist, deviation
-                    ),
+                    "price_vs_pricelist" if pricelist else "price_vs_sales_price",
+                    {
+                        "product": ["record", "product.product", product.id],
+                        "price": run.unit_price(line),
+                        "percent": ["percent", deviation],
+                        "expected": ["amount", expected, move.currency_id.id],
+                        "pricelist": ["record", "product.pricelist", pricelist.id],
+                    },
                     line,
                     found=(move.currency_id.round(expected),),
                 )
 
-    def _pricelist_message(self, run, line, price, expected, pricelist, deviation):
-        currency = line.move_id.currency_id
-        values = {
-            "product": line.product_id.display_name,
-            "price": run.unit_price(line),
-            "percent": run.percent(deviation),
-            "expected": run.amount(expected, currency),
-            "pricelist": pricelist.display_name,
-        }
-        if pricelist:
-            return self.env._(
-                "%(product)s: unit price %(price)s is %(percent)s%% off the "
-                "price list price %(expected)s (%(pricelist)s).",
-                **values,
-            )
-        return self.env._(
-            "%(product)s: unit price %(price)s is %(percent)s%% off its "
-            "sales price %(expected)s.",
-            **values,
-        )
-
-    def _history_windows(self, run, lines, code):
-        """Arrays for the ``wanted`` rows of the history queries: one per
-        line, its company, customer, product and unit, and the days of its
-        rule's lookback before the invoice date."""
-        rows = []
-        for line in lines:
+    def _load_line_history(self, run):
+        """What ``price_vs_last`` and ``quantity_outlier`` compare with, in
+        one query for all lines: for each line, the customer's last price of
+        the product within the lookback of ``price_vs_last`` and its average
+        quantity within the lookback of ``quantity_outlier``, from the
+        customer's posted invoices of the same company. Lines in any unit of
+        the product's unit category count, converted to the product's unit
+        (as ``uom.uom._compute_quantity``/``_compute_price`` do, without
+        rounding). Fills ``run.last_prices`` and ``run.usual_quantities``
+        (by line id); reads through ``account_move_line_invoice_check_idx``."""
+        if run._history_loaded:
+            return
+        run._history_loaded = True
+        keys, key_of = {}, {}
+        for line in run.lines_for("price_vs_last") | run.lines_for("quantity_outlier"):
             move = line.move_id
             date = self._check_date(move)
-            rows.append(
-                (
-                    move.company_id.id,
-                    move.commercial_partner_id.id,
-                    line.product_id.id,
-                    (line.product_uom_id or line.product_id.uom_id).id,
-                    date - timedelta(days=run.rule(move, code).lookback_days),
-                    date,
+            starts = []
+            for code in ("price_vs_last", "quantity_outlier"):
+                rule = run.rule(move, code)
+                starts.append(
+                    date - timedelta(days=rule.lookback_days) if rule else None
                 )
+            key = (
+                move.company_id.id,
+                move.commercial_partner_id.id,
+                line.product_id.id,
+                *starts,
+                date,
             )
-        return rows
-
-    def _wanted_cte(self, rows):
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 6
-        return SQL(
-            """
-            wanted AS (
-                SELECT * FROM unnest(
-                    %s::int[], %s::int[], %s::int[], %s::int[], %s::date[], %s::date[]
-                ) AS w(company_id, partner_id, product_id, uom_id, date_from, date_to)
-            )
-            """,
-            *[list(column) for column in columns],
-        )
-
-    def _check_price_vs_last(self, run):
-        """Unit prices off the last price invoiced to the customer for the
-        product within the lookback (one query for all lines), in the
-        invoice's currency."""
-        lines = run.lines_for("price_vs_last")
-        rows = self._history_windows(run, lines, "price_vs_last")
+            key_of[line.id] = keys.setdefault(key, len(keys))
+        if not keys:
+            return
+        columns = list(zip(*keys, strict=True))
         self.env["account.move.line"].flush_model()
+        self.env["account.move"].flush_model(["move_type", "name"])
         self.env.cr.execute(
             SQL(
                 """
-                WITH %(wanted)s
-                SELECT DISTINCT ON (w.company_id, w.partner_id, w.product_id,
-                                    w.uom_id, w.date_to)
-                       w.company_id, w.partner_id, w.product_id, w.uom_id, w.date_to,
-                       l.price_unit * (1 - COALESCE(l.discount, 0) / 100.0),
-                       l.currency_id, m.name, m.invoice_date
+                WITH wanted AS (
+                    SELECT * FROM unnest(
+                        %(ids)s::int[], %(companies)s::int[], %(partners)s::int[],
+                        %(products)s::int[], %(last_from)s::date[],
+                        %(quantity_from)s::date[], %(dates_to)s::date[]
+                    ) AS w(id, company_id, partner_id, product_id, last_from,
+                           quantity_from, date_to)
+                ), history AS (
+                    SELECT w.id, w.last_from, w.quantity_from, l.invoice_date,
+                           l.move_id, l.move_name, l.currency_id,
+                           l.quantity / lu.factor * pu.factor AS quantity,
+                           l.price_unit * (1 - COALESCE(l.discount, 0) / 100.0)
+                               * lu.factor / pu.factor AS price
+                      FROM wanted w
+                      JOIN product_product pp ON pp.id = w.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN uom_uom pu ON pu.id = pt.uom_id
+                      JOIN account_move_line l
+                        ON l.partner_id = w.partner_id
+                       AND l.product_id = w.product_id
+                       AND l.display_type = 'product'
+                       AND l.parent_state = 'posted'
+                       AND l.invoice_date
+                           BETWEEN LEAST(w.last_from, w.quantity_from) AND w.date_to
+                      JOIN uom_uom lu
+                        ON lu.id = l.product_uom_id
+                       AND lu.category_id = pu.category_id
+                      JOIN account_move m ON m.id = l.move_id
+                     WHERE l.company_id = w.company_id
+                       AND l.quantity > 0
+                       AND m.move_type = 'out_invoice'
+                       AND m.id != ALL(%(batch)s)
+                ), last AS (
+                    SELECT DISTINCT ON (id) id, price, currency_id, move_name,
+                           invoice_date
+                      FROM history
+                     WHERE invoice_date >= last_from
+                     ORDER BY id, invoice_date DESC, move_id DESC
+                ), usual AS (
+                    SELECT id, AVG(quantity) AS quantity, COUNT(*) AS count
+                      FROM history
+                     WHERE invoice_date >= quantity_from
+                     GROUP BY id
+                )
+                SELECT w.id, last.price, last.currency_id, last.move_name,
+                       last.invoice_date, usual.quantity, usual.count
                   FROM wanted w
-                  JOIN account_move_line l
-                    ON l.product_id = w.product_id
-                   AND l.partner_id = w.partner_id
-                   AND l.company_id = w.company_id
-                   AND l.product_uom_id = w.uom_id
-                  JOIN account_move m ON m.id = l.move_id
-                 WHERE m.move_type = 'out_invoice'
-                   AND m.state = 'posted'
-                   AND l.display_type = 'product'
-                   AND l.quantity > 0
-                   AND m.invoice_date BETWEEN w.date_from AND w.date_to
-                   AND m.id != ALL(%(batch)s)
-                 ORDER BY w.company_id, w.partner_id, w.product_id, w.uom_id,
-                          w.date_to, m.invoice_date DESC, m.id DESC
+                  LEFT JOIN last ON last.id = w.id
+                  LEFT JOIN usual ON usual.id = w.id
                 """,
-                wanted=self._wanted_cte(rows),
+                ids=list(range(len(keys))),
+                companies=list(columns[0]),
+                partners=list(columns[1]),
+                products=list(columns[2]),
+                last_from=list(columns[3]),
+                quantity_from=list(columns[4]),
+                dates_to=list(columns[5]),
                 batch=run.moves.ids,
             )
         )
-        last = {row[:5]: row[5:] for row in self.env.cr.fetchall()}
+        found = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for line_id, key_id in key_of.items():
+            price, currency_id, name, date, quantity, count = found[key_id]
+            if price is not None:
+                run.last_prices[line_id] = (float(price), currency_id, name, date)
+            if quantity is not None:
+                run.usual_quantities[line_id] = (float(quantity), count)
+
+    @api.model
+    def _line_uom(self, line):
+        """The line's unit and the product's (the unit the history is
+        compared in)."""
+        return line.product_uom_id or line.product_id.uom_id, line.product_id.uom_id
+
+    def _check_price_vs_last(self, run):
+        """Unit prices off the last price invoiced to the customer for the
+        product within the lookback (see ``_load_line_history``), compared in
+        the invoice's currency and the line's unit."""
+        lines = run.lines_for("price_vs_last")
+        self._load_line_history(run)
         Currency = self.env["res.currency"]
-        for line, row in zip(lines, rows, strict=True):
-            if (*row[:4], row[5]) not in last:
+        for line in lines:
+            if line.id not in run.last_prices:
                 continue
             move = line.move_id
-            price_then, currency_id, name, date_then = last[(*row[:4], row[5])]
+            price_then, currency_id, name, date_then = run.last_prices[line.id]
+            uom, product_uom = self._line_uom(line)
             reference = run.convert(
-                price_then,
+                product_uom._compute_price(price_then, uom),
                 Currency.browse(currency_id),
                 move.currency_id,
                 move.company_id,
-                row[5],
+                self._check_date(move),
             )
             if move.currency_id.is_zero(reference):
                 continue
@@ -669,90 +731,62 @@ class InvoiceCheckRule(models.Model):
             verdict = run.judge("price_vs_last", move, deviation)
             if not verdict:
                 continue
-            message = self.env._(
-                "%(product)s: unit price %(price)s is %(percent)s%% off the last "
-                "price invoiced to this customer, %(last)s on %(date)s "
-                "(%(invoice)s).",
-                product=line.product_id.display_name,
-                price=run.unit_price(line),
-                percent=run.percent(deviation),
-                last=run.amount(reference, move.currency_id),
-                date=format_date(run.format_env, date_then),
-                invoice=name,
-            )
             run.add_judged(
                 verdict,
                 "price_vs_last",
                 move,
-                message,
+                "price_vs_last",
+                {
+                    "product": ["record", "product.product", line.product_id.id],
+                    "price": run.unit_price(line),
+                    "percent": ["percent", deviation],
+                    "last": ["amount", reference, move.currency_id.id],
+                    "date": ["date", fields.Date.to_string(date_then)],
+                    "invoice": name,
+                },
                 line,
                 found=(move.currency_id.round(reference),),
             )
 
     def _check_quantity_outlier(self, run):
         """Quantities above the customer's average quantity of the product
-        (same unit) within the lookback by more than the threshold (one
-        query for all lines)."""
+        within the lookback by more than the threshold (see
+        ``_load_line_history``), compared in the product's unit."""
         lines = run.lines_for("quantity_outlier")
-        rows = self._history_windows(run, lines, "quantity_outlier")
-        self.env["account.move.line"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH %(wanted)s
-                SELECT w.company_id, w.partner_id, w.product_id, w.uom_id, w.date_to,
-                       AVG(l.quantity), COUNT(*)
-                  FROM wanted w
-                  JOIN account_move_line l
-                    ON l.product_id = w.product_id
-                   AND l.partner_id = w.partner_id
-                   AND l.company_id = w.company_id
-                   AND l.product_uom_id = w.uom_id
-                  JOIN account_move m ON m.id = l.move_id
-                 WHERE m.move_type = 'out_invoice'
-                   AND m.state = 'posted'
-                   AND l.display_type = 'product'
-                   AND l.quantity > 0
-                   AND m.invoice_date BETWEEN w.date_from AND w.date_to
-                   AND m.id != ALL(%(batch)s)
-                 GROUP BY 1, 2, 3, 4, 5
-                """,
-                wanted=self._wanted_cte(rows),
-                batch=run.moves.ids,
+        self._load_line_history(run)
+        for line in lines:
+            average, count = run.usual_quantities.get(line.id, (0.0, 0))
+            if not average:
+                continue
+            uom, product_uom = self._line_uom(line)
+            quantity = uom._compute_quantity(
+                line.quantity, product_uom, round=False, raise_if_failure=False
             )
-        )
-        usual = {row[:5]: (float(row[5]), row[6]) for row in self.env.cr.fetchall()}
-        for line, row in zip(lines, rows, strict=True):
-            key = (*row[:4], row[5])
-            if key not in usual or not usual[key][0]:
+            if quantity <= average:
                 continue
-            average, count = usual[key]
-            if line.quantity <= average:
-                continue
-            deviation = (line.quantity - average) * 100.0 / average
+            deviation = (quantity - average) * 100.0 / average
             verdict = run.judge("quantity_outlier", line.move_id, deviation)
             if not verdict:
                 continue
-            values = {
-                "product": line.product_id.display_name,
-                "quantity": run.quantity(line.quantity),
-                "percent": run.percent(deviation),
-                "usual": run.quantity(average),
-                "count": count,
-            }
-            if count == 1:
-                message = self.env._(
-                    "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
-                    "customer's usual %(usual)s (%(count)s earlier line).",
-                    **values,
-                )
-            else:
-                message = self.env._(
-                    "%(product)s: quantity %(quantity)s is %(percent)s%% above this "
-                    "customer's usual %(usual)s (average of %(count)s earlier lines).",
-                    **values,
-                )
-            run.add_judged(verdict, "quantity_outlier", line.move_id, message, line)
+            run.add_judged(
+                verdict,
+                "quantity_outlier",
+                line.move_id,
+                "quantity_outlier_one" if count == 1 else "quantity_outlier",
+                {
+                    "product": ["record", "product.product", line.product_id.id],
+                    "quantity": ["quantity", line.quantity],
+                    "percent": ["percent", deviation],
+                    "usual": [
+                        "quantity",
+                        product_uom._compute_quantity(
+                            average, uom, round=False, raise_if_failure=False
+                        ),
+                    ],
+                    "count": count,
+                },
+                line,
+            )
 
     @api.model
     def _line_signature(self, lines):
@@ -892,29 +926,24 @@ class InvoiceCheckRule(models.Model):
             )
             if not others:
                 continue
-            message = self.env._(
-                "Possible duplicate of %(invoices)s: same customer, same total "
-                "%(amount)s and the same reference or lines, within %(days)s days.",
-                invoices=", ".join(other["name"] for other in others),
-                amount=run.amount(amount, move.currency_id),
-                days=(end - start).days,
-            )
+            args = {
+                "invoices": [other["name"] for other in others],
+                "amount": ["amount", amount, move.currency_id.id],
+                "days": (end - start).days,
+            }
             rule = run.rule(move, "possible_duplicate")
             history_rule, why = run.history_for(move, "possible_duplicate")
             found = (amount, *sorted(other["id"] for other in others))
             if min(other["date"] for other in others) >= end - timedelta(
                 days=rule.lookback_days
             ):
-                run.add(rule, move, message, found=found)
+                run.add(rule, move, "possible_duplicate", args, found=found)
             else:
                 run.add(
                     history_rule,
                     move,
-                    self.env._(
-                        "%(finding)s Checked more strictly for this customer: %(why)s.",
-                        finding=message,
-                        why=why,
-                    ),
+                    "possible_duplicate",
+                    dict(args, why=why),
                     check_code="possible_duplicate",
                     found=found,
                 )
@@ -926,25 +955,22 @@ class InvoiceCheckRule(models.Model):
             if (move.ref or "").strip():
                 continue
             customer = move.commercial_partner_id
-            message = self.env._(
-                "%(customer)s needs its reference (e.g. its purchase order number) "
-                "on the invoice, and the invoice has none.",
-                customer=customer.display_name,
-            )
+            args = {"customer": ["record", "res.partner", customer.id]}
             if customer.requires_customer_reference:
-                run.add(run.rule(move, "missing_customer_reference"), move, message)
+                run.add(
+                    run.rule(move, "missing_customer_reference"),
+                    move,
+                    "missing_customer_reference",
+                    args,
+                )
                 continue
             history_rule, why = run.history_for(move, "missing_customer_reference")
             if history_rule:
                 run.add(
                     history_rule,
                     move,
-                    self.env._(
-                        "%(customer)s has no reference on the invoice. Checked more "
-                        "strictly for this customer: %(why)s.",
-                        customer=customer.display_name,
-                        why=why,
-                    ),
+                    "missing_customer_reference_strict",
+                    dict(args, why=why),
                     check_code="missing_customer_reference",
                 )
 
@@ -963,21 +989,14 @@ class InvoiceCheckRule(models.Model):
             if email and address:
                 continue
             if not email and not address:
-                message = self.env._(
-                    "%(customer)s is a consumer without an email address and without "
-                    "a postal address: the invoice may not reach them.",
-                    customer=customer.display_name,
-                )
+                key = "b2c_no_contact"
             elif not email:
-                message = self.env._(
-                    "%(customer)s is a consumer without an email address: the "
-                    "invoice and the reminders can only go by post.",
-                    customer=customer.display_name,
-                )
+                key = "b2c_no_email"
             else:
-                message = self.env._(
-                    "%(customer)s is a consumer without a postal address (street "
-                    "and city) on the invoice.",
-                    customer=customer.display_name,
-                )
-            run.add(run.rule(move, "b2c_contact_incomplete"), move, message)
+                key = "b2c_no_address"
+            run.add(
+                run.rule(move, "b2c_contact_incomplete"),
+                move,
+                key,
+                {"customer": ["record", "res.partner", customer.id]},
+            )

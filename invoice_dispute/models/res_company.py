@@ -147,14 +147,19 @@ class ResCompany(models.Model):
         shipped checks, see ``invoice.check.rule._get_default_rule_values``);
         archived rules count as present."""
         # sudo: the shipped rules are created whoever creates the company
-        Rule = self.env["invoice.check.rule"].sudo().with_context(active_test=False)
+        # (English names, then their translations in the installed languages)
+        Rule = (
+            self.env["invoice.check.rule"]
+            .sudo()
+            .with_context(active_test=False, lang="en_US")
+        )
         present = {
             (company.id, code)
             for company, code in Rule._read_group(
                 [("company_id", "in", self.ids)], ["company_id", "code"]
             )
         }
-        Rule.create(
+        rules = Rule.create(
             [
                 dict(vals, company_id=company.id)
                 for company in self
@@ -162,6 +167,8 @@ class ResCompany(models.Model):
                 if (company.id, vals["code"]) not in present
             ]
         )
+        if rules:
+            rules._translate_shipped_names()
 
     def _get_dispute_managers(self, designated=True):
         """Who handles escalations and approvals for this company: its

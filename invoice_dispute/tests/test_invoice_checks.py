@@ -1,3 +1,5 @@
+import importlib.util
+import os
 from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -14,7 +16,7 @@ DAY = date(2024, 3, 1)
 # Queries of the checks of 1 or 20 invoices (with their flush): reading the
 # invoices, lines, partners and products, one query or search per rule, the
 # findings written in one insert.
-CHECK_QUERIES = 29
+CHECK_QUERIES = 27
 
 
 class InvoiceCheckCommon(InvoiceDisputeCommon):
@@ -45,7 +47,8 @@ class InvoiceCheckCommon(InvoiceDisputeCommon):
 
     @classmethod
     def make(cls, lines, partner=None, day=DAY, post=True, **vals):
-        """A customer invoice of ``lines`` (product, quantity, unit price)."""
+        """A customer invoice of ``lines`` (product, quantity, unit price[,
+        unit of measure])."""
         invoice = cls.env["account.move"].create(
             {
                 "move_type": "out_invoice",
@@ -58,9 +61,10 @@ class InvoiceCheckCommon(InvoiceDisputeCommon):
                             "quantity": quantity,
                             "price_unit": price,
                             "tax_ids": [Command.clear()],
+                            **({"product_uom_id": uom[0].id} if uom else {}),
                         }
                     )
-                    for product, quantity, price in lines
+                    for product, quantity, price, *uom in lines
                 ],
                 **vals,
             }
@@ -245,6 +249,37 @@ class TestInvoiceCheckRules(InvoiceCheckCommon):
             self.checked([(self.widget, 1, 130.0)]), "price_vs_last"
         )
         self.assertIn("30.0%", finding.message)
+
+    def test_history_compared_in_the_products_unit(self):
+        """Last sold 1 Dozen at 120: a Unit at 10 is the same price, 12 Units
+        at 120 are not; 12 Units are the usual quantity (1 Dozen), 40 Units
+        are not."""
+        self.rule("price_vs_pricelist").active = False
+        dozen = self.env.ref("uom.product_uom_dozen")
+        unit = self.env.ref("uom.product_uom_unit")
+        self.assertEqual(self.widget.uom_id, unit)
+        self.make([(self.widget, 1, 120.0, dozen)], day=DAY - timedelta(days=10))
+        same = self.checked([(self.widget, 1, 10.0)])
+        self.assertFalse(self.found(same, "price_vs_last"))
+        self.assertFalse(self.found(same, "quantity_outlier"))
+        off = self.checked([(self.widget, 12, 120.0)])
+        (finding,) = self.found(off, "price_vs_last")
+        self.assertIn("1,100.0% off the last price", finding.message)
+        self.assertIn("$\xa010.00 on", finding.message)
+        self.assertFalse(self.found(off, "quantity_outlier"))
+        # 40 Units: 233 % above the usual 12
+        (finding,) = self.found(
+            self.checked([(self.widget, 40, 10.0)]), "quantity_outlier"
+        )
+        self.assertIn("usual 12.00", finding.message)
+        # and the other way round: a Dozen at 120 after Units at 10
+        self.make([(self.gadget, 12, 10.0)], day=DAY - timedelta(days=5))
+        dozens = self.checked([(self.gadget, 1, 120.0, dozen)])
+        self.assertFalse(self.found(dozens, "price_vs_last"))
+        (finding,) = self.found(
+            self.checked([(self.gadget, 1, 150.0, dozen)]), "price_vs_last"
+        )
+        self.assertIn("$\xa0120.00 on", finding.message)
 
     # -- quantity_outlier ------------------------------------------------
     def test_quantity_outlier_hit_miss_boundary(self):
@@ -759,17 +794,113 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
         with self.assertRaisesRegex(UserError, "Only customer invoices"):
             refund.action_check_invoice()
 
+    @staticmethod
+    def read_as(user, record):
+        """``record`` as ``user`` reads it in the web client (in their
+        language)."""
+        return record.with_user(user).with_context(lang=user.lang)
+
     def test_checks_in_translation(self):
+        """A finding reads in the reader's language, whoever checked it."""
         self.env["res.lang"]._activate_lang("nl_NL")
         self.env["ir.module.module"]._load_module_terms(
             ["invoice_dispute"], ["nl_NL"], overwrite=True
         )
+        dutch = self.create_user("check_nl", COLLECTOR_GROUPS, lang="nl_NL")
+        english = self.create_user("check_en", COLLECTOR_GROUPS, lang="en_US")
         self.buyer.requires_customer_reference = True
         invoice = self.make([(self.widget, 1, 100.0)], post=False)
-        invoice.with_context(lang="nl_NL").action_check_invoice()
-        message = self.found(invoice, "missing_customer_reference").message
-        self.assertNotIn("needs its reference", message)
-        self.assertIn(self.buyer.name, message)
+        self.read_as(english, invoice).action_check_invoice()
+        finding = self.found(invoice, "missing_customer_reference")
+        in_dutch = self.read_as(dutch, finding).message
+        self.assertIn(self.buyer.name, in_dutch)
+        self.assertIn("wil zijn referentie", in_dutch)
+        self.assertNotIn("needs its reference", in_dutch)
+        self.assertIn("wil zijn referentie", self.read_as(dutch, invoice).check_message)
+        self.assertIn("needs its reference", self.read_as(english, finding).message)
+        # checked again by the Dutch collector: the same finding, and the
+        # English one still reads English
+        self.read_as(dutch, invoice).action_check_invoice()
+        self.assertEqual(self.found(invoice, "missing_customer_reference"), finding)
+        self.assertIn("needs its reference", self.read_as(english, finding).message)
+        self.assertIn("wil zijn referentie", self.read_as(dutch, finding).message)
+        # numbers and amounts too
+        off = self.make([(self.widget, 1, 1110.0)], post=False)
+        self.read_as(english, off).action_check_invoice()
+        (price,) = self.found(off, "price_vs_pricelist")
+        self.assertIn("1.010,0%", self.read_as(dutch, price).message)
+        self.assertIn("1.110,00", self.read_as(dutch, price).message)
+        self.assertIn("1,010.0%", self.read_as(english, price).message)
+
+    def test_migration_keeps_stored_messages(self):
+        """Findings written before 18.0.2.1.0 stored their text: the
+        migration keeps it as their message."""
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)),
+            "migrations",
+            "18.0.2.1.0",
+            "pre-migrate.py",
+        )
+        spec = importlib.util.spec_from_file_location("check_finding_migration", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        self.buyer.requires_customer_reference = True
+        invoice = self.make([(self.widget, 1, 100.0)], post=False)
+        invoice.action_check_invoice()
+        finding = self.found(invoice, "missing_customer_reference")
+        finding.flush_recordset()
+        # the table as the previous version left it: the text stored, no key
+        cr = self.env.cr
+        cr.execute("ALTER TABLE invoice_check_finding ADD COLUMN message text")
+        cr.execute(
+            "ALTER TABLE invoice_check_finding ALTER COLUMN message_key DROP NOT NULL"
+        )
+        cr.execute(
+            "UPDATE invoice_check_finding SET message = 'Old text, as it was.', "
+            "message_key = NULL, message_args = NULL WHERE id = %s",
+            [finding.id],
+        )
+        self.assertEqual(migration.keep_stored_messages(cr), 1)
+        self.assertEqual(migration.keep_stored_messages(cr), 0)
+        finding.invalidate_recordset()
+        self.assertEqual(finding.message, "Old text, as it was.")
+
+    def test_rule_names_in_every_language(self):
+        langs = {
+            "nl_NL": "Prijs wijkt af van de laatste prijs",
+            "sk_SK": "Cena sa líši od poslednej ceny",
+            "sv_SE": "Priset avviker från det senaste priset",
+        }
+        # renamed before the languages come: keeps its name in all of them
+        renamed = self.rule("quantity_outlier")
+        renamed.with_context(lang="en_US").name = "Large quantity"
+        for lang in langs:
+            self.env["res.lang"]._activate_lang(lang)
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_dispute"], list(langs)
+        )
+        for company in (self.company, self.company_2):
+            rule = self.rule("price_vs_last", company)
+            self.assertEqual(
+                rule.with_context(lang="en_US").name,
+                "Price differs from the last price",
+            )
+            for lang, name in langs.items():
+                self.assertEqual(rule.with_context(lang=lang).name, name)
+        for lang in langs:
+            self.assertEqual(renamed.with_context(lang=lang).name, "Large quantity")
+        # a company made now gets the names in the installed languages, and
+        # a company made by a Dutch user gets the English name in English
+        new = (
+            self.env["res.company"]
+            .with_context(lang="nl_NL")
+            .create({"name": "Prevention BV"})
+        )
+        rule = self.rule("price_vs_last", new)
+        self.assertEqual(rule.with_context(lang="sk_SK").name, langs["sk_SK"])
+        self.assertEqual(
+            rule.with_context(lang="en_US").name, "Price differs from the last price"
+        )
 
 
 @tagged("post_install", "-at_install", "is_query_count")
