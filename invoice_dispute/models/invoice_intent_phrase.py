@@ -83,7 +83,7 @@ WORD_EVIDENCE_PRIOR = 1
 # the other time is that other intent ("Betalar imorgon" is no "betalat",
 # "check will be mailed Monday" no payment made).
 _FUTURE_WORDS_TEXT = (
-    "will shall going gonna tomorrow tonight next upcoming later soon "
+    "will shall going gonna tomorrow tmrw tonight next upcoming later soon "
     "scheduled expect intend asap morgen overmorgen volgende komende "
     "aanstaande zal zullen ga gaan gaat wordt worden straks binnenkort "
     "uiterlijk ingepland gepland regel regelen betaal betalen voldoen maak "
@@ -288,6 +288,13 @@ AUTO_REPLY_CUES = {
         r"automatiskt (?:svar|genererat|meddelande|skickat|utskick)|\bautosvar",
         r"franvaromeddelande|automatisk (?:bekraftelse|svar)",
     ),
+    # read receipts: "Read: <subject>" and "your message was read on <date>"
+    "read_receipt": (
+        r"\bread receipt|(?:message|e ?mail|email) (?:was|has been) read (?:on|at|by)",
+        r"leesbevestiging|(?:bericht|e ?mail) (?:is|werd) gelezen (?:op|door)",
+        r"potvrdenie o precitani|sprava bola precitan\w*|precitan\w* (?:dna|d na)",
+        r"lasbekraftelse|meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
+    ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
         (
@@ -335,6 +342,16 @@ AUTO_REPLY_CUES = {
         r"begransad (?:tillgang|atkomst)|(?:jobbar|arbetar) deltid|\bdeltid",
         r"\bar borta|foraldraledighet",
     ),
+    # the addressee left the company: "X is no longer with <company>"
+    "departure": (
+        (
+            r"(?:is|are) no longer (?:with|employed|working|at|part of)"
+            r"|no longer works (?:at|for|with|here)|(?:has|have) left (?:the company|\w+)"
+        ),
+        r"(?:is|zijn) niet (?:meer|langer) (?:werkzaam|in dienst|verbonden)|uit dienst",
+        r"uz nie je (?:\w+ )?(?:zamestnan\w*|v (?:spolocnosti|firme))|uz (?:u nas )?nepracuje",
+        r"(?:har slutat|arbetar inte (?:langre|kvar)|inte (?:langre|langer) anstalld)",
+    ),
     "return": (
         r"\buntil " + _W % 2 + _DATE,
         r"back (?:on|in the office|at work|at my desk)",
@@ -368,6 +385,10 @@ AUTO_REPLY_CUES = {
         r"kontakt\w*|collega|contact opnemen|stuur \w+ naar|mail naar",
         r"obratte sa|kolega|kolegyn\w*|piste na|posielajte",
         r"kollega|vand dig|skicka \w+ till|maila",
+        r"(?:direct|forward|address|redirect) (?:all |your )?(?:correspondence|e ?mails?"
+        r"|emails?|inquiries|enquiries|questions|messages)",
+        r"(?:richt|stuur) (?:uw |je )?(?:correspondentie|e ?mail|berichten)|terecht bij",
+        r"(?:obracajte|obratte) sa|(?:pisete|piste) na",
     ),
     "receipt": (
         r"(?:received|receiving) your (?:e ?mail|email|message|request|invoice)",
@@ -394,6 +415,16 @@ AUTO_REPLY_CUES = {
             r"(?:tagits emot|registrerats)"
         ),
         r"mottagningsbekraftelse|kommer att behandlas|behandlas inom",
+        (
+            r"(?:vas|vasa|vasu|vase) (?:e ?mail|sprava|spravu|poziadavk\w*|ziadost\w*)"
+            r" (?:bol\w* )?(?:prijat\w*|zaevidovan\w*|zaregistrovan\w*)"
+        ),
+        (
+            r"(?:your|uw|je|ditt|ert|din|er) (?:\w+ )?(?:request|ticket|case|verzoek"
+            r"|melding|vraag|arende|forfragan|begaran) (?:has been|was|is|werd|har) "
+            r"(?:\w+ )?(?:received|registered|logged|created|opened|ontvangen"
+            r"|geregistreerd|aangemaakt|registrerats|skapats|mottagits)"
+        ),
     ),
     "ticket": (
         (
@@ -403,14 +434,72 @@ AUTO_REPLY_CUES = {
         r"ticketnummer|zaaknummer|referentienummer|dossiernummer",
         r"cislo (?:poziadavky|tiketu|pripadu|ziadosti)",
         r"arendenummer|arende ?(?:nr|id)|referensnummer",
+        r"\b(?:pod|s) (?:referencnym )?cislom (?:ddigits|\d+)",
+        r"\b(?:onder|met) (?:het )?(?:nummer|referentie) (?:ddigits|\d+)",
+        r"\bmed (?:nummer|referens) (?:ddigits|\d+)",
+        r"\b(?:under|with) (?:the )?(?:number|reference) (?:ddigits|\d+)",
     ),
 }
-AUTO_REPLY_STRONG = ("automatic", "no_reply")
+AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt")
 # Without a strong cue, one of the kinds must be one of these (a return
 # date and an alternate contact alone are also how customers promise: "wij
 # betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
-AUTO_REPLY_CORE = ("absence", "receipt")
+AUTO_REPLY_CORE = ("absence", "receipt", "departure")
 AUTO_REPLY_MIN_CUES = 2
+# A customer asking, in the imperative, to send the invoices to a new
+# address ("please send all future invoices to ap@...", "stuur de facturen
+# voortaan naar", "faktúry nám odteraz posielajte na", "skicka fakturor
+# framöver till") is a question, not an automatic reply, even when saying
+# the old address is no longer in use; only the cues of
+# ``AUTO_REPLY_ROBOT`` still make it an automatic reply. The request must
+# say that something changes (``ADDRESS_CHANGE_MARKERS``: "from now on",
+# "instead", "voortaan", "odteraz", "framöver"): "this mailbox is not
+# monitored, please send invoices to ..." is a robot's.
+ADDRESS_CHANGE_PATTERNS = (
+    (
+        r"\b(?:send|email|e mail|mail|address|direct|forward) (?:\w+ ){0,3}"
+        r"(?:invoices|bills|statements|future invoice\w*) (?:\w+ ){0,4}to\b"
+    ),
+    r"\b(?:invoices|bills) (?:\w+ ){0,3}(?:from now on|going forward|in future)",
+    r"\bstuur (?:\w+ ){0,4}(?:facturen|rekeningen) (?:\w+ ){0,4}naar\b",
+    r"\b(?:facturen|rekeningen) (?:\w+ ){0,4}(?:sturen|mailen|versturen) naar\b",
+    r"\bfaktury (?:\w+ ){0,4}(?:posielajte|zasielajte|posielat|zasielat|adresujte)\b",
+    r"\b(?:posielajte|zasielajte|adresujte) (?:\w+ ){0,4}faktury\b",
+    r"\b(?:skicka|maila|mejla) (?:\w+ ){0,4}fakturor(?:na)? (?:\w+ ){0,4}till\b",
+    r"\bfakturor(?:na)? (?:\w+ ){0,4}(?:skickas|mejlas|mailas) (?:\w+ ){0,3}till\b",
+)
+ADDRESS_CHANGE_MARKERS = (
+    r"\b(?:future|from now on|going forward|instead|henceforth|from today"
+    r"|new (?:e ?mail |email |billing |invoice )?address)\b",
+    r"\b(?:voortaan|vanaf nu|vanaf heden|in het vervolg|toekomstige|in plaats van"
+    r"|nieuwe (?:e ?mail)?adres|nieuw (?:e ?mail)?adres)\b",
+    r"\b(?:odteraz|od teraz|odteraz|v buducnosti|nov\w* (?:e ?mailov\w* )?adres\w*"
+    r"|namiesto)\b",
+    r"\b(?:framover|fortsattningsvis|hadanefter|istallet|i stallet|ny (?:e ?post)?adress"
+    r"|fran och med nu|nya (?:e ?post)?adress\w*)\b",
+)
+_ADDRESS_CHANGE_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_PATTERNS)
+)
+_ADDRESS_CHANGE_MARKER_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_MARKERS)
+)
+
+
+def is_address_change(text):
+    """Whether ``text`` (a cleaned reply) asks to send the invoices to a new
+    address from now on (``ADDRESS_CHANGE_PATTERNS`` and
+    ``ADDRESS_CHANGE_MARKERS``, en, nl, sk, sv).
+
+    :param str text: the reply
+    :return: bool
+    """
+    haystack = normalize_reply(text)
+    return bool(
+        _ADDRESS_CHANGE_RE.search(haystack)
+        and _ADDRESS_CHANGE_MARKER_RE.search(haystack)
+    )
+AUTO_REPLY_ROBOT = ("automatic", "read_receipt")
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
 _AUTO_REPLY_CUE_RES = {
@@ -740,6 +829,11 @@ class InvoiceIntentPhrase(models.Model):
             # "we will not pay for", "wij betalen niet", "vi tänker inte
             # betala", "nezaplatíme": a refusal is a dispute
             intent = "dispute"
+        elif is_address_change(cleaned) and (
+            not scores or max(scores, key=scores.get) == "question"
+        ):
+            # "please send all future invoices to ...": a question
+            intent = "question"
         elif scores:
             intent = max(scores, key=scores.get)
         elif "?" in cleaned and not (
@@ -1036,6 +1130,9 @@ class InvoiceIntentPhrase(models.Model):
         }
         if "contact" in kinds and not _CONTACT_ADDRESS_RE.search(text or ""):
             kinds.discard("contact")
+        if not kinds & set(AUTO_REPLY_ROBOT) and is_address_change(text):
+            # the customer's own request to write to a new address
+            return []
         if kinds & set(AUTO_REPLY_STRONG) or (
             kinds & set(AUTO_REPLY_CORE) and len(kinds) >= AUTO_REPLY_MIN_CUES
         ):

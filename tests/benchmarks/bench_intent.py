@@ -45,6 +45,11 @@ SETS = (
     ("blind test set", "intent_replies_blind_test.csv"),
     # written in session 5 before its tuning, never tuned on
     ("session 5 held-out set", "intent_replies_holdout_s5.csv"),
+    # another writer; measured once unseen: 88.0 %, then used for development
+    (
+        "session 5 blind set (another writer; measured once unseen: 88.0 %)",
+        "intent_replies_blind2.csv",
+    ),
 )
 GOAL = 0.85
 
