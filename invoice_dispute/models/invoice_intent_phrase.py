@@ -290,10 +290,14 @@ AUTO_REPLY_CUES = {
     ),
     # read receipts: "Read: <subject>" and "your message was read on <date>"
     "read_receipt": (
-        r"\bread receipt|(?:message|e ?mail|email) (?:was|has been) read (?:on|at|by)",
+        (
+            r"\bread receipt|(?:message|e ?mail|email) (?:\w+ ){0,5}(?:was|has been) "
+            r"read (?:on|at|by)"
+        ),
         r"leesbevestiging|(?:bericht|e ?mail) (?:is|werd) gelezen (?:op|door)",
         r"potvrdenie o precitani|sprava bola precitan\w*|precitan\w* (?:dna|d na)",
-        r"lasbekraftelse|meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
+        r"lasbekraftelse",
+        r"meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
     ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
@@ -346,10 +350,12 @@ AUTO_REPLY_CUES = {
     "departure": (
         (
             r"(?:is|are) no longer (?:with|employed|working|at|part of)"
-            r"|no longer works (?:at|for|with|here)|(?:has|have) left (?:the company|\w+)"
+            r"|no longer works (?:at|for|with|here)"
+            r"|(?:has|have) left (?:the|our) (?:company|firm|organi[sz]ation|business)"
         ),
         r"(?:is|zijn) niet (?:meer|langer) (?:werkzaam|in dienst|verbonden)|uit dienst",
-        r"uz nie je (?:\w+ )?(?:zamestnan\w*|v (?:spolocnosti|firme))|uz (?:u nas )?nepracuje",
+        r"uz nie je (?:\w+ )?(?:zamestnan\w*|v (?:spolocnosti|firme))",
+        r"uz (?:u nas )?nepracuje",
         r"(?:har slutat|arbetar inte (?:langre|kvar)|inte (?:langre|langer) anstalld)",
     ),
     "return": (
@@ -385,9 +391,13 @@ AUTO_REPLY_CUES = {
         r"kontakt\w*|collega|contact opnemen|stuur \w+ naar|mail naar",
         r"obratte sa|kolega|kolegyn\w*|piste na|posielajte",
         r"kollega|vand dig|skicka \w+ till|maila",
-        r"(?:direct|forward|address|redirect) (?:all |your )?(?:correspondence|e ?mails?"
-        r"|emails?|inquiries|enquiries|questions|messages)",
-        r"(?:richt|stuur) (?:uw |je )?(?:correspondentie|e ?mail|berichten)|terecht bij",
+        (
+            r"(?:direct|forward|address|redirect) (?:all |your )?"
+            r"(?:correspondence|e ?mails?|emails?|inquiries|enquiries|questions"
+            r"|messages)"
+        ),
+        r"(?:richt|stuur) (?:uw |je )?(?:correspondentie|e ?mail|berichten)",
+        r"terecht bij",
         r"(?:obracajte|obratte) sa|(?:pisete|piste) na",
     ),
     "receipt": (
@@ -469,14 +479,22 @@ ADDRESS_CHANGE_PATTERNS = (
     r"\bfakturor(?:na)? (?:\w+ ){0,4}(?:skickas|mejlas|mailas) (?:\w+ ){0,3}till\b",
 )
 ADDRESS_CHANGE_MARKERS = (
-    r"\b(?:future|from now on|going forward|instead|henceforth|from today"
-    r"|new (?:e ?mail |email |billing |invoice )?address)\b",
-    r"\b(?:voortaan|vanaf nu|vanaf heden|in het vervolg|toekomstige|in plaats van"
-    r"|nieuwe (?:e ?mail)?adres|nieuw (?:e ?mail)?adres)\b",
-    r"\b(?:odteraz|od teraz|odteraz|v buducnosti|nov\w* (?:e ?mailov\w* )?adres\w*"
-    r"|namiesto)\b",
-    r"\b(?:framover|fortsattningsvis|hadanefter|istallet|i stallet|ny (?:e ?post)?adress"
-    r"|fran och med nu|nya (?:e ?post)?adress\w*)\b",
+    (
+        r"\b(?:future|from now on|going forward|instead|henceforth|from today"
+        r"|new (?:e ?mail |email |billing |invoice )?address)\b"
+    ),
+    (
+        r"\b(?:voortaan|vanaf nu|vanaf heden|in het vervolg|toekomstige|in plaats van"
+        r"|nieuwe (?:e ?mail)?adres|nieuw (?:e ?mail)?adres)\b"
+    ),
+    (
+        r"\b(?:odteraz|od teraz|v buducnosti|nov\w* (?:e ?mailov\w* )?adres\w*"
+        r"|namiesto)\b"
+    ),
+    (
+        r"\b(?:framover|fortsattningsvis|hadanefter|istallet|i stallet"
+        r"|ny (?:e ?post)?adress|fran och med nu|nya (?:e ?post)?adress\w*)\b"
+    ),
 )
 _ADDRESS_CHANGE_RE = re.compile(
     "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_PATTERNS)
@@ -499,6 +517,8 @@ def is_address_change(text):
         _ADDRESS_CHANGE_RE.search(haystack)
         and _ADDRESS_CHANGE_MARKER_RE.search(haystack)
     )
+
+
 AUTO_REPLY_ROBOT = ("automatic", "read_receipt")
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
@@ -742,12 +762,15 @@ class InvoiceIntentPhrase(models.Model):
         the highest wins. An automatic reply wins over everything: marked so
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
         ``Precedence: auto_reply``...), written with the structure of one
-        (``AUTO_REPLY_CUES``: a strong cue, or two kinds of cues among
-        absence, return date, alternate contact, receipt, ticket number; see
-        ``_find_auto_reply_cues``) or matching any auto-reply phrase (in the
-        body or the subject). A refusal to pay (``REFUSAL_PATTERNS``) is a
-        dispute. Without any matching phrase, a reply with a question mark is
-        a question unless its words clearly ask for a plan
+        (``AUTO_REPLY_CUES``: a strong cue such as "automatic reply", "do
+        not reply" or a read receipt, or two kinds of cues among absence,
+        departure from the company, return date, alternate contact, receipt,
+        ticket number; see ``_find_auto_reply_cues``) or matching any
+        auto-reply phrase (in the body or the subject). A customer's request
+        to send the invoices to a new address from now on
+        (``is_address_change``) is a question. A refusal to pay
+        (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
+        reply with a question mark is a question unless its words clearly ask for a plan
         (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
         phrases of one intent, function words (``STOP_WORDS``) left out,
         decide when they weigh at least ``WORD_EVIDENCE_MIN`` (never an
@@ -799,14 +822,7 @@ class InvoiceIntentPhrase(models.Model):
             "auto_reply_header": False,
             "text": cleaned,
         }
-        header = message is not None and self._get_auto_reply_header(message)
-        if header:
-            result.update(intent="auto_reply", auto_reply_header=header)
-            return result
-        cues = self._find_auto_reply_cues(cleaned, subject)
-        if cues:
-            result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
-            result["phrases"] = [f"[{kind}]" for kind in cues]
+        if self._classify_automatic(result, subject, message):
             return result
         matches = self._match_phrases(cleaned, entries, weights)
         if subject:
@@ -866,6 +882,25 @@ class InvoiceIntentPhrase(models.Model):
         elif intent == "dispute":
             result["reason_id"] = self._guess_dispute_reason(matches)
         return result
+
+    @api.model
+    def _classify_automatic(self, result, subject, message):
+        """Mark ``result`` (of ``classify_reply``, its ``text`` cleaned) as
+        an automatic reply when the headers of ``message`` or the cues of
+        its text and ``subject`` (``_find_auto_reply_cues``) tell one.
+
+        :return: bool, whether it is an automatic reply
+        """
+        header = message is not None and self._get_auto_reply_header(message)
+        if header:
+            result.update(intent="auto_reply", auto_reply_header=header)
+            return True
+        cues = self._find_auto_reply_cues(result["text"], subject)
+        if cues:
+            result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
+            result["phrases"] = [f"[{kind}]" for kind in cues]
+            return True
+        return False
 
     @api.model
     @tools.ormcache()
@@ -1117,8 +1152,11 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a receipt); the alternate-contact cue counts only
-        with an email address or phone number in the text.
+        (an absence, a departure, a receipt; an absence and a departure
+        count as one kind); the alternate-contact cue counts only
+        with an email address or phone number in the text. A customer's
+        request to send the invoices to a new address (``is_address_change``)
+        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """
@@ -1133,8 +1171,10 @@ class InvoiceIntentPhrase(models.Model):
         if not kinds & set(AUTO_REPLY_ROBOT) and is_address_change(text):
             # the customer's own request to write to a new address
             return []
+        # a departure is also an absence: the two count as one kind
+        count = len(kinds) - ({"absence", "departure"} <= kinds)
         if kinds & set(AUTO_REPLY_STRONG) or (
-            kinds & set(AUTO_REPLY_CORE) and len(kinds) >= AUTO_REPLY_MIN_CUES
+            kinds & set(AUTO_REPLY_CORE) and count >= AUTO_REPLY_MIN_CUES
         ):
             return sorted(kinds)
         return []
