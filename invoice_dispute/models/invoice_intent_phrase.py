@@ -296,7 +296,16 @@ AUTO_REPLY_CUES = {
         ),
         r"leesbevestiging|(?:bericht|e ?mail) (?:is|werd) gelezen (?:op|door)",
         r"potvrdenie o precitani|sprava bola precitan\w*|precitan\w* (?:dna|d na)",
-        r"lasbekraftelse",
+        r"lasbekraftelse|leveransbekraftelse",
+        # delivery reports and bounces
+        (
+            r"(?:message|e ?mail|email) (?:\w+ ){0,5}(?:was|has been) delivered to"
+            r"|delivery (?:status )?(?:receipt|notification|report)|undeliverable"
+            r"|(?:could|can) not be delivered|delivery (?:has )?failed"
+        ),
+        r"onbestelbaar|kon niet (?:worden )?(?:afgeleverd|bezorgd)|afleverings?bericht",
+        r"nedorucitel\w*|nemohl\w* byt dorucen\w*|sprava o doruceni",
+        r"kunde inte levereras|olevererbar\w*",
         r"meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
     ),
     "no_reply": (
@@ -318,6 +327,12 @@ AUTO_REPLY_CUES = {
         r"nie je (?:monitorovan|sledovan)\w*",
         r"svara inte|(?:bevakas|lases|kontrolleras|anvands) inte(?: langre)?",
         r"inte langre (?:i bruk|aktiv)",
+        # "your message has not been forwarded", "wordt niet doorgestuurd"
+        (
+            r"(?:message|e ?mail|email|bericht|sprava|meddelande\w*|mejl\w*|mail)"
+            r" (?:\w+ ){0,2}(?:not|niet|nebude|nebola|inte) (?:\w+ ){0,2}"
+            r"(?:forwarded|doorgestuurd|preposlan\w*|vidarebefordra\w*)"
+        ),
     ),
     "absence": (
         r"out of (?:the )?office|\baway from|\bi am away|\bam (?:currently )?away",
@@ -520,6 +535,14 @@ def is_address_change(text):
 
 
 AUTO_REPLY_ROBOT = ("automatic", "read_receipt")
+# Receipts start with the subject of the reminder after a marker: "Read:",
+# "Gelezen:", "Prečítané:", "Läst:", "Delivered:", "Afgeleverd:",
+# "Doručené:", "Levererat:" (the subject, or the body of a read receipt).
+_RECEIPT_PREFIX_RE = re.compile(
+    r"^\s*(?:read|gelezen|l(?:a|ä)st|pre(?:c|č)(?:i|í)tan(?:e|é)|delivered"
+    r"|afgeleverd|doru(?:c|č)en(?:e|é)|levererat)\s*:",
+    re.IGNORECASE,
+)
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
 _AUTO_REPLY_CUE_RES = {
@@ -1166,6 +1189,10 @@ class InvoiceIntentPhrase(models.Model):
             for kind, pattern in _AUTO_REPLY_CUE_RES.items()
             if pattern.search(haystack)
         }
+        if _RECEIPT_PREFIX_RE.match(subject or "") or _RECEIPT_PREFIX_RE.match(
+            text or ""
+        ):
+            kinds.add("read_receipt")
         if "contact" in kinds and not _CONTACT_ADDRESS_RE.search(text or ""):
             kinds.discard("contact")
         if not kinds & set(AUTO_REPLY_ROBOT) and is_address_change(text):

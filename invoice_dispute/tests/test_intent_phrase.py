@@ -362,7 +362,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                 self.assertEqual(self.classify(text, lang)["intent"], "promise")
 
     def test_read_receipts_departures_tickets(self):
-        """Read receipts ("Read: ..." and "your message was read on"), people
+        """Read receipts ("Read: ..." and "your message was read on"), delivery
+        reports and bounces, "your message was not forwarded", people
         who left the company with an address to write to, and requests
         registered under a number are automatic replies in en, nl, sk, sv; a
         customer who only says someone left, or that they read the
@@ -394,6 +395,14 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ("nl_NL", "Uw verzoek is geregistreerd onder nummer 7781."),
             ("sk_SK", "Vaša požiadavka bola zaevidovaná pod číslom #58231."),
             ("sv_SE", "Ditt ärende har registrerats med nummer 5512."),
+            ("en_US", "Read: Overdue invoice 0012"),
+            ("nl_NL", "Gelezen: Betalingsherinnering factuur 2026-14"),
+            ("en_US", "Delivery receipt: your message was delivered to J. Smith."),
+            (
+                "en_US",
+                "Ann is no longer employed by Delta. Your message was not forwarded.",
+            ),
+            ("sv_SE", "Undeliverable: mejlet kunde inte levereras till mottagaren."),
         ):
             with self.subTest(text=text):
                 result = self.classify(text)
@@ -404,6 +413,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ("en_US", "I read your message: who can I contact about the invoice?"),
             ("nl_NL", "Ik heb uw bericht gelezen, wij betalen morgen."),
             ("sv_SE", "Jag har läst ditt meddelande, vi betalar på fredag."),
+            ("en_US", "Already read your reminder: we paid on 3 March."),
+            ("en_US", "The goods were delivered to the wrong site, we will not pay."),
         ):
             with self.subTest(text=text):
                 self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
