@@ -403,9 +403,9 @@ AUTO_REPLY_CUES = {
     "contact": (
         r"contact|reach|write to|get in touch with|colleague",
         r"send (?:it |them |invoices |your invoices )?to",
-        r"kontakt\w*|collega|contact opnemen|stuur \w+ naar|mail naar",
+        r"kontakt\w*|collega|contact opnemen|stuur (?:\w+ ){1,2}naar|mail naar",
         r"obratte sa|kolega|kolegyn\w*|piste na|posielajte",
-        r"kollega|vand dig|skicka \w+ till|maila",
+        r"kollega|vand dig|skicka (?:\w+ ){1,2}till|maila",
         (
             r"(?:direct|forward|address|redirect) (?:all |your )?"
             r"(?:correspondence|e ?mails?|emails?|inquiries|enquiries|questions"
@@ -429,8 +429,8 @@ AUTO_REPLY_CUES = {
         r"(?:uw|je) (?:e ?mail|bericht) " + _W % 3 + r"ontvangen",
         r"ontvangstbevestiging|wordt (?:zo spoedig mogelijk )?verwerkt",
         (
-            r"(?:vas|vasu|vase) (?:e ?mail|spravu|poziadavk\w*) "
-            r"(?:sme )?(?:prijali|bol\w* prijat\w*)"
+            r"(?:vas|vasu|vase) (?:e ?mail|spravu|poziadavk\w*) (?:sme )?"
+            r"(?:prijali|zaevidovali|zaregistrovali|bol\w* prijat\w*)"
         ),
         r"sprava bola prijata|potvrdenie o prijati|potvrdzujeme prijatie",
         r"bude spracovan\w*",
@@ -440,6 +440,14 @@ AUTO_REPLY_CUES = {
             r"(?:tagits emot|registrerats)"
         ),
         r"mottagningsbekraftelse|kommer att behandlas|behandlas inom",
+        # a ticket opened for the message
+        (
+            r"(?:ticket|case|request|incident) (?:\w+ ){0,2}(?:has been|was|is) "
+            r"(?:created|opened|logged|raised|registered)"
+        ),
+        r"(?:melding|ticket|zaak|verzoek) (?:\w+ ){0,2}(?:is|werd) aangemaakt",
+        r"(?:vytvoren\w*|zaevidovan\w*) (?:\w+ )?(?:poziadavk\w*|tiket\w*|ziadost\w*)",
+        r"arendet (?:\w+ )?(?:har (?:fatt|tilldelats|skapats|registrerats))",
         (
             r"(?:vas|vasa|vasu|vase) (?:e ?mail|sprava|spravu|poziadavk\w*|ziadost\w*)"
             r" (?:bol\w* )?(?:prijat\w*|zaevidovan\w*|zaregistrovan\w*)"
