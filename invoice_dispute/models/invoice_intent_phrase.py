@@ -83,7 +83,7 @@ WORD_EVIDENCE_PRIOR = 1
 # the other time is that other intent ("Betalar imorgon" is no "betalat",
 # "check will be mailed Monday" no payment made).
 _FUTURE_WORDS_TEXT = (
-    "will shall going gonna tomorrow tonight next upcoming later soon "
+    "will shall going gonna tomorrow tmrw tonight next upcoming later soon "
     "scheduled expect intend asap morgen overmorgen volgende komende "
     "aanstaande zal zullen ga gaan gaat wordt worden straks binnenkort "
     "uiterlijk ingepland gepland regel regelen betaal betalen voldoen maak "
@@ -288,6 +288,26 @@ AUTO_REPLY_CUES = {
         r"automatiskt (?:svar|genererat|meddelande|skickat|utskick)|\bautosvar",
         r"franvaromeddelande|automatisk (?:bekraftelse|svar)",
     ),
+    # read receipts: "Read: <subject>" and "your message was read on <date>"
+    "read_receipt": (
+        (
+            r"\bread receipt|(?:message|e ?mail|email) (?:\w+ ){0,5}(?:was|has been) "
+            r"read (?:on|at|by)"
+        ),
+        r"leesbevestiging|(?:bericht|e ?mail) (?:is|werd) gelezen (?:op|door)",
+        r"potvrdenie o precitani|sprava bola precitan\w*|precitan\w* (?:dna|d na)",
+        r"lasbekraftelse|leveransbekraftelse",
+        # delivery reports and bounces
+        (
+            r"(?:message|e ?mail|email) (?:\w+ ){0,5}(?:was|has been) delivered to"
+            r"|delivery (?:status )?(?:receipt|notification|report)|undeliverable"
+            r"|(?:could|can) not be delivered|delivery (?:has )?failed"
+        ),
+        r"onbestelbaar|kon niet (?:worden )?(?:afgeleverd|bezorgd)|afleverings?bericht",
+        r"nedorucitel\w*|nemohl\w* byt dorucen\w*|sprava o doruceni",
+        r"kunde inte levereras|olevererbar\w*",
+        r"meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
+    ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
         (
@@ -307,6 +327,12 @@ AUTO_REPLY_CUES = {
         r"nie je (?:monitorovan|sledovan)\w*",
         r"svara inte|(?:bevakas|lases|kontrolleras|anvands) inte(?: langre)?",
         r"inte langre (?:i bruk|aktiv)",
+        # "your message has not been forwarded", "wordt niet doorgestuurd"
+        (
+            r"(?:message|e ?mail|email|bericht|sprava|meddelande\w*|mejl\w*|mail)"
+            r" (?:\w+ ){0,2}(?:not|niet|nebude|nebola|inte) (?:\w+ ){0,2}"
+            r"(?:forwarded|doorgestuurd|preposlan\w*|vidarebefordra\w*)"
+        ),
     ),
     "absence": (
         r"out of (?:the )?office|\baway from|\bi am away|\bam (?:currently )?away",
@@ -334,6 +360,18 @@ AUTO_REPLY_CUES = {
         r"inte (?:pa kontoret|pa plats|i tjanst|pa jobbet)",
         r"begransad (?:tillgang|atkomst)|(?:jobbar|arbetar) deltid|\bdeltid",
         r"\bar borta|foraldraledighet",
+    ),
+    # the addressee left the company: "X is no longer with <company>"
+    "departure": (
+        (
+            r"(?:is|are) no longer (?:with|employed|working|at|part of)"
+            r"|no longer works (?:at|for|with|here)"
+            r"|(?:has|have) left (?:the|our) (?:company|firm|organi[sz]ation|business)"
+        ),
+        r"(?:is|zijn) niet (?:meer|langer) (?:werkzaam|in dienst|verbonden)|uit dienst",
+        r"uz nie je (?:\w+ )?(?:zamestnan\w*|v (?:spolocnosti|firme))",
+        r"uz (?:u nas )?nepracuje",
+        r"(?:har slutat|arbetar inte (?:langre|kvar)|inte (?:langre|langer) anstalld)",
     ),
     "return": (
         r"\buntil " + _W % 2 + _DATE,
@@ -365,9 +403,17 @@ AUTO_REPLY_CUES = {
     "contact": (
         r"contact|reach|write to|get in touch with|colleague",
         r"send (?:it |them |invoices |your invoices )?to",
-        r"kontakt\w*|collega|contact opnemen|stuur \w+ naar|mail naar",
+        r"kontakt\w*|collega|contact opnemen|stuur (?:\w+ ){1,2}naar|mail naar",
         r"obratte sa|kolega|kolegyn\w*|piste na|posielajte",
-        r"kollega|vand dig|skicka \w+ till|maila",
+        r"kollega|vand dig|skicka (?:\w+ ){1,2}till|maila",
+        (
+            r"(?:direct|forward|address|redirect) (?:all |your )?"
+            r"(?:correspondence|e ?mails?|emails?|inquiries|enquiries|questions"
+            r"|messages)"
+        ),
+        r"(?:richt|stuur) (?:uw |je )?(?:correspondentie|e ?mail|berichten)",
+        r"terecht bij",
+        r"(?:obracajte|obratte) sa|(?:pisete|piste) na",
     ),
     "receipt": (
         r"(?:received|receiving) your (?:e ?mail|email|message|request|invoice)",
@@ -383,8 +429,8 @@ AUTO_REPLY_CUES = {
         r"(?:uw|je) (?:e ?mail|bericht) " + _W % 3 + r"ontvangen",
         r"ontvangstbevestiging|wordt (?:zo spoedig mogelijk )?verwerkt",
         (
-            r"(?:vas|vasu|vase) (?:e ?mail|spravu|poziadavk\w*) "
-            r"(?:sme )?(?:prijali|bol\w* prijat\w*)"
+            r"(?:vas|vasu|vase) (?:e ?mail|spravu|poziadavk\w*) (?:sme )?"
+            r"(?:prijali|zaevidovali|zaregistrovali|bol\w* prijat\w*)"
         ),
         r"sprava bola prijata|potvrdenie o prijati|potvrdzujeme prijatie",
         r"bude spracovan\w*",
@@ -394,6 +440,24 @@ AUTO_REPLY_CUES = {
             r"(?:tagits emot|registrerats)"
         ),
         r"mottagningsbekraftelse|kommer att behandlas|behandlas inom",
+        # a ticket opened for the message
+        (
+            r"(?:ticket|case|request|incident) (?:\w+ ){0,2}(?:has been|was|is) "
+            r"(?:created|opened|logged|raised|registered)"
+        ),
+        r"(?:melding|ticket|zaak|verzoek) (?:\w+ ){0,2}(?:is|werd) aangemaakt",
+        r"(?:vytvoren\w*|zaevidovan\w*) (?:\w+ )?(?:poziadavk\w*|tiket\w*|ziadost\w*)",
+        r"arendet (?:\w+ )?(?:har (?:fatt|tilldelats|skapats|registrerats))",
+        (
+            r"(?:vas|vasa|vasu|vase) (?:e ?mail|sprava|spravu|poziadavk\w*|ziadost\w*)"
+            r" (?:bol\w* )?(?:prijat\w*|zaevidovan\w*|zaregistrovan\w*)"
+        ),
+        (
+            r"(?:your|uw|je|ditt|ert|din|er) (?:\w+ )?(?:request|ticket|case|verzoek"
+            r"|melding|vraag|arende|forfragan|begaran) (?:has been|was|is|werd|har) "
+            r"(?:\w+ )?(?:received|registered|logged|created|opened|ontvangen"
+            r"|geregistreerd|aangemaakt|registrerats|skapats|mottagits)"
+        ),
     ),
     "ticket": (
         (
@@ -403,14 +467,90 @@ AUTO_REPLY_CUES = {
         r"ticketnummer|zaaknummer|referentienummer|dossiernummer",
         r"cislo (?:poziadavky|tiketu|pripadu|ziadosti)",
         r"arendenummer|arende ?(?:nr|id)|referensnummer",
+        r"\b(?:pod|s) (?:referencnym )?cislom (?:ddigits|\d+)",
+        r"\b(?:onder|met) (?:het )?(?:nummer|referentie) (?:ddigits|\d+)",
+        r"\bmed (?:nummer|referens) (?:ddigits|\d+)",
+        r"\b(?:under|with) (?:the )?(?:number|reference) (?:ddigits|\d+)",
     ),
 }
-AUTO_REPLY_STRONG = ("automatic", "no_reply")
+AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt")
 # Without a strong cue, one of the kinds must be one of these (a return
 # date and an alternate contact alone are also how customers promise: "wij
 # betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
-AUTO_REPLY_CORE = ("absence", "receipt")
+AUTO_REPLY_CORE = ("absence", "receipt", "departure")
 AUTO_REPLY_MIN_CUES = 2
+# A customer asking, in the imperative, to send the invoices to a new
+# address ("please send all future invoices to ap@...", "stuur de facturen
+# voortaan naar", "faktúry nám odteraz posielajte na", "skicka fakturor
+# framöver till") is a question, not an automatic reply, even when saying
+# the old address is no longer in use; only the cues of
+# ``AUTO_REPLY_ROBOT`` still make it an automatic reply. The request must
+# say that something changes (``ADDRESS_CHANGE_MARKERS``: "from now on",
+# "instead", "voortaan", "odteraz", "framöver"): "this mailbox is not
+# monitored, please send invoices to ..." is a robot's.
+ADDRESS_CHANGE_PATTERNS = (
+    (
+        r"\b(?:send|email|e mail|mail|address|direct|forward) (?:\w+ ){0,3}"
+        r"(?:invoices|bills|statements|future invoice\w*) (?:\w+ ){0,4}to\b"
+    ),
+    r"\b(?:invoices|bills) (?:\w+ ){0,3}(?:from now on|going forward|in future)",
+    r"\bstuur (?:\w+ ){0,4}(?:facturen|rekeningen) (?:\w+ ){0,4}naar\b",
+    r"\b(?:facturen|rekeningen) (?:\w+ ){0,4}(?:sturen|mailen|versturen) naar\b",
+    r"\bfaktury (?:\w+ ){0,4}(?:posielajte|zasielajte|posielat|zasielat|adresujte)\b",
+    r"\b(?:posielajte|zasielajte|adresujte) (?:\w+ ){0,4}faktury\b",
+    r"\b(?:skicka|maila|mejla) (?:\w+ ){0,4}fakturor(?:na)? (?:\w+ ){0,4}till\b",
+    r"\bfakturor(?:na)? (?:\w+ ){0,4}(?:skickas|mejlas|mailas) (?:\w+ ){0,3}till\b",
+)
+ADDRESS_CHANGE_MARKERS = (
+    (
+        r"\b(?:future|from now on|going forward|instead|henceforth|from today"
+        r"|new (?:e ?mail |email |billing |invoice )?address)\b"
+    ),
+    (
+        r"\b(?:voortaan|vanaf nu|vanaf heden|in het vervolg|toekomstige|in plaats van"
+        r"|nieuwe (?:e ?mail)?adres|nieuw (?:e ?mail)?adres)\b"
+    ),
+    (
+        r"\b(?:odteraz|od teraz|v buducnosti|nov\w* (?:e ?mailov\w* )?adres\w*"
+        r"|namiesto)\b"
+    ),
+    (
+        r"\b(?:framover|fortsattningsvis|hadanefter|istallet|i stallet"
+        r"|ny (?:e ?post)?adress|fran och med nu|nya (?:e ?post)?adress\w*)\b"
+    ),
+)
+_ADDRESS_CHANGE_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_PATTERNS)
+)
+_ADDRESS_CHANGE_MARKER_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_MARKERS)
+)
+
+
+def is_address_change(text):
+    """Whether ``text`` (a cleaned reply) asks to send the invoices to a new
+    address from now on (``ADDRESS_CHANGE_PATTERNS`` and
+    ``ADDRESS_CHANGE_MARKERS``, en, nl, sk, sv).
+
+    :param str text: the reply
+    :return: bool
+    """
+    haystack = normalize_reply(text)
+    return bool(
+        _ADDRESS_CHANGE_RE.search(haystack)
+        and _ADDRESS_CHANGE_MARKER_RE.search(haystack)
+    )
+
+
+AUTO_REPLY_ROBOT = ("automatic", "read_receipt")
+# Receipts start with the subject of the reminder after a marker: "Read:",
+# "Gelezen:", "Prečítané:", "Läst:", "Delivered:", "Afgeleverd:",
+# "Doručené:", "Levererat:" (the subject, or the body of a read receipt).
+_RECEIPT_PREFIX_RE = re.compile(
+    r"^\s*(?:read|gelezen|l(?:a|ä)st|pre(?:c|č)(?:i|í)tan(?:e|é)|delivered"
+    r"|afgeleverd|doru(?:c|č)en(?:e|é)|levererat)\s*:",
+    re.IGNORECASE,
+)
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
 _AUTO_REPLY_CUE_RES = {
@@ -653,12 +793,15 @@ class InvoiceIntentPhrase(models.Model):
         the highest wins. An automatic reply wins over everything: marked so
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
         ``Precedence: auto_reply``...), written with the structure of one
-        (``AUTO_REPLY_CUES``: a strong cue, or two kinds of cues among
-        absence, return date, alternate contact, receipt, ticket number; see
-        ``_find_auto_reply_cues``) or matching any auto-reply phrase (in the
-        body or the subject). A refusal to pay (``REFUSAL_PATTERNS``) is a
-        dispute. Without any matching phrase, a reply with a question mark is
-        a question unless its words clearly ask for a plan
+        (``AUTO_REPLY_CUES``: a strong cue such as "automatic reply", "do
+        not reply" or a read receipt, or two kinds of cues among absence,
+        departure from the company, return date, alternate contact, receipt,
+        ticket number; see ``_find_auto_reply_cues``) or matching any
+        auto-reply phrase (in the body or the subject). A customer's request
+        to send the invoices to a new address from now on
+        (``is_address_change``) is a question. A refusal to pay
+        (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
+        reply with a question mark is a question unless its words clearly ask for a plan
         (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
         phrases of one intent, function words (``STOP_WORDS``) left out,
         decide when they weigh at least ``WORD_EVIDENCE_MIN`` (never an
@@ -710,14 +853,7 @@ class InvoiceIntentPhrase(models.Model):
             "auto_reply_header": False,
             "text": cleaned,
         }
-        header = message is not None and self._get_auto_reply_header(message)
-        if header:
-            result.update(intent="auto_reply", auto_reply_header=header)
-            return result
-        cues = self._find_auto_reply_cues(cleaned, subject)
-        if cues:
-            result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
-            result["phrases"] = [f"[{kind}]" for kind in cues]
+        if self._classify_automatic(result, subject, message):
             return result
         matches = self._match_phrases(cleaned, entries, weights)
         if subject:
@@ -740,6 +876,11 @@ class InvoiceIntentPhrase(models.Model):
             # "we will not pay for", "wij betalen niet", "vi tänker inte
             # betala", "nezaplatíme": a refusal is a dispute
             intent = "dispute"
+        elif is_address_change(cleaned) and (
+            not scores or max(scores, key=scores.get) == "question"
+        ):
+            # "please send all future invoices to ...": a question
+            intent = "question"
         elif scores:
             intent = max(scores, key=scores.get)
         elif "?" in cleaned and not (
@@ -772,6 +913,25 @@ class InvoiceIntentPhrase(models.Model):
         elif intent == "dispute":
             result["reason_id"] = self._guess_dispute_reason(matches)
         return result
+
+    @api.model
+    def _classify_automatic(self, result, subject, message):
+        """Mark ``result`` (of ``classify_reply``, its ``text`` cleaned) as
+        an automatic reply when the headers of ``message`` or the cues of
+        its text and ``subject`` (``_find_auto_reply_cues``) tell one.
+
+        :return: bool, whether it is an automatic reply
+        """
+        header = message is not None and self._get_auto_reply_header(message)
+        if header:
+            result.update(intent="auto_reply", auto_reply_header=header)
+            return True
+        cues = self._find_auto_reply_cues(result["text"], subject)
+        if cues:
+            result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
+            result["phrases"] = [f"[{kind}]" for kind in cues]
+            return True
+        return False
 
     @api.model
     @tools.ormcache()
@@ -1023,8 +1183,11 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a receipt); the alternate-contact cue counts only
-        with an email address or phone number in the text.
+        (an absence, a departure, a receipt; an absence and a departure
+        count as one kind); the alternate-contact cue counts only
+        with an email address or phone number in the text. A customer's
+        request to send the invoices to a new address (``is_address_change``)
+        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """
@@ -1034,10 +1197,19 @@ class InvoiceIntentPhrase(models.Model):
             for kind, pattern in _AUTO_REPLY_CUE_RES.items()
             if pattern.search(haystack)
         }
+        if _RECEIPT_PREFIX_RE.match(subject or "") or _RECEIPT_PREFIX_RE.match(
+            text or ""
+        ):
+            kinds.add("read_receipt")
         if "contact" in kinds and not _CONTACT_ADDRESS_RE.search(text or ""):
             kinds.discard("contact")
+        if not kinds & set(AUTO_REPLY_ROBOT) and is_address_change(text):
+            # the customer's own request to write to a new address
+            return []
+        # a departure is also an absence: the two count as one kind
+        count = len(kinds) - ({"absence", "departure"} <= kinds)
         if kinds & set(AUTO_REPLY_STRONG) or (
-            kinds & set(AUTO_REPLY_CORE) and len(kinds) >= AUTO_REPLY_MIN_CUES
+            kinds & set(AUTO_REPLY_CORE) and count >= AUTO_REPLY_MIN_CUES
         ):
             return sorted(kinds)
         return []

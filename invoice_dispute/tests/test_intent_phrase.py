@@ -361,6 +361,124 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             with self.subTest(text=text):
                 self.assertEqual(self.classify(text, lang)["intent"], "promise")
 
+    def test_read_receipts_departures_tickets(self):
+        """Read receipts ("Read: ..." and "your message was read on"), delivery
+        reports and bounces, "your message was not forwarded", people
+        who left the company with an address to write to, and requests
+        registered under a number are automatic replies in en, nl, sk, sv; a
+        customer who only says someone left, or that they read the
+        message, is heard."""
+        for lang, text in (
+            ("en_US", "Read: Invoice 2026/0012. Your message was read on 3 March."),
+            ("en_US", "Read receipt: your email has been read by J. Smith."),
+            ("nl_NL", "Gelezen: Herinnering 88. Uw bericht is gelezen op 2 maart."),
+            ("sk_SK", "Prečítané: Faktúra 12. Správa bola prečítaná dňa 3. 3. 2026."),
+            ("sv_SE", "Läst: Påminnelse. Meddelandet lästes den 2 mars 2026."),
+            (
+                "en_US",
+                "Tom Baker no longer works at Acme. Please write to ap@acme.example",
+            ),
+            ("en_US", "Ann has left the company. Please direct emails to ap@x.example"),
+            ("nl_NL", "Jan is niet langer werkzaam bij ons. Mail naar info@x.example"),
+            (
+                "sk_SK",
+                "Pani Nová už nie je zamestnankyňou. Obráťte sa na info@x.example",
+            ),
+            ("sv_SE", "Anna Berg arbetar inte längre här. Kontakta info@x.example"),
+            (
+                "en_US",
+                (
+                    "Your request has been logged with reference 44512. "
+                    "We respond within 2 business days."
+                ),
+            ),
+            ("nl_NL", "Uw verzoek is geregistreerd onder nummer 7781."),
+            ("sk_SK", "Vaša požiadavka bola zaevidovaná pod číslom #58231."),
+            ("sv_SE", "Ditt ärende har registrerats med nummer 5512."),
+            ("en_US", "Thanks. A case (CS-00441) has been created for your request."),
+            ("sk_SK", "Vašu správu sme zaevidovali pod číslom 2026/4471."),
+            ("sv_SE", "Ärendet har fått ärendenummer 88123."),
+            ("sv_SE", "Lars Ek har slutat hos oss. Skicka ditt mejl till e@ek.example"),
+            ("en_US", "Read: Overdue invoice 0012"),
+            ("nl_NL", "Gelezen: Betalingsherinnering factuur 2026-14"),
+            ("en_US", "Delivery receipt: your message was delivered to J. Smith."),
+            (
+                "en_US",
+                "Ann is no longer employed by Delta. Your message was not forwarded.",
+            ),
+            ("sv_SE", "Undeliverable: mejlet kunde inte levereras till mottagaren."),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text)
+                self.assertEqual(result["intent"], "auto_reply", result)
+                self.assertEqual(result["lang"], lang)
+        for lang, text in (
+            ("en_US", "Our accountant has left, but the price is not what we agreed."),
+            ("en_US", "I read your message: who can I contact about the invoice?"),
+            ("nl_NL", "Ik heb uw bericht gelezen, wij betalen morgen."),
+            ("sv_SE", "Jag har läst ditt meddelande, vi betalar på fredag."),
+            ("en_US", "Already read your reminder: we paid on 3 March."),
+            ("en_US", "The goods were delivered to the wrong site, we will not pay."),
+        ):
+            with self.subTest(text=text):
+                self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
+
+    def test_change_of_address_is_a_question(self):
+        """A customer asking to send the invoices to a new address from now
+        on is a question, even saying the old address is no longer used; a
+        robot's "not monitored, send invoices to" stays an automatic
+        reply."""
+        for lang, text in (
+            ("en_US", "From now on please send invoices to billing@acme.example."),
+            ("en_US", "Please send all future invoices to ap@acme.example. Thanks."),
+            (
+                "nl_NL",
+                (
+                    "Stuur de facturen voortaan naar f@bakker.example, dit adres "
+                    "wordt niet meer gelezen."
+                ),
+            ),
+            (
+                "sk_SK",
+                (
+                    "Faktúry nám odteraz posielajte na u@firma.example, táto "
+                    "adresa sa už nepoužíva."
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Skicka fakturorna till f@berg.example istället, den gamla "
+                    "adressen används inte längre."
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "question", result)
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "This mailbox is no longer monitored. Please send invoices "
+                    "to ap@x.example."
+                ),
+            ),
+            (
+                "sk_SK",
+                "Táto schránka sa už nesleduje. Faktúry posielajte na f@x.example.",
+            ),
+            (
+                "en_US",
+                (
+                    "This is an automated response: from now on send invoices "
+                    "to ap@x.example."
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], "auto_reply")
+
     def test_refusal_is_a_dispute(self):
         """A refusal to pay is a dispute; "not yet paid" or "cannot pay all
         at once" are none."""
