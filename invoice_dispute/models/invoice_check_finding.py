@@ -164,7 +164,13 @@ class InvoiceCheckFinding(models.Model):
         named = defaultdict(set)
         for finding in self:
             for value in (finding.message_args or {}).values():
-                if isinstance(value, list) and value and value[0] == "record":
+                # a record the check had none of (e.g. no price list) is False
+                if (
+                    isinstance(value, list)
+                    and value
+                    and value[0] == "record"
+                    and value[2]
+                ):
                     named[value[1]].add(value[2])
         for model, ids in named.items():
             env[model].browse(ids).exists().mapped("display_name")
@@ -245,6 +251,8 @@ class InvoiceCheckFinding(models.Model):
             return value
         kind = value[0] if value else None
         if kind == "record":
+            if not value[2]:
+                return ""
             try:
                 return env[value[1]].browse(value[2]).display_name or ""
             except MissingError:  # deleted since

@@ -585,8 +585,12 @@ class InvoiceCheckRule(models.Model):
                         "price": run.unit_price(line),
                         "percent": ["percent", deviation],
                         "expected": ["amount", expected, move.currency_id.id],
-                        "pricelist": ["record", "product.pricelist", pricelist.id],
-                    },
+                    }
+                    | (
+                        {"pricelist": ["record", "product.pricelist", pricelist.id]}
+                        if pricelist
+                        else {}
+                    ),
                     line,
                     found=(move.currency_id.round(expected),),
                 )

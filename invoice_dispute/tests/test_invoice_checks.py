@@ -832,6 +832,24 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
         self.assertIn("1.110,00", self.read_as(dutch, price).message)
         self.assertIn("1,010.0%", self.read_as(english, price).message)
 
+    def test_message_naming_no_record(self):
+        """A finding whose check had no record to name (a customer without a
+        price list, as stored before this was fixed) still reads, in the
+        banner and in the list."""
+        off = self.make([(self.widget, 1, 1110.0)], post=False)
+        off.action_check_invoice()
+        (finding,) = self.found(off, "price_vs_pricelist")
+        args = dict(
+            finding.message_args, pricelist=["record", "product.pricelist", False]
+        )
+        finding.sudo().write(
+            {"message_key": "price_vs_sales_price", "message_args": args}
+        )
+        finding.invalidate_recordset()
+        off.invalidate_recordset()
+        self.assertIn("off its sales price", finding.message)
+        self.assertIn("off its sales price", off.check_message)
+
     def test_migration_keeps_stored_messages(self):
         """Findings written before 18.0.2.1.0 stored their text: the
         migration keeps it as their message."""
