@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -31,7 +31,9 @@ class TestReminderEscalation(ReminderCommon):
 
     def test_new_company_defaults_are_safe(self):
         company = self.env["res.company"].create({"name": "Go-live B.V."})
-        self.assertEqual(company.reminder_start_date, self.env.cr.now().date())
+        self.assertEqual(
+            company.reminder_start_date, fields.Date.context_today(company)
+        )
         self.assertEqual(company.reminder_backlog_level, 2)
         self.assertEqual(company.reminder_resume_days, 7)
 
