@@ -519,6 +519,10 @@ AUTO_REPLY_CUES = {
             r"|due|through|till|ddigits|\d+)"
         ),
         (
+            r"\b(?:office|offices|company|warehouse|plant|factory|business|shop|store"
+            r"|we) (?:is|are|will be|remains?) (?:\w+ )?closed\b"
+        ),
+        (
             r"\bclosed for (?:the )?(?:\w+ )?(?:holidays?|christmas|new year|summer"
             r"|easter|vacation|break|season)"
         ),
@@ -586,6 +590,21 @@ AUTO_REPLY_CUES = {
             r"(?:upon|on|after) (?:my|our) return|when (?:i|we) (?:am back|are back"
             r"|return)|\b(?:through|thru) " + _W % 2 + _DATE
         ),
+        # a period "from 24 December to 2 January", a reopening
+        r"\bfrom "
+        + _W % 1
+        + _DATE
+        + r" (?:\w+ )?(?:to|until|till|and) "
+        + _W % 1
+        + _DATE,
+        (
+            r"\b(?:reopen\w*|open again|back open|be open)"
+            r" (?:\w+ ){0,2}(?:on|from|at|in) " + _W % 1 + _DATE
+        ),
+        r"(?:reply|respond|answer|get back to you) (?:\w+ ){0,3}(?:on|from) " + _DATE,
+        r"\b(?:weer open|gaan (?:\w+ )?weer open|heropen\w*)",
+        r"\b(?:opat otvoren\w*|otvoren\w* (?:\w+ )?opat)",
+        r"\b(?:oppnar (?:\w+ )?igen|oppet igen|ater oppet)",
         r"next (?:working|business) day",
         r"within " + _W % 1 + r"(?:working|business) days",
         r"(?:reply|respond|get back to you|answer) (?:as soon as possible|asap|when)",
@@ -1082,10 +1101,14 @@ class InvoiceIntentPhrase(models.Model):
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
         ``Precedence: auto_reply``...), written with the structure of one
         (``AUTO_REPLY_CUES``: a strong cue such as "automatic reply", "do
-        not reply" or a read receipt, or two kinds of cues among absence,
-        departure from the company, return date, alternate contact, receipt,
-        ticket number; see ``_find_auto_reply_cues``) or matching any
-        auto-reply phrase (in the body or the subject). A customer's request
+        not reply", a read receipt or a delivery status notification, or two
+        kinds of cues among absence (also for an event), closure of the
+        office, departure from the company, return date, alternate contact,
+        receipt, ticket number; see ``_find_auto_reply_cues``) or matching
+        any auto-reply phrase (in the body or the subject), except a
+        first-person promise to pay or approve once back
+        (``is_promise_on_return``: "zodra ik weer op kantoor ben betaal ik"),
+        a promise without a strong cue or header. A customer's request
         to send the invoices to a new address from now on
         (``is_address_change``) is a question. A refusal to pay
         (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
@@ -1497,11 +1520,13 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a departure, a receipt; an absence and a departure
-        count as one kind); the alternate-contact cue counts only
-        with an email address or phone number in the text. A customer's
-        request to send the invoices to a new address (``is_address_change``)
-        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found.
+        (an absence, a departure, a closure of the office, a receipt; the
+        kinds of ``AUTO_REPLY_ABSENCE_KINDS`` count as one kind); the
+        alternate-contact cue counts only with an email address or phone
+        number in the text. A customer's request to send the invoices to a
+        new address (``is_address_change``) is none, unless a cue of
+        ``AUTO_REPLY_ROBOT`` is found; a promise to pay or approve once back
+        (``is_promise_on_return``) is none, unless a strong kind is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """

@@ -506,6 +506,22 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                 ),
             ),
             ("sk_SK", "Kancelaria je zatvorena do 6. 1. 2027."),
+            ("sk_SK", "Firma je zatvorená od 22. 12. do 3. 1."),
+            (
+                "en_US",
+                (
+                    "Please note our company holiday: we are closed from 28 July to "
+                    "15 August."
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "Our office is closed for the holiday season and reopens on "
+                    "Monday 5 January."
+                ),
+            ),
+            ("sv_SE", "Kontoret är stängt för helgerna till och med den 6 januari."),
             (
                 "sv_SE",
                 "Kontoret är stängt för semester till och med 8 augusti.",
