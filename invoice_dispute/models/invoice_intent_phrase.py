@@ -313,26 +313,24 @@ AUTO_REPLY_CUES = {
     # message, a recipient or a mailbox.
     "delivery_failure": (
         r"\bundeliverable|undelivered (?:mail|message|e ?mail|email)|returned mail",
-        (
-            r"delivery status notification|(?:mail"
-            r"|message) delivery (?:has )?(?:failed|failure)"
-        ),
+        r"delivery status notification",
+        r"(?:mail|message) delivery (?:has )?(?:failed|failure)",
         (
             r"delivery (?:has )?failed (?:to|for) (?:these |the following |this )?"
             r"(?:recipient|address|group)"
-            r"|delivery to (?:the following |these "
-            r"|this )?recipients? (?:\w+ ){0,3}failed"
+            r"|delivery to (?:the following |these |this )?recipients? "
+            r"(?:\w+ ){0,3}failed"
         ),
         (
-            r"(?:message|e ?mail|email"
-            r"|mail) (?:\w+ ){0,6}(?:could|can|was|were|has|have)"
-            r" not (?:been |be )?delivered|(?:failed|unable) to deliver (?:\w+ ){0,2}"
+            r"(?:message|e ?mail|email|mail) (?:\w+ ){0,6}"
+            r"(?:could|can|was|were|has|have) not (?:been |be )?delivered"
+            r"|(?:failed|unable) to deliver (?:\w+ ){0,2}"
             r"(?:message|e ?mail|email|mail)|(?:could|can) not deliver (?:\w+ ){0,2}"
             r"(?:message|e ?mail|email|mail)"
         ),
         (
-            r"return(?:ing|ed)? (?:the |your |this )?(?:message"
-            r"|mail|e ?mail|email) to (?:the )?sender"
+            r"return(?:ing|ed)? (?:the |your |this )?"
+            r"(?:message|mail|e ?mail|email) to (?:the )?sender"
         ),
         (
             r"recipient s (?:mailbox|inbox)|(?:mailbox|inbox) (?:\w+ ){0,2}is full and"
@@ -357,16 +355,14 @@ AUTO_REPLY_CUES = {
             r"(?:\w+ ){0,3}niet (?:kunnen )?(?:bezorgen|afleveren)"
         ),
         (
-            r"(?:postvak|mailbox) van de (?:ontvanger"
-            r"|geadresseerde)|(?:postvak|mailbox)"
-            r" (?:\w+ ){0,3}is vol en|quotum (?:\w+ )?overschreden"
+            r"(?:postvak|mailbox) van de (?:ontvanger|geadresseerde)"
+            r"|(?:postvak|mailbox) (?:\w+ ){0,3}is vol en|quotum (?:\w+ )?overschreden"
         ),
         (
             r"\b(?:e ?mailadres|mailadres|e ?mail adres) (?:\w+ ){0,2}(?:is )?niet "
             r"(?:\w+ )?gevonden|onbekende (?:ontvanger|gebruiker|geadresseerde)"
-            r"|(?:bericht|e ?mail|mail) (?:\w+ ){0,4}(?:terug"
-            r"|retour) (?:naar )?(?:de )?"
-            r"afzender"
+            r"|(?:bericht|e ?mail|mail) (?:\w+ ){0,4}(?:terug|retour) "
+            r"(?:naar )?(?:de )?afzender"
         ),
         # sk
         r"nedorucitel\w*|nedorucen\w* sprav\w*",
@@ -393,8 +389,8 @@ AUTO_REPLY_CUES = {
         r"olevererbar\w*|leveransfel|rapport om utebliven leverans",
         (
             r"leveransen (?:har )?misslyckades (?:till|for) "
-            r"|det gick inte att leverera (?:\w+ ){0,2}(?:meddelande"
-            r"|mejl|e ?post|mail|till)"
+            r"|det gick inte att leverera (?:\w+ ){0,2}"
+            r"(?:meddelande|mejl|e ?post|mail|till)"
         ),
         (
             r"(?:meddelande\w*|mejl\w*|e ?post\w*|mail\w*) (?:\w+ ){0,6}"
@@ -471,10 +467,9 @@ AUTO_REPLY_CUES = {
             r"|team (?:day|event|building)|away day|company (?:event|outing))"
         ),
         (
-            r"\battending (?:a |an |the "
-            r"|our )?(?:\w+ ){0,3}(?:conference|congress|summit"
-            r"|trade (?:fair|show)|tradeshow|exhibition|expo|seminar|training|workshop"
-            r"|course|offsite|kick ?off|team day)"
+            r"\battending (?:a |an |the |our )?(?:\w+ ){0,3}"
+            r"(?:conference|congress|summit|trade (?:fair|show)|tradeshow|exhibition"
+            r"|expo|seminar|training|workshop|course|offsite|kick ?off|team day)"
         ),
         (
             r"\b(?:ben|zijn|zit|zitten|sta|staan|is) (?:\w+ ){0,3}(?:op|naar|bij|in) "
@@ -483,12 +478,12 @@ AUTO_REPLY_CUES = {
             r"|symposium|bedrijfsuitje|kick ?off)\b"
         ),
         (
-            r"\bop (?:congres|cursus|training|opleiding"
-            r"|studiedag|heidag|teamdag|seminarie)\b"
+            r"\bop (?:congres|cursus|training|opleiding|studiedag|heidag|teamdag"
+            r"|seminarie)\b"
         ),
         (
-            r"\b(?:is het|hebben (?:wij|we)|heb ik) (?:\w+ )?(?:heidag"
-            r"|teamdag|studiedag|bedrijfsuitje)"
+            r"\b(?:is het|hebben (?:wij|we)|heb ik) (?:\w+ )?"
+            r"(?:heidag|teamdag|studiedag|bedrijfsuitje)"
         ),
         (
             r"\b(?:som|sme|budem|budeme|je|su|bude|budu|nachadzam sa|nachadzame sa"
@@ -497,8 +492,8 @@ AUTO_REPLY_CUES = {
             r"|sluzobnej ceste|kongrese)\b"
         ),
         (
-            r"\bzucastnujem\w* (?:sa )?(?:\w+ ){0,2}(?:konferencie"
-            r"|veltrhu|skolenia|seminara)"
+            r"\bzucastnujem\w* (?:sa )?(?:\w+ ){0,2}"
+            r"(?:konferencie|veltrhu|skolenia|seminara)"
         ),
         (
             r"\b(?:ar|befinner (?:mig|oss)|deltar|sitter) (?:\w+ ){0,2}(?:pa|i|vid) "
@@ -591,12 +586,7 @@ AUTO_REPLY_CUES = {
             r"|return)|\b(?:through|thru) " + _W % 2 + _DATE
         ),
         # a period "from 24 December to 2 January", a reopening
-        r"\bfrom "
-        + _W % 1
-        + _DATE
-        + r" (?:\w+ )?(?:to|until|till|and) "
-        + _W % 1
-        + _DATE,
+        r"\bfrom " + _W % 1 + _DATE + r" (?:\w+ )?(?:to|until|till|and) " + _DATE,
         (
             r"\b(?:reopen\w*|open again|back open|be open)"
             r" (?:\w+ ){0,2}(?:on|from|at|in) " + _W % 1 + _DATE
@@ -783,17 +773,17 @@ def is_address_change(text):
 PROMISE_COMMITMENT_PATTERNS = (
     (
         r"\b(?:i|we) (?:will|shall|am going to|are going to|can|would)? ?(?:\w+ )?"
-        r"(?:pay|settle|transfer|wire|approve"
-        r"|authori[sz]e|sign off|release the payment)\b"
+        r"(?:pay|settle|transfer|wire|approve|authori[sz]e|sign off"
+        r"|release the payment)\b"
     ),
     (
-        r"\b(?:betaal|betalen|voldoe|voldoen|keur"
-        r"|keuren|accordeer|accorderen) (?:ik|wij|we)\b"
+        r"\b(?:betaal|betalen|voldoe|voldoen|keur|keuren|accordeer|accorderen)"
+        r" (?:ik|wij|we)\b"
     ),
     (
-        r"\b(?:ik|wij|we) (?:zal |zullen |ga "
-        r"|gaan )?(?:\w+ ){0,2}(?:betaal|betalen|voldoe"
-        r"|voldoen|goedkeuren|accordeer|accorderen|overmaken)\b"
+        r"\b(?:ik|wij|we) (?:zal |zullen |ga |gaan )?(?:\w+ ){0,2}"
+        r"(?:betaal|betalen|voldoe|voldoen|goedkeuren|accordeer|accorderen"
+        r"|overmaken)\b"
         r"|\b(?:ik|wij|we) (?:\w+ )?(?:keur|maak) (?:\w+ ){0,3}(?:goed|over)\b"
         r"|\bregel (?:ik |wij |we )?(?:\w+ ){0,2}(?:betaling|overboeking|factuur)"
     ),
