@@ -297,16 +297,111 @@ AUTO_REPLY_CUES = {
         r"leesbevestiging|(?:bericht|e ?mail) (?:is|werd) gelezen (?:op|door)",
         r"potvrdenie o precitani|sprava bola precitan\w*|precitan\w* (?:dna|d na)",
         r"lasbekraftelse|leveransbekraftelse",
-        # delivery reports and bounces
+        # delivery reports ("your message was delivered to")
         (
             r"(?:message|e ?mail|email) (?:\w+ ){0,5}(?:was|has been) delivered to"
-            r"|delivery (?:status )?(?:receipt|notification|report)|undeliverable"
-            r"|(?:could|can) not be delivered|delivery (?:has )?failed"
+            r"|delivery (?:receipt|report)|afleveringsbericht|sprava o doruceni"
         ),
-        r"onbestelbaar|kon niet (?:worden )?(?:afgeleverd|bezorgd)|afleverings?bericht",
-        r"nedorucitel\w*|nemohl\w* byt dorucen\w*|sprava o doruceni",
-        r"kunde inte levereras|olevererbar\w*",
         r"meddelande\w* (?:lastes|har lasts|lasts) (?:den|av|\d|ddigits)",
+    ),
+    # delivery status notifications and bounces (the mail server's, not the
+    # addressee's): "Undeliverable", "Delivery has failed to these
+    # recipients", "Mail delivery failed: returning message to sender",
+    # mailbox full, address not found, user unknown. A failed delivery of
+    # goods ("the delivery failed", "de levering is mislukt", "leveransen
+    # misslyckades, vi betalar inte") is a customer's: the cue needs a
+    # message, a recipient or a mailbox.
+    "delivery_failure": (
+        r"\bundeliverable|undelivered (?:mail|message|e ?mail|email)|returned mail",
+        r"delivery status notification",
+        r"(?:mail|message) delivery (?:has )?(?:failed|failure)",
+        (
+            r"delivery (?:has )?failed (?:to|for) (?:these |the following |this )?"
+            r"(?:recipient|address|group)"
+            r"|delivery to (?:the following |these |this )?recipients? "
+            r"(?:\w+ ){0,3}failed"
+        ),
+        (
+            r"(?:message|e ?mail|email|mail) (?:\w+ ){0,6}"
+            r"(?:could|can|was|were|has|have) not (?:been |be )?delivered"
+            r"|(?:failed|unable) to deliver (?:\w+ ){0,2}"
+            r"(?:message|e ?mail|email|mail)|(?:could|can) not deliver (?:\w+ ){0,2}"
+            r"(?:message|e ?mail|email|mail)"
+        ),
+        (
+            r"return(?:ing|ed)? (?:the |your |this )?"
+            r"(?:message|mail|e ?mail|email) to (?:the )?sender"
+        ),
+        (
+            r"recipient s (?:mailbox|inbox)|(?:mailbox|inbox) (?:\w+ ){0,2}is full and"
+            r"|quota (?:has been |was )?exceeded|exceeded (?:\w+ ){0,2}quota|over quota"
+        ),
+        (
+            r"(?:e ?mail|email|recipient|recipients) address (?:was |could |can )?"
+            r"not (?:be )?found|user unknown|unknown (?:user|recipient)"
+            r"|recipient (?:address )?(?:rejected|unknown|not found)"
+            r"|no such (?:user|recipient|mailbox)|mailbox (?:unavailable|not found"
+            r"|does not exist)"
+        ),
+        # nl
+        r"onbestelbaar|afleveringsfout|niet[ -]?bestelbaar",
+        (
+            r"bezorging (?:is )?mislukt (?:voor|bij|naar|aan) (?:deze |de volgende )?"
+            r"(?:ontvanger|geadresseerde|e ?mailadres|adres)"
+        ),
+        (
+            r"(?:bericht|e ?mail|mail) (?:\w+ ){0,6}(?:kan|kon|is|werd) niet "
+            r"(?:worden )?(?:bezorgd|afgeleverd)|(?:bericht|e ?mail|mail) "
+            r"(?:\w+ ){0,3}niet (?:kunnen )?(?:bezorgen|afleveren)"
+        ),
+        (
+            r"(?:postvak|mailbox) van de (?:ontvanger|geadresseerde)"
+            r"|(?:postvak|mailbox) (?:\w+ ){0,3}is vol en|quotum (?:\w+ )?overschreden"
+        ),
+        (
+            r"\b(?:e ?mailadres|mailadres|e ?mail adres) (?:\w+ ){0,2}(?:is )?niet "
+            r"(?:\w+ )?gevonden|onbekende (?:ontvanger|gebruiker|geadresseerde)"
+            r"|(?:bericht|e ?mail|mail) (?:\w+ ){0,4}(?:terug|retour) "
+            r"(?:naar )?(?:de )?afzender"
+        ),
+        # sk
+        r"nedorucitel\w*|nedorucen\w* sprav\w*",
+        (
+            r"dorucenie (?:spravy |e ?mailu )?zlyhalo (?:pre|na|tymto|u)\b"
+            r"|dorucenie (?:spravy|e ?mailu) zlyhalo"
+            r"|zlyhanie dorucenia (?:spravy|e ?mailu)"
+        ),
+        (
+            r"(?:spravu|spravy|e ?mail) (?:\w+ ){0,3}sa nepodarilo (?:\w+ )?dorucit"
+            r"|nepodarilo sa (?:\w+ ){0,2}dorucit (?:\w+ )?(?:spravu|e ?mail)"
+            r"|(?:sprava|e ?mail) (?:\w+ ){0,4}(?:nebola|nemohla byt|nemoze byt) "
+            r"(?:\w+ )?dorucen\w*|nemohl\w* byt dorucen\w*"
+        ),
+        (
+            r"schrank\w* (?:prijemcu|adresata)|schrank\w* (?:\w+ ){0,3}je (?:\w+ )?"
+            r"(?:plna|preplnena) a|prekrocen\w* (?:\w+ )?kvot\w*"
+        ),
+        (
+            r"\b(?:e ?mailov\w* adres\w*|adres\w* prijemcu) (?:\w+ )?(?:sa )?nenasl\w*"
+            r"|neznam\w* (?:prijemc|adresat|pouzivatel)\w*"
+        ),
+        # sv
+        r"olevererbar\w*|leveransfel|rapport om utebliven leverans",
+        (
+            r"leveransen (?:har )?misslyckades (?:till|for) "
+            r"|det gick inte att leverera (?:\w+ ){0,2}"
+            r"(?:meddelande|mejl|e ?post|mail|till)"
+        ),
+        (
+            r"(?:meddelande\w*|mejl\w*|e ?post\w*|mail\w*) (?:\w+ ){0,6}"
+            r"(?:kunde inte levereras|levererades inte|har inte levererats)"
+        ),
+        (
+            r"mottagarens (?:brevlad|postlad|inkorg)\w*|(?:brevlad|postlad|inkorg)\w*"
+            r" (?:\w+ ){0,3}ar full och|kvot\w* (?:har )?overskri\w*"
+            r"|overskridit (?:\w+ )?kvot\w*"
+        ),
+        r"\b(?:e ?post)?adressen hittades inte|okand (?:mottagare|anvandare)",
     ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
@@ -360,6 +455,112 @@ AUTO_REPLY_CUES = {
         r"inte (?:pa kontoret|pa plats|i tjanst|pa jobbet)",
         r"begransad (?:tillgang|atkomst)|(?:jobbar|arbetar) deltid|\bdeltid",
         r"\bar borta|foraldraledighet",
+        # away at an event: conference, trade fair, seminar, training, course,
+        # offsite, team day (the person there, not an invoice for one: "the
+        # seminar invoice", "faktúra za školenie", "kursen på fakturan")
+        (
+            r"\b(?:i am|we are|i will be|we will be|am|are|is|currently) (?:\w+ ){0,2}"
+            r"(?:at|attending|visiting|exhibiting at"
+            r"|on) (?:a |an |the |our )?(?:\w+ ){0,2}"
+            r"(?:conference|congress|summit|trade (?:fair|show)|tradeshow|exhibition"
+            r"|expo|seminar|training|workshop|course|offsite|off site|kick ?off"
+            r"|team (?:day|event|building)|away day|company (?:event|outing))"
+        ),
+        (
+            r"\battending (?:a |an |the |our )?(?:\w+ ){0,3}"
+            r"(?:conference|congress|summit|trade (?:fair|show)|tradeshow|exhibition"
+            r"|expo|seminar|training|workshop|course|offsite|kick ?off|team day)"
+        ),
+        (
+            r"\b(?:ben|zijn|zit|zitten|sta|staan|is) (?:\w+ ){0,3}(?:op|naar|bij|in) "
+            r"(?:een |het |de |onze |ons )?(?:\w+ ){0,2}(?:congres|beurs|vakbeurs"
+            r"|seminar\w*|training|cursus|opleiding|studiedag|heidag|teamdag|workshop"
+            r"|symposium|bedrijfsuitje|kick ?off)\b"
+        ),
+        (
+            r"\bop (?:congres|cursus|training|opleiding|studiedag|heidag|teamdag"
+            r"|seminarie)\b"
+        ),
+        (
+            r"\b(?:is het|hebben (?:wij|we)|heb ik) (?:\w+ )?"
+            r"(?:heidag|teamdag|studiedag|bedrijfsuitje)"
+        ),
+        (
+            r"\b(?:som|sme|budem|budeme|je|su|bude|budu|nachadzam sa|nachadzame sa"
+            r"|momentalne|prave) (?:\w+ ){0,2}na (?:\w+ ){0,2}(?:konferencii|veltrhu"
+            r"|vystave|skoleni|seminari|kurze|workshope|teambuildingu|firemnej akcii"
+            r"|sluzobnej ceste|kongrese)\b"
+        ),
+        (
+            r"\bzucastnujem\w* (?:sa )?(?:\w+ ){0,2}"
+            r"(?:konferencie|veltrhu|skolenia|seminara)"
+        ),
+        (
+            r"\b(?:ar|befinner (?:mig|oss)|deltar|sitter) (?:\w+ ){0,2}(?:pa|i|vid) "
+            r"(?:en |ett |var |vart )?(?:\w+ ){0,2}(?:konferens\w*|massa|massan"
+            r"|utbildning\w*|kurs|kursen|seminari\w*|tjansteresa|kick ?off\w*"
+            r"|workshop\w*|personaldag\w*|planeringsdag\w*|konferensresa)\b"
+        ),
+    ),
+    # the office or the company closed for a period: holidays, Christmas,
+    # summer shutdown ("closed for the holidays", "ons kantoor is gesloten
+    # tijdens de bouwvak", "celozávodná dovolenka", "industrisemester"); it
+    # counts as an absence (the two are one kind)
+    "closure": (
+        (
+            r"\b(?:office|offices|company|warehouse|plant|factory|business|shop|store"
+            r"|we|department|team|we will be|we are) (?:\w+ ){0,2}(?:is |are |will be |"
+            r"remain |remains |be )?closed (?:for|from|between|during|until|over|on"
+            r"|due|through|till|ddigits|\d+)"
+        ),
+        (
+            r"\b(?:office|offices|company|warehouse|plant|factory|business|shop|store"
+            r"|we) (?:is|are|will be|remains?) (?:\w+ )?closed\b"
+        ),
+        (
+            r"\bclosed for (?:the )?(?:\w+ )?(?:holidays?|christmas|new year|summer"
+            r"|easter|vacation|break|season)"
+        ),
+        (
+            r"\b(?:christmas|holiday|summer|year end|new year|winter|easter|annual)"
+            r" (?:closure|shutdown|shut down|break closure)|company (?:holiday|vacation"
+            r"|shutdown|closure|wide holiday)|(?:public|bank|national) holiday"
+        ),
+        (
+            r"\bgesloten (?:wegens|tijdens|vanwege|in verband met|ivm|i v m|van|tot"
+            r"|gedurende|t m|voor de|in de)\b"
+        ),
+        (
+            r"\b(?:kantoor|kantoren|bedrijf|winkel|magazijn|administratie|we|wij"
+            r"|afdeling) (?:\w+ ){0,3}(?:is|zijn|blijft|blijven) (?:\w+ ){0,3}"
+            r"(?:gesloten|dicht)\b"
+        ),
+        (
+            r"\bkerstsluiting|zomersluiting|collectieve (?:sluiting|vakantie|verlof)"
+            r"|bedrijfsvakantie|bedrijfssluiting|(?:wegens|tijdens) (?:de )?"
+            r"(?:bouwvak|kerstvakantie|zomervakantie|feestdagen)"
+        ),
+        r"\bcelozavodn\w* (?:dovolenk|odstavk)\w*|hromadn\w* dovolenk\w*",
+        (
+            r"\b(?:firma|spolocnost|kancelari\w*|prevadzk\w*|uctaren\w*|sklad|urad"
+            r"|predajn\w*|sme|budeme) (?:\w+ ){0,3}(?:je|bude|su|budu|zostane|zostava"
+            r"|sme|budeme) (?:\w+ ){0,2}zatvoren\w*"
+        ),
+        (
+            r"\bzatvoren\w* (?:od|do|pocas|pre|z dovodu|v case|v dnoch|medzi|cez)\b"
+            r"|(?:vianocn\w*|letn\w*|firemn\w*|podnikov\w*|celofiremn\w*) (?:odstavk"
+            r"|uzavier)\w*|(?:firemn|podnikov|celofiremn)\w* dovolenk\w*"
+            r"|(?:statn\w*|narodn\w*) sviat\w*"
+        ),
+        (
+            r"\bstangt (?:for|under|mellan|fran|till|t o m|tom|pa grund|over|i)\b"
+            r"|(?:kontor\w*|foretag\w*|butik\w*|lager\w*|fabrik\w*|vi|avdelning\w*)"
+            r" (?:\w+ ){0,2}(?:ar|har|kommer att vara|haller) (?:\w+ ){0,2}stangt"
+        ),
+        (
+            r"\bindustrisemester|semesterstang\w*|julstang\w*|sommarstang\w*"
+            r"|helgstang\w*|(?:jul|sommar|semester|helg)stangning\w*"
+        ),
     ),
     # the addressee left the company: "X is no longer with <company>"
     "departure": (
@@ -380,11 +581,26 @@ AUTO_REPLY_CUES = {
         + _W % 1
         + _DATE
         + r")",
-        r"upon my return|on my return|when i (?:am back|return)",
+        (
+            r"(?:upon|on|after) (?:my|our) return|when (?:i|we) (?:am back|are back"
+            r"|return)|\b(?:through|thru) " + _W % 2 + _DATE
+        ),
+        # a period "from 24 December to 2 January", a reopening
+        r"\bfrom " + _W % 1 + _DATE + r" (?:\w+ )?(?:to|until|till|and) " + _DATE,
+        (
+            r"\b(?:reopen\w*|open again|back open|be open)"
+            r" (?:\w+ ){0,2}(?:on|from|at|in) " + _W % 1 + _DATE
+        ),
+        r"(?:reply|respond|answer|get back to you) (?:\w+ ){0,3}(?:on|from) " + _DATE,
+        r"\b(?:weer open|gaan (?:\w+ )?weer open|heropen\w*)",
+        r"\b(?:opat otvoren\w*|otvoren\w* (?:\w+ )?opat)",
+        r"\b(?:oppnar (?:\w+ )?igen|oppet igen|ater oppet)",
         r"next (?:working|business) day",
         r"within " + _W % 1 + r"(?:working|business) days",
         r"(?:reply|respond|get back to you|answer) (?:as soon as possible|asap|when)",
-        r"\btot (?:en met )?" + _W % 1 + _DATE,
+        r"\btot (?:en met )?" + _W % 1 + _DATE + r"|\bt m " + _W % 1 + _DATE,
+        r"\bvanaf " + _W % 2 + _DATE + r" (?:\w+ ){0,5}weer\b",
+        r"\bweer (?:op |vanaf |per )?" + _W % 1 + _DATE,
         r"weer (?:aanwezig|op kantoor|bereikbaar|terug)|ben (?:ik )?(?:weer )?terug",
         r"(?:na|bij) (?:mijn )?(?:terugkomst|terugkeer)|volgende werkdag",
         r"binnen " + _W % 1 + r"werkdag\w*",
@@ -473,11 +689,14 @@ AUTO_REPLY_CUES = {
         r"\b(?:under|with) (?:the )?(?:number|reference) (?:ddigits|\d+)",
     ),
 }
-AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt")
+AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt", "delivery_failure")
 # Without a strong cue, one of the kinds must be one of these (a return
 # date and an alternate contact alone are also how customers promise: "wij
 # betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
-AUTO_REPLY_CORE = ("absence", "receipt", "departure")
+AUTO_REPLY_CORE = ("absence", "receipt", "departure", "closure")
+# Kinds that are all an absence (of the addressee, who left, or of the
+# whole office): together they count as one kind.
+AUTO_REPLY_ABSENCE_KINDS = ("absence", "departure", "closure")
 AUTO_REPLY_MIN_CUES = 2
 # A customer asking, in the imperative, to send the invoices to a new
 # address ("please send all future invoices to ap@...", "stuur de facturen
@@ -542,7 +761,85 @@ def is_address_change(text):
     )
 
 
-AUTO_REPLY_ROBOT = ("automatic", "read_receipt")
+# A person who promises to pay or approve once back in the office ("as soon
+# as I'm back in the office on Monday I'll pay it", "zodra ik maandag weer op
+# kantoor ben betaal ik", "hneď ako budem späť v kancelárii, zaplatím", "så
+# fort jag är tillbaka på kontoret betalar jag") writes an absence and a
+# return, as an out-of-office notice does: a first-person commitment to pay
+# or approve (``PROMISE_COMMITMENT_PATTERNS``) together with the speaker's
+# own return (``PROMISE_RETURN_PATTERNS``) is a promise, unless a robot's
+# cue (``AUTO_REPLY_STRONG``) or an automatic-reply header is there
+# (``is_promise_on_return``).
+PROMISE_COMMITMENT_PATTERNS = (
+    (
+        r"\b(?:i|we) (?:will|shall|am going to|are going to|can|would)? ?(?:\w+ )?"
+        r"(?:pay|settle|transfer|wire|approve|authori[sz]e|sign off"
+        r"|release the payment)\b"
+    ),
+    (
+        r"\b(?:betaal|betalen|voldoe|voldoen|keur|keuren|accordeer|accorderen)"
+        r" (?:ik|wij|we)\b"
+    ),
+    (
+        r"\b(?:ik|wij|we) (?:zal |zullen |ga |gaan )?(?:\w+ ){0,2}"
+        r"(?:betaal|betalen|voldoe|voldoen|goedkeuren|accordeer|accorderen"
+        r"|overmaken)\b"
+        r"|\b(?:ik|wij|we) (?:\w+ )?(?:keur|maak) (?:\w+ ){0,3}(?:goed|over)\b"
+        r"|\bregel (?:ik |wij |we )?(?:\w+ ){0,2}(?:betaling|overboeking|factuur)"
+    ),
+    (
+        r"\b(?:zaplatim|zaplatime|uhradim|uhradime|schvalim|schvalime|preplatim"
+        r"|preplatime|prevediem|prevedieme|vyplatim|vyplatime)\b"
+        r"|\b(?:poslem|posleme|odoslem|odosleme) (?:\w+ )?platbu"
+        r"|\b(?:budem|budeme) (?:\w+ )?(?:platit|hradit|schvalovat)\b"
+    ),
+    (
+        r"\b(?:betalar|godkanner|attesterar|overfor|fixar|ordnar|skickar) (?:jag|vi)\b"
+        r"|\b(?:jag|vi) (?:ska |skall |kommer att |tanker )?(?:\w+ )?(?:betala|betalar"
+        r"|godkanna|godkanner|attestera|attesterar|overfora|overfor)\b"
+    ),
+)
+PROMISE_RETURN_PATTERNS = (
+    (
+        r"\b(?:as soon as|once|when|after|the moment|the minute) (?:i|we) (?:\w+ ){0,2}"
+        r"(?:back|return|returned)\b|\b(?:on|upon|after) (?:my|our) return\b"
+    ),
+    (
+        r"\b(?:zodra|als|wanneer|nadat|zo gauw|zogauw) (?:ik|wij|we) (?:\w+ ){0,4}"
+        r"(?:weer|terug)\b|\b(?:na|bij) (?:mijn|onze) (?:terugkomst|terugkeer)\b"
+    ),
+    (
+        r"\b(?:hned ako|ked|ako nahle|akonahle|len co|po tom ako|az) (?:\w+ ){0,4}"
+        r"(?:spat|naspat|vratim|vratime|opat v)\b|\bpo (?:mojom |nasom )?navrate\b"
+    ),
+    (
+        r"\b(?:sa fort|sa snart|nar|efter att|direkt nar) (?:jag|vi) (?:\w+ ){0,3}"
+        r"(?:tillbaka|ater)\b|\befter (?:min|var) aterkomst\b"
+    ),
+)
+_PROMISE_COMMITMENT_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in PROMISE_COMMITMENT_PATTERNS)
+)
+_PROMISE_RETURN_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in PROMISE_RETURN_PATTERNS)
+)
+
+
+def is_promise_on_return(text):
+    """Whether ``text`` (a cleaned reply) promises, in the first person, to
+    pay or approve once its writer is back (``PROMISE_COMMITMENT_PATTERNS``
+    and ``PROMISE_RETURN_PATTERNS``, en, nl, sk, sv).
+
+    :param str text: the reply
+    :return: bool
+    """
+    haystack = normalize_reply(text)
+    return bool(
+        _PROMISE_COMMITMENT_RE.search(haystack) and _PROMISE_RETURN_RE.search(haystack)
+    )
+
+
+AUTO_REPLY_ROBOT = ("automatic", "read_receipt", "delivery_failure")
 # Receipts start with the subject of the reminder after a marker: "Read:",
 # "Gelezen:", "Prečítané:", "Läst:", "Delivered:", "Afgeleverd:",
 # "Doručené:", "Levererat:" (the subject, or the body of a read receipt).
@@ -794,10 +1091,14 @@ class InvoiceIntentPhrase(models.Model):
         by the message's headers (``Auto-Submitted``, ``X-Autoreply``,
         ``Precedence: auto_reply``...), written with the structure of one
         (``AUTO_REPLY_CUES``: a strong cue such as "automatic reply", "do
-        not reply" or a read receipt, or two kinds of cues among absence,
-        departure from the company, return date, alternate contact, receipt,
-        ticket number; see ``_find_auto_reply_cues``) or matching any
-        auto-reply phrase (in the body or the subject). A customer's request
+        not reply", a read receipt or a delivery status notification, or two
+        kinds of cues among absence (also for an event), closure of the
+        office, departure from the company, return date, alternate contact,
+        receipt, ticket number; see ``_find_auto_reply_cues``) or matching
+        any auto-reply phrase (in the body or the subject), except a
+        first-person promise to pay or approve once back
+        (``is_promise_on_return``: "zodra ik weer op kantoor ben betaal ik"),
+        a promise without a strong cue or header. A customer's request
         to send the invoices to a new address from now on
         (``is_address_change``) is a question. A refusal to pay
         (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
@@ -855,16 +1156,10 @@ class InvoiceIntentPhrase(models.Model):
         }
         if self._classify_automatic(result, subject, message):
             return result
-        matches = self._match_phrases(cleaned, entries, weights)
-        if subject:
-            matches += [
-                match
-                for match in self._match_phrases(subject, entries, weights)
-                if match[0] == "auto_reply"
-            ]
-        scores = defaultdict(float)
-        for intent, __, __, score in matches:
-            scores[intent] += score
+        promise_on_return = is_promise_on_return(cleaned)
+        matches, scores = self._score_phrases(
+            cleaned, subject, (entries, weights), promise_on_return
+        )
         result["scores"] = {intent: round(score, 2) for intent, score in scores.items()}
         evidence = {}
         if not scores:
@@ -883,6 +1178,10 @@ class InvoiceIntentPhrase(models.Model):
             intent = "question"
         elif scores:
             intent = max(scores, key=scores.get)
+        elif promise_on_return:
+            # "once I am back I will approve it": a promise in words of
+            # no phrase
+            intent = "promise"
         elif "?" in cleaned and not (
             best_evidence in QUESTION_EVIDENCE_INTENTS
             and evidence[best_evidence] >= QUESTION_EVIDENCE_FACTOR * WORD_EVIDENCE_MIN
@@ -913,6 +1212,34 @@ class InvoiceIntentPhrase(models.Model):
         elif intent == "dispute":
             result["reason_id"] = self._guess_dispute_reason(matches)
         return result
+
+    @api.model
+    def _score_phrases(self, text, subject, index, promise_on_return=False):
+        """The phrases of ``index`` (``(entries, weights)`` of a language,
+        see ``_get_phrase_index``) found in ``text`` and the auto-reply
+        phrases found in ``subject`` (``_match_phrases``), with the score of
+        each intent (the sum of its phrases' scores). With
+        ``promise_on_return`` (``is_promise_on_return``: "zodra ik weer op
+        kantoor ben betaal ik") the auto-reply phrases are left out: the
+        words of an absence ("weer op kantoor") silence no promise.
+
+        :return: ``(matches, {intent: score})``, matches as
+            ``_match_phrases`` gives them
+        """
+        entries, weights = index
+        matches = self._match_phrases(text, entries, weights)
+        if subject:
+            matches += [
+                match
+                for match in self._match_phrases(subject, entries, weights)
+                if match[0] == "auto_reply"
+            ]
+        if promise_on_return:
+            matches = [match for match in matches if match[0] != "auto_reply"]
+        scores = defaultdict(float)
+        for intent, __, __, score in matches:
+            scores[intent] += score
+        return matches, scores
 
     @api.model
     def _classify_automatic(self, result, subject, message):
@@ -1183,11 +1510,13 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a departure, a receipt; an absence and a departure
-        count as one kind); the alternate-contact cue counts only
-        with an email address or phone number in the text. A customer's
-        request to send the invoices to a new address (``is_address_change``)
-        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found.
+        (an absence, a departure, a closure of the office, a receipt; the
+        kinds of ``AUTO_REPLY_ABSENCE_KINDS`` count as one kind); the
+        alternate-contact cue counts only with an email address or phone
+        number in the text. A customer's request to send the invoices to a
+        new address (``is_address_change``) is none, unless a cue of
+        ``AUTO_REPLY_ROBOT`` is found; a promise to pay or approve once back
+        (``is_promise_on_return``) is none, unless a strong kind is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """
@@ -1206,8 +1535,13 @@ class InvoiceIntentPhrase(models.Model):
         if not kinds & set(AUTO_REPLY_ROBOT) and is_address_change(text):
             # the customer's own request to write to a new address
             return []
-        # a departure is also an absence: the two count as one kind
-        count = len(kinds) - ({"absence", "departure"} <= kinds)
+        if not kinds & set(AUTO_REPLY_STRONG) and is_promise_on_return(text):
+            # "as soon as I am back in the office I will pay": a person's
+            # promise, not an absence notice
+            return []
+        # a departure and a closure are also absences: they count as one kind
+        absences = len(kinds & set(AUTO_REPLY_ABSENCE_KINDS))
+        count = len(kinds) - max(absences - 1, 0)
         if kinds & set(AUTO_REPLY_STRONG) or (
             kinds & set(AUTO_REPLY_CORE) and count >= AUTO_REPLY_MIN_CUES
         ):

@@ -423,6 +423,283 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             with self.subTest(text=text):
                 self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
 
+    def test_events_closures_and_bounces(self):
+        """Absences for an event (conference, trade fair, training, course,
+        offsite), closures of the whole office (holidays, summer shutdown,
+        company holiday) with a return date, and delivery status
+        notifications (a strong cue alone: undeliverable, delivery failed,
+        mailbox full, address not found) are automatic replies in en, nl, sk
+        (with and without diacritics), sv; a customer writing about a
+        training invoice, a closed contract, a failed delivery of goods or
+        their own full mailbox is heard."""
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "I am at the Hannover trade fair until Friday 14 June. For "
+                    "urgent billing questions contact ap@norden.example."
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "Thanks for your mail. I'm attending a training course this "
+                    "week and will be back on Monday 3 March."
+                ),
+            ),
+            ("en_US", "We are at the company offsite until Thursday."),
+            (
+                "nl_NL",
+                (
+                    "Ik ben op cursus tot en met woensdag 5 maart. Voor dringende "
+                    "vragen kunt u contact opnemen met finance@bouw.example."
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "Wij staan deze week op de vakbeurs in Utrecht en zijn vanaf "
+                    "maandag 17 maart weer bereikbaar."
+                ),
+            ),
+            ("nl_NL", "Ik ben op studiedag en lees mijn mail weer op 4 april."),
+            ("sk_SK", "Do 12. 5. som na konferencii v Brne, späť budem v pondelok."),
+            ("sk_SK", "Tento tyzden som na skoleni, odpoviem po navrate."),
+            (
+                "sv_SE",
+                (
+                    "Jag är på konferens i Malmö till och med torsdag och svarar när "
+                    "jag är tillbaka."
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Jag deltar i en utbildning hela veckan och är tillbaka måndag "
+                    "10 mars."
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "Our office will be closed for the Christmas holidays from 23 "
+                    "December until 2 January. We will respond when we return."
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "Please note that our warehouse and office are closed for the "
+                    "summer shutdown until 18 August."
+                ),
+            ),
+            (
+                "nl_NL",
+                "Ons kantoor is gesloten wegens de kerstvakantie tot en met 2 januari.",
+            ),
+            ("nl_NL", "Wegens bouwvak zijn wij gesloten van 21 juli t/m 8 augustus."),
+            (
+                "sk_SK",
+                (
+                    "Od 23. 12. do 2. 1. máme celozávodnú dovolenku. Na vašu správu "
+                    "odpovieme po návrate."
+                ),
+            ),
+            ("sk_SK", "Kancelaria je zatvorena do 6. 1. 2027."),
+            ("sk_SK", "Firma je zatvorená od 22. 12. do 3. 1."),
+            (
+                "en_US",
+                (
+                    "Please note our company holiday: we are closed from 28 July to "
+                    "15 August."
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "Our office is closed for the holiday season and reopens on "
+                    "Monday 5 January."
+                ),
+            ),
+            ("sv_SE", "Kontoret är stängt för helgerna till och med den 6 januari."),
+            (
+                "sv_SE",
+                "Kontoret är stängt för semester till och med 8 augusti.",
+            ),
+            (
+                "sv_SE",
+                "Vi har industrisemester vecka 28-31 och är tillbaka måndag 4 augusti.",
+            ),
+            (
+                "en_US",
+                (
+                    "Delivery has failed to these recipients or groups: "
+                    "billing@kestrel.example"
+                ),
+            ),
+            ("en_US", "Mail delivery failed: returning message to sender."),
+            (
+                "en_US",
+                (
+                    "Your message wasn't delivered to ap@oldco.example because the "
+                    "address couldn't be found."
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "Onbestelbaar: Betalingsherinnering. Bezorging is mislukt voor "
+                    "deze ontvangers of groepen: boekhouding@zand.example"
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "Uw bericht kon niet worden bezorgd omdat het postvak van de "
+                    "ontvanger vol is."
+                ),
+            ),
+            (
+                "sk_SK",
+                (
+                    "Nedoručiteľné: Upomienka. Správu sa nepodarilo doručiť na "
+                    "adresu uctaren@firma.example."
+                ),
+            ),
+            (
+                "sk_SK",
+                "Dorucenie zlyhalo pre tychto prijemcov: uctaren@firma.example",
+            ),
+            (
+                "sv_SE",
+                (
+                    "Olevererbart: Påminnelse. Leveransen misslyckades till de här "
+                    "mottagarna eller grupperna: ekonomi@gard.example"
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Ditt meddelande kunde inte levereras eftersom mottagarens "
+                    "brevlåda är full."
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text)
+                self.assertEqual(result["intent"], "auto_reply", result)
+                self.assertEqual(result["lang"], lang)
+        # a bounce is silenced even when it quotes payment words
+        result = self.classify(
+            "Undeliverable: we will pay the invoice on Friday", "en_US"
+        )
+        self.assertEqual(result["phrases"], ["[delivery_failure]"])
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "The delivery failed twice and the goods were returned to "
+                    "sender, so we will not pay this invoice."
+                ),
+            ),
+            ("en_US", "We were charged for the training course but it was cancelled."),
+            ("en_US", "Could you resend the invoice? My mailbox was full last week."),
+            (
+                "en_US",
+                (
+                    "We met at the trade fair and agreed a lower price, the invoice "
+                    "is wrong."
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "De levering is mislukt, het pakket kwam retour afzender. Wij "
+                    "betalen deze factuur niet."
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "De overeenkomst is gesloten op 1 maart tegen een lagere prijs, "
+                    "het bedrag klopt niet."
+                ),
+            ),
+            ("nl_NL", "Fijne feestdagen! Wij betalen de factuur voor 5 januari."),
+            ("sk_SK", "Faktúra za školenie nesedí, boli sme tam len dvaja."),
+            (
+                "sk_SK",
+                "Doručenie tovaru zlyhalo, tovar sme nedostali, faktúru neuhradíme.",
+            ),
+            ("sv_SE", "Leveransen misslyckades, varorna kom aldrig fram."),
+            ("sv_SE", "Min inkorg var full, kan ni skicka fakturan igen?"),
+        ):
+            with self.subTest(text=text):
+                self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
+
+    def test_promise_on_return_is_a_promise(self):
+        """A person who promises to pay or approve once back in the office
+        is heard, although the reply holds an absence and a return as an
+        out-of-office notice does; a robot's cue or an automatic-reply
+        header still silences it."""
+        for lang, text in (
+            (
+                "en_US",
+                "As soon as I'm back in the office on Monday I'll pay the invoice.",
+            ),
+            ("en_US", "I am travelling; once I am back on Thursday I will approve it."),
+            (
+                "nl_NL",
+                "Zodra ik volgende week weer op kantoor ben betaal ik de factuur.",
+            ),
+            (
+                "nl_NL",
+                (
+                    "Ik ben nu op vakantie, als ik maandag terug ben keur ik de "
+                    "factuur goed."
+                ),
+            ),
+            (
+                "sk_SK",
+                "Hneď ako budem v pondelok späť v kancelárii, faktúru zaplatím.",
+            ),
+            ("sk_SK", "Som na dovolenke, ked sa vratim v utorok, fakturu uhradim."),
+            (
+                "sv_SE",
+                "Så fort jag är tillbaka på kontoret på måndag betalar jag fakturan.",
+            ),
+            (
+                "sv_SE",
+                (
+                    "Jag är på resa, när jag kommer tillbaka på onsdag godkänner jag "
+                    "fakturan."
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text)
+                self.assertEqual(result["intent"], "promise", result)
+                self.assertEqual(result["lang"], lang)
+        text = "As soon as I'm back in the office on Monday I'll pay the invoice."
+        self.assertEqual(
+            self.classify(f"Automatic reply: {text}", "en_US")["intent"], "auto_reply"
+        )
+        self.assertEqual(
+            self.classify(text, "en_US", message={"Auto-Submitted": "auto-replied"})[
+                "intent"
+            ],
+            "auto_reply",
+        )
+        # an out-of-office notice promising only to answer stays one
+        self.assertEqual(
+            self.classify(
+                "I am on a business trip until 20 May and will reply as soon as "
+                "I am back.",
+                "en_US",
+            )["intent"],
+            "auto_reply",
+        )
+
     def test_change_of_address_is_a_question(self):
         """A customer asking to send the invoices to a new address from now
         on is a question, even saying the old address is no longer used; a

@@ -221,3 +221,107 @@ class TestReminderReplyIntent(NoticeCommon):
                     self.assertEqual(activity.user_id, self.collectors[lang])
                     self.assertIn(labels[intent], activity.summary)
                     self.assertIn(notice.name, activity.summary)
+
+    def dsn(self, notice, sender, text, content_type="multipart/report", headers=()):
+        """A mail server's delivery status notification for ``notice``'s
+        email, to the notice's reply-to: a ``multipart/report`` with the
+        human-readable part ``text``, the machine-readable status and the
+        headers of the email that failed (RFC 3464), or ``text`` alone in a
+        ``text/plain`` email (its subject only "Re: <subject>", so that the
+        body or the headers tell the bounce) when ``content_type`` says so."""
+        type(self).message_count += 1
+        mail = notice.mail_id
+        prefix = "Re" if content_type == "text/plain" else "Undeliverable"
+        lines = [
+            f"From: {sender}\r\n",
+            f"To: {mail.reply_to or 'catchall@example.com'}\r\n",
+            f"Subject: {prefix}: {mail.subject}\r\n",
+            f"Message-ID: <dsn-{self.message_count}@mx.customer.example>\r\n",
+            f"In-Reply-To: {mail.message_id}\r\n",
+            f"References: {mail.message_id}\r\n",
+            "MIME-Version: 1.0\r\n",
+            *(f"{name}: {value}\r\n" for name, value in headers),
+        ]
+        if content_type == "text/plain":
+            lines += ["Content-Type: text/plain; charset=utf-8\r\n", "\r\n", text]
+        else:
+            boundary = f"dsn-boundary-{self.message_count}"
+            lines += [
+                (
+                    "Content-Type: multipart/report; report-type=delivery-status; "
+                    f'boundary="{boundary}"\r\n'
+                ),
+                "\r\n",
+                f"--{boundary}\r\n",
+                "Content-Type: text/plain; charset=utf-8\r\n\r\n",
+                f"{text}\r\n\r\n",
+                f"--{boundary}\r\n",
+                "Content-Type: message/delivery-status\r\n\r\n",
+                "Reporting-MTA: dns; mx.customer.example\r\n\r\n",
+                f"Final-Recipient: rfc822; {notice.partner_id.email}\r\n",
+                "Action: failed\r\n",
+                "Status: 5.2.2\r\n",
+                "Diagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n\r\n",
+                f"--{boundary}\r\n",
+                "Content-Type: text/rfc822-headers\r\n\r\n",
+                f"From: {mail.email_from}\r\n",
+                f"To: {notice.partner_id.email}\r\n",
+                f"Subject: {mail.subject}\r\n",
+                f"Message-ID: {mail.message_id}\r\n\r\n",
+                f"--{boundary}--\r\n",
+            ]
+        with freeze_time(self.today):
+            return self.env["mail.thread"].message_process(
+                False, "".join(lines).encode()
+            )
+
+    def test_bounces_create_no_activity(self):
+        """A delivery status notification for a notice's email -- Odoo's mail
+        gateway takes a ``multipart/report`` or a message from MAILER-DAEMON
+        for a bounce and routes it nowhere (``mail.thread.message_route``:
+        it counts the bounce on the customer, ``message_bounce``); one it
+        does not recognise reaches the notice, whose classifier silences it
+        by its ``Auto-Submitted`` header or by its words. No activity, no
+        dispute, in any case."""
+        notice = self.notice("sk_SK")
+        partner = notice.partner_id
+        messages = len(notice.message_ids)
+        bounces = partner.message_bounce
+        body = (
+            "Doručenie správy zlyhalo pre týchto príjemcov: "
+            f"{partner.email}. Poštová schránka príjemcu je plná."
+        )
+        # a DSN from the customer's mail server: Odoo's bounce handling
+        for sender in (
+            "Mail Delivery System <MAILER-DAEMON@mx.customer.example>",
+            "Postmaster <postmaster@mx.customer.example>",
+        ):
+            with self.subTest(sender=sender):
+                self.assertFalse(self.dsn(notice, sender, body))
+                self.assertFalse(notice.reply_intent)
+                self.assertEqual(len(notice.message_ids), messages)
+        self.assertEqual(partner.message_bounce, bounces + 2)
+        # a bounce Odoo does not recognise (plain text from a postmaster)
+        # lands in the chatter, silenced by its header or by its words
+        postmaster = "Postmaster <postmaster@mx.customer.example>"
+        for headers, text in (
+            (
+                [("Auto-Submitted", "auto-replied")],
+                "We will pay the invoice on Friday.",
+            ),
+            (
+                [("Auto-Submitted", "auto-generated")],
+                "We will pay the invoice on Friday.",
+            ),
+            ((), body),
+            ((), "Delivery has failed to these recipients or groups: ap@sk.example"),
+            ((), "Mail delivery failed: returning message to sender."),
+        ):
+            with self.subTest(headers=headers, text=text):
+                self.dsn(notice, postmaster, text, "text/plain", headers)
+                self.assertEqual(notice.reply_intent, "auto_reply")
+        self.assertEqual(len(notice.message_ids), messages + 5)
+        self.assertFalse(notice.activity_ids)
+        self.assertFalse(
+            self.env["invoice.dispute"].search([("partner_id", "=", partner.id)])
+        )
