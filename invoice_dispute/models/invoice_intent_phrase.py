@@ -240,6 +240,15 @@ PROMISE_HORIZON_DAYS = 366
 # Clauses searched for dates one by one, and Slovak "15." day numbers.
 _CLAUSE_RE = re.compile(r"[,;:!?\n]|\.(?:\s|$)")
 _DAY_DOT_RE = re.compile(r"\b(\d{1,2})\.\s+(?=[^\W\d_])")
+# Words holding digits and separators ("F/2026/00312", "INV-77812",
+# "2026/0931", "15.12.2026"): dates when their digit groups have the shape of
+# one (day, month and year, or year, month and day), else document numbers,
+# which are taken out before the search (dateparser finds no date at all in
+# a clause holding one).
+_NUMBERED_WORD_RE = re.compile(r"[^\s,;:!?()]*\d[^\s,;:!?()]*")
+_DATE_GROUPS_RE = re.compile(
+    r"\d{1,2}[./-]\d{1,2}(?:[./-](?:\d{2}|\d{4}))?|\d{4}-\d{1,2}-\d{1,2}"
+)
 # Headers by which mail software marks automatic replies (RFC 3834 and the
 # usual vendor headers); their value must not be one of the listed ones.
 AUTO_REPLY_HEADERS = {
@@ -990,6 +999,15 @@ def shortest_span(positions, wanted):
     return best
 
 
+def _drop_document_number(match):
+    """``re.sub`` callback: the matched word when it reads as a date (or is
+    a plain number), else a space (a document number such as an invoice's)."""
+    word = match.group(0).rstrip(".")
+    if not re.search(r"[./-]", word) or _DATE_GROUPS_RE.fullmatch(word):
+        return match.group(0)
+    return " "
+
+
 class InvoiceIntentPhrase(models.Model):
     _name = "invoice.intent.phrase"
     _description = "Reply Intent Phrase"
@@ -1455,17 +1473,27 @@ class InvoiceIntentPhrase(models.Model):
         }
         # "15. decembra" (Slovak day numbers take a dot) as "15 decembra"
         text = _DAY_DOT_RE.sub(r"\1 ", text)
+        text = _NUMBERED_WORD_RE.sub(_drop_document_number, text)
         found_today = False
+        named = []  # (day, whether the words hold a number)
         for clause in _CLAUSE_RE.split(text):
             if not clause.strip():
                 continue
             for words, value in search_dates(clause, [prefix], settings) or ():
-                if not re.search(r"\d", words) and len(words.strip()) <= 3:
+                has_number = bool(re.search(r"\d", words))
+                if not has_number and len(words.strip()) <= 3:
                     continue
                 day = value.date()
                 if today < day <= today + timedelta(days=PROMISE_HORIZON_DAYS):
-                    return day
+                    named.append((day, has_number))
                 found_today = found_today or day == today
+        # an explicit date ("next week, on Friday 11 December") wins over a
+        # relative one
+        for day, has_number in named:
+            if has_number:
+                return day
+        if named:
+            return named[0][0]
         return found_today and today
 
     @api.model

@@ -823,6 +823,25 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ("sv_SE", "Vi betalar fakturan den 15 december.", date(2026, 12, 15)),
             ("en_US", "I will make the payment tomorrow.", date(2026, 12, 1)),
             ("sv_SE", "Vi betalar nästa vecka.", date(2026, 12, 7)),
+            # document numbers are no dates and hide none; an explicit date
+            # wins over "next week"
+            (
+                "nl_NL",
+                "Wij zullen factuur F/2026/00312 volgende week vrijdag "
+                "11 december betalen.",
+                date(2026, 12, 11),
+            ),
+            (
+                "en_US",
+                "Invoice INV-2026-0417 will be paid on 14 December.",
+                date(2026, 12, 14),
+            ),
+            (
+                "sk_SK",
+                "Faktúru 2026/0931 uhradíme 18. decembra 2026.",
+                date(2026, 12, 18),
+            ),
+            ("sv_SE", "Faktura 2026-1187 betalar vi den 16/12.", date(2026, 12, 16)),
         ):
             with self.subTest(text=text):
                 result = self.classify(text, lang)
