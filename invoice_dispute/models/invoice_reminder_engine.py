@@ -927,8 +927,9 @@ class InvoiceReminderEngine(models.AbstractModel):
 
         :raise UserError: when no invoice is given, an invoice is not an open
             posted invoice of the customer in the rule's company, is paused
-            or was already reminded at this level, when the rule has no
-            template, or when the customer owes nothing net
+            or was already reminded at this level, is past its due date for
+            a level before it (a note before the due date), when the rule
+            has no template, or when the customer owes nothing net
         :return: invoice.reminder.notice records, marked ``sent_manually``
         """
         self._prepare_send_now_notices(partner, rule, moves)

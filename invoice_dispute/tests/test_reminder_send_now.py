@@ -72,7 +72,7 @@ class TestSendNowTiming(SendNowCommon):
         invoices = self.create_due_invoice(
             self.payer, 100.0, 11
         ) | self.create_due_invoice(self.payer, 200.0, 15)
-        self.assertEqual(self.run_reminders(), 1)
+        self.assertEqual(self.run_reminders(), 2, "level 2 for both")
         self.send_queue()
         with freeze_time(self.today):
             form = self.collector_form(self.payer, level=3)
