@@ -88,13 +88,16 @@ class InvoiceReminderSendWizard(models.TransientModel):
             )
             # the lowest level with something to send now, else the level
             # the customer's invoices come due for next
-            wizard.level = next(
+            level = next(
                 (
                     rule.level
                     for rule in rules
                     if engine._get_send_now_moves(wizard.partner_id, rule, today)
                 ),
-                engine._get_send_now_level(wizard.partner_id, wizard.company_id),
+                None,
+            )
+            wizard.level = level or engine._get_send_now_level(
+                wizard.partner_id, wizard.company_id
             )
 
     @api.depends("level", "company_id")
