@@ -890,11 +890,11 @@ class InvoiceReminderEngine(models.AbstractModel):
         posted, not paused, below that level and not yet reminded at it, and
         either due for that level by its days (``offset_days`` after the due
         date; for a level before the due date, falling due within its days)
-        (a level before the due date also lists the invoices overdue) or
-        reminded at the level just before it, which a collector may escalate
-        early. So the level chosen decides the invoices: a final
-        notice does not list an invoice a few days overdue that never got a
-        reminder.
+        or reminded at the level just before it, which a collector may
+        escalate early; a level before the due date lists no invoice past
+        its due date, a level after it none not yet due. So the level chosen
+        decides the invoices: a final notice does not list an invoice a few
+        days overdue that never got a reminder.
 
         :return: account.move records, due first
         """
@@ -913,6 +913,8 @@ class InvoiceReminderEngine(models.AbstractModel):
             ("reminder_level", "=", rule.level - 1),
             ("reminder_level", ">", 0),
             ("invoice_date_due", "<=", today - timedelta(days=rule.offset_days)),
+            # what the notice says must be true: "before the due date" or not
+            ("invoice_date_due", ">=" if rule.offset_days < 0 else "<=", today),
         ]
         return self.env["account.move"].search(domain, order="invoice_date_due, id")
 
@@ -925,9 +927,10 @@ class InvoiceReminderEngine(models.AbstractModel):
 
         :raise UserError: when no invoice is given, an invoice is not an open
             posted invoice of the customer in the rule's company, is paused
-            or was already reminded at this level, when the rule has no
-            template, or when the customer owes nothing net
-        :return: invoice.reminder.notice records
+            or was already reminded at this level, is past its due date for
+            a level before it (a note before the due date), when the rule
+            has no template, or when the customer owes nothing net
+        :return: invoice.reminder.notice records, marked ``sent_manually``
         """
         self._prepare_send_now_notices(partner, rule, moves)
         notices = self._process_reminders(
@@ -944,6 +947,8 @@ class InvoiceReminderEngine(models.AbstractModel):
                     "right now; try again in a minute."
                 )
             )
+        # the collector chose when: not withdrawn for its timing
+        notices.sent_manually = True
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return notices
 
@@ -1050,9 +1055,18 @@ class InvoiceReminderEngine(models.AbstractModel):
                     level=rule.level,
                 )
             )
-        early = moves - self._get_send_now_moves(
-            partner, rule, fields.Date.context_today(self)
-        )
+        today = fields.Date.context_today(self)
+        overdue = moves.filtered(lambda m: m.invoice_date_due < today)
+        if rule.offset_days < 0 and overdue:
+            raise UserError(
+                self.env._(
+                    "Level %(level)s is a note before the due date, and invoices "
+                    "%(invoices)s are past their due date: choose a later level.",
+                    level=rule.level,
+                    invoices=", ".join(overdue.mapped("name")),
+                )
+            )
+        early = moves - self._get_send_now_moves(partner, rule, today)
         if early:
             raise UserError(
                 self.env._(

@@ -303,6 +303,18 @@ class InvoiceReminderLog(models.Model):
                     "the due date no longer applies.",
                     invoice=move.name,
                 )
+            if log.notice_id.sent_manually:
+                # a collector's send-now: the collector chose when (an early
+                # escalation is theirs to make), but a reminder after the due
+                # date still needs the invoice past it
+                if offset >= 0 and move.invoice_date_due > today:
+                    return self.env._(
+                        "invoice %(invoice)s falls due only on %(date)s: this "
+                        "reminder is not due.",
+                        invoice=move.name,
+                        date=format_date(self.env, move.invoice_date_due),
+                    )
+                continue
             if move.invoice_date_due > today - timedelta(days=offset):
                 return self.env._(
                     "the due date of invoice %(invoice)s moved to %(date)s: this "

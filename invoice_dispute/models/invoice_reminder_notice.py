@@ -108,12 +108,18 @@ class InvoiceReminderNotice(models.Model):
         "when the notice was written.",
     )
     amount_open = fields.Monetary(
-        readonly=True, help="What is open on the invoices the notice lists."
+        string="Total open",
+        readonly=True,
+        help="What was open on the invoices the notice lists when it was "
+        "written, in the notice's currency: the email's \"Total open\".",
     )
     amount_due = fields.Monetary(
         readonly=True,
-        help="What the customer owed, in the notice's currency, on its invoices "
-        "due by the notice's date or by the latest due date it lists.",
+        help="What the customer owed in the notice's currency on all its "
+        "invoices due by the notice's date or by the latest due date it lists: "
+        "the invoices listed plus its other invoices due. The email shows it "
+        '(as "Other invoices due" besides the total open) only when it '
+        "deducts open credits.",
     )
     amount_credit = fields.Monetary(
         string="Open credits",
@@ -123,7 +129,9 @@ class InvoiceReminderNotice(models.Model):
     amount_net = fields.Monetary(
         string="Net amount due",
         readonly=True,
-        help="What the notice asked: the amount due less the open credits.",
+        help="The amount due less the open credits, in the notice's currency: "
+        'what the email asked when it deducted open credits (its "Net amount '
+        'due"); without open credits the email asks the total open.',
     )
     amount_credit_other = fields.Monetary(
         string="Open credits in other currencies",
@@ -133,10 +141,26 @@ class InvoiceReminderNotice(models.Model):
         "in company currency.",
     )
     amount_balance = fields.Monetary(
-        string="Net balance",
+        string="Net amount due, all currencies",
         currency_field="company_currency_id",
         readonly=True,
-        help="The customer's net balance in all currencies, in company currency.",
+        help="What the customer owed on its invoices due (by the notice's date "
+        "or the latest due date it lists) in all currencies, less all its open "
+        "credits, in company currency: the email's \"Net amount due on your "
+        'account, all currencies together", shown when it lists open credits '
+        "in other currencies. Invoices not yet due are not in it (the "
+        "statement's net balance counts them).",
+    )
+    sent_manually = fields.Boolean(
+        string="Sent by a collector",
+        default=False,
+        readonly=True,
+        copy=False,
+        help="Sent now by a collector from the customer (Send reminder), not "
+        "by the scheduled action: the collector chose when, so the check "
+        "before sending does not withdraw it for its timing (only for an "
+        "invoice paid, disputed, paused or changed meanwhile, or a note "
+        "before the due date once it has passed).",
     )
     lang = fields.Char(
         string="Language",
@@ -344,6 +368,17 @@ class InvoiceReminderNotice(models.Model):
         self.ensure_one()
         return self.move_ids._get_reminder_agreement_date()
 
+    def _get_internal_lang(self):
+        """The language of what the notice tells the company's users (the
+        reason it was withdrawn, in its chatter and its email's failure
+        reason): its customer's collector's (``_get_reply_user``), else the
+        company's, else English; never that of whoever runs the mail queue.
+
+        :return: str, a language code
+        """
+        self.ensure_one()
+        return self._get_reply_user().lang or self.company_id.partner_id.lang or "en_US"
+
     def _get_reminder_lang(self):
         """The language of the notice's email: its recipient's, else the
         customer's."""
@@ -375,15 +410,18 @@ class InvoiceReminderNotice(models.Model):
         today = fields.Date.context_today(self)
         reasons = {}
         for notice in notices:
-            reason = notice.log_ids._get_untrue_reason(notice, today)
+            # written for the collector, not in the language of whoever runs
+            # the mail queue
+            logs = notice.log_ids.with_context(lang=notice._get_internal_lang())
+            reason = logs._get_untrue_reason(notice, today)
             if reason:
                 reasons[notice] = reason
         if not reasons:
             return mails.browse()
-        return self._withdraw(reasons)
+        return self._withdraw(reasons, internal_lang=True)
 
     @api.model
-    def _withdraw(self, reasons, state="withdrawn"):
+    def _withdraw(self, reasons, state="withdrawn", internal_lang=False):
         """Withdraw queued notices: each email is cancelled, the notice marked
         ``state`` with the reason in its chatter, its claims (logs) deleted
         with the activities that serve no other claim, and the invoices'
@@ -396,6 +434,9 @@ class InvoiceReminderNotice(models.Model):
         :param reasons: dict invoice.reminder.notice -> why (a translated
             sentence)
         :param state: ``withdrawn`` or ``cancelled``
+        :param internal_lang: write the notes in each notice's
+            ``_get_internal_lang`` (the mail queue's check, whose reasons are
+            in it too) rather than the current user's
         :return: the mail.mail records withdrawn
         """
         # sudo: the emails, logs and activities of a notice are the engine's
@@ -406,7 +447,12 @@ class InvoiceReminderNotice(models.Model):
         bodies_by_model = {}
         for notice in notices:
             reason = reasons[notice]
-            note = Markup("%s") % self.env._(
+            env = (
+                notice.with_context(lang=notice._get_internal_lang()).env
+                if internal_lang
+                else self.env
+            )
+            note = Markup("%s") % env._(
                 "A reminder was withdrawn before it was sent: %(reason)s It "
                 "is sent again, with the figures of that day, at the next "
                 "run if something is still due.",

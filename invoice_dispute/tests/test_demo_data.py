@@ -128,3 +128,28 @@ class TestDemoData(TransactionCase):
                 log.move_id.partner_id, log.partner_id.commercial_partner_id
             )
         self.assertTrue(logs["demo_reminder_log_exception"].failure_reason)
+
+    def test_reminders_are_notices(self):
+        """Each demo reminder is a notice, as the engine writes them: its
+        email, its invoice and its claim; the customer's and the invoices'
+        Reminders buttons show them."""
+        logs = self.demo_records("invoice.reminder.log")
+        notices = self.demo_records("invoice.reminder.notice")
+        self.assertEqual(len(notices), len(logs))
+        harbour = self.env.ref(f"{MODULE}.demo_partner_harbour")
+        for name, log in logs.items():
+            notice = log.notice_id
+            self.assertTrue(notice, name)
+            self.assertEqual(notice.mail_id, log.mail_id, name)
+            self.assertEqual(notice.move_ids, log.move_id, name)
+            self.assertEqual(notice.partner_id, harbour, name)
+            self.assertEqual((notice.level, notice.rule_id), (log.level, log.rule_id))
+            self.assertEqual(
+                (log.mail_id.model, log.mail_id.res_id), (notice._name, notice.id)
+            )
+            self.assertIn(notice, log.move_id.reminder_notice_ids)
+        self.assertEqual(harbour.reminder_notice_count, len(notices))
+        self.assertEqual(
+            {notice.state for notice in notices.values()},
+            {"sent", "cancelled", "failed", "queued"},
+        )

@@ -566,9 +566,15 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
         self.assertIn("in other currencies", body)
         self.assertIn(credit_note.name, body)
         self.assertIn("$\xa0200.00", body)
-        self.assertIn("in USD: <strong>$\xa0800.00</strong>", body)
+        # what is due net, in all currencies (the statement's net balance
+        # also counts the invoices not yet due)
+        self.assertIn(
+            "Net amount due on your account, all currencies together, in USD: "
+            "<strong>$\xa0800.00</strong>",
+            body,
+        )
         self.assertNotIn("300.00", body, "never 500 EUR less 200 USD")
-        self.assertNotIn("Net amount due", body)
+        self.assertNotIn("Net amount due:", body)
         self.assertEqual(
             (log.amount_credit, log.amount_net, log.amount_credit_other),
             (0.0, 500.0, 200.0),

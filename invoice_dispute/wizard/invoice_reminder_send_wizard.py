@@ -1,7 +1,11 @@
 import base64
+from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 STATEMENT_REPORT = "invoice_dispute.action_report_customer_statement"
 
@@ -29,10 +33,12 @@ class InvoiceReminderSendWizard(models.TransientModel):
     level = fields.Integer(
         compute="_compute_level",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
-        help="Reminder level to send; proposed: the level the customer's "
-        "invoices are due for.",
+        help="Reminder level to send; proposed: the lowest level some of the "
+        "customer's invoices can be reminded at now (due for it, or reminded "
+        "at the level before it).",
     )
     rule_id = fields.Many2one(
         "invoice.reminder.rule", string="Reminder rule", compute="_compute_rule_id"
@@ -59,15 +65,39 @@ class InvoiceReminderSendWizard(models.TransientModel):
         compute="_compute_preview", sanitize=False, string="Email preview"
     )
     preview_error = fields.Char(compute="_compute_preview")
+    nothing_reason = fields.Char(
+        compute="_compute_nothing_reason",
+        string="Nothing to send",
+        help="Why no invoice of the customer can be reminded at this level now.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_level(self):
         engine = self.env["invoice.reminder.engine"]
+        today = fields.Date.context_today(self)
         for wizard in self:
-            wizard.level = (
-                engine._get_send_now_level(wizard.partner_id, wizard.company_id)
-                if wizard.partner_id
-                else 1
+            if not wizard.partner_id:
+                wizard.level = 1
+                continue
+            rules = self.env["invoice.reminder.rule"].search(
+                [
+                    ("company_id", "=", wizard.company_id.id),
+                    ("mail_template_id", "!=", False),
+                ],
+                order="level, sequence, id",
+            )
+            # the lowest level with something to send now, else the level
+            # the customer's invoices come due for next
+            level = next(
+                (
+                    rule.level
+                    for rule in rules
+                    if engine._get_send_now_moves(wizard.partner_id, rule, today)
+                ),
+                None,
+            )
+            wizard.level = level or engine._get_send_now_level(
+                wizard.partner_id, wizard.company_id
             )
 
     @api.depends("level", "company_id")
@@ -93,6 +123,13 @@ class InvoiceReminderSendWizard(models.TransientModel):
                 wizard.partner_id, wizard.rule_id, today
             )
 
+    @api.depends("partner_id", "level", "company_id")
+    def _compute_nothing_reason(self):
+        for wizard in self:
+            wizard.nothing_reason = (
+                wizard._get_nothing_reason() if wizard.partner_id else False
+            )
+
     @api.depends("partner_id", "rule_id", "move_ids")
     def _compute_preview(self):
         engine = self.env["invoice.reminder.engine"]
@@ -115,12 +152,28 @@ class InvoiceReminderSendWizard(models.TransientModel):
             except UserError as error:
                 wizard.preview_error = error.args[0]
                 continue
-            notice = Notice.new(values_list[0])
             template = wizard.rule_id.mail_template_id
-            # the notice is not written yet: rendered in memory
-            wizard.preview = template._render_field(
-                "body_html", [notice.id], set_lang=notice._get_reminder_lang()
-            )[notice.id]
+            previews = []
+            for number, values in enumerate(values_list, start=1):
+                # the notice is not written yet: rendered in memory
+                notice = Notice.new(values)
+                body = template._render_field(
+                    "body_html", [notice.id], set_lang=notice._get_reminder_lang()
+                )[notice.id]
+                if len(values_list) > 1:
+                    # one email per currency: each one previewed
+                    heading = self.env._(
+                        "Email %(number)s of %(count)s (%(currency)s, to "
+                        "%(recipient)s): invoices %(invoices)s",
+                        number=number,
+                        count=len(values_list),
+                        currency=notice.currency_id.name,
+                        recipient=notice.recipient_id.display_name,
+                        invoices=", ".join(notice.move_ids.mapped("name")),
+                    )
+                    body = Markup("<h4>%s</h4>%s") % (heading, body)
+                previews.append(body)
+            wizard.preview = Markup("<hr/>").join(previews)
 
     def action_send(self):
         """Send the reminder: one notice per currency, its email queued at
@@ -138,6 +191,8 @@ class InvoiceReminderSendWizard(models.TransientModel):
                     company=self.company_id.name,
                 )
             )
+        if not self.move_ids and self.nothing_reason:
+            raise UserError(self.nothing_reason)
         partner = self.partner_id.commercial_partner_id
         attachments = self.env["ir.attachment"]
         if self.attach_statement:
@@ -159,7 +214,10 @@ class InvoiceReminderSendWizard(models.TransientModel):
     def _get_statement_attachment(self, partner):
         """The customer's statement (report
         ``invoice_dispute.action_report_customer_statement``) as an
-        attachment, in the customer's language.
+        attachment, in the customer's language: on this wizard until the
+        notice exists (as Odoo's composer keeps its attachments), then moved
+        to the notice by ``action_send``; a collector need not be allowed to
+        modify the customer.
 
         :return: ir.attachment record
         """
@@ -171,7 +229,95 @@ class InvoiceReminderSendWizard(models.TransientModel):
                 "name": f"{name}.{report_type}",
                 "datas": base64.b64encode(content),
                 "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-                "res_model": "res.partner",
-                "res_id": partner.id,
+                "res_model": self._name,
+                "res_id": self.id,
             }
+        )
+
+    def _get_nothing_reason(self):
+        """Why nothing of the customer can be reminded at the wizard's level
+        now, as a sentence; False when some invoice can (listed by
+        ``invoice.reminder.engine._get_send_now_moves``).
+
+        :return: str or False
+        """
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        if not self.rule_id:
+            return self.env._(
+                "There is no reminder rule of level %(level)s.", level=self.level
+            )
+        today = fields.Date.context_today(self)
+        rule = self.rule_id
+        engine = self.env["invoice.reminder.engine"]
+        if engine._get_send_now_moves(customer, rule, today):
+            return False
+        Move = self.env["account.move"]
+        open_moves = Move.search(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("amount_residual", ">", 0),
+                ("commercial_partner_id", "=", customer.id),
+                ("company_id", "=", self.company_id.id),
+            ],
+            order="invoice_date_due, id",
+        )
+        if not open_moves:
+            return self.env._(
+                "%(customer)s has no open invoice: there is nothing to remind.",
+                customer=customer.display_name,
+            )
+        paused = open_moves.filtered("reminder_excluded")
+        reminded = (open_moves - paused).filtered(
+            lambda m: m.reminder_level >= rule.level
+        )
+        rest = open_moves - paused - reminded
+        past = rest.filtered(
+            lambda m: rule.offset_days < 0 and m.invoice_date_due < today
+        )
+        later = rest - past
+        reasons = []
+        if paused:
+            reasons.append(
+                self.env._(
+                    "reminders are paused on %(invoices)s (dispute, payment "
+                    "plan, promise or customer block)",
+                    invoices=", ".join(paused.mapped("name")),
+                )
+            )
+        if reminded:
+            reasons.append(
+                self.env._(
+                    "%(invoices)s were reminded at this level or a higher one already",
+                    invoices=", ".join(reminded.mapped("name")),
+                )
+            )
+        if past:
+            reasons.append(
+                self.env._(
+                    "%(invoices)s are past their due date, and this level is a "
+                    "note before it",
+                    invoices=", ".join(past.mapped("name")),
+                )
+            )
+        if later:
+            first = later[0]
+            reasons.append(
+                self.env._(
+                    "%(invoices)s are not due for it yet (the first on %(date)s)",
+                    invoices=", ".join(later.mapped("name")),
+                    date=format_date(
+                        self.env,
+                        first.invoice_date_due + timedelta(days=rule.offset_days),
+                    ),
+                )
+            )
+        return self.env._(
+            "Nothing can be sent to %(customer)s at level %(level)s now: "
+            "%(reasons)s. Choose another level.",
+            customer=customer.display_name,
+            level=rule.level,
+            reasons="; ".join(reasons),
         )
