@@ -2,7 +2,7 @@
     "name": "Invoice Disputes and Collections",
     "summary": "Record, resolve and learn from invoice disputes; "
     "pause reminders while a dispute is open",
-    "version": "18.0.2.1.0",
+    "version": "18.0.2.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/invoice-dispute/invoice_dispute",
     "author": "invoice_dispute developers",
@@ -42,7 +42,6 @@
         "views/invoice_intent_phrase_views.xml",
         "views/invoice_reminder_rule_views.xml",
         "views/invoice_reminder_notice_views.xml",
-        "views/invoice_reminder_notice_portal_views.xml",
         "views/invoice_reminder_log_views.xml",
         "views/invoice_check_rule_views.xml",
         "views/invoice_check_finding_views.xml",

@@ -1,6 +1,5 @@
 import math
 
-from markupsafe import Markup
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
@@ -79,13 +78,17 @@ class InvoiceDisputePortal(PortalAccount):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "dispute_count" in counters:
-            Dispute = request.env["invoice.dispute"]
-            values["dispute_count"] = (
-                Dispute.search_count(self._get_disputes_domain())
-                if Dispute.has_access("read")
-                else 0
+            values["dispute_count"] = self._portal_count(
+                "invoice.dispute", self._get_disputes_domain()
             )
         return values
+
+    def _portal_count(self, model, domain):
+        """How many records of ``model`` in ``domain`` the portal user
+        reads: 0 without read access (the page shows none instead of
+        failing)."""
+        Model = request.env[model]
+        return Model.search_count(domain) if Model.has_access("read") else 0
 
     def _get_disputes_domain(self):
         return self._portal_customer_domain()
@@ -354,12 +357,7 @@ class InvoiceDisputePortal(PortalAccount):
                 ip=ip_address,
             )
         for record in (proposal_sudo, dispute_sudo):
-            record.message_post(
-                body=Markup("<p>%s</p>") % body,
-                author_id=author.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
+            record._invoice_dispute_log_customer_answer(body, author)
 
     # ------------------------------------------------------------------
     # "Dispute this invoice" on the portal invoice page

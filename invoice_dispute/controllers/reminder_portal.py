@@ -42,11 +42,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "reminder_count" in counters:
-            Notice = request.env["invoice.reminder.notice"]
-            values["reminder_count"] = (
-                Notice.search_count(self._get_reminders_domain())
-                if Notice.has_access("read")
-                else 0
+            values["reminder_count"] = self._portal_count(
+                "invoice.reminder.notice", self._get_reminders_domain()
             )
         return values
 

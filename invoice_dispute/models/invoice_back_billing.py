@@ -13,10 +13,12 @@ BACK_BILLING_METHODS = [
 class InvoiceBackBilling(models.Model):
     _name = "invoice.back.billing"
     _description = "Back-billed Amount"
-    _inherit = ["invoice.workflow.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.back.billing"
+    _UNLINK_STATES = ("pending", "cancelled")
     # Transitions allowed by the actions and billing: target -> source states.
     _TRANSITIONS = {
         "billed": ("pending",),
@@ -40,25 +42,11 @@ class InvoiceBackBilling(models.Model):
         "user_id",
     )
 
-    name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
         help="Customer who was under-billed.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
         readonly=False,
-        required=True,
         help="The currency of the amount; once billed, the invoice's.",
     )
     amount = fields.Monetary(
@@ -100,9 +88,7 @@ class InvoiceBackBilling(models.Model):
             ("waived", "Waived"),
             ("cancelled", "Cancelled"),
         ],
-        required=True,
         default="pending",
-        index=True,
         help="Pending until billed (next invoice or own invoice), or waived or "
         "cancelled.",
     )
@@ -114,6 +100,7 @@ class InvoiceBackBilling(models.Model):
         copy=False,
         help="Invoice the amount was billed on.",
     )
+    move_ids = fields.Many2many(compute="_compute_move_ids", domain=None)
     user_id = fields.Many2one(
         "res.users",
         string="Decided by",
@@ -121,15 +108,10 @@ class InvoiceBackBilling(models.Model):
         help="Internal user who decided how to collect the amount.",
     )
 
-    @api.depends("partner_id", "date_from", "date_to")
-    def _compute_name(self):
+    @api.depends("move_id")
+    def _compute_move_ids(self):
         for record in self:
-            record.name = self.env._(
-                "Back-billing %(partner)s %(date_from)s – %(date_to)s",
-                partner=record.partner_id.display_name or "",
-                date_from=record.date_from or "",
-                date_to=record.date_to or "",
-            )
+            record.move_ids = record.move_id
 
     @api.depends("move_id.currency_id", "company_id")
     def _compute_currency_id(self):
@@ -330,15 +312,6 @@ class InvoiceBackBilling(models.Model):
                 )
             )
         return True
-
-    def action_view_invoice(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-        }
 
     def _get_selection_label(self, field_name):
         self.ensure_one()

@@ -39,7 +39,7 @@ class InvoiceCallSheet(models.Model):
 
     _name = "invoice.call.sheet"
     _description = "Call Preparation Sheet"
-    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "date_planned desc, id desc"
     _check_company_auto = True
 
@@ -91,18 +91,7 @@ class InvoiceCallSheet(models.Model):
         "plan_id",
     )
 
-    name = fields.Char(required=True, readonly=True, copy=False, default="/")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
-        tracking=True,
         domain="[('parent_id', '=', False)]",
         help="Customer (commercial entity) to call.",
     )
@@ -133,9 +122,6 @@ class InvoiceCallSheet(models.Model):
             ("cancelled", "Cancelled"),
         ],
         default="draft",
-        required=True,
-        copy=False,
-        tracking=True,
         help="Stage of the sheet: prepared fills the snapshot, done records the "
         "outcome.",
     )
@@ -156,6 +142,11 @@ class InvoiceCallSheet(models.Model):
         readonly=True,
         help="Overdue invoices that are due now and not arranged: what the call "
         "is about.",
+    )
+    move_ids = fields.Many2many(
+        compute="_compute_move_ids",
+        domain=None,
+        help="The overdue invoices of the sheet, as prepared.",
     )
     context_line_ids = fields.One2many(
         "invoice.call.sheet.line",
@@ -336,14 +327,10 @@ class InvoiceCallSheet(models.Model):
         help="Payment plan requested in the call, if any.",
     )
 
-    _sql_constraints = [
-        (
-            "name_company_uniq",
-            # "/" until the number is drawn, after the checks of create.
-            "exclude (name with =, company_id with =) where (name <> '/')",
-            "A call sheet number must be unique per company.",
-        ),
-    ]
+    @api.depends("line_ids.move_id")
+    def _compute_move_ids(self):
+        for sheet in self:
+            sheet.move_ids = sheet.line_ids.move_id
 
     @api.constrains("partner_id", "contact_id", "dispute_id", "plan_id")
     def _check_same_customer(self):

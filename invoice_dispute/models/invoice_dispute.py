@@ -19,12 +19,7 @@ from .constants import (
 class InvoiceDispute(models.Model):
     _name = "invoice.dispute"
     _description = "Invoice Dispute"
-    _inherit = [
-        "invoice.workflow.mixin",
-        "portal.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
-    ]
+    _inherit = ["invoice.customer.document", "portal.mixin"]
     _order = "date_received desc, id desc"
     _check_company_auto = True
 
@@ -62,23 +57,9 @@ class InvoiceDispute(models.Model):
         "accepted_proposal_id",
     )
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/"
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        index=True,
-        default=lambda self: self.env.company,
-        tracking=True,
-    )
+    name = fields.Char(string="Number")
+    company_id = fields.Many2one(tracking=True)
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
         domain="[('parent_id', '=', False)]",
         help="The commercial partner whose invoices are disputed.",
     )
@@ -138,11 +119,6 @@ class InvoiceDispute(models.Model):
         help="Internal user who handles the dispute.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
-        required=True,
         tracking=True,
         help="The disputed invoices' currency: the amounts of the dispute are in it.",
     )
@@ -150,10 +126,7 @@ class InvoiceDispute(models.Model):
         "invoice.dispute.line", "dispute_id", string="Disputed invoices", copy=True
     )
     move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        compute="_compute_move_ids",
-        search="_search_move_ids",
+        compute="_compute_move_ids", search="_search_move_ids", domain=None
     )
     move_count = fields.Integer(compute="_compute_move_ids")
     amount_disputed = fields.Monetary(
@@ -226,10 +199,6 @@ class InvoiceDispute(models.Model):
             ("cancelled", "Cancelled"),
         ],
         default="new",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
         group_expand=True,
         help="Stage of the dispute; it changes only through the actions (start "
         "investigation, agree, resolve, reject, cancel, reopen).",
@@ -307,15 +276,6 @@ class InvoiceDispute(models.Model):
         "invoice.payment.plan", "dispute_id", string="Payment plans"
     )
     payment_plan_count = fields.Integer(compute="_compute_proposal_count")
-
-    _sql_constraints = [
-        (
-            "name_company_uniq",
-            # "/" until the number is drawn, after the checks of create.
-            "exclude (name with =, company_id with =) where (name <> '/')",
-            "A dispute number must be unique per company.",
-        ),
-    ]
 
     @api.depends("partner_id")
     def _compute_customer_type(self):
@@ -652,6 +612,19 @@ class InvoiceDispute(models.Model):
                         name=dispute.name,
                     )
                 )
+
+    def action_reply(self):
+        """Open the reply wizard on this dispute (the form's "Reply to
+        customer" button).
+
+        :return: the window action of ``invoice.dispute.reply.wizard``
+        """
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "invoice_dispute.invoice_dispute_reply_wizard_action"
+        )
+        action["context"] = {"default_dispute_id": self.id}
+        return action
 
     def action_view_moves(self):
         self.ensure_one()

@@ -10,7 +10,6 @@ from .constants import (
     CREDIT_KINDS,
     KIND_RESOLUTION,
     KINDS,
-    OPEN_CUSTOMER_INVOICES_DOMAIN,
     OPEN_STATES,
 )
 
@@ -18,7 +17,7 @@ from .constants import (
 class InvoiceDisputeProposal(models.Model):
     _name = "invoice.dispute.proposal"
     _description = "Settlement Proposal"
-    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -60,10 +59,6 @@ class InvoiceDisputeProposal(models.Model):
         "credit_note_ids",
     )
 
-    name = fields.Char(required=True, readonly=True, copy=False, default="/")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     dispute_id = fields.Many2one(
         "invoice.dispute",
         index=True,
@@ -71,16 +66,10 @@ class InvoiceDisputeProposal(models.Model):
         help="Dispute the proposal settles, if any.",
     )
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
         compute="_compute_partner_id",
         store=True,
         readonly=False,
         precompute=True,
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
         domain="[('parent_id', '=', False)]",
         help="Customer (commercial entity) the proposal is made to.",
     )
@@ -96,26 +85,17 @@ class InvoiceDisputeProposal(models.Model):
         help="Who receives the proposal; the customer itself when empty.",
     )
     move_ids = fields.Many2many(
-        "account.move",
-        "invoice_dispute_proposal_move_rel",
-        "proposal_id",
-        "move_id",
-        string="Invoices",
+        relation="invoice_dispute_proposal_move_rel",
+        column1="proposal_id",
+        column2="move_id",
         compute="_compute_move_ids",
         store=True,
         readonly=False,
         precompute=True,
-        check_company=True,
-        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
         help="Posted, open invoices of the customer the proposal is about, all in one "
         "currency.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
-        required=True,
         help="The invoices' currency: the amounts of the proposal are in it.",
     )
     kind = fields.Selection(
@@ -235,22 +215,9 @@ class InvoiceDisputeProposal(models.Model):
             ("cancelled", "Cancelled"),
         ],
         default="draft",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
         help="Stage of the proposal; it changes only through the actions (submit, "
         "approve, send, accept, decline, cancel).",
     )
-
-    _sql_constraints = [
-        (
-            "name_company_uniq",
-            # "/" until the number is drawn, after the checks of create.
-            "exclude (name with =, company_id with =) where (name <> '/')",
-            "A proposal number must be unique per company.",
-        ),
-    ]
 
     @api.depends("dispute_id")
     def _compute_partner_id(self):

@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
-from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
-
 MAX_REFERENCE_LENGTH = 100
 
 
@@ -20,11 +18,13 @@ class InvoicePaymentClaim(models.Model):
 
     _name = "invoice.payment.claim"
     _description = "Payment Reported by the Customer"
-    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "date_reported desc, id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.payment.claim"
     _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("open",)
     _TRANSITIONS = {
         "confirmed": ("open",),
         "rejected": ("open",),
@@ -39,16 +39,7 @@ class InvoicePaymentClaim(models.Model):
         "reference",
     )
 
-    name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        check_company=True,
         help="Customer (commercial partner) who reported the payment.",
     )
     contact_id = fields.Many2one(
@@ -64,22 +55,13 @@ class InvoicePaymentClaim(models.Model):
         help="The reminder from whose page the payment was reported.",
     )
     move_ids = fields.Many2many(
-        "account.move",
-        "invoice_payment_claim_move_rel",
-        "claim_id",
-        "move_id",
-        string="Invoices",
+        relation="invoice_payment_claim_move_rel",
+        column1="claim_id",
+        column2="move_id",
         required=True,
-        check_company=True,
-        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
         help="The invoices the customer says are paid.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
-        required=True,
         help="The invoices' currency: the reported amount is in it.",
     )
     amount = fields.Monetary(
@@ -125,18 +107,9 @@ class InvoicePaymentClaim(models.Model):
             ("rejected", "Not received"),
         ],
         default="open",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
         help="To check: reminders pause on the invoices until the date. Payment "
         "found: the collector found the money. Not received: reminders resume.",
     )
-
-    @api.depends("partner_id", "date_paid")
-    def _compute_name(self):
-        for claim in self:
-            claim.name = f"{claim.partner_id.name or ''} {claim.date_paid or ''}"
 
     @api.depends("date_reported")
     def _compute_date_until(self):

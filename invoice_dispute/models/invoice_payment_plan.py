@@ -8,7 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
-from .constants import INTERVALS, OPEN_CUSTOMER_INVOICES_DOMAIN, PAID_PAYMENT_STATES
+from .constants import INTERVALS, PAID_PAYMENT_STATES
 from .invoice_workflow_mixin import check_range
 
 
@@ -65,7 +65,7 @@ def compute_schedule(amount, count, interval, date_first, decimal_places=2):
 class InvoicePaymentPlan(models.Model):
     _name = "invoice.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -104,36 +104,17 @@ class InvoicePaymentPlan(models.Model):
         "date_activated",
     )
 
-    name = fields.Char(required=True, readonly=True, copy=False, default="/")
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
         help="Customer who pays in installments.",
     )
     move_ids = fields.Many2many(
-        "account.move",
-        "invoice_payment_plan_move_rel",
-        "plan_id",
-        "move_id",
-        string="Invoices",
-        check_company=True,
-        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        relation="invoice_payment_plan_move_rel",
+        column1="plan_id",
+        column2="move_id",
         help="Posted, open invoices of the customer the plan pays, all in one "
         "currency.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
-        required=True,
         help="The invoices' currency: the total and the installments are in it.",
     )
     amount_total = fields.Monetary(
@@ -240,22 +221,9 @@ class InvoicePaymentPlan(models.Model):
             ("cancelled", "Cancelled"),
         ],
         default="draft",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
         help="Stage of the plan; it changes only through the actions (propose, "
         "activate, cancel) and when installments are paid or missed.",
     )
-
-    _sql_constraints = [
-        (
-            "name_company_uniq",
-            # "/" until the number is drawn, after the checks of create.
-            "exclude (name with =, company_id with =) where (name <> '/')",
-            "A payment plan number must be unique per company.",
-        ),
-    ]
 
     @api.depends("move_ids")
     def _compute_amount_total(self):

@@ -7,17 +7,17 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import format_amount, format_date
 
-from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
-
 
 class InvoicePaymentPromise(models.Model):
     _name = "invoice.payment.promise"
     _description = "Promise to Pay"
-    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["invoice.customer.document"]
     _order = "date_promised desc, id desc"
     _check_company_auto = True
 
+    _SEQUENCE_CODE = "invoice.payment.promise"
     _CURRENCY_FROM_INVOICES = True
+    _UNLINK_STATES = ("pending", "cancelled")
     # Transitions allowed by the actions, the cron and invoice follow-ups:
     # target -> source states (kept -> pending: a payment was removed).
     _TRANSITIONS = {
@@ -45,35 +45,16 @@ class InvoicePaymentPromise(models.Model):
         "date_settled",
     )
 
-    name = fields.Char(compute="_compute_name", store=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
         help="Customer who promised to pay.",
     )
     move_ids = fields.Many2many(
-        "account.move",
-        "invoice_payment_promise_move_rel",
-        "promise_id",
-        "move_id",
-        string="Invoices",
-        check_company=True,
-        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+        relation="invoice_payment_promise_move_rel",
+        column1="promise_id",
+        column2="move_id",
         help="Posted, open invoices of the customer the promise is about.",
     )
     currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_currency_id",
-        store=True,
-        precompute=True,
-        required=True,
         help="The invoices' currency: the promised amount is in it.",
     )
     amount = fields.Monetary(
@@ -132,10 +113,6 @@ class InvoicePaymentPromise(models.Model):
             ("cancelled", "Cancelled"),
         ],
         default="pending",
-        required=True,
-        copy=False,
-        tracking=True,
-        index=True,
         help="Pending until the date; kept when payments received cover the amount, "
         "broken otherwise. Changed by the daily check, not by hand.",
     )
@@ -172,13 +149,6 @@ class InvoicePaymentPromise(models.Model):
         copy=False,
         help="Day the promise was found kept or broken.",
     )
-
-    @api.depends("partner_id", "date_promised", "amount")
-    def _compute_name(self):
-        for promise in self:
-            promise.name = (
-                f"{promise.partner_id.name or ''} {promise.date_promised or ''}"
-            )
 
     @api.depends("date_promised", "company_id.promise_grace_days")
     def _compute_date_deadline(self):

@@ -233,19 +233,21 @@ class InvoiceReminderNotice(models.Model):
             company,
             fields.Date.context_today(self),
         )
-        amount = format_amount(self.env, plan.amount_total, plan.currency_id)
+        values = {
+            "author": author.display_name,
+            "amount": format_amount(self.env, plan.amount_total, plan.currency_id),
+            "invoice": move.name,
+            "count": installment_count,
+            "plan": plan.name,
+            "limit": format_amount(self.env, limit, plan.currency_id),
+        }
         if plan.currency_id.compare_amounts(plan.amount_total, limit) <= 0:
             plan.action_activate()
             body = self.env._(
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
                 "started at once (at most %(limit)s).",
-                author=author.display_name,
-                amount=amount,
-                invoice=move.name,
-                count=installment_count,
-                plan=plan.name,
-                limit=format_amount(self.env, limit, plan.currency_id),
+                **values,
             )
         else:
             plan.action_propose()
@@ -253,12 +255,7 @@ class InvoiceReminderNotice(models.Model):
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
                 "waits for the collector's approval (above %(limit)s).",
-                author=author.display_name,
-                amount=amount,
-                invoice=move.name,
-                count=installment_count,
-                plan=plan.name,
-                limit=format_amount(self.env, limit, plan.currency_id),
+                **values,
             )
             # without a collector nor a dispute manager, the proposed plan
             # waits in the plans' list
@@ -414,9 +411,4 @@ class InvoiceReminderNotice(models.Model):
         """Trace the customer's answer in the notice's and ``record``'s
         chatter, as an internal note in the customer's name."""
         for target in (self, record):
-            target.message_post(
-                body=Markup("<p>%s</p>") % body,
-                author_id=author.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
+            target._invoice_dispute_log_customer_answer(body, author)

@@ -1,5 +1,7 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 # Context key (and its value) of a state change made by the workflow itself
 # through ``_set_state``: the value is an object, so that no RPC call, import
@@ -230,13 +232,17 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         lambda self: (
             ("move_ids.currency_id", "company_id")
             if self._CURRENCY_FROM_INVOICES
-            else ()
+            else ("company_id",)
         )
     )
     def _compute_currency_id(self):
         """The invoices' currency (``_CURRENCY_FROM_INVOICES``), else the
-        one set, else the company's."""
+        one set, else the company's; without ``_CURRENCY_FROM_INVOICES``,
+        the company's."""
         for record in self:
+            if not self._CURRENCY_FROM_INVOICES:
+                record.currency_id = record.company_id.currency_id
+                continue
             record.currency_id = (
                 record.move_ids.currency_id[:1]
                 or record.currency_id
@@ -438,3 +444,66 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             **{WORKFLOW_CONTEXT_KEY: WORKFLOW_STATE_CHANGE}
         ).create(vals_list)
         return records.with_env(self.env)
+
+
+class InvoiceCustomerDocument(models.AbstractModel):
+    """A customer document of the addon (dispute, proposal, payment plan,
+    promise, payment claim, call sheet, back-billing): the workflow of
+    ``invoice.workflow.mixin`` with its chatter, and the fields they share,
+    declared once: the number (``name``, drawn from ``_SEQUENCE_CODE``), the
+    company, the customer, the currency (the invoices' with
+    ``_CURRENCY_FROM_INVOICES``, else the company's), the invoices
+    (``move_ids``, shown by the smart button ``action_view_moves``) and the
+    tracked state, whose values each model gives. A model adds to a field
+    what is its own (help, domain, a compute, its relation table)."""
+
+    _name = "invoice.customer.document"
+    _description = "Customer document (number, customer, invoices, state)"
+    _inherit = ["invoice.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+        required=True,
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
+    )
+    # the values are each model's list (which replaces this method)
+    state = fields.Selection(
+        selection="_selection_state",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+
+    _sql_constraints = [
+        (
+            "name_company_uniq",
+            # "/" until the number is drawn, after the checks of create.
+            "exclude (name with =, company_id with =) where (name <> '/')",
+            "A number must be unique per company.",
+        ),
+    ]
+
+    def _selection_state(self):
+        """The states of a document: each model lists its own."""
+        return []

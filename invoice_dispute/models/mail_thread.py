@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import models
 
 from .invoice_intent_phrase import AUTO_REPLY_HEADERS
@@ -5,6 +7,22 @@ from .invoice_intent_phrase import AUTO_REPLY_HEADERS
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
+
+    def _invoice_dispute_log_customer_answer(self, body, author):
+        """Trace a customer's answer given on the portal (a proposal
+        accepted, a promise, a plan asked, a payment reported) in these
+        records' chatter: an internal note in the customer's name.
+
+        :param str body: the text of the note (escaped, in a paragraph)
+        :param author: res.partner, the customer's contact who answered
+        """
+        for record in self:
+            record.message_post(
+                body=Markup("<p>%s</p>") % body,
+                author_id=author.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _message_route_process(self, message, message_dict, routes):
         """Hand the headers that mark automatic replies (``Auto-Submitted``,

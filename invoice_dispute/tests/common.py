@@ -1,6 +1,9 @@
+import importlib.util
 import itertools
 import threading
 from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
 
 import psutil
 
@@ -25,6 +28,21 @@ EXTERNAL_PROCESS_TIMEOUT = 120
 # Each test invoice gets its own line label: invoices of one customer with the
 # same amount are not blocked as possible duplicates (invoice checks).
 INVOICE_LABELS = itertools.count(1)
+
+
+def load_migration(version, script):
+    """A migration script of the addon, as a module, to run its functions.
+
+    :param str version: the folder under ``migrations`` (e.g. "18.0.2.2.0")
+    :param str script: "pre-migrate" or "post-migrate"
+    :return: the loaded module
+    """
+    path = Path(__file__).parents[1] / "migrations" / version / f"{script}.py"
+    name = f"invoice_dispute_{version.replace('.', '_')}_{script.replace('-', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @contextmanager
@@ -151,6 +169,51 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
                 **vals,
             }
         )
+
+    @classmethod
+    def create_portal_user(cls, login, partner, company=None):
+        """A portal user of the contact ``partner`` (its name and email),
+        with the password "<login>-Secret-123"."""
+        return cls.create_user(
+            login,
+            ["base.group_portal"],
+            company,
+            name=partner.name,
+            password=f"{login}-Secret-123",
+            partner_id=partner.id,
+            email=partner.email,
+        )
+
+    def create_active_plan(self, partner, dates, amount=100.0):
+        """An active payment plan of ``partner`` paying ``amount`` on each of
+        ``dates`` (created in its state, as generated data is)."""
+        return self.env["invoice.payment.plan"]._create_in_state(
+            {
+                "partner_id": partner.id,
+                "amount_total": amount * len(dates),
+                "state": "active",
+                "line_ids": [
+                    Command.create({"date_due": date_due, "amount": amount})
+                    for date_due in dates
+                ],
+            }
+        )
+
+    def back_billing_vals(self, **vals):
+        """Values of a back-billing of 100 over the last 90 days of
+        ``self.customer``, told to them today, added to the next invoice."""
+        today = fields.Date.context_today(self.env.user)
+        return {
+            "partner_id": self.customer.id,
+            "amount": 100.0,
+            "date_from": today - timedelta(days=90),
+            "date_to": today - timedelta(days=1),
+            "explanation": "Maintenance billed at half the agreed fee.",
+            "method": "next_invoice",
+            "customer_informed": True,
+            "date_informed": today,
+            **vals,
+        }
 
     @contextmanager
     def assertRaisesRegex(self, exception, regex):

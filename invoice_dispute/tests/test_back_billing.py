@@ -100,16 +100,14 @@ class TestBackBilling(InvoiceDisputeCommon):
         invoice, no message on the customer)."""
         BackBilling = self.env["invoice.back.billing"]
         today = fields.Date.today()
-        good = {
-            "partner_id": self.customer_contact.id,
-            "amount": 80.0,
-            "date_from": today - timedelta(days=60),
-            "date_to": today - timedelta(days=31),
-            "explanation": "The second site was not billed.",
-            "method": "separate_invoice",
-            "customer_informed": True,
-            "date_informed": today,
-        }
+        good = self.back_billing_vals(
+            partner_id=self.customer_contact.id,
+            amount=80.0,
+            date_from=today - timedelta(days=60),
+            date_to=today - timedelta(days=31),
+            explanation="The second site was not billed.",
+            method="separate_invoice",
+        )
         invoices = self.env["account.move"].search_count([])
         messages = len(self.customer.message_ids)
         bad = [

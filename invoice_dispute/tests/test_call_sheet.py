@@ -10,8 +10,9 @@ from .common_collection import CollectionCommon
 
 # Queries to prepare a sheet with one overdue invoice, whatever the history
 # (the customers' open credits included, in one query; the payments customers
-# reported on the portal, one more reason to pause reminders, in one query).
-PREPARE_QUERIES = 29
+# reported on the portal, one more reason to pause reminders, in one query;
+# the sheet as a customer document, ``invoice.customer.document``, one query).
+PREPARE_QUERIES = 30
 
 
 @tagged("post_install", "-at_install", "is_query_count")

@@ -22,28 +22,19 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         )
         cls.customer.collector_id = cls.collector
 
-        def portal_user(login, partner, company):
-            return cls.create_user(
-                login,
-                ["base.group_portal"],
-                company,
-                name=partner.name,
-                password=f"{login}-Secret-123",
-                partner_id=partner.id,
-                email=partner.email,
-            )
-
-        cls.portal_anne = portal_user(
+        cls.portal_anne = cls.create_portal_user(
             "anne_portal", cls.customer_contact, cls.env.company
         )
         cls.partner_a.email = "partner_a@example.com"
-        cls.portal_other = portal_user("other_portal", cls.partner_a, cls.env.company)
+        cls.portal_other = cls.create_portal_user(
+            "other_portal", cls.partner_a, cls.env.company
+        )
         # A customer of another company, with a portal user of that company.
         cls.other_company = cls.setup_other_company()["company"]
         cls.foreign_customer = cls.env["res.partner"].create(
             {"name": "Nordic Trä AB", "is_company": True, "email": "ap@nordic.example"}
         )
-        cls.portal_foreign = portal_user(
+        cls.portal_foreign = cls.create_portal_user(
             "foreign_portal", cls.foreign_customer, cls.other_company
         )
         cls.dispute = cls.create_dispute(

@@ -148,9 +148,12 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
 
     def test_button_on_dispute_form(self):
         arch = self.env["invoice.dispute"].get_view(view_type="form")["arch"]
-        action = self.env.ref("invoice_dispute.invoice_dispute_reply_wizard_action")
-        self.assertIn(f'name="{action.id}"', arch)
+        self.assertIn('name="action_reply"', arch)
         self.assertIn("Reply to customer", arch)
+        dispute = self.env["invoice.dispute"].search([], limit=1)
+        action = dispute.action_reply()
+        self.assertEqual(action["res_model"], "invoice.dispute.reply.wizard")
+        self.assertEqual(action["context"], {"default_dispute_id": dispute.id})
 
     def test_empty_body(self):
         wizard = self.open_wizard("<p><br></p>")

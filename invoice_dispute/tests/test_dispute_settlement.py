@@ -94,6 +94,19 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         proposal.action_send()
         return proposal
 
+    def sent_plan_offer(self, dispute):
+        """A payment plan offered to settle ``dispute``, sent."""
+        plan_offer = self.Proposal.create(
+            {
+                "partner_id": self.customer.id,
+                "dispute_id": dispute.id,
+                "kind": "payment_plan",
+            }
+        )
+        plan_offer.action_create_payment_plan()
+        plan_offer.action_send()
+        return plan_offer
+
     def count_refunds(self):
         return self.env["account.move"].search_count([("move_type", "=", "out_refund")])
 
@@ -299,15 +312,7 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
         write_off = self.sent_proposal(
             self.invoice_1, dispute_id=dispute.id, kind="write_off", amount=80.0
         )
-        plan_offer = self.Proposal.create(
-            {
-                "partner_id": self.customer.id,
-                "dispute_id": dispute.id,
-                "kind": "payment_plan",
-            }
-        )
-        plan_offer.action_create_payment_plan()
-        plan_offer.action_send()
+        plan_offer = self.sent_plan_offer(dispute)
         self.assertEqual(plan_offer.payment_plan_id.state, "proposed")
         draft = self.Proposal.create(
             {"partner_id": self.customer.id, "dispute_id": dispute.id, "amount": 5.0}
@@ -493,15 +498,7 @@ class TestDisputeSettlement(InvoiceDisputeCommon):
 
     def test_closing_a_dispute_withdraws_plan_offers(self):
         dispute = self.create_dispute(self.invoice_1, amounts=[300.0])
-        plan_offer = self.Proposal.create(
-            {
-                "partner_id": self.customer.id,
-                "dispute_id": dispute.id,
-                "kind": "payment_plan",
-            }
-        )
-        plan_offer.action_create_payment_plan()
-        plan_offer.action_send()
+        plan_offer = self.sent_plan_offer(dispute)
         dispute.action_reject()
         self.assertEqual(plan_offer.state, "cancelled")
         self.assertEqual(plan_offer.payment_plan_id.state, "cancelled")
@@ -517,14 +514,7 @@ class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
         cls.env.company.write(
             {"dispute_approval_amount": 100000.0, "dispute_approval_percent": 100.0}
         )
-        cls.portal_anne = cls.create_user(
-            "anne_portal",
-            ["base.group_portal"],
-            name=cls.customer_contact.name,
-            password="anne_portal-Secret-123",
-            partner_id=cls.customer_contact.id,
-            email=cls.customer_contact.email,
-        )
+        cls.portal_anne = cls.create_portal_user("anne_portal", cls.customer_contact)
         cls.dispute = cls.create_dispute(
             cls.invoice_1, amounts=[300.0], contact_id=cls.customer_contact.id
         )

@@ -1,5 +1,3 @@
-import importlib.util
-import os
 from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
@@ -10,7 +8,12 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import COLLECTOR_GROUPS, MANAGER_GROUPS, InvoiceDisputeCommon
+from .common import (
+    COLLECTOR_GROUPS,
+    MANAGER_GROUPS,
+    InvoiceDisputeCommon,
+    load_migration,
+)
 
 DAY = date(2024, 3, 1)
 # Queries of the checks of 1 or 20 invoices (with their flush): reading the
@@ -853,15 +856,7 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
     def test_migration_keeps_stored_messages(self):
         """Findings written before 18.0.2.1.0 stored their text: the
         migration keeps it as their message."""
-        path = os.path.join(
-            os.path.dirname(os.path.dirname(__file__)),
-            "migrations",
-            "18.0.2.1.0",
-            "pre-migrate.py",
-        )
-        spec = importlib.util.spec_from_file_location("check_finding_migration", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.2.1.0", "pre-migrate")
         self.buyer.requires_customer_reference = True
         invoice = self.make([(self.widget, 1, 100.0)], post=False)
         invoice.action_check_invoice()

@@ -490,16 +490,7 @@ class TestRulesInModel(MoneyCommon):
 
     def test_back_billing_rules_in_the_model(self):
         BackBilling = self.env["invoice.back.billing"]
-        vals = {
-            "partner_id": self.customer.id,
-            "amount": 150.0,
-            "date_from": self.today - timedelta(days=90),
-            "date_to": self.today - timedelta(days=1),
-            "explanation": "Maintenance billed at half the agreed fee.",
-            "method": "next_invoice",
-            "customer_informed": True,
-            "date_informed": self.today,
-        }
+        vals = self.back_billing_vals(amount=150.0)
         cases = [
             ({"amount": 0.0}, "greater than zero"),
             ({"date_from": self.today}, "after its end"),
@@ -528,14 +519,7 @@ class TestCurrencyOnThePortal(MoneyCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.portal_anne = cls.create_user(
-            "anne_portal",
-            ["base.group_portal"],
-            name=cls.customer_contact.name,
-            password="anne_portal-Secret-123",
-            partner_id=cls.customer_contact.id,
-            email=cls.customer_contact.email,
-        )
+        cls.portal_anne = cls.create_portal_user("anne_portal", cls.customer_contact)
 
     def test_portal_dispute_in_invoice_currency(self):
         self.login(self.portal_anne)

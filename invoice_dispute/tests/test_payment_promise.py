@@ -3,10 +3,10 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import InvoiceDisputeCommon
+from .common import InvoiceDisputeCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -33,6 +33,34 @@ class TestPaymentPromise(InvoiceDisputeCommon):
                 **vals,
             }
         )
+
+    @freeze_time("2026-06-01")
+    def test_numbered_and_kept_once_settled(self):
+        """A promise gets its number from its sequence; a pending or
+        cancelled one can be deleted, a kept or broken one stays."""
+        promise = self.make_promise()
+        self.assertRegex(promise.name, r"^PROM/\d{4}/\d{5}$")
+        self.assertNotEqual(self.make_promise().name, promise.name)
+        promise._force_state("kept")
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            promise.unlink()
+        promise._force_state("cancelled")
+        promise.unlink()
+
+    @freeze_time("2026-06-01")
+    def test_migration_numbers_documents(self):
+        """Before 18.0.2.2.0 promises, payment claims and back-billing had a
+        computed name: the migration numbers them from their sequence."""
+        pre = load_migration("18.0.2.2.0", "pre-migrate")
+        post = load_migration("18.0.2.2.0", "post-migrate")
+        promise = self.make_promise()
+        self.env.flush_all()
+        self.assertGreaterEqual(pre.unname_documents(self.env.cr), 1)
+        promise.invalidate_recordset(["name"])
+        self.assertEqual(promise.name, "/")
+        self.assertGreaterEqual(post.number_documents(self.env), 1)
+        self.assertRegex(promise.name, r"^PROM/\d{4}/\d{5}$")
+        self.assertEqual(post.number_documents(self.env), 0)
 
     def test_negative_promise_refused(self):
         for amount in (0.0, -10.0):

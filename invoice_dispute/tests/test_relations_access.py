@@ -30,19 +30,6 @@ class TestRelationsAccess(InvoiceDisputeCommon):
         )
         cls.today = fields.Date.today()
 
-    def back_billing_vals(self, **vals):
-        return {
-            "partner_id": self.customer.id,
-            "amount": 100.0,
-            "date_from": self.today - timedelta(days=90),
-            "date_to": self.today - timedelta(days=1),
-            "explanation": "Maintenance billed at half the agreed fee.",
-            "method": "next_invoice",
-            "customer_informed": True,
-            "date_informed": self.today,
-            **vals,
-        }
-
     def back_billings(self):
         return self.env["invoice.back.billing"].search(
             [("partner_id", "=", self.customer.id)]

@@ -461,18 +461,8 @@ class TestReminderRules(ReminderCommon):
             self.assertEqual(self.Engine._count_pending_reminders(), 0)
 
     def test_installment_reminders(self):
-        plan = self.env["invoice.payment.plan"]._create_in_state(
-            {
-                "partner_id": self.payer.id,
-                "amount_total": 300.0,
-                "state": "active",
-                "line_ids": [
-                    Command.create(
-                        {"date_due": self.today + timedelta(days=d), "amount": 100.0}
-                    )
-                    for d in (2, 32, 62)
-                ],
-            }
+        plan = self.create_active_plan(
+            self.payer, [self.today + timedelta(days=d) for d in (2, 32, 62)]
         )
         self.assertEqual(self.run_reminders(), 1)
         self.assertEqual(self.run_reminders(), 0)

@@ -178,18 +178,7 @@ class TestReminderNotice(NoticeCommon):
             notice.action_cancel()
 
     def test_installment_notice(self):
-        plan = self.env["invoice.payment.plan"]._create_in_state(
-            {
-                "partner_id": self.payer.id,
-                "amount_total": 100.0,
-                "state": "active",
-                "line_ids": [
-                    Command.create(
-                        {"date_due": self.today + timedelta(days=2), "amount": 100.0}
-                    )
-                ],
-            }
-        )
+        plan = self.create_active_plan(self.payer, [self.today + timedelta(days=2)])
         self.assertEqual(self.run_reminders(), 1)
         log = self.Log.search([("plan_line_id", "=", plan.line_ids.id)])
         notice = log.notice_id

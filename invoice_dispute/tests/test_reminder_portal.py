@@ -17,22 +17,8 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         super().setUpClass()
         cls.partner_a.email = "partner_a@example.com"
         cls.other_notice = cls.create_notice(cls.partner_a, cls.other_invoice)
-        cls.portal_anne = cls.create_user(
-            "anne_reminders",
-            ["base.group_portal"],
-            name=cls.customer_contact.name,
-            password="anne_reminders-Secret-123",
-            partner_id=cls.customer_contact.id,
-            email=cls.customer_contact.email,
-        )
-        cls.portal_other = cls.create_user(
-            "other_reminders",
-            ["base.group_portal"],
-            name=cls.partner_a.name,
-            password="other_reminders-Secret-123",
-            partner_id=cls.partner_a.id,
-            email=cls.partner_a.email,
-        )
+        cls.portal_anne = cls.create_portal_user("anne_reminders", cls.customer_contact)
+        cls.portal_other = cls.create_portal_user("other_reminders", cls.partner_a)
 
     def login(self, user):
         self.authenticate(user.login, f"{user.login}-Secret-123")

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
@@ -155,18 +154,8 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertFalse(self.logs_of(invoice | disputed))
 
     def test_installment_reminder_nets_the_credits(self):
-        plan = self.env["invoice.payment.plan"]._create_in_state(
-            {
-                "partner_id": self.payer.id,
-                "amount_total": 300.0,
-                "state": "active",
-                "line_ids": [
-                    Command.create(
-                        {"date_due": self.today + timedelta(days=d), "amount": 100.0}
-                    )
-                    for d in (2, 32, 62)
-                ],
-            }
+        plan = self.create_active_plan(
+            self.payer, [self.today + timedelta(days=d) for d in (2, 32, 62)]
         )
         credit_note = self.create_credit_note(self.payer, 100.0)
         # covered: nothing to ask
@@ -260,14 +249,7 @@ class TestReminderRecipient(TruthCommon):
         self.payer.lang = "nl_NL"
         self.accountant.lang = "sv_SE"
         date_due = self.today + timedelta(days=2)
-        plan = self.env["invoice.payment.plan"]._create_in_state(
-            {
-                "partner_id": self.payer.id,
-                "amount_total": 100.0,
-                "state": "active",
-                "line_ids": [Command.create({"date_due": date_due, "amount": 100.0})],
-            }
-        )
+        plan = self.create_active_plan(self.payer, [date_due])
         self.assertEqual(self.run_reminders(), 1)
         mail = self.Log.search([("plan_line_id", "=", plan.line_ids.id)]).mail_id
         self.assertEqual(mail.recipient_ids, self.accountant)
@@ -484,18 +466,7 @@ class TestTruthfulReminders(TruthCommon):
         self.assertIn("Despite our earlier reminder", firm.body_html)
 
     def test_installment_paid_while_queued_is_withdrawn(self):
-        plan = self.env["invoice.payment.plan"]._create_in_state(
-            {
-                "partner_id": self.payer.id,
-                "amount_total": 100.0,
-                "state": "active",
-                "line_ids": [
-                    Command.create(
-                        {"date_due": self.today + timedelta(days=2), "amount": 100.0}
-                    )
-                ],
-            }
-        )
+        plan = self.create_active_plan(self.payer, [self.today + timedelta(days=2)])
         self.assertEqual(self.run_reminders(), 1)
         log = self.Log.search([("plan_line_id", "=", plan.line_ids.id)])
         mail = log.mail_id
