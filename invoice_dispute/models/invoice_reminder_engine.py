@@ -175,6 +175,9 @@ class InvoiceReminderEngine(models.AbstractModel):
         progress_id = self.env.context.get("ir_cron_progress_id")
         if not progress_id:
             return 0
+        self.env["ir.cron.progress"].flush_model(
+            ["done", "remaining", "invoice_reminder_customer_id"]
+        )
         self.env.cr.execute(
             SQL(
                 """
