@@ -32,3 +32,4 @@ from . import res_users
 from . import mail_thread
 from . import ir_config_parameter
 from . import ir_module_module
+from . import ir_cron_progress

@@ -8,6 +8,7 @@ from psycopg2.errors import SerializationFailure
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
+from odoo.tools.sql import create_index
 
 from .ir_config_parameter import MAIL_BATCH_SIZE_KEY
 
@@ -16,6 +17,21 @@ _logger = logging.getLogger(__name__)
 INSTALLMENT_REMINDER_DAYS = 3
 # An activity's summary names this many invoices, its note lists them all.
 ACTIVITY_SUMMARY_INVOICES = 5
+# A batch of the scheduled action looks at the customers after the last one
+# of the previous batch, this many times its size in open invoices at a time
+# (about 40 % of the open invoices are due for a reminder on a given day).
+BATCH_CUSTOMER_WINDOW = 2
+# The open customer invoices: the predicate of the partial index
+# ``account_move_reminder_customer_idx`` (``InvoiceReminderEngine.init``),
+# which every domain of the reminders implies (``account.move
+# ._get_open_invoice_domain``, ``invoice.reminder.rule
+# ._get_reminder_move_domain``).
+OPEN_INVOICE_PREDICATE = (
+    "move_type = 'out_invoice' AND state = 'posted' "
+    "AND payment_state IN ('not_paid', 'partial')"
+)
+# No customer id above this one (res.partner ids are PostgreSQL integers).
+MAX_ID = 2**31 - 1
 
 
 class DueAmounts:
@@ -93,6 +109,20 @@ class InvoiceReminderEngine(models.AbstractModel):
     _name = "invoice.reminder.engine"
     _description = "Payment Reminder Engine"
 
+    def init(self):
+        result = super().init()
+        # the open customer invoices by customer: the scheduled action's
+        # batches take the customers after the last one of the previous
+        # batch, and read what these customers owe
+        create_index(
+            self.env.cr,
+            "account_move_reminder_customer_idx",
+            "account_move",
+            ["commercial_partner_id", "invoice_date_due"],
+            where=OPEN_INVOICE_PREDICATE,
+        )
+        return result
+
     # ------------------------------------------------------------------
     # Reminder engine
     # ------------------------------------------------------------------
@@ -107,45 +137,120 @@ class InvoiceReminderEngine(models.AbstractModel):
         transaction as its email, so that reruns, crashes and concurrent runs
         never send one twice.
 
-        Every batch selects its candidates among all the invoices and reads
-        the rules, templates and users again after the commit, so a large
-        batch keeps the number of batches, and of these queries, small:
-        2,500 invoices make about 1,000 emails with the consolidated default
-        rules (some 15 seconds of rendering)."""
+        The customers are taken in order: a call goes on after the last
+        customer of the previous call of the same run (kept on its
+        ``ir.cron.progress``, ``_get_cron_reminder_start``) and selects its
+        candidates among the invoices of the next customers only, so a call
+        costs what its batch holds, not what the whole database holds. A
+        large batch keeps the number of calls, and of their fixed queries,
+        small: 2,500 invoices make about 1,000 emails with the consolidated
+        default rules (some 15 seconds of rendering)."""
         # sudo: the scheduled action works for every company at once
         engine = self.sudo()
-        done, remaining = engine._send_reminder_batch(limit=batch_size)
+        after = engine._get_cron_reminder_start()
+        done, remaining, last = engine._send_reminder_batch_after(
+            after, limit=batch_size
+        )
+        progress_id = self.env.context.get("ir_cron_progress_id")
+        if progress_id:
+            self.env["ir.cron.progress"].sudo().browse(progress_id).write(
+                {"invoice_reminder_customer_id": last}
+            )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
+
+    @api.model
+    def _get_cron_reminder_start(self):
+        """The customer (commercial partner id) after which this call of the
+        scheduled action starts: the last one of the previous call of the
+        same run -- the call before this one today, which reminded something
+        and left work -- else 0 (from the first customer). Everything up to
+        that customer was claimed by the calls before (their claims are
+        committed); what became due meanwhile below it waits for the next
+        run. Restarting from 0 is always safe: the claims make it send
+        nothing twice.
+
+        :return: int
+        """
+        progress_id = self.env.context.get("ir_cron_progress_id")
+        if not progress_id:
+            return 0
+        self.env["ir.cron.progress"].flush_model(
+            ["done", "remaining", "invoice_reminder_customer_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT previous.invoice_reminder_customer_id, previous.done,
+                       previous.remaining
+                  FROM ir_cron_progress progress
+                  JOIN ir_cron_progress previous
+                    ON previous.cron_id = progress.cron_id
+                   AND previous.id < progress.id
+                 WHERE progress.id = %s
+                   AND previous.create_date >= date_trunc('day', progress.create_date)
+              ORDER BY previous.id DESC
+                 LIMIT 1
+                """,
+                progress_id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row or not (row[1] and row[2]):
+            # the first call of a run (or after one that failed, timed out,
+            # or lost its claims to a concurrent run): from the first customer
+            return 0
+        return row[0] or 0
 
     @api.model
     def _send_reminders(self, limit=None):
         """Claim and send up to ``limit`` due reminders (invoices first, then
         installments). Returns how many were handled."""
-        return self._send_reminder_batch(limit=limit)[0]
+        return self._send_reminder_batch_after(0, limit=limit)[0]
 
     @api.model
     def _send_reminder_batch(self, limit=None):
         """Claim and send up to ``limit`` due reminders (invoices first, then
-        installments). Returns ``(handled, due reminders left for later)``;
-        the count comes with the selection itself (no second query)."""
+        installments). Returns ``(handled, due reminders left for later)``:
+        the whole count of what is left (a query on all the invoices when
+        some are left, for a user's notification)."""
+        done, remaining, __ = self._send_reminder_batch_after(0, limit=limit)
+        if remaining:
+            remaining = self._count_pending_reminders()
+        return done, remaining
+
+    @api.model
+    def _send_reminder_batch_after(self, after, limit=None):
+        """Claim and send up to ``limit`` due reminders of the customers after
+        ``after`` (a commercial partner id, 0 for all), whole customers in
+        the order of their ids, then installments when the invoices leave
+        room.
+
+        :return: ``(handled, left, last customer)``: ``left`` is more than 0
+            when reminders are left for a next call (the count of those seen
+            while selecting this batch: a lower bound), ``last customer`` the
+            id of the batch's last customer (``after`` when none)
+        """
         today = fields.Date.context_today(self)
         self.env.flush_all()
         done = 0
-        candidates, total = self._get_reminder_candidates(
-            today, limit=limit, with_total=True
+        candidates, remaining, last = self._get_reminder_batch(
+            today, after, limit=limit
         )
-        remaining = total - len(candidates)
         if candidates:
             done += len(self._process_reminders(candidates, today).move_ids)
         room = max(limit - len(candidates), 0) if limit else None
+        if room == 0:
+            # the installments with the last batch, when the invoices leave
+            # room: one more call at least
+            return done, remaining + 1, last
         lines, line_total = self._get_installment_candidates(
             today, limit=room, with_total=True
         )
         remaining += line_total - len(lines)
         if lines:
             done += self._process_installment_reminders(lines, today)
-        return done, remaining
+        return done, remaining, last
 
     @api.model
     def _count_pending_reminders(self):
@@ -168,7 +273,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         )
 
     @api.model
-    def _get_eligible_level_query(self, today):
+    def _get_eligible_level_query(self, today, customers=None):
         """SQL of ``(move_id, rule_id)``: per invoice, the level it is
         eligible for today among the levels whose rule applies to it
         (``invoice.reminder.rule._get_reminder_move_domain``): the next level
@@ -178,7 +283,12 @@ class InvoiceReminderEngine(models.AbstractModel):
         of the escalation). None when no rule is active.
 
         The selection, the counts and the send-now wizard's default level use
-        it."""
+        it.
+
+        :param customers: None for all the invoices, else ``(after, upto)``:
+            only the invoices of the customers (commercial partners) whose id
+            is above ``after`` (int) and at most ``upto`` (int or SQL)
+        """
         rules = self._get_engine_rules()
         if not rules:
             return None
@@ -187,6 +297,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         for rule in rules:
             query = Move._search(rule._get_reminder_move_domain(today))
             query.order = None
+            self._add_customer_range(query, "commercial_partner_id", customers)
             parts.append(
                 SQL(
                     "(%s)",
@@ -204,6 +315,32 @@ class InvoiceReminderEngine(models.AbstractModel):
         return SQL("SELECT e.move_id, e.rule_id FROM (%s) e", next_level)
 
     @api.model
+    def _add_customer_range(self, query, column, customers):
+        """Restrict ``query`` (an ORM ``Query``) to the customers of
+        ``customers`` (None, or ``(after, upto)`` as in
+        ``_get_eligible_level_query``) by its ``column`` (a commercial
+        partner id); on account.move, served by the partial index
+        ``account_move_reminder_customer_idx`` on the open invoices."""
+        if customers is not None:
+            query.add_where(
+                self._get_customer_range_sql(
+                    SQL.identifier(query.table, column), customers
+                )
+            )
+
+    @api.model
+    def _get_customer_range_sql(self, customer, customers):
+        """SQL condition: ``customer`` (SQL of a commercial partner id) is in
+        ``customers`` (None: all, or ``(after, upto)`` as in
+        ``_get_eligible_level_query``)."""
+        if customers is None:
+            return SQL("TRUE")
+        after, upto = customers
+        if upto is None:
+            return SQL("%s > %s", customer, after)
+        return SQL("%s > %s AND %s <= %s", customer, after, customer, upto)
+
+    @api.model
     def _get_reminder_candidates(self, today, limit=None, with_total=False):
         """``[(move_id, rule_id)]``: per invoice, the next level it may reach
         today (``_get_eligible_level_query``: in order, after the interval,
@@ -218,15 +355,118 @@ class InvoiceReminderEngine(models.AbstractModel):
         owe something again. A ``limit`` takes whole customers, so
         that a customer's invoices stay in one batch (one consolidated email,
         one activity): the last customer may take the batch over the limit.
-        One query for the whole batch; with ``with_total``,
-        ``(candidates, count of all the candidates)``."""
-        eligible = self._get_eligible_level_query(today)
+        One query on all the invoices; with ``with_total``,
+        ``(candidates, count of all the candidates)``. The scheduled action
+        selects its batches with ``_get_reminder_batch`` instead."""
+        rows, __ = self._select_reminder_candidates(today)
+        total = len(rows)
+        if limit:
+            rows = rows[: self._count_batch_rows(rows, limit)]
+        candidates = [(move_id, rule_id) for move_id, rule_id, __ in rows]
+        return (candidates, total) if with_total else candidates
+
+    @api.model
+    def _get_reminder_batch(self, today, after, limit=None):
+        """The candidates (as ``_get_reminder_candidates``) of the next batch:
+        whole customers after the customer ``after`` (commercial partner id),
+        in the order of their ids, up to ``limit`` (the last customer may
+        take the batch over it; None: all of them).
+
+        The customers are looked at a window at a time: the open invoices of
+        the next ``BATCH_CUSTOMER_WINDOW`` times ``limit`` of them, found in
+        the partial index ``account_move_reminder_customer_idx``, and their
+        amounts owed and open credits; a window more while the batch is not
+        full. A batch thus costs what its customers hold, not what the whole
+        database holds, and a run of the scheduled action grows linearly
+        with the invoices.
+
+        :return: ``(candidates, left, last)``: ``[(move_id, rule_id)]``, the
+            candidates seen after the batch (more than 0 when some are left;
+            a lower bound of what is left), the id of the batch's last
+            customer (``after`` when the batch is empty)
+        """
+        if not limit:
+            rows, __ = self._select_reminder_candidates(today, (after, None))
+            last = rows[-1][2] if rows else after
+            return [(move_id, rule_id) for move_id, rule_id, __ in rows], 0, last
+        rows, start = [], after
+        window = BATCH_CUSTOMER_WINDOW * limit
+        while True:
+            chunk, upto = self._select_reminder_candidates(
+                today, (start, None), window=window
+            )
+            rows += chunk
+            count = self._count_batch_rows(rows, limit)
+            if count < len(rows) or upto is None:
+                break
+            # the batch is not full yet: the next window, sized from what
+            # this one held (from the batch's size to four times this one)
+            start = upto
+            needed = (limit - len(rows)) * window * 5 // 4 // max(len(chunk), 1)
+            window = min(max(needed, limit), 4 * window)
+        batch = rows[:count]
+        last = batch[-1][2] if batch else after
+        return (
+            [(move_id, rule_id) for move_id, rule_id, __ in batch],
+            len(rows) - count,
+            last,
+        )
+
+    @api.model
+    def _count_batch_rows(self, rows, limit):
+        """How many of ``rows`` (``(move_id, rule_id, customer)``, in the order
+        of their customers) a batch of ``limit`` takes: whole customers, up
+        to the first one that reaches the limit."""
+        count = 0
+        for index, (__, __, customer) in enumerate(rows):
+            if count >= limit and customer != rows[index - 1][2]:
+                break
+            count += 1
+        return count
+
+    @api.model
+    def _select_reminder_candidates(self, today, customers=None, window=None):
+        """The candidates of ``_get_reminder_candidates`` with their customer,
+        ``[(move_id, rule_id, customer)]`` in the order of their customers
+        and invoices, in one query.
+
+        :param customers: None for all the customers, else ``(after, upto)``
+            as in ``_get_eligible_level_query`` (``upto`` None: no upper
+            bound)
+        :param window: with ``customers``, look only at the customers of the
+            next ``window`` open invoices after ``after`` (whole customers)
+        :return: ``(rows, upto)``: ``upto`` the last customer of the window,
+            None when the window reached the last customer
+        """
+        eligible = None
+        bound = SQL("NULL::int")
+        if customers is not None and window:
+            after = customers[0]
+            # the customer of the window's last open invoice (the whole
+            # customer is in): an index-only range of the partial index
+            bound = SQL(
+                """
+                SELECT commercial_partner_id FROM account_move
+                 WHERE %s AND commercial_partner_id > %s
+              ORDER BY commercial_partner_id
+                OFFSET %s LIMIT 1
+                """,
+                SQL(OPEN_INVOICE_PREDICATE),
+                after,
+                window - 1,
+            )
+            customers = (
+                after,
+                SQL("COALESCE((SELECT upto FROM bound), %s)", MAX_ID),
+            )
+        eligible = self._get_eligible_level_query(today, customers)
         if eligible is None:
-            return ([], 0) if with_total else []
+            return [], None
         self.env.cr.execute(
             SQL(
                 """
-                WITH target AS (%(eligible)s),
+                WITH bound AS (SELECT (%(bound)s) AS upto),
+                target AS (%(eligible)s),
                 pending AS (
                     SELECT t.move_id, t.rule_id, m.commercial_partner_id AS customer,
                            m.company_id, m.currency_id,
@@ -238,15 +478,9 @@ class InvoiceReminderEngine(models.AbstractModel):
                       JOIN account_move m ON m.id = t.move_id
                       JOIN invoice_reminder_rule r ON r.id = t.rule_id
                 ),
-                balance AS (%(balance)s)
-                SELECT move_id, rule_id, total FROM (
-                    SELECT p.move_id, p.rule_id, COUNT(*) OVER () AS total,
-                           -- candidates of the customers before this one
-                           COUNT(*) OVER (
-                               ORDER BY p.customer
-                               RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                           ) AS before,
-                           p.customer
+                balance AS (%(balance)s),
+                candidate AS (
+                    SELECT p.move_id, p.rule_id, p.customer
                       FROM pending p
                       JOIN balance b
                         ON b.customer = p.customer
@@ -255,21 +489,21 @@ class InvoiceReminderEngine(models.AbstractModel):
                        AND b.rule_id = p.rule_id
                        AND b.single = p.single
                      WHERE b.net > 0 AND b.net_company > 0
-                ) candidate
-                 WHERE %(limit)s
-              ORDER BY customer, move_id
+                )
+                -- one row at least: the window's bound
+                SELECT bound.upto, c.move_id, c.rule_id, c.customer
+                  FROM bound
+             LEFT JOIN candidate c ON TRUE
+              ORDER BY c.customer, c.move_id
                 """,
+                bound=bound,
                 eligible=eligible,
-                balance=self._get_net_balance_query(today),
-                # whole customers, up to the first one that reaches the limit
-                limit=SQL("before < %s", limit) if limit else SQL("TRUE"),
+                balance=self._get_net_balance_query(today, customers),
             )
         )
         rows = self.env.cr.fetchall()
-        candidates = [(move_id, rule_id) for move_id, rule_id, __ in rows]
-        if with_total:
-            return candidates, rows[0][2] if rows else 0
-        return candidates
+        upto = rows[0][0] if rows else None
+        return [row[1:] for row in rows if row[1]], upto
 
     @api.model
     def _get_open_credit_query(self):
@@ -300,7 +534,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         )
 
     @api.model
-    def _get_net_balance_query(self, today):
+    def _get_net_balance_query(self, today, customers=None):
         """SQL of the net amount due of each email of the ``pending``
         reminders of ``_get_reminder_candidates`` (customer, company,
         currency, rule, single invoice or 0): the open amount of the
@@ -309,11 +543,17 @@ class InvoiceReminderEngine(models.AbstractModel):
         credits -- what ``account.move._get_reminder_totals`` shows; and
         ``net_company``, the same in company currency over all the
         customer's currencies, as the worklist and the call sheet count it
-        (``account.move._get_reminder_balance``)."""
+        (``account.move._get_reminder_balance``).
+
+        :param customers: None, or the range of customers of the
+            ``pending`` reminders (as in ``_get_eligible_level_query``): only
+            their invoices and credits are read
+        """
         invoices = self.env["account.move"]._search(
             self.env["account.move"]._get_reminder_due_domain()
         )
         invoices.order = None
+        self._add_customer_range(invoices, "commercial_partner_id", customers)
         table = invoices.table
         open_invoices = invoices.select(
             SQL("%s AS customer", SQL.identifier(table, "commercial_partner_id")),
@@ -349,7 +589,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             ),
             credit_lines AS (
                 SELECT * FROM (%(credits)s) c
-                 WHERE c.customer IN (SELECT customer FROM grp)
+                 WHERE c.customer IN (SELECT customer FROM grp) AND %(range)s
             ),
             credit AS (
                 SELECT customer, company_id, currency_id, SUM(amount) AS amount
@@ -383,6 +623,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             """,
             open=open_invoices,
             credits=self._get_open_credit_query(),
+            range=self._get_customer_range_sql(SQL("c.customer"), customers),
             today=today,
         )
 
@@ -852,10 +1093,13 @@ class InvoiceReminderEngine(models.AbstractModel):
         today = fields.Date.context_today(self)
         engine = self.with_context(reminder_company_ids=company.ids)
         self.env.flush_all()
-        eligible = engine._get_eligible_level_query(today)
+        customer = partner.commercial_partner_id
+        # only this customer's invoices (the partial index on the open ones)
+        eligible = engine._get_eligible_level_query(
+            today, (customer.id - 1, customer.id)
+        )
         if eligible is None:
             return 1
-        customer = partner.commercial_partner_id
         self.env.cr.execute(
             SQL(
                 """

@@ -460,6 +460,50 @@ class TestReminderRules(ReminderCommon):
             self.assertEqual(self.Engine._cron_send_reminders(batch_size=2), 1)
             self.assertEqual(self.Engine._count_pending_reminders(), 0)
 
+    def test_cron_run_goes_on_after_the_last_customer(self):
+        """A call of the scheduled action starts after the last customer of
+        the previous call of the same run (its progress record): what
+        became due meanwhile for a customer before it waits for the next
+        run, which starts again from the first customer."""
+        first, second, third = self.env["res.partner"].create(
+            [
+                {"name": f"Keyset {i}", "email": f"keyset{i}@example.com"}
+                for i in range(3)
+            ]
+        )
+        invoices = self.env["account.move"].union(
+            *(self.create_due_invoice(p, 100.0, 10) for p in (first, second, third))
+        )
+        cron = self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")
+
+        def call():
+            __, progress = cron._add_progress()
+            engine = self.Engine.with_context(ir_cron_progress_id=progress.id)
+            with freeze_time(self.today):
+                done = engine._cron_send_reminders(batch_size=1)
+            return done, progress
+
+        done, progress = call()
+        self.assertEqual(done, 1)
+        self.assertEqual(progress.invoice_reminder_customer_id, first.id)
+        self.assertTrue(progress.remaining)
+        self.assertEqual(self.logs_of(invoices).move_id, invoices[0])
+        # due meanwhile for the first customer: not in this run
+        late = self.create_due_invoice(first, 50.0, 10)
+        self.assertEqual(call()[0], 1)
+        self.assertEqual(self.logs_of(invoices).move_id, invoices[:2])
+        done, progress = call()
+        self.assertEqual(done, 1)
+        self.assertEqual(self.logs_of(invoices).move_id, invoices)
+        self.assertFalse(self.logs_of(late))
+        # the run ends (nothing after the last customer); the next one starts
+        # from the first customer
+        done, progress = call()
+        self.assertEqual(progress.remaining, 0)
+        self.assertEqual(done, 0)
+        self.assertEqual(call()[0], 1)
+        self.assertTrue(self.logs_of(late))
+
     def test_installment_reminders(self):
         plan = self.create_active_plan(
             self.payer, [self.today + timedelta(days=d) for d in (2, 32, 62)]
@@ -512,3 +556,21 @@ class TestReminderQueries(ReminderCommon):
             with freeze_time(self.today), self.assertQueryCount(84):
                 done = self.Engine._send_reminders()
             self.assertEqual(done, count)
+
+    def test_cron_query_count_does_not_grow_with_invoices(self):
+        """The scheduled action's call (a batch of whole customers after the
+        last one of the previous call, its window of open invoices found in
+        the partial index) spends the same queries for 20 and 90 invoices:
+        those of ``_send_reminders`` and one to read where the previous call
+        of the run stopped."""
+        cron = self.env.ref("invoice_dispute.ir_cron_send_payment_reminders")
+        for count in (20, 90):
+            self._make_invoices(count)
+            __, progress = cron._add_progress()
+            engine = self.Engine.with_context(ir_cron_progress_id=progress.id)
+            self.env.flush_all()
+            self.env.registry.clear_all_caches()
+            with freeze_time(self.today), self.assertQueryCount(85):
+                done = engine._cron_send_reminders()
+            self.assertEqual(done, count)
+            self.assertEqual(progress.done, count)

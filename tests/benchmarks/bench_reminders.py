@@ -33,6 +33,12 @@ Besides the wall time, each run prints its CPU time: the Odoo process's
 ``/proc/<pid>/stat``, the server being on the same host), which the other
 processes of a loaded machine disturb far less than the wall time.
 
+``--analyze`` runs PostgreSQL's ANALYZE on the generated data before the
+runs. Without it the tables the generator filled by SQL have no statistics
+yet when the run starts (autovacuum analyzes them a minute or more later),
+and PostgreSQL may plan the reminders' selection with nested loops over
+all the invoices (the exclusions' anti-joins): a live database has them.
+
 ``--with-oca`` also installs OCA's ``account_credit_control`` (18.0, from
 PyPI, unpacked in /opt/oca_addons, never in site-packages) on the same
 databases, gives it a policy with levels like ours and times its "compute
@@ -115,6 +121,14 @@ def parse_args(argv=None):
         "before the run",
     )
     parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="ANALYZE the database after generating the data, before the "
+        "runs: the generator writes by SQL and the run starts before "
+        "autovacuum would, so PostgreSQL plans without statistics (a live "
+        "database has them)",
+    )
+    parser.add_argument(
         "--baseline",
         help="path of another checkout of the repository (e.g. main) whose "
         "engine is benchmarked first with the same options, for comparison",
@@ -185,6 +199,7 @@ class RenderCounter:
         self.sql_db = odoo.sql_db
         self.queries = 0
         self.seconds = 0.0
+        self.cpu_seconds = 0.0
         self.calls = 0
         self.depth = 0
         for model, method in RENDER_METHODS:
@@ -200,10 +215,12 @@ class RenderCounter:
             counter.depth += 1
             queries = counter.sql_db.sql_counter
             started = time.perf_counter()
+            cpu_started = time.process_time()
             try:
                 return func(*args, **kwargs)
             finally:
                 counter.seconds += time.perf_counter() - started
+                counter.cpu_seconds += time.process_time() - cpu_started
                 counter.queries += counter.sql_db.sql_counter - queries
                 counter.calls += 1
                 counter.depth -= 1
@@ -225,20 +242,32 @@ class QueryShapes:
         shapes = self
 
         def wrapper(cursor, query, params=None, log_exceptions=True):
-            if not shapes.render.depth:
-                shapes.add(query)
-            return execute(cursor, query, params, log_exceptions)
+            if shapes.render.depth:
+                return execute(cursor, query, params, log_exceptions)
+            started = time.perf_counter()
+            try:
+                return execute(cursor, query, params, log_exceptions)
+            finally:
+                shapes.add(query, time.perf_counter() - started)
 
         cursor_class.execute = wrapper
 
-    def add(self, query):
+    def add(self, query, seconds):
         text = " ".join(str(getattr(query, "code", query)).split())
         key = re.sub(r"\d+", "N", text)[:110]
-        self.shapes[key] = self.shapes.get(key, 0) + 1
+        number, total = self.shapes.get(key, (0, 0.0))
+        self.shapes[key] = (number + 1, total + seconds)
 
-    def top(self, count=80):
-        items = sorted(self.shapes.items(), key=lambda item: -item[1])[:count]
-        return "\n".join(f"{number:6d}  {shape}" for shape, number in items)
+    def top(self, count=60):
+        """The most frequent shapes, then the slowest (wall seconds in the
+        database, rendering left out)."""
+        lines = ["  count  seconds  query (most frequent)"]
+        items = sorted(self.shapes.items(), key=lambda item: -item[1][0])[:count]
+        lines += [f"{n:7d} {s:8.2f}  {shape}" for shape, (n, s) in items]
+        lines.append("  count  seconds  query (slowest)")
+        items = sorted(self.shapes.items(), key=lambda item: -item[1][1])[:20]
+        lines += [f"{n:7d} {s:8.2f}  {shape}" for shape, (n, s) in items]
+        return "\n".join(lines)
 
 
 def backend_cpu_seconds(cr):
@@ -335,6 +364,7 @@ def child_run(args):
         "cpu_seconds": round(cpu_seconds + (pg_cpu or 0), 2),
         "load_average": " ".join(f"{load:.2f}" for load in os.getloadavg()),
         "render_seconds": round(render.seconds, 2),
+        "render_cpu_seconds": round(render.cpu_seconds, 2),
         "queries": queries,
         "render_queries": render.queries,
         "other_queries": queries - render.queries,
@@ -540,6 +570,13 @@ def print_figures(size, gen, res, oca):
         ("  PostgreSQL backend (s)", res.get("pg_cpu_seconds", "-")),
         ("load average at the end", res.get("load_average", "-")),
         ("  of which rendering (s)", res["render_seconds"]),
+        ("  rendering, Odoo CPU (s)", res.get("render_cpu_seconds", "-")),
+        (
+            "  rendering CPU per email (ms)",
+            f"{res['render_cpu_seconds'] / res['emails'] * 1000:.1f}"
+            if res.get("render_cpu_seconds") and res["emails"]
+            else "-",
+        ),
         ("queries total", res["queries"]),
         ("queries in rendering", res["render_queries"]),
         ("queries outside rendering", res["other_queries"]),
@@ -652,6 +689,9 @@ def main(argv=None):
                         oca = run_child(args, "oca", db)
                     except SystemExit as exc:
                         print(f"OCA compute credit lines failed: {exc}")
+                if args.analyze:
+                    print(f"[{db}] ANALYZE", flush=True)
+                    shell('psql -d "$1" -qc ANALYZE', db)
                 snapshot = f"{db}_data"
                 if args.repeat > 1:
                     shell('drop_db "$2"; createdb -T "$1" "$2"', db, snapshot)
