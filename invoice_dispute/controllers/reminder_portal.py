@@ -262,11 +262,15 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         )
         statuses = {}
         Dispute = env["invoice.dispute"]
+        # the forms offered per invoice: only those its state accepts
+        actions_by_move = {
+            move.id: notice_sudo._portal_get_actions(move) for move in invoices
+        }
         # the reasons offered per invoice a dispute can still be raised on
         dispute_reasons = {
             move.id: Dispute._portal_get_reasons(move)
             for move in invoices
-            if notice_sudo._portal_can_act(move) and Dispute._portal_can_dispute(move)
+            if "dispute" in actions_by_move[move.id]
         }
         for move in invoices:
             if not notice_sudo._portal_can_act(move):
@@ -277,10 +281,11 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
                 statuses[move.id] = env._("Overdue")
             else:
                 statuses[move.id] = env._("Due")
+        shown = actions_by_move.get(form_error and form_error["move_id"], ())
         if form_error and (
             form_error["move_id"] not in dispute_reasons
             if form_error["form"] == "dispute"
-            else not notice_sudo._portal_can_act(invoices.browse(form_error["move_id"]))
+            else form_error["form"] not in shown
         ):
             # the invoice's form is not shown: the message goes on top
             form_error = dict(form_error, move_id=False)
@@ -303,6 +308,7 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
             "date_today": fields.Date.to_string(today),
             "plan_max_installments": company.plan_max_installments,
             "dispute_reasons": dispute_reasons,
+            "actions_by_move": actions_by_move,
             "max_statement_length": MAX_STATEMENT_LENGTH,
             "format_amount": lambda amount, currency: format_amount(
                 env, amount, currency

@@ -13,6 +13,7 @@ from .constants import CREDIT_KINDS, CREDIT_TYPES, OPEN_STATES
 EXCLUSION_REASONS = [
     ("dispute", "Open dispute"),
     ("plan", "Payment plan"),
+    ("plan_proposed", "Payment plan to approve"),
     ("promise", "Promise to pay"),
     ("paid_claim", "Reported as paid"),
     ("partner_block", "Customer blocked"),
@@ -604,6 +605,9 @@ class AccountMove(models.Model):
         return [
             ("dispute", [("dispute_state", "=", "open")]),
             ("plan", [("payment_plan_ids.state", "=", "active")]),
+            # the customer asked for a plan: no reminder while the collector
+            # decides (refused: cancelled or back to draft, reminders resume)
+            ("plan_proposed", [("payment_plan_ids.state", "=", "proposed")]),
             ("promise", [("payment_promise_ids.state", "=", "pending")]),
             (
                 "paid_claim",

@@ -1004,28 +1004,33 @@ class InvoiceDispute(models.Model):
             attachments=list(files),
         )
         if responsible:
+            # in the collector's language; the customer's name escaped
+            user_env = self.with_context(lang=responsible.lang or env.lang).env
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=responsible.id,
                 date_deadline=fields.Date.context_today(dispute),
-                summary=env._("New dispute from the customer portal"),
-                note=env._(
+                summary=user_env._("New dispute from the customer portal"),
+                note=Markup("<p>%s</p>")
+                % user_env._(
                     "%(customer)s disputes %(amount)s on %(invoice)s.",
                     customer=contact.display_name,
-                    amount=format_amount(env, amount, invoice.currency_id),
+                    amount=format_amount(user_env, amount, invoice.currency_id),
                     invoice=invoice.name,
                 ),
             )
         # Acknowledged by email, in the customer's language; posted as the
         # responsible (or the system): posted as the customer, mail would not
-        # notify the author's own partner.
+        # notify the author's own partner. The sender is the template's
+        # (the collector's or the company's address) and the author the
+        # partner of that address: passing an author to the composer would
+        # leave its sender empty (computed together), whoever visits.
         template = env.ref("invoice_dispute.mail_template_dispute_acknowledgement")
         sender = responsible or env.ref("base.user_root")
         dispute.with_user(sender).sudo().message_post_with_source(
             template.sudo(),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            author_id=(responsible.partner_id or company.partner_id).id,
         )
         return dispute
 

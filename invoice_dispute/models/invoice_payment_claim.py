@@ -132,6 +132,27 @@ class InvoicePaymentClaim(models.Model):
                     )
                 )
             open_amount = sum(claim.move_ids.mapped("amount_residual"))
+            # with the other open reports on these invoices: a payment cannot
+            # be reported twice beyond what is open
+            others = claim.move_ids.payment_claim_ids.filtered(
+                lambda c, claim=claim: c != claim and c.state == "open"
+            )
+            claimed = sum(others.mapped("amount"))
+            if (
+                others
+                and currency.compare_amounts(claim.amount + claimed, open_amount) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s already have payments of %(claimed)s reported "
+                        "that we are looking for; with %(amount)s it would be more "
+                        "than what is open (%(open)s).",
+                        invoices=", ".join(claim.move_ids.mapped("name")),
+                        claimed=format_amount(self.env, claimed, currency),
+                        amount=format_amount(self.env, claim.amount, currency),
+                        open=format_amount(self.env, open_amount, currency),
+                    )
+                )
             if currency.compare_amounts(claim.amount, open_amount) > 0:
                 raise ValidationError(
                     self.env._(
@@ -144,10 +165,21 @@ class InvoicePaymentClaim(models.Model):
                     )
                 )
 
-    @api.constrains("date_paid")
+    @api.constrains("date_paid", "move_ids")
     def _check_date_paid(self):
         today = fields.Date.context_today(self)
         for claim in self.filtered(lambda c: c.state == "open"):
+            first = min(claim.move_ids.mapped("invoice_date") or [False]) or False
+            if first and claim.date_paid < first:
+                raise ValidationError(
+                    self.env._(
+                        "The payment date %(date)s is before the invoice date "
+                        "(%(invoice_date)s): report the payment you made for "
+                        "this invoice.",
+                        date=format_date(self.env, claim.date_paid),
+                        invoice_date=format_date(self.env, first),
+                    )
+                )
             if claim.date_paid > today:
                 raise ValidationError(
                     self.env._(
@@ -183,6 +215,30 @@ class InvoicePaymentClaim(models.Model):
                     )
                 )
             claim.move_ids._invoice_dispute_check_currency(claim)
+
+    @api.model
+    def _check_claimable(self, move):
+        """Refuse a new report of payment on invoice ``move`` when the open
+        reports on it already cover what is open (the form would be refused
+        by ``_check_amount`` whatever the amount).
+
+        :raise ValidationError: naming the amount already reported
+        """
+        currency = move.currency_id
+        claimed = sum(
+            move.payment_claim_ids.filtered(lambda c: c.state == "open").mapped(
+                "amount"
+            )
+        )
+        if claimed and currency.compare_amounts(claimed, move.amount_residual) >= 0:
+            raise ValidationError(
+                self.env._(
+                    "You already reported payments of %(claimed)s on %(invoice)s: "
+                    "we are looking for them.",
+                    claimed=format_amount(self.env, claimed, currency),
+                    invoice=move.name,
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions

@@ -126,16 +126,8 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             a pending promise on it already, or a value out of its limits
         """
-        self._portal_check_invoice(move)
-        pending = move.payment_promise_ids.filtered(lambda p: p.state == "pending")
-        if pending:
-            raise ValidationError(
-                self.env._(
-                    "You already promised to pay %(invoice)s by %(date)s.",
-                    invoice=move.name,
-                    date=format_date(self.env, pending[0].date_promised),
-                )
-            )
+        self._portal_check_form(move, "promise")
+        responsible = self.partner_id._get_responsible_user(self.company_id, move)
         promise = (
             self.env["invoice.payment.promise"]
             .with_company(self.company_id)
@@ -147,19 +139,19 @@ class InvoiceReminderNotice(models.Model):
                     "amount": amount,
                     "date_promised": date_promised,
                     "source": "portal",
-                    "user_id": self.partner_id._get_responsible_user(
-                        self.company_id, move
-                    ).id,
+                    "user_id": responsible.id,
                 }
             )
         )
-        body = self.env._(
+        # for the collector: in their language
+        env = self._portal_collector_env(responsible)
+        body = env._(
             "%(author)s promised on the customer portal to pay %(amount)s on "
             "%(invoice)s by %(date)s.",
             author=author.display_name,
-            amount=format_amount(self.env, amount, move.currency_id),
+            amount=format_amount(env, amount, move.currency_id),
             invoice=move.name,
-            date=format_date(self.env, date_promised),
+            date=format_date(env, date_promised),
         )
         self._portal_log(body, author, promise)
         return promise
@@ -186,7 +178,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             a plan running on it already, or a value out of its limits
         """
-        self._portal_check_invoice(move)
+        self._portal_check_form(move, "plan")
         company = self.company_id
         if interval not in dict(INTERVALS):
             raise ValidationError(self.env._("Choose how often you want to pay."))
@@ -199,17 +191,6 @@ class InvoiceReminderNotice(models.Model):
                 )
             )
         self._portal_check_date_ahead(date_first, self.env._("The first installment"))
-        running = move.payment_plan_ids.filtered(
-            lambda p: p.state in ("proposed", "active", "broken")
-        )
-        if running:
-            raise ValidationError(
-                self.env._(
-                    "%(invoice)s is already in payment plan %(plan)s.",
-                    invoice=move.name,
-                    plan=running[0].name,
-                )
-            )
         responsible = self.partner_id._get_responsible_user(self.company_id, move)
         plan = (
             self.env["invoice.payment.plan"]
@@ -233,17 +214,19 @@ class InvoiceReminderNotice(models.Model):
             company,
             fields.Date.context_today(self),
         )
+        # for the collector: in their language
+        env = self._portal_collector_env(responsible)
         values = {
             "author": author.display_name,
-            "amount": format_amount(self.env, plan.amount_total, plan.currency_id),
+            "amount": format_amount(env, plan.amount_total, plan.currency_id),
             "invoice": move.name,
             "count": installment_count,
             "plan": plan.name,
-            "limit": format_amount(self.env, limit, plan.currency_id),
+            "limit": format_amount(env, limit, plan.currency_id),
         }
         if plan.currency_id.compare_amounts(plan.amount_total, limit) <= 0:
             plan.action_activate()
-            body = self.env._(
+            body = env._(
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
                 "started at once (at most %(limit)s).",
@@ -251,7 +234,7 @@ class InvoiceReminderNotice(models.Model):
             )
         else:
             plan.action_propose()
-            body = self.env._(
+            body = env._(
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
                 "waits for the collector's approval (above %(limit)s).",
@@ -263,8 +246,8 @@ class InvoiceReminderNotice(models.Model):
                 plan.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=responsible.id,
-                    summary=self.env._("Approve the payment plan asked on the portal"),
-                    note=body,
+                    summary=env._("Approve the payment plan asked on the portal"),
+                    note=Markup("<p>%s</p>") % body,
                 )
         self._portal_log(body, author, plan)
         return plan
@@ -285,8 +268,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on invoices not of this notice or not open,
             or a value out of its limits
         """
-        for move in moves:
-            self._portal_check_invoice(move)
+        self._portal_check_invoice(moves)
         responsible = self.partner_id._get_responsible_user(self.company_id, moves)
         claim = (
             self.env["invoice.payment.claim"]
@@ -305,24 +287,27 @@ class InvoiceReminderNotice(models.Model):
                 }
             )
         )
-        body = self.env._(
+        # for the collector: in their language; the reference is the
+        # customer's text, escaped with the rest of the body
+        env = self._portal_collector_env(responsible)
+        body = env._(
             "%(author)s reported on the customer portal that %(invoices)s were "
             "paid: %(amount)s on %(date)s, reference %(reference)s. Reminders "
             "pause on them until %(until)s.",
             author=author.display_name,
             invoices=", ".join(moves.mapped("name")),
-            amount=format_amount(self.env, amount, claim.currency_id),
-            date=format_date(self.env, date_paid),
+            amount=format_amount(env, amount, claim.currency_id),
+            date=format_date(env, date_paid),
             reference=claim.reference or "-",
-            until=format_date(self.env, claim.date_until),
+            until=format_date(env, claim.date_until),
         )
         if responsible:
             claim.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=responsible.id,
                 date_deadline=fields.Date.context_today(self),
-                summary=self.env._("Find the payment the customer reported"),
-                note=body,
+                summary=env._("Find the payment the customer reported"),
+                note=Markup("<p>%s</p>") % body,
             )
         self._portal_log(body, author, claim)
         return claim
@@ -345,13 +330,14 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             an open dispute on it already, or a refused value
         """
-        self._portal_check_invoice(move)
+        self._portal_check_form(move, "dispute")
         dispute = self.env["invoice.dispute"]._portal_create_dispute(
             move, reason, statement, amount, author
         )
+        env = self._portal_collector_env(dispute.user_id)
         self.message_post(
             body=Markup("<p>%s</p>")
-            % self.env._(
+            % env._(
                 "%(author)s disputed %(invoice)s on the customer portal: %(dispute)s.",
                 author=author.display_name,
                 invoice=move.name,
@@ -366,25 +352,148 @@ class InvoiceReminderNotice(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _portal_check_invoice(self, move):
-        """Refuse ``move`` unless it is one of this notice's invoices and
-        still open.
+    def _portal_check_invoice(self, moves):
+        """Refuse ``moves`` unless they are (at least one of) this notice's
+        invoices and still open: the first check of the page's four forms.
 
         :raise ValidationError: saying which
         """
         self.ensure_one()
-        if len(move) != 1 or move not in self.move_ids:
+        if not moves or moves - self.move_ids:
             raise ValidationError(
                 self.env._("Choose one of the invoices of this reminder.")
             )
-        if not self._portal_can_act(move):
-            raise ValidationError(
-                self.env._(
-                    "Invoice %(invoice)s is no longer open: nothing is left to pay "
-                    "on it.",
-                    invoice=move.name,
+        for move in moves:
+            if not self._portal_can_act(move):
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is no longer open: nothing is left to "
+                        "pay on it.",
+                        invoice=move.name,
+                    )
                 )
+
+    def _portal_check_form(self, move, form):
+        """Refuse the page's form ``form`` (promise, plan, paid, dispute) on
+        invoice ``move`` when the invoice is not this notice's, not open, or
+        already arranged in a way the answer would contradict: a pending
+        promise or a running payment plan (proposed, active or broken) refuse
+        a promise and a plan, an open dispute refuses both too (it is settled
+        first), open reports of payment covering what is open refuse another
+        one. The dispute's own rules are ``invoice.dispute``'s.
+
+        :raise ValidationError: saying what is already arranged
+        """
+        self._portal_check_invoice(move)
+        if form in ("promise", "plan"):
+            pending = move.payment_promise_ids.filtered(lambda p: p.state == "pending")
+            if pending:
+                raise ValidationError(
+                    self.env._(
+                        "You already promised to pay %(invoice)s by %(date)s.",
+                        invoice=move.name,
+                        date=format_date(self.env, pending[0].date_promised),
+                    )
+                )
+            running = move.payment_plan_ids.filtered(
+                lambda p: p.state in ("proposed", "active", "broken")
             )
+            if running:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s is already in payment plan %(plan)s.",
+                        invoice=move.name,
+                        plan=running[0].name,
+                    )
+                )
+            if move.dispute_state == "open":
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s is disputed: we come back to you about it "
+                        "before we ask for its payment.",
+                        invoice=move.name,
+                    )
+                )
+        elif form == "paid":
+            self.env["invoice.payment.claim"]._check_claimable(move)
+
+    def _portal_get_actions(self, move):
+        """The forms the reminder page offers on invoice ``move``: those
+        ``_portal_check_form`` accepts (and, for *Dispute*, the dispute's own
+        rules), so that no button leads to a refusal.
+
+        :return: set of form names (promise, plan, paid, dispute)
+        """
+        self.ensure_one()
+        actions = set()
+        for form in ("promise", "plan", "paid", "dispute"):
+            try:
+                self._portal_check_form(move, form)
+            except ValidationError:
+                continue
+            actions.add(form)
+        if "dispute" in actions and not self.env["invoice.dispute"]._portal_can_dispute(
+            move
+        ):
+            actions.discard("dispute")
+        return actions
+
+    def _portal_collector_env(self, user):
+        """The environment to write for collector ``user`` in: their
+        language (activities, notes), as the replies' activities are."""
+        return self.with_context(lang=user.lang or self.env.lang).env
+
+    def _get_portal_link(self):
+        """The absolute link of this notice's page the customer's emails
+        carry: its share URL (access token), with the recipient's language
+        in the path (``/nl/my/reminders/...``, Odoo's ``http_routing``: the
+        language in the URL comes before the browser's) when the database
+        has more than one, so the page opens in the customer's language
+        whatever the browser asks.
+
+        :return: str, absolute URL
+        """
+        self.ensure_one()
+        url = self._get_share_url()
+        Lang = self.env["res.lang"]
+        code = self.recipient_id.lang or self.partner_id.lang
+        lang = Lang._lang_get(code) if code else Lang
+        if lang.active and len(Lang._get_active_by("code")) > 1:
+            url = f"/{lang.url_code}{url}"
+        return self.get_base_url() + url
+
+    # ------------------------------------------------------------------
+    # Questions from the page's chatter
+    # ------------------------------------------------------------------
+    def message_post(self, **kwargs):
+        """A customer's message in the page's chatter (*Questions? Write to
+        us here*) reaches the collector as an email reply does
+        (``_process_reply``: its intent guessed, an activity for the
+        customer's collector)."""
+        message = super().message_post(**kwargs)
+        if self._portal_is_customer_message(message):
+            self._process_reply(
+                {
+                    "body": message.body or "",
+                    "subject": message.subject or "",
+                    "author_id": message.author_id.id,
+                }
+            )
+        return message
+
+    def _portal_is_customer_message(self, message):
+        """Whether ``message`` is a comment a contact of the notice's customer
+        wrote in the portal chatter (not an internal note, not an email: the
+        mail gateway handles those, not written by an internal user)."""
+        author = message.author_id
+        return bool(
+            len(self) == 1
+            and message.message_type == "comment"
+            and not message.subtype_id.internal
+            and author
+            and author.commercial_partner_id == self.partner_id
+            and not author.user_ids.filtered(lambda u: not u.share)
+        )
 
     def _portal_check_date_ahead(self, date, what):
         """Refuse a ``date`` before today or more than the company's

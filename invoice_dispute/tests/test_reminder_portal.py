@@ -431,3 +431,93 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertEqual(self.disputes(), before)
         self.notice.invalidate_recordset()
         self.assertEqual(len(self.notice.message_ids), notice_messages)
+
+    def test_dispute_acknowledgement_has_a_sender(self):
+        """The acknowledgement of a dispute raised from the reminder page
+        leaves with the collector's or the company's address, whoever raised
+        it: the public user (token) and a portal user have none to lend."""
+        self.env.company.email = "ar@company.example.com"
+        for user, move in ((None, self.invoice_1), (self.portal_anne, self.invoice_2)):
+            with self.subTest(user=user and user.login):
+                if user:
+                    self.login(user)
+                else:
+                    self.authenticate(None, None)
+                before = self.disputes()
+                response = self.post_form(
+                    self.notice, "dispute", self.dispute_data(move=move)
+                )
+                self.assertEqual(response.status_code, 303)
+                dispute = self.disputes() - before
+                mails = self.env["mail.mail"].search(
+                    [("model", "=", "invoice.dispute"), ("res_id", "=", dispute.id)]
+                )
+                self.assertTrue(mails)
+                for mail in mails:
+                    self.assertTrue(mail.email_from, mail.subject)
+                self.assertIn(
+                    self.customer,
+                    mails.recipient_ids | mails.partner_ids,
+                )
+
+    def test_list_shows_what_the_notice_lists(self):
+        """/my/reminders shows the notice's total open (the email's figure),
+        not the customer's net balance with other invoices."""
+        self.notice.write({"amount_open": 1500.0, "amount_net": 2345.67})
+        self.login(self.portal_anne)
+        response = self.open_page("/my/reminders")
+        row = re.search(
+            rf'data-notice-id="{self.notice.id}".*?</tr>', response.text, re.DOTALL
+        ).group(0)
+        self.assertIn("1,500.00", row)
+        self.assertNotIn("2,345.67", row)
+        self.assertIn("Total open", response.text)
+
+    def test_buttons_only_for_answers_accepted(self):
+        """An invoice promised or in a plan shows its status, not the forms
+        that would be refused."""
+        self.notice._portal_promise(self.invoice_1, 100.0, self.today, self.author)
+        self.authenticate(None, None)
+        response = self.open_page(self.page_url(self.notice))
+        row = re.search(
+            rf'data-move-id="{self.invoice_1.id}".*?</tr>', response.text, re.DOTALL
+        ).group(0)
+        self.assertIn("Promise to pay", row)  # the status
+        self.assertNotIn("o_reminder_promise_btn", row)
+        self.assertNotIn("o_reminder_plan_btn", row)
+        self.assertIn("o_reminder_pay", row)
+        self.assertNotIn(f'id="o_reminder_promise_{self.invoice_1.id}"', response.text)
+        self.assertNotIn(f'id="o_reminder_plan_{self.invoice_1.id}"', response.text)
+        self.assertIn(f'id="o_reminder_promise_{self.invoice_2.id}"', response.text)
+        row = re.search(
+            rf'data-move-id="{self.invoice_2.id}".*?</tr>', response.text, re.DOTALL
+        ).group(0)
+        self.assertIn("o_reminder_plan_btn", row)
+
+    def test_question_in_the_chatter_reaches_the_collector(self):
+        """A question typed in the page's chatter, without login (token) or
+        as a portal user, gives the customer's collector an activity."""
+        for user in (None, self.portal_anne):
+            with self.subTest(user=user and user.login):
+                if user:
+                    self.login(user)
+                else:
+                    self.authenticate(None, None)
+                before = self.notice.activity_ids
+                self.make_jsonrpc_request(
+                    "/mail/message/post",
+                    {
+                        "thread_model": "invoice.reminder.notice",
+                        "thread_id": self.notice.id,
+                        "post_data": {
+                            "body": "Could you send us the delivery note?",
+                            "message_type": "comment",
+                            # as the portal's composer sends it
+                            "subtype_xmlid": "mail.mt_comment",
+                        },
+                        "token": self.notice.access_token,
+                    },
+                )
+                activity = self.notice.activity_ids - before
+                self.assertEqual(len(activity), 1)
+                self.assertEqual(activity.user_id, self.collector)

@@ -156,8 +156,19 @@ class TestReminderSelfService(SelfServiceCommon):
         self.assertEqual(plan.state, "proposed")
         self.assertEqual(len(plan.line_ids), 4)
         self.assertEqual(plan.activity_ids.user_id, self.collector)
-        self.assertFalse(self.invoice_1.reminder_excluded)
         self.assertIn("approval", self.notice.message_ids[0].body)
+        # no reminder while the collector decides (the send wizard's and the
+        # cron's invoices are those not paused)
+        self.assertEqual(self.invoice_1.reminder_exclusion_reason, "plan_proposed")
+        self.assertIn(
+            self.invoice_1,
+            self.env["account.move"].search([("reminder_excluded", "=", True)]),
+        )
+        self.assertFalse(self.invoice_2.reminder_excluded)
+        # refused: reminders resume
+        plan.action_cancel()
+        self.invoice_1.invalidate_recordset()
+        self.assertFalse(self.invoice_1.reminder_excluded)
 
     def test_plan_limit_converted_to_the_invoice_currency(self):
         """The limit is set in company currency: 1000.00 at a rate of 2.0 is
@@ -202,7 +213,7 @@ class TestReminderSelfService(SelfServiceCommon):
         claim = self.notice._portal_report_paid(
             self.invoice_2,
             500.0,
-            self.today - timedelta(days=2),
+            self.today,
             "<script>alert('x')</script>",
             self.author,
         )
@@ -378,3 +389,180 @@ class TestReminderSelfService(SelfServiceCommon):
             f"{self.invoice_2.access_token}",
             body,
         )
+
+    # ------------------------------------------------------------------
+    # Found by the fresh-user check
+    # ------------------------------------------------------------------
+    def test_customer_text_is_escaped_in_activities(self):
+        """What the customer types is text in the collector's activities and
+        notes, never live HTML."""
+        self.author.name = '<b>bold</b><img src="x">'
+        reference = (
+            '<a href="http://evil.example/login">Payment proof</a>'
+            '<img src="http://evil.example/p.png">'
+        )
+        claim = self.notice._portal_report_paid(
+            self.invoice_2, 100.0, self.today, reference, self.author
+        )
+        self.env.company.plan_auto_approve_amount = 10.0
+        plan = self.notice._portal_request_plan(
+            self.invoice_1, 2, self.today + timedelta(days=7), self.author
+        )
+        dispute = self.notice._portal_dispute(
+            self.invoice_2, self.reason_price, "Wrong price", 50.0, self.author
+        )
+        for record in (claim, plan, dispute):
+            with self.subTest(record=record._name):
+                note = str(record.activity_ids.note)
+                self.assertTrue(note)
+                for live in ("<a ", "<img", "<b>"):
+                    self.assertNotIn(live, note)
+                self.assertIn("&lt;b&gt;bold&lt;/b&gt;", note)
+        self.assertIn("&lt;a href=", str(claim.activity_ids.note))
+        for message in self.notice.message_ids:
+            self.assertNotIn("<img", str(message.body))
+
+    def test_activities_in_the_collector_language(self):
+        """Written for the collector in the collector's language, whatever
+        the visitor's."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_dispute"], ["nl_NL"], overwrite=True
+        )
+        self.collector.lang = "nl_NL"
+        notice = self.notice.with_context(lang="en_US")
+        claim = notice._portal_report_paid(
+            self.invoice_2, 100.0, self.today, "REF", self.author
+        )
+        self.assertEqual(
+            claim.activity_ids.summary, "Zoek de betaling die de klant meldde"
+        )
+        self.env.company.plan_auto_approve_amount = 10.0
+        plan = notice._portal_request_plan(
+            self.invoice_1, 2, self.today + timedelta(days=7), self.author
+        )
+        self.assertEqual(
+            plan.activity_ids.summary,
+            "Keur de op het portaal aangevraagde betalingsregeling goed",
+        )
+        # and an English collector reads English from a Dutch visitor
+        self.collector.lang = "en_US"
+        plan.action_cancel()
+        plan = notice.with_context(lang="nl_NL")._portal_request_plan(
+            self.invoice_1, 2, self.today + timedelta(days=7), self.author
+        )
+        self.assertEqual(
+            plan.activity_ids.summary, "Approve the payment plan asked on the portal"
+        )
+
+    def test_claims_cannot_exceed_what_is_open(self):
+        """Open reports of payment on an invoice add up to what is open at
+        most; a payment is not dated before the invoice."""
+        self.notice._portal_report_paid(
+            self.invoice_2, 125.56, self.today, "A", self.author
+        )
+        self.notice._portal_report_paid(
+            self.invoice_2, 125.56, self.today, "B", self.author
+        )
+        before = self.counts()
+        with self.assertRaisesRegex(ValidationError, "more than what is open"):
+            self.notice._portal_report_paid(
+                self.invoice_2, 300.0, self.today, "C", self.author
+            )
+        # the model's rule, whoever creates the claim
+        with self.assertRaisesRegex(ValidationError, "more than what is open"):
+            self.env["invoice.payment.claim"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(self.invoice_2.ids)],
+                    "amount": 248.89,
+                    "date_paid": self.today,
+                }
+            )
+        author = self.author
+        with self.assertRaisesRegex(ValidationError, "before the invoice date"):
+            self.notice._portal_report_paid(
+                self.invoice_1, 10.0, fields.Date.to_date("1990-01-01"), "D", author
+            )
+        self.assertEqual(self.counts(), before)
+        # what is left can still be reported; then the form is no longer offered
+        self.notice._portal_report_paid(
+            self.invoice_2, 248.88, self.today, "E", self.author
+        )
+        self.assertNotIn("paid", self.notice._portal_get_actions(self.invoice_2))
+        self.assertIn("paid", self.notice._portal_get_actions(self.invoice_1))
+
+    def test_already_paid_on_another_invoice(self):
+        """The four forms refuse an invoice not of the reminder alike."""
+        message = "Choose one of the invoices of this reminder"
+        Move = self.env["account.move"]
+        for moves in (self.other_invoice, Move, self.invoice_2 | self.other_invoice):
+            with (
+                self.subTest(moves=moves.ids),
+                self.assertRaisesRegex(ValidationError, message),
+            ):
+                self.notice._portal_report_paid(
+                    moves, 10.0, self.today, "X", self.author
+                )
+
+    def test_actions_follow_the_invoice_state(self):
+        """No form is offered that would be refused: an invoice promised, in a
+        plan or disputed offers neither a promise nor a plan."""
+        all_forms = {"promise", "plan", "paid", "dispute"}
+        self.assertEqual(self.notice._portal_get_actions(self.invoice_1), all_forms)
+        self.notice._portal_promise(self.invoice_1, 100.0, self.today, self.author)
+        actions = self.notice._portal_get_actions(self.invoice_1)
+        self.assertFalse(actions & {"promise", "plan"})
+        with self.assertRaisesRegex(ValidationError, "already promised"):
+            self.notice._portal_request_plan(
+                self.invoice_1, 2, self.today + timedelta(days=7), self.author
+            )
+        self.notice._portal_request_plan(
+            self.invoice_2, 2, self.today + timedelta(days=7), self.author
+        )
+        self.assertFalse(
+            self.notice._portal_get_actions(self.invoice_2) & {"promise", "plan"}
+        )
+        with self.assertRaisesRegex(ValidationError, "already in payment plan"):
+            self.notice._portal_promise(self.invoice_2, 10.0, self.today, self.author)
+        invoice = self.create_invoice(self.customer, 200.0)
+        notice = self.create_notice(self.customer, invoice)
+        notice._portal_dispute(invoice, self.reason_price, "Wrong", 50.0, self.author)
+        self.assertFalse(
+            notice._portal_get_actions(invoice) & {"promise", "plan", "dispute"}
+        )
+        with self.assertRaisesRegex(ValidationError, "is disputed"):
+            notice._portal_promise(invoice, 10.0, self.today, self.author)
+
+    def test_reminder_link_in_the_recipient_language(self):
+        """The reminder's link opens the page in the recipient's language
+        (``/nl/my/reminders/...``), whatever the browser sends."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.customer.lang = "nl_NL"
+        body = self.render("mail_template_reminder_1", self.notice)
+        self.assertIn(
+            f"/nl/my/reminders/{self.notice.id}?access_token="
+            f"{self.notice.access_token}",
+            body,
+        )
+        self.customer.lang = "en_US"
+        body = self.render("mail_template_reminder_1", self.notice)
+        self.assertNotIn("/nl/my/reminders/", body)
+        self.assertIn(f"/en/my/reminders/{self.notice.id}?access_token=", body)
+
+    def test_portal_question_reaches_the_collector(self):
+        """A customer's message in the page's chatter gives the collector an
+        activity, as a reply to the email does; internal notes do not."""
+        self.notice.message_post(
+            body="Can you send us a copy of the delivery note?",
+            author_id=self.author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        activity = self.notice.activity_ids
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertIn(self.notice.name, activity.summary)
+        self.notice.message_post(
+            body="Called them.", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        self.assertEqual(self.notice.activity_ids, activity)
