@@ -827,8 +827,10 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             # wins over "next week"
             (
                 "nl_NL",
-                "Wij zullen factuur F/2026/00312 volgende week vrijdag "
-                "11 december betalen.",
+                (
+                    "Wij zullen factuur F/2026/00312 volgende week vrijdag "
+                    "11 december betalen."
+                ),
                 date(2026, 12, 11),
             ),
             (
