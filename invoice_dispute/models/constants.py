@@ -105,3 +105,14 @@ WEEKDAYS = [
     ("5", "Saturday"),
     ("6", "Sunday"),
 ]
+
+# Replies to reminders: what the customer's answer asks for (the intents of
+# ``invoice.intent.phrase`` and ``invoice.reminder.notice.reply_intent``)
+REPLY_INTENTS = [
+    ("dispute", "Dispute"),
+    ("promise", "Promise to pay"),
+    ("paid", "Already paid"),
+    ("plan_request", "Payment plan request"),
+    ("question", "Question"),
+    ("auto_reply", "Automatic reply"),
+]

@@ -12,6 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
+from .constants import REPLY_INTENTS
 from .invoice_tone_phrase import (
     LANG_MARKERS,
     check_phrases,
@@ -19,14 +20,6 @@ from .invoice_tone_phrase import (
     rank_langs,
 )
 
-REPLY_INTENTS = [
-    ("dispute", "Dispute"),
-    ("promise", "Promise to pay"),
-    ("paid", "Already paid"),
-    ("plan_request", "Payment plan request"),
-    ("question", "Question"),
-    ("auto_reply", "Automatic reply"),
-]
 # Words are compared by their beginning, a light stemming (``phrase_stems``).
 STEM_LENGTH = 5
 ENDING_LENGTH = 3

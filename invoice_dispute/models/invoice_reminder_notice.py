@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, plaintext2html
 
+from .constants import REPLY_INTENTS
+
 _logger = logging.getLogger(__name__)
 
 # mail.mail state -> notice state
@@ -16,14 +18,6 @@ MAIL_TO_NOTICE_STATE = {
     "exception": "failed",
     "cancel": "cancelled",
 }
-REPLY_INTENTS = [
-    ("dispute", "Dispute"),
-    ("promise", "Promise to pay"),
-    ("paid", "Already paid"),
-    ("plan_request", "Payment plan request"),
-    ("question", "Question"),
-    ("auto_reply", "Automatic reply"),
-]
 
 
 class InvoiceReminderNotice(models.Model):
