@@ -1,5 +1,3 @@
-import importlib.util
-import os
 import re
 from datetime import timedelta
 
@@ -9,22 +7,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import COLLECTOR_GROUPS
+from .common import COLLECTOR_GROUPS, load_migration
 from .test_reminder import ReminderCommon
-
-MIGRATION = os.path.join(
-    os.path.dirname(os.path.dirname(__file__)),
-    "migrations",
-    "18.0.2.0.0",
-    "post-migrate.py",
-)
-
-
-def load_migration():
-    spec = importlib.util.spec_from_file_location("notice_migration", MIGRATION)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 class NoticeCommon(ReminderCommon):
@@ -433,7 +417,7 @@ class TestReminderNoticeMigration(NoticeCommon):
             ]
         )
         self.assertFalse(old_logs.notice_id)
-        migration = load_migration()
+        migration = load_migration("18.0.2.0.0", "post-migrate")
         notices = migration.group_logs_into_notices(self.env)
         self.assertEqual(len(notices), 2)
         together = old_logs[:2].notice_id
