@@ -259,7 +259,12 @@ class InvoiceReminderNotice(models.Model):
         return self.move_ids._invoice_dispute_list_action()
 
     def action_retry(self):
-        """Queue the failed emails of these notices again."""
+        """Queue the failed emails of these notices again (SPEC §10, truthful
+        reminders: never a lower level after a higher one went out).
+
+        :raise UserError: a notice not failed, never emailed, or overtaken by
+            a later level queued or sent on one of its invoices
+        """
         failed = self.filtered(lambda n: n.state == "failed")
         if not failed or failed != self:
             raise UserError(
@@ -276,6 +281,29 @@ class InvoiceReminderNotice(models.Model):
                     reason=", ".join(set(unsent.mapped("unsent_reason"))),
                 )
             )
+        for notice in failed:
+            later = self.search(
+                [
+                    ("id", "!=", notice.id),
+                    ("move_ids", "in", notice.move_ids.ids),
+                    ("level", ">", notice.level),
+                    ("state", "in", ("queued", "sent")),
+                ],
+                limit=1,
+            )
+            if later:
+                raise UserError(
+                    self.env._(
+                        "Reminder %(notice)s (level %(level)s) cannot be sent "
+                        "again: a later reminder, %(later)s (level %(later_level)s), "
+                        "went out on the same invoices since. Send the next "
+                        "reminder from the customer instead.",
+                        notice=notice.name,
+                        level=notice.level,
+                        later=later.name,
+                        later_level=later.level,
+                    )
+                )
         # sudo: emails are technical records only administrators can write
         failed.sudo().mail_id.mark_outgoing()
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()

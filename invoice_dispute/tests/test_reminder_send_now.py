@@ -87,6 +87,22 @@ class TestSendNowTiming(SendNowCommon):
         self.assertEqual(notice.state, "sent")
         self.assertEqual(set(invoices.mapped("reminder_level")), {3})
 
+    def test_failed_lower_level_not_sent_after_a_higher_one(self):
+        """Level 2 failed, the collector sent level 3: sending level 2 again
+        would reach the customer after level 3 (found by the fresh-user
+        check)."""
+        invoice = self.create_due_invoice(self.payer, 100.0, 11)
+        self.run_reminders()
+        level_2 = self.notice_of(invoice)
+        level_2.mail_id.write({"state": "exception", "failure_reason": "Bounced"})
+        self.assertEqual(level_2.state, "failed")
+        with freeze_time(self.today):
+            self.collector_form(self.payer, level=3).save().action_send()
+        with self.assertRaisesRegex(UserError, "a later reminder"):
+            level_2.with_user(self.collector).action_retry()
+        self.assertEqual(level_2.state, "failed")
+        self.assertEqual(level_2.mail_id.state, "exception")
+
     def test_early_escalation_still_withdrawn_when_disputed(self):
         invoice = self.create_due_invoice(self.payer, 100.0, 11)
         self.run_reminders()
