@@ -281,16 +281,20 @@ class InvoiceReminderNotice(models.Model):
                     reason=", ".join(set(unsent.mapped("unsent_reason"))),
                 )
             )
+        # one search for all: the notices queued or sent since on their invoices
+        sent = self.search(
+            [
+                ("id", "not in", failed.ids),
+                ("move_ids", "in", failed.move_ids.ids),
+                ("state", "in", ("queued", "sent")),
+            ]
+        )
         for notice in failed:
-            later = self.search(
-                [
-                    ("id", "!=", notice.id),
-                    ("move_ids", "in", notice.move_ids.ids),
-                    ("level", ">", notice.level),
-                    ("state", "in", ("queued", "sent")),
-                ],
-                limit=1,
-            )
+            later = sent.filtered(
+                lambda n, notice=notice: (
+                    n.level > notice.level and n.move_ids & notice.move_ids
+                )
+            )[:1]
             if later:
                 raise UserError(
                     self.env._(
