@@ -11,17 +11,18 @@ from .common import InvoiceDisputeCommon
 class TestBackBilling(InvoiceDisputeCommon):
     def wizard(self, **vals):
         today = fields.Date.today()
-        values = {
-            "partner_id": self.customer.id,
-            "amount": 150.0,
-            "date_from": today - timedelta(days=180),
-            "date_to": today - timedelta(days=1),
-            "explanation": "Maintenance was invoiced at half the agreed monthly fee.",
-            "method": "next_invoice",
-            "customer_informed": True,
-            "date_informed": today,
-        }
-        values.update(vals)
+        values = self.back_billing_vals(
+            **{
+                "amount": 150.0,
+                "date_from": today - timedelta(days=180),
+                "date_to": today - timedelta(days=1),
+                "explanation": (
+                    "Maintenance was invoiced at half the agreed monthly fee."
+                ),
+                "date_informed": today,
+                **vals,
+            }
+        )
         return self.env["invoice.back.billing.wizard"].create(values)
 
     def records(self):
