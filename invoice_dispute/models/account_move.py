@@ -8,16 +8,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
-from .constants import CREDIT_KINDS, CREDIT_TYPES, OPEN_STATES
-
-EXCLUSION_REASONS = [
-    ("dispute", "Open dispute"),
-    ("plan", "Payment plan"),
-    ("plan_proposed", "Payment plan to approve"),
-    ("promise", "Promise to pay"),
-    ("paid_claim", "Reported as paid"),
-    ("partner_block", "Customer blocked"),
-]
+from .constants import (
+    CREDIT_KINDS,
+    CREDIT_TYPES,
+    EXCLUSION_REASONS,
+    OPEN_STATES,
+    PAID_PAYMENT_STATES,
+)
 
 
 def split_amount(currency, amount, weights, caps=None):
@@ -1160,7 +1157,7 @@ class AccountMove(models.Model):
     def _invoice_dispute_is_settled(self):
         """Nothing is open on this invoice any more."""
         self.ensure_one()
-        return self.payment_state in ("paid", "in_payment", "reversed") or (
+        return self.payment_state in PAID_PAYMENT_STATES or (
             self.state == "posted" and self.currency_id.is_zero(self.amount_residual)
         )
 

@@ -116,3 +116,61 @@ REPLY_INTENTS = [
     ("question", "Question"),
     ("auto_reply", "Automatic reply"),
 ]
+
+# Security groups of the addon (xml ids)
+COLLECTOR_GROUP = "invoice_dispute.group_invoice_dispute_user"
+MANAGER_GROUP = "invoice_dispute.group_invoice_dispute_manager"
+
+# Why an invoice's reminders are paused (``account.move``, call sheet lines)
+EXCLUSION_REASONS = [
+    ("dispute", "Open dispute"),
+    ("plan", "Payment plan"),
+    ("plan_proposed", "Payment plan to approve"),
+    ("promise", "Promise to pay"),
+    ("paid_claim", "Reported as paid"),
+    ("partner_block", "Customer blocked"),
+]
+
+# Invoice checks
+CHECK_CODES = [
+    ("price_vs_pricelist", "Price differs from the price list"),
+    ("price_vs_last", "Price differs from the last price"),
+    ("quantity_outlier", "Unusual quantity"),
+    ("possible_duplicate", "Possible duplicate"),
+    ("missing_customer_reference", "Missing customer reference"),
+    ("b2c_contact_incomplete", "Consumer contact incomplete"),
+    ("dispute_history", "Customer's dispute history"),
+]
+SEVERITIES = [("warning", "Warning"), ("blocking", "Blocking")]
+
+# Back-billing: how a back-billed amount is settled
+BACK_BILLING_METHODS = [
+    ("next_invoice", "Add to the next invoice"),
+    ("separate_invoice", "Bill separately"),
+    ("waive", "Waive"),
+]
+
+# Tone check of replies to customers
+TONE_CATEGORIES = [
+    ("blame", "Blame"),
+    ("defensive", "Defensive"),
+    ("condescending", "Condescending"),
+    ("threatening", "Threatening"),
+    ("dismissive", "Dismissive"),
+]
+
+# Replies: automatic replies
+# Headers by which mail software marks automatic replies (RFC 3834 and the
+# usual vendor headers); their value must not be one of the listed ones.
+AUTO_REPLY_HEADERS = {
+    "auto-submitted": ("no",),
+    "x-autoreply": ("no", "false"),
+    "x-autorespond": ("no", "false"),
+    "x-autoreply-from": (),
+    "x-mail-autoreply": (),
+}
+
+# Mails
+# Context key: emails rendered and created per chunk by
+# ``mail.template.send_mail_batch`` for this call only (see ``get_param``).
+MAIL_BATCH_SIZE_KEY = "invoice_dispute_mail_batch_size"

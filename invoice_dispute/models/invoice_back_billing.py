@@ -3,11 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
-BACK_BILLING_METHODS = [
-    ("next_invoice", "Add to the next invoice"),
-    ("separate_invoice", "Bill separately"),
-    ("waive", "Waive"),
-]
+from .constants import BACK_BILLING_METHODS
 
 
 class InvoiceBackBilling(models.Model):

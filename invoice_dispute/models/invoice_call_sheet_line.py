@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .account_move import EXCLUSION_REASONS
+from .constants import EXCLUSION_REASONS
 from .invoice_workflow_mixin import check_parent_not_closed
 
 

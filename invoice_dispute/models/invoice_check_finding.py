@@ -7,8 +7,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import formatLang, get_lang
 
-from .invoice_check_rule import CHECK_CODES, SEVERITIES
-from .res_users import MANAGER_GROUP
+from .constants import CHECK_CODES, MANAGER_GROUP, SEVERITIES
 
 FINDING_STATES = [("open", "Open"), ("overridden", "Overridden"), ("fixed", "Fixed")]
 

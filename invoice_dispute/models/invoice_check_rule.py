@@ -5,18 +5,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 from odoo.tools.sql import create_index
 
+from .constants import CHECK_CODES, SEVERITIES
 from .invoice_workflow_mixin import check_range
 
-CHECK_CODES = [
-    ("price_vs_pricelist", "Price differs from the price list"),
-    ("price_vs_last", "Price differs from the last price"),
-    ("quantity_outlier", "Unusual quantity"),
-    ("possible_duplicate", "Possible duplicate"),
-    ("missing_customer_reference", "Missing customer reference"),
-    ("b2c_contact_incomplete", "Consumer contact incomplete"),
-    ("dispute_history", "Customer's dispute history"),
-]
-SEVERITIES = [("warning", "Warning"), ("blocking", "Blocking")]
 # Reason categories of recent disputes (invoice.dispute.reason.category) and
 # the checks they make stricter for the customer (rule ``dispute_history``).
 HISTORY_CATEGORY_CHECKS = {

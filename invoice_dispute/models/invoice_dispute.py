@@ -11,6 +11,7 @@ from .constants import (
     CLOSED_STATES,
     MAX_STATEMENT_LENGTH,
     OPEN_STATES,
+    PAID_PAYMENT_STATES,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
 )
@@ -867,7 +868,7 @@ class InvoiceDispute(models.Model):
         return bool(
             invoice.move_type == "out_invoice"
             and invoice.state == "posted"
-            and invoice.payment_state not in ("paid", "in_payment", "reversed")
+            and invoice.payment_state not in PAID_PAYMENT_STATES
             and not invoice.currency_id.is_zero(invoice.amount_residual)
             and not invoice.sudo().dispute_ids.filtered("is_open")
         )

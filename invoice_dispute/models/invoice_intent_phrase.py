@@ -12,7 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
-from .constants import REPLY_INTENTS
+from .constants import AUTO_REPLY_HEADERS, REPLY_INTENTS
 from .invoice_tone_phrase import (
     LANG_MARKERS,
     check_phrases,
@@ -242,15 +242,6 @@ _NUMBERED_WORD_RE = re.compile(r"[^\s,;:!?()]*\d[^\s,;:!?()]*")
 _DATE_GROUPS_RE = re.compile(
     r"\d{1,2}[./-]\d{1,2}(?:[./-](?:\d{2}|\d{4}))?|\d{4}-\d{1,2}-\d{1,2}"
 )
-# Headers by which mail software marks automatic replies (RFC 3834 and the
-# usual vendor headers); their value must not be one of the listed ones.
-AUTO_REPLY_HEADERS = {
-    "auto-submitted": ("no",),
-    "x-autoreply": ("no", "false"),
-    "x-autorespond": ("no", "false"),
-    "x-autoreply-from": (),
-    "x-mail-autoreply": (),
-}
 AUTO_REPLY_PRECEDENCE = ("auto_reply", "auto-reply")
 # The structure of automatic replies (out-of-office notices, accounts-payable
 # robots acknowledging receipt, unmonitored addresses), whatever their exact

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import create_index
 
-from .ir_config_parameter import MAIL_BATCH_SIZE_KEY
+from .constants import MAIL_BATCH_SIZE_KEY
 
 _logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.

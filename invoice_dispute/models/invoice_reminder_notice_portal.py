@@ -7,7 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
-from .invoice_payment_plan import INTERVALS, PAID_PAYMENT_STATES
+from .constants import INTERVALS, PAID_PAYMENT_STATES
 
 
 class InvoiceReminderNotice(models.Model):

@@ -5,13 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
-TONE_CATEGORIES = [
-    ("blame", "Blame"),
-    ("defensive", "Defensive"),
-    ("condescending", "Condescending"),
-    ("threatening", "Threatening"),
-    ("dismissive", "Dismissive"),
-]
+from .constants import TONE_CATEGORIES
 
 # Typographic variants folded before matching, so that "that’s" matches "that's".
 _FOLD = str.maketrans(

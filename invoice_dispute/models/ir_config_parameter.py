@@ -1,8 +1,6 @@
 from odoo import api, models
 
-# Context key: emails rendered and created per chunk by
-# ``mail.template.send_mail_batch`` for this call only (see ``get_param``).
-MAIL_BATCH_SIZE_KEY = "invoice_dispute_mail_batch_size"
+from .constants import MAIL_BATCH_SIZE_KEY
 
 
 class IrConfigParameter(models.Model):

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import models
 
-from .invoice_intent_phrase import AUTO_REPLY_HEADERS
+from .constants import AUTO_REPLY_HEADERS
 
 
 class MailThread(models.AbstractModel):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
+from .constants import MANAGER_GROUP
 from .invoice_workflow_mixin import check_range
-from .res_users import MANAGER_GROUP
 
 
 class ResCompany(models.Model):

@@ -4,8 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .constants import OPEN_STATES, WEEKDAYS
-from .res_users import COLLECTOR_GROUP
+from .constants import COLLECTOR_GROUP, OPEN_STATES, WEEKDAYS
 
 # Window of paid invoices the payment-behaviour figures look at.
 PAYMENT_BEHAVIOUR_DAYS = 365

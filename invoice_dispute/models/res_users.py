@@ -1,8 +1,7 @@
 from odoo import models
 from odoo.exceptions import ValidationError
 
-COLLECTOR_GROUP = "invoice_dispute.group_invoice_dispute_user"
-MANAGER_GROUP = "invoice_dispute.group_invoice_dispute_manager"
+from .constants import COLLECTOR_GROUP
 
 
 class ResUsers(models.Model):

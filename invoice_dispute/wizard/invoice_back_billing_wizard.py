@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..models.invoice_back_billing import BACK_BILLING_METHODS
+from ..models.constants import BACK_BILLING_METHODS
 
 
 class InvoiceBackBillingWizard(models.TransientModel):

@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
 
-from ..models.invoice_tone_phrase import TONE_CATEGORIES, get_lang_selection
+from ..models.constants import TONE_CATEGORIES
+from ..models.invoice_tone_phrase import get_lang_selection
 
 
 class InvoiceDisputeReplyWizard(models.TransientModel):
