@@ -649,13 +649,9 @@ class InvoiceDispute(models.Model):
         """Propose a discount, adjustment, write-off, extension or payment plan
         to settle this dispute."""
         self.ensure_one()
-        if self.state not in OPEN_STATES:
-            raise UserError(
-                self.env._(
-                    "Dispute %(name)s is closed: reopen it to propose a solution.",
-                    name=self.name,
-                )
-            )
+        self._check_state(
+            OPEN_STATES, self.env._("given a new proposal (reopen it first)")
+        )
         if self.accepted_proposal_id:
             raise UserError(
                 self.env._(

@@ -642,13 +642,6 @@ class InvoiceDisputeProposal(models.Model):
                         name=proposal.name,
                     )
                 )
-            if proposal.state == "declined":
-                raise UserError(
-                    self.env._(
-                        "Proposal %(name)s was declined: it can no longer be accepted.",
-                        name=proposal.name,
-                    )
-                )
         self._check_state(("approved", "sent"), self.env._("answered"))
 
     def _check_approver(self):

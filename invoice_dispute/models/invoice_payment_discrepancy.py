@@ -111,10 +111,9 @@ class InvoicePaymentDiscrepancy(models.Model):
     def action_create_dispute(self):
         """Turn a short payment into a dispute on the invoices left open."""
         self.ensure_one()
-        if self.kind != "short_payment" or self.state != "new":
-            raise UserError(
-                self.env._("Only a short payment still to review can become a dispute.")
-            )
+        self._check_state(("new",), self.env._("turned into a dispute"))
+        if self.kind != "short_payment":
+            raise UserError(self.env._("Only a short payment can become a dispute."))
         moves = self.move_ids.filtered(
             lambda m: m.amount_residual > 0 and m.dispute_state != "open"
         )

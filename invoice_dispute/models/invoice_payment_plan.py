@@ -350,15 +350,8 @@ class InvoicePaymentPlan(models.Model):
     # ------------------------------------------------------------------
     def action_generate_schedule(self):
         """(Re)build the installments from the plan's terms."""
+        self._check_state(("draft", "proposed"), self.env._("given a new schedule"))
         for plan in self:
-            if plan.state not in ("draft", "proposed"):
-                raise UserError(
-                    self.env._(
-                        "The schedule of %(plan)s can only be changed while the "
-                        "plan is a draft or proposed.",
-                        plan=plan.name,
-                    )
-                )
             plan._check_plan_values()
         for plan in self:
             plan.line_ids = [Command.clear()] + [

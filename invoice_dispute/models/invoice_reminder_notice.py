@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date, plaintext2html
 
 from .constants import REPLY_INTENTS
+from .invoice_workflow_mixin import check_state
 
 _logger = logging.getLogger(__name__)
 
@@ -265,11 +266,8 @@ class InvoiceReminderNotice(models.Model):
         :raise UserError: a notice not failed, never emailed, or overtaken by
             a later level queued or sent on one of its invoices
         """
-        failed = self.filtered(lambda n: n.state == "failed")
-        if not failed or failed != self:
-            raise UserError(
-                self.env._("Only reminders whose email failed can be sent again.")
-            )
+        check_state(self, ("failed",), self.env._("sent again"))
+        failed = self
         unsent = failed.filtered(lambda n: not n.mail_id)
         if unsent:
             raise UserError(
@@ -316,12 +314,7 @@ class InvoiceReminderNotice(models.Model):
     def action_cancel(self):
         """Cancel queued notices: the email does not leave; as for a
         withdrawn reminder, what is still due is reminded at the next run."""
-        if self.filtered(lambda n: n.state != "queued"):
-            raise UserError(
-                self.env._(
-                    "Only reminders still waiting in the queue can be cancelled."
-                )
-            )
+        check_state(self, ("queued",), self.env._("cancelled"))
         self._withdraw(
             dict.fromkeys(self, self.env._("cancelled by %s.", self.env.user.name)),
             state="cancelled",

@@ -10,6 +10,39 @@ WORKFLOW_CONTEXT_KEY = "invoice_workflow_state_change"
 WORKFLOW_STATE_CHANGE = object()
 
 
+def check_state(records, allowed, what):
+    """Refuse an action on ``records`` not in one of the ``allowed`` states
+    (their field ``state``): the one way the addon refuses a state change,
+    for the documents of ``invoice.workflow.mixin`` (``_check_state``) and the
+    other records with a state (reminders, findings).
+
+    :param records: the records the action is asked on
+    :param tuple allowed: the states the action starts from
+    :param str what: the action, translated, as it ends "it cannot be
+        ..." (e.g. "sent", "moved to Resolved")
+    :raise UserError: "<model> <record> is <state>: it cannot be <what>,
+        only from <allowed states>.", naming the first record in another
+        state
+    """
+    wrong = records.filtered(lambda r: r.state not in allowed)
+    if not wrong:
+        return
+    env = records.env
+    labels = dict(records._fields["state"]._description_selection(env))
+    raise UserError(
+        env._(
+            "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
+            "from %(allowed)s.",
+            # sudo: the model's translated name, whoever asks
+            model=env["ir.model"].sudo()._get(records._name).display_name,
+            record=wrong[0].display_name,
+            state=labels.get(wrong[0].state, wrong[0].state),
+            what=what,
+            allowed=", ".join(labels.get(s, s) for s in allowed),
+        )
+    )
+
+
 def check_parent_not_closed(lines, parent_field, parent_ids=()):
     """Refuse to add, change or delete the lines of a closed document (its
     ``line_ids`` is one of its frozen fields).
@@ -320,28 +353,14 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     def _check_state(self, allowed, what):
         """Refuse an action on records not in one of the ``allowed`` states:
         the one way the documents refuse a state change (their actions, and
-        ``_set_state`` through ``_check_transition``).
+        ``_set_state`` through ``_check_transition``); see :func:`check_state`.
 
         :param tuple allowed: the states the action starts from
         :param str what: the action, translated, as it ends "it cannot be
             ..." (e.g. "sent", "moved to Resolved")
-        :raise UserError: "<model> <record> is <state>: it cannot be <what>,
-            only from <allowed states>.", naming the first record in another
-            state
+        :raise UserError: naming the first record in another state
         """
-        wrong = self.filtered(lambda r: r.state not in allowed)
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
-                    "from %(allowed)s.",
-                    model=self._get_model_label(),
-                    record=wrong[0].display_name,
-                    state=self._get_state_label(wrong[0].state),
-                    what=what,
-                    allowed=", ".join(self._get_state_label(s) for s in allowed),
-                )
-            )
+        check_state(self, allowed, what)
 
     def _check_transition(self, target):
         """Refuse to move records to ``target`` from a state that the model's

@@ -249,7 +249,7 @@ class TestDisputeProposal(InvoiceDisputeCommon):
         self.assertFalse(proposal.credit_note_ids)
         self.assertEqual(self.invoice_1.amount_residual, 1000.0)
         self.assertEqual(dispute.state, "proposed")
-        with self.assertRaisesRegex(UserError, "declined"):
+        with self.assertRaisesRegex(UserError, "is Declined: it cannot be answered"):
             proposal.action_accept()
         self.assertEqual(self.invoice_1.amount_residual, 1000.0)
 

@@ -109,7 +109,9 @@ class TestReminderNotice(NoticeCommon):
         invoice = self.create_due_invoice(self.payer, 100.0, 10)
         self.run_reminders()
         notice = self.notice_of(invoice)
-        with self.assertRaisesRegex(UserError, "Only reminders whose email failed"):
+        with self.assertRaisesRegex(
+            UserError, "cannot be sent again, only from Failed"
+        ):
             notice.action_retry()
         notice.mail_id.write({"state": "exception", "failure_reason": "Mailbox full"})
         self.assertEqual(notice.state, "failed")
