@@ -12,6 +12,7 @@ from .constants import (
     CREDIT_KINDS,
     CREDIT_TYPES,
     EXCLUSION_REASONS,
+    OPEN_PAYMENT_STATES,
     OPEN_STATES,
     PAID_PAYMENT_STATES,
 )
@@ -636,10 +637,7 @@ class AccountMove(models.Model):
         :return: domain on account.move
         """
         return [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-            ("amount_residual", ">", 0),
+            *self._get_open_invoice_domain(),
             ("invoice_date_due", "<", today),
             ("reminder_excluded", "=", False),
         ]
@@ -1879,7 +1877,7 @@ class AccountMove(models.Model):
         return [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("amount_residual", ">", 0),
         ]
 

@@ -16,6 +16,10 @@ OPEN_CUSTOMER_INVOICES_DOMAIN = (
 )
 # Payment states of an invoice that has nothing left to pay.
 PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+# Payment states of an open customer invoice, still (partly) to be paid: the
+# one definition of "open" of the reminders, the statement and the call
+# sheets (``account.move._get_open_invoice_domain``).
+OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 # Settlement: what a dispute is resolved with (the one vocabulary of
 # ``account.move._invoice_dispute_settle``; a proposal's kind maps onto it)

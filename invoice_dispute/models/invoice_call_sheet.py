@@ -14,6 +14,7 @@ from odoo.tools import (
 )
 
 from .constants import (
+    OPEN_PAYMENT_STATES,
     OPEN_STATES,
     OUTCOMES,
     OUTCOMES_WITH_INVOICES,
@@ -890,7 +891,7 @@ class InvoiceCallSheet(models.Model):
                 ("state", "=", "posted"),
                 ("commercial_partner_id", "in", partners.ids),
                 ("company_id", "in", self.company_id.ids),
-                ("payment_state", "in", ("not_paid", "partial")),
+                ("payment_state", "in", OPEN_PAYMENT_STATES),
                 ("amount_residual", ">", 0),
                 ("invoice_date_due", "<", today),
             ],

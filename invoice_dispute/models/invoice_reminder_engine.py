@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import create_index
 
-from .constants import MAIL_BATCH_SIZE_KEY
+from .constants import MAIL_BATCH_SIZE_KEY, OPEN_PAYMENT_STATES
 
 _logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.
@@ -28,7 +28,7 @@ BATCH_CUSTOMER_WINDOW = 2
 # ._get_reminder_move_domain``).
 OPEN_INVOICE_PREDICATE = (
     "move_type = 'out_invoice' AND state = 'posted' "
-    "AND payment_state IN ('not_paid', 'partial')"
+    f"AND payment_state IN {OPEN_PAYMENT_STATES!r}"
 )
 # No customer id above this one (res.partner ids are PostgreSQL integers).
 MAX_ID = 2**31 - 1
@@ -1145,7 +1145,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         domain = [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("amount_residual", ">", 0),
             ("reminder_excluded", "=", False),
             ("commercial_partner_id", "=", partner.commercial_partner_id.id),
@@ -1264,7 +1264,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             lambda m: (
                 m.move_type != "out_invoice"
                 or m.state != "posted"
-                or m.payment_state not in ("not_paid", "partial")
+                or m.payment_state not in OPEN_PAYMENT_STATES
                 or m.commercial_partner_id != customer
                 or m.company_id != rule.company_id
             )

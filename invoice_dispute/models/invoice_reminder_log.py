@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
+from .constants import OPEN_PAYMENT_STATES
 from .invoice_tone_phrase import get_lang_selection
 
 _logger = logging.getLogger(__name__)
@@ -272,7 +273,7 @@ class InvoiceReminderLog(models.Model):
             rounding = move.currency_id.rounding
             if (
                 move.state != "posted"
-                or move.payment_state not in ("not_paid", "partial")
+                or move.payment_state not in OPEN_PAYMENT_STATES
                 or float_compare(move.amount_residual, 0.0, precision_rounding=rounding)
                 <= 0
             ):

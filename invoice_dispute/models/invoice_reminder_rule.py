@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .constants import OPEN_PAYMENT_STATES
+
 # "Send reminders now" handles this many reminders in the request; the
 # scheduled action takes over the rest.
 INTERACTIVE_LIMIT = 1000
@@ -256,7 +258,7 @@ class InvoiceReminderRule(models.Model):
         domain = [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
+            ("payment_state", "in", OPEN_PAYMENT_STATES),
             ("company_id", "=", self.company_id.id),
             ("invoice_date_due", "<=", today - timedelta(days=self.offset_days)),
             ("reminder_excluded", "=", False),

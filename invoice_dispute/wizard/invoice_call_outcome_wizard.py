@@ -6,6 +6,7 @@ from ..models.constants import (
     AGREEMENT_OUTCOMES,
     INTERVALS,
     NEXT_ACTIVITY_DAYS,
+    OPEN_PAYMENT_STATES,
     OUTCOMES,
 )
 
@@ -44,7 +45,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
         readonly=False,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
         help="The invoices the promise, dispute or payment plan is about.",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_amount_open")

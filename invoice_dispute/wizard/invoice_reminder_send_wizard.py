@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.constants import OPEN_PAYMENT_STATES
+
 STATEMENT_REPORT = "invoice_dispute.action_report_customer_statement"
 
 
@@ -52,7 +54,7 @@ class InvoiceReminderSendWizard(models.TransientModel):
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), "
         "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
         help="The invoices the reminder lists; proposed: those due for this "
         "level and not yet reminded at it.",
     )
@@ -257,7 +259,7 @@ class InvoiceReminderSendWizard(models.TransientModel):
             [
                 ("move_type", "=", "out_invoice"),
                 ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
+                ("payment_state", "in", OPEN_PAYMENT_STATES),
                 ("amount_residual", ">", 0),
                 ("commercial_partner_id", "=", customer.id),
                 ("company_id", "=", self.company_id.id),
