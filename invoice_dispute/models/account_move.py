@@ -1497,8 +1497,8 @@ class AccountMove(models.Model):
         these invoices (and on ``dispute``) are withdrawn, as the amount is
         now settled.
 
-        :param str resolution_type: a key of ``RESOLUTION_TYPES`` (a proposal's
-            kind goes through ``KIND_RESOLUTION``)
+        :param str resolution_type: a key of ``RESOLUTION_TYPES`` (a proposal
+            gives its ``_get_resolution_type``)
         :param float amount: credit_note, discount, write_off: the agreed
             amount, tax included, in the invoices' currency; spread over the
             invoices in proportion to what is in question on each (its
@@ -1511,10 +1511,12 @@ class AccountMove(models.Model):
         :param dispute: the invoice.dispute being settled, if any
         :param proposal: the invoice.dispute.proposal accepted, if any
         :return: tuple (credit notes, corrected draft invoices), account.move
-        :raise UserError: amount not above zero or above its limits, invoices
-            in several currencies, a dispute already settled by an accepted
-            proposal, a credit outside the open dispute of an invoice, a due
-            date not after the current ones, no payment plan
+        :raise ValidationError: amount not above zero or above what is open,
+            invoices in several currencies, a due date not after the current
+            ones (the limits of the values)
+        :raise UserError: amount above what is left of the dispute, a dispute
+            already settled by an accepted proposal, a credit outside the open
+            dispute of an invoice, no payment plan
         """
         self._invoice_dispute_lock(dispute)
         recording = self._invoice_dispute_check_settled_once(
@@ -1645,6 +1647,40 @@ class AccountMove(models.Model):
                 )
             )
 
+    def _invoice_dispute_check_credit_amount(self, amount):
+        """Refuse a credit these invoices cannot take: the limits of a credit
+        note, discount or write-off, for a dispute's resolution and a
+        proposal alike.
+
+        :param float amount: the credit, tax included, in the invoices'
+            currency
+        :raise ValidationError: invoices in several currencies, amount not
+            above zero or above what is open on the invoices
+        """
+        currency = self.currency_id
+        if len(currency) > 1:
+            raise ValidationError(
+                self.env._(
+                    "The invoices to credit are in %(currencies)s: a credit covers "
+                    "invoices of one currency.",
+                    currencies=", ".join(currency.mapped("name")),
+                )
+            )
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(
+                self.env._("The amount to credit must be greater than zero.")
+            )
+        residual = sum(self.mapped("amount_residual"))
+        if currency.compare_amounts(amount, residual) > 0:
+            raise ValidationError(
+                self.env._(
+                    "The amount to credit (%(amount)s) exceeds what is still open on "
+                    "the invoices (%(residual)s).",
+                    amount=format_amount(self.env, amount, currency),
+                    residual=format_amount(self.env, residual, currency),
+                )
+            )
+
     def _invoice_dispute_credit_shares(self, amount, dispute=None):
         """Check ``amount`` and spread it over these invoices.
 
@@ -1653,33 +1689,13 @@ class AccountMove(models.Model):
         :param dispute: the invoice.dispute settled, if any: the shares follow
             its disputed amounts, the total stays within what is left of them
         :return: list of (invoice, share)
-        :raise UserError: amount not above zero, above what is open on the
-            invoices or left of the dispute, or credited outside the open
-            dispute of an invoice
+        :raise ValidationError: amount not above zero or above what is open
+            on the invoices (see ``_invoice_dispute_check_credit_amount``)
+        :raise UserError: amount above what is left of the dispute, or
+            credited outside the open dispute of an invoice
         """
+        self._invoice_dispute_check_credit_amount(amount)
         currency = self.currency_id
-        if len(currency) > 1:
-            raise UserError(
-                self.env._(
-                    "The invoices to credit are in %(currencies)s: a credit covers "
-                    "invoices of one currency.",
-                    currencies=", ".join(currency.mapped("name")),
-                )
-            )
-        if currency.compare_amounts(amount, 0.0) <= 0:
-            raise UserError(
-                self.env._("The amount to credit must be greater than zero.")
-            )
-        residual = sum(self.mapped("amount_residual"))
-        if currency.compare_amounts(amount, residual) > 0:
-            raise UserError(
-                self.env._(
-                    "The amount to credit (%(amount)s) exceeds what is still open on "
-                    "the invoices (%(residual)s).",
-                    amount=format_amount(self.env, amount, currency),
-                    residual=format_amount(self.env, residual, currency),
-                )
-            )
         disputed = {}
         if dispute:
             left = dispute._get_amount_to_credit(ignore_settlement=True)
@@ -1778,12 +1794,18 @@ class AccountMove(models.Model):
         return self.reversal_move_ids - earlier_refunds, reversal.new_move_ids
 
     def _invoice_dispute_check_due_date(self, new_date):
-        """Refuse a new due date that is not after every current due date."""
+        """Refuse a new due date that is not after every current due date
+        (for a dispute's resolution and a proposal alike).
+
+        :param date new_date: the new due date
+        :raise ValidationError: no date, or a date not after the current due
+            date of one of these invoices
+        """
         if not new_date:
-            raise UserError(self.env._("Set the new due date of the invoices."))
+            raise ValidationError(self.env._("Set the new due date of the invoices."))
         for invoice in self:
             if invoice.invoice_date_due and new_date <= invoice.invoice_date_due:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "The new due date (%(date)s) must be after the current due "
                         "date of %(invoice)s (%(current)s).",

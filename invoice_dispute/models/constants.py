@@ -46,7 +46,9 @@ ROOT_CAUSES = [
     ("other", "Other"),
 ]
 
-# Settlement proposals
+# Settlement proposals: what a proposal offers (``kind``), in the dispute's
+# vocabulary (``RESOLUTION_TYPES``): each kind is the resolution of the same
+# name, except a partial adjustment, which is settled as a credit note.
 KINDS = [
     ("discount", "Discount"),
     ("due_date_extension", "Due date extension"),
@@ -54,17 +56,18 @@ KINDS = [
     ("write_off", "Write-off"),
     ("payment_plan", "Payment plan"),
 ]
-# The resolution of a dispute that each kind of proposal amounts to.
-KIND_RESOLUTION = {
-    "discount": "discount",
-    "due_date_extension": "due_date_extension",
-    "partial_adjustment": "credit_note",
-    "write_off": "write_off",
-    "payment_plan": "payment_plan",
-}
+ADJUSTMENT_KIND = "partial_adjustment"
+
+
+def kind_resolution(kind):
+    """The resolution (a key of ``RESOLUTION_TYPES``) that a proposal of
+    ``kind`` (a key of ``KINDS``) amounts to."""
+    return "credit_note" if kind == ADJUSTMENT_KIND else kind
+
+
 # Kinds that credit an amount: those whose resolution does.
 CREDIT_KINDS = tuple(
-    kind for kind, resolution in KIND_RESOLUTION.items() if resolution in CREDIT_TYPES
+    kind for kind, __ in KINDS if kind_resolution(kind) in CREDIT_TYPES
 )
 
 # Payment plans

@@ -8,9 +8,9 @@ from odoo.tools import format_amount
 
 from .constants import (
     CREDIT_KINDS,
-    KIND_RESOLUTION,
     KINDS,
     OPEN_STATES,
+    kind_resolution,
 )
 
 
@@ -614,6 +614,15 @@ class InvoiceDisputeProposal(models.Model):
         self.ensure_one()
         return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
 
+    def _get_resolution_type(self):
+        """The dispute's resolution this proposal amounts to, the vocabulary
+        of the settlement (``account.move._invoice_dispute_settle``).
+
+        :return: str, a key of ``RESOLUTION_TYPES``
+        """
+        self.ensure_one()
+        return kind_resolution(self.kind)
+
     def _check_answerable(self):
         """Only a sent (or approved) proposal still valid today can be
         accepted or declined."""
@@ -676,7 +685,6 @@ class InvoiceDisputeProposal(models.Model):
             save (the payment plan of a plan offer)
         """
         self.ensure_one()
-        currency = self.currency_id
         moves = self.move_ids
         if not moves:
             raise ValidationError(
@@ -692,39 +700,12 @@ class InvoiceDisputeProposal(models.Model):
                     partner=self.partner_id.display_name,
                 )
             )
+        # the limits of the settlement's values (``account.move``): the
+        # percentage's range is a constraint of its own (``_check_kind_terms``)
         if self.kind in CREDIT_KINDS:
-            if self.percent < 0.0 or self.percent > 100.0:
-                raise ValidationError(
-                    self.env._(
-                        "The discount percentage must be between 0 and 100 (got "
-                        "%(percent)s).",
-                        percent=self.percent,
-                    )
-                )
-            if currency.compare_amounts(self.amount, 0.0) <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The amount of a %(kind)s must be greater than zero.",
-                        kind=self._get_kind_label().lower(),
-                    )
-                )
-            if currency.compare_amounts(self.amount, self.amount_residual) > 0:
-                raise ValidationError(
-                    self.env._(
-                        "The amount of the %(kind)s (%(amount)s) exceeds what is "
-                        "still open on the invoices (%(residual)s).",
-                        kind=self._get_kind_label().lower(),
-                        amount=format_amount(self.env, self.amount, currency),
-                        residual=format_amount(
-                            self.env, self.amount_residual, currency
-                        ),
-                    )
-                )
+            moves._invoice_dispute_check_credit_amount(self.amount)
         elif self.kind == "due_date_extension":
-            try:
-                moves._invoice_dispute_check_due_date(self.new_date_due)
-            except UserError as error:
-                raise ValidationError(str(error)) from error
+            moves._invoice_dispute_check_due_date(self.new_date_due)
         elif self.kind == "payment_plan":
             plan = self.payment_plan_id
             if not plan and complete:
@@ -754,7 +735,7 @@ class InvoiceDisputeProposal(models.Model):
         """
         self.ensure_one()
         credit_notes, __ = self.move_ids._invoice_dispute_settle(
-            KIND_RESOLUTION[self.kind],
+            self._get_resolution_type(),
             amount=self.amount if self.kind in CREDIT_KINDS else 0.0,
             new_date_due=self.new_date_due,
             payment_plan=self.payment_plan_id,
@@ -774,7 +755,7 @@ class InvoiceDisputeProposal(models.Model):
         """
         for proposal in self:
             moves, dispute = proposal.move_ids, proposal.dispute_id
-            resolution_type = KIND_RESOLUTION[proposal.kind]
+            resolution_type = proposal._get_resolution_type()
             moves._invoice_dispute_check_settled_once(
                 resolution_type,
                 proposal.amount,

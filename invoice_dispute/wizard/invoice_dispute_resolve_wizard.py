@@ -2,7 +2,6 @@ from odoo import api, fields, models
 
 from ..models.constants import (
     CREDIT_TYPES,
-    KIND_RESOLUTION,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
 )
@@ -50,7 +49,7 @@ class InvoiceDisputeResolveWizard(models.TransientModel):
         for wizard in self:
             proposal = wizard.dispute_id.accepted_proposal_id
             wizard.resolution_type = (
-                KIND_RESOLUTION[proposal.kind] if proposal else "credit_note"
+                proposal._get_resolution_type() if proposal else "credit_note"
             )
 
     @api.depends("dispute_id", "resolution_type")
