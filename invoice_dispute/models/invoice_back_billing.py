@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .constants import BACK_BILLING_METHODS
+from .invoice_workflow_mixin import check_period
 
 
 class InvoiceBackBilling(models.Model):
@@ -144,15 +145,7 @@ class InvoiceBackBilling(models.Model):
                 raise ValidationError(
                     self.env._("The amount under-billed must be greater than zero.")
                 )
-            if record.date_from > record.date_to:
-                raise ValidationError(
-                    self.env._(
-                        "The period starts on %(date_from)s, after its end "
-                        "%(date_to)s.",
-                        date_from=record.date_from,
-                        date_to=record.date_to,
-                    )
-                )
+            check_period(record)
             if record.method == "waive":
                 if not (record.waive_reason or "").strip():
                     raise ValidationError(

@@ -57,6 +57,23 @@ def check_parent_not_closed(lines, parent_field, parent_ids=()):
     parents._check_not_closed(["line_ids"])
 
 
+def check_period(records):
+    """Refuse ``records`` whose period (``date_from`` to ``date_to``) starts
+    after it ends: the back-billed period, the management pack's.
+
+    :raise ValidationError: naming both dates
+    """
+    for record in records:
+        if record.date_from and record.date_to and record.date_from > record.date_to:
+            raise ValidationError(
+                records.env._(
+                    "The period starts on %(date_from)s, after its end %(date_to)s.",
+                    date_from=record.date_from,
+                    date_to=record.date_to,
+                )
+            )
+
+
 def check_range(records, field_names, minimum=0, maximum=None):
     """Refuse ``records`` whose numbers in ``field_names`` are below
     ``minimum`` or above ``maximum`` (when given).

@@ -1,8 +1,9 @@
 import base64
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
+from ..models.invoice_workflow_mixin import check_period
 from ..report.invoice_dispute_management_pack import last_month
 
 
@@ -34,16 +35,7 @@ class InvoiceDisputeExportWizard(models.TransientModel):
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
-        for wizard in self:
-            if wizard.date_from > wizard.date_to:
-                raise ValidationError(
-                    self.env._(
-                        "The start of the period (From: %(date_from)s) must be on "
-                        "or before its end (To: %(date_to)s).",
-                        date_from=wizard.date_from,
-                        date_to=wizard.date_to,
-                    )
-                )
+        check_period(self)
 
     def action_export(self):
         """Build the management pack of the wizard's period and companies
