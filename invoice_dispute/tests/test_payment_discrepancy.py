@@ -91,5 +91,5 @@ class TestPaymentDiscrepancy(InvoiceDisputeCommon):
         self.assertEqual(short.state, "dispute")
         self.assertEqual(short.dispute_id, dispute)
         self.assertEqual(self.invoice_1.dispute_state, "open")
-        with self.assertRaisesRegex(UserError, "short payment"):
+        with self.assertRaisesRegex(UserError, "cannot be turned into a dispute"):
             short.action_create_dispute()
