@@ -160,7 +160,9 @@ class TestReminderNotice(NoticeCommon):
         self.assertEqual(notice.mail_id.state, "cancel")
         self.assertFalse(activity.exists())
         self.assertFalse(self.logs_of(invoice))
-        with self.assertRaisesRegex(UserError, "still waiting in the queue"):
+        with self.assertRaisesRegex(
+            UserError, "it cannot be cancelled, only from Queued"
+        ):
             notice.action_cancel()
 
     def test_installment_notice(self):
