@@ -40,6 +40,8 @@ class InvoiceDispute(models.Model):
     _SEQUENCE_CODE = "invoice.dispute"
     _SEQUENCE_DATE_FIELD = "date_received"
     _CURRENCY_FROM_INVOICES = True
+    # ``move_ids`` is computed from the lines: the currency follows them
+    _CURRENCY_INVOICES_PATH = "line_ids.move_id"
     _UNLINK_STATES = ("new", "cancelled")
     _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
@@ -283,15 +285,6 @@ class InvoiceDispute(models.Model):
         for dispute in self:
             partner = dispute.partner_id
             dispute.customer_type = partner._get_customer_type() if partner else "b2b"
-
-    @api.depends("line_ids.move_id.currency_id", "company_id")
-    def _compute_currency_id(self):
-        for dispute in self:
-            dispute.currency_id = (
-                dispute.line_ids.move_id.currency_id[:1]
-                or dispute.currency_id
-                or dispute.company_id.currency_id
-            )
 
     @api.depends("line_ids.move_id")
     def _compute_move_ids(self):

@@ -154,6 +154,9 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     _SEQUENCE_DATE_FIELD = None
     # the currency (``currency_id``) is the invoices' (``move_ids``)
     _CURRENCY_FROM_INVOICES = False
+    # the path to the invoices the currency follows: ``move_ids``, or the
+    # stored path it is computed from (e.g. ``line_ids.move_id``)
+    _CURRENCY_INVOICES_PATH = "move_ids"
     # states in which a record may be deleted (None: no rule)
     _UNLINK_STATES = None
 
@@ -280,7 +283,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     @api.depends(
         lambda self: (
-            ("move_ids.currency_id", "company_id")
+            (f"{self._CURRENCY_INVOICES_PATH}.currency_id", "company_id")
             if self._CURRENCY_FROM_INVOICES
             else ("company_id",)
         )
@@ -294,7 +297,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                 record.currency_id = record.company_id.currency_id
                 continue
             record.currency_id = (
-                record.move_ids.currency_id[:1]
+                record.mapped(self._CURRENCY_INVOICES_PATH).currency_id[:1]
                 or record.currency_id
                 or record.company_id.currency_id
             )
