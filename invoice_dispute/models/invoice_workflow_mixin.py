@@ -61,14 +61,19 @@ def check_period(records):
     """Refuse ``records`` whose period (``date_from`` to ``date_to``) starts
     after it ends: the back-billed period, the management pack's.
 
-    :raise ValidationError: naming both dates
+    :raise ValidationError: naming both fields (as the form labels them)
+        and dates
     """
+    env = records.env
     for record in records:
         if record.date_from and record.date_to and record.date_from > record.date_to:
             raise ValidationError(
-                records.env._(
-                    "The period starts on %(date_from)s, after its end %(date_to)s.",
+                env._(
+                    "The period starts (%(from_label)s: %(date_from)s) after its "
+                    "end (%(to_label)s: %(date_to)s).",
+                    from_label=record._fields["date_from"]._description_string(env),
                     date_from=record.date_from,
+                    to_label=record._fields["date_to"]._description_string(env),
                     date_to=record.date_to,
                 )
             )
