@@ -228,7 +228,7 @@ AUTO_REPLY_NEGATIONS = (*NEGATION_WORDS, "no", "geen", "ziadnu", "ingen", "inget
 # waited from 8 to 5, the technician never showed up"; "wij hebben het
 # bedrag overgemaakt").
 CUSTOMER_CONTENT_INTENTS = ("dispute", "paid")
-CUSTOMER_CONTENT_MIN = 3.0
+CUSTOMER_CONTENT_MIN = 6.0
 # English contractions, spelled out so that "we'll pay" matches "we will pay".
 _CONTRACTIONS = (
     (re.compile(r"\bwon't\b"), "will not"),
