@@ -15,7 +15,6 @@ from odoo.tools import html2plaintext
 from .constants import REPLY_INTENTS
 from .invoice_tone_phrase import (
     LANG_MARKERS,
-    check_phrases,
     normalize_words,
     rank_langs,
 )
@@ -1224,20 +1223,11 @@ def _drop_document_number(match):
 
 class InvoiceIntentPhrase(models.Model):
     _name = "invoice.intent.phrase"
+    _inherit = ["invoice.phrase.mixin"]
     _description = "Reply Intent Phrase"
     _order = "lang, intent, phrase"
-    _rec_name = "phrase"
 
-    lang = fields.Char(
-        string="Language",
-        required=True,
-        index=True,
-        default=lambda self: self.env.lang or "en_US",
-        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
-        "applies to the other variants of the language (nl_NL covers nl_BE).",
-    )
     phrase = fields.Char(
-        required=True,
         help="Words a customer writes in a reply with this intent. A reply matches "
         "when it contains most of them (ignoring case, accents, punctuation, word "
         "order and endings).",
@@ -1249,19 +1239,6 @@ class InvoiceIntentPhrase(models.Model):
         ondelete="set null",
         help="For dispute phrases: the reason a reply matching it most likely gives.",
     )
-    active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        (
-            "phrase_lang_uniq",
-            "unique(lang, phrase)",
-            "A phrase can be listed only once per language.",
-        ),
-    ]
-
-    @api.constrains("lang", "phrase")
-    def _check_phrase(self):
-        check_phrases(self)
 
     @api.constrains("intent", "reason_id")
     def _check_reason_id(self):
