@@ -1149,6 +1149,32 @@ def normalize_reply(text):
     return _NUMBER_RE.sub(NUMBER_WORD, text)
 
 
+# A word of a reply as ``normalize_reply`` reads it: a group of digits
+# ("12.12.2026") or a word (apostrophes, typographic ones too, inside).
+_REPLY_TOKEN_RE = re.compile(
+    rf"(?:{_DIGITS_GROUP_RE.pattern})|\w+(?:['\u2018\u2019\u201b\u02bc`\u00b4]\w+)*"
+)
+
+
+def reply_word_spans(text):
+    """Where each word of ``normalize_reply(text)`` stands in ``text``: a
+    list of ``(start, end)`` character offsets, one per normalized word (the
+    two words of "we'll" share one), or None when the words do not line up
+    (a rare mix of letters and digits).
+
+    :param str text: a cleaned reply
+    :return: list of (int, int), or None
+    """
+    spans = [
+        (match.start(), match.end())
+        for match in _REPLY_TOKEN_RE.finditer(text or "")
+        for __ in normalize_reply(match.group()).split()
+    ]
+    if len(spans) != len(normalize_reply(text).split()):
+        return None
+    return spans
+
+
 def phrase_stems(text):
     """The distinct stems of the words of a phrase, in order: a word of up to
     ``STEM_LENGTH`` letters is looked for as it is (marked with a trailing
@@ -1341,7 +1367,9 @@ class InvoiceIntentPhrase(models.Model):
             explain the guess), ``promise_date`` (``datetime.date`` or False),
             ``reason_id`` (``invoice.dispute.reason`` record, empty unless
             dispute), ``auto_reply_header`` (the header that marked an
-            automatic reply, or False) and ``text`` (the cleaned reply)
+            automatic reply, or False), ``text`` (the cleaned reply) and
+            ``words`` (the reply's own words where those phrases were found,
+            ``_find_reply_words``)
         """
         subject = ""
         if message is not None:
@@ -1362,6 +1390,7 @@ class InvoiceIntentPhrase(models.Model):
             "reason_id": self.env["invoice.dispute.reason"],
             "auto_reply_header": False,
             "text": cleaned,
+            "words": [],
         }
         promise_on_return = is_promise_on_return(cleaned)
         matches, scores = self._score_phrases(
@@ -1421,6 +1450,7 @@ class InvoiceIntentPhrase(models.Model):
             intent = "promise" if tense == "future" else "paid"
         result["intent"] = intent
         result["phrases"] = [phrase for i, phrase, __, __ in matches if i == intent]
+        result["words"] = self._find_reply_words(cleaned, result["phrases"], entries)
         if intent == "promise":
             result["promise_date"] = self._find_promise_date(cleaned, prefix)
         elif intent == "dispute":
@@ -1454,6 +1484,39 @@ class InvoiceIntentPhrase(models.Model):
         for intent, __, __, score in matches:
             scores[intent] += score
         return matches, scores
+
+    @api.model
+    def _find_reply_words(self, text, phrases, entries):
+        """The reply's own words where ``phrases`` (of ``entries``, see
+        ``_get_phrase_index``) were found in ``text``: for each phrase, the
+        shortest part of the reply holding its words (as ``_match_phrases``
+        finds it), overlapping or adjacent parts joined, in the reply's
+        order, with its spelling, case and accents ("We'll pay it on
+        Friday", not the phrase "we will pay on").
+
+        :param str text: the cleaned reply
+        :param list phrases: phrases (str) found in it
+        :param entries: the language's phrase entries
+        :return: list of str, empty when none can be shown
+        """
+        spans = reply_word_spans(text)
+        if not spans or not phrases:
+            return []
+        words = word_positions(text)
+        stems_of = {entry[1]: entry[2] for entry in entries}
+        parts = []
+        for phrase in phrases:
+            present = {stem for stem in stems_of.get(phrase, ()) if stem in words}
+            if present:
+                __, first, last = shortest_span(words, present)
+                parts.append((spans[first][0], spans[last][1]))
+        joined = []
+        for start, end in sorted(parts):
+            if joined and start <= joined[-1][1] + 1:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+            else:
+                joined.append((start, end))
+        return [" ".join(text[start:end].split()) for start, end in joined]
 
     @api.model
     def _has_customer_content(self, text, scores):

@@ -918,6 +918,54 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             "auto_reply",
         )
 
+    def test_the_customers_own_words(self):
+        """The guess is explained by the reply's own words where the phrases
+        were found (``words``: its spelling, case and accents, parts that
+        touch joined), beside the list's phrases (``phrases``), in en, nl,
+        sk, sv; an automatic reply told by its structure has none."""
+        for lang, text, words in (
+            (
+                "en_US",
+                "Hi Anna,\n\nWe'll pay it on Friday, promise.\n\nBob",
+                "We'll pay it on Friday",
+            ),
+            (
+                "en_US",
+                "Hello, the price on this invoice is wrong, we agreed a lower price.",
+                "the price on this invoice is wrong",
+            ),
+            (
+                "nl_NL",
+                "Het BEDRAG klopt niet, wij hadden 3 uur afgesproken.",
+                "Het BEDRAG klopt niet",
+            ),
+            (
+                "sk_SK",
+                "Dobrý deň, faktúru uhradíme v piatok 12.6.2026.",
+                "faktúru uhradíme",
+            ),
+            (
+                "sv_SE",
+                "Hej! Vi har redan betalat fakturan den 3 mars.",
+                "Vi har redan betalat fakturan",
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertTrue(result["phrases"])
+                self.assertTrue(any(words in part for part in result["words"]), result)
+                for part in result["words"]:
+                    self.assertIn(part, " ".join(text.split()))
+        # the phrase is not the customer's wording
+        result = self.classify(
+            "Hello, the price on this invoice is wrong, we agreed a lower price.",
+            "en_US",
+        )
+        self.assertNotIn("the price on this invoice is wrong", result["phrases"])
+        self.assertEqual(
+            self.classify("I am out of the office until Monday.", "en_US")["words"], []
+        )
+
     def test_change_of_address_is_a_question(self):
         """A customer asking to send the invoices to a new address from now
         on is a question, even saying the old address is no longer used; a
