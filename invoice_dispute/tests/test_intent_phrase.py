@@ -1140,6 +1140,17 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ),
             "Priset är högre än offerten ni skickade.": "reason_pricing",
             "We dispute this invoice.": "reason_other",
+            # a price that differs from the quote, in the four languages
+            "The price on the invoice differs from the quote.": "reason_pricing",
+            "De prijs op de factuur wijkt af van uw offerte.": "reason_pricing",
+            "Cena na faktúre sa líši od vašej ponuky.": "reason_pricing",
+            "Priset på fakturan stämmer inte med offerten, vi bestrider den.": (
+                "reason_pricing"
+            ),
+            "Priset avviker från offerten ni skickade i maj.": "reason_pricing",
+            "Enligt offerten skulle arbetet kosta 8 000 kr, ni har tagit 9 500 kr.": (
+                "reason_pricing"
+            ),
         }
         for text, xmlid in reasons.items():
             with self.subTest(text=text):
