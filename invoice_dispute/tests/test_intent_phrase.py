@@ -966,6 +966,31 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             self.classify("I am out of the office until Monday.", "en_US")["words"], []
         )
 
+    def test_deferral_is_a_plan_request(self):
+        """Round 8: asking to pay later than the due date (an extension, a
+        deferral: "uitstel van betaling", "odklad splatnosti", "anstånd")
+        is a plan request in en, nl, sk, sv, even when it says it will then
+        pay in full."""
+        for lang, text in (
+            (
+                "en_US",
+                "Could we get an extension on the invoice until the end of March?",
+            ),
+            (
+                "en_US",
+                "Would it be possible to defer payment until our grant comes in?",
+            ),
+            ("nl_NL", "Kunnen wij uitstel van betaling krijgen tot 1 februari?"),
+            ("nl_NL", "Wij vragen uitstel van betaling tot eind januari."),
+            ("sk_SK", "Prosíme o odklad splatnosti o 30 dní, potom faktúru uhradíme."),
+            ("sk_SK", "Mohli by sme dostať odklad platby do konca januára?"),
+            ("sv_SE", "Kan vi få anstånd med betalningen till den 15 januari?"),
+            ("sv_SE", "Vi skulle behöva skjuta upp betalningen till februari."),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "plan_request", result)
+
     def test_change_of_address_is_a_question(self):
         """A customer asking to send the invoices to a new address from now
         on is a question, even saying the old address is no longer used; a
