@@ -15,7 +15,6 @@ from odoo.tools import html2plaintext
 from .constants import AUTO_REPLY_HEADERS, REPLY_INTENTS
 from .invoice_tone_phrase import (
     LANG_MARKERS,
-    check_phrases,
     normalize_words,
     rank_langs,
 )
@@ -217,6 +216,18 @@ NEGATION_BEFORE = 2
 # ... or just after it ("wij betalen niet", "vi betalar inte").
 NEGATION_AFTER = 1
 NEGATION_WORDS = ("not", "never", "niet", "nooit", "nie", "nikdy", "inte", "aldrig")
+# An automatic-reply phrase holding inside its words a negation it does not
+# have is not found: "wij hebben geen bericht ontvangen dat" is no "wij
+# hebben uw bericht ontvangen".
+AUTO_REPLY_NEGATIONS = (*NEGATION_WORDS, "no", "geen", "ziadnu", "ingen", "inget")
+# A reply that reads as an automatic one by its structure or an auto-reply
+# phrase only (no strong cue, no header) is a customer's when it also says
+# what customers say about the invoice: a refusal to pay, or phrases of these
+# intents weighing at least ``CUSTOMER_CONTENT_MIN`` ("I took the day off and
+# waited from 8 to 5, the technician never showed up"; "wij hebben het
+# bedrag overgemaakt").
+CUSTOMER_CONTENT_INTENTS = ("dispute", "paid")
+CUSTOMER_CONTENT_MIN = 6.0
 # English contractions, spelled out so that "we'll pay" matches "we will pay".
 _CONTRACTIONS = (
     (re.compile(r"\bwon't\b"), "will not"),
@@ -448,6 +459,47 @@ AUTO_REPLY_CUES = {
         r"inte (?:pa kontoret|pa plats|i tjanst|pa jobbet)",
         r"begransad (?:tillgang|atkomst)|(?:jobbar|arbetar) deltid|\bdeltid",
         r"\bar borta|foraldraledighet",
+        # ill, or reachable only in part: "I am sick today", "ik ben ziek",
+        # "som chorý / PN", "jag är sjuk", "slow to respond", "beperkt
+        # bereikbaar", "odpoveď môže byť oneskorená", "läser inte mejl"
+        (
+            r"\b(?:i am|i m|i will be|am) (?:\w+ )?(?:sick|ill|unwell|off)\b"
+            r"|\bsick (?:today|leave)|\b(?:day|days) off\b"
+            r"|\bnot working (?:today|on|this|until)\b"
+        ),
+        (
+            r"\bslow (?:to|in) (?:respond|reply|answer)\w*|(?:limited|reduced"
+            r"|intermittent) (?:availability|access|connectivity)"
+            r"|\b(?:response|responses|reply|replies|answer) (?:\w+ ){0,3}"
+            r"(?:may|might|will|can|could) be (?:\w+ )?(?:delayed|slow|slower)"
+            r"|\bdelayed (?:response|responses|replies)"
+            r"|\bnot (?:reading|checking|monitoring) (?:my |our )?"
+            r"(?:e ?mail|email|mails|emails)"
+        ),
+        (
+            r"\b(?:ik ben|ben ik|zijn wij|wij zijn|we zijn|zijn we) (?:\w+ ){0,2}"
+            r"(?:ziek|vrij|afwezig|beperkt bereikbaar|slecht bereikbaar)\b"
+            r"|\bbeperkt (?:bereikbaar|beschikbaar)|\bslecht bereikbaar"
+            r"|\bwerk (?:ik|wij|we) (?:\w+ ){0,2}niet\b"
+            r"|\blees (?:ik |wij |we )?(?:\w+ )?(?:geen|niet) (?:\w+ )?"
+            r"(?:mail|e ?mail|berichten)"
+            r"|\b(?:reactie|antwoord) (?:\w+ ){0,3}(?:vertraagd|later komen)"
+        ),
+        (
+            r"\b(?:som|sme|budem|budeme) (?:\w+ ){0,2}(?:chor[ya]|pn|praceneschopn\w*"
+            r"|na pn|na ocr|obmedzene dostupn\w*)\b|\b(?:mam|mame) (?:\w+ ){0,2}volno\b"
+            r"|\bobmedzene (?:dostupn\w*|k dispozicii)"
+            r"|\bodpoved\w* (?:\w+ ){0,3}(?:moze|mozu|bude|budu) (?:\w+ )?oneskoren\w*"
+            r"|\boneskoren\w* odpoved\w*|\bnecitam (?:\w+ )?(?:e ?mail|postu|spravy)\w*"
+        ),
+        (
+            r"\b(?:jag ar|ar jag|vi ar|ar vi) (?:\w+ ){0,2}(?:sjuk|sjuka|krasslig"
+            r"|hemma med sjukt barn|ledig|lediga)\b|\bvabbar\b|\bsjuk\b"
+            r"|\b(?:jobbar|arbetar) (?:jag |vi )?inte (?:idag|i dag|pa)\b"
+            r"|\blaser (?:\w+ )?inte (?:\w+ )?(?:mejl|e ?post|mail)\w*"
+            r"|\b(?:svarar|besvarar) (?:\w+ ){0,3}(?:langsamt|med fordrojning)"
+            r"|\b(?:begransat|begransad) (?:tillganglig|antraffbar)\w*"
+        ),
         # away at an event: conference, trade fair, seminar, training, course,
         # offsite, team day (the person there, not an invoice for one: "the
         # seminar invoice", "faktúra za školenie", "kursen på fakturan")
@@ -545,6 +597,30 @@ AUTO_REPLY_CUES = {
             r"|uzavier)\w*|(?:firemn|podnikov|celofiremn)\w* dovolenk\w*"
             r"|(?:statn\w*|narodn\w*) sviat\w*"
         ),
+        # inverted word order, after a time or place: "between Christmas
+        # and New Year is our office closed", "tussen kerst en oud en nieuw is
+        # ons kantoor gesloten", "počas sviatkov je naša spoločnosť
+        # zatvorená", "under julen är kontoret stängt"
+        (
+            r"\b(?:is|are|will be|remains?) (?:\w+ ){0,2}(?:office|offices|company"
+            r"|warehouse|plant|factory|business|shop|store) (?:\w+ ){0,2}closed\b"
+            r"|\b(?:shut|shuts|shutting) (?:down )?(?:for|from|between|during|until"
+            r"|over|through)\b"
+        ),
+        (
+            r"\b(?:is|zijn|blijft|blijven|gaat|gaan) (?:\w+ ){0,2}(?:kantoor|kantoren"
+            r"|bedrijf|winkel|magazijn|administratie|afdeling|zaak|vestiging)"
+            r" (?:\w+ ){0,3}(?:gesloten|dicht)\b"
+        ),
+        (
+            r"\b(?:je|bude|su|budu|zostane|zostava|zostanu) (?:\w+ ){0,2}(?:firma"
+            r"|spolocnost|kancelari\w*|prevadzk\w*|uctaren\w*|sklad|urad|predajn\w*)"
+            r" (?:\w+ ){0,2}zatvoren\w*"
+        ),
+        (
+            r"\b(?:ar|har|halls|kommer) (?:\w+ ){0,2}(?:kontor\w*|foretag\w*|butik\w*"
+            r"|lager\w*|fabrik\w*|avdelning\w*|vi) (?:\w+ ){0,3}stangt"
+        ),
         (
             r"\bstangt (?:for|under|mellan|fran|till|t o m|tom|pa grund|over|i)\b"
             r"|(?:kontor\w*|foretag\w*|butik\w*|lager\w*|fabrik\w*|vi|avdelning\w*)"
@@ -608,6 +684,65 @@ AUTO_REPLY_CUES = {
         r"(?:ar|ar jag) tillbaka|nar jag ar tillbaka|efter min aterkomst",
         r"nasta arbetsdag|inom " + _W % 1 + r"arbetsdag\w*",
         r"besvaras|(?:svarar|aterkommer) (?:sa snart|nar|efter)",
+        # the day of an absence: "off today", "ledig idag", "vandaag vrij",
+        # "dnes som celý deň na školení", "sjuk idag", "the whole day"
+        (
+            r"\b(?:off|out|away|sick|ill|unavailable|training|leave|travell?ing)"
+            r" (?:\w+ ){0,2}today\b|\btoday (?:\w+ ){0,3}(?:off|out of|away|sick"
+            r"|unavailable|training)\b|\ball day\b|\bthe whole day\b"
+            r"|\bback tomorrow\b"
+        ),
+        (
+            r"\b(?:vrij|ziek|afwezig|vakantie|verlof|cursus|training)"
+            r" (?:\w+ ){0,2}vandaag\b|\bvandaag (?:\w+ ){0,3}(?:vrij|ziek|afwezig"
+            r"|niet)\b|\bde hele dag\b|\bmorgen (?:\w+ )?(?:weer|terug)\b"
+        ),
+        (
+            r"\bdnes (?:\w+ ){0,3}(?:na|mimo|chor[ya]|volno|nepracuj\w*|nie som)\b"
+            r"|\bcely den\b|\bzajtra (?:\w+ )?(?:opat|spat|naspat)\b"
+        ),
+        (
+            r"\b(?:ledig|sjuk|borta|franvarande|utbildning|kurs)"
+            r" (?:\w+ ){0,2}(?:idag|i dag)\b|\b(?:idag|i dag) (?:\w+ ){0,2}(?:ledig"
+            r"|sjuk|borta|franvarande)\b|\bhela dagen\b"
+            r"|\b(?:ater|tillbaka) (?:i morgon|imorgon)\b"
+        ),
+        # the messages answered, read or handled later: "will respond
+        # tomorrow", "donderdag lees ik uw mail", "na e-maily odpoviem
+        # zajtra", "platby budú spracované po 7.1."
+        (
+            r"\b(?:respond|reply|answer|get back to you|read (?:your|my|all)"
+            r" (?:e ?mail|email|message)\w*) (?:\w+ ){0,3}(?:tomorrow|on my return"
+            r"|when i)\b|\b(?:processed|handled|answered|dealt with|replied to)"
+            r" (?:\w+ ){0,3}(?:after|from|on|as of|starting) " + _W % 1 + _DATE
+        ),
+        (
+            r"\b(?:lees|beantwoord|bekijk) (?:ik|wij|we) (?:\w+ ){0,2}(?:mail|e ?mail"
+            r"|mails|berichten|bericht)\b|\b(?:verwerkt|behandeld|afgehandeld"
+            r"|beantwoord) (?:\w+ ){0,2}(?:vanaf|na|op|per) " + _W % 1 + _DATE
+        ),
+        (
+            r"\b(?:odpoviem|odpovieme|ozvem|ozveme|precitam|vybavim|vybavime)\w*"
+            r" (?:\w+ ){0,3}(?:zajtra|pozajtra|po|od|" + _DATE + r")\b"
+            r"|\b(?:vybaven|spracovan|vybavovan|zodpovedan|spracuvan)\w*"
+            r" (?:\w+ )?(?:od|po|dna|az) "
+            + _W % 1
+            + _DATE
+            + r"|\bopat (?:\w+ ){0,2}(?:k dispozicii|v praci|v kancelarii|dostupn\w*)"
+            r"|\bv dnoch (?:ddigits|\d+|nnum)"
+        ),
+        (
+            r"\b(?:behandlas|hanteras|besvaras|handlaggs|lases) (?:\w+ ){0,2}"
+            r"(?:fran|efter|den|fr o m|fro m) " + _W % 1 + _DATE
+        ),
+        # a period of days: "10-12 November", "20. – 23. augusta"
+        (
+            r"\b(?:\d+|nnum|ddigits) (?:\d+|nnum|ddigits) (?:january|february|march"
+            r"|april|may|june|july|august|september|october|november|december|januari"
+            r"|februari|maart|mei|juni|juli|augustus|oktober|mars|augusti|januar\w*"
+            r"|februar\w*|marc\w*|april\w*|maj\w*|jun[ae]|jul[ae]|august\w*"
+            r"|septemb\w*|oktob\w*|novemb\w*|decemb\w*)\b"
+        ),
     ),
     "contact": (
         r"contact|reach|write to|get in touch with|colleague",
@@ -623,6 +758,18 @@ AUTO_REPLY_CUES = {
         r"(?:richt|stuur) (?:uw |je )?(?:correspondentie|e ?mail|berichten)",
         r"terecht bij",
         r"(?:obracajte|obratte) sa|(?:pisete|piste) na",
+        # urgent matters by phone: "voor dringende zaken: bel 020 ...", "vid
+        # brådskande ärenden ring växeln 031-..." (with a number, see
+        # ``_CONTACT_ADDRESS_RE``)
+        (
+            r"\b(?:for|in|with) urgent (?:\w+ )?(?:matters|cases|issues|enquiries"
+            r"|inquiries|questions)|\bif (?:it is |this is )?urgent|\bcall (?:me |us )?"
+            r"(?:on|at)\b|\b(?:voor|bij|in) dringende (?:zaken|gevallen|vragen)"
+            r"|\bbel (?:\w+ )?(?:naar|op|met)?\b|\b(?:v )?(?:naliehav|surn|urgent)\w* "
+            r"(?:pripad|zalezitost|veci)\w*|\b(?:zavolajte|volajte)\b"
+            r"|\b(?:vid|i) bradskande (?:arenden|fall)"
+            r"|\bring (?:\w+ )?(?:vaxeln|mig|oss|pa)\b"
+        ),
     ),
     "receipt": (
         r"(?:received|receiving) your (?:e ?mail|email|message|request|invoice)",
@@ -786,6 +933,30 @@ PROMISE_COMMITMENT_PATTERNS = (
         r"|\b(?:poslem|posleme|odoslem|odosleme) (?:\w+ )?platbu"
         r"|\b(?:budem|budeme) (?:\w+ )?(?:platit|hradit|schvalovat)\b"
     ),
+    # the action itself, after the return ("dan zet ik hem klaar voor
+    # betaling", "platbu hneď schválim", "och godkänner den direkt då")
+    (
+        r"\b(?:and|then) (?:i will |we will |i shall |we shall )?(?:\w+ )?"
+        r"(?:pay|settle|approve|process|release|schedule|sign off)\b"
+        r"|\b(?:put|queue|schedule|set up) (?:it|this|the invoice|the payment)"
+        r" (?:\w+ ){0,2}(?:for payment|in the payment run)"
+    ),
+    (
+        r"\b(?:zet|leg|maak|boek|regel|verwerk) (?:ik|wij|we) (?:\w+ ){0,3}"
+        r"(?:klaar|over|betaling|betaalbaar)\b|\bklaar (?:\w+ )?voor (?:de )?"
+        r"(?:betaling|uitbetaling)|\b(?:klaarzetten|klaar zetten) (?:\w+ )?voor"
+    ),
+    (
+        r"\b(?:zadam|zadame|podpisem|podpiseme|odoslem|odosleme|vybavim|vybavime)"
+        r" (?:\w+ ){0,2}(?:platbu|fakturu|uhradu|prikaz)\b"
+        r"|\b(?:platbu|fakturu|uhradu|prikaz) (?:\w+ ){0,2}(?:zadam|zadame"
+        r"|podpisem|podpiseme|odoslem|odosleme|vybavim|vybavime)\b"
+    ),
+    (
+        r"\b(?:och|sa|da) (?:\w+ )?(?:betalar|godkanner|attesterar|overfor|fixar"
+        r"|ordnar)\b|\b(?:betalar|godkanner|attesterar|overfor) (?:den|det|dem"
+        r"|fakturan|fakturorna|beloppet) (?:\w+ )?(?:direkt|da|genast|samma dag)\b"
+    ),
     (
         r"\b(?:betalar|godkanner|attesterar|overfor|fixar|ordnar|skickar) (?:jag|vi)\b"
         r"|\b(?:jag|vi) (?:ska |skall |kommer att |tanker )?(?:\w+ )?(?:betala|betalar"
@@ -809,6 +980,51 @@ PROMISE_RETURN_PATTERNS = (
         r"\b(?:sa fort|sa snart|nar|efter att|direkt nar) (?:jag|vi) (?:\w+ ){0,3}"
         r"(?:tillbaka|ater)\b|\befter (?:min|var) aterkomst\b"
     ),
+    # the writer's or someone's return stated ("maandag ben ik terug op
+    # kantoor en", "v pondelok budem v kancelárii a", "hneď po jeho
+    # návrate", "men är tillbaka på kontoret måndag och")
+    (
+        r"\b(?:i|we) (?:will be|am|are|shall be|get) (?:\w+ )?back\b"
+        r"|\b(?:on|upon|after) (?:his|her|their) return\b"
+        r"|\bwhen (?:he|she|they) (?:is|are|gets|get|comes|come) back\b"
+    ),
+    (
+        r"\b(?:ben|zijn) (?:ik|wij|we) (?:\w+ ){0,2}(?:weer|terug)\b"
+        r"|\b(?:ik|wij|we) (?:ben|zijn) (?:\w+ ){0,3}(?:weer|terug) (?:op kantoor"
+        r"|aanwezig|op het werk)|\b(?:na|bij) (?:zijn|haar|hun) (?:terugkomst"
+        r"|terugkeer)\b|\bzodra (?:hij|zij|ze) (?:\w+ ){0,3}(?:weer|terug)\b"
+    ),
+    (
+        r"\b(?:budem|budeme) (?:\w+ ){0,3}(?:v kancelarii|v praci|spat|naspat"
+        r"|opat)\b|\bpo (?:jeho |jej |ich )?navrate\b"
+    ),
+    (
+        r"\b(?:ar|blir) (?:jag |vi )?(?:\w+ )?tillbaka\b"
+        r"|\befter (?:hans|hennes|deras) aterkomst\b"
+        r"|\bnar (?:han|hon|de) (?:\w+ ){0,2}(?:tillbaka|ater)\b"
+    ),
+)
+# ... but an absence notice speaking of the backlog it will go through on
+# return ("I will review all pending invoices and process them upon my
+# return", "bekijk ik alle wachtende verzoeken", "nevybavené faktúry",
+# "väntande fakturor") promises nothing to this customer.
+PROMISE_BACKLOG_PATTERNS = (
+    (
+        r"\bpending (?:\w+ )?(?:invoices|payments|requests|items|approvals)\b"
+        r"|\b(?:review|go through) (?:all|any)\b"
+    ),
+    (
+        r"\b(?:wachtende|openstaande) (?:\w+ )?(?:verzoeken|berichten|e ?mails"
+        r"|goedkeuringen)\b|\b(?:bekijk|behandel) (?:ik|wij|we) alle\b"
+    ),
+    r"\bnevybaven\w* (?:\w+ )?(?:faktur|platb|poziadav|sprav)\w*|\bprezriem vsetk\w*",
+    (
+        r"\bvantande (?:\w+ )?(?:fakturor|betalningar|arenden|attester)\b"
+        r"|\bgar igenom alla\b"
+    ),
+)
+_PROMISE_BACKLOG_RE = re.compile(
+    "|".join(f"(?:{pattern})" for pattern in PROMISE_BACKLOG_PATTERNS)
 )
 _PROMISE_COMMITMENT_RE = re.compile(
     "|".join(f"(?:{pattern})" for pattern in PROMISE_COMMITMENT_PATTERNS)
@@ -820,15 +1036,19 @@ _PROMISE_RETURN_RE = re.compile(
 
 def is_promise_on_return(text):
     """Whether ``text`` (a cleaned reply) promises, in the first person, to
-    pay or approve once its writer is back (``PROMISE_COMMITMENT_PATTERNS``
-    and ``PROMISE_RETURN_PATTERNS``, en, nl, sk, sv).
+    pay or approve once its writer (or the one who pays) is back
+    (``PROMISE_COMMITMENT_PATTERNS`` and ``PROMISE_RETURN_PATTERNS``, en,
+    nl, sk, sv), not a backlog of all pending invoices
+    (``PROMISE_BACKLOG_PATTERNS``).
 
     :param str text: the reply
     :return: bool
     """
     haystack = normalize_reply(text)
     return bool(
-        _PROMISE_COMMITMENT_RE.search(haystack) and _PROMISE_RETURN_RE.search(haystack)
+        _PROMISE_COMMITMENT_RE.search(haystack)
+        and _PROMISE_RETURN_RE.search(haystack)
+        and not _PROMISE_BACKLOG_RE.search(haystack)
     )
 
 
@@ -920,6 +1140,32 @@ def normalize_reply(text):
     return _NUMBER_RE.sub(NUMBER_WORD, text)
 
 
+# A word of a reply as ``normalize_reply`` reads it: a group of digits
+# ("12.12.2026") or a word (apostrophes, typographic ones too, inside).
+_REPLY_TOKEN_RE = re.compile(
+    rf"(?:{_DIGITS_GROUP_RE.pattern})|\w+(?:['\u2018\u2019\u201b\u02bc`\u00b4]\w+)*"
+)
+
+
+def reply_word_spans(text):
+    """Where each word of ``normalize_reply(text)`` stands in ``text``: a
+    list of ``(start, end)`` character offsets, one per normalized word (the
+    two words of "we'll" share one), or None when the words do not line up
+    (a rare mix of letters and digits).
+
+    :param str text: a cleaned reply
+    :return: list of (int, int), or None
+    """
+    spans = [
+        (match.start(), match.end())
+        for match in _REPLY_TOKEN_RE.finditer(text or "")
+        for __ in normalize_reply(match.group()).split()
+    ]
+    if len(spans) != len(normalize_reply(text).split()):
+        return None
+    return spans
+
+
 def phrase_stems(text):
     """The distinct stems of the words of a phrase, in order: a word of up to
     ``STEM_LENGTH`` letters is looked for as it is (marked with a trailing
@@ -994,20 +1240,11 @@ def _drop_document_number(match):
 
 class InvoiceIntentPhrase(models.Model):
     _name = "invoice.intent.phrase"
+    _inherit = ["invoice.phrase.mixin"]
     _description = "Reply Intent Phrase"
     _order = "lang, intent, phrase"
-    _rec_name = "phrase"
 
-    lang = fields.Char(
-        string="Language",
-        required=True,
-        index=True,
-        default=lambda self: self.env.lang or "en_US",
-        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
-        "applies to the other variants of the language (nl_NL covers nl_BE).",
-    )
     phrase = fields.Char(
-        required=True,
         help="Words a customer writes in a reply with this intent. A reply matches "
         "when it contains most of them (ignoring case, accents, punctuation, word "
         "order and endings).",
@@ -1019,19 +1256,6 @@ class InvoiceIntentPhrase(models.Model):
         ondelete="set null",
         help="For dispute phrases: the reason a reply matching it most likely gives.",
     )
-    active = fields.Boolean(default=True)
-
-    _sql_constraints = [
-        (
-            "phrase_lang_uniq",
-            "unique(lang, phrase)",
-            "A phrase can be listed only once per language.",
-        ),
-    ]
-
-    @api.constrains("lang", "phrase")
-    def _check_phrase(self):
-        check_phrases(self)
 
     @api.constrains("intent", "reason_id")
     def _check_reason_id(self):
@@ -1134,7 +1358,9 @@ class InvoiceIntentPhrase(models.Model):
             explain the guess), ``promise_date`` (``datetime.date`` or False),
             ``reason_id`` (``invoice.dispute.reason`` record, empty unless
             dispute), ``auto_reply_header`` (the header that marked an
-            automatic reply, or False) and ``text`` (the cleaned reply)
+            automatic reply, or False), ``text`` (the cleaned reply) and
+            ``words`` (the reply's own words where those phrases were found,
+            ``_find_reply_words``)
         """
         subject = ""
         if message is not None:
@@ -1155,13 +1381,19 @@ class InvoiceIntentPhrase(models.Model):
             "reason_id": self.env["invoice.dispute.reason"],
             "auto_reply_header": False,
             "text": cleaned,
+            "words": [],
         }
-        if self._classify_automatic(result, subject, message):
-            return result
         promise_on_return = is_promise_on_return(cleaned)
         matches, scores = self._score_phrases(
             cleaned, subject, (entries, weights), promise_on_return
         )
+        customer = self._has_customer_content(cleaned, scores)
+        if self._classify_automatic(result, subject, message, customer=customer):
+            return result
+        if customer:
+            # the words of an absence ("I took the day off") in a dispute
+            matches = [match for match in matches if match[0] != "auto_reply"]
+            scores.pop("auto_reply", None)
         result["scores"] = {intent: round(score, 2) for intent, score in scores.items()}
         evidence = {}
         if not scores:
@@ -1209,6 +1441,7 @@ class InvoiceIntentPhrase(models.Model):
             intent = "promise" if tense == "future" else "paid"
         result["intent"] = intent
         result["phrases"] = [phrase for i, phrase, __, __ in matches if i == intent]
+        result["words"] = self._find_reply_words(cleaned, result["phrases"], entries)
         if intent == "promise":
             result["promise_date"] = self._find_promise_date(cleaned, prefix)
         elif intent == "dispute":
@@ -1244,10 +1477,62 @@ class InvoiceIntentPhrase(models.Model):
         return matches, scores
 
     @api.model
-    def _classify_automatic(self, result, subject, message):
+    def _find_reply_words(self, text, phrases, entries):
+        """The reply's own words where ``phrases`` (of ``entries``, see
+        ``_get_phrase_index``) were found in ``text``: for each phrase, the
+        shortest part of the reply holding its words (as ``_match_phrases``
+        finds it), overlapping or adjacent parts joined, in the reply's
+        order, with its spelling, case and accents ("We'll pay it on
+        Friday", not the phrase "we will pay on").
+
+        :param str text: the cleaned reply
+        :param list phrases: phrases (str) found in it
+        :param entries: the language's phrase entries
+        :return: list of str, empty when none can be shown
+        """
+        spans = reply_word_spans(text)
+        if not spans or not phrases:
+            return []
+        words = word_positions(text)
+        stems_of = {entry[1]: entry[2] for entry in entries}
+        parts = []
+        for phrase in phrases:
+            present = {stem for stem in stems_of.get(phrase, ()) if stem in words}
+            if present:
+                __, first, last = shortest_span(words, present)
+                parts.append((spans[first][0], spans[last][1]))
+        joined = []
+        for start, end in sorted(parts):
+            if joined and start <= joined[-1][1] + 1:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+            else:
+                joined.append((start, end))
+        return [" ".join(text[start:end].split()) for start, end in joined]
+
+    @api.model
+    def _has_customer_content(self, text, scores):
+        """Whether ``text`` (a cleaned reply) says what a customer says about
+        the invoice: a refusal to pay (``REFUSAL_PATTERNS``) or phrases of
+        ``CUSTOMER_CONTENT_INTENTS`` scoring at least ``CUSTOMER_CONTENT_MIN``
+        in ``scores`` (``{intent: score}`` of ``_score_phrases``).
+
+        :return: bool
+        """
+        if _REFUSAL_RE.search(normalize_reply(text)):
+            return True
+        return any(
+            scores.get(intent, 0.0) >= CUSTOMER_CONTENT_MIN
+            for intent in CUSTOMER_CONTENT_INTENTS
+        )
+
+    @api.model
+    def _classify_automatic(self, result, subject, message, customer=False):
         """Mark ``result`` (of ``classify_reply``, its ``text`` cleaned) as
         an automatic reply when the headers of ``message`` or the cues of
-        its text and ``subject`` (``_find_auto_reply_cues``) tell one.
+        its text and ``subject`` (``_find_auto_reply_cues``) tell one. With
+        ``customer`` (``_has_customer_content``: a dispute or a payment in
+        the reply) only a strong cue (``AUTO_REPLY_STRONG``) or a header
+        does: "I took the day off work and waited" is a customer's dispute.
 
         :return: bool, whether it is an automatic reply
         """
@@ -1256,6 +1541,8 @@ class InvoiceIntentPhrase(models.Model):
             result.update(intent="auto_reply", auto_reply_header=header)
             return True
         cues = self._find_auto_reply_cues(result["text"], subject)
+        if customer and not set(cues) & set(AUTO_REPLY_STRONG):
+            cues = []
         if cues:
             result.update(intent="auto_reply", scores={"auto_reply": len(cues)})
             result["phrases"] = [f"[{kind}]" for kind in cues]
@@ -1357,6 +1644,14 @@ class InvoiceIntentPhrase(models.Model):
                 # betalar", "we paid" no "we pay"
                 continue
             span, first, last = shortest_span(words, set(present))
+            if intent == "auto_reply" and any(
+                first < index < last
+                for word in AUTO_REPLY_NEGATIONS
+                if f"{word} " not in stems
+                for index in words.get(f"{word} ", ())
+            ):
+                # "wij hebben geen bericht ontvangen" is no receipt
+                continue
             if span > len(stems) + MATCH_MAX_GAP or (
                 intent in NEGATABLE_INTENTS
                 and not any(f"{word} " in stems for word in NEGATION_WORDS)

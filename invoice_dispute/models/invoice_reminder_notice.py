@@ -609,7 +609,8 @@ class InvoiceReminderNotice(models.Model):
         """Plan a to-do for the collector (``_get_reply_user``) about the
         reply ``msg_dict``, in the collector's language: its summary tells the
         intent guessed (``result`` of ``classify_reply``), its note the
-        reply's subject, the phrases that explain the guess, the promised
+        reply's subject, the customer's words that explain the guess
+        (``result["words"]``) and the list's phrases they match, the promised
         date found (promise) or the dispute created (dispute)."""
         self.ensure_one()
         user = self._get_reply_user() or self.env.user
@@ -634,10 +635,18 @@ class InvoiceReminderNotice(models.Model):
                 notice=self.name,
             )
         lines = [msg_dict.get("subject") or ""]
+        if result.get("words"):
+            # the customer's own words first, the list's phrases after them
+            lines.append(
+                env._(
+                    "Recognised from the customer's words: %(words)s",
+                    words=", ".join(f"“{words}”" for words in result["words"]),
+                )
+            )
         if result["phrases"]:
             lines.append(
                 env._(
-                    "Recognised from: %(phrases)s",
+                    "Closest phrases of the list: %(phrases)s",
                     phrases=", ".join(f"“{phrase}”" for phrase in result["phrases"]),
                 )
             )

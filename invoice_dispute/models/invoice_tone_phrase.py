@@ -130,14 +130,17 @@ def check_phrases(records):
             )
 
 
-class InvoiceTonePhrase(models.Model):
-    _name = "invoice.tone.phrase"
-    _description = "Tone Check Phrase"
-    _order = "lang, category, phrase"
+class InvoicePhraseMixin(models.AbstractModel):
+    """What the phrase lists share (``invoice.tone.phrase``,
+    ``invoice.intent.phrase``): a language code, the phrase, archiving, one
+    phrase per language, and the check that the code is one and the phrase
+    has words (``check_phrases``)."""
+
+    _name = "invoice.phrase.mixin"
+    _description = "Phrase List (language, phrase)"
     _rec_name = "phrase"
 
-    lang = fields.Selection(
-        get_lang_selection,
+    lang = fields.Char(
         string="Language",
         required=True,
         index=True,
@@ -145,19 +148,8 @@ class InvoiceTonePhrase(models.Model):
         help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
         "applies to the other variants of the language (nl_NL covers nl_BE).",
     )
-    phrase = fields.Char(
-        required=True,
-        help="Words to avoid. Matched as whole words, ignoring case, accents and "
-        "punctuation.",
-    )
-    category = fields.Selection(TONE_CATEGORIES, required=True, default="defensive")
-    suggestion = fields.Text(
-        help="A neutral alternative shown to the collector when the phrase is found."
-    )
+    phrase = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", help="Leave empty to use the phrase in every company."
-    )
 
     _sql_constraints = [
         (
@@ -170,6 +162,35 @@ class InvoiceTonePhrase(models.Model):
     @api.constrains("lang", "phrase")
     def _check_phrase(self):
         check_phrases(self)
+
+
+class InvoiceTonePhrase(models.Model):
+    _name = "invoice.tone.phrase"
+    _inherit = ["invoice.phrase.mixin"]
+    _description = "Tone Check Phrase"
+    _order = "lang, category, phrase"
+
+    # the language picked by its name ("Swedish / Svenska"), same help
+    lang = fields.Selection(
+        get_lang_selection,
+        string="Language",
+        required=True,
+        index=True,
+        default=lambda self: self.env.lang or "en_US",
+        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
+        "applies to the other variants of the language (nl_NL covers nl_BE).",
+    )
+    phrase = fields.Char(
+        help="Words to avoid. Matched as whole words, ignoring case, accents and "
+        "punctuation.",
+    )
+    category = fields.Selection(TONE_CATEGORIES, required=True, default="defensive")
+    suggestion = fields.Text(
+        help="A neutral alternative shown to the collector when the phrase is found."
+    )
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use the phrase in every company."
+    )
 
     @api.model
     def _detect_langs(self, haystack):

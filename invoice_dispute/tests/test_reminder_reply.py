@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import format_date
+from odoo.tools import format_date, html2plaintext
 
 from .common import COLLECTOR_GROUPS
 from .test_reminder_notice import NoticeCommon
@@ -176,6 +176,15 @@ class TestReminderReplyIntent(NoticeCommon):
                 activity = notice.activity_ids
                 self.assertEqual(activity.user_id, self.collectors[lang])
                 self.assertIn(dispute.name, str(activity.note))
+                # the note quotes the customer's words, then the phrases
+                note = html2plaintext(activity.note)
+                self.assertTrue(guess["words"])
+                for words in guess["words"] + guess["phrases"]:
+                    self.assertIn(f"“{words}”", note)
+                self.assertLess(
+                    note.index(f"“{guess['words'][0]}”"),
+                    note.rindex(f"“{guess['phrases'][0]}”"),
+                )
                 # a second dispute reply finds the invoices disputed already
                 self.reply(notice, texts["dispute"])
                 self.assertEqual(

@@ -18,7 +18,7 @@ in session 5 before its tuning and never tuned on) and of
 third writer's set, measured once unseen at 92.2 %, its four automatic
 replies misread then studied for round 7) and of
 ``intent_replies_blind4.csv`` (a fourth writer's set, measured once unseen
-after round 7 at 81.2 %) and prints, per set, the
+after round 7 at 81.2 %, then studied for round 8) and prints, per set, the
 accuracy per language with the language given and detected, the confusions
 (expected -> guessed), the automatic replies taken for something else (must be
 none), the replies taken for automatic replies (silenced: must be none) and
@@ -63,7 +63,8 @@ SETS = (
         "session 5 second blind set (a third writer; measured once unseen: 92.2 %)",
         "intent_replies_blind3.csv",
     ),
-    # a fourth writer; measured once unseen after round 7: 81.2 %
+    # a fourth writer; measured once unseen after round 7: 81.2 %, its
+    # misses then studied for round 8
     (
         "session 6 blind set (a fourth writer; measured once unseen: 81.2 %)",
         "intent_replies_blind4.csv",
