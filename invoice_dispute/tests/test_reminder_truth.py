@@ -460,6 +460,8 @@ class TestTruthfulReminders(TruthCommon):
         later = self.create_due_invoice(self.customer, 100.0, 8)
         self.run_reminders()
         self.assertEqual(later.reminder_level, 2)
+        # the earlier reminder is one the customer received: delivered
+        self.send(self.logs_of(later).mail_id)
         self.run_reminders(self.today + timedelta(days=14))
         self.assertEqual(later.reminder_level, 3)
         firm = self.logs_of(later).filtered(lambda log: log.level == 3).mail_id
