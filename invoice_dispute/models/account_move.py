@@ -344,7 +344,7 @@ class AccountMove(models.Model):
         res = super().write(vals)
         if moved:
             moved._invoice_dispute_withdraw_reminders(
-                self.env._("the invoice was moved to another customer.")
+                lambda env: env._("the invoice was moved to another customer.")
             )
         return res
 
@@ -958,14 +958,15 @@ class AccountMove(models.Model):
         # sudo: following the invoice is part of resetting it, whoever does it
         moves = self.sudo()
         invoices = ", ".join(self.mapped("display_name"))
-        if change == "draft":
-            reason = self.env._(
-                "Invoice %(invoices)s was reset to draft.", invoices=invoices
-            )
-        else:
-            reason = self.env._(
-                "Invoice %(invoices)s was cancelled.", invoices=invoices
-            )
+
+        def get_reason(env):
+            if change == "draft":
+                return env._(
+                    "Invoice %(invoices)s was reset to draft.", invoices=invoices
+                )
+            return env._("Invoice %(invoices)s was cancelled.", invoices=invoices)
+
+        reason = get_reason(self.env)
         proposals = moves.dispute_proposal_ids.filtered(
             lambda p: p.state in ("draft", "to_approve", "approved", "sent")
         )
@@ -977,7 +978,7 @@ class AccountMove(models.Model):
             [proposals, plans, promises],
             self.env._("%(reason)s Cancelled.", reason=reason),
         )
-        self._invoice_dispute_withdraw_reminders(reason)
+        self._invoice_dispute_withdraw_reminders(get_reason)
         # closed disputes stay as they were decided: their chatter says what
         # happened to the invoice (a credit note is no longer reconciled)
         for dispute in moves.dispute_line_ids.dispute_id:
@@ -1007,10 +1008,12 @@ class AccountMove(models.Model):
             return
         # sudo: following the invoice is part of registering the payment
         moves = settled.sudo()
-        reason = self.env._(
-            "Invoice %(invoices)s is paid.",
-            invoices=", ".join(settled.mapped("display_name")),
-        )
+        names = ", ".join(settled.mapped("display_name"))
+
+        def get_reason(env):
+            return env._("Invoice %(invoices)s is paid.", invoices=names)
+
+        reason = get_reason(self.env)
 
         def all_settled(record):
             return all(m._invoice_dispute_is_settled() for m in record.move_ids)
@@ -1026,7 +1029,7 @@ class AccountMove(models.Model):
                         "%(reason)s Nothing is left to pay: completed.", reason=reason
                     )
                 )
-        self._invoice_dispute_withdraw_reminders(reason)
+        self._invoice_dispute_withdraw_reminders(get_reason)
         # nothing left to pay: kept when money came (at most what was still
         # open is expected), cancelled when credited in full
         moves.payment_promise_ids.filtered(
@@ -1173,8 +1176,15 @@ class AccountMove(models.Model):
         """Withdraw the reminder notices still queued for these invoices (or
         for the installments of their payment plans), through
         ``invoice.reminder.notice._withdraw``: a reminder still due goes
-        again, truthful, at the next run. ``reason`` (a translated sentence)
-        is noted on the invoices and the notices."""
+        again, truthful, at the next run. The reason is noted on the
+        invoices and the notices in each notice's internal language
+        (``invoice.reminder.notice._get_internal_lang``: its collector's),
+        not in that of whoever paid, reset or moved the invoice.
+
+        :param reason: function of an Odoo environment returning why (a
+            sentence translated in that environment's language), called
+            once per notice with the notice's internal language
+        """
         # sudo: notices and their emails are the engine's technical records
         Notice = self.env["invoice.reminder.notice"].sudo()
         notices = Notice.search(
@@ -1187,7 +1197,15 @@ class AccountMove(models.Model):
             ]
         )
         if notices:
-            Notice._withdraw(dict.fromkeys(notices, reason))
+            Notice._withdraw(
+                {
+                    notice: reason(
+                        notice.with_context(lang=notice._get_internal_lang()).env
+                    )
+                    for notice in notices
+                },
+                internal_lang=True,
+            )
 
     def _invoice_dispute_check_open_invoices(self):
         """Proposals, plans and promises apply to open posted customer invoices
@@ -1910,28 +1928,32 @@ class AccountMove(models.Model):
         filtered by the caller)."""
         return [*self._get_open_invoice_domain(), ("reminder_excluded", "=", False)]
 
-    def _get_reminder_due_amount(self):
+    def _get_reminder_due_amount(self, date=None):
         """What the customer owes, in these invoices' company and currency,
         on the invoices a reminder of these invoices covers: those of
-        ``_get_reminder_due_domain`` due by today or by the latest due date
-        the reminder lists (the listed ones included)."""
+        ``_get_reminder_due_domain`` due by ``date`` (default today) or by
+        the latest due date the reminder lists (the listed ones included)."""
         currency = self[:1].currency_id
-        due = self._get_reminder_due_invoices()
+        due = self._get_reminder_due_invoices(date=date)
         return sum(
             due.filtered(lambda m: m.currency_id == currency).mapped("amount_residual")
         )
 
-    def _get_reminder_due_invoices(self):
+    def _get_reminder_due_invoices(self, date=None):
         """The customer's invoices (in these invoices' company, every
         currency) that a reminder of these invoices (one customer) counts as
-        owed: those of ``_get_reminder_due_domain`` due by today or by the
+        owed: those of ``_get_reminder_due_domain`` due by ``date`` or by the
         latest due date the reminder lists.
 
+        :param date: the reminder's date (``datetime.date``; default today):
+            the check before sending counts by the notice's date, as the
+            notice was written, so that an invoice falling due meanwhile
+            does not change what it asked
         :return: account.move records
         """
         main = self[:1]
         horizon = max(
-            [fields.Date.context_today(self), *self.mapped("invoice_date_due")]
+            [date or fields.Date.context_today(self), *self.mapped("invoice_date_due")]
         )
         return self.search(
             [
@@ -1942,20 +1964,20 @@ class AccountMove(models.Model):
             ]
         )
 
-    def _get_reminder_totals(self):
+    def _get_reminder_totals(self, date=None):
         """What a reminder of these invoices (one customer, company and
         currency) asks, in their currency: ``(open, credit, net, other)`` --
         the open amount of the invoices it lists, the customer's open
         credits, the net amount due (what the customer owes on the invoices
         due by then, listed or not, less the credits: the engine sends no
         reminder where it is not positive) and the part of it on invoices it
-        does not list."""
+        does not list. ``date``: see ``_get_reminder_due_invoices``."""
         currency = self[:1].currency_id
         amount_open = sum(self.mapped("amount_residual"))
         amount_credit = -sum(
             self._get_reminder_credit_lines().mapped("amount_residual_currency")
         )
-        amount_due = max(self._get_reminder_due_amount(), amount_open)
+        amount_due = max(self._get_reminder_due_amount(date=date), amount_open)
         return (
             amount_open,
             amount_credit,
@@ -1976,7 +1998,7 @@ class AccountMove(models.Model):
         lines = main.commercial_partner_id._get_open_credit_lines(main.company_id)
         return lines.filtered(lambda line: line.currency_id != main.currency_id)
 
-    def _get_reminder_balance(self):
+    def _get_reminder_balance(self, date=None):
         """The customer's net balance in company currency, all currencies
         together, as the worklist and the call sheet count it: what it owes
         on the invoices a reminder of these invoices (one customer) covers,
@@ -1984,12 +2006,12 @@ class AccountMove(models.Model):
         ``_get_reminder_due_domain`` due by today or by the latest due date
         the reminder lists) less all its open credits in the company
         (``-amount_residual``). The engine sends no reminder where it is not
-        positive.
+        positive. ``date``: see ``_get_reminder_due_invoices``.
 
         :return: float, in the company's currency
         """
         main = self[:1]
-        due = self._get_reminder_due_invoices()
+        due = self._get_reminder_due_invoices(date=date)
         credits = main.commercial_partner_id._get_open_credit_lines(main.company_id)
         return main.company_currency_id.round(
             sum(due.mapped("amount_residual_signed"))

@@ -795,7 +795,42 @@ class InvoiceReminderEngine(models.AbstractModel):
                     unsent_notices, unsent_notices.move_ids, unsent
                 )
             )
+            self._log_unsent_notices(unsent_notices, unsent)
         return notices
+
+    @api.model
+    def _get_no_email_reason(self, recipient):
+        """Why a notice to ``recipient`` (res.partner) is not emailed: it has
+        no email address (stored as the notice's ``unsent_reason``).
+
+        :return: str, translated
+        """
+        return self.env._(
+            "no email address (%(recipient)s has none)",
+            recipient=recipient.display_name,
+        )
+
+    @api.model
+    def _log_unsent_notices(self, notices, unsent):
+        """Say in the chatter of ``notices`` (failed at once, never emailed)
+        why (``unsent``: ``{notice id: reason}``) and what follows, in one
+        query: the scheduled action keeps their level claimed (the customer
+        is not reminded again at it every night; the collector got a call
+        activity instead); once the contact has an email address, the next
+        level goes out by email, or a collector sends one now."""
+        notices._message_log_batch(
+            bodies={
+                notice.id: Markup("%s")
+                % self.env._(
+                    "Not emailed: %(reason)s. Level %(level)s counts as reminded "
+                    "by the call planned instead; add an email address to the "
+                    "contact for the next reminders.",
+                    reason=unsent[notice.id],
+                    level=notice.level,
+                )
+                for notice in notices
+            }
+        )
 
     @api.model
     def _split_unsent_notices(
@@ -821,7 +856,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             if recipients[main.id].email_normalized:
                 emailed[rule.mail_template_id] |= notice
                 continue
-            unsent[notice.id] = self.env._("no email address")
+            unsent[notice.id] = self._get_no_email_reason(recipients[main.id])
             if rule.action != "email_activity" or rule.activity_type_id != call:
                 activity_values.append(
                     self._prepare_no_email_activity(notice, main, group)
@@ -1083,10 +1118,15 @@ class InvoiceReminderEngine(models.AbstractModel):
     @api.model
     def _get_send_now_level(self, partner, company):
         """The level a collector's send-now proposes for ``partner`` (its
-        commercial partner) in ``company``: the lowest level one of its
-        invoices is eligible for today (``_get_eligible_level_query``), else
-        the level after the lowest one its open invoices reached, at most
-        the company's highest level.
+        commercial partner) in ``company``, by the scheduled action's rule
+        (``_get_eligible_level_query``: levels in order, each one's days
+        after the due date and its interval since the last reminder
+        (``min_interval_days``), agreements, go-live): the lowest level one
+        of its invoices is eligible for today. When none is, the level its
+        open invoices reached (the lowest; at least 1): nothing is proposed
+        to send, and ``_get_send_now_nothing_reason`` says when the next level
+        comes. An escalation before the rule's interval is never proposed:
+        the collector picks the level (``_get_send_now_moves``) to make it.
 
         :return: int, 1 or more
         """
@@ -1116,7 +1156,6 @@ class InvoiceReminderEngine(models.AbstractModel):
         level = self.env.cr.fetchone()[0]
         if level:
             return level
-        rules = engine._get_engine_rules()
         open_moves = self.env["account.move"].search(
             [
                 *self.env["account.move"]._get_reminder_due_domain(),
@@ -1125,7 +1164,8 @@ class InvoiceReminderEngine(models.AbstractModel):
             ]
         )
         reached = min(open_moves.mapped("reminder_level") or [0])
-        return min(reached + 1, max(rules.mapped("level") or [1]))
+        levels = engine._get_engine_rules().mapped("level") or [1]
+        return max(1, min(reached, max(levels)))
 
     @api.model
     def _get_send_now_moves(self, partner, rule, today):
@@ -1134,11 +1174,12 @@ class InvoiceReminderEngine(models.AbstractModel):
         posted, not paused, below that level and not yet reminded at it, and
         either due for that level by its days (``offset_days`` after the due
         date; for a level before the due date, falling due within its days)
-        or reminded at the level just before it, which a collector may
-        escalate early; a level before the due date lists no invoice past
-        its due date, a level after it none not yet due. So the level chosen
-        decides the invoices: a final notice does not list an invoice a few
-        days overdue that never got a reminder.
+        or reminded at the level just before it, which a collector who
+        picks the level may escalate early (the level proposed,
+        ``_get_send_now_level``, never does); a level before the due date
+        lists no invoice past its due date, a level after it none not yet
+        due. So the level chosen decides the invoices: a final notice does
+        not list an invoice a few days overdue that never got a reminder.
 
         :return: account.move records, due first
         """
@@ -1163,6 +1204,154 @@ class InvoiceReminderEngine(models.AbstractModel):
         return self.env["account.move"].search(domain, order="invoice_date_due, id")
 
     @api.model
+    def _get_send_now_rule(self, company, level):
+        """The reminder rule of ``level`` in ``company`` a send-now uses.
+
+        :return: invoice.reminder.rule record, possibly empty
+        """
+        return self.env["invoice.reminder.rule"].search(
+            [("company_id", "=", company.id), ("level", "=", level)], limit=1
+        )
+
+    @api.model
+    def _get_send_now_nothing_reason(self, partner, rule, level, company):
+        """Why nothing of ``partner`` (its commercial partner) can be
+        reminded at ``level`` (``rule``: its rule in ``company``, possibly
+        empty) now, as a sentence; False when some invoice can (listed by
+        ``_get_send_now_moves``). Invoices reminded at the level already are
+        told when the next level comes by the scheduled action's rule (its
+        interval since the last reminder and its days after the due date).
+
+        :return: str or False
+        """
+        customer = partner.commercial_partner_id
+        if not rule:
+            return self.env._(
+                "There is no reminder rule of level %(level)s.", level=level
+            )
+        today = fields.Date.context_today(self)
+        if self._get_send_now_moves(customer, rule, today):
+            return False
+        Move = self.env["account.move"]
+        open_moves = Move.search(
+            [
+                *Move._get_open_invoice_domain(),
+                ("commercial_partner_id", "=", customer.id),
+                ("company_id", "=", company.id),
+            ],
+            order="invoice_date_due, id",
+        )
+        if not open_moves:
+            return self.env._(
+                "%(customer)s has no open invoice: there is nothing to remind.",
+                customer=customer.display_name,
+            )
+        paused = open_moves.filtered("reminder_excluded")
+        reminded = (open_moves - paused).filtered(
+            lambda m: m.reminder_level >= rule.level
+        )
+        rest = open_moves - paused - reminded
+        past = rest.filtered(
+            lambda m: rule.offset_days < 0 and m.invoice_date_due < today
+        )
+        later = rest - past
+        reasons = []
+        if paused:
+            reasons.append(
+                self.env._(
+                    "reminders are paused on %(invoices)s (dispute, payment "
+                    "plan, promise or customer block)",
+                    invoices=", ".join(paused.mapped("name")),
+                )
+            )
+        if reminded:
+            reasons.append(
+                self.env._(
+                    "%(invoices)s were reminded at this level or a higher one already",
+                    invoices=", ".join(reminded.mapped("name")),
+                )
+            )
+            next_rule = self._get_send_now_rule(company, rule.level + 1)
+            at_level = reminded.filtered(lambda m: m.reminder_level == rule.level)
+            if next_rule and at_level:
+                first = min(
+                    max(
+                        (move.reminder_last_date or today)
+                        + timedelta(days=next_rule.min_interval_days),
+                        move.invoice_date_due + timedelta(days=next_rule.offset_days),
+                    )
+                    for move in at_level
+                )
+                reasons.append(
+                    self.env._(
+                        "level %(level)s is due for them from %(date)s (the "
+                        "reminder rules' days between levels); choose level "
+                        "%(level)s to escalate now",
+                        level=next_rule.level,
+                        date=format_date(self.env, max(first, today)),
+                    )
+                )
+        if past:
+            reasons.append(
+                self.env._(
+                    "%(invoices)s are past their due date, and this level is a "
+                    "note before it",
+                    invoices=", ".join(past.mapped("name")),
+                )
+            )
+        if later:
+            first = later[0]
+            reasons.append(
+                self.env._(
+                    "%(invoices)s are not due for it yet (the first on %(date)s)",
+                    invoices=", ".join(later.mapped("name")),
+                    date=format_date(
+                        self.env,
+                        first.invoice_date_due + timedelta(days=rule.offset_days),
+                    ),
+                )
+            )
+        return self.env._(
+            "Nothing can be sent to %(customer)s at level %(level)s now: "
+            "%(reasons)s. Choose another level.",
+            customer=customer.display_name,
+            level=rule.level,
+            reasons="; ".join(reasons),
+        )
+
+    @api.model
+    def _get_send_now_unreachable(self, moves):
+        """The contacts a send-now of ``moves`` would email who have no
+        email address (``account.move._get_reminder_recipient``): such a
+        reminder cannot be sent, and ``_send_now`` refuses it before claiming
+        anything.
+
+        :return: res.partner records, possibly empty
+        """
+        recipients = self.env["res.partner"]
+        for move in moves:
+            recipients |= move._get_reminder_recipient()
+        return recipients.filtered(lambda partner: not partner.email_normalized)
+
+    @api.model
+    def _get_send_now_warning(self, moves):
+        """What the send-now wizard warns about before sending ``moves``: a
+        recipient without an email address (the reminder would be refused);
+        False when nothing.
+
+        :return: str or False
+        """
+        unreachable = self._get_send_now_unreachable(moves)
+        if not unreachable:
+            return False
+        return self.env._(
+            "%(recipients)s has no email address: this reminder cannot be "
+            "emailed. Add an email address to the contact (or name an "
+            "accounts-payable contact with one) first, or call the customer.",
+            recipients=", ".join(unreachable.mapped("display_name")),
+        )
+
+    @api.model
     def _send_now(self, partner, rule, moves, attachments=None):
         """Remind ``moves`` of ``partner`` now at ``rule``'s level, through
         the same claim as the scheduled action (which then never repeats this
@@ -1173,7 +1362,11 @@ class InvoiceReminderEngine(models.AbstractModel):
             posted invoice of the customer in the rule's company, is paused
             or was already reminded at this level, is past its due date for
             a level before it (a note before the due date), when the rule
-            has no template, or when the customer owes nothing net
+            has no template, when the reminder's recipient has no email
+            address (nothing is claimed: unlike the scheduled action, which
+            claims the level, marks the notice failed with the reason and
+            plans a call, a collector is told before anything is written) or
+            when the customer owes nothing net
         :return: invoice.reminder.notice records, marked ``sent_manually``
         """
         self._prepare_send_now_notices(partner, rule, moves)
@@ -1311,6 +1504,9 @@ class InvoiceReminderEngine(models.AbstractModel):
                 )
             )
         early = moves - self._get_send_now_moves(partner, rule, today)
+        warning = self._get_send_now_warning(moves)
+        if warning:
+            raise UserError(warning)
         if early:
             raise UserError(
                 self.env._(
@@ -1636,7 +1832,10 @@ class InvoiceReminderEngine(models.AbstractModel):
         unsent_notices = notices.filtered(
             lambda notice: not notice.recipient_id.email_normalized
         )
-        unsent = dict.fromkeys(unsent_notices.ids, self.env._("no email address"))
+        unsent = {
+            notice.id: self._get_no_email_reason(notice.recipient_id)
+            for notice in unsent_notices
+        }
         activity_by_notice = {}
         if unsent_notices:
             activities = (
@@ -1655,6 +1854,8 @@ class InvoiceReminderEngine(models.AbstractModel):
             )
             activity_by_notice = dict(zip(unsent_notices.ids, activities, strict=True))
         mail_by_notice = self._send_notice_mails(template, notices - unsent_notices)
+        if unsent_notices:
+            self._log_unsent_notices(unsent_notices, unsent)
         notice_by_line = {notice.plan_line_id.id: notice for notice in notices}
         self._store_notice_results(
             {

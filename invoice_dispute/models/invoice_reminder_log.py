@@ -232,8 +232,10 @@ class InvoiceReminderLog(models.Model):
         )
         if currency.compare_amounts(credit, notice.amount_credit):
             return self.env._("the customer's open credits changed.")
+        # counted by the notice's date, as the engine wrote it: an invoice
+        # falling due since is not a change of what the customer owed
         net = (
-            moves._get_reminder_totals()[2]
+            moves._get_reminder_totals(date=notice.date)[2]
             if moves
             else main._get_reminder_net_amount()
         )
@@ -260,7 +262,7 @@ class InvoiceReminderLog(models.Model):
         other = -sum(main._get_reminder_other_credit_lines().mapped("amount_residual"))
         if currency.compare_amounts(other, notice.amount_credit_other):
             return self.env._("the customer's open credits changed.")
-        balance = moves._get_reminder_balance()
+        balance = moves._get_reminder_balance(date=notice.date)
         if currency.compare_amounts(balance, 0.0) <= 0:
             return self.env._("the customer owes nothing net any more.")
         if other and currency.compare_amounts(balance, notice.amount_balance):

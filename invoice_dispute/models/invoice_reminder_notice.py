@@ -316,8 +316,14 @@ class InvoiceReminderNotice(models.Model):
         withdrawn reminder, what is still due is reminded at the next run."""
         check_state(self, ("queued",), self.env._("cancelled"))
         self._withdraw(
-            dict.fromkeys(self, self.env._("cancelled by %s.", self.env.user.name)),
+            {
+                notice: notice.with_context(lang=notice._get_internal_lang()).env._(
+                    "cancelled by %s.", self.env.user.name
+                )
+                for notice in self
+            },
             state="cancelled",
+            internal_lang=True,
         )
         return True
 
@@ -386,6 +392,38 @@ class InvoiceReminderNotice(models.Model):
         """
         self.ensure_one()
         return self.move_ids._get_reminder_agreement_date()
+
+    def _has_sent_earlier_reminder(self):
+        """Whether the customer received an earlier reminder about the
+        notice's invoices: a notice of a lower level (1 or more) on one of
+        them whose email was delivered (state ``sent``). A failed, withdrawn
+        or cancelled one never counts: the reminder templates say "despite
+        our earlier reminder" only then. (The invoices' ``reminder_level``
+        counts every level claimed, a failed email's too: the scheduled
+        action does not send a level twice, and the collector retries a
+        failed email or calls instead.) Works on a notice not written yet
+        (the send-now preview); no query for invoices never reminded.
+
+        :return: bool
+        """
+        self.ensure_one()
+        moves = self.move_ids._origin
+        if not moves.filtered("reminder_level"):
+            return False
+        # sudo: a yes/no about the notices of the same invoices, whoever
+        # renders the email
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("move_ids", "in", moves.ids),
+                    ("state", "=", "sent"),
+                    ("level", ">", 0),
+                    ("level", "<", self.level),
+                    ("id", "!=", self._origin.id or 0),
+                ],
+                limit=1,
+            )
+        )
 
     def _get_internal_lang(self):
         """The language of what the notice tells the company's users (the

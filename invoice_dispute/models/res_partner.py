@@ -634,6 +634,32 @@ class ResPartner(models.Model):
                 return key
         return STATEMENT_AGING_BUCKETS[-1][0]
 
+    def _get_customer_statement_lang(self):
+        """The language this customer's statement (report
+        ``invoice_dispute.action_report_customer_statement``) is printed in:
+        that of whom its reminders go to (``_get_payment_recipient``), else
+        the customer's (its commercial partner), as the reminders.
+
+        :return: str (a language code) or False
+        """
+        self.ensure_one()
+        return self._get_payment_recipient().lang or self.commercial_partner_id.lang
+
+    def _get_customer_statement_filename(self):
+        """The file name (without extension) of this customer's statement, in
+        the statement's language (``_get_customer_statement_lang``), not in
+        that of whoever prints or sends it: the report's
+        ``print_report_name`` and the statement attached to a reminder.
+
+        :return: str
+        """
+        self.ensure_one()
+        lang = self._get_customer_statement_lang() or self.env.lang
+        return self.with_context(lang=lang).env._(
+            "Statement - %(customer)s",
+            customer=self.commercial_partner_id.name,
+        )
+
     def _get_customer_statement_data(self, date=None):
         """The customer statement of this customer (its commercial partner) in
         the current company (``env.company``): what the report
@@ -659,10 +685,14 @@ class ResPartner(models.Model):
             ``kind`` (``credit_note``, ``payment`` or ``other``), ``reference``,
             ``amount`` (the document's amount), ``amount_residual`` (open,
             positive)), ``aging`` (``{bucket key: open amount}``),
-            ``amount_due``, ``amount_overdue``, ``amount_disputed``,
-            ``amount_credit`` (positive) and ``amount_net`` (due less
-            credits; negative when the customer is in credit), rounded to the
-            currency
+            ``amount_due`` (all open invoices), ``amount_overdue`` (past their
+            due date), ``amount_due_now`` (due by ``date``, as a reminder
+            counts them), ``amount_disputed``, ``amount_credit`` (positive),
+            ``amount_net`` (all open invoices, not yet due ones included,
+            less credits; negative when the customer is in credit) and
+            ``amount_net_due_now`` (the invoices due by ``date`` less the
+            credits: what a reminder of that day asks as its "net amount
+            due"), rounded to the currency
         """
         self.ensure_one()
         partner = self.commercial_partner_id
@@ -689,6 +719,7 @@ class ResPartner(models.Model):
                 ),
                 "amount_due": 0.0,
                 "amount_overdue": 0.0,
+                "amount_due_now": 0.0,
                 "amount_disputed": 0.0,
                 "amount_credit": 0.0,
             }
@@ -718,6 +749,8 @@ class ResPartner(models.Model):
             values["amount_due"] += invoice.amount_residual
             if days_overdue > 0:
                 values["amount_overdue"] += invoice.amount_residual
+            if days_overdue >= 0:
+                values["amount_due_now"] += invoice.amount_residual
             if disputed:
                 values["amount_disputed"] += invoice.amount_disputed
         for line in credits:
@@ -744,10 +777,18 @@ class ResPartner(models.Model):
         for currency, values in statement.items():
             for key in values["aging"]:
                 values["aging"][key] = currency.round(values["aging"][key])
-            for key in ("amount_due", "amount_overdue", "amount_disputed"):
+            for key in (
+                "amount_due",
+                "amount_overdue",
+                "amount_due_now",
+                "amount_disputed",
+            ):
                 values[key] = currency.round(values[key])
             values["amount_credit"] = currency.round(values["amount_credit"])
             values["amount_net"] = currency.round(
                 values["amount_due"] - values["amount_credit"]
+            )
+            values["amount_net_due_now"] = currency.round(
+                values["amount_due_now"] - values["amount_credit"]
             )
         return statement

@@ -18,8 +18,8 @@ class ReportCustomerStatement(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         """The customers (``res.partner`` ids ``docids``), each one's statement
         in the current company (``res.partner._get_customer_statement_data``)
-        and the language it is printed in: the one of whom the customer's
-        reminders go to, else the customer's (as the reminders)."""
+        and the language it is printed in
+        (``res.partner._get_customer_statement_lang``)."""
         partners = self.env["res.partner"].browse(docids)
         date = fields.Date.to_date((data or {}).get("date")) or (
             fields.Date.context_today(self)
@@ -36,8 +36,7 @@ class ReportCustomerStatement(models.AbstractModel):
             },
             "format_money": self._format_money,
             "langs": {
-                partner.id: partner._get_payment_recipient().lang
-                or partner.commercial_partner_id.lang
+                partner.id: partner._get_customer_statement_lang()
                 for partner in partners
             },
         }

@@ -230,7 +230,7 @@ class TestCustomerStatement(StatementCommon):
             "Dagen achterstallig",
             "Openstaande tegoeden",
             "Creditnota",
-            "Nettosaldo te betalen",
+            "Netto nu te betalen",
         ):
             self.assertIn(dutch, html)
         self.assertNotIn("Open invoices", html)

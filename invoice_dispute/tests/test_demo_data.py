@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import convert_file
@@ -153,3 +154,22 @@ class TestDemoData(TransactionCase):
             {notice.state for notice in notices.values()},
             {"sent", "cancelled", "failed", "queued"},
         )
+
+    def test_queued_and_failed_reminders_still_true(self):
+        """The demo notices store the net amount as the engine does (all of
+        Harbour Catering's invoices due by the notice's date): the check
+        before sending withdraws neither the queued one nor the failed one
+        sent again, and the mail queue leaves their states as they are."""
+        notices = self.demo_records("invoice.reminder.notice")
+        today = fields.Date.context_today(self.env.user)
+        for name in ("demo_reminder_notice_outgoing", "demo_reminder_notice_exception"):
+            notice = notices[name]
+            self.assertFalse(notice.log_ids._get_untrue_reason(notice, today), name)
+        queued = notices["demo_reminder_notice_outgoing"]
+        self.assertFalse(
+            self.env["invoice.reminder.notice"]._withdraw_untrue_reminders(
+                queued.mail_id
+            )
+        )
+        self.assertEqual(queued.state, "queued")
+        self.assertEqual(notices["demo_reminder_notice_exception"].state, "failed")

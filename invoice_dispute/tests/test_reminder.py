@@ -7,6 +7,11 @@ from odoo.tests import new_test_user, tagged
 
 from .common import MANAGER_GROUPS, InvoiceDisputeCommon
 
+# the label of the net amount a reminder asks (the reminder templates' table)
+NET_DUE = (
+    "Net amount due (the invoices above and your other invoices due, less open credits)"
+)
+
 
 class ReminderCommon(InvoiceDisputeCommon):
     @classmethod

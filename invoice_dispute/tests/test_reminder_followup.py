@@ -73,7 +73,9 @@ class TestReminderWithoutEmail(FollowupCommon):
             )
         )
         self.assertEqual(notice.state, "failed")
-        self.assertEqual(notice.unsent_reason, "no email address")
+        self.assertEqual(
+            notice.unsent_reason, "no email address (No Mail Ltd has none)"
+        )
         self.assertIn("no email address", notice.failure_reason)
         # the collector calls instead
         activity = notice.activity_ids

@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, tagged
 
 from .common import COLLECTOR_GROUPS, load_migration
-from .test_reminder import ReminderCommon
+from .test_reminder import NET_DUE, ReminderCommon
 
 
 class NoticeCommon(ReminderCommon):
@@ -80,7 +80,7 @@ class TestReminderNotice(NoticeCommon):
         mail = notice.mail_id
         self.assertEqual((mail.model, mail.res_id), (notice._name, notice.id))
         self.assertIn(credit_note.name, mail.body_html)
-        self.assertIn("Net amount due: <strong>$\xa0300.00</strong>", mail.body_html)
+        self.assertIn(f"{NET_DUE}: <strong>$\xa0300.00</strong>", mail.body_html)
         # the invoices and the customer lead to it
         for invoice in invoices:
             self.assertEqual(invoice.reminder_notice_count, 1)
@@ -287,12 +287,15 @@ class TestReminderSendWizard(NoticeCommon):
         invoice = self.create_due_invoice(self.payer, 100.0, 10)
         self.run_reminders()
         wizard = self.send_wizard(self.payer)
-        # the next level is proposed: a collector may escalate before the
-        # scheduled action would
-        self.assertEqual(wizard.level, 3)
-        self.assertEqual(wizard.move_ids, invoice)
-        wizard.level = 2
+        # the next level is not proposed on the day level 2 went out (the
+        # rule's days between levels); a collector may pick it to escalate
+        self.assertEqual(wizard.level, 2)
         self.assertFalse(wizard.move_ids, "nothing left at level 2")
+        self.assertIn("choose level 3 to escalate now", wizard.nothing_reason)
+        with freeze_time(self.today):
+            wizard.level = 3
+            self.assertEqual(wizard.move_ids, invoice)
+            wizard.level = 2
         wizard.move_ids = invoice
         notices = self.Notice.search([])
         with self.assertRaisesRegex(UserError, "already reminded at level 2"):

@@ -147,13 +147,13 @@ class TestSendNowTiming(SendNowCommon):
 
     def test_proposed_level_has_something_to_send(self):
         """After level 2, with an invoice 40 days overdue and another not due
-        yet: level 3 is proposed with the overdue invoice, not an empty level
-        1."""
+        yet: once level 3's days after level 2 have passed, level 3 is
+        proposed with the overdue invoice, not an empty level 1."""
         overdue = self.create_due_invoice(self.payer, 100.0, 40)
         self.create_due_invoice(self.payer, 300.0, -20)
         self.run_reminders()
         self.assertEqual(overdue.reminder_level, 2)
-        with freeze_time(self.today):
+        with freeze_time(self.today + timedelta(days=7)):
             form = self.collector_form(self.payer)
             self.assertEqual(form.level, 3)
             self.assertEqual(form.move_ids[:], overdue)

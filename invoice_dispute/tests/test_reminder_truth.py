@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .test_reminder import ReminderCommon
+from .test_reminder import NET_DUE, ReminderCommon
 
 
 class TruthCommon(ReminderCommon):
@@ -86,7 +86,7 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertIn(credit_note.name, body)
         self.assertIn("Total open: <strong>$\xa0800.00</strong>", body)
         self.assertIn("Open credits: <strong>$\xa0500.00</strong>", body)
-        self.assertIn("Net amount due: <strong>$\xa0300.00</strong>", body)
+        self.assertIn(f"{NET_DUE}: <strong>$\xa0300.00</strong>", body)
         self.assertEqual(self.logs_of(invoice).amount_credit, 500.0)
         self.assertEqual(self.run_reminders(), 0, "never twice")
 
@@ -109,7 +109,7 @@ class TestReminderOpenCredits(TruthCommon):
         for invoice, other in ((old, "300.00"), (new, "500.00")):
             body = self.mail_of(invoice).body_html
             self.assertIn(f"Other invoices due: <strong>$\xa0{other}</strong>", body)
-            self.assertIn("Net amount due: <strong>$\xa0300.00</strong>", body)
+            self.assertIn(f"{NET_DUE}: <strong>$\xa0300.00</strong>", body)
             self.assertEqual(self.logs_of(invoice).amount_net, 300.0)
 
     def test_unapplied_payment_counts(self):
@@ -118,7 +118,7 @@ class TestReminderOpenCredits(TruthCommon):
         self.assertEqual(self.run_reminders(), 1)
         body = self.mail_of(invoice).body_html
         self.assertIn(payment.move_id.name, body)
-        self.assertIn("Net amount due: <strong>$\xa0250.00</strong>", body)
+        self.assertIn(f"{NET_DUE}: <strong>$\xa0250.00</strong>", body)
 
     def test_credit_only_nets_the_same_currency_and_company(self):
         invoice = self.create_due_invoice(self.payer, 500.0, 10)
@@ -141,7 +141,7 @@ class TestReminderOpenCredits(TruthCommon):
             self.assertEqual(wizard.level, 2)
             body = str(wizard.preview)
         self.assertIn(credit_note.name, body)
-        self.assertIn("Net amount due: <strong>$\xa0380.00</strong>", body)
+        self.assertIn(f"{NET_DUE}: <strong>$\xa0380.00</strong>", body)
         self.assertEqual(invoice._get_reminder_totals(), (500.0, 120.0, 380.0, 0.0))
 
     def test_excluded_invoices_are_not_owed(self):
@@ -460,6 +460,8 @@ class TestTruthfulReminders(TruthCommon):
         later = self.create_due_invoice(self.customer, 100.0, 8)
         self.run_reminders()
         self.assertEqual(later.reminder_level, 2)
+        # the earlier reminder is one the customer received: delivered
+        self.send(self.logs_of(later).mail_id)
         self.run_reminders(self.today + timedelta(days=14))
         self.assertEqual(later.reminder_level, 3)
         firm = self.logs_of(later).filtered(lambda log: log.level == 3).mail_id
@@ -545,7 +547,7 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
             body,
         )
         self.assertNotIn("300.00", body, "never 500 EUR less 200 USD")
-        self.assertNotIn("Net amount due:", body)
+        self.assertNotIn(NET_DUE, body)
         self.assertEqual(
             (log.amount_credit, log.amount_net, log.amount_credit_other),
             (0.0, 500.0, 200.0),
@@ -575,7 +577,7 @@ class TestReminderCreditsInOtherCurrencies(TruthCommon):
         usd_invoice = self.create_due_invoice(self.payer, 300.0, 10)
         self.assertEqual(self.run_reminders(), 2)
         body = self.mail_of(invoice).body_html
-        self.assertIn("Net amount due: <strong>400.00\xa0€</strong>", body)
+        self.assertIn(f"{NET_DUE}: <strong>400.00\xa0€</strong>", body)
         self.assertNotIn("in other currencies", body)
         usd_body = self.mail_of(usd_invoice).body_html
         self.assertIn("Total open: <strong>$\xa0300.00</strong>", usd_body)

@@ -1,11 +1,9 @@
 import base64
-from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
 
 from ..models.constants import OPEN_PAYMENT_STATES
 
@@ -38,9 +36,10 @@ class InvoiceReminderSendWizard(models.TransientModel):
         precompute=True,
         readonly=False,
         required=True,
-        help="Reminder level to send; proposed: the lowest level some of the "
-        "customer's invoices can be reminded at now (due for it, or reminded "
-        "at the level before it).",
+        help="Reminder level to send; proposed: the lowest level the "
+        "scheduled action would send some of the customer's invoices today "
+        "(its days after the due date and between levels); pick a higher "
+        "one to escalate early.",
     )
     rule_id = fields.Many2one(
         "invoice.reminder.rule", string="Reminder rule", compute="_compute_rule_id"
@@ -72,46 +71,27 @@ class InvoiceReminderSendWizard(models.TransientModel):
         string="Nothing to send",
         help="Why no invoice of the customer can be reminded at this level now.",
     )
+    warning = fields.Char(
+        compute="_compute_warning",
+        help="What prevents sending the reminder (e.g. a recipient without "
+        "an email address), shown before sending.",
+    )
 
     @api.depends("partner_id", "company_id")
     def _compute_level(self):
         engine = self.env["invoice.reminder.engine"]
-        today = fields.Date.context_today(self)
         for wizard in self:
-            if not wizard.partner_id:
-                wizard.level = 1
-                continue
-            rules = self.env["invoice.reminder.rule"].search(
-                [
-                    ("company_id", "=", wizard.company_id.id),
-                    ("mail_template_id", "!=", False),
-                ],
-                order="level, sequence, id",
-            )
-            # the lowest level with something to send now, else the level
-            # the customer's invoices come due for next
-            level = next(
-                (
-                    rule.level
-                    for rule in rules
-                    if engine._get_send_now_moves(wizard.partner_id, rule, today)
-                ),
-                None,
-            )
-            wizard.level = level or engine._get_send_now_level(
-                wizard.partner_id, wizard.company_id
+            wizard.level = (
+                engine._get_send_now_level(wizard.partner_id, wizard.company_id)
+                if wizard.partner_id
+                else 1
             )
 
     @api.depends("level", "company_id")
     def _compute_rule_id(self):
+        engine = self.env["invoice.reminder.engine"]
         for wizard in self:
-            wizard.rule_id = self.env["invoice.reminder.rule"].search(
-                [
-                    ("company_id", "=", wizard.company_id.id),
-                    ("level", "=", wizard.level),
-                ],
-                limit=1,
-            )
+            wizard.rule_id = engine._get_send_now_rule(wizard.company_id, wizard.level)
 
     @api.depends("partner_id", "level", "company_id")
     def _compute_move_ids(self):
@@ -127,10 +107,21 @@ class InvoiceReminderSendWizard(models.TransientModel):
 
     @api.depends("partner_id", "level", "company_id")
     def _compute_nothing_reason(self):
+        engine = self.env["invoice.reminder.engine"]
         for wizard in self:
             wizard.nothing_reason = (
-                wizard._get_nothing_reason() if wizard.partner_id else False
+                engine._get_send_now_nothing_reason(
+                    wizard.partner_id, wizard.rule_id, wizard.level, wizard.company_id
+                )
+                if wizard.partner_id
+                else False
             )
+
+    @api.depends("move_ids")
+    def _compute_warning(self):
+        engine = self.env["invoice.reminder.engine"]
+        for wizard in self:
+            wizard.warning = engine._get_send_now_warning(wizard.move_ids._origin)
 
     @api.depends("partner_id", "rule_id", "move_ids")
     def _compute_preview(self):
@@ -223,9 +214,11 @@ class InvoiceReminderSendWizard(models.TransientModel):
 
         :return: ir.attachment record
         """
-        report = self.env["ir.actions.report"].with_context(lang=partner.lang)
+        report = self.env["ir.actions.report"].with_context(
+            lang=partner._get_customer_statement_lang()
+        )
         content, report_type = report._render_qweb_pdf(STATEMENT_REPORT, partner.ids)
-        name = self.env._("Statement %(customer)s", customer=partner.display_name)
+        name = partner._get_customer_statement_filename()
         return self.env["ir.attachment"].create(
             {
                 "name": f"{name}.{report_type}",
@@ -234,92 +227,4 @@ class InvoiceReminderSendWizard(models.TransientModel):
                 "res_model": self._name,
                 "res_id": self.id,
             }
-        )
-
-    def _get_nothing_reason(self):
-        """Why nothing of the customer can be reminded at the wizard's level
-        now, as a sentence; False when some invoice can (listed by
-        ``invoice.reminder.engine._get_send_now_moves``).
-
-        :return: str or False
-        """
-        self.ensure_one()
-        customer = self.partner_id.commercial_partner_id
-        if not self.rule_id:
-            return self.env._(
-                "There is no reminder rule of level %(level)s.", level=self.level
-            )
-        today = fields.Date.context_today(self)
-        rule = self.rule_id
-        engine = self.env["invoice.reminder.engine"]
-        if engine._get_send_now_moves(customer, rule, today):
-            return False
-        Move = self.env["account.move"]
-        open_moves = Move.search(
-            [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "in", OPEN_PAYMENT_STATES),
-                ("amount_residual", ">", 0),
-                ("commercial_partner_id", "=", customer.id),
-                ("company_id", "=", self.company_id.id),
-            ],
-            order="invoice_date_due, id",
-        )
-        if not open_moves:
-            return self.env._(
-                "%(customer)s has no open invoice: there is nothing to remind.",
-                customer=customer.display_name,
-            )
-        paused = open_moves.filtered("reminder_excluded")
-        reminded = (open_moves - paused).filtered(
-            lambda m: m.reminder_level >= rule.level
-        )
-        rest = open_moves - paused - reminded
-        past = rest.filtered(
-            lambda m: rule.offset_days < 0 and m.invoice_date_due < today
-        )
-        later = rest - past
-        reasons = []
-        if paused:
-            reasons.append(
-                self.env._(
-                    "reminders are paused on %(invoices)s (dispute, payment "
-                    "plan, promise or customer block)",
-                    invoices=", ".join(paused.mapped("name")),
-                )
-            )
-        if reminded:
-            reasons.append(
-                self.env._(
-                    "%(invoices)s were reminded at this level or a higher one already",
-                    invoices=", ".join(reminded.mapped("name")),
-                )
-            )
-        if past:
-            reasons.append(
-                self.env._(
-                    "%(invoices)s are past their due date, and this level is a "
-                    "note before it",
-                    invoices=", ".join(past.mapped("name")),
-                )
-            )
-        if later:
-            first = later[0]
-            reasons.append(
-                self.env._(
-                    "%(invoices)s are not due for it yet (the first on %(date)s)",
-                    invoices=", ".join(later.mapped("name")),
-                    date=format_date(
-                        self.env,
-                        first.invoice_date_due + timedelta(days=rule.offset_days),
-                    ),
-                )
-            )
-        return self.env._(
-            "Nothing can be sent to %(customer)s at level %(level)s now: "
-            "%(reasons)s. Choose another level.",
-            customer=customer.display_name,
-            level=rule.level,
-            reasons="; ".join(reasons),
         )
