@@ -651,6 +651,23 @@ class InvoiceDisputeProposal(models.Model):
                 )
         self._check_state(("approved", "sent"), self.env._("answered"))
 
+    def _portal_check_answerable(self):
+        """Refuse the customer's answer on the portal unless the proposal was
+        sent to them (drafts and approved proposals stay internal), then as
+        any answer (``_check_answerable``).
+
+        :raise UserError: saying why it can no longer be answered
+        """
+        self.ensure_one()
+        if self.state != "sent":
+            raise UserError(
+                self.env._(
+                    "This proposal can no longer be answered: it is %(state)s.",
+                    state=self._get_state_label(self.state).lower(),
+                )
+            )
+        self._check_answerable()
+
     def _check_approver(self):
         user = self.env.user
         if not user.has_group("invoice_dispute.group_invoice_dispute_manager"):
