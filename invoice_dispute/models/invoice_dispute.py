@@ -600,6 +600,42 @@ class InvoiceDispute(models.Model):
         )
         return wizard._reopen()
 
+    def _post_reply(self, body, subject, recipient, findings=()):
+        """Email the collector's reply to the customer from the dispute's
+        chatter (the reply wizard's *Send*); when tone-check ``findings``
+        were overruled, a note lists them for colleagues.
+
+        :param body: html of the reply
+        :param str subject: its subject
+        :param recipient: res.partner it is emailed to
+        :param findings: the findings of ``invoice.tone.phrase.check_text``
+            the writer chose to send anyway (dicts with a ``phrase``)
+        :return: the mail.message of the reply
+        """
+        self.ensure_one()
+        message = self.message_post(
+            body=body,
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=recipient.ids,
+        )
+        if findings:
+            # Keep a trace for colleagues: the tone check was seen and overruled.
+            self.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Reply sent despite the tone check findings:"),
+                    Markup().join(
+                        Markup("<li>%s</li>") % finding["phrase"]
+                        for finding in findings
+                    ),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return message
+
     def _check_summary_recipients(self):
         for dispute in self:
             recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
