@@ -46,17 +46,6 @@ class TestInvoiceChanges(CollectionCommon):
             }
         )
 
-    def make_plan(self, invoice):
-        return self.env["invoice.payment.plan"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "installment_count": 2,
-                "interval": "monthly",
-                "date_first": self.today + timedelta(days=7),
-            }
-        )
-
     def make_proposal(self, invoice, **vals):
         return self.env["invoice.dispute.proposal"].create(
             {
