@@ -161,17 +161,22 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertIn('id="o_reminder_message"', response.text)
         self.assertIn("o_reminder_promise", response.text)
 
+    def paid_data(self, **values):
+        """The *Already paid* form filled for ``invoice_2``: 500 paid today."""
+        return {
+            "move_id": self.invoice_2.id,
+            "amount": "500",
+            "date_paid": self.today.isoformat(),
+            **values,
+        }
+
     def test_forms_need_csrf(self):
         self.authenticate(None, None)
         before = self.counts()
         response = self.post_form(
             self.notice,
             "paid",
-            {
-                "move_id": self.invoice_2.id,
-                "amount": "500",
-                "date_paid": self.today.isoformat(),
-            },
+            self.paid_data(),
             csrf=False,
         )
         self.assertIn(response.status_code, (400, 403))
@@ -270,12 +275,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         response = self.post_form(
             self.notice,
             "paid",
-            {
-                "move_id": self.invoice_2.id,
-                "amount": "500",
-                "date_paid": self.today.isoformat(),
-                "reference": "<script>alert('owned')</script>",
-            },
+            self.paid_data(reference="<script>alert('owned')</script>"),
         )
         self.assertEqual(response.status_code, 303)
         claim = self.invoice_2.payment_claim_ids
