@@ -285,8 +285,10 @@ class InvoiceDisputePortal(PortalAccount):
             # The savepoint leaves nothing half-written if applying the
             # proposal is refused.
             with request.env.cr.savepoint():
-                proposal_sudo._portal_check_answerable()
-                self._portal_apply_proposal_answer(dispute_sudo, proposal_sudo, accept)
+                author, who = self._portal_get_answerer(dispute_sudo)
+                proposal_sudo._portal_answer(
+                    accept, author, who, request.httprequest.remote_addr or "?"
+                )
         except (UserError, ValidationError) as exc:
             values = self._dispute_get_page_view_values(
                 dispute_sudo, access_token, error_message=exc.args[0]
@@ -297,46 +299,20 @@ class InvoiceDisputePortal(PortalAccount):
             dispute_sudo.get_portal_url(query_string=f"&message={message}")
         )
 
-    def _portal_apply_proposal_answer(self, dispute_sudo, proposal_sudo, accept):
-        """Record who answered, when and from where, then apply the answer.
+    def _portal_get_answerer(self, dispute_sudo):
+        """Who answers a proposal of ``dispute_sudo``: the logged-in user,
+        or the dispute's contact through the link sent by email.
 
-        Sudo: portal users only read proposals; the caller checked that the
-        proposal belongs to the dispute the user may access and is still open
-        for an answer."""
+        :return: (res.partner the answer is traced in the name of, str the
+            trace names them by)
+        """
         user = request.env.user
         if user._is_public():
-            who = request.env._(
-                "%(contact)s (through the link sent by email)",
-                contact=(dispute_sudo.contact_id or dispute_sudo.partner_id).name,
-            )
             author = dispute_sudo.contact_id or dispute_sudo.partner_id
-        else:
-            who = f"{user.partner_id.name} ({user.login})"
-            author = user.partner_id
-        when = fields.Datetime.now()
-        ip_address = request.httprequest.remote_addr or "?"
-        if accept:
-            proposal_sudo.action_accept()
-            body = request.env._(
-                "Proposal %(proposal)s accepted on the customer portal by %(who)s on "
-                "%(when)s (UTC) from IP address %(ip)s.",
-                proposal=proposal_sudo.display_name,
-                who=who,
-                when=when,
-                ip=ip_address,
+            return author, request.env._(
+                "%(contact)s (through the link sent by email)", contact=author.name
             )
-        else:
-            proposal_sudo.action_decline()
-            body = request.env._(
-                "Proposal %(proposal)s declined on the customer portal by %(who)s on "
-                "%(when)s (UTC) from IP address %(ip)s.",
-                proposal=proposal_sudo.display_name,
-                who=who,
-                when=when,
-                ip=ip_address,
-            )
-        for record in (proposal_sudo, dispute_sudo):
-            record._invoice_dispute_log_customer_answer(body, author)
+        return user.partner_id, f"{user.partner_id.name} ({user.login})"
 
     # ------------------------------------------------------------------
     # "Dispute this invoice" on the portal invoice page
