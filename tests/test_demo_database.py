@@ -42,6 +42,10 @@ STATES = {
         "mail_state",
         {"outgoing", "sent", "received", "exception", "cancel"},
     ),
+    "invoice_reminder_notice": (
+        "state",
+        {"draft", "queued", "sent", "failed", "withdrawn", "cancelled"},
+    ),
 }
 
 

@@ -5,12 +5,11 @@ from werkzeug.exceptions import Forbidden, NotFound
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import float_compare, format_amount
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.constants import MAX_STATEMENT_LENGTH, OPEN_STATES
+from ..models.constants import OPEN_STATES
 
 # Proposal states a customer sees; the others are internal drafts.
 PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
@@ -90,6 +89,29 @@ class InvoiceDisputePortal(PortalAccount):
         Model = request.env[model]
         return Model.search_count(domain) if Model.has_access("read") else 0
 
+    def _portal_list(self, model, domain, url, page, order=None, url_args=None):
+        """One page of a portal list: the records of ``model`` in ``domain``
+        the portal user reads (none without read access), and the pager.
+
+        :return: (records, pager)
+        """
+        Model = request.env[model]
+        pager = portal_pager(
+            url=url,
+            url_args=url_args,
+            total=self._portal_count(model, domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        records = (
+            Model.search(
+                domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+            )
+            if Model.has_access("read")
+            else Model
+        )
+        return records, pager
+
     def _get_disputes_domain(self):
         return self._portal_customer_domain()
 
@@ -126,30 +148,19 @@ class InvoiceDisputePortal(PortalAccount):
         website=True,
     )
     def portal_my_disputes(self, page=1, sortby=None, filterby=None, **kw):
-        Dispute = request.env["invoice.dispute"]
         values = self._prepare_portal_layout_values()
         sortings = self._get_dispute_searchbar_sortings()
         filters = self._get_dispute_searchbar_filters()
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         domain = self._get_disputes_domain() + filters[filterby]["domain"]
-        can_read = Dispute.has_access("read")
-        pager = portal_pager(
-            url="/my/disputes",
+        disputes, pager = self._portal_list(
+            "invoice.dispute",
+            domain,
+            "/my/disputes",
+            page,
+            order=sortings[sortby]["order"],
             url_args={"sortby": sortby, "filterby": filterby},
-            total=Dispute.search_count(domain) if can_read else 0,
-            page=page,
-            step=self._items_per_page,
-        )
-        disputes = (
-            Dispute.search(
-                domain,
-                order=sortings[sortby]["order"],
-                limit=self._items_per_page,
-                offset=pager["offset"],
-            )
-            if can_read
-            else Dispute
         )
         request.session["my_disputes_history"] = disputes.ids[:100]
         values.update(
@@ -238,36 +249,23 @@ class InvoiceDisputePortal(PortalAccount):
     # Proposals: accept / decline
     # ------------------------------------------------------------------
     @http.route(
-        ["/my/disputes/<int:dispute_id>/proposal/<int:proposal_id>/accept"],
+        [
+            "/my/disputes/<int:dispute_id>/proposal/<int:proposal_id>/"
+            + "<any(accept,decline):decision>"
+        ],
         type="http",
         auth="public",
         methods=["POST"],
         website=True,
     )
-    def portal_dispute_proposal_accept(
-        self, dispute_id, proposal_id, access_token=None, **kw
+    def portal_dispute_proposal_answer(
+        self, dispute_id, proposal_id, decision, access_token=None, **kw
     ):
-        return self._portal_dispute_proposal_answer(
-            dispute_id, proposal_id, access_token, accept=True
-        )
-
-    @http.route(
-        ["/my/disputes/<int:dispute_id>/proposal/<int:proposal_id>/decline"],
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
-    def portal_dispute_proposal_decline(
-        self, dispute_id, proposal_id, access_token=None, **kw
-    ):
-        return self._portal_dispute_proposal_answer(
-            dispute_id, proposal_id, access_token, accept=False
-        )
-
-    def _portal_dispute_proposal_answer(
-        self, dispute_id, proposal_id, access_token, accept
-    ):
+        """The customer accepts or declines (``decision``) a proposal of
+        their dispute; the proposal's rules
+        (``invoice.dispute.proposal._portal_check_answerable``) decide
+        whether it can still be answered."""
+        accept = decision == "accept"
         dispute_sudo = self._portal_check_document(
             "invoice.dispute", dispute_id, access_token, raise_=False
         )
@@ -276,8 +274,6 @@ class InvoiceDisputePortal(PortalAccount):
         proposal_sudo = (
             request.env["invoice.dispute.proposal"].sudo().browse(proposal_id).exists()
         )
-        today = fields.Date.context_today(dispute_sudo)
-        error = False
         if (
             not proposal_sudo
             or proposal_sudo.dispute_id != dispute_sudo
@@ -285,32 +281,17 @@ class InvoiceDisputePortal(PortalAccount):
             != dispute_sudo.partner_id.commercial_partner_id
         ):
             return request.redirect("/my")
-        if proposal_sudo.state != "sent":
-            error = request.env._(
-                "This proposal can no longer be answered: it is %(state)s.",
-                state=dict(
-                    proposal_sudo._fields["state"]._description_selection(request.env)
-                )[proposal_sudo.state].lower(),
-            )
-        elif proposal_sudo.valid_until and proposal_sudo.valid_until < today:
-            error = request.env._(
-                "This proposal was valid until %(date)s. Please contact us for a "
-                "new one.",
-                date=proposal_sudo.valid_until,
-            )
-        if not error:
-            try:
-                # The savepoint leaves nothing half-written if applying the
-                # proposal is refused.
-                with request.env.cr.savepoint():
-                    self._portal_apply_proposal_answer(
-                        dispute_sudo, proposal_sudo, accept
-                    )
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-        if error:
+        try:
+            # The savepoint leaves nothing half-written if applying the
+            # proposal is refused.
+            with request.env.cr.savepoint():
+                author, who = self._portal_get_answerer(dispute_sudo)
+                proposal_sudo._portal_answer(
+                    accept, author, who, request.httprequest.remote_addr or "?"
+                )
+        except (UserError, ValidationError) as exc:
             values = self._dispute_get_page_view_values(
-                dispute_sudo, access_token, error_message=error
+                dispute_sudo, access_token, error_message=exc.args[0]
             )
             return request.render("invoice_dispute.portal_my_dispute", values)
         message = "proposal_accepted" if accept else "proposal_declined"
@@ -318,46 +299,20 @@ class InvoiceDisputePortal(PortalAccount):
             dispute_sudo.get_portal_url(query_string=f"&message={message}")
         )
 
-    def _portal_apply_proposal_answer(self, dispute_sudo, proposal_sudo, accept):
-        """Record who answered, when and from where, then apply the answer.
+    def _portal_get_answerer(self, dispute_sudo):
+        """Who answers a proposal of ``dispute_sudo``: the logged-in user,
+        or the dispute's contact through the link sent by email.
 
-        Sudo: portal users only read proposals; the caller checked that the
-        proposal belongs to the dispute the user may access and is still open
-        for an answer."""
+        :return: (res.partner the answer is traced in the name of, str the
+            trace names them by)
+        """
         user = request.env.user
         if user._is_public():
-            who = request.env._(
-                "%(contact)s (through the link sent by email)",
-                contact=(dispute_sudo.contact_id or dispute_sudo.partner_id).name,
-            )
             author = dispute_sudo.contact_id or dispute_sudo.partner_id
-        else:
-            who = f"{user.partner_id.name} ({user.login})"
-            author = user.partner_id
-        when = fields.Datetime.now()
-        ip_address = request.httprequest.remote_addr or "?"
-        if accept:
-            proposal_sudo.action_accept()
-            body = request.env._(
-                "Proposal %(proposal)s accepted on the customer portal by %(who)s on "
-                "%(when)s (UTC) from IP address %(ip)s.",
-                proposal=proposal_sudo.display_name,
-                who=who,
-                when=when,
-                ip=ip_address,
+            return author, request.env._(
+                "%(contact)s (through the link sent by email)", contact=author.name
             )
-        else:
-            proposal_sudo.action_decline()
-            body = request.env._(
-                "Proposal %(proposal)s declined on the customer portal by %(who)s on "
-                "%(when)s (UTC) from IP address %(ip)s.",
-                proposal=proposal_sudo.display_name,
-                who=who,
-                when=when,
-                ip=ip_address,
-            )
-        for record in (proposal_sudo, dispute_sudo):
-            record._invoice_dispute_log_customer_answer(body, author)
+        return user.partner_id, f"{user.partner_id.name} ({user.login})"
 
     # ------------------------------------------------------------------
     # "Dispute this invoice" on the portal invoice page
@@ -409,12 +364,7 @@ class InvoiceDisputePortal(PortalAccount):
         )
         if invoice_sudo is None:
             return request.redirect("/my")
-        files = [
-            file
-            for file in request.httprequest.files.getlist("attachments")
-            if file.filename
-        ]
-        errors, vals = self._invoice_dispute_validate(invoice_sudo, post, files)
+        errors, vals = self._invoice_dispute_validate(invoice_sudo, post)
         if not errors:
             try:
                 with request.env.cr.savepoint():
@@ -429,109 +379,108 @@ class InvoiceDisputePortal(PortalAccount):
             dispute_sudo.get_portal_url(query_string="&message=dispute_created")
         )
 
-    def _invoice_dispute_validate(self, invoice_sudo, post, files):
-        """Check the portal form server-side.
+    def _invoice_dispute_validate(self, invoice_sudo, post):
+        """Read the portal form and ask the model what its rules refuse
+        (``invoice.dispute._portal_get_dispute_errors``).
 
         :return: (errors, values) -- errors maps a form field (or ``general``)
-            to a message for the customer; values are the cleaned values."""
-        env = request.env
-        errors = {}
-        if not self._portal_customer_contact(invoice_sudo.commercial_partner_id):
-            # Reachable with an access token of someone else's invoice.
-            errors["general"] = env._(
-                "You can only dispute the invoices addressed to your company."
-            )
-            return errors, {}
-        form = self._invoice_dispute_form_values(invoice_sudo)
-        if form["dispute_open"]:
-            errors["general"] = env._(
-                "A dispute about this invoice is already open (%(dispute)s). You can "
-                "add information to it on its page.",
-                dispute=form["dispute_open"].name,
-            )
-            return errors, {}
-        if not form["dispute_can_create"]:
-            errors["general"] = env._(
-                "This invoice can no longer be disputed: it is paid or not open."
-            )
-            return errors, {}
-        reason = env["invoice.dispute.reason"]
-        reason_id = post.get("reason_id") or ""
-        if reason_id.isdigit():
-            reason = form["dispute_reasons"].filtered(lambda r: r.id == int(reason_id))
-        if not reason:
-            errors["reason_id"] = env._("Choose the reason of your dispute.")
-        statement = (post.get("customer_statement") or "").strip()
-        if not statement:
-            errors["customer_statement"] = env._(
-                "Describe in your own words what is wrong with the invoice."
-            )
-        elif len(statement) > MAX_STATEMENT_LENGTH:
-            errors["customer_statement"] = env._(
-                "Your description is too long: at most %(max)s characters.",
-                max=MAX_STATEMENT_LENGTH,
-            )
-        amount, errors["disputed_amount"] = self._invoice_dispute_check_amount(
-            invoice_sudo, post.get("disputed_amount")
-        )
-        file_data, errors["attachments"] = self._invoice_dispute_read_files(files)
-        errors = {field: error for field, error in errors.items() if error}
-        if errors:
-            return errors, {}
-        return errors, {
-            "reason": reason,
-            "statement": statement,
-            "amount": amount,
-            "files": file_data,
-        }
-
-    def _invoice_dispute_check_amount(self, invoice_sudo, raw_amount):
-        """:return: (amount, error): the amount rounded to the currency, or
-        None with a message when it is not within ]0, residual]."""
-        env = request.env
-        residual = invoice_sudo.amount_residual
-        currency = invoice_sudo.currency_id
-        raw_amount = (raw_amount or "").strip().replace(" ", "")
-        if "," in raw_amount and "." not in raw_amount:
-            raw_amount = raw_amount.replace(",", ".")
+            to a message for the customer; values are the parsed values."""
+        parse_errors = {}
         try:
-            amount = float(raw_amount)
+            amount = self._portal_parse_amount(
+                post.get("disputed_amount"), invoice_sudo
+            )
+        except ValidationError as exc:
+            amount, parse_errors["disputed_amount"] = None, exc.args[0]
+        try:
+            files = self._portal_read_files()
+        except ValidationError as exc:
+            files, parse_errors["attachments"] = [], exc.args[0]
+        vals = {
+            "reason": self._portal_parse_reason(post),
+            "statement": post.get("customer_statement") or "",
+            "amount": amount,
+            "files": files,
+        }
+        errors = request.env["invoice.dispute"]._portal_get_dispute_errors(
+            invoice_sudo,
+            vals["reason"],
+            vals["statement"],
+            amount,
+            self._portal_customer_contact(invoice_sudo.commercial_partner_id),
+        )
+        if "general" not in errors:
+            errors.update(parse_errors)
+        return errors, vals
+
+    # ------------------------------------------------------------------
+    # Reading the portal forms (the rules are the models')
+    # ------------------------------------------------------------------
+    def _portal_parse_amount(self, raw, move):
+        """The amount typed in a portal form, for invoice ``move``: spaces
+        ignored, a lone comma read as the decimal point.
+
+        :return: float, as typed (the models round and check it)
+        :raise ValidationError: not a number
+        """
+        raw = (raw or "").strip().replace(" ", "")
+        if "," in raw and "." not in raw:
+            raw = raw.replace(",", ".")
+        try:
+            amount = float(raw)
         except ValueError:
             amount = math.nan
         if not math.isfinite(amount):
-            return None, env._(
-                "The disputed amount must be a number, for example %(example)s.",
-                example=self._format_amount_input(residual, currency),
+            raise ValidationError(
+                request.env._(
+                    "Enter the amount as a number, for example %(example)s.",
+                    example=self._format_amount_input(
+                        move.amount_residual or 100.0, move.currency_id
+                    )
+                    if move
+                    else "100.00",
+                )
             )
-        amount = currency.round(amount)
-        if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
-            return None, env._("The disputed amount must be greater than zero.")
-        if float_compare(amount, residual, precision_rounding=currency.rounding) > 0:
-            return None, env._(
-                "The disputed amount cannot exceed what is still open on the "
-                "invoice (%(residual)s).",
-                residual=format_amount(env, residual, currency),
-            )
-        return amount, False
+        return amount
 
-    def _invoice_dispute_read_files(self, files):
-        """:return: (files, error): the uploads as (name, content) pairs."""
+    def _portal_parse_reason(self, post):
+        """The dispute reason chosen in a portal form (sudo; the model checks
+        that it may be chosen), or an empty one."""
+        reason = request.env["invoice.dispute.reason"]
+        reason_id = post.get("reason_id") or ""
+        if reason_id.isdigit():
+            reason = reason.sudo().browse(int(reason_id)).exists()
+        return reason
+
+    def _portal_read_files(self):
+        """The files uploaded in a portal form's ``attachments`` field.
+
+        :return: list of (name, content) pairs
+        :raise ValidationError: too many files or one too large
+        """
         env = request.env
+        files = [
+            file
+            for file in request.httprequest.files.getlist("attachments")
+            if file.filename
+        ]
         if len(files) > MAX_ATTACHMENTS:
-            return [], env._(
-                "You can attach at most %(max)s files.", max=MAX_ATTACHMENTS
+            raise ValidationError(
+                env._("You can attach at most %(max)s files.", max=MAX_ATTACHMENTS)
             )
         file_data = []
         for file in files:
             data = file.read(MAX_ATTACHMENT_SIZE + 1)
             if len(data) > MAX_ATTACHMENT_SIZE:
-                return [], env._(
-                    "%(file)s is too large: attach files of at most %(max)s MB.",
-                    file=file.filename,
-                    max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+                raise ValidationError(
+                    env._(
+                        "%(file)s is too large: attach files of at most %(max)s MB.",
+                        file=file.filename,
+                        max=MAX_ATTACHMENT_SIZE // (1024 * 1024),
+                    )
                 )
             file_data.append((file.filename, data))
-        return file_data, False
+        return file_data
 
     @staticmethod
     def _format_amount_input(amount, currency):

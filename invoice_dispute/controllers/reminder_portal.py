@@ -1,4 +1,3 @@
-import math
 from datetime import timedelta
 
 from werkzeug.exceptions import NotFound
@@ -7,8 +6,6 @@ from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import format_amount
-
-from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.constants import MAX_STATEMENT_LENGTH
 from .portal import InvoiceDisputePortal
@@ -63,20 +60,12 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         website=True,
     )
     def portal_my_reminders(self, page=1, **kw):
-        Notice = request.env["invoice.reminder.notice"]
         values = self._prepare_portal_layout_values()
-        domain = self._get_reminders_domain()
-        can_read = Notice.has_access("read")
-        pager = portal_pager(
-            url="/my/reminders",
-            total=Notice.search_count(domain) if can_read else 0,
-            page=page,
-            step=self._items_per_page,
-        )
-        notices = (
-            Notice.search(domain, limit=self._items_per_page, offset=pager["offset"])
-            if can_read
-            else Notice
+        notices, pager = self._portal_list(
+            "invoice.reminder.notice",
+            self._get_reminders_domain(),
+            "/my/reminders",
+            page,
         )
         request.session["my_reminders_history"] = notices.ids[:100]
         values.update(
@@ -171,7 +160,7 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         if form == "promise":
             notice_sudo._portal_promise(
                 move_sudo,
-                self._reminder_parse_amount(post.get("amount"), move_sudo),
+                self._portal_parse_amount(post.get("amount"), move_sudo),
                 self._reminder_parse_date(post.get("date_promised")),
                 author,
             )
@@ -184,47 +173,22 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
                 interval=post.get("interval") or "monthly",
             )
         elif form == "dispute":
-            reason_id = post.get("reason_id") or ""
-            reason = request.env["invoice.dispute.reason"]
-            if reason_id.isdigit():
-                reason = reason.sudo().browse(int(reason_id)).exists()
-            raw_amount = (post.get("disputed_amount") or "").strip()
             notice_sudo._portal_dispute(
                 move_sudo,
-                reason,
+                self._portal_parse_reason(post),
                 post.get("customer_statement"),
-                self._reminder_parse_amount(raw_amount, move_sudo),
+                self._portal_parse_amount(post.get("disputed_amount"), move_sudo),
                 author,
+                files=self._portal_read_files(),
             )
         else:
             notice_sudo._portal_report_paid(
                 move_sudo,
-                self._reminder_parse_amount(post.get("amount"), move_sudo),
+                self._portal_parse_amount(post.get("amount"), move_sudo),
                 self._reminder_parse_date(post.get("date_paid")),
                 post.get("reference"),
                 author,
             )
-
-    def _reminder_parse_amount(self, raw, move):
-        raw = (raw or "").strip().replace(" ", "")
-        if "," in raw and "." not in raw:
-            raw = raw.replace(",", ".")
-        try:
-            amount = float(raw)
-        except ValueError:
-            amount = math.nan
-        if not math.isfinite(amount):
-            raise ValidationError(
-                request.env._(
-                    "Enter the amount as a number, for example %(example)s.",
-                    example=self._format_amount_input(
-                        move.amount_residual or 100.0, move.currency_id
-                    )
-                    if move
-                    else "100.00",
-                )
-            )
-        return amount
 
     def _reminder_parse_date(self, raw):
         try:

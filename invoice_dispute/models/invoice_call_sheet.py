@@ -14,6 +14,7 @@ from odoo.tools import (
 )
 
 from .constants import (
+    NEXT_ACTIVITY_DAYS,
     OPEN_PAYMENT_STATES,
     OPEN_STATES,
     OUTCOMES,
@@ -565,15 +566,8 @@ class InvoiceCallSheet(models.Model):
 
     def _check_call_outcome(self, call):
         """Refuse bad input of ``record_outcome`` before anything is written."""
-        self._check_outcome_allowed()
-        if self.state != "prepared":
-            raise UserError(
-                self.env._(
-                    "Prepare call sheet %(name)s before logging the outcome of the "
-                    "call.",
-                    name=self.name,
-                )
-            )
+        # prepared: the outcome is logged against the snapshot called with
+        self._check_outcome_allowed(("prepared",))
         today = fields.Date.context_today(self)
         outcome = call["outcome"]
         if outcome in OUTCOMES_WITH_INVOICES:
@@ -774,12 +768,25 @@ class InvoiceCallSheet(models.Model):
         }
         return summaries[call["outcome"]]
 
+    @api.model
+    def _get_next_call_date(self, outcome, promise_date=False):
+        """When to call next after a call with ``outcome`` (the outcome
+        wizard's default, and the date when none is given): the day after the
+        promised date for a promise, else the working day after
+        ``NEXT_ACTIVITY_DAYS[outcome]`` days.
+
+        :return: date, or False for a promise without its date
+        """
+        if outcome == "promise":
+            return promise_date and promise_date + timedelta(days=1)
+        today = fields.Date.context_today(self)
+        return self._next_working_day(
+            today + timedelta(days=NEXT_ACTIVITY_DAYS[outcome] - 1)
+        )
+
     def _schedule_next_call(self, call):
-        promise_date = call["promise_date"]
-        date = call["next_date"] or (
-            promise_date + timedelta(days=1)
-            if promise_date
-            else self._next_working_day(fields.Date.context_today(self))
+        date = call["next_date"] or self._get_next_call_date(
+            call["outcome"], call["promise_date"]
         )
         # sudo: as for the note, a collector plans the follow-up on a customer
         # they may not edit.
@@ -795,27 +802,14 @@ class InvoiceCallSheet(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
-    def _check_outcome_allowed(self):
-        for sheet in self:
-            if sheet.state == "done":
-                raise UserError(
-                    self.env._(
-                        "The outcome of call sheet %(name)s is already logged "
-                        "(%(outcome)s). Prepare a new call sheet for a new call.",
-                        name=sheet.name,
-                        outcome=dict(
-                            self._fields["outcome"]._description_selection(self.env)
-                        ).get(sheet.outcome, ""),
-                    )
-                )
-            if sheet.state == "cancelled":
-                raise UserError(
-                    self.env._(
-                        "Call sheet %(name)s is cancelled: set it back to draft "
-                        "before logging an outcome.",
-                        name=sheet.name,
-                    )
-                )
+    def _check_outcome_allowed(self, states=("draft", "prepared")):
+        """Refuse to log a call outcome on sheets not in ``states``: a done
+        sheet is the record of its call (prepare a new one for a new call), a
+        cancelled one is set back to draft first (``_check_state``).
+
+        :raise UserError: naming the first sheet in another state
+        """
+        self._check_state(states, self.env._("given a call outcome"))
 
     @api.model
     def _get_or_create_for_partners(self, partners, company):

@@ -594,6 +594,42 @@ class InvoiceDispute(models.Model):
         )
         return wizard._reopen()
 
+    def _post_reply(self, body, subject, recipient, findings=()):
+        """Email the collector's reply to the customer from the dispute's
+        chatter (the reply wizard's *Send*); when tone-check ``findings``
+        were overruled, a note lists them for colleagues.
+
+        :param body: html of the reply
+        :param str subject: its subject
+        :param recipient: res.partner it is emailed to
+        :param findings: the findings of ``invoice.tone.phrase.check_text``
+            the writer chose to send anyway (dicts with a ``phrase``)
+        :return: the mail.message of the reply
+        """
+        self.ensure_one()
+        message = self.message_post(
+            body=body,
+            subject=subject,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=recipient.ids,
+        )
+        if findings:
+            # Keep a trace for colleagues: the tone check was seen and overruled.
+            self.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._("Reply sent despite the tone check findings:"),
+                    Markup().join(
+                        Markup("<li>%s</li>") % finding["phrase"]
+                        for finding in findings
+                    ),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return message
+
     def _check_summary_recipients(self):
         for dispute in self:
             recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
@@ -863,9 +899,10 @@ class InvoiceDispute(models.Model):
         )
 
     @api.model
-    def _portal_check_dispute(self, invoice, reason, statement, amount, contact):
-        """Refuse a portal dispute the rules do not allow (used by the
-        invoice page and by the reminder page).
+    def _portal_get_dispute_errors(self, invoice, reason, statement, amount, contact):
+        """What the rules refuse in a portal dispute (the invoice page shows
+        each message at its field; ``_portal_check_dispute`` raises the
+        first).
 
         :param invoice: account.move, the disputed customer invoice
         :param reason: invoice.dispute.reason chosen (may be empty)
@@ -874,63 +911,81 @@ class InvoiceDispute(models.Model):
             currency: more than zero, at most what is open on it
         :param contact: res.partner raising it: must belong to the invoice's
             customer
-        :raise ValidationError: naming what is wrong
+        :return: dict form field (``reason_id``, ``customer_statement``,
+            ``disputed_amount``, or ``general`` -- then alone) -> message;
+            empty when the dispute is accepted
         """
         env = self.env
         if len(invoice) != 1 or contact.commercial_partner_id != (
             invoice.commercial_partner_id
         ):
-            raise ValidationError(
-                env._("You can only dispute the invoices addressed to your company.")
-            )
+            return {
+                "general": env._(
+                    "You can only dispute the invoices addressed to your company."
+                )
+            }
         open_dispute = invoice.sudo().dispute_ids.filtered("is_open")[:1]
         if open_dispute:
-            raise ValidationError(
-                env._(
+            return {
+                "general": env._(
                     "A dispute about this invoice is already open (%(dispute)s). You "
                     "can add information to it on its page.",
                     dispute=open_dispute.name,
                 )
-            )
+            }
         if not self._portal_can_dispute(invoice):
-            raise ValidationError(
-                env._("This invoice can no longer be disputed: it is paid or not open.")
-            )
+            return {
+                "general": env._(
+                    "This invoice can no longer be disputed: it is paid or not open."
+                )
+            }
+        errors = {}
         if len(reason) != 1 or reason not in self._portal_get_reasons(invoice):
-            raise ValidationError(env._("Choose the reason of your dispute."))
+            errors["reason_id"] = env._("Choose the reason of your dispute.")
         statement = (statement or "").strip()
         if not statement:
-            raise ValidationError(
-                env._("Describe in your own words what is wrong with the invoice.")
+            errors["customer_statement"] = env._(
+                "Describe in your own words what is wrong with the invoice."
             )
-        if len(statement) > MAX_STATEMENT_LENGTH:
-            raise ValidationError(
-                env._(
-                    "Your description is too long: at most %(max)s characters.",
-                    max=MAX_STATEMENT_LENGTH,
-                )
+        elif len(statement) > MAX_STATEMENT_LENGTH:
+            errors["customer_statement"] = env._(
+                "Your description is too long: at most %(max)s characters.",
+                max=MAX_STATEMENT_LENGTH,
             )
         currency = invoice.currency_id
         if (
             amount is None
             or float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0
         ):
-            raise ValidationError(
-                env._("The disputed amount must be greater than zero.")
+            errors["disputed_amount"] = env._(
+                "The disputed amount must be greater than zero."
             )
-        if (
+        elif (
             float_compare(
                 amount, invoice.amount_residual, precision_rounding=currency.rounding
             )
             > 0
         ):
-            raise ValidationError(
-                env._(
-                    "The disputed amount cannot exceed what is still open on the "
-                    "invoice (%(residual)s).",
-                    residual=format_amount(env, invoice.amount_residual, currency),
-                )
+            errors["disputed_amount"] = env._(
+                "The disputed amount cannot exceed what is still open on the "
+                "invoice (%(residual)s).",
+                residual=format_amount(env, invoice.amount_residual, currency),
             )
+        return errors
+
+    @api.model
+    def _portal_check_dispute(self, invoice, reason, statement, amount, contact):
+        """Refuse a portal dispute the rules do not allow (used by the
+        invoice page and by the reminder page); the rules are
+        ``_portal_get_dispute_errors``.
+
+        :raise ValidationError: naming the first thing wrong
+        """
+        errors = self._portal_get_dispute_errors(
+            invoice, reason, statement, amount, contact
+        )
+        if errors:
+            raise ValidationError(next(iter(errors.values())))
 
     @api.model
     def _portal_create_dispute(

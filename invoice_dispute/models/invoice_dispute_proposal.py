@@ -653,6 +653,65 @@ class InvoiceDisputeProposal(models.Model):
                 )
         self._check_state(("approved", "sent"), self.env._("answered"))
 
+    def _portal_check_answerable(self):
+        """Refuse the customer's answer on the portal unless the proposal was
+        sent to them (drafts and approved proposals stay internal), then as
+        any answer (``_check_answerable``).
+
+        :raise UserError: saying why it can no longer be answered
+        """
+        self.ensure_one()
+        if self.state != "sent":
+            raise UserError(
+                self.env._(
+                    "This proposal can no longer be answered: it is %(state)s.",
+                    state=self._get_state_label(self.state).lower(),
+                )
+            )
+        self._check_answerable()
+
+    def _portal_answer(self, accept, author, who, ip_address):
+        """The customer's answer on the portal: refused unless answerable
+        there (``_portal_check_answerable``), applied (``action_accept`` or
+        ``action_decline``) and traced in the proposal's and its dispute's
+        chatter in ``author``'s name: who answered, when (UTC) and from
+        which IP address.
+
+        Called as superuser by the portal once the visitor's access to the
+        dispute and the proposal's link to it are checked.
+
+        :param bool accept: accept, else decline
+        :param author: res.partner the trace is written in the name of
+        :param str who: the answerer as the trace names them
+        :param str ip_address: where the answer came from
+        :raise UserError: the proposal can no longer be answered, or its
+            settlement is refused
+        """
+        self.ensure_one()
+        self._portal_check_answerable()
+        values = {
+            "proposal": self.display_name,
+            "who": who,
+            "when": fields.Datetime.now(),
+            "ip": ip_address,
+        }
+        if accept:
+            self.action_accept()
+            body = self.env._(
+                "Proposal %(proposal)s accepted on the customer portal by %(who)s on "
+                "%(when)s (UTC) from IP address %(ip)s.",
+                **values,
+            )
+        else:
+            self.action_decline()
+            body = self.env._(
+                "Proposal %(proposal)s declined on the customer portal by %(who)s on "
+                "%(when)s (UTC) from IP address %(ip)s.",
+                **values,
+            )
+        for record in (self, self.dispute_id):
+            record._invoice_dispute_log_customer_answer(body, author)
+
     def _check_approver(self):
         user = self.env.user
         if not user.has_group("invoice_dispute.group_invoice_dispute_manager"):

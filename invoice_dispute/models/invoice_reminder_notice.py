@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_date, plaintext2html
+from odoo.tools import SQL, format_date
 
 from .constants import REPLY_INTENTS
 from .invoice_workflow_mixin import check_state
@@ -591,8 +591,8 @@ class InvoiceReminderNotice(models.Model):
         """A new dispute from a reply recognised as one: on the notice's
         posted invoices still open and without an open dispute -- only those
         the reply's own words (``result["text"]``) name by their number when
-        it names any (``account.move._filter_named_in_text``) -- (through
-        ``account.move._prepare_invoice_dispute_vals``), channel email, the
+        it names any (``account.move._filter_named_in_text``) -- through
+        ``invoice.dispute.create_from_invoices``, channel email, the
         reply's own words (``result["text"]``) as the customer's statement,
         the reason guessed (``result["reason_id"]``), the reply's author as
         contact when they belong to the customer, the collector responsible.
@@ -619,16 +619,10 @@ class InvoiceReminderNotice(models.Model):
         reason = result["reason_id"]
         if not moves or not reason:
             return Dispute
-        vals = moves._prepare_invoice_dispute_vals()
+        values = {"user_id": self._get_reply_user().id}
         author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
         if author.commercial_partner_id == self.partner_id:
-            vals["contact_id"] = author.id
-        vals.update(
-            channel="email",
-            reason_id=reason.id,
-            customer_statement=plaintext2html(result["text"]),
-            user_id=self._get_reply_user().id,
-        )
+            values["contact_id"] = author.id
         try:
             # sudo: the mail gateway creates the dispute a customer's email
             # raised, as the portal does for a portal user
@@ -637,7 +631,9 @@ class InvoiceReminderNotice(models.Model):
                     Dispute.sudo()
                     .with_company(self.company_id)
                     .with_context(mail_create_nosubscribe=True)
-                    .create(vals)
+                    .create_from_invoices(
+                        moves, reason, "email", statement=result["text"], **values
+                    )
                 )
         except (UserError, ValidationError) as error:
             _logger.info("No dispute created from a reply to %s: %s", self.name, error)

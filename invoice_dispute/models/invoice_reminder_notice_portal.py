@@ -312,7 +312,7 @@ class InvoiceReminderNotice(models.Model):
         self._portal_log(body, author, claim)
         return claim
 
-    def _portal_dispute(self, move, reason, statement, amount, author):
+    def _portal_dispute(self, move, reason, statement, amount, author, files=()):
         """The customer disputes invoice ``move`` from the reminder's page
         (also without login, with the notice's access token): the dispute is
         created as on the invoice's portal page
@@ -326,13 +326,15 @@ class InvoiceReminderNotice(models.Model):
         :param float amount: disputed, invoice's currency, more than zero and
             at most what is open
         :param author: res.partner of the notice's customer who disputes
+        :param files: (file name, bytes) pairs kept as evidence, as on the
+            invoice's page
         :return: the invoice.dispute created
         :raise ValidationError: on an invoice not of this notice or not open,
             an open dispute on it already, or a refused value
         """
         self._portal_check_form(move, "dispute")
         dispute = self.env["invoice.dispute"]._portal_create_dispute(
-            move, reason, statement, amount, author
+            move, reason, statement, amount, author, files=files
         )
         env = self._portal_collector_env(dispute.user_id)
         self.message_post(

@@ -87,6 +87,7 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
         cls.env = cls.env(
             context=dict(cls.env.context, tracking_disable=False, mail_notrack=False)
         )
+        cls.today = fields.Date.context_today(cls.env.user)
         cls.reason_price = cls.env.ref("invoice_dispute.reason_pricing")
         cls.customer = cls.env["res.partner"].create(
             {
@@ -196,6 +197,22 @@ class InvoiceDisputeCommon(AccountTestInvoicingCommon):
                     Command.create({"date_due": date_due, "amount": amount})
                     for date_due in dates
                 ],
+            }
+        )
+
+    def make_plan(self, invoices=None, **vals):
+        """A draft payment plan on ``invoices`` (default ``self.invoice_1``)
+        for their customer: 2 monthly installments, the first a week after
+        ``self.today``; ``vals`` override."""
+        invoices = invoices or self.invoice_1
+        return self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": invoices.commercial_partner_id.id,
+                "move_ids": [Command.set(invoices.ids)],
+                "installment_count": 2,
+                "interval": "monthly",
+                "date_first": self.today + timedelta(days=7),
+                **vals,
             }
         )
 

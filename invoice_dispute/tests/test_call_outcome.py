@@ -107,17 +107,19 @@ class TestCallOutcome(CollectionCommon):
         wizard = self.env["invoice.call.outcome.wizard"].create(
             {"call_sheet_id": self.sheet.id, "outcome": "no_answer"}
         )
-        with self.assertRaisesRegex(UserError, "Prepare call sheet"):
+        with self.assertRaisesRegex(
+            UserError, "is Draft: it cannot be given a call outcome, only from Prepared"
+        ):
             wizard.action_confirm()
         self.sheet.action_prepare()
         wizard.action_confirm()
         self.assertEqual(self.sheet.state, "done")
-        with self.assertRaisesRegex(UserError, "already logged"):
+        with self.assertRaisesRegex(UserError, "is Done: it cannot be given a call"):
             self.sheet.action_log_outcome()
         second = self.env["invoice.call.outcome.wizard"].create(
             {"call_sheet_id": self.sheet.id, "outcome": "paid"}
         )
-        with self.assertRaisesRegex(UserError, "already logged"):
+        with self.assertRaisesRegex(UserError, "is Done: it cannot be given a call"):
             second.action_confirm()
         self.assertEqual(self.sheet.outcome, "no_answer")
         self.assertEqual(len(self.customer.activity_ids), 1)

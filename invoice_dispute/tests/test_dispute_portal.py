@@ -233,8 +233,8 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
             ("0", "greater than zero"),
             ("-5", "greater than zero"),
             ("500.01", "cannot exceed what is still open"),
-            ("lots", "must be a number"),
-            ("nan", "must be a number"),
+            ("lots", "Enter the amount as a number"),
+            ("nan", "Enter the amount as a number"),
         ]
         for amount, message in cases:
             with self.subTest(amount=amount):

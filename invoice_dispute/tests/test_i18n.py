@@ -227,6 +227,11 @@ class TestI18n(InvoiceDisputeCommon):
             source = template.with_context(lang="en_US").body_html
             self.assertIn('t-call="invoice_dispute.reminder_invoice_table"', source)
             self.assertNotIn("Invoice date", source)
+        # the installment reminder lists the open credits with the same table
+        installment = self.env.ref("invoice_dispute.mail_template_installment_reminder")
+        source = installment.with_context(lang="en_US").body_html
+        self.assertIn('t-call="invoice_dispute.reminder_credit_table"', source)
+        self.assertNotIn("Open credit", source)
         for code, words in headers.items():
             tables = set()
             for level in range(1, 5):

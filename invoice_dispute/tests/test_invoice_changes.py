@@ -46,17 +46,6 @@ class TestInvoiceChanges(CollectionCommon):
             }
         )
 
-    def make_plan(self, invoice):
-        return self.env["invoice.payment.plan"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "installment_count": 2,
-                "interval": "monthly",
-                "date_first": self.today + timedelta(days=7),
-            }
-        )
-
     def make_proposal(self, invoice, **vals):
         return self.env["invoice.dispute.proposal"].create(
             {
@@ -390,16 +379,9 @@ class TestInvoiceChanges(CollectionCommon):
         """The customer's back-billed amount, added to its next invoice, is
         not billed to another customer by moving that invoice."""
         self.env["invoice.back.billing.wizard"].create(
-            {
-                "partner_id": self.customer.id,
-                "amount": 150.0,
-                "date_from": self.today - timedelta(days=180),
-                "date_to": self.today - timedelta(days=1),
-                "explanation": "Maintenance was invoiced at half the agreed fee.",
-                "method": "next_invoice",
-                "customer_informed": True,
-                "date_informed": self.today,
-            }
+            self.back_billing_vals(
+                amount=150.0, date_from=self.today - timedelta(days=180)
+            )
         ).action_confirm()
         invoice = self.create_invoice(self.customer, 100.0)
         self.assertAlmostEqual(invoice.amount_untaxed, 250.0)

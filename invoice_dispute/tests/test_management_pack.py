@@ -94,15 +94,8 @@ class TestManagementPack(InvoiceDisputeCommon):
         )
         cls.d_before.action_cancel()
         # The other company's data must never show for company 1.
-        cls.foreign_customer = cls.env["res.partner"].create(
-            {"name": "Foreign Customer AB", "is_company": True}
-        )
-        cls.foreign_invoice = cls.create_invoice(
-            cls.foreign_customer,
-            700.0,
-            invoice_date="2024-03-01",
-            invoice_date_due="2024-03-01",
-            company_id=cls.other_company.id,
+        cls.foreign_customer, cls.foreign_invoice = cls.create_customer_invoice(
+            "Foreign Customer AB", 700.0, "2024-03-01", company_id=cls.other_company.id
         )
         cls.foreign_dispute = cls.create_dispute(
             cls.foreign_invoice,
@@ -114,14 +107,8 @@ class TestManagementPack(InvoiceDisputeCommon):
 
         # Payment plans, promises and reminders (their skeleton fields only).
         # A plan over a 900 invoice: 300 paid on time, then unpaid (broken).
-        cls.plan_customer = cls.env["res.partner"].create(
-            {"name": "Plan Customer", "is_company": True}
-        )
-        cls.inv_plan = cls.create_invoice(
-            cls.plan_customer,
-            900.0,
-            invoice_date="2024-02-01",
-            invoice_date_due="2024-02-01",
+        cls.plan_customer, cls.inv_plan = cls.create_customer_invoice(
+            "Plan Customer", 900.0, "2024-02-01"
         )
         cls.plan = cls.env["invoice.payment.plan"].create(
             {
@@ -182,6 +169,19 @@ class TestManagementPack(InvoiceDisputeCommon):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    @classmethod
+    def create_customer_invoice(cls, name, amount, date, **vals):
+        """A new customer company ``name`` and its posted invoice of
+        ``amount`` dated and due on ``date``.
+
+        :return: (res.partner, account.move)
+        """
+        customer = cls.env["res.partner"].create({"name": name, "is_company": True})
+        invoice = cls.create_invoice(
+            customer, amount, invoice_date=date, invoice_date_due=date, **vals
+        )
+        return customer, invoice
+
     def export(
         self, user=None, companies=None, date_from=None, date_to=None, lang=None
     ):

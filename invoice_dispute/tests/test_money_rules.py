@@ -107,18 +107,6 @@ class MoneyCommon(InvoiceDisputeCommon):
             }
         )
 
-    def make_plan(self, invoice, **vals):
-        return self.env["invoice.payment.plan"].create(
-            {
-                "partner_id": invoice.commercial_partner_id.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "installment_count": 2,
-                "interval": "monthly",
-                "date_first": self.today + timedelta(days=7),
-                **vals,
-            }
-        )
-
 
 @tagged("post_install", "-at_install")
 class TestCurrencyFromInvoices(MoneyCommon):

@@ -25,17 +25,16 @@ class TestPaymentPlan(InvoiceDisputeCommon):
 
     @freeze_time("2026-01-10")
     def make_plan(self, invoices=None, **vals):
-        """A draft plan recorded on 2026-01-10, first installment on Jan 31."""
-        invoices = invoices or self.invoice_1
-        return self.env["invoice.payment.plan"].create(
-            {
+        """A draft plan of ``self.customer`` recorded on 2026-01-10, first
+        installment on Jan 31."""
+        return super().make_plan(
+            invoices,
+            **{
                 "partner_id": self.customer.id,
-                "move_ids": [Command.set(invoices.ids)],
                 "installment_count": 3,
-                "interval": "monthly",
                 "date_first": date(2026, 1, 31),
                 **vals,
-            }
+            },
         )
 
     @freeze_time("2026-01-10")

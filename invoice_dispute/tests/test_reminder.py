@@ -35,6 +35,19 @@ class ReminderCommon(InvoiceDisputeCommon):
         )
 
     @classmethod
+    def create_ar_contact(cls, name, email):
+        """A contact of ``cls.payer`` flagged as its accounts-receivable
+        contact (reminders go to them)."""
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "parent_id": cls.payer.id,
+                "email": email,
+                "is_ar_contact": True,
+            }
+        )
+
+    @classmethod
     def create_due_invoice(cls, partner, amount, days_overdue):
         """A posted invoice whose due date is ``days_overdue`` days before
         the test's today (negative: due in the future)."""
@@ -362,14 +375,7 @@ class TestReminderRules(ReminderCommon):
         self.assertEqual(self.logs_of(last).move_id, last)
 
     def test_ar_contact_addressing(self):
-        accountant = self.env["res.partner"].create(
-            {
-                "name": "Jan Novák",
-                "parent_id": self.payer.id,
-                "email": "jan@novak.example.com",
-                "is_ar_contact": True,
-            }
-        )
+        accountant = self.create_ar_contact("Jan Novák", "jan@novak.example.com")
         invoice = self.create_due_invoice(self.payer, 100.0, 8)
         other = self.create_due_invoice(self.customer, 100.0, 8)
         self.customer.ar_contact_id = self.customer_contact

@@ -32,14 +32,17 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertEqual(response.status_code, 200, url)
         return response
 
-    def post_form(self, notice, form, data, token=None, csrf=True):
+    def post_form(self, notice, form, data, token=None, csrf=True, files=None):
         """POST one form of ``notice``'s page as the page does."""
         page = self.open_page(self.page_url(notice, token))
         values = {"access_token": token or notice.access_token, **data}
         if csrf:
             values["csrf_token"] = CSRF_RE.search(page.text).group(1)
         return self.url_open(
-            f"/my/reminders/{notice.id}/{form}", data=values, allow_redirects=False
+            f"/my/reminders/{notice.id}/{form}",
+            data=values,
+            files=files,
+            allow_redirects=False,
         )
 
     # ------------------------------------------------------------------
@@ -158,17 +161,22 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertIn('id="o_reminder_message"', response.text)
         self.assertIn("o_reminder_promise", response.text)
 
+    def paid_data(self, **values):
+        """The *Already paid* form filled for ``invoice_2``: 500 paid today."""
+        return {
+            "move_id": self.invoice_2.id,
+            "amount": "500",
+            "date_paid": self.today.isoformat(),
+            **values,
+        }
+
     def test_forms_need_csrf(self):
         self.authenticate(None, None)
         before = self.counts()
         response = self.post_form(
             self.notice,
             "paid",
-            {
-                "move_id": self.invoice_2.id,
-                "amount": "500",
-                "date_paid": self.today.isoformat(),
-            },
+            self.paid_data(),
             csrf=False,
         )
         self.assertIn(response.status_code, (400, 403))
@@ -267,12 +275,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         response = self.post_form(
             self.notice,
             "paid",
-            {
-                "move_id": self.invoice_2.id,
-                "amount": "500",
-                "date_paid": self.today.isoformat(),
-                "reference": "<script>alert('owned')</script>",
-            },
+            self.paid_data(reference="<script>alert('owned')</script>"),
         )
         self.assertEqual(response.status_code, 303)
         claim = self.invoice_2.payment_claim_ids
@@ -364,6 +367,44 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("already open", response.text)
         self.assertEqual(self.disputes() - before, dispute)
+
+    def test_dispute_with_attachments(self):
+        """The reminder page's dispute form takes documents as the invoice
+        page's does (``invoice.dispute._portal_create_dispute``): kept on
+        the dispute with the customer's words; too many are refused with
+        nothing written."""
+        self.authenticate(None, None)
+        before = self.disputes()
+        response = self.open_page(self.page_url(self.notice))
+        self.assertIn(f'id="o_dispute_attachments_{self.invoice_1.id}"', response.text)
+        self.assertIn('enctype="multipart/form-data"', response.text)
+        response = self.post_form(
+            self.notice,
+            "dispute",
+            self.dispute_data(),
+            files=[("attachments", ("x.txt", b"x", "text/plain"))] * 11,
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("at most 10 files", response.text)
+        self.assertEqual(self.disputes(), before)
+        response = self.post_form(
+            self.notice,
+            "dispute",
+            self.dispute_data(),
+            files=[
+                ("attachments", ("order.pdf", b"%PDF-1.4 order", "application/pdf"))
+            ],
+        )
+        self.assertEqual(response.status_code, 303)
+        dispute = self.disputes() - before
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "invoice.dispute"), ("res_id", "=", dispute.id)]
+        )
+        self.assertEqual(attachment.name, "order.pdf")
+        self.assertEqual(attachment.raw, b"%PDF-1.4 order")
+        statement = dispute.message_ids.filtered(lambda m: m.attachment_ids)
+        self.assertEqual(statement.attachment_ids, attachment)
+        self.assertEqual(statement.author_id, self.customer)
 
     def test_dispute_wrong_token_or_other_customer_refused(self):
         self.authenticate(None, None)

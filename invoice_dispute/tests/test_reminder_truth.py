@@ -178,14 +178,7 @@ class TestReminderRecipient(TruthCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = cls.env["res.partner"].create(
-            {
-                "name": "Jan Novák",
-                "parent_id": cls.payer.id,
-                "email": "jan@novak.example.com",
-                "is_ar_contact": True,
-            }
-        )
+        cls.accountant = cls.create_ar_contact("Jan Novák", "jan@novak.example.com")
         cls.payer.ar_contact_id = cls.accountant
 
     def test_archived_payment_contact(self):
@@ -200,14 +193,7 @@ class TestReminderRecipient(TruthCommon):
 
     def test_another_flagged_contact_takes_over(self):
         self.accountant.active = False
-        colleague = self.env["res.partner"].create(
-            {
-                "name": "Eva Nováková",
-                "parent_id": self.payer.id,
-                "email": "eva@novak.example.com",
-                "is_ar_contact": True,
-            }
-        )
+        colleague = self.create_ar_contact("Eva Nováková", "eva@novak.example.com")
         invoice = self.create_due_invoice(self.payer, 100.0, 10)
         self.assertEqual(invoice._get_reminder_recipient(), colleague)
 

@@ -34,17 +34,15 @@ class TestWorkflowStates(InvoiceDisputeCommon):
             }
         )
 
-    def make_plan(self, **vals):
-        return self.env["invoice.payment.plan"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(self.invoice_1.ids)],
+    def make_plan(self, invoices=None, **vals):
+        return super().make_plan(
+            invoices,
+            **{
                 "amount_total": 900.0,
                 "installment_count": 3,
-                "interval": "monthly",
                 "date_first": self.today + timedelta(days=10),
                 **vals,
-            }
+            },
         )
 
     def make_proposal(self, dispute, **vals):

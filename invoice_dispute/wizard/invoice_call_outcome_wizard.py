@@ -1,11 +1,8 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 
 from ..models.constants import (
     AGREEMENT_OUTCOMES,
     INTERVALS,
-    NEXT_ACTIVITY_DAYS,
     OPEN_PAYMENT_STATES,
     OUTCOMES,
 )
@@ -125,16 +122,11 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
 
     @api.depends("outcome", "promise_date")
     def _compute_next_date(self):
-        today = fields.Date.context_today(self)
+        CallSheet = self.env["invoice.call.sheet"]
         for wizard in self:
-            if wizard.outcome == "promise":
-                wizard.next_date = wizard.promise_date and wizard.promise_date + (
-                    timedelta(days=1)
-                )
-            else:
-                wizard.next_date = self.env["invoice.call.sheet"]._next_working_day(
-                    today + timedelta(days=NEXT_ACTIVITY_DAYS[wizard.outcome] - 1)
-                )
+            wizard.next_date = CallSheet._get_next_call_date(
+                wizard.outcome, wizard.promise_date
+            )
 
     @api.depends("outcome")
     def _compute_send_confirmation(self):

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
@@ -132,29 +130,10 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         }
 
     def _send(self, findings):
-        dispute = self.dispute_id
-        message = dispute.message_post(
-            body=self.body,
-            subject=self.subject,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.recipient_id.ids,
+        """Send the reply (``invoice.dispute._post_reply``)."""
+        return self.dispute_id._post_reply(
+            self.body, self.subject, self.recipient_id, findings
         )
-        if findings:
-            # Keep a trace for colleagues: the tone check was seen and overruled.
-            dispute.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._("Reply sent despite the tone check findings:"),
-                    Markup().join(
-                        Markup("<li>%s</li>") % finding["phrase"]
-                        for finding in findings
-                    ),
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-        return message
 
 
 class InvoiceDisputeReplyFinding(models.TransientModel):
