@@ -301,6 +301,18 @@ class _Generator:
         env = self.env
         for code in LANGS:
             env["res.lang"]._activate_lang(code)
+        # the addon's own demo customers (its manifest's demo data, loaded
+        # before these languages were active) speak their country's language
+        lang_of_country = {code: lang for lang, code in COUNTRY.items()}
+        lang_of_country["gb"] = "en_US"
+        demo_partners = env["ir.model.data"].search(
+            [("module", "=", "invoice_dispute"), ("model", "=", "res.partner")]
+        )
+        for partner in env["res.partner"].browse(demo_partners.mapped("res_id")):
+            commercial = partner.commercial_partner_id
+            lang = lang_of_country.get((commercial.country_id.code or "").lower())
+            if lang:
+                partner.lang = lang
         self.countries = {
             lang: env.ref(f"base.{code}") for lang, code in COUNTRY.items()
         }

@@ -1079,6 +1079,24 @@ class InvoiceDispute(models.Model):
         )
         return dispute
 
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        """A message the customer writes on its dispute (its words on the
+        portal, a reply) reaches the collector and the other followers, not
+        the customer's own contacts again: the customer's company following
+        the dispute (for the acknowledgement and the proposals) would get a
+        bare copy of what its colleague just wrote."""
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        author_id = msg_vals.get("author_id") if msg_vals else message.author_id.id
+        author = self.env["res.partner"].browse(author_id)
+        if len(self) != 1 or not author or not recipients:
+            return recipients
+        customer = self.partner_id.commercial_partner_id
+        if author.commercial_partner_id != customer:
+            return recipients
+        partners = self.env["res.partner"].browse([r["id"] for r in recipients])
+        own = partners.filtered(lambda p: p.commercial_partner_id == customer)
+        return [r for r in recipients if r["id"] not in own.ids]
+
     def _get_reminder_agreement_date(self):
         """A resolved dispute was agreed on the day it was resolved; a
         rejected or cancelled one was no agreement."""

@@ -707,7 +707,14 @@ class InvoiceReminderNotice(models.Model):
                     "or already disputed."
                 )
             )
-        self.activity_schedule(
+        # a question typed on the page without login runs as the public
+        # user, whose partner has no email address: the collector's
+        # notification of the activity would fail to leave, so the system
+        # (OdooBot) assigns it, as for the page's forms
+        scheduler = self
+        if self.env.user.share:
+            scheduler = self.with_user(self.env.ref("base.user_root"))
+        scheduler.activity_schedule(
             "mail.mail_activity_data_todo",
             user_id=user.id,
             summary=summary,

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from .constants import INTERVALS, PAID_PAYMENT_STATES
 
@@ -126,7 +126,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             a pending promise on it already, or a value out of its limits
         """
-        self._portal_check_form(move, "promise")
+        self._portal_lock_and_check(move, "promise")
         responsible = self.partner_id._get_responsible_user(self.company_id, move)
         promise = (
             self.env["invoice.payment.promise"]
@@ -178,7 +178,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             a plan running on it already, or a value out of its limits
         """
-        self._portal_check_form(move, "plan")
+        self._portal_lock_and_check(move, "plan")
         company = self.company_id
         if interval not in dict(INTERVALS):
             raise ValidationError(self.env._("Choose how often you want to pay."))
@@ -268,7 +268,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on invoices not of this notice or not open,
             or a value out of its limits
         """
-        self._portal_check_invoice(moves)
+        self._portal_lock_and_check(moves, "paid")
         responsible = self.partner_id._get_responsible_user(self.company_id, moves)
         claim = (
             self.env["invoice.payment.claim"]
@@ -332,7 +332,7 @@ class InvoiceReminderNotice(models.Model):
         :raise ValidationError: on an invoice not of this notice or not open,
             an open dispute on it already, or a refused value
         """
-        self._portal_check_form(move, "dispute")
+        self._portal_lock_and_check(move, "dispute")
         dispute = self.env["invoice.dispute"]._portal_create_dispute(
             move, reason, statement, amount, author, files=files
         )
@@ -354,6 +354,33 @@ class InvoiceReminderNotice(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _portal_lock_and_check(self, moves, form):
+        """Check the answer ``form`` (promise, plan, paid, dispute) on
+        invoices ``moves`` as ``_portal_check_form`` does, after locking the
+        invoices until the end of the transaction: the same answer sent twice
+        at once (a double click, two tabs) is recorded once. The lock is an
+        update of the invoices' rows, so that the second request, waiting for
+        it, fails with a serialization error once the first commits, and Odoo
+        runs it again: it then sees the first answer and is refused with the
+        form's message (*You already promised...*), not an HTTP error.
+
+        :raise ValidationError: as ``_portal_check_form``
+        """
+        self.ensure_one()
+        if moves:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET write_date = write_date WHERE id IN %s",
+                    tuple(moves.ids),
+                )
+            )
+        if form == "paid":
+            # reported payments may cover several invoices: each is checked
+            # by the claim's own rules when it is created
+            self._portal_check_invoice(moves)
+        else:
+            self._portal_check_form(moves, form)
+
     def _portal_check_invoice(self, moves):
         """Refuse ``moves`` unless they are (at least one of) this notice's
         invoices and still open: the first check of the page's four forms.

@@ -117,7 +117,10 @@ class ResCompany(models.Model):
 
     @api.constrains("promise_max_days", "plan_max_installments")
     def _check_portal_limits(self):
-        check_range(self, ["promise_max_days", "plan_max_installments"], minimum=1)
+        check_range(self, ["promise_max_days"], minimum=1)
+        # a plan of one installment is no plan: the portal form asks for two
+        # or more (invoice.reminder.notice._portal_request_plan)
+        check_range(self, ["plan_max_installments"], minimum=2)
 
     @api.model_create_multi
     def create(self, vals_list):

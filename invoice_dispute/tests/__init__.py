@@ -34,6 +34,7 @@ from . import test_reminder_notice
 from . import test_reminder_portal
 from . import test_reminder_reply
 from . import test_reminder_self_service
+from . import test_reminder_self_service_concurrency
 from . import test_reminder_send_now
 from . import test_reminder_sent_truth
 from . import test_reminder_truth

@@ -562,3 +562,8 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
                 activity = self.notice.activity_ids - before
                 self.assertEqual(len(activity), 1)
                 self.assertEqual(activity.user_id, self.collector)
+                # assigned by the system, not the visitor: the public user's
+                # partner has no email address, the collector's notification
+                # of the activity would not leave
+                self.assertFalse(activity.create_uid.share)
+                self.assertTrue(activity.create_uid.partner_id.email)

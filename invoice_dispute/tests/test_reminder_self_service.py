@@ -324,6 +324,8 @@ class TestReminderSelfService(SelfServiceCommon):
         for field, value in (
             ("promise_max_days", 0),
             ("plan_max_installments", 0),
+            # a plan of one installment is no plan (the form asks two or more)
+            ("plan_max_installments", 1),
             ("plan_auto_approve_amount", -1.0),
             ("paid_claim_block_days", -1),
         ):
@@ -566,3 +568,23 @@ class TestReminderSelfService(SelfServiceCommon):
             body="Called them.", message_type="comment", subtype_xmlid="mail.mt_note"
         )
         self.assertEqual(self.notice.activity_ids, activity)
+
+    def test_customer_words_not_sent_back_to_the_customer(self):
+        """The customer's words on a dispute raised from the page reach the
+        collector, not the customer's own company following the dispute;
+        the acknowledgement still reaches the customer."""
+        dispute = self.notice._portal_dispute(
+            self.invoice_2, self.reason_price, "Wrong price", 50.0, self.author
+        )
+        self.assertIn(self.customer, dispute.message_partner_ids)
+        words = dispute.message_ids.filtered(
+            lambda m: m.author_id == self.author and "Wrong price" in str(m.body)
+        )
+        self.assertEqual(len(words), 1)
+        notified = words.notification_ids.res_partner_id
+        self.assertIn(self.collector.partner_id, notified)
+        self.assertFalse(
+            notified.filtered(lambda p: p.commercial_partner_id == self.customer)
+        )
+        acknowledgement = dispute.message_ids - words
+        self.assertIn(self.customer, acknowledgement.notification_ids.res_partner_id)
