@@ -1574,12 +1574,22 @@ class InvoiceIntentPhrase(models.Model):
         (``FUTURE_WORDS``) is a promise, only of the past (``PAST_WORDS``) a
         payment made.
 
+        A reply of no intent yet (or a payment made guessed from its words
+        only) that says a first-person payment in the future
+        (``PROMISE_VERB_PATTERNS``: "uhradíme", "wij betalen", "vi betalar")
+        with a date is a promise (``_find_dated_payment``).
+
         For a promise, the first date after today and within a year that the
         reply names ("on Friday", "vrijdag", "v piatok", "på fredag",
         "15.12.2026") is read with ``dateparser`` in the reply's language
-        (day before month). For a dispute, the reason is the one of the
-        matching dispute phrases (``reason_id``) with the highest score, else
-        the reason ``invoice_dispute.reason_other``.
+        (day before month), relative dates it misses with
+        ``RELATIVE_DATE_PATTERNS`` ("next Friday", "end of next week", "eind
+        van de maand", "do konca budúceho týždňa"; see
+        ``_find_promise_date``). For a dispute, the reason is the one of
+        ``DISPUTE_REASON_PATTERNS`` (fewer pieces than invoiced, the invoice
+        received twice), else the one of the matching dispute phrases
+        (``reason_id``) with the highest score, else the reason
+        ``invoice_dispute.reason_other``.
 
         :param str text: the reply's body, plain text or HTML; may be empty
             when ``message`` is given
@@ -1705,7 +1715,13 @@ class InvoiceIntentPhrase(models.Model):
         if intent and (intent != "paid" or scores):
             return False
         words = normalize_reply(text)
-        if not _PROMISE_VERB_RE.search(words) or _REFUSAL_RE.search(words):
+        match = _PROMISE_VERB_RE.search(words)
+        if (
+            not match
+            or set(match.group(0).split()) & set(NEGATION_WORDS)
+            or _REFUSAL_RE.search(words)
+        ):
+            # "we can not pay until 15.12." is no promise
             return False
         return self._find_promise_date(text, prefix)
 

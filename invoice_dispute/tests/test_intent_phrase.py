@@ -1182,8 +1182,12 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                     self.assertEqual(result["lang"], lang)
                     self.assertEqual(result["intent"], "promise", result["scores"])
                     self.assertEqual(result["promise_date"], expected)
-        # no date, no promise; a refusal with a date is a dispute
+        # no date, no promise; a negation or a refusal with a date is none
         self.assertFalse(self.classify("Uhradíme to.", "sk_SK")["intent"])
+        self.assertNotEqual(
+            self.classify("We can not pay before 15.12.", "en_US")["intent"],
+            "promise",
+        )
         self.assertEqual(
             self.classify("Nezaplatíme 15.12., tovar nedorazil.", "sk_SK")["intent"],
             "dispute",
