@@ -1275,7 +1275,7 @@ _PROMISE_VERB_RE = re.compile("|".join(f"(?:{p})" for p in PROMISE_VERB_PATTERNS
 # week" ("volgende week vrijdag", "budúci týždeň v piatok", "fredag nästa
 # vecka"); "Friday" alone is the coming one (``dateparser``). The end of a
 # week is its Friday (the last working day; today when that Friday is
-# past), the end of a month its last day.
+# past), the end of a month (this, next or a named one) its last day.
 _WEEKDAYS = {
     "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
            "sunday"),
@@ -1298,7 +1298,31 @@ _END_OF = (
     r"(?:(?:the |by the |at the )?end of|(?:het |de )?eind(?:e)?(?: van)?"
     r"|do konca|koncom|na konci|(?:i |vid )?slutet (?:av|pa))"
 )
+# Month names (accent-free; Slovak in the genitive, "koncom decembra").
+_MONTHS = (
+    ("january", "januari", "januara"),
+    ("february", "februari", "februara"),
+    ("march", "maart", "marca", "mars"),
+    ("april", "aprila"),
+    ("may", "mei", "maja", "maj"),
+    ("june", "juni", "juna"),
+    ("july", "juli", "jula"),
+    ("august", "augustus", "augusta", "augusti"),
+    ("september", "septembra"),
+    ("october", "oktober", "oktobra"),
+    ("november", "novembra"),
+    ("december", "decembra"),
+)
+_MONTH_NUMBERS = {
+    name: number for number, names in enumerate(_MONTHS, 1) for name in names
+}
 RELATIVE_DATE_PATTERNS = (
+    # the end of a named month ("eind december", "koncom januára")
+    (
+        "named_month_end",
+        0,
+        rf"\b{_END_OF} (?:the month of )?(?P<month>{'|'.join(_MONTH_NUMBERS)})\b",
+    ),
     # the end of next week / month first, then of this one
     ("week_end", 1, rf"\b{_END_OF} (?:the |de )?{_NEXT_WEEK}"),
     (
@@ -1371,8 +1395,11 @@ def relative_promise_date(text, today):
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=ahead)
     if kind == "week_end":
         return max(monday + timedelta(days=4), today)
-    if kind == "month_end":
+    if kind in ("month_end", "named_month_end"):
         month = today.month + ahead
+        if kind == "named_month_end":
+            month = _MONTH_NUMBERS[match.group("month")]
+            month += 12 if month < today.month else 0
         year = today.year + (month - 1) // 12
         month = (month - 1) % 12 + 1
         following = date(year + month // 12, month % 12 + 1, 1)

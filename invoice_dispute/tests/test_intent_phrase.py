@@ -1196,7 +1196,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
     @freeze_time("2026-11-30")  # a Monday
     def test_relative_promise_dates(self):
         """Next week's weekday, the end of this or next week (its Friday)
-        and of this or next month (its last day), in the four languages.
+        and of this, next or a named month (its last day), in the four
+        languages.
         "Next Friday" said on Monday 30 November is Friday 11 December, the
         Friday of next week; "Friday" alone is Friday 4 December."""
         this_friday, next_friday = date(2026, 12, 4), date(2026, 12, 11)
@@ -1224,6 +1225,11 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ("en_US", "We will pay by the end of next week.", next_friday),
             ("en_US", "We will pay at the end of next month.", date(2026, 12, 31)),
             ("en_US", "We will pay on Friday.", this_friday),
+            # the end of a named month: its last day, next year's when past
+            ("en_US", "We will pay at the end of December.", date(2026, 12, 31)),
+            ("nl_NL", "Wij betalen eind december.", date(2026, 12, 31)),
+            ("sk_SK", "Zaplatíme koncom januára.", date(2027, 1, 31)),
+            ("sv_SE", "Vi betalar i slutet av maj.", date(2027, 5, 31)),
         ):
             with self.subTest(text=text):
                 result = self.classify(text, lang)
