@@ -2,7 +2,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateparser.search import search_dates
 from lxml import etree
@@ -1229,6 +1229,261 @@ def shortest_span(positions, wanted):
     return best
 
 
+# Letters written in one language only of those with reply phrases (en, nl,
+# sk, sv): a reply holding any counts one more common word of that language
+# when its language is detected ("Dobrý deň" is no Swedish "den").
+LANG_LETTERS = {"sk": "čďľĺňôŕšťýž", "sv": "å"}
+# A first-person payment in the future (accent-free, after
+# ``normalize_reply``): with a date (``_find_promise_date``) it is a promise
+# even when no phrase is found ("Uhradíme to 15. decembra.", "Wij betalen 15
+# december.", "Vi betalar 15.12.", "We will pay 15.12.").
+PROMISE_VERB_PATTERNS = (
+    (
+        r"\b(?:we|i) (?:will|shall|are going to|am going to|can|plan to|intend to)"
+        r" (?:\w+ )?(?:pay|transfer|settle|remit|wire|send)\b"
+    ),
+    (
+        r"\b(?:wij|we|ik) (?:zullen |gaan |ga |zal )?(?:betalen|betaal|voldoen|voldoe"
+        r"|maken|maak|boeken|boek|storten|stort)\b"
+    ),
+    r"\b(?:betalen|betaal|voldoen|voldoe|maken|maak|boeken|boek) (?:wij|we|ik)\b",
+    r"\b(?:u|za)?(?:hradime|platime|hradim|platim)\b",
+    (
+        r"\b(?:posleme|poslem|prevedieme|prevediem|poukazeme|poukazem|vyrovname"
+        r"|vyrovnam|vyplatime|uhradzame|budeme platit|budeme hradit)\b"
+    ),
+    (
+        r"\b(?:vi|jag) (?:ska |kommer att |tanker |planerar att )?(?:betalar|betala"
+        r"|overfor|overfora|skickar|skicka|satter in|satta in)\b"
+    ),
+    r"\b(?:betalar|overfor|skickar) (?:vi|jag)\b",
+)
+_PROMISE_VERB_RE = re.compile("|".join(f"(?:{p})" for p in PROMISE_VERB_PATTERNS))
+# Relative promise dates that ``dateparser`` misreads or misses (accent-free,
+# after ``normalize_words``), in en, nl, sk, sv. The rule, the same in the
+# four languages: "next Friday" ("volgende vrijdag", "budúci piatok", "nästa
+# fredag") is the Friday of next week, Monday to Sunday, as is "Friday next
+# week" ("volgende week vrijdag", "budúci týždeň v piatok", "fredag nästa
+# vecka"); "Friday" alone is the coming one (``dateparser``). The end of a
+# week is its Friday (the last working day; today when that Friday is
+# past), the end of a month (this, next or a named one) its last day.
+_WEEKDAYS = {
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+           "sunday"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+           "zondag"),
+    "sk": ("pondel", "utor", "stred", "stvrt", "piat", "sobot", "nedel"),
+    "sv": ("mandag", "tisdag", "onsdag", "torsdag", "fredag", "lordag", "sondag"),
+}  # fmt: skip
+_WEEKDAY_RE = re.compile(
+    r"\b(?:{})\w*".format(
+        "|".join(word for words in _WEEKDAYS.values() for word in words)
+    )
+)
+_NEXT = r"(?:next|the following|volgende|buduc\w*|nasta)"
+_NEXT_WEEK = (
+    r"(?:next week|the following week|volgende week|(?:na |v )?buduc\w* tyzd\w*"
+    r"|nasta vecka|veckan efter)"
+)
+_END_OF = (
+    r"(?:(?:the |by the |at the )?end of|(?:het |de )?eind(?:e)?(?: van)?"
+    r"|do konca|koncom|na konci|(?:i |vid )?slutet (?:av|pa))"
+)
+# Month names (accent-free; Slovak in the genitive, "koncom decembra").
+_MONTHS = (
+    ("january", "januari", "januara"),
+    ("february", "februari", "februara"),
+    ("march", "maart", "marca", "mars"),
+    ("april", "aprila"),
+    ("may", "mei", "maja", "maj"),
+    ("june", "juni", "juna"),
+    ("july", "juli", "jula"),
+    ("august", "augustus", "augusta", "augusti"),
+    ("september", "septembra"),
+    ("october", "oktober", "oktobra"),
+    ("november", "novembra"),
+    ("december", "decembra"),
+)
+_MONTH_NUMBERS = {
+    name: number for number, names in enumerate(_MONTHS, 1) for name in names
+}
+RELATIVE_DATE_PATTERNS = (
+    # the end of a named month ("eind december", "koncom januára")
+    (
+        "named_month_end",
+        0,
+        rf"\b{_END_OF} (?:the month of )?(?P<month>{'|'.join(_MONTH_NUMBERS)})\b",
+    ),
+    # the end of next week / month first, then of this one
+    ("week_end", 1, rf"\b{_END_OF} (?:the |de )?{_NEXT_WEEK}"),
+    (
+        "month_end",
+        1,
+        (
+            rf"\b{_END_OF} (?:the |de )?(?:{_NEXT}) (?:month|maand|mesiac\w*"
+            r"|manad\w*)"
+        ),
+    ),
+    (
+        "week_end",
+        0,
+        (
+            rf"\b{_END_OF} (?:the |this |de |deze |tohto |denna |den har )?"
+            r"(?:week|tyzdna|veckan?)\b|\bveckans slut\b|\bend of week\b"
+        ),
+    ),
+    (
+        "month_end",
+        0,
+        (
+            rf"\b{_END_OF} (?:the |this |de |deze |tohto |denna |den har )?"
+            r"(?:month|maand|mesiaca|manaden|manad)\b|\bmanadens slut\b"
+            r"|\bmonth end\b|\bend of month\b"
+        ),
+    ),
+    (
+        "weekday",
+        1,
+        (
+            rf"\b{_NEXT_WEEK} (?:\w+ )?(?:on |op |v |vo |pa )?"
+            rf"(?P<day>{_WEEKDAY_RE.pattern[2:]})"
+        ),
+    ),
+    (
+        "weekday",
+        1,
+        rf"\b(?P<day>{_WEEKDAY_RE.pattern[2:]}) (?:of |van |in |)?{_NEXT_WEEK}",
+    ),
+    ("weekday", 1, rf"\b{_NEXT} (?P<day>{_WEEKDAY_RE.pattern[2:]})"),
+)
+_RELATIVE_DATE_RES = tuple(
+    (kind, ahead, re.compile(pattern))
+    for kind, ahead, pattern in RELATIVE_DATE_PATTERNS
+)
+# A day and month in digits without a year ("15.12.", "15/12"): the next
+# such day.
+# ... unless this year's is past by at most this many days: a past date.
+DAY_MONTH_PAST_DAYS = 183
+_DAY_MONTH_RE = re.compile(r"(?<![\d./-])(\d{1,2})[./](\d{1,2})\.?(?![\d./-]?\d)")
+
+
+def relative_promise_date(text, today):
+    """The date ``text`` names by a relative expression of
+    ``RELATIVE_DATE_PATTERNS`` ("next Friday", "volgende week vrijdag", "do
+    konca budúceho týždňa", "i slutet av månaden"), the first one in the
+    text, counted from ``today`` (``datetime.date``), else None.
+
+    :return: ``datetime.date`` (today or later) or None
+    """
+    words = normalize_words(text)
+    found = []
+    for kind, ahead, regex in _RELATIVE_DATE_RES:
+        for match in regex.finditer(words):
+            found.append((match.start(), kind, ahead, match))
+    if not found:
+        return None
+    __, kind, ahead, match = min(found, key=lambda item: item[0])
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=ahead)
+    if kind == "week_end":
+        return max(monday + timedelta(days=4), today)
+    if kind in ("month_end", "named_month_end"):
+        month = today.month + ahead
+        if kind == "named_month_end":
+            month = _MONTH_NUMBERS[match.group("month")]
+            month += 12 if month < today.month else 0
+        year = today.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    day = match.group("day")
+    for words_of_lang in _WEEKDAYS.values():
+        for number, weekday in enumerate(words_of_lang):
+            if day.startswith(weekday):
+                return max(monday + timedelta(days=number), today)
+    return None
+
+
+def day_month_date(text, today):
+    """The first day and month written in digits without a year in
+    ``text`` ("15.12.", "16/12"), day first, from ``today``: this year's
+    when today or later, next year's when this year's is more than half a
+    year past ("15.1." said in December), else (a day of the last months,
+    "16.11." on 30 November) no promise date: None."""
+    for match in _DAY_MONTH_RE.finditer(text):
+        day, month = int(match.group(1)), int(match.group(2))
+        try:
+            value = date(today.year, month, day)
+        except ValueError:
+            continue
+        if value >= today:
+            return value
+        if (today - value).days > DAY_MONTH_PAST_DAYS:
+            try:
+                return date(today.year + 1, month, day)
+            except ValueError:  # 29 February
+                continue
+    return None
+
+
+# Reasons a dispute gives in words the phrases rarely hold (accent-free,
+# after ``normalize_reply``: numbers two to twelve are ``NUMBER_WORD``), in
+# en, nl, sk, sv; they win over the reasons of the phrases found.
+_NUM = rf"(?:{NUMBER_WORD}|\d+|one|een|jeden|jednu|jedna|en|ett)"
+_ONLY = r"(?:only|just|slechts|maar|alleen|enkel|len|iba|bara|endast|blott)"
+_UNIT = (
+    r"(?:pieces?|pcs|items?|units?|boxes|box|cartons?|pallets?|bags?|rolls?"
+    r"|stuks?|dozen|doos|colli|rollen|zakken|kus\w*|ks|krabic\w*|palet\w*"
+    r"|balen\w*|vrec\w*|st|stycken|styck|kartong\w*|lador|pallar|sackar)"
+)
+_INVOICED = (
+    r"(?:invoiced|billed|charged|gefactureerd|berekend|gerekend|gefaktureerd"
+    r"|(?:vy)?fakturoval\w*|fakturovan\w*|uctoval\w*|fakturera\w*|debitera\w*)"
+)
+_TWICE = (
+    rf"(?:twice|{NUMBER_WORD} times|double|doubled|duplicated?|tweemaal"
+    rf"|{NUMBER_WORD} keer|dubbel\w*|dvakrat|dvojmo|duplicit\w*|dvojit\w*"
+    rf"|{NUMBER_WORD} ganger|dubblett\w*)"
+)
+_SENT = (
+    r"(?:invoice\w*|bill\w*|charged|received|sent|paid|factu\w*|gefactureerd"
+    r"|ontvangen|verstuurd|gestuurd|berekend|betaald|faktur\w*|dostali|prisl\w*"
+    r"|poslali|zaplatili|uhradili|uctoval\w*|fick|fatt|skickat|skickade"
+    r"|betala\w*|debitera\w*)"
+)
+# (reason, pattern, pattern that must be found too or None)
+DISPUTE_REASON_PATTERNS = (
+    # fewer pieces received than invoiced: "only 5 pieces", "slechts 5
+    # stuks", "len 5 kusov", "bara 5 st" ...
+    (
+        "invoice_dispute.reason_quantity",
+        (
+            rf"\b{_ONLY} (?:\w+ ){{0,2}}{_NUM} {_UNIT}\b"
+            r"|\bfewer (?:items|pieces|units)"
+            r"|\bminder (?:\w+ )?(?:ontvangen|geleverd)"
+            r"|\bmenej (?:kusov|tovaru)|\bfarre (?:varor|enheter|st)"
+        ),
+        None,
+    ),
+    # ... or two counts, one of them invoiced: "40 pallets but only 35",
+    # "5 kusov, ale vyfakturovali ste nám 8 kusov"
+    (
+        "invoice_dispute.reason_quantity",
+        rf"\b(?:{NUMBER_WORD}|\d+) {_UNIT}\b.{{0,80}}\b(?:{NUMBER_WORD}|\d+)\b",
+        rf"\b{_INVOICED}\b",
+    ),
+    # the invoice received, sent, invoiced or paid twice
+    (
+        "invoice_dispute.reason_duplicate",
+        rf"\b{_TWICE} (?:\w+ ){{0,5}}{_SENT}\b|\b{_SENT} (?:\w+ ){{0,5}}{_TWICE}\b",
+        None,
+    ),
+)
+_DISPUTE_REASON_RES = tuple(
+    (xmlid, re.compile(pattern), required and re.compile(required))
+    for xmlid, pattern, required in DISPUTE_REASON_PATTERNS
+)
+
+
 def _drop_document_number(match):
     """``re.sub`` callback: the matched word when it reads as a date (or is
     a plain number), else a space (a document number such as an invoice's)."""
@@ -1337,12 +1592,22 @@ class InvoiceIntentPhrase(models.Model):
         (``FUTURE_WORDS``) is a promise, only of the past (``PAST_WORDS``) a
         payment made.
 
+        A reply of no intent yet (or a payment made guessed from its words
+        only) that says a first-person payment in the future
+        (``PROMISE_VERB_PATTERNS``: "uhradíme", "wij betalen", "vi betalar")
+        with a date is a promise (``_find_dated_payment``).
+
         For a promise, the first date after today and within a year that the
         reply names ("on Friday", "vrijdag", "v piatok", "på fredag",
         "15.12.2026") is read with ``dateparser`` in the reply's language
-        (day before month). For a dispute, the reason is the one of the
-        matching dispute phrases (``reason_id``) with the highest score, else
-        the reason ``invoice_dispute.reason_other``.
+        (day before month), relative dates it misses with
+        ``RELATIVE_DATE_PATTERNS`` ("next Friday", "end of next week", "eind
+        van de maand", "do konca budúceho týždňa"; see
+        ``_find_promise_date``). For a dispute, the reason is the one of
+        ``DISPUTE_REASON_PATTERNS`` (fewer pieces than invoiced, the invoice
+        received twice), else the one of the matching dispute phrases
+        (``reason_id``) with the highest score, else the reason
+        ``invoice_dispute.reason_other``.
 
         :param str text: the reply's body, plain text or HTML; may be empty
             when ``message`` is given
@@ -1439,14 +1704,44 @@ class InvoiceIntentPhrase(models.Model):
         tense = intent in ("paid", "promise") and self._get_tense(cleaned)
         if tense:
             intent = "promise" if tense == "future" else "paid"
+        # "Uhradíme to 15. decembra.", "Wij betalen 15 december."
+        promise_date = self._find_dated_payment(cleaned, prefix, intent, scores)
+        intent = "promise" if promise_date else intent
         result["intent"] = intent
         result["phrases"] = [phrase for i, phrase, __, __ in matches if i == intent]
         result["words"] = self._find_reply_words(cleaned, result["phrases"], entries)
         if intent == "promise":
-            result["promise_date"] = self._find_promise_date(cleaned, prefix)
+            result["promise_date"] = promise_date or self._find_promise_date(
+                cleaned, prefix
+            )
         elif intent == "dispute":
-            result["reason_id"] = self._guess_dispute_reason(matches)
+            result["reason_id"] = self._guess_dispute_reason(matches, cleaned)
         return result
+
+    @api.model
+    def _find_dated_payment(self, text, prefix, intent=False, scores=None):
+        """The date of a first-person payment in the future
+        (``PROMISE_VERB_PATTERNS``: "uhradíme", "wij betalen", "vi
+        betalar", "we will pay") with a date in ``text`` (a cleaned reply in
+        the language ``prefix``): a promise even without any phrase, when
+        the reply has no ``intent`` yet, or a payment made guessed from its
+        words only (no phrase ``scores``). A refusal
+        (``REFUSAL_PATTERNS``) is none.
+
+        :return: ``datetime.date`` (``_find_promise_date``) or False
+        """
+        if intent and (intent != "paid" or scores):
+            return False
+        words = normalize_reply(text)
+        match = _PROMISE_VERB_RE.search(words)
+        if (
+            not match
+            or set(match.group(0).split()) & set(NEGATION_WORDS)
+            or _REFUSAL_RE.search(words)
+        ):
+            # "we can not pay until 15.12." is no promise
+            return False
+        return self._find_promise_date(text, prefix)
 
     @api.model
     def _score_phrases(self, text, subject, index, promise_on_return=False):
@@ -1595,7 +1890,8 @@ class InvoiceIntentPhrase(models.Model):
     def _detect_reply_lang(self, text, index):
         """The language (code of its phrases) of ``text`` among those with
         reply phrases in ``index`` (``_get_phrase_index``), ranked by
-        ``rank_langs`` with the phrases' stems as vocabulary; the user's
+        ``rank_langs`` with the phrases' stems as vocabulary, a language's own
+        letters (``LANG_LETTERS``) counting one more common word; the user's
         language, else English, on a tie or without any evidence."""
         default = (self.env.lang or "en_US").split("_")[0]
         prefixes = sorted(index, key=lambda prefix: prefix != default)
@@ -1604,6 +1900,23 @@ class InvoiceIntentPhrase(models.Model):
             {prefix: index[prefix][1] for prefix in prefixes},
             prefixes,
         )
+        lowered = (text or "").lower()
+        letters = {
+            prefix: 1
+            for prefix, chars in LANG_LETTERS.items()
+            if prefix in index and any(char in lowered for char in chars)
+        }
+        if letters:
+            # "Dobrý deň" is Slovak: its letters count one more common word
+            ranked = sorted(
+                [
+                    (prefix, (score[0] + letters.pop(prefix, 0), *score[1:]))
+                    for prefix, score in ranked
+                ]
+                + [(prefix, (1, 0.0, 0)) for prefix in letters],
+                key=lambda item: item[1],
+                reverse=True,
+            )
         if ranked:
             return index[ranked[0][0]][2]
         return self.env.lang or "en_US"
@@ -1738,9 +2051,14 @@ class InvoiceIntentPhrase(models.Model):
         """The date a customer promises to pay by in ``text`` (language
         ``prefix``), read with ``dateparser`` clause by clause (it misses
         dates in long sentences), days before months, "Friday" being the next
-        one: the first date after today and within ``PROMISE_HORIZON_DAYS``,
-        else today if named ("today", "this morning"), else False. Single
-        short words ("We", "may") are not taken for dates.
+        one: the first date after today and within ``PROMISE_HORIZON_DAYS``
+        written with a number, else a day and month without a year ("15.12.",
+        ``day_month_date``), else a relative date of
+        ``RELATIVE_DATE_PATTERNS`` ("next Friday" is the Friday of next week,
+        "end of the month" its last day, ``relative_promise_date``), else
+        the first other date found, else today if named ("today", "this
+        morning"), else False. Single short words ("We", "may") are not
+        taken for dates.
 
         :return: ``datetime.date`` or False
         """
@@ -1771,19 +2089,37 @@ class InvoiceIntentPhrase(models.Model):
         for day, has_number in named:
             if has_number:
                 return day
+        horizon = today + timedelta(days=PROMISE_HORIZON_DAYS)
+        # "15.12." (no year), then "next Friday", "end of the month", which
+        # dateparser misses or reads as next Monday
+        for day in (day_month_date(text, today), relative_promise_date(text, today)):
+            if day and today <= day <= horizon:
+                return day
         if named:
             return named[0][0]
         return found_today and today
 
     @api.model
-    def _guess_dispute_reason(self, matches):
-        """The dispute reason of the best-scoring matching dispute phrases,
-        else ``invoice_dispute.reason_other`` (empty if it was deleted)."""
+    def _guess_dispute_reason(self, matches, text=""):
+        """The dispute reason of ``text`` (the cleaned reply) by
+        ``DISPUTE_REASON_PATTERNS`` (fewer pieces received than invoiced,
+        the invoice received twice), else that of the best-scoring matching
+        dispute phrases of ``matches`` (``_match_phrases``), else
+        ``invoice_dispute.reason_other`` (empty if it was deleted).
+
+        :return: ``invoice.dispute.reason`` record (active), possibly empty
+        """
+        Reason = self.env["invoice.dispute.reason"]
+        haystack = normalize_reply(text)
+        for xmlid, regex, required in _DISPUTE_REASON_RES:
+            if regex.search(haystack) and (not required or required.search(haystack)):
+                reason = self.env.ref(xmlid, raise_if_not_found=False)
+                if reason and reason.active:
+                    return reason
         scores = defaultdict(float)
         for intent, __, reason_id, score in matches:
             if intent == "dispute" and reason_id:
                 scores[reason_id] += score
-        Reason = self.env["invoice.dispute.reason"]
         if scores:
             reason = Reason.browse(max(scores, key=scores.get)).exists()
             if reason.active:

@@ -1140,9 +1140,10 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                 result = self.classify(text, lang)
                 self.assertEqual(result["intent"], "promise", result["scores"])
                 self.assertEqual(result["promise_date"], expected)
+        # the end of the month is its last day: today, the 30th
         result = self.classify("We will pay it by the end of the month.", "en_US")
         self.assertEqual(result["intent"], "promise")
-        self.assertFalse(result["promise_date"])
+        self.assertEqual(result["promise_date"], date(2026, 11, 30))
         # a date in the past or more than a year ahead is no promise date
         self.assertFalse(
             self.Phrase._find_promise_date("We will pay on 01/01/2026.", "en")
@@ -1154,6 +1155,86 @@ class TestIntentPhrase(InvoiceDisputeCommon):
         self.assertFalse(
             self.classify("Already paid on Friday.", "en_US")["promise_date"]
         )
+
+    @freeze_time("2026-11-30")  # a Monday
+    def test_future_payment_with_a_bare_date_is_a_promise(self):
+        """A first-person payment in the future with a date is a promise
+        with that date, even without any phrase, language given or detected
+        ("15.12." without a year is the next 15 December)."""
+        for lang, text, expected in (
+            ("sk_SK", "Dobrý deň, faktúru uhradíme 15. decembra.", date(2026, 12, 15)),
+            ("sk_SK", "Uhradíme to 15. decembra.", date(2026, 12, 15)),
+            ("sk_SK", "Sumu zaplatíme 15.12.", date(2026, 12, 15)),
+            ("sk_SK", "Zaplatíme 15.12.2026.", date(2026, 12, 15)),
+            ("sk_SK", "Pošleme peniaze 15.12.", date(2026, 12, 15)),
+            ("sk_SK", "Prevedieme sumu 15.12.", date(2026, 12, 15)),
+            ("nl_NL", "Wij betalen 15 december.", date(2026, 12, 15)),
+            ("nl_NL", "Wij betalen 15.12.", date(2026, 12, 15)),
+            ("sv_SE", "Vi betalar 15.12.", date(2026, 12, 15)),
+            ("sv_SE", "Vi överför beloppet 15 december.", date(2026, 12, 15)),
+            ("en_US", "We will pay 15.12.", date(2026, 12, 15)),
+            ("en_US", "We'll transfer it 15 December.", date(2026, 12, 15)),
+            ("en_US", "We will pay 10.1.", date(2027, 1, 10)),
+        ):
+            for given in (lang, None):
+                with self.subTest(text=text, lang=given):
+                    result = self.classify(text, given)
+                    self.assertEqual(result["lang"], lang)
+                    self.assertEqual(result["intent"], "promise", result["scores"])
+                    self.assertEqual(result["promise_date"], expected)
+        # no date, no promise; a negation or a refusal with a date is none
+        self.assertFalse(self.classify("Uhradíme to.", "sk_SK")["intent"])
+        self.assertNotEqual(
+            self.classify("We can not pay before 15.12.", "en_US")["intent"],
+            "promise",
+        )
+        self.assertEqual(
+            self.classify("Nezaplatíme 15.12., tovar nedorazil.", "sk_SK")["intent"],
+            "dispute",
+        )
+
+    @freeze_time("2026-11-30")  # a Monday
+    def test_relative_promise_dates(self):
+        """Next week's weekday, the end of this or next week (its Friday)
+        and of this, next or a named month (its last day), in the four
+        languages.
+        "Next Friday" said on Monday 30 November is Friday 11 December, the
+        Friday of next week; "Friday" alone is Friday 4 December."""
+        this_friday, next_friday = date(2026, 12, 4), date(2026, 12, 11)
+        for lang, text, expected in (
+            ("nl_NL", "We betalen volgende week vrijdag.", next_friday),
+            ("nl_NL", "Wij betalen volgende vrijdag.", next_friday),
+            ("nl_NL", "Wij betalen eind van de week.", this_friday),
+            ("nl_NL", "Wij betalen eind volgende week.", next_friday),
+            ("nl_NL", "Wij betalen eind volgende maand.", date(2026, 12, 31)),
+            ("sv_SE", "Vi betalar i slutet av nästa vecka.", next_friday),
+            ("sv_SE", "Vi betalar nästa fredag.", next_friday),
+            ("sv_SE", "Vi betalar fredag nästa vecka.", next_friday),
+            ("sv_SE", "Vi betalar i slutet av månaden.", date(2026, 11, 30)),
+            ("sk_SK", "Zaplatíme budúci piatok.", next_friday),
+            ("sk_SK", "Zaplatíme budúci týždeň v piatok.", next_friday),
+            ("sk_SK", "Zaplatíme do konca budúceho týždňa.", next_friday),
+            ("sk_SK", "Zaplatíme do konca mesiaca.", date(2026, 11, 30)),
+            (
+                "en_US",
+                "We will settle this at the end of the month.",
+                date(2026, 11, 30),
+            ),
+            ("en_US", "We will pay next Friday.", next_friday),
+            ("en_US", "We will pay on Friday next week.", next_friday),
+            ("en_US", "We will pay by the end of next week.", next_friday),
+            ("en_US", "We will pay at the end of next month.", date(2026, 12, 31)),
+            ("en_US", "We will pay on Friday.", this_friday),
+            # the end of a named month: its last day, next year's when past
+            ("en_US", "We will pay at the end of December.", date(2026, 12, 31)),
+            ("nl_NL", "Wij betalen eind december.", date(2026, 12, 31)),
+            ("sk_SK", "Zaplatíme koncom januára.", date(2027, 1, 31)),
+            ("sv_SE", "Vi betalar i slutet av maj.", date(2027, 5, 31)),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "promise", result["scores"])
+                self.assertEqual(result["promise_date"], expected)
 
     def test_dispute_reason_guessed(self):
         reasons = {
@@ -1175,6 +1256,34 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             "Priset avviker från offerten ni skickade i maj.": "reason_pricing",
             "Enligt offerten skulle arbetet kosta 8 000 kr, ni har tagit 9 500 kr.": (
                 "reason_pricing"
+            ),
+            # fewer pieces received than invoiced, in the four languages
+            "We only received 5 pieces but you invoiced 8.": "reason_quantity",
+            "We received 5 boxes, you billed us for 8 boxes.": "reason_quantity",
+            "Wij hebben slechts 5 stuks ontvangen maar er zijn er 8 gefactureerd.": (
+                "reason_quantity"
+            ),
+            "Wij hebben 5 dozen ontvangen, u heeft 8 dozen gefactureerd.": (
+                "reason_quantity"
+            ),
+            "Dodali ste nám len 5 kusov, ale fakturovali ste 8 kusov.": (
+                "reason_quantity"
+            ),
+            "Dostali sme 5 kusov, ale vyfakturovali ste nám 8 kusov.": (
+                "reason_quantity"
+            ),
+            "Vi har bara fått 5 st men ni har fakturerat 8 st.": "reason_quantity",
+            "Vi fick 5 kartonger men ni fakturerade 8 kartonger.": "reason_quantity",
+            # the invoice received twice
+            "We received this invoice twice, please cancel one.": "reason_duplicate",
+            "Wij hebben deze factuur twee keer ontvangen, graag een creditnota.": (
+                "reason_duplicate"
+            ),
+            "Faktúru sme dostali dvakrát, prosím stornujte jednu.": (
+                "reason_duplicate"
+            ),
+            "Vi har fått fakturan två gånger, vänligen makulera den ena.": (
+                "reason_duplicate"
             ),
         }
         for text, xmlid in reasons.items():

@@ -213,6 +213,52 @@ class TestReminderReplyIntent(NoticeCommon):
                     )
                 )
 
+    def test_promise_with_a_bare_date_and_reasons_in_words(self):
+        """A first-person payment with a date and no phrase ("Uhradíme to
+        15. decembra.") is a promise with its date; "only 5 pieces, invoiced
+        8" and "received twice" give their reasons to the dispute."""
+        promised = self.today + timedelta(days=12)
+        texts = {
+            "en_US": (
+                "We will pay {day}.",
+                "We only received 5 pieces but you invoiced 8.",
+            ),
+            "nl_NL": (
+                "Wij betalen {day}.",
+                "Wij hebben slechts 5 stuks ontvangen maar er zijn er 8 gefactureerd.",
+            ),
+            "sk_SK": (
+                "Uhradíme to {day}.",
+                "Faktúru sme dostali dvakrát, prosím stornujte jednu.",
+            ),
+            "sv_SE": (
+                "Vi betalar {day}.",
+                "Vi har fått fakturan två gånger, vänligen makulera den ena.",
+            ),
+        }
+        reasons = {
+            "en_US": "reason_quantity",
+            "nl_NL": "reason_quantity",
+            "sk_SK": "reason_duplicate",
+            "sv_SE": "reason_duplicate",
+        }
+        for lang, (promise, dispute) in texts.items():
+            with self.subTest(lang=lang):
+                notice = self.notice(lang)
+                self.reply(notice, promise.format(day=f"{promised:%d.%m.}"))
+                self.assertEqual(notice.reply_intent, "promise")
+                shown = format_date(self.env(context={"lang": lang}), promised)
+                self.assertIn(shown, str(notice.activity_ids.note))
+                notice.activity_ids.unlink()
+                self.reply(notice, dispute)
+                self.assertEqual(notice.reply_intent, "dispute")
+                self.assertEqual(
+                    self.env["invoice.dispute"]
+                    .search([("partner_id", "=", notice.partner_id.id)])
+                    .reason_id,
+                    self.env.ref(f"invoice_dispute.{reasons[lang]}"),
+                )
+
     def test_other_intents_give_an_activity_naming_them(self):
         for lang, texts in REPLIES.items():
             Notice = self.env["invoice.reminder.notice"].with_context(lang=lang)
