@@ -69,6 +69,12 @@ SETS = (
         "session 6 blind set (a fourth writer; measured once unseen: 81.2 %)",
         "intent_replies_blind4.csv",
     ),
+    # a fifth writer; measured once unseen after round 8: 86.1 % (en 82.7,
+    # sv 84.6 below the goal), then kept for development
+    (
+        "session 6 second blind set (a fifth writer; measured once unseen: 86.1 %)",
+        "intent_replies_blind5.csv",
+    ),
 )
 GOAL = 0.85
 
