@@ -15,6 +15,9 @@ from .constants import (
     OPEN_PAYMENT_STATES,
     OPEN_STATES,
     PAID_PAYMENT_STATES,
+    PLAN_OFFER_STATES,
+    PROPOSAL_OPEN_STATES,
+    PROPOSAL_PENDING_STATES,
 )
 
 
@@ -968,11 +971,9 @@ class AccountMove(models.Model):
 
         reason = get_reason(self.env)
         proposals = moves.dispute_proposal_ids.filtered(
-            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
+            lambda p: p.state in PROPOSAL_OPEN_STATES
         )
-        plans = moves.payment_plan_ids.filtered(
-            lambda p: p.state in ("draft", "proposed")
-        )
+        plans = moves.payment_plan_ids.filtered(lambda p: p.state in PLAN_OFFER_STATES)
         promises = moves.payment_promise_ids.filtered(lambda p: p.state == "pending")
         self._invoice_dispute_cancel_linked(
             [proposals, plans, promises],
@@ -1041,7 +1042,7 @@ class AccountMove(models.Model):
         # drafts are the collector's work in progress: accepting or activating
         # them is refused on paid invoices
         proposals = paid.dispute_proposal_ids.filtered(
-            lambda p: p.state in ("to_approve", "approved", "sent") and all_settled(p)
+            lambda p: p.state in PROPOSAL_PENDING_STATES and all_settled(p)
         )
         offers = paid.payment_plan_ids.filtered(
             lambda p: p.state == "proposed" and all_settled(p)
@@ -1081,7 +1082,7 @@ class AccountMove(models.Model):
         moves = self.sudo()
         proposals = (moves & paid.sudo()).dispute_proposal_ids.filtered(
             lambda p: (
-                p.state in ("to_approve", "approved", "sent")
+                p.state in PROPOSAL_PENDING_STATES
                 and p.kind in CREDIT_KINDS
                 and p.currency_id.compare_amounts(
                     p.amount, sum(p.move_ids.mapped("amount_residual"))

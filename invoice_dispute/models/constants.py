@@ -181,3 +181,18 @@ AUTO_REPLY_HEADERS = {
 # Context key: emails rendered and created per chunk by
 # ``mail.template.send_mail_batch`` for this call only (see ``get_param``).
 MAIL_BATCH_SIZE_KEY = "invoice_dispute_mail_batch_size"
+
+# Workflow state groups
+# Settlement proposals still open: not yet accepted, declined, expired nor
+# cancelled (the states a proposal can be cancelled from).
+PROPOSAL_OPEN_STATES = ("draft", "to_approve", "approved", "sent")
+# Open proposals past the draft: submitted, waiting for an approval or the
+# customer's answer (the states a proposal expires from).
+PROPOSAL_PENDING_STATES = ("to_approve", "approved", "sent")
+# Payment plans still offered, not yet running: their schedule may change.
+PLAN_OFFER_STATES = ("draft", "proposed")
+# Payment plans offered or running (neither broken nor closed).
+PLAN_LIVE_STATES = (*PLAN_OFFER_STATES, "active")
+# Payment plans whose installments may be deleted: not yet agreed, or
+# cancelled (an active, broken or completed plan keeps its schedule).
+PLAN_LINES_DELETABLE_STATES = (*PLAN_OFFER_STATES, "cancelled")

@@ -357,15 +357,7 @@ class InvoiceCallSheet(models.Model):
     def action_prepare(self):
         """Take the snapshot the collector calls with. Refused for a customer
         with nothing overdue: there is nothing to call about."""
-        closed = self.filtered(lambda s: s.state not in ("draft", "prepared"))
-        if closed:
-            raise UserError(
-                self.env._(
-                    "Call sheet %(name)s is already done or cancelled: only draft "
-                    "or prepared sheets can be prepared again.",
-                    name=closed[0].name,
-                )
-            )
+        self._check_transition("prepared")
         snapshots = self._get_snapshots()
         empty = self.filtered(lambda s: not snapshots[s]["overdue_count"])
         if empty:
@@ -417,15 +409,8 @@ class InvoiceCallSheet(models.Model):
         }
 
     def action_cancel(self):
-        done = self.filtered(lambda s: s.state == "done")
-        if done:
-            raise UserError(
-                self.env._(
-                    "Call sheet %(name)s already has a logged outcome and cannot "
-                    "be cancelled.",
-                    name=done[0].name,
-                )
-            )
+        """Cancel the sheets (refused once the call's outcome is logged, see
+        ``_TRANSITIONS``; ``_set_state`` checks it)."""
         self._set_state("cancelled")
         return True
 

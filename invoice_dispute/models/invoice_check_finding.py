@@ -8,6 +8,7 @@ from odoo.tools import format_amount, format_date
 from odoo.tools.misc import formatLang, get_lang
 
 from .constants import CHECK_CODES, MANAGER_GROUP, SEVERITIES
+from .invoice_workflow_mixin import check_state
 
 FINDING_STATES = [("open", "Open"), ("overridden", "Overridden"), ("fixed", "Fixed")]
 
@@ -77,6 +78,8 @@ class InvoiceCheckFinding(models.Model):
     _name = "invoice.check.finding"
     _description = "Invoice Check Finding"
     _order = "id desc"
+    # what a refusal (``check_state``) names the finding by
+    _rec_name = "message"
     _check_company_auto = True
 
     move_id = fields.Many2one(
@@ -351,17 +354,7 @@ class InvoiceCheckFinding(models.Model):
             raise UserError(
                 self.env._("Give the reason why the invoice may go out as it is.")
             )
-        not_open = self.filtered(lambda finding: finding.state != "open")
-        if not_open:
-            raise UserError(
-                self.env._(
-                    "Only open findings can be overridden; %(finding)s is %(state)s.",
-                    finding=not_open[0].message,
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        not_open[0].state
-                    ],
-                )
-            )
+        check_state(self, ("open",), self.env._("overridden"))
         # sudo: findings are written by the checks and this method only; the
         # group was checked above
         self.sudo().write(

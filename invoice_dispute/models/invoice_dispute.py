@@ -12,6 +12,7 @@ from .constants import (
     MAX_STATEMENT_LENGTH,
     OPEN_STATES,
     PAID_PAYMENT_STATES,
+    PLAN_LIVE_STATES,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
 )
@@ -822,7 +823,7 @@ class InvoiceDispute(models.Model):
         :raise UserError: when no plan was prepared"""
         self.ensure_one()
         plans = (self.payment_plan_ids | self.move_ids.payment_plan_ids).filtered(
-            lambda p: p.state in ("draft", "proposed", "active")
+            lambda p: p.state in PLAN_LIVE_STATES
         )
         if not plans:
             raise UserError(

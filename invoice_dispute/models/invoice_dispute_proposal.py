@@ -10,6 +10,9 @@ from .constants import (
     CREDIT_KINDS,
     KINDS,
     OPEN_STATES,
+    PLAN_OFFER_STATES,
+    PROPOSAL_OPEN_STATES,
+    PROPOSAL_PENDING_STATES,
     kind_resolution,
 )
 
@@ -32,8 +35,8 @@ class InvoiceDisputeProposal(models.Model):
         "sent": ("approved", "sent"),
         "accepted": ("approved", "sent"),
         "declined": ("approved", "sent"),
-        "expired": ("to_approve", "approved", "sent"),
-        "cancelled": ("draft", "to_approve", "approved", "sent"),
+        "expired": PROPOSAL_PENDING_STATES,
+        "cancelled": PROPOSAL_OPEN_STATES,
     }
     _CLOSED_STATES = ("accepted", "declined", "expired", "cancelled")
     _REOPEN_STATES = ("cancelled",)
@@ -571,9 +574,7 @@ class InvoiceDisputeProposal(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(
-            ("draft", "to_approve", "approved", "sent"), self.env._("cancelled")
-        )
+        self._check_state(PROPOSAL_OPEN_STATES, self.env._("cancelled"))
         self._set_state("cancelled")
         self.activity_unlink(["invoice_dispute.mail_activity_proposal_approval"])
         return True
@@ -661,13 +662,7 @@ class InvoiceDisputeProposal(models.Model):
         :raise UserError: saying why it can no longer be answered
         """
         self.ensure_one()
-        if self.state != "sent":
-            raise UserError(
-                self.env._(
-                    "This proposal can no longer be answered: it is %(state)s.",
-                    state=self._get_state_label(self.state).lower(),
-                )
-            )
+        self._check_state(("sent",), self.env._("answered"))
         self._check_answerable()
 
     def _portal_answer(self, accept, author, who, ip_address):
@@ -835,9 +830,7 @@ class InvoiceDisputeProposal(models.Model):
         :param keep_plan: an invoice.payment.plan left as it is (the one the
             settlement activates)
         """
-        open_proposals = self.filtered(
-            lambda p: p.state in ("draft", "to_approve", "approved", "sent")
-        )
+        open_proposals = self.filtered(lambda p: p.state in PROPOSAL_OPEN_STATES)
         if not open_proposals:
             return
         open_proposals.action_cancel()
@@ -855,13 +848,13 @@ class InvoiceDisputeProposal(models.Model):
     def _withdraw_plans(self):
         """A declined or expired plan offer is withdrawn: nothing else changes."""
         self.payment_plan_id.filtered(
-            lambda p: p.state in ("draft", "proposed")
+            lambda p: p.state in PLAN_OFFER_STATES
         ).action_cancel()
 
     @api.model
     def _get_expired_domain(self, today):
         return [
-            ("state", "in", ("to_approve", "approved", "sent")),
+            ("state", "in", PROPOSAL_PENDING_STATES),
             ("valid_until", "<", today),
         ]
 

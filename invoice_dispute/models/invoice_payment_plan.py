@@ -8,7 +8,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
-from .constants import INTERVALS, PAID_PAYMENT_STATES
+from .constants import (
+    INTERVALS,
+    PAID_PAYMENT_STATES,
+    PLAN_LINES_DELETABLE_STATES,
+    PLAN_OFFER_STATES,
+)
 from .invoice_workflow_mixin import check_range
 
 
@@ -228,7 +233,7 @@ class InvoicePaymentPlan(models.Model):
     @api.depends("move_ids")
     def _compute_amount_total(self):
         for plan in self:
-            if plan.state in ("draft", "proposed") or not plan.amount_total:
+            if plan.state in PLAN_OFFER_STATES or not plan.amount_total:
                 plan.amount_total = sum(plan.move_ids.mapped("amount_residual"))
 
     @api.depends("move_ids.amount_residual")
@@ -239,7 +244,7 @@ class InvoicePaymentPlan(models.Model):
     @api.depends("move_ids.amount_residual", "amount_paid_start", "state")
     def _compute_amount_paid(self):
         for plan in self:
-            if plan.state in ("draft", "proposed", "cancelled"):
+            if plan.state in PLAN_LINES_DELETABLE_STATES:
                 plan.amount_paid = 0.0
                 continue
             paid = sum(plan.move_ids._invoice_dispute_get_amount_paid().values())
@@ -266,7 +271,7 @@ class InvoicePaymentPlan(models.Model):
 
     @api.constrains("amount_total", "installment_count", "move_ids", "state")
     def _check_amount_total(self):
-        for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
+        for plan in self.filtered(lambda p: p.state in PLAN_OFFER_STATES):
             plan._check_plan_values()
 
     @api.constrains("currency_id", "move_ids")
@@ -278,7 +283,7 @@ class InvoicePaymentPlan(models.Model):
     def _check_date_first(self):
         """The first installment of a plan being prepared is not in the past
         when the plan is created or the date is changed."""
-        for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
+        for plan in self.filtered(lambda p: p.state in PLAN_OFFER_STATES):
             self._check_date_first_not_past(plan.date_first, plan.display_name)
 
     @api.constrains("line_ids", "amount_total")
@@ -329,7 +334,7 @@ class InvoicePaymentPlan(models.Model):
     @api.onchange("amount_total", "installment_count", "interval", "date_first")
     def _onchange_schedule_parameters(self):
         """Keep the schedule of a plan being prepared in line with its terms."""
-        if self.state not in ("draft", "proposed"):
+        if self.state not in PLAN_OFFER_STATES:
             return
         try:
             self._check_plan_values()
@@ -350,7 +355,7 @@ class InvoicePaymentPlan(models.Model):
     # ------------------------------------------------------------------
     def action_generate_schedule(self):
         """(Re)build the installments from the plan's terms."""
-        self._check_state(("draft", "proposed"), self.env._("given a new schedule"))
+        self._check_state(PLAN_OFFER_STATES, self.env._("given a new schedule"))
         for plan in self:
             plan._check_plan_values()
         for plan in self:
@@ -368,7 +373,7 @@ class InvoicePaymentPlan(models.Model):
     def action_activate(self):
         """Start the plan: reminders on its invoices pause and installment
         reminders take over; the customer receives the schedule."""
-        self._check_state(("draft", "proposed"), self.env._("activated"))
+        self._check_state(PLAN_OFFER_STATES, self.env._("activated"))
         for plan in self:
             paid = plan.move_ids.filtered(
                 lambda m: (

@@ -1,9 +1,9 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from .invoice_workflow_mixin import check_parent_not_closed
+from .constants import PLAN_LINES_DELETABLE_STATES
+from .invoice_workflow_mixin import check_parent_not_closed, check_state
 
 
 class InvoicePaymentPlanLine(models.Model):
@@ -115,16 +115,15 @@ class InvoicePaymentPlanLine(models.Model):
     def _unlink_except_running_plan(self):
         if self.env.context.get("invoice_dispute_cap_plan"):
             return  # an installment lowered to zero by a credit note
-        if any(
-            line.plan_id.state not in ("draft", "proposed", "cancelled")
-            for line in self
-        ):
-            raise UserError(
-                self.env._(
-                    "The installments of an active or settled payment plan cannot "
-                    "be deleted."
-                )
-            )
+        # Not the closed-parent rule of create/write (``check_parent_not_closed``:
+        # completed or cancelled plans) on purpose: deleting a cancelled plan
+        # deletes its installments, while an active or broken plan keeps the
+        # schedule the customer agreed to.
+        check_state(
+            self.plan_id,
+            PLAN_LINES_DELETABLE_STATES,
+            self.env._("changed by deleting its installments"),
+        )
 
     # ------------------------------------------------------------------
     # Installment reminders

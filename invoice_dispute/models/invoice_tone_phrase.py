@@ -130,6 +130,20 @@ def check_phrases(records):
             )
 
 
+# The attributes of the phrase lists' language code (``lang``): a Char in the
+# mixin (``invoice.intent.phrase``), a selection of the languages by their
+# names in ``invoice.tone.phrase``. Odoo merges a redefined field's attributes
+# only with definitions of the same type, hence declared once here.
+PHRASE_LANG_FIELD = {
+    "string": "Language",
+    "required": True,
+    "index": True,
+    "default": lambda self: self.env.lang or "en_US",
+    "help": "Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It "
+    "also applies to the other variants of the language (nl_NL covers nl_BE).",
+}
+
+
 class InvoicePhraseMixin(models.AbstractModel):
     """What the phrase lists share (``invoice.tone.phrase``,
     ``invoice.intent.phrase``): a language code, the phrase, archiving, one
@@ -140,14 +154,7 @@ class InvoicePhraseMixin(models.AbstractModel):
     _description = "Phrase List (language, phrase)"
     _rec_name = "phrase"
 
-    lang = fields.Char(
-        string="Language",
-        required=True,
-        index=True,
-        default=lambda self: self.env.lang or "en_US",
-        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
-        "applies to the other variants of the language (nl_NL covers nl_BE).",
-    )
+    lang = fields.Char(**PHRASE_LANG_FIELD)
     phrase = fields.Char(required=True)
     active = fields.Boolean(default=True)
 
@@ -170,16 +177,10 @@ class InvoiceTonePhrase(models.Model):
     _description = "Tone Check Phrase"
     _order = "lang, category, phrase"
 
-    # the language picked by its name ("Swedish / Svenska"), same help
-    lang = fields.Selection(
-        get_lang_selection,
-        string="Language",
-        required=True,
-        index=True,
-        default=lambda self: self.env.lang or "en_US",
-        help="Language code of the phrase, e.g. en_US, nl_NL, sk_SK, sv_SE. It also "
-        "applies to the other variants of the language (nl_NL covers nl_BE).",
-    )
+    # the language picked by its name ("Swedish / Svenska"): a field of
+    # another type does not take the mixin's attributes, so it is declared
+    # again with the same ones (``PHRASE_LANG_FIELD``)
+    lang = fields.Selection(get_lang_selection, **PHRASE_LANG_FIELD)
     phrase = fields.Char(
         help="Words to avoid. Matched as whole words, ignoring case, accents and "
         "punctuation.",

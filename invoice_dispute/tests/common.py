@@ -80,6 +80,36 @@ def external_process_timeout(testcase, what, seconds=EXTERNAL_PROCESS_TIMEOUT):
         )
 
 
+def create_posted_invoice(env, partner, amount=100.0):
+    """Post a customer invoice of ``partner`` of one untaxed "Service" line
+    of ``amount`` in ``env``: for the tests that commit their data in a
+    second cursor (``registry.cursor()``) to race two transactions.
+
+    :param env: an environment on the second cursor
+    :param partner: the customer (a record of that environment)
+    :return: the posted ``account.move``
+    """
+    invoice = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": fields.Date.today(),
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "name": "Service",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            ],
+        }
+    )
+    invoice.action_post()
+    return invoice
+
+
 class InvoiceDisputeCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):

@@ -131,7 +131,7 @@ class TestCallSheet(CollectionCommon):
     def test_prepare_closed_sheet_refused(self):
         sheet = self.create_sheet()
         sheet.action_cancel()
-        with self.assertRaisesRegex(UserError, "already done or cancelled"):
+        with self.assertRaisesRegex(UserError, "cannot be moved to Prepared"):
             sheet.action_prepare()
         sheet.action_draft()
         sheet.action_prepare()

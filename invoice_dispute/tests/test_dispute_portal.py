@@ -341,7 +341,7 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         )
         # Answered once: a second answer is refused with a message.
         response = self.answer(proposal, "decline")
-        self.assertIn("can no longer be answered", response.text)
+        self.assertIn("cannot be answered, only from Sent", response.text)
         self.env.invalidate_all()
         self.assertEqual(proposal.state, "accepted")
 
@@ -365,7 +365,7 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         page = self.url_open(f"/my/disputes/{self.dispute.id}")
         self.assertNotIn(f"o_dispute_proposal_accept_{draft.id}", page.text)
         response = self.answer(draft, "accept")
-        self.assertIn("can no longer be answered", response.text)
+        self.assertIn("cannot be answered, only from Sent", response.text)
         # Another customer's proposal, through one's own dispute or theirs.
         self.answer(foreign, "accept")
         self.answer(foreign, "accept", dispute=self.other_dispute)

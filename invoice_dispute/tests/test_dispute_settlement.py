@@ -10,7 +10,7 @@ from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.account_move import split_amount
-from .common import INVOICE_LABELS, InvoiceDisputeCommon
+from .common import INVOICE_LABELS, InvoiceDisputeCommon, create_posted_invoice
 
 # The session's CSRF token that every portal page carries.
 CSRF_RE = re.compile(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"')
@@ -547,7 +547,7 @@ class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
         self.assertIn("you accepted our proposal", self.accept(first).text)
         self.assertEqual(first.state, "accepted")
         self.assertEqual(second.state, "cancelled")
-        self.assertIn("can no longer be answered", self.accept(second).text)
+        self.assertIn("cannot be answered, only from Sent", self.accept(second).text)
         self.assertEqual(second.state, "cancelled")
         self.assertEqual(self.invoice_1.amount_residual, 900.0)
         self.assertEqual(self.dispute.amount_credited, 100.0)
@@ -577,24 +577,7 @@ class TestDisputeSettlementConcurrency(TransactionCase):
             partner = env["res.partner"].create(
                 {"name": "Concurrent settlement", "is_company": True}
             )
-            invoice = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": fields.Date.today(),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": 100.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-            invoice.action_post()
+            invoice = create_posted_invoice(env, partner)
             dispute = env["invoice.dispute"].create(
                 {
                     "partner_id": partner.id,

@@ -758,6 +758,12 @@ class TestInvoiceCheckWorkflow(InvoiceCheckCommon):
         self.assertEqual(finding.state, "fixed")
         self.assertEqual(invoice.check_state, "none")
         self.assertFalse(invoice.check_message)
+        # only open findings are overridden: the refusal names the finding
+        with self.assertRaisesRegex(
+            UserError, r"needs its reference.* is Fixed: it cannot be overridden"
+        ):
+            finding.with_user(self.manager).action_override(reason="Fine.")
+        self.assertEqual(finding.state, "fixed")
 
     def test_warning_posts_and_shows(self):
         self.buyer.requires_customer_reference = True

@@ -244,6 +244,10 @@ class TestPaymentPlan(InvoiceDisputeCommon):
         plan.action_activate()
         with self.assertRaisesRegex(UserError, "cannot be deleted, only from Draft"):
             plan.unlink()
+        with self.assertRaisesRegex(
+            UserError, "is Active: it cannot be changed by deleting its installments"
+        ):
+            plan.line_ids[-1:].unlink()
         plan.action_cancel()
         self.assertEqual(plan.state, "cancelled")
         self.assertFalse(self.invoice_1.reminder_excluded)

@@ -8,6 +8,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import create_posted_invoice
+
 
 @tagged("post_install", "-at_install")
 class TestSelfServiceConcurrency(TransactionCase):
@@ -31,24 +33,7 @@ class TestSelfServiceConcurrency(TransactionCase):
                     "email": "ap@concurrent.example.com",
                 }
             )
-            invoice = env["account.move"].create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": fields.Date.today(),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Service",
-                                "quantity": 1,
-                                "price_unit": 100.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-            invoice.action_post()
+            invoice = create_posted_invoice(env, partner)
             notice = env["invoice.reminder.notice"].create(
                 {
                     "name": "REM/TEST/CONCURRENT",
