@@ -651,14 +651,18 @@ class ResPartner(models.Model):
         that of whoever prints or sends it: the report's
         ``print_report_name`` and the statement attached to a reminder.
 
+        A trailing dot (a customer named "... B.V.") is dropped: the
+        extension adds one ("... B.V.pdf", not "... B.V..pdf").
+
         :return: str
         """
         self.ensure_one()
         lang = self._get_customer_statement_lang() or self.env.lang
-        return self.with_context(lang=lang).env._(
+        filename = self.with_context(lang=lang).env._(
             "Statement - %(customer)s",
             customer=self.commercial_partner_id.name,
         )
+        return filename.rstrip(". ")
 
     def _get_customer_statement_data(self, date=None):
         """The customer statement of this customer (its commercial partner) in

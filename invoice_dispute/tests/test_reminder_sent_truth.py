@@ -62,11 +62,61 @@ class TestReminderEarlierSent(SentTruthCommon):
         self.assertNotIn(EARLIER, body)
         self.assertIn("well past their due date", body)
         self.assertFalse(level_3._has_sent_earlier_reminder())
+        # nor a second reminder in the subject
+        subject = level_3.mail_id.subject
+        self.assertNotIn("second", subject)
+        self.assertIn(": reminder, invoices past due", subject)
 
     def test_delivered_level_2_is_an_earlier_reminder(self):
         level_3, body = self._level_3_body(level_2_delivered=True)
         self.assertIn(EARLIER, body)
         self.assertTrue(level_3._has_sent_earlier_reminder())
+        self.assertIn(": second reminder, invoices past due", level_3.mail_id.subject)
+
+    def test_failed_level_2_dutch_subject(self):
+        self.load_dutch()
+        self.payer.lang = "nl_NL"
+        level_3, __ = self._level_3_body(level_2_delivered=False)
+        self.assertIn(
+            ": herinnering, facturen over de vervaldatum", level_3.mail_id.subject
+        )
+        self.assertNotIn("tweede", level_3.mail_id.subject)
+
+    def test_final_notice_claims_no_plural_reminders(self):
+        template = self.env.ref("invoice_dispute.mail_template_reminder_4")
+        self.assertNotIn("earlier reminders", str(template.body_html))
+        self.assertIn(
+            "We have reminded you of the invoices below before", str(template.body_html)
+        )
+
+    def test_migration_replaces_the_shipped_wording(self):
+        template_3 = self.env.ref("invoice_dispute.mail_template_reminder_3")
+        template_4 = self.env.ref("invoice_dispute.mail_template_reminder_4")
+        post = load_migration("18.0.2.3.0", "post-migrate")
+        self.load_dutch()
+        new_nl = template_3.with_context(lang="nl_NL").subject
+        self.assertIn("'herinnering'", new_nl)
+        template_3.subject = (
+            "{{ object.company_id.name }}: second reminder, invoices past due"
+        )
+        old_nl = "{{ object.company_id.name }}: tweede herinnering, "
+        old_nl += "facturen over de vervaldatum"
+        template_3.with_context(lang="nl_NL").subject = old_nl
+        body = str(template_4.body_html)
+        old_sentence, new_sentence = post.SENTENCES_4[0]
+        template_4.body_html = body.replace(new_sentence, old_sentence)
+        self.assertEqual(post.update_earlier_reminder_wording(self.env), 2)
+        self.assertIn("'reminder' }}, invoices past due", template_3.subject)
+        self.assertEqual(template_3.with_context(lang="nl_NL").subject, new_nl)
+        self.assertEqual(str(template_4.body_html), body)
+        # idempotent
+        self.assertEqual(post.update_earlier_reminder_wording(self.env), 0)
+        # a company's own subject is kept
+        template_3.subject = "{{ object.company_id.name }}: our second letter"
+        self.assertEqual(post.update_earlier_reminder_wording(self.env), 0)
+        self.assertEqual(
+            template_3.subject, "{{ object.company_id.name }}: our second letter"
+        )
 
     def test_migration_replaces_the_shipped_condition(self):
         template = self.env.ref("invoice_dispute.mail_template_reminder_3")
@@ -198,7 +248,21 @@ class TestCustomerStatementNames(StatementCommon):
         name = safe_eval(
             report.print_report_name, {"object": self.client, "time": time}
         )
-        self.assertEqual(name, "Rekeningoverzicht - Bakkerij Jansen B.V.")
+        # the trailing dot of "B.V." is dropped: the extension adds one
+        self.assertEqual(name, "Rekeningoverzicht - Bakkerij Jansen B.V")
+
+    def test_file_name_has_no_double_dot(self):
+        self.client.lang = "en_US"
+        self.client.name = "Test Nederland B.V."
+        self.assertEqual(
+            self.client._get_customer_statement_filename(),
+            "Statement - Test Nederland B.V",
+        )
+        self.client.name = "Test Nederland"
+        self.assertEqual(
+            self.client._get_customer_statement_filename(),
+            "Statement - Test Nederland",
+        )
 
     def test_migration_drops_the_former_file_name_translations(self):
         self.env["res.lang"]._activate_lang("nl_NL")

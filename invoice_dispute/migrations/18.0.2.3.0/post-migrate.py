@@ -3,12 +3,19 @@ reminder" only after a reminder that was delivered
 (``invoice.reminder.notice._has_sent_earlier_reminder``), not after one whose
 email failed. The templates are shipped ``noupdate`` (a company adapts their
 wording): only their condition is replaced, in every language, where it is
-still the one shipped; the rest of a company's wording is kept.
+still the one shipped; the rest of a company's wording is kept. For the same
+reason the firm reminder's subject says "second reminder" only after a
+delivered reminder (else "reminder"), and the final notice no longer says
+"despite our earlier reminders" (plural) after a single one: the shipped
+subject and sentence are replaced in en, nl, sk and sv where they are still
+the shipped ones.
 
 The customer statement's file name is now computed in the customer's language
 (``res.partner._get_customer_statement_filename``): the report's
 ``print_report_name`` is one expression in every language, so the
 translations of the former expression are dropped."""
+
+import json
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -61,6 +68,129 @@ def update_earlier_reminder_condition(env):
     return count
 
 
+# the firm reminder's subject as shipped before 18.0.2.3.0 -> as shipped now
+SUBJECTS_3 = {
+    "{{ object.company_id.name }}: second reminder, invoices past due": (
+        "{{ object.company_id.name }}: {{ 'second reminder' if "
+        "object._has_sent_earlier_reminder() else 'reminder' }}, invoices past due"
+    ),
+    "{{ object.company_id.name }}: tweede herinnering, facturen over de vervaldatum": (
+        "{{ object.company_id.name }}: {{ 'tweede herinnering' if "
+        "object._has_sent_earlier_reminder() else 'herinnering' }}, "
+        "facturen over de vervaldatum"
+    ),
+    "{{ object.company_id.name }}: druhá upomienka, faktúry po splatnosti": (
+        "{{ object.company_id.name }}: {{ 'druhá upomienka' if "
+        "object._has_sent_earlier_reminder() else 'upomienka' }}, "
+        "faktúry po splatnosti"
+    ),
+    "{{ object.company_id.name }}: andra påminnelsen, förfallna fakturor": (
+        "{{ object.company_id.name }}: {{ 'andra påminnelsen' if "
+        "object._has_sent_earlier_reminder() else 'påminnelse' }}, "
+        "förfallna fakturor"
+    ),
+}
+# the final notice's "despite our earlier reminders" (plural) as shipped
+# before 18.0.2.3.0 -> wording true after one delivered reminder or more
+SENTENCES_4 = (
+    (
+        (
+            "Despite our earlier reminders, the invoices below are still open. "
+            "This is our final notice."
+        ),
+        (
+            "We have reminded you of the invoices below before, and they are "
+            "still open. This is our final notice."
+        ),
+    ),
+    (
+        (
+            "Ondanks onze eerdere herinneringen staan onderstaande facturen nog"
+            " open. Dit is onze laatste herinnering."
+        ),
+        (
+            "Wij hebben u al eerder aan onderstaande facturen herinnerd en ze "
+            "staan nog open. Dit is onze laatste herinnering."
+        ),
+    ),
+    (
+        (
+            "napriek našim predchádzajúcim upomienkam sú nižšie uvedené faktúry"
+            " stále neuhradené. Toto je naša posledná upomienka."
+        ),
+        (
+            "Na nižšie uvedené faktúry sme vás už upozornili a stále sú "
+            "neuhradené. Toto je naša posledná upomienka."
+        ),
+    ),
+    (
+        (
+            "Trots våra tidigare påminnelser är fakturorna nedan fortfarande "
+            "obetalda. Detta är vår sista påminnelse."
+        ),
+        (
+            "Vi har redan påmint er om fakturorna nedan och de är fortfarande "
+            "obetalda. Detta är vår sista påminnelse."
+        ),
+    ),
+)
+
+
+def update_earlier_reminder_wording(env):
+    """Replace, in every language, the firm reminder's subject where it is
+    still a shipped "second reminder" one (it now says "second reminder" only
+    after a delivered reminder) and the final notice's shipped "despite our
+    earlier reminders" sentence; a company's own wording is kept; idempotent.
+
+    :param env: an Odoo environment (superuser)
+    :return: number of templates changed
+    """
+    env.flush_all()
+    count = 0
+    template_3 = env.ref(
+        "invoice_dispute.mail_template_reminder_3", raise_if_not_found=False
+    )
+    if template_3:
+        env.cr.execute(
+            SQL("SELECT subject FROM mail_template WHERE id = %s", template_3.id)
+        )
+        subject = env.cr.fetchone()[0] or {}
+        new = {lang: SUBJECTS_3.get(value, value) for lang, value in subject.items()}
+        if new != subject:
+            env.cr.execute(
+                SQL(
+                    "UPDATE mail_template SET subject = %s::jsonb WHERE id = %s",
+                    json.dumps(new),
+                    template_3.id,
+                )
+            )
+            count += 1
+    template_4 = env.ref(
+        "invoice_dispute.mail_template_reminder_4", raise_if_not_found=False
+    )
+    if template_4:
+        env.cr.execute(
+            SQL("SELECT body_html FROM mail_template WHERE id = %s", template_4.id)
+        )
+        body = env.cr.fetchone()[0] or {}
+        new = {}
+        for lang, value in body.items():
+            for old, shipped in SENTENCES_4:
+                value = value.replace(old, shipped)
+            new[lang] = value
+        if new != body:
+            env.cr.execute(
+                SQL(
+                    "UPDATE mail_template SET body_html = %s::jsonb WHERE id = %s",
+                    json.dumps(new),
+                    template_4.id,
+                )
+            )
+            count += 1
+    env["mail.template"].invalidate_model(["subject", "body_html"])
+    return count
+
+
 def reset_statement_report_name(env):
     """Keep only the English ``print_report_name`` of the customer statement
     (the expression every language uses); idempotent.
@@ -92,4 +222,5 @@ def migrate(cr, version):
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
     update_earlier_reminder_condition(env)
+    update_earlier_reminder_wording(env)
     reset_statement_report_name(env)
