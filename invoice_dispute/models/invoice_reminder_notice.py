@@ -567,9 +567,13 @@ class InvoiceReminderNotice(models.Model):
         for notice in self:
             result = Phrase.classify_reply(msg_dict.get("body") or "", message=message)
             results[notice] = result
-            notice.reply_intent = result["intent"]
             if result["intent"] == "auto_reply":
+                # an out-of-office after the customer's own answer does not
+                # hide that answer: the intent tells what the customer said
+                if not notice.reply_intent:
+                    notice.reply_intent = "auto_reply"
                 continue
+            notice.reply_intent = result["intent"]
             dispute = self.env["invoice.dispute"]
             if result["intent"] == "dispute":
                 dispute = notice._create_reply_dispute(result, msg_dict)

@@ -139,6 +139,14 @@ class TestReminderReplyIntent(NoticeCommon):
                 )
                 self.assertEqual(notice.reply_intent, "question")
                 self.assertEqual(len(notice.activity_ids), 1)
+                # a later automatic reply does not hide the customer's answer
+                self.reply(
+                    notice,
+                    MARKED_AUTO_REPLY,
+                    headers=[("Auto-Submitted", "auto-replied")],
+                )
+                self.assertEqual(notice.reply_intent, "question")
+                self.assertEqual(len(notice.activity_ids), 1)
 
     def test_dispute_reply_creates_a_new_dispute(self):
         Phrase = self.env["invoice.intent.phrase"]
