@@ -110,6 +110,15 @@ def create_posted_invoice(env, partner, amount=100.0):
     return invoice
 
 
+def delete_posted_invoices(moves):
+    """Delete the posted ``moves`` a test committed with
+    ``create_posted_invoice`` (and their credit notes, when the caller adds
+    them): back to draft, never posted, deleted."""
+    moves.button_draft()
+    moves.posted_before = False
+    moves.unlink()
+
+
 class InvoiceDisputeCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):

@@ -10,7 +10,12 @@ from odoo.tests import Form, HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.account_move import split_amount
-from .common import INVOICE_LABELS, InvoiceDisputeCommon, create_posted_invoice
+from .common import (
+    INVOICE_LABELS,
+    InvoiceDisputeCommon,
+    create_posted_invoice,
+    delete_posted_invoices,
+)
 
 # The session's CSRF token that every portal page carries.
 CSRF_RE = re.compile(r'(?:name="csrf_token" value="|csrf_token: ")([^"]+)"')
@@ -617,9 +622,7 @@ class TestDisputeSettlementConcurrency(TransactionCase):
             moves = invoice | env["account.move"].search(
                 [("reversed_entry_id", "=", invoice.id)]
             )
-            moves.button_draft()
-            moves.posted_before = False
-            moves.unlink()
+            delete_posted_invoices(moves)
             env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def test_two_acceptances_at_once_settle_once(self):

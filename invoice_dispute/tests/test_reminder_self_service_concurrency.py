@@ -8,7 +8,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import create_posted_invoice
+from .common import create_posted_invoice, delete_posted_invoices
 
 
 @tagged("post_install", "-at_install")
@@ -65,9 +65,7 @@ class TestSelfServiceConcurrency(TransactionCase):
                 [("move_ids", "in", invoice.ids)]
             ).unlink()
             env["invoice.reminder.notice"].browse(self.ids["notice"]).unlink()
-            invoice.button_draft()
-            invoice.posted_before = False
-            invoice.unlink()
+            delete_posted_invoices(invoice)
             env["res.partner"].browse(
                 [self.ids["contact"], self.ids["partner"]]
             ).unlink()

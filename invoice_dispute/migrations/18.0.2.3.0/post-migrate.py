@@ -136,6 +136,37 @@ SENTENCES_4 = (
 )
 
 
+def _rewrite_template_field(env, xmlid, field, rewrite):
+    """Apply ``rewrite`` (str -> str) to every language's value of the
+    translated ``field`` (subject, body_html) of mail template ``xmlid``.
+
+    :return: 1 when the template changed, else 0
+    """
+    template = env.ref(xmlid, raise_if_not_found=False)
+    if not template:
+        return 0
+    env.cr.execute(
+        SQL(
+            "SELECT %s FROM mail_template WHERE id = %s",
+            SQL.identifier(field),
+            template.id,
+        )
+    )
+    values = env.cr.fetchone()[0] or {}
+    new = {lang: rewrite(value) for lang, value in values.items()}
+    if new == values:
+        return 0
+    env.cr.execute(
+        SQL(
+            "UPDATE mail_template SET %s = %s::jsonb WHERE id = %s",
+            SQL.identifier(field),
+            json.dumps(new),
+            template.id,
+        )
+    )
+    return 1
+
+
 def update_earlier_reminder_wording(env):
     """Replace, in every language, the firm reminder's subject where it is
     still a shipped "second reminder" one (it now says "second reminder" only
@@ -146,47 +177,20 @@ def update_earlier_reminder_wording(env):
     :return: number of templates changed
     """
     env.flush_all()
-    count = 0
-    template_3 = env.ref(
-        "invoice_dispute.mail_template_reminder_3", raise_if_not_found=False
+
+    def rewrite_subject(value):
+        return SUBJECTS_3.get(value, value)
+
+    def rewrite_body(value):
+        for old, shipped in SENTENCES_4:
+            value = value.replace(old, shipped)
+        return value
+
+    count = _rewrite_template_field(
+        env, "invoice_dispute.mail_template_reminder_3", "subject", rewrite_subject
+    ) + _rewrite_template_field(
+        env, "invoice_dispute.mail_template_reminder_4", "body_html", rewrite_body
     )
-    if template_3:
-        env.cr.execute(
-            SQL("SELECT subject FROM mail_template WHERE id = %s", template_3.id)
-        )
-        subject = env.cr.fetchone()[0] or {}
-        new = {lang: SUBJECTS_3.get(value, value) for lang, value in subject.items()}
-        if new != subject:
-            env.cr.execute(
-                SQL(
-                    "UPDATE mail_template SET subject = %s::jsonb WHERE id = %s",
-                    json.dumps(new),
-                    template_3.id,
-                )
-            )
-            count += 1
-    template_4 = env.ref(
-        "invoice_dispute.mail_template_reminder_4", raise_if_not_found=False
-    )
-    if template_4:
-        env.cr.execute(
-            SQL("SELECT body_html FROM mail_template WHERE id = %s", template_4.id)
-        )
-        body = env.cr.fetchone()[0] or {}
-        new = {}
-        for lang, value in body.items():
-            for old, shipped in SENTENCES_4:
-                value = value.replace(old, shipped)
-            new[lang] = value
-        if new != body:
-            env.cr.execute(
-                SQL(
-                    "UPDATE mail_template SET body_html = %s::jsonb WHERE id = %s",
-                    json.dumps(new),
-                    template_4.id,
-                )
-            )
-            count += 1
     env["mail.template"].invalidate_model(["subject", "body_html"])
     return count
 
