@@ -98,7 +98,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", required=True)
-    parser.add_argument("--login", default="admin")
+    parser.add_argument(
+        "--login",
+        default="admin",
+        help="user to log in as; an empty value opens the pages without login "
+        "(as a customer following a reminder's link with its access token)",
+    )
     parser.add_argument("--password", default="admin")
     parser.add_argument("--out", default="docs/screenshots")
     parser.add_argument("--width", type=int, default=1440)
@@ -109,6 +114,34 @@ def main():
     )
     args = parser.parse_args()
 
+    session_id = args.login and login(args)
+    out = pathlib.Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    chrome = Chrome(args.width, args.height)
+    try:
+        chrome.call("Network.enable")
+        if session_id:
+            chrome.call(
+                "Network.setCookie",
+                name="session_id",
+                value=session_id,
+                url=args.url,
+                path="/",
+            )
+        for page in args.page:
+            name, path = page.split("=", 1)
+            chrome.call("Page.navigate", url=f"{args.url}{path}")
+            time.sleep(args.wait)
+            data = chrome.call("Page.captureScreenshot", format="png")["data"]
+            target = out / f"{name}.png"
+            target.write_bytes(base64.b64decode(data))
+            print(f"{target}: {path}")
+    finally:
+        chrome.close()
+
+
+def login(args):
+    """Log in as ``args.login`` through JSON-RPC; return the session id."""
     session = requests.Session()
     response = session.post(
         f"{args.url}/web/session/authenticate",
@@ -121,30 +154,7 @@ def main():
     response.raise_for_status()
     if response.json().get("error"):
         raise SystemExit(f"login failed: {response.json()['error']['message']}")
-    session_id = session.cookies["session_id"]
-
-    out = pathlib.Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    chrome = Chrome(args.width, args.height)
-    try:
-        chrome.call("Network.enable")
-        chrome.call(
-            "Network.setCookie",
-            name="session_id",
-            value=session_id,
-            url=args.url,
-            path="/",
-        )
-        for page in args.page:
-            name, path = page.split("=", 1)
-            chrome.call("Page.navigate", url=f"{args.url}{path}")
-            time.sleep(args.wait)
-            data = chrome.call("Page.captureScreenshot", format="png")["data"]
-            target = out / f"{name}.png"
-            target.write_bytes(base64.b64decode(data))
-            print(f"{target}: {path}")
-    finally:
-        chrome.close()
+    return session.cookies["session_id"]
 
 
 if __name__ == "__main__":
