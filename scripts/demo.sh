@@ -8,6 +8,12 @@
 # Usage: scripts/demo.sh [--reset]     (--reset drops and recreates the database)
 #   DEMO_DB=name       another database name
 #   DEMO_PORT=8070     another HTTP port
+# Outgoing mail (reminders, acknowledgements...) goes to a local SMTP catcher
+# (aiosmtpd) that keeps every message as a file in a Maildir folder
+# (DEMO_MAILDIR, default /tmp/invoice_dispute_mail_<database>), so that
+# reminders are sent and their customers' pages open; DEMO_SMTP_PORT sets its
+# port (default: the HTTP port + 1000). A mail server configured in the
+# database's settings takes precedence.
 source "$(dirname "$0")/common.sh"
 
 DB="${DEMO_DB:-invoice_dispute_demo}"
@@ -17,7 +23,7 @@ for arg in "$@"; do
     case "$arg" in
         --reset) RESET=1 ;;
         -h | --help)
-            sed -n '2,10p' "$0"
+            sed -n '2,16p' "$0"
             exit 0
             ;;
         *) die "unknown option '$arg' (usage: scripts/demo.sh [--reset])" ;;
@@ -64,11 +70,20 @@ if [ "$has_generated" != "t" ]; then
         die "could not generate the demo data in $DB"
 fi
 
+SMTP_PORT="${DEMO_SMTP_PORT:-$((PORT + 1000))}"
+MAILDIR="${DEMO_MAILDIR:-/tmp/invoice_dispute_mail_$DB}"
+mkdir -p "$MAILDIR"/{cur,new,tmp}  # a Maildir
+"$PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" &
+SMTP_PID=$!
+trap 'kill "$SMTP_PID" 2>/dev/null; rm -f "$LOG"' EXIT
+
 cat <<EOF
 
 invoice_dispute demo on http://127.0.0.1:$PORT (database $DB)
   log in as admin / admin (manager) or collector / collector (collector)
+  emails sent to customers are kept in $MAILDIR/new (one file per message)
   stop with Ctrl+C; start again with scripts/demo.sh, start over with --reset
 
 EOF
-odoo_cmd "$DB" --http-interface=127.0.0.1 --http-port="$PORT"
+odoo_cmd "$DB" --http-interface=127.0.0.1 --http-port="$PORT" \
+    --smtp=127.0.0.1 --smtp-port="$SMTP_PORT"
