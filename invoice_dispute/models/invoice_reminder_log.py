@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
 from .constants import OPEN_PAYMENT_STATES
-from .invoice_tone_phrase import get_lang_selection
+from .phrase_tools import get_lang_selection
 
 _logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, is_html_empty
 
 from ..models.constants import TONE_CATEGORIES
-from ..models.invoice_tone_phrase import get_lang_selection
+from ..models.phrase_tools import get_lang_selection
 
 
 class InvoiceDisputeReplyWizard(models.TransientModel):
