@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import format_amount
 
-from ..models.constants import MAX_STATEMENT_LENGTH
+from ..models.constants import MAX_STATEMENT_LENGTH, selection_labels
 from .portal import InvoiceDisputePortal
 
 # Notices a customer sees: those whose email was sent or is on its way.
@@ -218,12 +218,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         today = fields.Date.context_today(notice_sudo)
         situation = notice_sudo._portal_get_situation()
         invoices = situation["invoices"]
-        exclusion_labels = dict(
-            invoices._fields["reminder_exclusion_reason"]._description_selection(env)
-        )
-        payment_labels = dict(
-            invoices._fields["payment_state"]._description_selection(env)
-        )
+        exclusion_labels = selection_labels(invoices, "reminder_exclusion_reason")
+        payment_labels = selection_labels(invoices, "payment_state")
         statuses = {}
         Dispute = env["invoice.dispute"]
         # the forms offered per invoice: only those its state accepts

@@ -1,6 +1,34 @@
 """Constants shared by the addon's models, wizards, controllers and reports:
 the states and selections several files use, in one place (the feature
-modules import them from here)."""
+modules import them from here), and the one way to read a selection's
+labels."""
+
+
+def selection_labels(model, field_name):
+    """The labels of the selection field ``field_name`` of ``model``,
+    translated in the language of its environment (Odoo's
+    ``_description_selection``): the one way the addon names a selection
+    value to users, static or computed selections alike.
+
+    :param model: a recordset (possibly empty) of the model of the field
+    :param str field_name: the name of a ``fields.Selection`` of that model
+    :return: dict {value: label}
+    """
+    return dict(model._fields[field_name]._description_selection(model.env))
+
+
+def selection_label(model, field_name, value):
+    """The label of ``value`` in the selection field ``field_name`` of
+    ``model`` (see ``selection_labels``).
+
+    :param model: a recordset (possibly empty) of the model of the field
+    :param str field_name: the name of a ``fields.Selection`` of that model
+    :param value: a value of the selection, or False
+    :return: str, the translated label; the value itself when the selection
+        does not list it, "" for no value
+    """
+    return selection_labels(model, field_name).get(value, value or "")
+
 
 # Disputes
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")

@@ -15,6 +15,7 @@ from .constants import (
     PLAN_LIVE_STATES,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
+    selection_label,
 )
 
 
@@ -840,8 +841,7 @@ class InvoiceDispute(models.Model):
     @api.model
     def _get_resolution_label(self, resolution_type):
         """The resolution type as the user reads it (translated)."""
-        labels = self._fields["resolution_type"]._description_selection(self.env)
-        return dict(labels)[resolution_type]
+        return selection_label(self, "resolution_type", resolution_type)
 
     def _subscribe_customer(self):
         partners = self.partner_id | self.contact_id
