@@ -5,7 +5,13 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare, format_amount, format_date, plaintext2html
+from odoo.tools import (
+    float_compare,
+    format_amount,
+    format_date,
+    html2plaintext,
+    plaintext2html,
+)
 
 from .constants import (
     CLOSED_STATES,
@@ -551,50 +557,97 @@ class InvoiceDispute(models.Model):
         and the reply wizard opens on the summary with them, to rephrase or
         send anyway, as a reply to the customer does.
 
-        :return: True when sent, else the reply wizard's action
-        :raise UserError: when the recipient has no email address
+        The disputes are sent one after the other; the first whose summary
+        has findings stops the sending: the summaries before it are sent,
+        those after it are not.
+
+        :return: True when all were sent, else the reply wizard's action
+        :raise UserError: when a recipient has no email address
         """
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
         self._check_summary_recipients()
         for dispute in self:
-            review = dispute._review_summary_tone(template)
+            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
+            rendered = {
+                name: template._render_field(name, dispute.ids, compute_lang=True)[
+                    dispute.id
+                ]
+                for name in ("subject", "body_html")
+            }
+            review = dispute._send_tone_checked(
+                rendered["body_html"],
+                rendered["subject"],
+                recipient,
+                template=template,
+            )
             if review:
                 return review
-        for dispute in self:
-            dispute.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
         return True
 
-    def _review_summary_tone(self, template):
-        """Render the summary ``template`` of this dispute in its recipient's
-        language and check its tone; with findings, the reply wizard on the
-        rendered summary showing them (its state ``review``), else False."""
+    def _send_tone_checked(
+        self, body, subject, recipient, lang=None, wizard=None, template=None
+    ):
+        """Check the tone of a text to the customer and either send it or
+        show the findings: the one way the reply wizard and the written
+        summary go out. The text is checked in the languages it may be
+        written in (``lang`` or the recipient's, the writer's, the text's
+        own: ``invoice.tone.phrase.check_text``). With findings the collector
+        has not overruled, nothing is sent and the reply wizard shows them
+        (``wizard``, or a new one on this text); else the text is sent.
+
+        :param body: html of the text
+        :param str subject: its subject
+        :param recipient: res.partner it is emailed to
+        :param str lang: the customer's language code, default the
+            recipient's
+        :param wizard: the ``invoice.dispute.reply.wizard`` the text was
+            written in, or None; its findings are overruled when it shows
+            them (state ``review``) for this very text with *Send anyway*
+            ticked
+        :param template: the mail.template the text was rendered from, or
+            None: a clean text is posted with it (``message_post_with_source``),
+            else as a reply (``_post_reply``, which notes overruled findings)
+        :return: False when sent, else the window action of the reply wizard
+            showing the findings
+        """
         self.ensure_one()
-        recipient = self.partner_id._get_payment_recipient(self.contact_id)
-        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
         findings = self.env["invoice.tone.phrase"].check_text(
-            body, [recipient.lang, self.env.user.lang]
+            body, [lang or recipient.lang, self.env.user.lang]
         )
-        if not findings:
-            return False
-        subject = template._render_field("subject", self.ids, compute_lang=True)[
-            self.id
-        ]
-        wizard = self.env["invoice.dispute.reply.wizard"].create(
-            {
-                "dispute_id": self.id,
-                "recipient_id": recipient.id,
-                "subject": subject,
-                "body": body,
+        overruled = (
+            wizard
+            and wizard.state == "review"
+            and wizard.send_anyway
+            and html2plaintext(wizard.checked_body or "") == html2plaintext(body)
+        )
+        if findings and not overruled:
+            review = {
                 "state": "review",
                 "checked_body": body,
-                "finding_ids": [fields.Command.create(finding) for finding in findings],
+                "send_anyway": False,
+                "finding_ids": [Command.clear()]
+                + [Command.create(finding) for finding in findings],
             }
-        )
-        return wizard._reopen()
+            if wizard:
+                wizard.write(review)
+            else:
+                wizard = self.env["invoice.dispute.reply.wizard"].create(
+                    {
+                        "dispute_id": self.id,
+                        "recipient_id": recipient.id,
+                        "subject": subject,
+                        "body": body,
+                        **review,
+                    }
+                )
+            return wizard._reopen()
+        if template:
+            self.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        else:
+            self._post_reply(body, subject, recipient, findings)
+        return False
 
     def _post_reply(self, body, subject, recipient, findings=()):
         """Email the collector's reply to the customer from the dispute's
