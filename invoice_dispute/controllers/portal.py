@@ -11,9 +11,6 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.constants import OPEN_STATES
 
-# Proposal states a customer sees; the others are internal drafts.
-PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
-PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # bytes
 
@@ -194,48 +191,10 @@ class InvoiceDisputePortal(PortalAccount):
     def _dispute_get_page_view_values(self, dispute, access_token, **kwargs):
         """Values of the dispute page; ``dispute`` is sudoed by the caller
         after the access check, so are the records derived from it."""
-        moves = dispute.line_ids.move_id
-        proposals = (
-            request.env["invoice.dispute.proposal"]
-            .sudo()
-            .search(
-                [
-                    ("dispute_id", "=", dispute.id),
-                    ("state", "in", PORTAL_PROPOSAL_STATES),
-                ]
-            )
-        )
-        plans = (
-            request.env["invoice.payment.plan"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", dispute.partner_id.id),
-                    ("state", "in", PORTAL_PLAN_STATES),
-                    "|",
-                    ("dispute_id", "=", dispute.id),
-                    ("move_ids", "in", moves.ids),
-                ]
-            )
-        )
-        promises = (
-            request.env["invoice.payment.promise"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", dispute.partner_id.id),
-                    ("state", "!=", "cancelled"),
-                    ("move_ids", "in", moves.ids),
-                ]
-            )
-            if moves
-            else request.env["invoice.payment.promise"]
-        )
         values = {
             "dispute": dispute,
-            "proposals": proposals,
-            "plans": plans,
-            "promises": promises,
+            # the proposals, plans and promises the customer sees
+            **dispute._portal_get_arrangements(),
             "page_name": "dispute",
             "message": kwargs.get("message"),
             "error_message": kwargs.get("error_message"),

@@ -7,11 +7,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import format_amount
 
-from ..models.constants import MAX_STATEMENT_LENGTH, selection_labels
+from ..models.constants import (
+    MAX_STATEMENT_LENGTH,
+    PORTAL_NOTICE_STATES,
+    selection_labels,
+)
 from .portal import InvoiceDisputePortal
 
-# Notices a customer sees: those whose email was sent or is on its way.
-PORTAL_NOTICE_STATES = ("queued", "sent")
 # The forms of the reminder page: URL suffix -> the message shown once done.
 REMINDER_FORMS = {
     "promise": "promise_recorded",

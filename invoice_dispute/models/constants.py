@@ -35,6 +35,19 @@ OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
 # Limits of a dispute raised by a customer on the portal.
 MAX_STATEMENT_LENGTH = 10000
+
+# Customer portal: the states of the records a customer sees (the others are
+# internal), used by the portal pages and ``invoice.reminder.notice._portal_*``
+# Settlement proposals sent to the customer (not drafts nor those waiting for
+# an approval, nor cancelled ones).
+PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
+# Payment plans offered to or agreed with the customer (not drafts nor
+# cancelled ones).
+PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
+# Promises to pay that stand (not cancelled ones).
+PORTAL_PROMISE_STATES = ("pending", "kept", "broken")
+# Reminders whose email was sent or is on its way.
+PORTAL_NOTICE_STATES = ("queued", "sent")
 # Domain of the fields that pick open posted invoices of the record's customer
 # (``partner_id``): disputed invoices, proposals, payment plans, promises.
 OPEN_CUSTOMER_INVOICES_DOMAIN = (

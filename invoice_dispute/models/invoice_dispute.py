@@ -19,6 +19,9 @@ from .constants import (
     OPEN_STATES,
     PAID_PAYMENT_STATES,
     PLAN_LIVE_STATES,
+    PORTAL_PLAN_STATES,
+    PORTAL_PROMISE_STATES,
+    PORTAL_PROPOSAL_STATES,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
     selection_label,
@@ -921,6 +924,46 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Disputes raised by customers on the portal
     # ------------------------------------------------------------------
+    def _portal_get_arrangements(self):
+        """What the customer sees on this dispute's portal page: its
+        proposals sent to the customer, the customer's payment plans on the
+        dispute or its invoices and the promises to pay on its invoices (the
+        states of ``PORTAL_*_STATES``). Called on the sudoed dispute after
+        the portal's access check: the records found are sudoed too.
+
+        :return: dict with ``proposals``, ``plans`` and ``promises``
+            recordsets
+        """
+        self.ensure_one()
+        moves = self.line_ids.move_id
+        Promise = self.env["invoice.payment.promise"]
+        return {
+            "proposals": self.env["invoice.dispute.proposal"].search(
+                [
+                    ("dispute_id", "=", self.id),
+                    ("state", "in", PORTAL_PROPOSAL_STATES),
+                ]
+            ),
+            "plans": self.env["invoice.payment.plan"].search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", PORTAL_PLAN_STATES),
+                    "|",
+                    ("dispute_id", "=", self.id),
+                    ("move_ids", "in", moves.ids),
+                ]
+            ),
+            "promises": Promise.search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", PORTAL_PROMISE_STATES),
+                    ("move_ids", "in", moves.ids),
+                ]
+            )
+            if moves
+            else Promise,
+        }
+
     @api.model
     def _portal_get_reasons(self, invoice):
         """The dispute reasons a customer may choose for ``invoice``: those
