@@ -73,11 +73,18 @@ class InvoiceDisputePortal(PortalAccount):
     # ------------------------------------------------------------------
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "dispute_count" in counters:
-            values["dispute_count"] = self._portal_count(
-                "invoice.dispute", self._get_disputes_domain()
-            )
+        for counter, (model, get_domain) in self._portal_get_counters().items():
+            if counter in counters:
+                values[counter] = self._portal_count(model, get_domain())
         return values
+
+    def _portal_get_counters(self):
+        """The counters of the addon's lists on the portal home page.
+
+        :return: dict {counter: (model name, function returning its domain)};
+            extend it with ``super()``
+        """
+        return {"dispute_count": ("invoice.dispute", self._get_disputes_domain)}
 
     def _portal_count(self, model, domain):
         """How many records of ``model`` in ``domain`` the portal user

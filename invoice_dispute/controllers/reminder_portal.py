@@ -38,13 +38,11 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     # ------------------------------------------------------------------
     # My home
     # ------------------------------------------------------------------
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "reminder_count" in counters:
-            values["reminder_count"] = self._portal_count(
-                "invoice.reminder.notice", self._get_reminders_domain()
-            )
-        return values
+    def _portal_get_counters(self):
+        return {
+            **super()._portal_get_counters(),
+            "reminder_count": ("invoice.reminder.notice", self._get_reminders_domain),
+        }
 
     def _get_reminders_domain(self):
         return [
