@@ -560,11 +560,11 @@ class InvoiceDispute(models.Model):
         and the reply wizard opens on the summary with them, to rephrase or
         send anyway, as a reply to the customer does.
 
-        The disputes are sent one after the other; the first whose summary
-        has findings stops the sending: the summaries before it are sent,
-        those after it are not.
+        All summaries are checked before any is sent: when one has findings,
+        none is sent.
 
-        :return: True when all were sent, else the reply wizard's action
+        :return: True when all were sent, else the reply wizard's action on
+            the first summary with findings
         :raise UserError: when a recipient has no email address
         """
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
@@ -577,14 +577,15 @@ class InvoiceDispute(models.Model):
                 ]
                 for name in ("subject", "body_html")
             }
-            review = dispute._send_tone_checked(
-                rendered["body_html"],
-                rendered["subject"],
-                recipient,
-                template=template,
-            )
+            review = dispute._get_tone_review(
+                rendered["body_html"], rendered["subject"], recipient
+            )[1]
             if review:
                 return review
+        for dispute in self:
+            dispute.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
         return True
 
     def _send_tone_checked(
@@ -612,6 +613,26 @@ class InvoiceDispute(models.Model):
             else as a reply (``_post_reply``, which notes overruled findings)
         :return: False when sent, else the window action of the reply wizard
             showing the findings
+        """
+        findings, review = self._get_tone_review(body, subject, recipient, lang, wizard)
+        if review:
+            return review
+        if template:
+            self.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        else:
+            self._post_reply(body, subject, recipient, findings)
+        return False
+
+    def _get_tone_review(self, body, subject, recipient, lang=None, wizard=None):
+        """Check the tone of a text to the customer (``_send_tone_checked``'s
+        check, without sending).
+
+        :return: (findings, review): the findings of ``invoice.tone.phrase
+            .check_text`` (dicts), and False when the text may be sent (no
+            findings, or findings the collector overruled in ``wizard``), else
+            the window action of the reply wizard showing them
         """
         self.ensure_one()
         findings = self.env["invoice.tone.phrase"].check_text(
@@ -643,14 +664,8 @@ class InvoiceDispute(models.Model):
                         **review,
                     }
                 )
-            return wizard._reopen()
-        if template:
-            self.message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        else:
-            self._post_reply(body, subject, recipient, findings)
-        return False
+            return findings, wizard._reopen()
+        return findings, False
 
     def _post_reply(self, body, subject, recipient, findings=()):
         """Email the collector's reply to the customer from the dispute's
