@@ -11,9 +11,6 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.constants import OPEN_STATES
 
-# Proposal states a customer sees; the others are internal drafts.
-PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
-PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
 MAX_ATTACHMENTS = 10
 MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # bytes
 
@@ -76,11 +73,18 @@ class InvoiceDisputePortal(PortalAccount):
     # ------------------------------------------------------------------
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
-        if "dispute_count" in counters:
-            values["dispute_count"] = self._portal_count(
-                "invoice.dispute", self._get_disputes_domain()
-            )
+        for counter, (model, get_domain) in self._portal_get_counters().items():
+            if counter in counters:
+                values[counter] = self._portal_count(model, get_domain())
         return values
+
+    def _portal_get_counters(self):
+        """The counters of the addon's lists on the portal home page.
+
+        :return: dict {counter: (model name, function returning its domain)};
+            extend it with ``super()``
+        """
+        return {"dispute_count": ("invoice.dispute", self._get_disputes_domain)}
 
     def _portal_count(self, model, domain):
         """How many records of ``model`` in ``domain`` the portal user
@@ -194,48 +198,10 @@ class InvoiceDisputePortal(PortalAccount):
     def _dispute_get_page_view_values(self, dispute, access_token, **kwargs):
         """Values of the dispute page; ``dispute`` is sudoed by the caller
         after the access check, so are the records derived from it."""
-        moves = dispute.line_ids.move_id
-        proposals = (
-            request.env["invoice.dispute.proposal"]
-            .sudo()
-            .search(
-                [
-                    ("dispute_id", "=", dispute.id),
-                    ("state", "in", PORTAL_PROPOSAL_STATES),
-                ]
-            )
-        )
-        plans = (
-            request.env["invoice.payment.plan"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", dispute.partner_id.id),
-                    ("state", "in", PORTAL_PLAN_STATES),
-                    "|",
-                    ("dispute_id", "=", dispute.id),
-                    ("move_ids", "in", moves.ids),
-                ]
-            )
-        )
-        promises = (
-            request.env["invoice.payment.promise"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", dispute.partner_id.id),
-                    ("state", "!=", "cancelled"),
-                    ("move_ids", "in", moves.ids),
-                ]
-            )
-            if moves
-            else request.env["invoice.payment.promise"]
-        )
         values = {
             "dispute": dispute,
-            "proposals": proposals,
-            "plans": plans,
-            "promises": promises,
+            # the proposals, plans and promises the customer sees
+            **dispute._portal_get_arrangements(),
             "page_name": "dispute",
             "message": kwargs.get("message"),
             "error_message": kwargs.get("error_message"),

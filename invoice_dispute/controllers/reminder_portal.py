@@ -7,11 +7,13 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import format_amount
 
-from ..models.constants import MAX_STATEMENT_LENGTH
+from ..models.constants import (
+    MAX_STATEMENT_LENGTH,
+    PORTAL_NOTICE_STATES,
+    selection_labels,
+)
 from .portal import InvoiceDisputePortal
 
-# Notices a customer sees: those whose email was sent or is on its way.
-PORTAL_NOTICE_STATES = ("queued", "sent")
 # The forms of the reminder page: URL suffix -> the message shown once done.
 REMINDER_FORMS = {
     "promise": "promise_recorded",
@@ -36,13 +38,11 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     # ------------------------------------------------------------------
     # My home
     # ------------------------------------------------------------------
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "reminder_count" in counters:
-            values["reminder_count"] = self._portal_count(
-                "invoice.reminder.notice", self._get_reminders_domain()
-            )
-        return values
+    def _portal_get_counters(self):
+        return {
+            **super()._portal_get_counters(),
+            "reminder_count": ("invoice.reminder.notice", self._get_reminders_domain),
+        }
 
     def _get_reminders_domain(self):
         return [
@@ -218,12 +218,8 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         today = fields.Date.context_today(notice_sudo)
         situation = notice_sudo._portal_get_situation()
         invoices = situation["invoices"]
-        exclusion_labels = dict(
-            invoices._fields["reminder_exclusion_reason"]._description_selection(env)
-        )
-        payment_labels = dict(
-            invoices._fields["payment_state"]._description_selection(env)
-        )
+        exclusion_labels = selection_labels(invoices, "reminder_exclusion_reason")
+        payment_labels = selection_labels(invoices, "payment_state")
         statuses = {}
         Dispute = env["invoice.dispute"]
         # the forms offered per invoice: only those its state accepts

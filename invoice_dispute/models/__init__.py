@@ -20,6 +20,7 @@ from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import invoice_phrase_mixin
 from . import invoice_tone_phrase
 from . import invoice_intent_phrase
 from . import invoice_call_sheet_line

@@ -1,12 +1,53 @@
 """Constants shared by the addon's models, wizards, controllers and reports:
 the states and selections several files use, in one place (the feature
-modules import them from here)."""
+modules import them from here), and the one way to read a selection's
+labels."""
+
+
+def selection_labels(model, field_name):
+    """The labels of the selection field ``field_name`` of ``model``,
+    translated in the language of its environment (Odoo's
+    ``_description_selection``): the one way the addon names a selection
+    value to users, static or computed selections alike.
+
+    :param model: a recordset (possibly empty) of the model of the field
+    :param str field_name: the name of a ``fields.Selection`` of that model
+    :return: dict {value: label}
+    """
+    return dict(model._fields[field_name]._description_selection(model.env))
+
+
+def selection_label(model, field_name, value):
+    """The label of ``value`` in the selection field ``field_name`` of
+    ``model`` (see ``selection_labels``).
+
+    :param model: a recordset (possibly empty) of the model of the field
+    :param str field_name: the name of a ``fields.Selection`` of that model
+    :param value: a value of the selection, or False
+    :return: str, the translated label; the value itself when the selection
+        does not list it, "" for no value
+    """
+    return selection_labels(model, field_name).get(value, value or "")
+
 
 # Disputes
 OPEN_STATES = ("new", "investigating", "proposed", "agreed")
 CLOSED_STATES = ("resolved", "rejected", "cancelled")
 # Limits of a dispute raised by a customer on the portal.
 MAX_STATEMENT_LENGTH = 10000
+
+# Customer portal: the states of the records a customer sees (the others are
+# internal), used by the portal pages and ``invoice.reminder.notice._portal_*``
+# Settlement proposals sent to the customer (not drafts nor those waiting for
+# an approval, nor cancelled ones).
+PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
+# Payment plans offered to or agreed with the customer (not drafts nor
+# cancelled ones).
+PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
+# Promises to pay that stand (not cancelled ones).
+PORTAL_PROMISE_STATES = ("pending", "kept", "broken")
+# Reminders whose email was sent or is on its way.
+PORTAL_NOTICE_STATES = ("queued", "sent")
 # Domain of the fields that pick open posted invoices of the record's customer
 # (``partner_id``): disputed invoices, proposals, payment plans, promises.
 OPEN_CUSTOMER_INVOICES_DOMAIN = (

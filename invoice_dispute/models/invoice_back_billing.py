@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .constants import BACK_BILLING_METHODS
+from .constants import BACK_BILLING_METHODS, selection_label
 from .invoice_workflow_mixin import check_period
 
 
@@ -304,8 +304,7 @@ class InvoiceBackBilling(models.Model):
 
     def _get_selection_label(self, field_name):
         self.ensure_one()
-        selection = dict(self._fields[field_name]._description_selection(self.env))
-        return selection.get(self[field_name], "")
+        return selection_label(self, field_name, self[field_name])
 
     def _format_amount(self):
         self.ensure_one()

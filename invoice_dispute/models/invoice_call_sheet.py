@@ -20,6 +20,8 @@ from .constants import (
     OUTCOMES,
     OUTCOMES_WITH_INVOICES,
     WEEKDAYS,
+    selection_label,
+    selection_labels,
 )
 
 # Earlier arrangements shown per customer on the sheet (most recent first).
@@ -678,9 +680,7 @@ class InvoiceCallSheet(models.Model):
         """What colleagues need to know about the call."""
         outcome = call["outcome"]
         currency = call["currency"]
-        outcome_label = dict(self._fields["outcome"]._description_selection(self.env))[
-            outcome
-        ]
+        outcome_label = selection_label(self, "outcome", outcome)
         parts = [
             Markup("<p>%s</p>")
             % self.env._(
@@ -1108,12 +1108,8 @@ class InvoiceCallSheet(models.Model):
         """Earlier promises and plans, kept or broken, most recent first."""
         env = self.env
         lang = env.lang
-        promise_states = dict(
-            env["invoice.payment.promise"]._fields["state"]._description_selection(env)
-        )
-        plan_states = dict(
-            env["invoice.payment.plan"]._fields["state"]._description_selection(env)
-        )
+        promise_states = selection_labels(env["invoice.payment.promise"], "state")
+        plan_states = selection_labels(env["invoice.payment.plan"], "state")
         items = []
         for promise in promises[:ARRANGEMENTS_SHOWN]:
             items.append(

@@ -7,7 +7,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tools import format_amount, format_date
 from odoo.tools.misc import formatLang, get_lang
 
-from .constants import CHECK_CODES, MANAGER_GROUP, SEVERITIES
+from .constants import CHECK_CODES, MANAGER_GROUP, SEVERITIES, selection_labels
 from .invoice_workflow_mixin import check_state
 
 FINDING_STATES = [("open", "Open"), ("overridden", "Overridden"), ("fixed", "Fixed")]
@@ -277,11 +277,7 @@ class InvoiceCheckFinding(models.Model):
         if kind == "date":
             return format_date(env, value[1])
         if kind == "why":
-            labels = dict(
-                env["invoice.dispute.reason"]
-                ._fields["category"]
-                ._description_selection(env)
-            )
+            labels = selection_labels(env["invoice.dispute.reason"], "category")
             return ", ".join(
                 (
                     env._(

@@ -5,7 +5,13 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare, format_amount, format_date, plaintext2html
+from odoo.tools import (
+    float_compare,
+    format_amount,
+    format_date,
+    html2plaintext,
+    plaintext2html,
+)
 
 from .constants import (
     CLOSED_STATES,
@@ -13,8 +19,12 @@ from .constants import (
     OPEN_STATES,
     PAID_PAYMENT_STATES,
     PLAN_LIVE_STATES,
+    PORTAL_PLAN_STATES,
+    PORTAL_PROMISE_STATES,
+    PORTAL_PROPOSAL_STATES,
     RESOLUTION_TYPES,
     ROOT_CAUSES,
+    selection_label,
 )
 
 
@@ -550,50 +560,112 @@ class InvoiceDispute(models.Model):
         and the reply wizard opens on the summary with them, to rephrase or
         send anyway, as a reply to the customer does.
 
-        :return: True when sent, else the reply wizard's action
-        :raise UserError: when the recipient has no email address
+        All summaries are checked before any is sent: when one has findings,
+        none is sent.
+
+        :return: True when all were sent, else the reply wizard's action on
+            the first summary with findings
+        :raise UserError: when a recipient has no email address
         """
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
         self._check_summary_recipients()
         for dispute in self:
-            review = dispute._review_summary_tone(template)
+            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
+            rendered = {
+                name: template._render_field(name, dispute.ids, compute_lang=True)[
+                    dispute.id
+                ]
+                for name in ("subject", "body_html")
+            }
+            review = dispute._get_tone_review(
+                rendered["body_html"], rendered["subject"], recipient
+            )[1]
             if review:
                 return review
         for dispute in self:
             dispute.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
         return True
 
-    def _review_summary_tone(self, template):
-        """Render the summary ``template`` of this dispute in its recipient's
-        language and check its tone; with findings, the reply wizard on the
-        rendered summary showing them (its state ``review``), else False."""
+    def _send_tone_checked(
+        self, body, subject, recipient, lang=None, wizard=None, template=None
+    ):
+        """Check the tone of a text to the customer and either send it or
+        show the findings: the one way the reply wizard and the written
+        summary go out. The text is checked in the languages it may be
+        written in (``lang`` or the recipient's, the writer's, the text's
+        own: ``invoice.tone.phrase.check_text``). With findings the collector
+        has not overruled, nothing is sent and the reply wizard shows them
+        (``wizard``, or a new one on this text); else the text is sent.
+
+        :param body: html of the text
+        :param str subject: its subject
+        :param recipient: res.partner it is emailed to
+        :param str lang: the customer's language code, default the
+            recipient's
+        :param wizard: the ``invoice.dispute.reply.wizard`` the text was
+            written in, or None; its findings are overruled when it shows
+            them (state ``review``) for this very text with *Send anyway*
+            ticked
+        :param template: the mail.template the text was rendered from, or
+            None: a clean text is posted with it (``message_post_with_source``),
+            else as a reply (``_post_reply``, which notes overruled findings)
+        :return: False when sent, else the window action of the reply wizard
+            showing the findings
+        """
+        findings, review = self._get_tone_review(body, subject, recipient, lang, wizard)
+        if review:
+            return review
+        if template:
+            self.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        else:
+            self._post_reply(body, subject, recipient, findings)
+        return False
+
+    def _get_tone_review(self, body, subject, recipient, lang=None, wizard=None):
+        """Check the tone of a text to the customer (``_send_tone_checked``'s
+        check, without sending).
+
+        :return: (findings, review): the findings of ``invoice.tone.phrase
+            .check_text`` (dicts), and False when the text may be sent (no
+            findings, or findings the collector overruled in ``wizard``), else
+            the window action of the reply wizard showing them
+        """
         self.ensure_one()
-        recipient = self.partner_id._get_payment_recipient(self.contact_id)
-        body = template._render_field("body_html", self.ids, compute_lang=True)[self.id]
         findings = self.env["invoice.tone.phrase"].check_text(
-            body, [recipient.lang, self.env.user.lang]
+            body, [lang or recipient.lang, self.env.user.lang]
         )
-        if not findings:
-            return False
-        subject = template._render_field("subject", self.ids, compute_lang=True)[
-            self.id
-        ]
-        wizard = self.env["invoice.dispute.reply.wizard"].create(
-            {
-                "dispute_id": self.id,
-                "recipient_id": recipient.id,
-                "subject": subject,
-                "body": body,
+        overruled = (
+            wizard
+            and wizard.state == "review"
+            and wizard.send_anyway
+            and html2plaintext(wizard.checked_body or "") == html2plaintext(body)
+        )
+        if findings and not overruled:
+            review = {
                 "state": "review",
                 "checked_body": body,
-                "finding_ids": [fields.Command.create(finding) for finding in findings],
+                "send_anyway": False,
+                "finding_ids": [Command.clear()]
+                + [Command.create(finding) for finding in findings],
             }
-        )
-        return wizard._reopen()
+            if wizard:
+                wizard.write(review)
+            else:
+                wizard = self.env["invoice.dispute.reply.wizard"].create(
+                    {
+                        "dispute_id": self.id,
+                        "recipient_id": recipient.id,
+                        "subject": subject,
+                        "body": body,
+                        **review,
+                    }
+                )
+            return findings, wizard._reopen()
+        return findings, False
 
     def _post_reply(self, body, subject, recipient, findings=()):
         """Email the collector's reply to the customer from the dispute's
@@ -840,8 +912,7 @@ class InvoiceDispute(models.Model):
     @api.model
     def _get_resolution_label(self, resolution_type):
         """The resolution type as the user reads it (translated)."""
-        labels = self._fields["resolution_type"]._description_selection(self.env)
-        return dict(labels)[resolution_type]
+        return selection_label(self, "resolution_type", resolution_type)
 
     def _subscribe_customer(self):
         partners = self.partner_id | self.contact_id
@@ -868,6 +939,46 @@ class InvoiceDispute(models.Model):
     # ------------------------------------------------------------------
     # Disputes raised by customers on the portal
     # ------------------------------------------------------------------
+    def _portal_get_arrangements(self):
+        """What the customer sees on this dispute's portal page: its
+        proposals sent to the customer, the customer's payment plans on the
+        dispute or its invoices and the promises to pay on its invoices (the
+        states of ``PORTAL_*_STATES``). Called on the sudoed dispute after
+        the portal's access check: the records found are sudoed too.
+
+        :return: dict with ``proposals``, ``plans`` and ``promises``
+            recordsets
+        """
+        self.ensure_one()
+        moves = self.line_ids.move_id
+        Promise = self.env["invoice.payment.promise"]
+        return {
+            "proposals": self.env["invoice.dispute.proposal"].search(
+                [
+                    ("dispute_id", "=", self.id),
+                    ("state", "in", PORTAL_PROPOSAL_STATES),
+                ]
+            ),
+            "plans": self.env["invoice.payment.plan"].search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", PORTAL_PLAN_STATES),
+                    "|",
+                    ("dispute_id", "=", self.id),
+                    ("move_ids", "in", moves.ids),
+                ]
+            ),
+            "promises": Promise.search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", PORTAL_PROMISE_STATES),
+                    ("move_ids", "in", moves.ids),
+                ]
+            )
+            if moves
+            else Promise,
+        }
+
     @api.model
     def _portal_get_reasons(self, invoice):
         """The dispute reasons a customer may choose for ``invoice``: those

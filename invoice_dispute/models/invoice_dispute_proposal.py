@@ -14,6 +14,7 @@ from .constants import (
     PROPOSAL_OPEN_STATES,
     PROPOSAL_PENDING_STATES,
     kind_resolution,
+    selection_label,
 )
 
 
@@ -613,7 +614,7 @@ class InvoiceDisputeProposal(models.Model):
     # ------------------------------------------------------------------
     def _get_kind_label(self):
         self.ensure_one()
-        return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        return selection_label(self, "kind", self.kind)
 
     def _get_resolution_type(self):
         """The dispute's resolution this proposal amounts to, the vocabulary

@@ -13,7 +13,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from .constants import AUTO_REPLY_HEADERS, REPLY_INTENTS
-from .invoice_tone_phrase import (
+from .phrase_tools import (
     LANG_MARKERS,
     normalize_words,
     rank_langs,

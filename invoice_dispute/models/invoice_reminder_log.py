@@ -5,8 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
-from .constants import OPEN_PAYMENT_STATES
-from .invoice_tone_phrase import get_lang_selection
+from .constants import OPEN_PAYMENT_STATES, selection_label
+from .phrase_tools import get_lang_selection
 
 _logger = logging.getLogger(__name__)
 
@@ -286,11 +286,11 @@ class InvoiceReminderLog(models.Model):
                 return self.env._(
                     "reminders on invoice %(invoice)s are paused (%(reason)s).",
                     invoice=move.name,
-                    reason=dict(
-                        move._fields[
-                            "reminder_exclusion_reason"
-                        ]._description_selection(self.env)
-                    ).get(move.reminder_exclusion_reason),
+                    reason=selection_label(
+                        move,
+                        "reminder_exclusion_reason",
+                        move.reminder_exclusion_reason,
+                    ),
                 )
             if float_compare(
                 move.amount_residual, log.amount_open, precision_rounding=rounding

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from .constants import REPLY_INTENTS
+from .constants import REPLY_INTENTS, selection_label
 from .invoice_workflow_mixin import check_state
 
 _logger = logging.getLogger(__name__)
@@ -657,9 +657,7 @@ class InvoiceReminderNotice(models.Model):
         customer = self.partner_id.display_name
         intent = result["intent"]
         if intent:
-            label = dict(self._fields["reply_intent"]._description_selection(env))[
-                intent
-            ]
+            label = selection_label(notice, "reply_intent", intent)
             summary = env._(
                 "%(intent)s: answer %(customer)s's reply to reminder %(notice)s",
                 intent=label,

@@ -7,7 +7,12 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .constants import INTERVALS, PAID_PAYMENT_STATES
+from .constants import (
+    INTERVALS,
+    PAID_PAYMENT_STATES,
+    PORTAL_PLAN_STATES,
+    PORTAL_PROMISE_STATES,
+)
 
 
 class InvoiceReminderNotice(models.Model):
@@ -86,10 +91,10 @@ class InvoiceReminderNotice(models.Model):
         moves = self.move_ids
         return {
             "promises": moves.payment_promise_ids.filtered(
-                lambda p: p.state != "cancelled"
+                lambda p: p.state in PORTAL_PROMISE_STATES
             ).sorted("id", reverse=True),
             "plans": moves.payment_plan_ids.filtered(
-                lambda p: p.state not in ("draft", "cancelled")
+                lambda p: p.state in PORTAL_PLAN_STATES
             ).sorted("id", reverse=True),
             "claims": moves.payment_claim_ids.sorted("id", reverse=True),
         }

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
+from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN, selection_label, selection_labels
 
 # Context key (and its value) of a state change made by the workflow itself
 # through ``_set_state``: the value is an object, so that no RPC call, import
@@ -28,7 +28,7 @@ def check_state(records, allowed, what):
     if not wrong:
         return
     env = records.env
-    labels = dict(records._fields["state"]._description_selection(env))
+    labels = selection_labels(records, "state")
     raise UserError(
         env._(
             "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
@@ -185,9 +185,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         return self.env.context.get(WORKFLOW_CONTEXT_KEY) is WORKFLOW_STATE_CHANGE
 
     def _get_state_label(self, state):
-        return dict(self._fields["state"]._description_selection(self.env)).get(
-            state, state
-        )
+        return selection_label(self, "state", state)
 
     def _get_model_label(self):
         # sudo: the model's translated name, whoever creates the record
@@ -394,7 +392,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         :param str target: a key of ``_TRANSITIONS`` (a state, or "reopen")
         :raise UserError: naming the first record in a wrong state
         """
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        labels = selection_labels(self, "state")
         if target in labels:
             what = self.env._("moved to %(state)s", state=labels[target])
         else:

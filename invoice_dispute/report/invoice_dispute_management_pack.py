@@ -26,7 +26,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..models.constants import CLOSED_STATES, OPEN_STATES
+from ..models.constants import CLOSED_STATES, OPEN_STATES, selection_labels
 
 _logger = logging.getLogger(__name__)
 
@@ -125,8 +125,7 @@ class ManagementPackWriter:
         return SQL("COALESCE(%s->>%s, %s->>'en_US')", column, self.lang, column)
 
     def _labels(self, model, field):
-        field = self.env[model]._fields[field]
-        return dict(field._description_selection(self.env))
+        return selection_labels(self.env[model], field)
 
     # ------------------------------------------------------------------
     # Helpers: formats and writing

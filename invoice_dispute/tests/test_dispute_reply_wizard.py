@@ -146,6 +146,27 @@ class TestDisputeReplyWizard(InvoiceDisputeCommon):
         self.assertIs(dispute.action_send_summary(), True)
         self.assertEqual(len(self.comments(dispute)), 2)
 
+    def test_summaries_of_several_disputes_all_or_none(self):
+        """Sent on several disputes at once, the summaries are all checked
+        before any is sent: one with findings keeps the clean ones back too
+        (nothing half-sent)."""
+        clean = self.create_dispute(
+            self.create_invoice(self.customer, 300.0),
+            contact_id=self.customer_contact.id,
+        )
+        rude = self.create_dispute(self.invoice_2, contact_id=self.customer_contact.id)
+        (clean | rude).action_start_investigation()
+        clean.our_understanding = "<p>The delivery was late; we check it.</p>"
+        rude.our_understanding = "<p>Sorry, but that's not our fault.</p>"
+        action = (clean | rude).action_send_summary()
+        self.assertEqual(action["res_model"], "invoice.dispute.reply.wizard")
+        self.assertFalse(self.comments(clean))
+        self.assertFalse(self.comments(rude))
+        rude.our_understanding = "<p>We look into the delivery note.</p>"
+        self.assertIs((clean | rude).action_send_summary(), True)
+        self.assertEqual(len(self.comments(clean)), 1)
+        self.assertEqual(len(self.comments(rude)), 1)
+
     def test_button_on_dispute_form(self):
         arch = self.env["invoice.dispute"].get_view(view_type="form")["arch"]
         self.assertIn('name="action_reply"', arch)

@@ -1,9 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import is_html_empty
 
 from ..models.constants import TONE_CATEGORIES
-from ..models.invoice_tone_phrase import get_lang_selection
+from ..models.phrase_tools import get_lang_selection
 
 
 class InvoiceDisputeReplyWizard(models.TransientModel):
@@ -84,7 +84,13 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
     def action_check_send(self):
         """Check the text in the languages it may be written in (the
         customer's, the writer's, the text's own); send it when it is clean,
-        or when the collector confirmed the findings shown for this very text."""
+        or when the collector confirmed the findings shown for this very text
+        (``invoice.dispute._send_tone_checked``).
+
+        :return: the action closing the wizard when sent, else the action
+            showing this wizard with the findings
+        :raise UserError: no text, or the recipient has no email address
+        """
         self.ensure_one()
         if is_html_empty(self.body):
             raise UserError(self.env._("Write a reply before sending it."))
@@ -95,29 +101,10 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
                     partner=self.recipient_id.display_name,
                 )
             )
-        # the customer's language, the writer's and the text's own
-        findings = self.env["invoice.tone.phrase"].check_text(
-            self.body,
-            [self.lang or self.recipient_id.lang, self.env.user.lang],
-        )
-        reviewed = (
-            self.state == "review"
-            and self.send_anyway
-            and html2plaintext(self.checked_body or "") == html2plaintext(self.body)
-        )
-        if findings and not reviewed:
-            self.write(
-                {
-                    "state": "review",
-                    "checked_body": self.body,
-                    "send_anyway": False,
-                    "finding_ids": [fields.Command.clear()]
-                    + [fields.Command.create(finding) for finding in findings],
-                }
-            )
-            return self._reopen()
-        self._send(findings)
-        return {"type": "ir.actions.act_window_close"}
+        # checked, then sent or shown with its findings (``_send_tone_checked``)
+        return self.dispute_id._send_tone_checked(
+            self.body, self.subject, self.recipient_id, lang=self.lang, wizard=self
+        ) or {"type": "ir.actions.act_window_close"}
 
     def _reopen(self):
         return {
@@ -128,12 +115,6 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
-
-    def _send(self, findings):
-        """Send the reply (``invoice.dispute._post_reply``)."""
-        return self.dispute_id._post_reply(
-            self.body, self.subject, self.recipient_id, findings
-        )
 
 
 class InvoiceDisputeReplyFinding(models.TransientModel):
