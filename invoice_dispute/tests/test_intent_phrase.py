@@ -1176,6 +1176,84 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             with self.subTest(text=text):
                 self.assertEqual(self.classify(text, lang)["intent"], "dispute")
 
+    def test_round_9_phrases(self):
+        """Round 9's phrases are found, in en, nl, sk, sv: wrong VAT or tax
+        (dispute), asking for an extension (plan request), forgetting to pay
+        (promise)."""
+        for lang, text, intent, phrase in (
+            (
+                "en_US",
+                "We are tax exempt, so the invoice should not include any tax.",
+                "dispute",
+                "we are tax exempt",
+            ),
+            (
+                "nl_NL",
+                "De btw is verkeerd berekend op deze factuur.",
+                "dispute",
+                "de btw is verkeerd berekend",
+            ),
+            (
+                "sk_SK",
+                "Na faktúre je nesprávna sadzba DPH.",
+                "dispute",
+                "nesprávna sadzba DPH",
+            ),
+            ("sv_SE", "Momsen är fel på den här fakturan.", "dispute", "momsen är fel"),
+            (
+                "en_US",
+                "Can we get an extension until the end of the month?",
+                "plan_request",
+                "can we get an extension",
+            ),
+            (
+                "nl_NL",
+                "Kunnen we uitstel krijgen tot het einde van de maand?",
+                "plan_request",
+                "kunnen we uitstel krijgen",
+            ),
+            (
+                "sk_SK",
+                "Môžeme dostať odklad do konca mesiaca?",
+                "plan_request",
+                "môžeme dostať odklad",
+            ),
+            (
+                "sv_SE",
+                "Kan vi få anstånd till slutet av månaden?",
+                "plan_request",
+                "kan vi få anstånd",
+            ),
+            (
+                "en_US",
+                "Sorry, it slipped my mind. I will take care of it tomorrow.",
+                "promise",
+                "it slipped my mind",
+            ),
+            (
+                "nl_NL",
+                "Excuses, ik ben vergeten te betalen. Ik regel het morgen.",
+                "promise",
+                "vergeten te betalen",
+            ),
+            (
+                "sk_SK",
+                "Prepáčte, zabudol som zaplatiť. Zajtra to vybavím.",
+                "promise",
+                "zabudol som zaplatiť",
+            ),
+            (
+                "sv_SE",
+                "Förlåt, jag glömde att betala. Jag ordnar det i morgon.",
+                "promise",
+                "glömde att betala",
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], intent, result)
+                self.assertIn(phrase, result["phrases"])
+
     def test_plan_request_not_silenced_by_an_absence(self):
         """Round 9: a customer on leave or ill who asks to pay in parts is
         heard (a plan request's phrases outweigh an absence phrase), and
