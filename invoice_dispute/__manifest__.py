@@ -2,7 +2,7 @@
     "name": "Invoice Disputes and Collections",
     "summary": "Record, resolve and learn from invoice disputes; "
     "pause reminders while a dispute is open",
-    "version": "18.0.2.3.0",
+    "version": "18.0.2.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/invoice-dispute/invoice_dispute",
     "author": "invoice_dispute developers",

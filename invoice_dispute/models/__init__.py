@@ -31,6 +31,7 @@ from . import invoice_back_billing
 from . import mail_mail
 from . import res_users
 from . import mail_thread
+from . import portal_mixin
 from . import ir_config_parameter
 from . import ir_module_module
 from . import ir_cron_progress

@@ -1,3 +1,4 @@
+import functools
 import math
 import re
 from collections import defaultdict
@@ -18,6 +19,19 @@ from .phrase_tools import (
     normalize_words,
     rank_langs,
 )
+
+
+@functools.cache
+def compile_alternatives(patterns):
+    """One regular expression matching any of ``patterns`` (a tuple of
+    regular expressions, each kept as a group of its own), compiled once
+    per tuple.
+
+    :param tuple patterns: regular expressions (str)
+    :return: ``re.Pattern``
+    """
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
 
 # Words are compared by their beginning, a light stemming (``phrase_stems``).
 STEM_LENGTH = 5
@@ -92,7 +106,7 @@ _PAST_WORDS_TEXT = (
     "afgeschreven geleden zaplatil* uhradil* poslal* previedl* previedol "
     "odoslal* odisl* zaplaten* uhraden* uz vcera minul* zrealizoval* "
     "realizoval* betalat betalade betalt betald betalades betalats overfort "
-    "overforde forde skickade skickat swishade swishat redan igar forra "
+    "overforde forde skickade skickat swishade swishat redan igar forra rakade "
     "gick morse gjorde gjort mandags tisdags onsdags torsdags fredags "
     "lordags sondags"
 )
@@ -118,7 +132,10 @@ REFUSAL_PATTERNS = (
         r"(?! (?:yet|now|all))"
     ),
     r"\brefuse (?:to pay|payment)|\bwithhold(?:ing)? (?:payment|the payment)",
-    r"\bnot (?:pay|paying) (?:for|this|that|it|until|before|anything)\b",
+    (
+        r"\bnot (?:pay|paying) (?:for|this|that|it|until|before|anything)\b"
+        r"(?! (?:all|in full|at once|in one))"
+    ),
     r"\b(?:ik|wij|we) (?:betaal|betalen) (?:\w+ ){0,3}niet\b(?! in)",
     r"\b(?:ga|gaan|zullen|zal) (?:\w+ ){0,3}niet (?:\w+ )?betalen\b",
     r"\bweiger\w* (?:\w+ ){0,3}(?:te )?betal\w*|betaling (?:\w+ )?(?:op|aan)houden",
@@ -129,7 +146,90 @@ REFUSAL_PATTERNS = (
     r"\b(?:tanker|kommer|tankte|avser) (?:vi |jag )?inte (?:att )?betala\b",
     r"\bbetalar (?:vi |jag )?inte\b|\bvagrar (?:att )?betala|\bhaller inne\b",
 )
-_REFUSAL_RE = re.compile("|".join(f"(?:{pattern})" for pattern in REFUSAL_PATTERNS))
+# A payment promised only once the supplier has put something right (en,
+# nl, sk, sv: the goods delivered, the invoice corrected, a credit note or
+# a new invoice received) is a dispute as a refusal is ("we will pay once we
+# receive a corrected invoice", "graag een nieuwe factuur, dan betalen we",
+# "zaplatíme, až keď dostaneme dobropis", "vi betalar när varorna är
+# levererade"); a payment once the payer is back or paid is a promise.
+_FIX = (
+    r"(?:deliver\w*|correct\w*|revised|fixed|repaired|resolved|credit"
+    r"|new invoice|geleverd|gecorrigeerd|correcte|aangepaste|hersteld|creditnota"
+    r"|creditfactuur|nieuwe factuur|dodan\w*|doruc\w*|oprav\w*|dobropis\w*"
+    r"|nov\w* faktur\w*|levererad\w*|ratta\w*|korrigera\w*|kreditfaktura"
+    r"|kreditnota|ny faktura|lagad\w*|atgarda\w*)"
+)
+CONDITIONAL_PAYMENT_PATTERNS = (
+    (
+        r"\b(?:pay|settle|payment|betalen|betaal|betaling|voldoen|zaplatime"
+        r"|zaplatim|uhradime|uhradim|uhradu|platbu|betalar|betala|betalning\w*)"
+        r" (?:\w+ ){0,3}(?:only |pas |az |forst )?(?:once|when|after|as soon as"
+        r"|zodra|als|wanneer|na ontvangst van|ked|hned ako|po|nar|sa snart"
+        r"|efter att) (?:\w+ ){0,5}" + _FIX
+    ),
+    (
+        _FIX + r" (?:\w+ ){0,3}(?:and then|and|then|dan|potom|a|sa|da)"
+        r" (?:we will |i will |we |i )?(?:pay|settle|betalen|betaal|voldoen"
+        r"|zaplatime|zaplatim|uhradime|uhradim|betalar)\b"
+    ),
+)
+_REFUSAL_RE = compile_alternatives(REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS)
+# A payment said done (en, nl, sk, sv, accent-free, after
+# ``normalize_reply``): "we transferred the money on 3 November", "the
+# payment was collected by direct debit", "wij hebben het bedrag
+# overgemaakt", "de betaling is gisteren uitgevoerd", "platbu sme odoslali",
+# "faktúra bola uhradená inkasom", "betalningen skickades den 3 november",
+# "beloppet drogs via autogiro". A reply saying so is a payment
+# made even when it asks something (whether the money arrived, why a
+# reminder came) or no phrase is found; a negation in it ("we have not
+# paid") or a future auxiliary before it ("will be paid") makes it none.
+PAYMENT_MADE_PATTERNS = (
+    (
+        r"\b(?:we|i) (?:have |had |already |just |did |accidentally )*(?:paid"
+        r"|transferred|wired|settled|remitted)\b"
+        r"|\b(?:we|i) (?:have |had |already |just )*(?:sent|made|initiated"
+        r"|scheduled) (?:the |a |our |your |this )?(?:payment|transfer|money"
+        r"|funds|amount|check|cheque|remittance)\b"
+    ),
+    (
+        r"\b(?:payment|transfer|amount|money|funds|balance|invoice|it) (?:\w+ ){0,3}"
+        r"(?:was|has been|have been|were|went) (?:\w+ )?(?:paid|sent|transferred"
+        r"|made|settled|debited|collected|processed|included|wired|remitted|out)\b"
+        r"|\bpaid (?:it |this |the invoice |in full )?(?:on|to|into|via|by|through"
+        r"|from)\b"
+    ),
+    (
+        r"\b(?:wij|we|ik) (?:hebben|heb) (?:\w+ ){0,10}(?:betaald|overgemaakt"
+        r"|overgeboekt|voldaan|gestort)\b"
+        r"|\b(?:betaling|bedrag|overboeking|overschrijving) (?:\w+ ){0,6}"
+        r"(?:is|werd|zijn) (?:\w+ ){0,3}(?:betaald|overgemaakt|voldaan|afgeschreven"
+        r"|geincasseerd|meegenomen|verwerkt|uitgevoerd|gedaan|verstuurd|verzonden)\b"
+        r"|\bfactuur (?:\w+ ){0,4}(?:is|werd) (?:\w+ ){0,3}(?:betaald|voldaan"
+        r"|afgeletterd|geincasseerd|afgeschreven)\b"
+        r"|^ ?(?:betaald|overgemaakt) (?:naar|op|aan|via|per)\b"
+    ),
+    (
+        r"\b(?:zaplatili|uhradili|previedli|zaplatil|uhradil|previedol|zaplatila"
+        r"|uhradila|previedla)\b"
+        r"|\b(?:platbu|peniaze|sumu|ciastku|uhradu) (?:\w+ ){0,3}(?:sme |som )?"
+        r"(?:poslal|odoslal|previedl|zadal)\w*"
+        r"|\b(?:platba|suma|faktura|ciastka|uhrada) (?:\w+ ){0,4}(?:bola|bolo|odisla"
+        r"|je uz|uz je) (?:\w+ ){0,2}(?:zaplaten\w*|uhraden\w*|odoslan\w*"
+        r"|pripisan\w*|strhnut\w*|stiahnut\w*|zrealizovan\w*|odisla)"
+    ),
+    (
+        r"\b(?:vi|jag) (?:har |hade )?(?:redan |rakade |just )?(?:betalat|betalt"
+        r"|betalade|overfort|overforde|swishat|swishade)\b"
+        r"|\b(?:vi|jag) rakade (?:\w+ )?betala\b"
+        r"|\b(?:betalningen|beloppet|pengarna|overforingen|den|fakturan)"
+        r" (?:\w+ ){0,3}(?:gick|skickades|gjordes|drogs|betalades|har dragits"
+        r"|har betalats|ar betald|overfordes|ingick)\b"
+    ),
+)
+_PAYMENT_MADE_RE = compile_alternatives(PAYMENT_MADE_PATTERNS)
+# A reply with no phrase of its intent, or found a question, that says a
+# payment made (``PAYMENT_MADE_PATTERNS``) is a payment made.
+PAYMENT_MADE_OVER = (False, "question")
 # Numbers from two to twelve, in digits and words (en, nl, sk with its case
 # forms, sv, accents removed), read as one word so that "pay in three parts"
 # also finds "pay in four parts", "in vier keer", "na päť splátok".
@@ -228,10 +328,23 @@ AUTO_REPLY_NEGATIONS = (*NEGATION_WORDS, "no", "geen", "ziadnu", "ingen", "inget
 # bedrag overgemaakt").
 CUSTOMER_CONTENT_INTENTS = ("dispute", "paid")
 CUSTOMER_CONTENT_MIN = 6.0
+# ... and a request for a plan weighing as much outweighs auto-reply phrases
+# (not the structure of an automatic reply): "Som na rodičovskej dovolenke
+# ... Môžem to splácať mesačne?", "Jag är föräldraledig ... Kan jag betala
+# av varje månad?"
+PHRASE_CONTENT_INTENTS = ("plan_request",)
 # English contractions, spelled out so that "we'll pay" matches "we will pay".
 _CONTRACTIONS = (
     (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"\bcan't\b"), "can not"),
+    # ... also written without the apostrophe ("i cant", "we dont")
+    (re.compile(r"\bcant\b"), "can not"),
+    (
+        re.compile(
+            r"\b(do|does|did|is|was|are|were|have|has|had|could|would|should)nt\b"
+        ),
+        r"\1 not",
+    ),
     (re.compile(r"n't\b"), " not"),
     (re.compile(r"'ll\b"), " will"),
     (re.compile(r"'re\b"), " are"),
@@ -452,7 +565,7 @@ AUTO_REPLY_CUES = {
         r"mimo (?:kancelarie|uradu|prace|firmy)|\bpn\b",
         r"na (?:dovolenk|materskej|rodicovskej|sluzobn|pracovn)\w*",
         r"nie som (?:v praci|v kancelarii|k dispozicii|dostupn\w*)",
-        r"obmedzen\w* pristup|nepracuje|odisiel|odisla|skraten\w* uvazk\w*",
+        r"obmedzen\w* pristup|nepracuje|odisiel|odisla|skraten\w* uvaz\w*",
         r"nepritomn\w*|pracovnej ceste|sluzobnej ceste",
         r"\bledig\b|\bsemester\b|franvarande|foraldraledig|sjukskriven",
         r"tjanstledig|tjansteresa|pa resa|har slutat|slutat pa",
@@ -586,6 +699,8 @@ AUTO_REPLY_CUES = {
             r"(?:bouwvak|kerstvakantie|zomervakantie|feestdagen)"
         ),
         r"\bcelozavodn\w* (?:dovolenk|odstavk)\w*|hromadn\w* dovolenk\w*",
+        # "kontoret är julstängt vecka 52", "semesterstängt"
+        r"\b(?:semester|sommar|jul|industri|helg)stang\w*",
         (
             r"\b(?:firma|spolocnost|kancelari\w*|prevadzk\w*|uctaren\w*|sklad|urad"
             r"|predajn\w*|sme|budeme) (?:\w+ ){0,3}(?:je|bude|su|budu|zostane|zostava"
@@ -675,14 +790,15 @@ AUTO_REPLY_CUES = {
         r"binnen " + _W % 1 + r"werkdag\w*",
         r"(?:reageer|antwoord|beantwoord) " + _W % 1 + r"zo (?:snel|spoedig) mogelijk",
         r"\bdo " + _W % 1 + _DATE,
-        r"\bspat\b|po (?:mojom )?navrate|nasledujuc\w* pracovn\w* den",
+        r"\bspat\b|po (?:mojom )?navrate|(?:nasledujuc|najbliz)\w* pracovn\w* den",
         r"opat (?:k dispozicii|v praci|v kancelarii)",
         r"do " + _W % 1 + r"pracovn\w* dni|odpoviem\w*(?: \w+){0,3} po",
         r"\btill (?:och med |den )?" + _W % 1 + _DATE,
         r"\bt ?o ?m " + _DATE,
         r"\bater (?:pa|den|" + _DATE + r")",
         r"(?:ar|ar jag) tillbaka|nar jag ar tillbaka|efter min aterkomst",
-        r"nasta arbetsdag|inom " + _W % 1 + r"arbetsdag\w*",
+        r"(?:nasta|narmaste|nastkommande) arbetsdag|inom " + _W % 1 + r"arbetsdag\w*",
+        r"\b(?:first|next) (?:working|business) day|eerstvolgende werkdag",
         r"besvaras|(?:svarar|aterkommer) (?:sa snart|nar|efter)",
         # the day of an absence: "off today", "ledig idag", "vandaag vrij",
         # "dnes som celý deň na školení", "sjuk idag", "the whole day"
@@ -733,7 +849,7 @@ AUTO_REPLY_CUES = {
         ),
         (
             r"\b(?:behandlas|hanteras|besvaras|handlaggs|lases) (?:\w+ ){0,2}"
-            r"(?:fran|efter|den|fr o m|fro m) " + _W % 1 + _DATE
+            r"(?:fran och med|fran|efter|den|fr o m|fro m) " + _W % 1 + _DATE
         ),
         # a period of days: "10-12 November", "20. – 23. augusta"
         (
@@ -878,12 +994,8 @@ ADDRESS_CHANGE_MARKERS = (
         r"|ny (?:e ?post)?adress|fran och med nu|nya (?:e ?post)?adress\w*)\b"
     ),
 )
-_ADDRESS_CHANGE_RE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_PATTERNS)
-)
-_ADDRESS_CHANGE_MARKER_RE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern in ADDRESS_CHANGE_MARKERS)
-)
+_ADDRESS_CHANGE_RE = compile_alternatives(ADDRESS_CHANGE_PATTERNS)
+_ADDRESS_CHANGE_MARKER_RE = compile_alternatives(ADDRESS_CHANGE_MARKERS)
 
 
 def is_address_change(text):
@@ -953,7 +1065,7 @@ PROMISE_COMMITMENT_PATTERNS = (
         r"|podpisem|podpiseme|odoslem|odosleme|vybavim|vybavime)\b"
     ),
     (
-        r"\b(?:och|sa|da) (?:\w+ )?(?:betalar|godkanner|attesterar|overfor|fixar"
+        r"\b(?:och|sa|da|men) (?:\w+ )?(?:betalar|godkanner|attesterar|overfor|fixar"
         r"|ordnar)\b|\b(?:betalar|godkanner|attesterar|overfor) (?:den|det|dem"
         r"|fakturan|fakturorna|beloppet) (?:\w+ )?(?:direkt|da|genast|samma dag)\b"
     ),
@@ -1023,15 +1135,9 @@ PROMISE_BACKLOG_PATTERNS = (
         r"|\bgar igenom alla\b"
     ),
 )
-_PROMISE_BACKLOG_RE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern in PROMISE_BACKLOG_PATTERNS)
-)
-_PROMISE_COMMITMENT_RE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern in PROMISE_COMMITMENT_PATTERNS)
-)
-_PROMISE_RETURN_RE = re.compile(
-    "|".join(f"(?:{pattern})" for pattern in PROMISE_RETURN_PATTERNS)
-)
+_PROMISE_BACKLOG_RE = compile_alternatives(PROMISE_BACKLOG_PATTERNS)
+_PROMISE_COMMITMENT_RE = compile_alternatives(PROMISE_COMMITMENT_PATTERNS)
+_PROMISE_RETURN_RE = compile_alternatives(PROMISE_RETURN_PATTERNS)
 
 
 def is_promise_on_return(text):
@@ -1064,8 +1170,7 @@ _RECEIPT_PREFIX_RE = re.compile(
 # The contact cue needs an address or a phone number to write to.
 _CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
 _AUTO_REPLY_CUE_RES = {
-    kind: re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
-    for kind, patterns in AUTO_REPLY_CUES.items()
+    kind: compile_alternatives(patterns) for kind, patterns in AUTO_REPLY_CUES.items()
 }
 # Where the quoted message or the signature of a reply starts (en, nl, sk, sv).
 _QUOTE_START_RE = re.compile(
@@ -1258,7 +1363,33 @@ PROMISE_VERB_PATTERNS = (
     ),
     r"\b(?:betalar|overfor|skickar) (?:vi|jag)\b",
 )
-_PROMISE_VERB_RE = re.compile("|".join(f"(?:{p})" for p in PROMISE_VERB_PATTERNS))
+_PROMISE_VERB_RE = compile_alternatives(PROMISE_VERB_PATTERNS)
+# Fees added to an invoice (en, nl, sk, sv, accent-free): a first-person
+# payment in the future (``PROMISE_VERB_PATTERNS``) beside an objection to
+# or a question about a fee only is a promise, the invoice being paid ("I
+# will pay the invoice next week, but please explain the late fee", "ik
+# betaal de factuur vrijdag, maar de administratiekosten kloppen niet",
+# "faktúru uhradíme v piatok, ale poplatok za upomienku je neoprávnený",
+# "håller inte med om förseningsavgiften, men fakturan betalar jag").
+FEE_PATTERNS = (
+    (
+        r"\b(?:late|reminder|collection|admin\w*|processing|dunning) (?:fee|fees"
+        r"|charge|charges|costs)\b|\blate payment (?:fee|charge|interest)"
+    ),
+    (
+        r"\b(?:incasso|aanmanings|herinnerings|administratie|rappel)kosten\b"
+        r"|\b(?:wettelijke )?rente\b"
+    ),
+    (
+        r"\bpoplat\w* (?:za )?(?:upomien\w*|omeskan\w*|vymahan\w*)"
+        r"|\bur[oa]k\w* z omeskan\w*"
+    ),
+    (
+        r"\b(?:paminnelse|forsenings|inkasso|expeditions|administrations)avgift\w*"
+        r"|\bdrojsmalsranta\w*"
+    ),
+)
+_FEE_RE = compile_alternatives(FEE_PATTERNS)
 # Relative promise dates that ``dateparser`` misreads or misses (accent-free,
 # after ``normalize_words``), in en, nl, sk, sv. The rule, the same in the
 # four languages: "next Friday" ("volgende vrijdag", "budúci piatok", "nästa
@@ -1478,6 +1609,19 @@ DISPUTE_REASON_PATTERNS = (
         None,
     ),
 )
+# The invoice itself sent or received twice (not paid twice, which is a
+# payment made): a dispute, even when its words are those of a payment
+# ("de factuur is dubbel verstuurd, wij hebben hem twee keer ontvangen").
+_RECEIVED = (
+    r"(?:received|sent|invoiced|billed|ontvangen|verstuurd|gestuurd|gefactureerd"
+    r"|dostali|prisl\w*|poslali|fakturoval\w*|vyfakturoval\w*|fick|fatt|skickat"
+    r"|skickade|fakturerat|fakturerad\w*)"
+)
+_DUPLICATE_INVOICE_RE = re.compile(
+    rf"\b{_TWICE} (?:\w+ ){{0,5}}{_RECEIVED}\b|\b{_RECEIVED} (?:\w+ ){{0,5}}{_TWICE}\b"
+    r"|\b(?:duplicate|dubbele|duplicaat|duplikat|duplicitn\w*|dubblett\w*)"
+    r" (?:\w+ )?(?:invoice|factuur|faktur\w*|bill|of|van|av)\b"
+)
 _DISPUTE_REASON_RES = tuple(
     (xmlid, re.compile(pattern), required and re.compile(required))
     for xmlid, pattern, required in DISPUTE_REASON_PATTERNS
@@ -1590,7 +1734,15 @@ class InvoiceIntentPhrase(models.Model):
         automatic reply); else the intent is unknown (False). Between a
         payment made and a promise, a reply speaking only of the future
         (``FUTURE_WORDS``) is a promise, only of the past (``PAST_WORDS``) a
-        payment made.
+        payment made. A reply saying a payment made (``PAYMENT_MADE_PATTERNS``:
+        "we transferred the money on 3 November", "wij hebben het bedrag
+        overgemaakt") is a payment made when no phrase was found or a
+        question was guessed; a payment made that is an invoice received
+        twice is a dispute (``_correct_payment_intent``). A payment promised
+        once the supplier puts something right (``CONDITIONAL_PAYMENT_PATTERNS``)
+        is a refusal. A plan request's phrases weighing ``CUSTOMER_CONTENT_MIN``
+        outweigh auto-reply phrases (``PHRASE_CONTENT_INTENTS``), not the
+        structure of an automatic reply.
 
         A reply of no intent yet (or a payment made guessed from its words
         only) that says a first-person payment in the future
@@ -1655,7 +1807,10 @@ class InvoiceIntentPhrase(models.Model):
         customer = self._has_customer_content(cleaned, scores)
         if self._classify_automatic(result, subject, message, customer=customer):
             return result
-        if customer:
+        if customer or any(
+            scores.get(intent, 0.0) >= CUSTOMER_CONTENT_MIN
+            for intent in PHRASE_CONTENT_INTENTS
+        ):
             # the words of an absence ("I took the day off") in a dispute
             matches = [match for match in matches if match[0] != "auto_reply"]
             scores.pop("auto_reply", None)
@@ -1699,11 +1854,7 @@ class InvoiceIntentPhrase(models.Model):
             result["scores"] = {key: round(value, 2) for key, value in evidence.items()}
         else:
             intent = False
-        # a payment said in the future is a promise, a promise in the past
-        # a payment made
-        tense = intent in ("paid", "promise") and self._get_tense(cleaned)
-        if tense:
-            intent = "promise" if tense == "future" else "paid"
+        intent = self._correct_payment_intent(intent, cleaned, scores)
         # "Uhradíme to 15. decembra.", "Wij betalen 15 december."
         promise_date = self._find_dated_payment(cleaned, prefix, intent, scores)
         intent = "promise" if promise_date else intent
@@ -1742,6 +1893,69 @@ class InvoiceIntentPhrase(models.Model):
             # "we can not pay until 15.12." is no promise
             return False
         return self._find_promise_date(text, prefix)
+
+    @api.model
+    def _correct_payment_intent(self, intent, text, scores):
+        """The intent of ``text`` (a cleaned reply) guessed as ``intent``
+        (``scores``: the phrases' scores, empty when none was found),
+        corrected by what it says of the payment: a payment said done
+        (``_says_paid``) is a payment made when no phrase was found or a
+        question was guessed ("we transferred the money on 3 November, could
+        you check whether it arrived?"); a payment made that is an invoice
+        received twice (``_DUPLICATE_INVOICE_RE``) a dispute; then a payment said in the
+        future is a promise, a promise in the past a payment made
+        (``_get_tense``).
+
+        :return: the intent (a key of ``REPLY_INTENTS``) or False
+        """
+        if (intent in PAYMENT_MADE_OVER or not scores) and self._says_paid(text):
+            intent = "paid"
+        elif intent in ("dispute", "question") and self._promises_beside_a_fee(text):
+            intent = "promise"
+        elif intent == "paid" and _DUPLICATE_INVOICE_RE.search(normalize_reply(text)):
+            intent = "dispute"
+        tense = intent in ("paid", "promise") and self._get_tense(text)
+        if tense:
+            intent = "promise" if tense == "future" else "paid"
+        return intent
+
+    @api.model
+    def _promises_beside_a_fee(self, text):
+        """Whether ``text`` (a cleaned reply) promises, in the first person,
+        to pay (``PROMISE_VERB_PATTERNS``, no negation in it) while objecting
+        to or asking about a fee only (``FEE_PATTERNS``), and refuses nothing
+        (``REFUSAL_PATTERNS``).
+
+        :return: bool
+        """
+        words = normalize_reply(text)
+        match = _PROMISE_VERB_RE.search(words)
+        return bool(
+            match
+            and not set(match.group(0).split()) & set(NEGATION_WORDS)
+            and _FEE_RE.search(words)
+            and not _REFUSAL_RE.search(words)
+        )
+
+    @api.model
+    def _says_paid(self, text):
+        """Whether ``text`` (a cleaned reply) says a payment made
+        (``PAYMENT_MADE_PATTERNS``), not negated (``NEGATION_WORDS`` in the
+        words found or just before them) nor in the future (a future
+        auxiliary, ``FUTURE_AUXILIARIES``, just before them), and is no
+        refusal (``REFUSAL_PATTERNS``).
+
+        :return: bool
+        """
+        words = normalize_reply(text)
+        if _REFUSAL_RE.search(words):
+            return False
+        for match in _PAYMENT_MADE_RE.finditer(words):
+            before = words[: match.start()].split()[-NEGATION_BEFORE:]
+            found = set(match.group(0).split()) | set(before)
+            if not found & (set(NEGATION_WORDS) | FUTURE_AUXILIARIES):
+                return True
+        return False
 
     @api.model
     def _score_phrases(self, text, subject, index, promise_on_return=False):

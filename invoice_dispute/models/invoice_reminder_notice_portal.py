@@ -477,24 +477,16 @@ class InvoiceReminderNotice(models.Model):
         language (activities, notes), as the replies' activities are."""
         return self.with_context(lang=user.lang or self.env.lang).env
 
-    def _get_portal_link(self):
+    def _get_portal_link(self, lang=None):
         """The absolute link of this notice's page the customer's emails
-        carry: its share URL (access token), with the recipient's language
-        in the path (``/nl/my/reminders/...``, Odoo's ``http_routing``: the
-        language in the URL comes before the browser's) when the database
-        has more than one, so the page opens in the customer's language
-        whatever the browser asks.
+        carry (``portal.mixin._get_portal_link``), in the recipient's
+        language (``_get_reminder_lang``) unless ``lang`` is given.
 
+        :param str lang: a language code (``nl_NL``), or None
         :return: str, absolute URL
         """
         self.ensure_one()
-        url = self._get_share_url()
-        Lang = self.env["res.lang"]
-        code = self.recipient_id.lang or self.partner_id.lang
-        lang = Lang._lang_get(code) if code else Lang
-        if lang.active and len(Lang._get_active_by("code")) > 1:
-            url = f"/{lang.url_code}{url}"
-        return self.get_base_url() + url
+        return super()._get_portal_link(lang=lang or self._get_reminder_lang())
 
     # ------------------------------------------------------------------
     # Questions from the page's chatter

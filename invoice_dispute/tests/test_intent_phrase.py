@@ -15,6 +15,7 @@ from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon
 LANGS = ("en_US", "nl_NL", "sk_SK", "sv_SE")
 INTENTS = ("dispute", "promise", "paid", "plan_request", "question", "auto_reply")
 GOAL = 0.85
+DUPLICATE = "invoice_dispute.reason_duplicate"
 SAMPLES = {
     ("en_US", "dispute"): "Sorry, but the amount is wrong: we agreed a lower price.",
     ("en_US", "promise"): "Thanks for the reminder, we will pay on Friday.",
@@ -990,6 +991,337 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             with self.subTest(text=text):
                 result = self.classify(text, lang)
                 self.assertEqual(result["intent"], "plan_request", result)
+
+    def test_payment_said_done_is_paid(self):
+        """Round 9: a reply saying that the payment was made (sent,
+        transferred, collected by direct debit, to an old account) is a
+        payment made even when it asks something, in en, nl, sk, sv; paying
+        twice is a payment made too; "not paid yet" is none."""
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "We transferred the money on 3 November to your old account. "
+                    "Could you check whether it arrived?"
+                ),
+            ),
+            (
+                "en_US",
+                (
+                    "The payment was collected by direct debit last week, so why do I "
+                    "get a reminder?"
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "Wij hebben het bedrag op 3 november naar jullie oude rekening "
+                    "overgemaakt. Kunnen jullie nagaan of het is aangekomen?"
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "De betaling is gisteren uitgevoerd, kunt u controleren of het "
+                    "bedrag binnen is?"
+                ),
+            ),
+            ("nl_NL", "Wij hebben deze factuur per ongeluk twee keer betaald."),
+            (
+                "sk_SK",
+                (
+                    "Platbu sme odoslali 3. novembra na váš starý účet. Môžete "
+                    "skontrolovať, či prišla?"
+                ),
+            ),
+            (
+                "sk_SK",
+                (
+                    "Faktúra bola uhradená inkasom minulý týždeň, prečo mi chodí "
+                    "upomienka?"
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Betalningen skickades den 3 november till ert gamla konto. Kan ni "
+                    "kontrollera om den kommit fram?"
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Beloppet drogs via autogiro förra veckan, varför får jag en "
+                    "påminnelse?"
+                ),
+            ),
+            (
+                "sv_SE",
+                "Vi råkade betala fakturan två gånger, kan ni betala tillbaka den ena?",
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "paid", result)
+        for lang, text in (
+            ("en_US", "We have not paid yet, can you send the bank details?"),
+            ("nl_NL", "Wij hebben nog niet betaald, kunt u het IBAN sturen?"),
+            ("sk_SK", "Ešte sme nezaplatili, môžete poslať číslo účtu?"),
+            ("sv_SE", "Vi har inte betalat än, kan ni skicka bankgironumret?"),
+        ):
+            with self.subTest(text=text):
+                self.assertNotEqual(self.classify(text, lang)["intent"], "paid")
+
+    def test_payment_after_a_correction_is_a_dispute(self):
+        """Round 9: a payment promised only once the supplier puts something
+        right (a corrected invoice, a credit note) is a dispute, as is an
+        invoice received twice or a cancelled subscription still billed; a
+        payment once the payer is back stays a promise."""
+        for lang, text in (
+            (
+                "en_US",
+                "The hours are wrong. We will pay once we receive a corrected invoice.",
+            ),
+            (
+                "nl_NL",
+                (
+                    "Het aantal uren klopt niet. Wij betalen zodra we een creditnota "
+                    "hebben ontvangen."
+                ),
+            ),
+            ("sk_SK", "Polovica tovaru chýbala, zaplatíme až keď dostaneme dobropis."),
+            (
+                "sv_SE",
+                (
+                    "Priset är inte det vi kom överens om, vi betalar när vi fått en "
+                    "rättad faktura."
+                ),
+            ),
+            ("en_US", "You sent this invoice twice, we received it two times."),
+            (
+                "nl_NL",
+                "De factuur is dubbel verstuurd, wij hebben hem twee keer ontvangen.",
+            ),
+            ("sk_SK", "Túto faktúru sme dostali dvakrát, raz poštou a raz e-mailom."),
+            (
+                "sv_SE",
+                "Ni har skickat samma faktura två gånger, vi fick den två gånger.",
+            ),
+            (
+                "en_US",
+                "I cancelled my subscription in May, why am I still being billed?",
+            ),
+            (
+                "nl_NL",
+                (
+                    "Ik heb mijn abonnement in mei opgezegd. Waarom krijg ik nog een "
+                    "factuur?"
+                ),
+            ),
+            (
+                "sk_SK",
+                "Zrušil som predplatné v máji, prečo mi stále posielate faktúry?",
+            ),
+            (
+                "sv_SE",
+                (
+                    "Jag sa upp mitt abonnemang i maj, varför får jag fortfarande "
+                    "fakturor?"
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "dispute", result)
+        result = self.classify("De factuur is dubbel verstuurd.", "nl_NL")
+        self.assertEqual(result["reason_id"], self.env.ref(DUPLICATE))
+        result = self.classify("We will pay once I am back in the office on Monday.")
+        self.assertEqual(result["intent"], "promise")
+
+    def test_promise_beside_a_fee_is_a_promise(self):
+        """Round 9: a first-person payment in the future beside an objection
+        to or a question about a fee only (late fee, administration costs,
+        reminder fee) is a promise; refusing to pay the fee is a dispute."""
+        for lang, text in (
+            (
+                "en_US",
+                "I will pay the invoice next week, but please explain the late fee.",
+            ),
+            (
+                "nl_NL",
+                (
+                    "Ik betaal de factuur vrijdag, maar de administratiekosten "
+                    "kloppen niet."
+                ),
+            ),
+            (
+                "sk_SK",
+                "Faktúru uhradíme v piatok, ale poplatok za upomienku je neoprávnený.",
+            ),
+            (
+                "sv_SE",
+                (
+                    "Jag håller inte med om förseningsavgiften, men fakturan "
+                    "betalar jag på fredag."
+                ),
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "promise", result)
+        for lang, text in (
+            ("en_US", "We will not pay the late fee, the delay was yours."),
+            ("nl_NL", "Wij betalen de aanmaningskosten niet, de factuur kwam te laat."),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], "dispute")
+
+    def test_round_9_phrases(self):
+        """Round 9's phrases are found, in en, nl, sk, sv: wrong VAT or tax
+        (dispute), asking for an extension (plan request), forgetting to pay
+        (promise)."""
+        for lang, text, intent, phrase in (
+            (
+                "en_US",
+                "We are tax exempt, so the invoice should not include any tax.",
+                "dispute",
+                "we are tax exempt",
+            ),
+            (
+                "nl_NL",
+                "De btw is verkeerd berekend op deze factuur.",
+                "dispute",
+                "de btw is verkeerd berekend",
+            ),
+            (
+                "sk_SK",
+                "Na faktúre je nesprávna sadzba DPH.",
+                "dispute",
+                "nesprávna sadzba DPH",
+            ),
+            ("sv_SE", "Momsen är fel på den här fakturan.", "dispute", "momsen är fel"),
+            (
+                "en_US",
+                "Can we get an extension until the end of the month?",
+                "plan_request",
+                "can we get an extension",
+            ),
+            (
+                "nl_NL",
+                "Kunnen we uitstel krijgen tot het einde van de maand?",
+                "plan_request",
+                "kunnen we uitstel krijgen",
+            ),
+            (
+                "sk_SK",
+                "Môžeme dostať odklad do konca mesiaca?",
+                "plan_request",
+                "môžeme dostať odklad",
+            ),
+            (
+                "sv_SE",
+                "Kan vi få anstånd till slutet av månaden?",
+                "plan_request",
+                "kan vi få anstånd",
+            ),
+            (
+                "en_US",
+                "Sorry, it slipped my mind. I will take care of it tomorrow.",
+                "promise",
+                "it slipped my mind",
+            ),
+            (
+                "nl_NL",
+                "Excuses, ik ben vergeten te betalen. Ik regel het morgen.",
+                "promise",
+                "vergeten te betalen",
+            ),
+            (
+                "sk_SK",
+                "Prepáčte, zabudol som zaplatiť. Zajtra to vybavím.",
+                "promise",
+                "zabudol som zaplatiť",
+            ),
+            (
+                "sv_SE",
+                "Förlåt, jag glömde att betala. Jag ordnar det i morgon.",
+                "promise",
+                "glömde att betala",
+            ),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], intent, result)
+                self.assertIn(phrase, result["phrases"])
+
+    def test_plan_request_not_silenced_by_an_absence(self):
+        """Round 9: a customer on leave or ill who asks to pay in parts is
+        heard (a plan request's phrases outweigh an absence phrase), and
+        "cant" without its apostrophe is "can not", no refusal."""
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "I am on parental leave and money is tight. Could I pay a bit each "
+                    "month?"
+                ),
+            ),
+            (
+                "nl_NL",
+                (
+                    "Ik ben met zwangerschapsverlof en heb minder inkomen. Kan ik per "
+                    "maand aflossen?"
+                ),
+            ),
+            (
+                "sk_SK",
+                (
+                    "Som na rodičovskej dovolenke a máme menej peňazí. Môžem to "
+                    "splácať mesačne?"
+                ),
+            ),
+            (
+                "sv_SE",
+                (
+                    "Jag är föräldraledig och har mindre pengar. Kan jag betala av "
+                    "varje månad?"
+                ),
+            ),
+            ("en_US", "i cant pay it all at once, can we split it?"),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "plan_request", result)
+        self.assertEqual(normalize_reply("i cant, we dont"), " i can not we do not ")
+
+    def test_part_time_and_summer_closure_notices(self):
+        """Round 9: part-time notices answering on the next working day and
+        office closures handled "from" a date are automatic replies; an
+        absence with an approval on return ("men attesterar ... när jag är
+        tillbaka") is a promise."""
+        for lang, text in (
+            (
+                "sk_SK",
+                "Pracujem na skrátený úväzok. Odpoviem v najbližší pracovný deň.",
+            ),
+            (
+                "sv_SE",
+                (
+                    "Kontoret är julstängt vecka 52. Inkommande post hanteras från och "
+                    "med 5 januari."
+                ),
+            ),
+            ("en_US", "I work part time. I will reply on the first working day."),
+            ("nl_NL", "Ik werk parttime en reageer op de eerstvolgende werkdag."),
+        ):
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "auto_reply", result)
+        text = (
+            "Jag är på konferens i dag men attesterar fakturan när jag är tillbaka "
+            "i morgon."
+        )
+        self.assertEqual(self.classify(text, "sv_SE")["intent"], "promise")
 
     def test_change_of_address_is_a_question(self):
         """A customer asking to send the invoices to a new address from now

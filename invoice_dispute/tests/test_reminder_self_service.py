@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon
+from .common import COLLECTOR_GROUPS, InvoiceDisputeCommon, load_migration
 
 
 class SelfServiceCommon(InvoiceDisputeCommon):
@@ -391,6 +391,81 @@ class TestReminderSelfService(SelfServiceCommon):
             f"{self.invoice_2.access_token}",
             body,
         )
+
+    def test_other_emails_link_in_the_recipient_language(self):
+        """The emails other than reminders (dispute acknowledgement, summary,
+        proposal, call agreement, plan schedule) link to the portal page in
+        the recipient's language, as the reminders do
+        (``/nl/my/disputes/...``, ``/nl/my/invoices/...``)."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        (self.customer | self.customer.child_ids).lang = "nl_NL"
+        dispute = self.create_dispute()
+        dispute_link = f"/nl/my/disputes/{dispute.id}?access_token="
+        invoice_link = f"/nl/my/invoices/{self.invoice_2.id}?access_token="
+        for xmlid in (
+            "mail_template_dispute_acknowledgement",
+            "mail_template_dispute_summary",
+        ):
+            with self.subTest(template=xmlid):
+                dispute.message_post_with_source(
+                    self.env.ref(f"invoice_dispute.{xmlid}"),
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+                self.assertIn(dispute_link, str(dispute.message_ids[0].body))
+        proposal = self.env["invoice.dispute.proposal"].create(
+            {
+                "dispute_id": dispute.id,
+                "kind": "due_date_extension",
+                "new_date_due": self.invoice_1.invoice_date_due + timedelta(days=30),
+            }
+        )
+        template = self.env.ref("invoice_dispute.mail_template_dispute_proposal")
+        body = template._render_field("body_html", proposal.ids, compute_lang=True)
+        self.assertIn(dispute_link, body[proposal.id])
+        plan = self.env["invoice.payment.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice_2.ids)],
+                "installment_count": 2,
+            }
+        )
+        plan.message_post_with_source(
+            self.env.ref("invoice_dispute.mail_template_payment_plan_confirmation"),
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertIn(invoice_link, str(plan.message_ids[0].body))
+        # in another language, the link names it
+        self.assertIn(
+            f"/en/my/disputes/{dispute.id}?access_token=",
+            dispute.with_context(lang="en_US")._get_portal_link(),
+        )
+
+    def test_migration_rewrites_the_shipped_links(self):
+        """18.0.2.4.0 replaces the shipped ``get_base_url() +
+        get_portal_url()`` links in every language, keeps a company's own
+        link, and is idempotent."""
+        post = load_migration("18.0.2.4.0", "post-migrate")
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["invoice_dispute"], ["nl_NL"], overwrite=True
+        )
+        template = self.env.ref("invoice_dispute.mail_template_dispute_acknowledgement")
+        dutch = template.with_context(lang="nl_NL")
+        new, new_nl = str(template.body_html), str(dutch.body_html)
+        self.assertIn("object._get_portal_link()", new_nl)
+        old_link = "object.get_base_url() + object.get_portal_url()"
+        template.body_html = new.replace("object._get_portal_link()", old_link)
+        dutch.body_html = new_nl.replace("object._get_portal_link()", old_link)
+        self.assertEqual(post.update_portal_links(self.env), 1)
+        self.assertEqual(str(template.body_html), new)
+        self.assertEqual(str(dutch.body_html), new_nl)
+        self.assertEqual(post.update_portal_links(self.env), 0)
+        own = new.replace("object._get_portal_link()", "'https://example.com/help'")
+        template.body_html = own
+        self.assertEqual(post.update_portal_links(self.env), 0)
+        self.assertEqual(str(template.body_html), own)
 
     # ------------------------------------------------------------------
     # Found by the fresh-user check
