@@ -10,7 +10,13 @@ from odoo.tools import format_amount
 from ..models.constants import MAX_STATEMENT_LENGTH
 from .portal import InvoiceDisputePortal
 
-# Notices a customer sees: those whose email was sent or is on its way.
+# Notices a customer sees: those whose email was sent or is on its way. The
+# portal record rule ``invoice_reminder_notice_rule_portal``
+# (security/invoice_portal_security.xml) spells the same states for the
+# logged-in portal users: a rule's domain is XML data and cannot import this
+# constant, while the page opened with an access token reads the notice sudo,
+# past the rule, and needs it in Python. Change both together
+# (``TestReminderPortal.test_portal_states_match_the_record_rule`` checks it).
 PORTAL_NOTICE_STATES = ("queued", "sent")
 # The forms of the reminder page: URL suffix -> the message shown once done.
 REMINDER_FORMS = {
