@@ -289,7 +289,7 @@ class InvoiceDisputePortal(PortalAccount):
         return values
 
     def _invoice_dispute_form_values(self, invoice_sudo, post=None, errors=None):
-        open_dispute = invoice_sudo.sudo().dispute_ids.filtered("is_open")[:1]
+        open_dispute = invoice_sudo.sudo()._invoice_dispute_get_open_dispute()[:1]
         can_dispute = bool(
             self._portal_customer_contact(invoice_sudo.commercial_partner_id)
             and request.env["invoice.dispute"]._portal_can_dispute(invoice_sudo)

@@ -13,7 +13,6 @@ from .constants import (
     CREDIT_TYPES,
     EXCLUSION_REASONS,
     OPEN_PAYMENT_STATES,
-    OPEN_STATES,
     PAID_PAYMENT_STATES,
     PLAN_OFFER_STATES,
     PROPOSAL_OPEN_STATES,
@@ -109,6 +108,13 @@ class AccountMove(models.Model):
         currency_field="currency_id",
         help="Amount disputed in the invoice's open dispute, in the invoice's "
         "currency.",
+    )
+    is_open_invoice = fields.Boolean(
+        string="Open invoice",
+        compute="_compute_is_open_invoice",
+        search="_search_is_open_invoice",
+        help="A posted customer invoice with something still to collect: not "
+        "paid or partly paid (not in payment, paid, reversed nor blocked).",
     )
     reminder_excluded = fields.Boolean(
         compute="_compute_reminder_exclusion",
@@ -221,7 +227,7 @@ class AccountMove(models.Model):
     def _compute_dispute_state(self):
         for move in self:
             open_lines = move.dispute_line_ids.filtered(
-                lambda line: line.state in OPEN_STATES
+                lambda line: line.dispute_id.is_open
             )
             if open_lines:
                 move.dispute_state = "open"
@@ -233,6 +239,20 @@ class AccountMove(models.Model):
                 move.dispute_state = "none"
             # at most what is open on the invoice
             move.amount_disputed = sum(open_lines.mapped("disputed_amount_capped"))
+
+    @api.depends("move_type", "state", "payment_state", "amount_residual")
+    def _compute_is_open_invoice(self):
+        open_moves = self.filtered_domain(self._get_open_invoice_domain())
+        for move in self:
+            move.is_open_invoice = move in open_moves
+
+    def _search_is_open_invoice(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Operation not supported on 'Open invoice'."))
+        domain = self._get_open_invoice_domain()
+        if (operator == "=") != bool(value):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
 
     @api.depends(
         "dispute_state",
@@ -450,39 +470,75 @@ class AccountMove(models.Model):
             },
         }
 
+    def _invoice_dispute_get_disputable_error(self):
+        """Why one dispute cannot be raised on these invoices, if anything:
+        the one rule of who may dispute what, used by *Raise dispute*, the
+        portal, the call outcome, the replies to reminders and the payment
+        discrepancy check. They must be posted customer invoices of one
+        customer (``_invoice_dispute_check_customer_invoices``) and one
+        company, open (``is_open_invoice``) and none with an open dispute
+        (``dispute_state``). The disputed amounts are the dispute lines'
+        rule (``invoice.dispute.line._get_disputed_amount_error``).
+
+        Call it sudo when the user may not read disputes (the portal).
+
+        :return: str, the translated message naming what is wrong, or False
+        """
+        error = self._invoice_dispute_get_customer_invoices_error()
+        if error:
+            return error
+        if len(self.company_id) > 1:
+            return self.env._(
+                "Select invoices of a single company to raise one dispute."
+            )
+        closed = self.filtered(lambda m: not m.is_open_invoice)
+        if closed:
+            return self.env._(
+                "%(invoices)s can no longer be disputed: it is paid, in payment or "
+                "not open.",
+                invoices=", ".join(closed.mapped("name")),
+            )
+        disputed = self.filtered(lambda m: m.dispute_state == "open")
+        if disputed:
+            return self.env._(
+                "%(invoices)s already has an open dispute (%(disputes)s): add to "
+                "it what is new; an invoice can have only one open dispute at a "
+                "time.",
+                invoices=", ".join(disputed.mapped("name")),
+                disputes=", ".join(
+                    disputed._invoice_dispute_get_open_dispute().mapped("name")
+                ),
+            )
+        return False
+
     def _invoice_dispute_check_disputable(self):
-        """Refuse to raise one dispute on these invoices unless they are
-        posted customer invoices of one customer and one company, none with
-        an open dispute (the disputed amounts are checked by the dispute's
-        lines, ``invoice.dispute.line._check_disputed_amount``).
+        """Refuse to raise one dispute on these invoices when
+        ``_invoice_dispute_get_disputable_error`` says why not.
 
         :raise UserError: naming what is wrong (nothing is written)
         """
-        if not self or self.filtered(
-            lambda m: m.move_type != "out_invoice" or m.state != "posted"
-        ):
-            raise UserError(
-                self.env._("Only posted customer invoices can be disputed.")
-            )
-        if len(self.commercial_partner_id) > 1:
-            raise UserError(
-                self.env._("Select invoices of a single customer to raise one dispute.")
-            )
-        if len(self.company_id) > 1:
-            raise UserError(
-                self.env._("Select invoices of a single company to raise one dispute.")
-            )
-        disputed = self.filtered(
-            lambda m: any(line.state in OPEN_STATES for line in m.dispute_line_ids)
-        )
-        if disputed:
-            raise UserError(
-                self.env._(
-                    "%(invoices)s already has an open dispute: an invoice can have "
-                    "only one open dispute at a time.",
-                    invoices=", ".join(disputed.mapped("name")),
-                )
-            )
+        error = self._invoice_dispute_get_disputable_error()
+        if error:
+            raise UserError(error)
+
+    def _invoice_dispute_filter_disputable(self):
+        """The invoices among these that can each be disputed
+        (``_invoice_dispute_get_disputable_error``): what a reply to a
+        reminder or a short payment disputes.
+
+        :return: account.move recordset
+        """
+        return self.filtered(lambda m: not m._invoice_dispute_get_disputable_error())
+
+    def _invoice_dispute_get_open_dispute(self):
+        """The open disputes of these invoices (an invoice has at most one:
+        ``invoice.dispute._check_single_open_dispute``): the disputes that
+        make ``dispute_state`` "open". Call it sudo when the user may not
+        read disputes.
+
+        :return: invoice.dispute recordset, empty when none is open
+        """
+        return self.dispute_line_ids.dispute_id.filtered("is_open")
 
     def _prepare_invoice_dispute_vals(self, amounts=None):
         """The values of a new dispute on these invoices, once checked
@@ -892,7 +948,7 @@ class AccountMove(models.Model):
         # sudo: the rule holds whoever resets the invoice, also an accountant
         # who may not read disputes
         for invoice in self.sudo():
-            dispute = invoice.dispute_line_ids.dispute_id.filtered("is_open")[:1]
+            dispute = invoice._invoice_dispute_get_open_dispute()[:1]
             if dispute:
                 raise UserError(
                     self.env._(
@@ -1157,7 +1213,10 @@ class AccountMove(models.Model):
                 )
 
     def _invoice_dispute_is_settled(self):
-        """Nothing is open on this invoice any more."""
+        """Nothing is left to pay on this invoice, whatever settled it: paid,
+        in payment, reversed, or nothing open on it (not the opposite of
+        ``is_open_invoice``: a blocked invoice is neither, see
+        ``constants.PAID_PAYMENT_STATES``)."""
         self.ensure_one()
         return self.payment_state in PAID_PAYMENT_STATES or (
             self.state == "posted" and self.currency_id.is_zero(self.amount_residual)
@@ -1208,34 +1267,66 @@ class AccountMove(models.Model):
                 internal_lang=True,
             )
 
-    def _invoice_dispute_check_open_invoices(self):
-        """Proposals, plans and promises apply to open posted customer invoices
-        of one customer."""
-        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
-        if (
-            not invoices
-            or invoices != self
-            or self.filtered(lambda m: m.state != "posted")
-        ):
-            raise UserError(
-                self.env._("Select posted customer invoices of a single customer.")
-            )
-        if len(self.commercial_partner_id) > 1:
-            raise UserError(self.env._("Select invoices of a single customer."))
-        return self.commercial_partner_id
+    def _invoice_dispute_get_customer_invoices_error(self, partner=None, posted=True):
+        """Why these moves are not what a customer's dispute, proposal,
+        payment plan, promise to pay or report of payment covers, if
+        anything: customer invoices, posted, of one customer -- ``partner``
+        (its commercial partner) when given.
 
-    def _invoice_dispute_not_of_customer(self, partner):
-        """The moves among these that are not posted customer invoices of
-        ``partner`` (its commercial partner): proposals, payment plans and
-        promises to pay refuse them."""
-        customer = partner.commercial_partner_id
-        return self.filtered(
-            lambda m: (
-                m.move_type != "out_invoice"
-                or m.state != "posted"
-                or m.commercial_partner_id != customer
+        :param partner: res.partner, the document's customer (default: these
+            invoices' own, which must be one, and at least one invoice); no
+            invoice at all is then no error: whether the document needs some
+            is its own rule
+        :param bool posted: whether they must be posted (an invoice reset to
+            draft or cancelled stays on a closed dispute)
+        :return: str, the translated message naming the first wrong move, or
+            False
+        """
+        if not self and not partner:
+            return self.env._("Select posted customer invoices of a single customer.")
+        not_invoice = self.filtered(lambda m: m.move_type != "out_invoice")[:1]
+        if not_invoice:
+            return self.env._(
+                "%(move)s is not a customer invoice: disputes, proposals, payment "
+                "plans and promises cover customer invoices only.",
+                move=not_invoice.display_name,
             )
-        )
+        draft = self.filtered(lambda m: m.state != "posted")[:1] if posted else False
+        if draft:
+            return self.env._(
+                "Invoice %(move)s is not posted: disputes, proposals, payment plans "
+                "and promises cover posted invoices only.",
+                move=draft.display_name,
+            )
+        if not partner:
+            if len(self.commercial_partner_id) > 1:
+                return self.env._("Select invoices of a single customer.")
+            return False
+        customer = partner.commercial_partner_id
+        other = self.filtered(lambda m: m.commercial_partner_id != customer)[:1]
+        if other:
+            return self.env._(
+                "Invoice %(move)s belongs to %(other)s, not to %(partner)s: a "
+                "document covers the invoices of its own customer.",
+                move=other.display_name,
+                other=other.commercial_partner_id.display_name,
+                partner=partner.display_name,
+            )
+        return False
+
+    def _invoice_dispute_check_customer_invoices(self, partner=None, posted=True):
+        """Refuse these moves unless they are posted customer invoices of one
+        customer, ``partner``'s when given (see
+        ``_invoice_dispute_get_customer_invoices_error``).
+
+        :return: res.partner, the customer (commercial partner)
+        :raise ValidationError: naming the first wrong move (nothing is
+            written)
+        """
+        error = self._invoice_dispute_get_customer_invoices_error(partner, posted)
+        if error:
+            raise ValidationError(error)
+        return self.commercial_partner_id
 
     def _invoice_dispute_check_currency(self, document=None, currency=None):
         """Refuse ``document`` (a dispute, proposal, payment plan or promise
@@ -1337,7 +1428,7 @@ class AccountMove(models.Model):
         return action
 
     def _invoice_dispute_new_record_action(self, model, name, extra=None):
-        partner = self._invoice_dispute_check_open_invoices()
+        partner = self._invoice_dispute_check_customer_invoices()
         context = {
             "default_partner_id": partner.id,
             "default_company_id": self[:1].company_id.id,
@@ -1745,17 +1836,15 @@ class AccountMove(models.Model):
             for line in dispute.line_ids:
                 disputed[line.move_id] = line.disputed_amount
         else:
-            open_lines = self.dispute_line_ids.filtered(
-                lambda line: line.state in OPEN_STATES
-            )
-            if open_lines:
+            in_dispute = self.filtered(lambda m: m.dispute_state == "open")[:1]
+            if in_dispute:
                 raise UserError(
                     self.env._(
                         "Invoice %(invoice)s is disputed in %(dispute)s: credit it "
                         "through that dispute (resolve it, or propose from it) so "
                         "that the amount is settled once.",
-                        invoice=open_lines[0].move_id.display_name,
-                        dispute=open_lines[0].dispute_id.name,
+                        invoice=in_dispute.display_name,
+                        dispute=in_dispute._invoice_dispute_get_open_dispute().name,
                     )
                 )
         weights = [
@@ -1912,9 +2001,15 @@ class AccountMove(models.Model):
 
     @api.model
     def _get_open_invoice_domain(self):
-        """Domain of the customer invoices still open: posted, not (fully)
-        paid, with an open amount. The customer statement lists all of them;
-        the reminders ask for those whose reminders are not paused."""
+        """Domain of the customer invoices still open: posted, not paid or
+        partly paid (``constants.OPEN_PAYMENT_STATES``, which says why not
+        in payment nor blocked), with an open amount: the one definition of
+        an open invoice (``is_open_invoice`` is computed and searched from
+        it). The customer statement lists all of them; the reminders ask for
+        those whose reminders are not paused.
+
+        :return: domain on account.move
+        """
         return [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),

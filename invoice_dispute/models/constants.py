@@ -46,21 +46,44 @@ PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
 PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
 # Promises to pay that stand (not cancelled ones).
 PORTAL_PROMISE_STATES = ("pending", "kept", "broken")
-# Reminders whose email was sent or is on its way.
+# Reminders whose email was sent or is on its way. The portal record rule
+# ``invoice_reminder_notice_rule_portal`` (security/invoice_portal_security.xml)
+# spells the same states for the logged-in portal users: a rule's domain is
+# XML data and cannot import this constant, while the page opened with an
+# access token reads the notice sudo, past the rule, and needs it in Python.
+# Change both together
+# (``TestReminderPortal.test_portal_states_match_the_record_rule`` checks it).
 PORTAL_NOTICE_STATES = ("queued", "sent")
-# Domain of the fields that pick open posted invoices of the record's customer
-# (``partner_id``): disputed invoices, proposals, payment plans, promises.
-OPEN_CUSTOMER_INVOICES_DOMAIN = (
-    "[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-    "('commercial_partner_id', '=', partner_id), "
-    "('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]"
-)
-# Payment states of an invoice that has nothing left to pay.
-PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
-# Payment states of an open customer invoice, still (partly) to be paid: the
-# one definition of "open" of the reminders, the statement and the call
-# sheets (``account.move._get_open_invoice_domain``).
+
+# Open customer invoices: posted customer invoices with something still to
+# collect. Their payment states are Odoo's own "to pay" ones (those its portal
+# lists as overdue and its outstanding-credits widget offers to reconcile):
+# not paid or partly paid. Not open:
+# - "in_payment": the customer paid it all and the money is on its way (a
+#   payment not yet matched with the bank): nothing is asked, disputed or
+#   planned on it any more; it is not paid either in the sense of SPEC §10
+#   ("paid means money received"), which ``invoice.payment.promise`` and the
+#   plan installments decide from the payments themselves;
+# - "paid", "reversed": nothing is left to pay (``PAID_PAYMENT_STATES``);
+# - "blocked" (payment on hold by the accountant) and "invoicing_legacy"
+#   (before the accounting was switched on): not collected, even if an amount
+#   is open on them; they are not settled either.
+# The one definition: ``account.move._get_open_invoice_domain`` (domain), the
+# field ``account.move.is_open_invoice`` built from it (records, views,
+# field domains, searchable) and the reminders' SQL predicate
+# (``invoice_reminder_engine.OPEN_INVOICE_PREDICATE``).
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
+# Domain of the fields that pick open invoices (above) of the record's
+# customer (``partner_id``): disputed invoices, proposals, payment plans,
+# promises, reminders sent now, call outcomes.
+OPEN_CUSTOMER_INVOICES_DOMAIN = (
+    "[('is_open_invoice', '=', True), ('commercial_partner_id', '=', partner_id)]"
+)
+# Payment states of an invoice with nothing left to pay, whatever settled it:
+# a settled invoice (``account.move._invoice_dispute_is_settled``), which
+# completes its plans and keeps its promises. Not the complement of the open
+# ones: a blocked invoice is neither.
+PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 # Settlement: what a dispute is resolved with (the one vocabulary of
 # ``account.move._invoice_dispute_settle``; a proposal's kind maps onto it)

@@ -15,7 +15,6 @@ from odoo.tools import (
 
 from .constants import (
     NEXT_ACTIVITY_DAYS,
-    OPEN_PAYMENT_STATES,
     OPEN_STATES,
     OUTCOMES,
     OUTCOMES_WITH_INVOICES,
@@ -864,14 +863,12 @@ class InvoiceCallSheet(models.Model):
         number of queries whatever the customers' history."""
         today = fields.Date.context_today(self)
         partners = self.partner_id.commercial_partner_id
-        moves = self.env["account.move"].search(
+        Move = self.env["account.move"]
+        moves = Move.search(
             [
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
+                *Move._get_open_invoice_domain(),
                 ("commercial_partner_id", "in", partners.ids),
                 ("company_id", "in", self.company_id.ids),
-                ("payment_state", "in", OPEN_PAYMENT_STATES),
-                ("amount_residual", ">", 0),
                 ("invoice_date_due", "<", today),
             ],
             order="invoice_date_due, id",

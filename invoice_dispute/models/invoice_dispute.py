@@ -6,7 +6,6 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import (
-    float_compare,
     format_amount,
     format_date,
     html2plaintext,
@@ -17,7 +16,6 @@ from .constants import (
     CLOSED_STATES,
     MAX_STATEMENT_LENGTH,
     OPEN_STATES,
-    PAID_PAYMENT_STATES,
     PLAN_LIVE_STATES,
     PORTAL_PLAN_STATES,
     PORTAL_PROMISE_STATES,
@@ -995,26 +993,24 @@ class InvoiceDispute(models.Model):
 
     @api.model
     def _portal_can_dispute(self, invoice):
-        """Whether a customer may still dispute ``invoice`` on the portal: a
-        posted customer invoice with something open on it and no open
-        dispute.
+        """Whether a customer may still dispute ``invoice`` on the portal:
+        the invoices' own rule
+        (``account.move._invoice_dispute_get_disputable_error``), read sudo
+        (the visitor need not read disputes).
 
         :param invoice: account.move, one record
         :return: bool
         """
-        return bool(
-            invoice.move_type == "out_invoice"
-            and invoice.state == "posted"
-            and invoice.payment_state not in PAID_PAYMENT_STATES
-            and not invoice.currency_id.is_zero(invoice.amount_residual)
-            and not invoice.sudo().dispute_ids.filtered("is_open")
-        )
+        return not invoice.sudo()._invoice_dispute_get_disputable_error()
 
     @api.model
     def _portal_get_dispute_errors(self, invoice, reason, statement, amount, contact):
         """What the rules refuse in a portal dispute (the invoice page shows
         each message at its field; ``_portal_check_dispute`` raises the
-        first).
+        first): the invoice's (``account.move
+        ._invoice_dispute_get_disputable_error``) and the dispute line's
+        amount rule (``invoice.dispute.line._get_disputed_amount_error``),
+        plus the form's own (reason, statement).
 
         :param invoice: account.move, the disputed customer invoice
         :param reason: invoice.dispute.reason chosen (may be empty)
@@ -1036,21 +1032,9 @@ class InvoiceDispute(models.Model):
                     "You can only dispute the invoices addressed to your company."
                 )
             }
-        open_dispute = invoice.sudo().dispute_ids.filtered("is_open")[:1]
-        if open_dispute:
-            return {
-                "general": env._(
-                    "A dispute about this invoice is already open (%(dispute)s). You "
-                    "can add information to it on its page.",
-                    dispute=open_dispute.name,
-                )
-            }
-        if not self._portal_can_dispute(invoice):
-            return {
-                "general": env._(
-                    "This invoice can no longer be disputed: it is paid or not open."
-                )
-            }
+        error = invoice.sudo()._invoice_dispute_get_disputable_error()
+        if error:
+            return {"general": error}
         errors = {}
         if len(reason) != 1 or reason not in self._portal_get_reasons(invoice):
             errors["reason_id"] = env._("Choose the reason of your dispute.")
@@ -1064,25 +1048,11 @@ class InvoiceDispute(models.Model):
                 "Your description is too long: at most %(max)s characters.",
                 max=MAX_STATEMENT_LENGTH,
             )
-        currency = invoice.currency_id
-        if (
-            amount is None
-            or float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0
-        ):
-            errors["disputed_amount"] = env._(
-                "The disputed amount must be greater than zero."
-            )
-        elif (
-            float_compare(
-                amount, invoice.amount_residual, precision_rounding=currency.rounding
-            )
-            > 0
-        ):
-            errors["disputed_amount"] = env._(
-                "The disputed amount cannot exceed what is still open on the "
-                "invoice (%(residual)s).",
-                residual=format_amount(env, invoice.amount_residual, currency),
-            )
+        error = self.env["invoice.dispute.line"]._get_disputed_amount_error(
+            invoice, amount
+        )
+        if error:
+            errors["disputed_amount"] = error
         return errors
 
     @api.model

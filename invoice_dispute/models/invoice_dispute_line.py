@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, format_amount
+from odoo.tools import format_amount
 
 from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN, OPEN_STATES
 from .invoice_workflow_mixin import check_parent_not_closed
@@ -111,8 +111,9 @@ class InvoiceDisputeLine(models.Model):
         self._check_disputed_amount()
 
     def _check_move_documents(self):
-        """The invoice is a customer invoice of the dispute's customer,
-        company and currency, posted while the dispute is open.
+        """The invoice is a customer invoice of the dispute's customer
+        (``account.move._invoice_dispute_check_customer_invoices``), posted
+        while the dispute is open, of its company and currency.
 
         Checked again when the dispute's customer, company or currency
         changes; the amounts are not: a payment received since the line was
@@ -121,32 +122,9 @@ class InvoiceDisputeLine(models.Model):
         for line in self:
             move = line.move_id
             dispute = line.dispute_id
-            if move.move_type != "out_invoice":
-                raise ValidationError(
-                    self.env._(
-                        "%(move)s is not a customer invoice: only customer invoices "
-                        "can be disputed.",
-                        move=move.display_name,
-                    )
-                )
-            if move.state != "posted" and dispute.state in OPEN_STATES:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(move)s is not posted: only posted invoices can be "
-                        "disputed.",
-                        move=move.display_name,
-                    )
-                )
-            if move.commercial_partner_id != dispute.partner_id.commercial_partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(move)s belongs to %(other)s, not to %(partner)s: a "
-                        "dispute covers the invoices of one customer.",
-                        move=move.display_name,
-                        other=move.commercial_partner_id.display_name,
-                        partner=dispute.partner_id.display_name,
-                    )
-                )
+            move._invoice_dispute_check_customer_invoices(
+                dispute.partner_id, posted=dispute.is_open
+            )
             if move.company_id != dispute.company_id:
                 raise ValidationError(
                     self.env._(
@@ -157,51 +135,39 @@ class InvoiceDisputeLine(models.Model):
                         company=dispute.company_id.name,
                     )
                 )
-            if move.currency_id != dispute.currency_id:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(move)s is in %(other)s, the dispute in %(currency)s:"
-                        " a dispute covers invoices of one currency.",
-                        move=move.display_name,
-                        other=move.currency_id.name,
-                        currency=dispute.currency_id.name,
-                    )
-                )
+            move._invoice_dispute_check_currency(dispute)
 
     def _check_disputed_amount(self):
-        """0 < disputed amount <= what is open on the invoice (its residual,
-        in the invoice's currency)."""
+        """0 < disputed amount <= what is open on the invoice
+        (``_get_disputed_amount_error``)."""
         for line in self:
-            move = line.move_id
-            rounding = move.currency_id.rounding
-            if (
-                float_compare(line.disputed_amount, 0.0, precision_rounding=rounding)
-                <= 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The disputed amount on %(move)s must be greater than zero.",
-                        move=move.display_name,
-                    )
-                )
-            if (
-                float_compare(
-                    line.disputed_amount,
-                    move.amount_residual,
-                    precision_rounding=rounding,
-                )
-                > 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The disputed amount on %(move)s (%(amount)s) exceeds what is "
-                        "still open on it (%(residual)s).",
-                        move=move.display_name,
-                        amount=format_amount(
-                            self.env, line.disputed_amount, move.currency_id
-                        ),
-                        residual=format_amount(
-                            self.env, move.amount_residual, move.currency_id
-                        ),
-                    )
-                )
+            error = self._get_disputed_amount_error(line.move_id, line.disputed_amount)
+            if error:
+                raise ValidationError(error)
+
+    @api.model
+    def _get_disputed_amount_error(self, move, amount):
+        """What is wrong with disputing ``amount`` on invoice ``move``, if
+        anything: the one amount rule of a disputed invoice, greater than
+        zero and at most what is open on it (its residual), checked by the
+        lines' constraint and shown by the portal form at its field.
+
+        :param move: account.move, one customer invoice
+        :param amount: float in the invoice's currency, or None (not given)
+        :return: str, the translated message, or False
+        """
+        currency = move.currency_id
+        if amount is None or currency.compare_amounts(amount, 0.0) <= 0:
+            return self.env._(
+                "The disputed amount on %(move)s must be greater than zero.",
+                move=move.display_name,
+            )
+        if currency.compare_amounts(amount, move.amount_residual) > 0:
+            return self.env._(
+                "The disputed amount on %(move)s (%(amount)s) exceeds what is "
+                "still open on it (%(residual)s).",
+                move=move.display_name,
+                amount=format_amount(self.env, amount, currency),
+                residual=format_amount(self.env, move.amount_residual, currency),
+            )
+        return False

@@ -745,16 +745,7 @@ class InvoiceDisputeProposal(models.Model):
             raise ValidationError(
                 self.env._("Proposal %(name)s needs invoices.", name=self.display_name)
             )
-        wrong = moves._invoice_dispute_not_of_customer(self.partner_id)
-        if wrong:
-            raise ValidationError(
-                self.env._(
-                    "%(move)s is not a posted invoice of %(partner)s: a proposal "
-                    "covers posted invoices of its customer.",
-                    move=wrong[0].display_name,
-                    partner=self.partner_id.display_name,
-                )
-            )
+        moves._invoice_dispute_check_customer_invoices(self.partner_id)
         # the limits of the settlement's values (``account.move``): the
         # percentage's range is a constraint of its own (``_check_kind_terms``)
         if self.kind in CREDIT_KINDS:

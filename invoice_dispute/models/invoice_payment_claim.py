@@ -205,15 +205,7 @@ class InvoicePaymentClaim(models.Model):
     @api.constrains("move_ids", "partner_id", "currency_id")
     def _check_moves(self):
         for claim in self:
-            wrong = claim.move_ids._invoice_dispute_not_of_customer(claim.partner_id)
-            if wrong:
-                raise ValidationError(
-                    self.env._(
-                        "%(move)s is not a posted invoice of %(partner)s.",
-                        move=wrong[0].display_name,
-                        partner=claim.partner_id.display_name,
-                    )
-                )
+            claim.move_ids._invoice_dispute_check_customer_invoices(claim.partner_id)
             claim.move_ids._invoice_dispute_check_currency(claim)
 
     @api.model

@@ -114,9 +114,7 @@ class InvoicePaymentDiscrepancy(models.Model):
         self._check_state(("new",), self.env._("turned into a dispute"))
         if self.kind != "short_payment":
             raise UserError(self.env._("Only a short payment can become a dispute."))
-        moves = self.move_ids.filtered(
-            lambda m: m.amount_residual > 0 and m.dispute_state != "open"
-        )
+        moves = self.move_ids._invoice_dispute_filter_disputable()
         if not moves:
             raise UserError(
                 self.env._(

@@ -10,7 +10,6 @@ from odoo.tools import float_compare, format_amount, format_date
 
 from .constants import (
     INTERVALS,
-    PAID_PAYMENT_STATES,
     PLAN_LINES_DELETABLE_STATES,
     PLAN_OFFER_STATES,
 )
@@ -375,12 +374,7 @@ class InvoicePaymentPlan(models.Model):
         reminders take over; the customer receives the schedule."""
         self._check_state(PLAN_OFFER_STATES, self.env._("activated"))
         for plan in self:
-            paid = plan.move_ids.filtered(
-                lambda m: (
-                    m.payment_state in PAID_PAYMENT_STATES
-                    or m.currency_id.is_zero(m.amount_residual)
-                )
-            )
+            paid = plan.move_ids.filtered(lambda m: m._invoice_dispute_is_settled())
             if paid:
                 raise UserError(
                     self.env._(
@@ -521,16 +515,7 @@ class InvoicePaymentPlan(models.Model):
                         open=format_amount(self.env, open_amount, currency),
                     )
                 )
-            wrong = self.move_ids._invoice_dispute_not_of_customer(self.partner_id)
-            if wrong:
-                raise ValidationError(
-                    self.env._(
-                        "%(move)s is not a posted invoice of %(partner)s: a payment "
-                        "plan covers posted invoices of its customer.",
-                        move=wrong[0].display_name,
-                        partner=self.partner_id.display_name,
-                    )
-                )
+            self.move_ids._invoice_dispute_check_customer_invoices(self.partner_id)
 
     def _prepare_schedule_lines(self):
         self.ensure_one()

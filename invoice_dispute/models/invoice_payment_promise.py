@@ -257,7 +257,9 @@ class InvoicePaymentPromise(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_moves(self):
         for promise in self:
-            self._check_customer_invoices(promise.move_ids, promise.partner_id)
+            promise.move_ids._invoice_dispute_check_customer_invoices(
+                promise.partner_id
+            )
 
     # ------------------------------------------------------------------
     # Rules (also called by the call outcome wizard before it creates one)
@@ -284,7 +286,7 @@ class InvoicePaymentPromise(models.Model):
                 )
             )
         if partner:
-            self._check_customer_invoices(moves, partner)
+            moves._invoice_dispute_check_customer_invoices(partner)
         moves._invoice_dispute_check_currency()
         currency = moves.currency_id
         paid = moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual))
@@ -307,24 +309,6 @@ class InvoicePaymentPromise(models.Model):
                     amount=format_amount(self.env, amount, currency),
                     invoices=", ".join(moves.mapped("name")),
                     open=format_amount(self.env, amount_open, currency),
-                )
-            )
-
-    @api.model
-    def _check_customer_invoices(self, moves, partner):
-        """Refuse ``moves`` that are not posted customer invoices of
-        ``partner`` (its commercial partner).
-
-        :raise ValidationError: naming the first such move
-        """
-        wrong = moves._invoice_dispute_not_of_customer(partner)
-        if wrong:
-            raise ValidationError(
-                self.env._(
-                    "%(move)s is not a posted invoice of %(partner)s: a promise "
-                    "to pay covers posted invoices of its customer.",
-                    move=wrong[0].display_name,
-                    partner=partner.display_name,
                 )
             )
 

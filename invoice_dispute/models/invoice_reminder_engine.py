@@ -1184,11 +1184,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         :return: account.move records, due first
         """
         domain = [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
-            ("amount_residual", ">", 0),
-            ("reminder_excluded", "=", False),
+            *self.env["account.move"]._get_reminder_due_domain(),
             ("commercial_partner_id", "=", partner.commercial_partner_id.id),
             ("company_id", "=", rule.company_id.id),
             ("reminder_level", "<", rule.level),
@@ -1455,9 +1451,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         customer = partner.commercial_partner_id
         wrong = moves.filtered(
             lambda m: (
-                m.move_type != "out_invoice"
-                or m.state != "posted"
-                or m.payment_state not in OPEN_PAYMENT_STATES
+                not m.is_open_invoice
                 or m.commercial_partner_id != customer
                 or m.company_id != rule.company_id
             )

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
-from .constants import OPEN_PAYMENT_STATES, selection_label
+from .constants import selection_label
 from .phrase_tools import get_lang_selection
 
 _logger = logging.getLogger(__name__)
@@ -273,12 +273,7 @@ class InvoiceReminderLog(models.Model):
         for log in self:
             move = log.move_id
             rounding = move.currency_id.rounding
-            if (
-                move.state != "posted"
-                or move.payment_state not in OPEN_PAYMENT_STATES
-                or float_compare(move.amount_residual, 0.0, precision_rounding=rounding)
-                <= 0
-            ):
+            if not move.is_open_invoice:
                 return self.env._(
                     "invoice %(invoice)s is no longer open.", invoice=move.name
                 )

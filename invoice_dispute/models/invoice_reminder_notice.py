@@ -593,7 +593,9 @@ class InvoiceReminderNotice(models.Model):
 
     def _create_reply_dispute(self, result, msg_dict):
         """A new dispute from a reply recognised as one: on the notice's
-        posted invoices still open and without an open dispute -- only those
+        invoices that can be disputed (``account.move
+        ._invoice_dispute_filter_disputable``: open, without an open
+        dispute) -- only those
         the reply's own words (``result["text"]``) name by their number when
         it names any (``account.move._filter_named_in_text``) -- through
         ``invoice.dispute.create_from_invoices``, channel email, the
@@ -608,14 +610,7 @@ class InvoiceReminderNotice(models.Model):
         """
         self.ensure_one()
         Dispute = self.env["invoice.dispute"]
-        moves = self.move_ids.filtered(
-            lambda m: (
-                m.state == "posted"
-                and m.move_type == "out_invoice"
-                and m.amount_residual > 0
-                and m.dispute_state != "open"
-            )
-        )
+        moves = self.move_ids._invoice_dispute_filter_disputable()
         # the invoices the reply names, if it names any: only those
         named = moves._filter_named_in_text(result["text"])
         if named:

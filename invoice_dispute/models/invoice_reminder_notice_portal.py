@@ -9,7 +9,6 @@ from odoo.tools import SQL, format_amount, format_date
 
 from .constants import (
     INTERVALS,
-    PAID_PAYMENT_STATES,
     PORTAL_PLAN_STATES,
     PORTAL_PROMISE_STATES,
 )
@@ -101,15 +100,10 @@ class InvoiceReminderNotice(models.Model):
 
     def _portal_can_act(self, move):
         """Whether the customer can still promise, ask a plan or report a
-        payment for ``move`` (an invoice of this notice) from its page."""
+        payment for ``move`` (an invoice of this notice) from its page: an
+        invoice of the notice still open (``account.move.is_open_invoice``)."""
         self.ensure_one()
-        return (
-            move in self.move_ids
-            and move.state == "posted"
-            and move.move_type == "out_invoice"
-            and move.payment_state not in PAID_PAYMENT_STATES
-            and not move.currency_id.is_zero(move.amount_residual)
-        )
+        return move in self.move_ids and move.is_open_invoice
 
     # ------------------------------------------------------------------
     # The customer's answers

@@ -3,8 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .constants import OPEN_PAYMENT_STATES
-
 # "Send reminders now" handles this many reminders in the request; the
 # scheduled action takes over the rest.
 INTERACTIVE_LIMIT = 1000
@@ -256,9 +254,7 @@ class InvoiceReminderRule(models.Model):
         (negative offset) applies only to invoices not due yet."""
         self.ensure_one()
         domain = [
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "in", OPEN_PAYMENT_STATES),
+            *self.env["account.move"]._get_open_invoice_domain(),
             ("company_id", "=", self.company_id.id),
             ("invoice_date_due", "<=", today - timedelta(days=self.offset_days)),
             ("reminder_excluded", "=", False),

@@ -19,6 +19,7 @@ from . import test_invoice_changes
 from . import test_invoice_checks
 from . import test_management_pack
 from . import test_money_rules
+from . import test_open_invoice
 from . import test_partner_payment_behaviour
 from . import test_payment_discrepancy
 from . import test_payment_plan

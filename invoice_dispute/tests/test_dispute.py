@@ -237,8 +237,8 @@ class TestDispute(InvoiceDisputeCommon):
         other_company = self.setup_other_company()["company"]
         foreign = self.create_invoice(self.customer, 100.0, company_id=other_company.id)
         cases = [
-            (self.env["account.move"], UserError, "Only posted customer invoices"),
-            (draft, UserError, "Only posted customer invoices"),
+            (self.env["account.move"], UserError, "Select posted customer invoices"),
+            (draft, UserError, "is not posted"),
             (self.invoice_1 | self.other_invoice, UserError, "single customer"),
             (self.invoice_1 | foreign, UserError, "single company"),
         ]

@@ -232,7 +232,7 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         cases = [
             ("0", "greater than zero"),
             ("-5", "greater than zero"),
-            ("500.01", "cannot exceed what is still open"),
+            ("500.01", "exceeds what is still open"),
             ("lots", "Enter the amount as a number"),
             ("nan", "Enter the amount as a number"),
         ]
@@ -260,7 +260,7 @@ class TestDisputePortal(InvoiceDisputeCommon, HttpCase):
         self.assertIn("at most 10 files", response.text)
         # An invoice that already has an open dispute.
         response = self.post_dispute(self.invoice_1, "10")
-        self.assertIn("already open", response.text)
+        self.assertIn("already has an open dispute", response.text)
         self.assertFalse(self.new_disputes())
 
     def test_dispute_form_other_customer_invoice(self):

@@ -179,7 +179,10 @@ class TestDisputeProposal(InvoiceDisputeCommon):
                 {"kind": "due_date_extension", "new_date_due": due, "amount": 0.0},
                 "must be after the current due date",
             ),
-            ({"move_ids": [Command.set(self.other_invoice.ids)]}, "not a posted"),
+            (
+                {"move_ids": [Command.set(self.other_invoice.ids)]},
+                "belongs to partner_a",
+            ),
         ]
         for vals, message in cases:
             with self.assertRaisesRegex(ValidationError, message):

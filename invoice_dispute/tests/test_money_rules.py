@@ -393,7 +393,7 @@ class TestRulesInModel(MoneyCommon):
             (
                 {"partner_id": self.customer.id},
                 self.other_invoice,
-                "not a posted invoice of",
+                "belongs to partner_a, not to",
             ),
             ({"amount": 0.0}, self.invoice_1, "greater than zero"),
         ]
@@ -469,7 +469,7 @@ class TestRulesInModel(MoneyCommon):
             self.make_plan(paid, amount_total=50.0)
         with self.assertRaisesRegex(ValidationError, "exceeds what is open"):
             self.make_plan(self.invoice_1, amount_total=1000.01)
-        with self.assertRaisesRegex(ValidationError, "not a posted invoice of"):
+        with self.assertRaisesRegex(ValidationError, "belongs to partner_a, not to"):
             self.make_plan(self.other_invoice, partner_id=self.customer.id)
         self.assertEqual(Plan.search_count([]), count)
         plan = self.make_plan(self.invoice_1)

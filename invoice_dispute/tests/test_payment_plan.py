@@ -85,7 +85,7 @@ class TestPaymentPlan(InvoiceDisputeCommon):
         for vals, message in cases:
             with self.assertRaisesRegex(ValidationError, message):
                 self.make_plan(**vals)
-        with self.assertRaisesRegex(ValidationError, "not a posted invoice"):
+        with self.assertRaisesRegex(ValidationError, "belongs to partner_a, not to"):
             self.make_plan(self.other_invoice)
         self.assertEqual(self.env["invoice.payment.plan"].search_count([]), plans)
 

@@ -146,5 +146,5 @@ class TestPaymentPromise(InvoiceDisputeCommon):
             self.assertEqual(plan_model._cron_check_promises_and_plans(batch_size=2), 0)
 
     def test_promise_on_other_customer_invoice_refused(self):
-        with self.assertRaisesRegex(ValidationError, "not a posted invoice"):
+        with self.assertRaisesRegex(ValidationError, "belongs to partner_a, not to"):
             self.make_promise(move_ids=[Command.set(self.other_invoice.ids)])

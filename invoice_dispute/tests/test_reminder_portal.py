@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.constants import PORTAL_NOTICE_STATES
 from .test_dispute_portal import CSRF_RE
 from .test_reminder_self_service import SelfServiceCommon
 
@@ -130,6 +131,25 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
             f"/my/reminders/{self.notice.id}", allow_redirects=False
         )
         self.assertEqual(response.status_code, 403)
+
+    def test_portal_states_match_the_record_rule(self):
+        """The states the token page shows (``PORTAL_NOTICE_STATES``) are
+        those the portal record rule lets a logged-in customer read."""
+        Notice = self.env["invoice.reminder.notice"]
+        states = [key for key, __ in Notice._fields["state"].selection]
+        notices = Notice.concat(
+            *(
+                self.create_notice(
+                    self.customer, self.create_invoice(self.customer, 10.0), state
+                )
+                for state in states
+            )
+        )
+        self.assertEqual(notices.mapped("state"), states)
+        readable = Notice.with_user(self.portal_anne).search(
+            [("id", "in", notices.ids)]
+        )
+        self.assertEqual(set(readable.mapped("state")), set(PORTAL_NOTICE_STATES))
 
     # ------------------------------------------------------------------
     # Forms
@@ -365,7 +385,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertIn(f'id="o_reminder_dispute_{self.invoice_2.id}"', response.text)
         response = self.post_form(self.notice, "dispute", self.dispute_data())
         self.assertEqual(response.status_code, 200)
-        self.assertIn("already open", response.text)
+        self.assertIn("already has an open dispute", response.text)
         self.assertEqual(self.disputes() - before, dispute)
 
     def test_dispute_with_attachments(self):
@@ -459,7 +479,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
             ({"customer_statement": "x" * 10001}, "too long"),
             ({"disputed_amount": "abc"}, "Enter the amount as a number"),
             ({"disputed_amount": "0"}, "greater than zero"),
-            ({"disputed_amount": "1000.01"}, "cannot exceed what is still open"),
+            ({"disputed_amount": "1000.01"}, "exceeds what is still open"),
         ]
         for values, message in cases:
             with self.subTest(message=message):

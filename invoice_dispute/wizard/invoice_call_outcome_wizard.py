@@ -3,7 +3,6 @@ from odoo import api, fields, models
 from ..models.constants import (
     AGREEMENT_OUTCOMES,
     INTERVALS,
-    OPEN_PAYMENT_STATES,
     OUTCOMES,
 )
 
@@ -40,9 +39,8 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
         compute="_compute_move_ids",
         store=True,
         readonly=False,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        "('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id), "
-        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
+        domain="[('is_open_invoice', '=', True), "
+        "('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
         help="The invoices the promise, dispute or payment plan is about.",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_amount_open")

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.constants import OPEN_PAYMENT_STATES
+from ..models.constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 STATEMENT_REPORT = "invoice_dispute.action_report_customer_statement"
 
@@ -51,9 +51,7 @@ class InvoiceReminderSendWizard(models.TransientModel):
         store=True,
         readonly=False,
         check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), "
-        "('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
-        f"('payment_state', 'in', {OPEN_PAYMENT_STATES!r})]",
+        domain=OPEN_CUSTOMER_INVOICES_DOMAIN,
         help="The invoices the reminder lists; proposed: those due for this "
         "level and not yet reminded at it.",
     )
