@@ -130,8 +130,10 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     Shared, switched on by class attributes: the number drawn from a sequence
     on create (``_SEQUENCE_CODE``, shown as "New" until then), the currency
-    of the invoices (``_CURRENCY_FROM_INVOICES``: computed from ``move_ids``,
-    a different one given at creation refused), the delete rule
+    of the invoices (``_CURRENCY_FROM_INVOICES``: computed from the invoices,
+    ``_INVOICES_PATH``, a different one given at creation refused), what is
+    open on the invoices (:meth:`_compute_amount_residual`, the compute of the
+    models' "Open on invoices" ``amount_residual``), the delete rule
     (``_UNLINK_STATES``), the responsible assigned on create
     (``_ASSIGN_RESPONSIBLE``), the reminders paused (``_REMINDER_PAUSE_STATES``)
     and the invoices' smart button (:meth:`action_view_moves`).
@@ -159,9 +161,10 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     _SEQUENCE_DATE_FIELD = None
     # the currency (``currency_id``) is the invoices' (``move_ids``)
     _CURRENCY_FROM_INVOICES = False
-    # the path to the invoices the currency follows: ``move_ids``, or the
-    # stored path it is computed from (e.g. ``line_ids.move_id``)
-    _CURRENCY_INVOICES_PATH = "move_ids"
+    # the path to the invoices the currency and the open amount
+    # (``amount_residual``) follow: ``move_ids``, or the stored path it is
+    # computed from (e.g. ``line_ids.move_id``)
+    _INVOICES_PATH = "move_ids"
     # states in which a record may be deleted (None: no rule)
     _UNLINK_STATES = None
 
@@ -288,7 +291,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     @api.depends(
         lambda self: (
-            (f"{self._CURRENCY_INVOICES_PATH}.currency_id", "company_id")
+            (f"{self._INVOICES_PATH}.currency_id", "company_id")
             if self._CURRENCY_FROM_INVOICES
             else ("company_id",)
         )
@@ -302,9 +305,20 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                 record.currency_id = record.company_id.currency_id
                 continue
             record.currency_id = (
-                record.mapped(self._CURRENCY_INVOICES_PATH).currency_id[:1]
+                record.mapped(self._INVOICES_PATH).currency_id[:1]
                 or record.currency_id
                 or record.company_id.currency_id
+            )
+
+    @api.depends(lambda self: (f"{self._INVOICES_PATH}.amount_residual",))
+    def _compute_amount_residual(self):
+        """The "Open on invoices" (``amount_residual``) of the documents that
+        declare it with this compute: what is still open on the document's
+        invoices (``_INVOICES_PATH``), in their currency, which is the
+        document's (``_CURRENCY_FROM_INVOICES``)."""
+        for record in self:
+            record.amount_residual = sum(
+                record.mapped(self._INVOICES_PATH).mapped("amount_residual")
             )
 
     @api.ondelete(at_uninstall=False)
