@@ -310,10 +310,11 @@ class InvoiceDispute(models.Model):
         """What is open on the invoices (see the mixin); the undisputed part
         is what the customer should pay anyway (everything once the dispute is
         closed)."""
-        super()._compute_amount_residual()
+        res = super()._compute_amount_residual()
         for dispute in self:
             disputed = dispute.amount_disputed if dispute.state in OPEN_STATES else 0.0
             dispute.amount_undisputed = max(dispute.amount_residual - disputed, 0.0)
+        return res
 
     @api.depends("date_received", "reason_id.sla_days")
     def _compute_date_deadline(self):
