@@ -1190,7 +1190,7 @@ class AccountMove(models.Model):
         Notice = self.env["invoice.reminder.notice"].sudo()
         notices = Notice.search(
             [
-                ("state", "=", "queued"),
+                ("state", "in", Notice._TRANSITIONS["withdrawn"]),
                 ("mail_id.state", "=", "outgoing"),
                 "|",
                 ("log_ids.move_id", "in", self.ids),

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
@@ -41,6 +42,52 @@ def check_state(records, allowed, what):
             allowed=", ".join(labels.get(s, s) for s in allowed),
         )
     )
+
+
+def check_transition(records, target, what=None):
+    """Refuse to move ``records`` to ``target`` from a state that their
+    model's transitions (``_TRANSITIONS``: target -> the states it is reached
+    from) do not allow; see :func:`check_state`. The one table of a model's
+    state changes: the documents of ``invoice.workflow.mixin``
+    (``_check_transition``) and the reminder notices, whose changes made in
+    SQL take their allowed states from the same table
+    (:func:`transition_sources_sql`).
+
+    :param records: the records about to change state
+    :param str target: a key of ``_TRANSITIONS`` (a state, or an action such
+        as "reopen")
+    :param str what: the action, translated, as it ends "it cannot be ..."
+        (default: "moved to <target>", or "reopened" for a key that is no
+        state)
+    :raise UserError: naming the first record in a wrong state
+    """
+    if what is None:
+        env = records.env
+        labels = dict(records._fields["state"]._description_selection(env))
+        if target in labels:
+            what = env._("moved to %(state)s", state=labels[target])
+        else:
+            what = env._("reopened")
+    check_state(records, records._TRANSITIONS[target], what)
+
+
+def transition_sources_sql(model, targets, column):
+    """SQL condition: ``column`` (the ``state`` column of ``model``'s table)
+    holds a state from which ``model._TRANSITIONS`` allows each of
+    ``targets``. For the state changes made in SQL where the ORM cannot serve
+    (the reminders' exactly-once claim and its results, written for a whole
+    batch in one statement): their ``WHERE`` takes the allowed states from
+    the same table as :func:`check_transition`, and a row in another state
+    is not changed (the caller compares the rows changed with those asked).
+
+    :param model: a model (recordset) with ``_TRANSITIONS``
+    :param targets: keys of ``_TRANSITIONS`` the statement may move a row to
+    :param SQL column: the state column, e.g. ``SQL("n.state")``
+    :return: SQL
+    """
+    sources = set.intersection(*(set(model._TRANSITIONS[t]) for t in targets))
+    # IN (NULL) matches no row when no state allows them all
+    return SQL("%s IN %s", column, tuple(sorted(sources)) or (None,))
 
 
 def check_parent_not_closed(lines, parent_field, parent_ids=()):
@@ -403,17 +450,13 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     def _check_transition(self, target):
         """Refuse to move records to ``target`` from a state that the model's
-        transitions (``_TRANSITIONS``) do not allow (see ``_check_state``).
+        transitions (``_TRANSITIONS``) do not allow; see
+        :func:`check_transition`.
 
         :param str target: a key of ``_TRANSITIONS`` (a state, or "reopen")
         :raise UserError: naming the first record in a wrong state
         """
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        if target in labels:
-            what = self.env._("moved to %(state)s", state=labels[target])
-        else:
-            what = self.env._("reopened")
-        self._check_state(self._TRANSITIONS[target], what)
+        check_transition(self, target)
 
     def _set_state(self, state, vals=None, transition=None):
         """Move these records to ``state``: the one way the model's actions,
