@@ -1249,7 +1249,7 @@ class AccountMove(models.Model):
         Notice = self.env["invoice.reminder.notice"].sudo()
         notices = Notice.search(
             [
-                ("state", "=", "queued"),
+                ("state", "in", Notice._TRANSITIONS["withdrawn"]),
                 ("mail_id.state", "=", "outgoing"),
                 "|",
                 ("log_ids.move_id", "in", self.ids),
@@ -1413,6 +1413,63 @@ class AccountMove(models.Model):
         settled = abs(sum(receivable.mapped("balance")))
         money = abs(sum(liquidity.mapped("balance")))
         return min(money / settled, 1.0) if settled else 1.0
+
+    @api.model
+    def _invoice_dispute_money_entry_sql(self, alias):
+        """SQL condition: the ``account_move`` row named ``alias`` is money
+        received or paid out, a payment or a bank statement line (SPEC §10,
+        "paid means money received"); an invoice, a credit note, a write-off
+        or a reversal is not. The SQL twin of the test
+        ``_invoice_dispute_money_share`` makes.
+
+        :param str alias: the table alias of an ``account_move`` in the query
+        :return: SQL
+        """
+        return SQL(
+            "(%s IS NOT NULL OR %s IS NOT NULL)",
+            SQL.identifier(alias, "origin_payment_id"),
+            SQL.identifier(alias, "statement_line_id"),
+        )
+
+    @api.model
+    def _invoice_dispute_money_dates_sql(self, invoices):
+        """SQL query of one row ``(move_id, date_paid)`` per invoice among
+        ``invoices`` that received money: ``date_paid`` is the date of the last
+        payment or bank statement line reconciled with its receivable lines
+        (the set rule of ``_invoice_dispute_money_entry_sql``). What credit
+        notes, write-offs and reversals settled is not money and is not
+        looked at; an invoice settled only by them has no row.
+
+        Flushes what it reads.
+
+        :param SQL invoices: ``account_move`` ids, as a parenthesised
+            sub-select (``Query.subselect()``) or a tuple (customer invoices:
+            their receivable lines are debits)
+        :return: SQL
+        """
+        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id"])
+        self.env["account.move.line"].flush_model(["move_id", "display_type"])
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "max_date"]
+        )
+        return SQL(
+            """
+            SELECT line.move_id, MAX(partial.max_date) AS date_paid
+              FROM account_move_line line
+              JOIN account_partial_reconcile partial
+                   ON partial.debit_move_id = line.id
+              JOIN account_move_line counterpart
+                   ON counterpart.id = partial.credit_move_id
+              JOIN account_move counterpart_move
+                   ON counterpart_move.id = counterpart.move_id
+             WHERE line.move_id IN %(invoices)s
+               AND line.display_type = 'payment_term'
+               AND %(money)s
+             GROUP BY line.move_id
+            """,
+            invoices=invoices,
+            money=self._invoice_dispute_money_entry_sql("counterpart_move"),
+        )
 
     def _invoice_dispute_list_action(self, move_type="out_invoice"):
         """The customer invoices (or credit notes) list showing these moves."""

@@ -50,7 +50,7 @@ class InvoiceDispute(models.Model):
     _SEQUENCE_DATE_FIELD = "date_received"
     _CURRENCY_FROM_INVOICES = True
     # ``move_ids`` is computed from the lines: the currency follows them
-    _CURRENCY_INVOICES_PATH = "line_ids.move_id"
+    _INVOICES_PATH = "line_ids.move_id"
     _UNLINK_STATES = ("new", "cancelled")
     _REMINDER_PAUSE_STATES = OPEN_STATES
     # What the resolution was based on; notes, root cause and preventive
@@ -313,15 +313,16 @@ class InvoiceDispute(models.Model):
                 dispute.line_ids.mapped("disputed_amount_capped")
             )
 
-    @api.depends("amount_disputed", "state", "line_ids.move_id.amount_residual")
+    @api.depends("amount_disputed", "state")
     def _compute_amount_residual(self):
-        """What is open on the invoices; the undisputed part is what the
-        customer should pay anyway (everything once the dispute is closed)."""
+        """What is open on the invoices (see the mixin); the undisputed part
+        is what the customer should pay anyway (everything once the dispute is
+        closed)."""
+        res = super()._compute_amount_residual()
         for dispute in self:
-            residual = sum(dispute.line_ids.move_id.mapped("amount_residual"))
             disputed = dispute.amount_disputed if dispute.state in OPEN_STATES else 0.0
-            dispute.amount_residual = residual
-            dispute.amount_undisputed = max(residual - disputed, 0.0)
+            dispute.amount_undisputed = max(dispute.amount_residual - disputed, 0.0)
+        return res
 
     @api.depends("date_received", "reason_id.sla_days")
     def _compute_date_deadline(self):

@@ -117,7 +117,7 @@ class InvoiceDisputeProposal(models.Model):
     )
     amount_residual = fields.Monetary(
         string="Open on invoices",
-        compute="_compute_amount_invoiced",
+        compute="_compute_amount_residual",
         help="What is still open on the proposal's invoices, in their currency.",
     )
     percent = fields.Float(
@@ -241,11 +241,10 @@ class InvoiceDisputeProposal(models.Model):
             else:
                 proposal.move_ids = proposal.move_ids
 
-    @api.depends("move_ids.amount_total", "move_ids.amount_residual")
+    @api.depends("move_ids.amount_total")
     def _compute_amount_invoiced(self):
         for proposal in self:
             proposal.amount_invoiced = sum(proposal.move_ids.mapped("amount_total"))
-            proposal.amount_residual = sum(proposal.move_ids.mapped("amount_residual"))
 
     @api.depends("percent", "move_ids", "kind")
     def _compute_amount(self):

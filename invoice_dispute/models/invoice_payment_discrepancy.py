@@ -217,14 +217,14 @@ class InvoicePaymentDiscrepancy(models.Model):
                    AND pl.date >= %s
                    AND pl.id > %s
                    AND acc.account_type = 'asset_receivable'
-                   AND (pm.origin_payment_id IS NOT NULL
-                        OR pm.statement_line_id IS NOT NULL)
+                   AND %s
               GROUP BY pl.id, rp.commercial_partner_id
               ORDER BY pl.id
                  LIMIT %s
                 """,
                 date_from,
                 after_id,
+                self.env["account.move"]._invoice_dispute_money_entry_sql("pm"),
                 limit,
             )
         )

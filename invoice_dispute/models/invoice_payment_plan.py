@@ -235,11 +235,6 @@ class InvoicePaymentPlan(models.Model):
             if plan.state in PLAN_OFFER_STATES or not plan.amount_total:
                 plan.amount_total = sum(plan.move_ids.mapped("amount_residual"))
 
-    @api.depends("move_ids.amount_residual")
-    def _compute_amount_residual(self):
-        for plan in self:
-            plan.amount_residual = sum(plan.move_ids.mapped("amount_residual"))
-
     @api.depends("move_ids.amount_residual", "amount_paid_start", "state")
     def _compute_amount_paid(self):
         for plan in self:

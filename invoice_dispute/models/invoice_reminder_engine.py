@@ -1,3 +1,4 @@
+import base64
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -11,6 +12,7 @@ from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import create_index
 
 from .constants import MAIL_BATCH_SIZE_KEY, OPEN_PAYMENT_STATES
+from .invoice_workflow_mixin import check_transition, transition_sources_sql
 
 _logger = logging.getLogger(__name__)
 # Installment reminders go out this many days before each installment.
@@ -21,6 +23,8 @@ ACTIVITY_SUMMARY_INVOICES = 5
 # of the previous batch, this many times its size in open invoices at a time
 # (about 40 % of the open invoices are due for a reminder on a given day).
 BATCH_CUSTOMER_WINDOW = 2
+# The customer statement a collector may attach to a reminder sent now.
+STATEMENT_REPORT = "invoice_dispute.action_report_customer_statement"
 # The open customer invoices: the predicate of the partial index
 # ``account_move_reminder_customer_idx`` (``InvoiceReminderEngine.init``),
 # which every domain of the reminders implies (``account.move
@@ -1044,10 +1048,20 @@ class InvoiceReminderEngine(models.AbstractModel):
         """Write each notice's email and activity and the state that follows
         (queued when emailed, sent when it only planned an activity, failed
         with its reason when it could not be emailed) in one query
-        (``{notice id: (mail, activity, reason or None)}``)."""
+        (``{notice id: (mail, activity, reason or None)}``).
+
+        The state is written in SQL with the rest (one statement for the
+        batch the run claimed); the states it may start from are those of the
+        notice's ``_TRANSITIONS`` (``transition_sources_sql``), as the ORM
+        checks them elsewhere.
+
+        :raise UserError: a notice is in a state those transitions do not
+            start from (the whole run is rolled back: nothing is claimed)
+        """
         if not results:
             return
         self.env.flush_all()
+        Notice = self.env["invoice.reminder.notice"]
         notice_ids = list(results)
         self.env.cr.execute(
             SQL(
@@ -1062,16 +1076,25 @@ class InvoiceReminderEngine(models.AbstractModel):
                   FROM unnest(%s::int[], %s::int[], %s::int[], %s::varchar[])
                        AS v(notice_id, mail_id, activity_id, reason)
                  WHERE n.id = v.notice_id
+                   AND %s
+             RETURNING n.id
                 """,
                 notice_ids,
                 [results[notice_id][0].id or None for notice_id in notice_ids],
                 [results[notice_id][1].id or None for notice_id in notice_ids],
                 [results[notice_id][2] or None for notice_id in notice_ids],
+                transition_sources_sql(
+                    Notice, ("failed", "sent", "queued"), SQL("n.state")
+                ),
             )
         )
-        self.env["invoice.reminder.notice"].browse(notice_ids).invalidate_recordset(
+        stored = {notice_id for (notice_id,) in self.env.cr.fetchall()}
+        notices = Notice.browse(notice_ids)
+        notices.invalidate_recordset(
             ["mail_id", "activity_id", "state", "unsent_reason"]
         )
+        if len(stored) != len(notice_ids):
+            check_transition(notices.browse(set(notice_ids) - stored), "queued")
 
     @api.model
     def _store_log_results(self, log_values):
@@ -1223,7 +1246,9 @@ class InvoiceReminderEngine(models.AbstractModel):
         customer = partner.commercial_partner_id
         if not rule:
             return self.env._(
-                "There is no reminder rule of level %(level)s.", level=level
+                "There is no reminder rule of level %(level)s in %(company)s.",
+                level=level,
+                company=company.name,
             )
         today = fields.Date.context_today(self)
         if self._get_send_now_moves(customer, rule, today):
@@ -1348,11 +1373,13 @@ class InvoiceReminderEngine(models.AbstractModel):
         )
 
     @api.model
-    def _send_now(self, partner, rule, moves, attachments=None):
+    def _send_now(self, partner, rule, moves, attach_statement=False):
         """Remind ``moves`` of ``partner`` now at ``rule``'s level, through
         the same claim as the scheduled action (which then never repeats this
         level for them): one notice per currency, emailed with ``rule``'s
-        template (``attachments`` added), its activity as the rule says.
+        template (with ``attach_statement``, the customer's statement
+        attached, ``_get_statement_attachment``, and kept on the first
+        notice), its activity as the rule says.
 
         :raise UserError: when no invoice is given, an invoice is not an open
             posted invoice of the customer in the rule's company, is paused
@@ -1366,6 +1393,9 @@ class InvoiceReminderEngine(models.AbstractModel):
         :return: invoice.reminder.notice records, marked ``sent_manually``
         """
         self._prepare_send_now_notices(partner, rule, moves)
+        attachments = self.env["ir.attachment"]
+        if attach_statement:
+            attachments = self._get_statement_attachment(partner)
         notices = self._process_reminders(
             [(move.id, rule.id) for move in moves],
             fields.Date.context_today(self),
@@ -1380,10 +1410,38 @@ class InvoiceReminderEngine(models.AbstractModel):
                     "right now; try again in a minute."
                 )
             )
+        if attachments:
+            attachments.write({"res_model": notices._name, "res_id": notices[0].id})
         # the collector chose when: not withdrawn for its timing
         notices.sent_manually = True
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return notices
+
+    @api.model
+    def _get_statement_attachment(self, partner):
+        """The statement of ``partner``'s commercial partner (report
+        ``STATEMENT_REPORT``) as a new attachment, in the statement's language
+        (``res.partner._get_customer_statement_lang``), for the emails of a
+        send-now: attached to no record until ``_send_now`` moves it to the
+        first notice (as Odoo's composer keeps its attachments until sent);
+        a collector need not be allowed to modify the customer.
+
+        :param partner: res.partner record
+        :return: ir.attachment record
+        """
+        customer = partner.commercial_partner_id
+        report = self.env["ir.actions.report"].with_context(
+            lang=customer._get_customer_statement_lang()
+        )
+        content, report_type = report._render_qweb_pdf(STATEMENT_REPORT, customer.ids)
+        name = customer._get_customer_statement_filename()
+        return self.env["ir.attachment"].create(
+            {
+                "name": f"{name}.{report_type}",
+                "datas": base64.b64encode(content),
+                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+            }
+        )
 
     @api.model
     def _prepare_send_now_notices(self, partner, rule, moves):
@@ -1440,6 +1498,8 @@ class InvoiceReminderEngine(models.AbstractModel):
         ``_send_now``)."""
         if not moves:
             raise UserError(self.env._("Choose the invoices to remind."))
+        # the wizard refuses a level without a rule first (its nothing reason)
+        rule.ensure_one()
         if not rule.mail_template_id:
             raise UserError(
                 self.env._(

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from .constants import REPLY_INTENTS, selection_label
-from .invoice_workflow_mixin import check_state
+from .invoice_workflow_mixin import check_transition
 
 _logger = logging.getLogger(__name__)
 
@@ -33,6 +33,27 @@ class InvoiceReminderNotice(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    # The state changes the addon makes (target -> the states it is reached
+    # from), as ``invoice.workflow.mixin``'s table; checked by
+    # ``check_transition`` (ORM) and, where SQL must serve, by the ``WHERE``
+    # of the statement (``transition_sources_sql``). Besides them, a queued
+    # notice follows its email's delivery (``_compute_state``: sent, failed,
+    # queued again when retried).
+    _TRANSITIONS = {
+        # the engine's run, once the email is queued, not needed (an activity
+        # only) or impossible (``invoice.reminder.engine._store_notice_results``,
+        # one UPDATE for the batch it claimed)
+        "queued": ("draft",),
+        "sent": ("draft",),
+        "failed": ("draft",),
+        # a collector queues a failed email again (``action_retry``)
+        "retry": ("failed",),
+        # before the email leaves: no longer true, or a collector's cancel
+        # (``_withdraw``)
+        "withdrawn": ("queued",),
+        "cancelled": ("queued",),
+    }
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -266,7 +287,7 @@ class InvoiceReminderNotice(models.Model):
         :raise UserError: a notice not failed, never emailed, or overtaken by
             a later level queued or sent on one of its invoices
         """
-        check_state(self, ("failed",), self.env._("sent again"))
+        check_transition(self, "retry", self.env._("sent again"))
         failed = self
         unsent = failed.filtered(lambda n: not n.mail_id)
         if unsent:
@@ -314,7 +335,7 @@ class InvoiceReminderNotice(models.Model):
     def action_cancel(self):
         """Cancel queued notices: the email does not leave; as for a
         withdrawn reminder, what is still due is reminded at the next run."""
-        check_state(self, ("queued",), self.env._("cancelled"))
+        check_transition(self, "cancelled", self.env._("cancelled"))
         self._withdraw(
             {
                 notice: notice.with_context(lang=notice._get_internal_lang()).env._(
@@ -459,7 +480,10 @@ class InvoiceReminderNotice(models.Model):
         # sudo: the mail queue runs for everyone; notices, logs and emails
         # are the engine's technical records
         notices = self.sudo().search(
-            [("mail_id", "in", mails.ids), ("state", "=", "queued")]
+            [
+                ("mail_id", "in", mails.ids),
+                ("state", "in", self._TRANSITIONS["withdrawn"]),
+            ]
         )
         notices = notices.filtered(lambda n: n.mail_id.state == "outgoing")
         if not notices:
@@ -495,10 +519,13 @@ class InvoiceReminderNotice(models.Model):
             ``_get_internal_lang`` (the mail queue's check, whose reasons are
             in it too) rather than the current user's
         :return: the mail.mail records withdrawn
+        :raise UserError: a notice in a state ``_TRANSITIONS`` does not
+            withdraw (or cancel) from (nothing is written)
         """
         # sudo: the emails, logs and activities of a notice are the engine's
         # technical records; withdrawing is part of the check before sending
         notices = self.sudo().browse([notice.id for notice in reasons])
+        check_transition(notices, state)
         mails = notices.mail_id
         _logger.info("Reminder notices %s withdrawn before sending.", notices.ids)
         bodies_by_model = {}

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .constants import OPEN_CUSTOMER_INVOICES_DOMAIN, selection_label, selection_labels
 
@@ -41,6 +42,52 @@ def check_state(records, allowed, what):
             allowed=", ".join(labels.get(s, s) for s in allowed),
         )
     )
+
+
+def check_transition(records, target, what=None):
+    """Refuse to move ``records`` to ``target`` from a state that their
+    model's transitions (``_TRANSITIONS``: target -> the states it is reached
+    from) do not allow; see :func:`check_state`. The one table of a model's
+    state changes: the documents of ``invoice.workflow.mixin``
+    (``_check_transition``) and the reminder notices, whose changes made in
+    SQL take their allowed states from the same table
+    (:func:`transition_sources_sql`).
+
+    :param records: the records about to change state
+    :param str target: a key of ``_TRANSITIONS`` (a state, or an action such
+        as "reopen")
+    :param str what: the action, translated, as it ends "it cannot be ..."
+        (default: "moved to <target>", or "reopened" for a key that is no
+        state)
+    :raise UserError: naming the first record in a wrong state
+    """
+    if what is None:
+        env = records.env
+        labels = selection_labels(records, "state")
+        if target in labels:
+            what = env._("moved to %(state)s", state=labels[target])
+        else:
+            what = env._("reopened")
+    check_state(records, records._TRANSITIONS[target], what)
+
+
+def transition_sources_sql(model, targets, column):
+    """SQL condition: ``column`` (the ``state`` column of ``model``'s table)
+    holds a state from which ``model._TRANSITIONS`` allows each of
+    ``targets``. For the state changes made in SQL where the ORM cannot serve
+    (the reminders' exactly-once claim and its results, written for a whole
+    batch in one statement): their ``WHERE`` takes the allowed states from
+    the same table as :func:`check_transition`, and a row in another state
+    is not changed (the caller compares the rows changed with those asked).
+
+    :param model: a model (recordset) with ``_TRANSITIONS``
+    :param targets: keys of ``_TRANSITIONS`` the statement may move a row to
+    :param SQL column: the state column, e.g. ``SQL("n.state")``
+    :return: SQL
+    """
+    sources = set.intersection(*(set(model._TRANSITIONS[t]) for t in targets))
+    # IN (NULL) matches no row when no state allows them all
+    return SQL("%s IN %s", column, tuple(sorted(sources)) or (None,))
 
 
 def check_parent_not_closed(lines, parent_field, parent_ids=()):
@@ -130,8 +177,10 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     Shared, switched on by class attributes: the number drawn from a sequence
     on create (``_SEQUENCE_CODE``, shown as "New" until then), the currency
-    of the invoices (``_CURRENCY_FROM_INVOICES``: computed from ``move_ids``,
-    a different one given at creation refused), the delete rule
+    of the invoices (``_CURRENCY_FROM_INVOICES``: computed from the invoices,
+    ``_INVOICES_PATH``, a different one given at creation refused), what is
+    open on the invoices (:meth:`_compute_amount_residual`, the compute of the
+    models' "Open on invoices" ``amount_residual``), the delete rule
     (``_UNLINK_STATES``), the responsible assigned on create
     (``_ASSIGN_RESPONSIBLE``), the reminders paused (``_REMINDER_PAUSE_STATES``)
     and the invoices' smart button (:meth:`action_view_moves`).
@@ -159,9 +208,10 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     _SEQUENCE_DATE_FIELD = None
     # the currency (``currency_id``) is the invoices' (``move_ids``)
     _CURRENCY_FROM_INVOICES = False
-    # the path to the invoices the currency follows: ``move_ids``, or the
-    # stored path it is computed from (e.g. ``line_ids.move_id``)
-    _CURRENCY_INVOICES_PATH = "move_ids"
+    # the path to the invoices the currency and the open amount
+    # (``amount_residual``) follow: ``move_ids``, or the stored path it is
+    # computed from (e.g. ``line_ids.move_id``)
+    _INVOICES_PATH = "move_ids"
     # states in which a record may be deleted (None: no rule)
     _UNLINK_STATES = None
 
@@ -286,7 +336,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     @api.depends(
         lambda self: (
-            (f"{self._CURRENCY_INVOICES_PATH}.currency_id", "company_id")
+            (f"{self._INVOICES_PATH}.currency_id", "company_id")
             if self._CURRENCY_FROM_INVOICES
             else ("company_id",)
         )
@@ -300,9 +350,20 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                 record.currency_id = record.company_id.currency_id
                 continue
             record.currency_id = (
-                record.mapped(self._CURRENCY_INVOICES_PATH).currency_id[:1]
+                record.mapped(self._INVOICES_PATH).currency_id[:1]
                 or record.currency_id
                 or record.company_id.currency_id
+            )
+
+    @api.depends(lambda self: (f"{self._INVOICES_PATH}.amount_residual",))
+    def _compute_amount_residual(self):
+        """The "Open on invoices" (``amount_residual``) of the documents that
+        declare it with this compute: what is still open on the document's
+        invoices (``_INVOICES_PATH``), in their currency, which is the
+        document's (``_CURRENCY_FROM_INVOICES``)."""
+        for record in self:
+            record.amount_residual = sum(
+                record.mapped(self._INVOICES_PATH).mapped("amount_residual")
             )
 
     @api.ondelete(at_uninstall=False)
@@ -387,17 +448,13 @@ class InvoiceWorkflowMixin(models.AbstractModel):
 
     def _check_transition(self, target):
         """Refuse to move records to ``target`` from a state that the model's
-        transitions (``_TRANSITIONS``) do not allow (see ``_check_state``).
+        transitions (``_TRANSITIONS``) do not allow; see
+        :func:`check_transition`.
 
         :param str target: a key of ``_TRANSITIONS`` (a state, or "reopen")
         :raise UserError: naming the first record in a wrong state
         """
-        labels = selection_labels(self, "state")
-        if target in labels:
-            what = self.env._("moved to %(state)s", state=labels[target])
-        else:
-            what = self.env._("reopened")
-        self._check_state(self._TRANSITIONS[target], what)
+        check_transition(self, target)
 
     def _set_state(self, state, vals=None, transition=None):
         """Move these records to ``state``: the one way the model's actions,

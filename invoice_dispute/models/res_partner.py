@@ -328,8 +328,6 @@ class ResPartner(models.Model):
             return {}
         self.env["account.move"].flush_model(
             [
-                "origin_payment_id",
-                "statement_line_id",
                 "move_type",
                 "state",
                 "payment_state",
@@ -338,10 +336,6 @@ class ResPartner(models.Model):
                 "invoice_date_due",
             ]
         )
-        self.env["account.move.line"].flush_model(["move_id", "display_type"])
-        self.env["account.partial.reconcile"].flush_model(
-            ["debit_move_id", "credit_move_id", "max_date"]
-        )
         self.env["invoice.payment.promise"].flush_model(
             ["partner_id", "state", "company_id"]
         )
@@ -349,31 +343,21 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         query = SQL(
             """
-            WITH paid AS (
-                SELECT move.commercial_partner_id AS partner_id,
-                       move.invoice_date_due AS date_due,
-                       MAX(partial.max_date) AS date_paid
+            WITH invoices AS (
+                SELECT move.id, move.commercial_partner_id AS partner_id,
+                       move.invoice_date_due AS date_due
                   FROM account_move move
-                  JOIN account_move_line line
-                       ON line.move_id = move.id
-                      AND line.display_type = 'payment_term'
-                  JOIN account_partial_reconcile partial
-                       ON partial.debit_move_id = line.id
-                  -- paid means money received (account.move's
-                  -- _invoice_dispute_money_share): payments and bank statement
-                  -- lines, not credit notes or write-offs
-                  JOIN account_move_line counterpart
-                       ON counterpart.id = partial.credit_move_id
-                  JOIN account_move counterpart_move
-                       ON counterpart_move.id = counterpart.move_id
-                      AND (counterpart_move.origin_payment_id IS NOT NULL
-                           OR counterpart_move.statement_line_id IS NOT NULL)
                  WHERE move.move_type = 'out_invoice'
                    AND move.state = 'posted'
                    AND move.payment_state IN ('paid', 'in_payment')
                    AND move.commercial_partner_id = ANY(%(partners)s)
                    AND move.company_id = ANY(%(companies)s)
-                 GROUP BY move.id
+            ), paid AS (
+                -- paid means money received: payments and bank statement
+                -- lines, not credit notes or write-offs
+                SELECT invoices.partner_id, invoices.date_due, money.date_paid
+                  FROM invoices
+                  JOIN (%(money)s) money ON money.move_id = invoices.id
             ), behaviour AS (
                 SELECT partner_id,
                        COUNT(*) AS paid_count,
@@ -405,6 +389,9 @@ class ResPartner(models.Model):
             """,
             partners=list(set(partner_ids)),
             companies=self.env.companies.ids,
+            money=self.env["account.move"]._invoice_dispute_money_dates_sql(
+                SQL("(SELECT id FROM invoices)")
+            ),
             date_from=today - timedelta(days=PAYMENT_BEHAVIOUR_DAYS),
         )
         return {

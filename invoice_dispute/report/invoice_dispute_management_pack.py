@@ -1231,8 +1231,9 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
     @api.model
     def _sheet_reminders(self, pack):
         """Per level: reminders sent in the period, and how many of their
-        invoices were fully paid within PAID_WITHIN_DAYS days after (the last
-        reconciliation of the invoice falls in that window)."""
+        invoices were fully paid within PAID_WITHIN_DAYS days after: the last
+        money received on the invoice (payment or bank statement line, SPEC
+        §10; a credit note is not money) falls in that window."""
         sheet = pack._add_sheet(self.env._("Reminders"))
         query = SQL(
             """
@@ -1241,31 +1242,25 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                        lg.move_id
                   FROM invoice_reminder_log lg
                  WHERE lg.id IN %(logs)s AND %(in_period)s
-            ), reconciled AS (
-                SELECT aml.move_id, MAX(apr.max_date) AS last_date
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN account_partial_reconcile apr
-                    ON apr.debit_move_id = aml.id OR apr.credit_move_id = aml.id
-                 WHERE aml.move_id IN (SELECT move_id FROM logs)
-                   AND a.account_type = 'asset_receivable'
-                 GROUP BY aml.move_id
-            )
+            ), paid AS (%(paid)s)
             SELECT c.name, lg.level, COUNT(*), COUNT(DISTINCT lg.move_id),
                    COUNT(*) FILTER (
                        WHERE m.payment_state IN ('paid', 'in_payment')
-                         AND rc.last_date >= lg.date
-                         AND rc.last_date <= lg.date + %(days)s
+                         AND paid.date_paid >= lg.date
+                         AND paid.date_paid <= lg.date + %(days)s
                    )
               FROM logs lg
               JOIN res_company c ON c.id = lg.company_id
               JOIN account_move m ON m.id = lg.move_id
-              LEFT JOIN reconciled rc ON rc.move_id = lg.move_id
+              LEFT JOIN paid ON paid.move_id = lg.move_id
              GROUP BY c.name, lg.level
              ORDER BY c.name, lg.level
             """,
             logs=pack._visible("invoice.reminder.log"),
             in_period=pack._in_period(SQL("lg.date")),
+            paid=self.env["account.move"]._invoice_dispute_money_dates_sql(
+                SQL("(SELECT move_id FROM logs)")
+            ),
             days=PAID_WITHIN_DAYS,
         )
         columns = [

@@ -512,6 +512,51 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(reminders[1]["Paid ratio"], 0.5)
         self.assertEqual(reminders[2]["Paid within 14 days"], 0)
 
+    def test_reminder_paid_means_money_received(self):
+        """An invoice whose rest a credit note settled after its reminder was
+        not paid after the reminder (its money came before it); one paid by a
+        payment after the reminder was (SPEC §10, paid means money
+        received)."""
+        rule_3 = self.env["invoice.reminder.rule"].search(
+            [("company_id", "=", self.company.id), ("level", "=", 3)], limit=1
+        )
+        by_credit_note, by_payment = (
+            self.create_invoice(
+                self.customer,
+                400.0,
+                invoice_date="2024-02-01",
+                invoice_date_due="2024-02-01",
+            )
+            for __ in range(2)
+        )
+        # 100 paid before the reminder, the rest credited after it
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=by_credit_note.ids
+        ).create({"payment_date": "2024-02-20", "amount": 100.0})._create_payments()
+        self.env["invoice.reminder.log"].create(
+            [
+                {"move_id": invoice.id, "rule_id": rule_3.id, "level": 3}
+                for invoice in (by_credit_note, by_payment)
+            ]
+        ).write({"date": "2024-03-01"})
+        refund = self.create_invoice(
+            self.customer, 300.0, move_type="out_refund", invoice_date="2024-03-05"
+        )
+        (
+            refund._invoice_dispute_receivable_lines()
+            | by_credit_note._invoice_dispute_receivable_lines()
+        ).reconcile()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=by_payment.ids
+        ).create({"payment_date": "2024-03-05"})._create_payments()
+        for invoice in (by_credit_note, by_payment):
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        book = self.load(self.export())
+        reminders = {row["Level"]: row for row in self.table(book["Reminders"])}
+        self.assertEqual(reminders[3]["Reminders sent"], 2)
+        self.assertEqual(reminders[3]["Paid within 14 days"], 1)
+        self.assertEqual(reminders[3]["Paid ratio"], 0.5)
+
     def summary_kpis(self, book):
         return {
             row[0]: row[1]

@@ -1,13 +1,9 @@
-import base64
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.constants import OPEN_CUSTOMER_INVOICES_DOMAIN
-
-STATEMENT_REPORT = "invoice_dispute.action_report_customer_statement"
 
 
 class InvoiceReminderSendWizard(models.TransientModel):
@@ -121,7 +117,7 @@ class InvoiceReminderSendWizard(models.TransientModel):
         for wizard in self:
             wizard.warning = engine._get_send_now_warning(wizard.move_ids._origin)
 
-    @api.depends("partner_id", "rule_id", "move_ids")
+    @api.depends("partner_id", "rule_id", "move_ids", "nothing_reason")
     def _compute_preview(self):
         engine = self.env["invoice.reminder.engine"]
         Notice = self.env["invoice.reminder.notice"]
@@ -131,10 +127,8 @@ class InvoiceReminderSendWizard(models.TransientModel):
             if not wizard.partner_id or not wizard.move_ids:
                 continue
             if not wizard.rule_id:
-                wizard.preview_error = self.env._(
-                    "There is no reminder rule of level %(level)s.",
-                    level=wizard.level,
-                )
+                # the engine's refusal: no rule of this level
+                wizard.preview_error = wizard.nothing_reason
                 continue
             try:
                 values_list = engine._prepare_send_now_notices(
@@ -170,29 +164,21 @@ class InvoiceReminderSendWizard(models.TransientModel):
         """Send the reminder: one notice per currency, its email queued at
         once (checked again just before it leaves).
 
-        :raise UserError: see ``invoice.reminder.engine._send_now``
+        :raise UserError: nothing can be sent at this level (no rule of it,
+            no invoice due for it: the engine's
+            ``_get_send_now_nothing_reason``), or see
+            ``invoice.reminder.engine._send_now``
         :return: an action opening the notice(s)
         """
         self.ensure_one()
-        if not self.rule_id:
-            raise UserError(
-                self.env._(
-                    "There is no reminder rule of level %(level)s in %(company)s.",
-                    level=self.level,
-                    company=self.company_id.name,
-                )
-            )
-        if not self.move_ids and self.nothing_reason:
+        if self.nothing_reason and not (self.rule_id and self.move_ids):
             raise UserError(self.nothing_reason)
-        partner = self.partner_id.commercial_partner_id
-        attachments = self.env["ir.attachment"]
-        if self.attach_statement:
-            attachments = self._get_statement_attachment(partner)
         notices = self.env["invoice.reminder.engine"]._send_now(
-            partner, self.rule_id, self.move_ids, attachments=attachments
+            self.partner_id.commercial_partner_id,
+            self.rule_id,
+            self.move_ids,
+            attach_statement=self.attach_statement,
         )
-        if attachments:
-            attachments.write({"res_model": notices._name, "res_id": notices[0].id})
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "invoice_dispute.invoice_reminder_notice_action"
         )
@@ -201,28 +187,3 @@ class InvoiceReminderSendWizard(models.TransientModel):
         else:
             action["domain"] = [("id", "in", notices.ids)]
         return action
-
-    def _get_statement_attachment(self, partner):
-        """The customer's statement (report
-        ``invoice_dispute.action_report_customer_statement``) as an
-        attachment, in the customer's language: on this wizard until the
-        notice exists (as Odoo's composer keeps its attachments), then moved
-        to the notice by ``action_send``; a collector need not be allowed to
-        modify the customer.
-
-        :return: ir.attachment record
-        """
-        report = self.env["ir.actions.report"].with_context(
-            lang=partner._get_customer_statement_lang()
-        )
-        content, report_type = report._render_qweb_pdf(STATEMENT_REPORT, partner.ids)
-        name = partner._get_customer_statement_filename()
-        return self.env["ir.attachment"].create(
-            {
-                "name": f"{name}.{report_type}",
-                "datas": base64.b64encode(content),
-                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
