@@ -519,6 +519,32 @@ AUTO_REPLY_CUES = {
             r"|overskridit (?:\w+ )?kvot\w*"
         ),
         r"\b(?:e ?post)?adressen hittades inte|okand (?:mottagare|anvandare)",
+        # a delayed delivery: the mail server still trying ("your message
+        # has not been delivered yet, the server will retry for 48 hours, you
+        # do not need to resend it"); the message, not goods, not delivered
+        (
+            r"(?:message|e ?mail|email|mail) (?:\w+ ){0,6}(?:has|have) not yet"
+            r" been delivered|\bserver (?:\w+ ){0,2}"
+            r"(?:will|is going to) (?:\w+ ){0,2}(?:retry|try again|keep trying"
+            r"|continue (?:to try|trying))|\b(?:do not|don t|no need to) (?:need to )?"
+            r"(?:resend|send (?:\w+ ){0,3}again)"
+        ),
+        (
+            r"(?:bericht|e ?mail|mail) (?:\w+ ){0,6}(?:is|werd|kon) nog niet (?:worden )?"
+            r"(?:bezorgd|afgeleverd)|\b(?:server|systeem) probeert (?:het )?(?:\w+ ){0,3}"
+            r"(?:nog|opnieuw)|\bhoeft (?:\w+ ){0,3}niet opnieuw te (?:verzenden"
+            r"|versturen|sturen)"
+        ),
+        (
+            r"(?:spravu|spravy|e ?mail) (?:\w+ ){0,6}sa (?:\w+ )?nepodarilo (?:\w+ )?"
+            r"dorucit|\bserver sa (?:\w+ ){0,3}pokusi (?:\w+ ){0,4}znova"
+            r"|\bnemusite (?:\w+ ){0,2}(?:posielat|odoslat|poslat) znova"
+        ),
+        (
+            r"(?:meddelande\w*|mejl\w*|e ?post\w*|mail\w*) (?:\w+ ){0,6}"
+            r"har annu inte (?:kunnat )?levereras|\bservern (?:\w+ )?(?:fortsatter"
+            r" att forsoka|forsoker (?:\w+ ){0,2}igen)|\bbehover inte skicka om\b"
+        ),
     ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
@@ -554,6 +580,26 @@ AUTO_REPLY_CUES = {
         ),
         r"\bi m away|travell?ing|business trip|not in the office",
         r"(?:limited|no) access to (?:my )?(?:e ?mail|email)",
+        # reading mail only now and then: "only checking email in the
+        # evenings", "lees mijn mail alleen 's avonds", "e-maily kontrolujem
+        # len večer", "läser mejl endast på kvällarna"
+        (
+            r"\bonly (?:checking|reading|check|read) (?:my )?(?:e ?mails?|emails?)"
+            r"|\b(?:checking|reading|check|read) (?:my )?(?:e ?mails?|emails?)"
+            r" (?:only )?(?:occasionally|sporadically|in the evenings?|once a day)"
+        ),
+        (
+            r"\b(?:lees|bekijk|check) (?:ik )?(?:mijn )?(?:e ?mail|mail|berichten)"
+            r" (?:\w+ )?(?:alleen|slechts|beperkt|sporadisch|af en toe)\b"
+        ),
+        (
+            r"\b(?:e ?maily|postu|spravy) (?:\w+ )?(?:kontrolujem|citam|sledujem)"
+            r" (?:\w+ )?(?:len|iba|obcas|sporadicky)\b"
+        ),
+        (
+            r"\b(?:laser|kollar|last|kontrollerar) (?:jag )?(?:min )?(?:e ?post|mejl"
+            r"|mail|inkorg)\w* (?:\w+ )?(?:endast|bara|sporadiskt|ibland)\b"
+        ),
         r"(?:has|have) left (?:the company|\w+)|no longer (?:with|work|employed)",
         r"(?:do not|not) work on|part time|\boff (?:today|work|sick)|\bout sick",
         r"\bi work (?:on )?(?:monday|tuesday|wednesday|thursday|friday)",
@@ -619,7 +665,7 @@ AUTO_REPLY_CUES = {
         (
             r"\b(?:i am|we are|i will be|we will be|am|are|is|currently) (?:\w+ ){0,2}"
             r"(?:at|attending|visiting|exhibiting at"
-            r"|on) (?:a |an |the |our )?(?:\w+ ){0,2}"
+            r"|on|in) (?:a |an |the |our )?(?:\w+ ){0,2}"
             r"(?:conference|congress|summit|trade (?:fair|show)|tradeshow|exhibition"
             r"|expo|seminar|training|workshop|course|offsite|off site|kick ?off"
             r"|team (?:day|event|building)|away day|company (?:event|outing))"
@@ -943,13 +989,101 @@ AUTO_REPLY_CUES = {
         r"\b(?:onder|met) (?:het )?(?:nummer|referentie) (?:ddigits|\d+)",
         r"\bmed (?:nummer|referens) (?:ddigits|\d+)",
         r"\b(?:under|with) (?:the )?(?:number|reference) (?:ddigits|\d+)",
+        r"\btiket\w* (?:c |cislo |nr )?(?:ddigits|\d+)",
+    ),
+    # the notice of the writer's own mailbox closing: "this address will be
+    # closed", "dit adres vervalt per 1 juli", "táto adresa bude zrušená",
+    # "denna adress kommer att stängas" (the mailbox speaking of itself)
+    "mailbox_closing": (
+        (
+            r"\bthis (?:e ?mail |email |mail )?(?:address|mailbox|inbox) (?:will|is going"
+            r" to|is about to) (?:\w+ )?(?:be )?(?:closed|discontinued|deactivated"
+            r"|removed|expire|stop working)"
+        ),
+        (
+            r"\b(?:dit|deze) (?:e ?mail ?|mail)?(?:adres|mailbox|postvak) (?:vervalt"
+            r"|wordt (?:\w+ ){0,3}(?:opgeheven|afgesloten|gesloten|verwijderd"
+            r"|stopgezet))"
+        ),
+        (
+            r"\btato (?:e ?mailov\w* )?(?:adres\w*|schrank\w*) (?:bude|sa) (?:\w+ ){0,2}"
+            r"(?:zrusen\w*|zrusi|deaktivovan\w*|uzavret\w*|vymazan\w*)"
+        ),
+        (
+            r"\b(?:denna|den har|den gamla) (?:e ?post ?|mejl)?(?:adress\w*|brevlada\w*)"
+            r" (?:kommer att |kommer |ska |skall )?(?:\w+ )?(?:stangas|upphora"
+            r"|upphor|avslutas|tas bort)"
+        ),
+    ),
+    # the writer's address changed ("our e-mail address has changed", "ons
+    # e-mailadres is gewijzigd", "naša e-mailová adresa sa zmenila", "vår
+    # e-postadress har ändrats"): with the mailbox closing, an automatic reply
+    "address_changed": (
+        (
+            r"\b(?:our|my) (?:\w+ )?(?:e ?mail |email |mail )?address (?:has |have )?"
+            r"(?:changed|been changed)"
+        ),
+        (
+            r"\b(?:ons|onze|mijn) (?:\w+ )?(?:e ?mail ?adres|mailadres|adres) (?:is|wordt)"
+            r" (?:\w+ )?(?:gewijzigd|veranderd)"
+        ),
+        (
+            r"\b(?:nasa|moja|nase) (?:\w+ )?(?:e ?mailov\w* )?adres\w* sa (?:\w+ )?"
+            r"zmenil\w*"
+        ),
+        (
+            r"\b(?:var|min|vara) (?:e ?post ?adress|e ?postadress|mejladress|adress)\w*"
+            r" (?:har )?(?:andrats|bytts|andrad|ar andrad)"
+        ),
+    ),
+    # an answer promised within a time by a service desk ("we respond within
+    # 5 working days", "we reageren binnen 5 werkdagen", "odpovieme Vám do 3
+    # pracovných dní", "svarar inom 5 arbetsdagar"): a reply, not a payment
+    "response_time": (
+        (
+            r"\b(?:we|our team|they|someone) (?:will |shall |aim to |try to )?"
+            r"(?:respond|reply|answer|get back to you) (?:\w+ ){0,3}within\b"
+        ),
+        (
+            r"\b(?:we|wij|ons team) (?:zullen |proberen )?(?:reageren|antwoorden"
+            r"|beantwoorden|reageert) (?:\w+ ){0,3}binnen\b"
+        ),
+        r"\b(?:odpovieme|odpovie|ozveme|ozve) (?:\w+ ){0,3}(?:do|v priebehu|behom)\b",
+        r"\b(?:svarar|besvarar|aterkommer) (?:vi |de )?(?:\w+ ){0,3}inom\b",
+    ),
+    # a service desk's load and self-help pointers ("due to a high volume of
+    # emails", "het is op dit moment erg druk", "hög belastning", "veelgestelde
+    # vragen", "FAQ")
+    "busy": (
+        (
+            r"\b(?:high|large|increased|heavy|unusually high) (?:\w+ )?(?:volume|number)"
+            r" of (?:e ?mails|emails|messages|requests|enquiries|inquiries)"
+            r"|\bfrequently asked questions\b|\bfaq\b"
+        ),
+        r"\bis (?:\w+ ){0,4}(?:erg |heel |zeer |extra )druk\b|\bveelgestelde vragen",
+        (
+            r"\b(?:vysok\w*|zvysen\w*|velk\w*) (?:pocet|objem|vytazen\w*) "
+            r"(?:\w+ )?(?:sprav|e ?mailov|poziadaviek)|\bcasto kladen\w* otaz"
+        ),
+        r"\b(?:hog|mycket hog|stor) (?:arbets)?belastning|\bvanliga fragor",
     ),
 }
 AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt", "delivery_failure")
 # Without a strong cue, one of the kinds must be one of these (a return
 # date and an alternate contact alone are also how customers promise: "wij
 # betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
-AUTO_REPLY_CORE = ("absence", "receipt", "departure", "closure")
+AUTO_REPLY_CORE = (
+    "absence",
+    "receipt",
+    "departure",
+    "closure",
+    "mailbox_closing",
+    "response_time",
+)
+# Core kinds that count only beside one of these: a reply promised within
+# days is a service desk's when it speaks of its load, a ticket or a receipt
+# ("we will get back to you within two days" alone may be a customer's).
+AUTO_REPLY_CORE_WITH = {"response_time": ("busy", "ticket", "receipt")}
 # Kinds that are all an absence (of the addressee, who left, or of the
 # whole office): together they count as one kind.
 AUTO_REPLY_ABSENCE_KINDS = ("absence", "departure", "closure")
@@ -1043,6 +1177,7 @@ PROMISE_COMMITMENT_PATTERNS = (
         r"\b(?:zaplatim|zaplatime|uhradim|uhradime|schvalim|schvalime|preplatim"
         r"|preplatime|prevediem|prevedieme|vyplatim|vyplatime)\b"
         r"|\b(?:poslem|posleme|odoslem|odosleme) (?:\w+ )?platbu"
+        r"|\b(?:to|ju|ich|hned) (?:poslem|posleme|odoslem|odosleme|zadam|zadame)\b"
         r"|\b(?:budem|budeme) (?:\w+ )?(?:platit|hradit|schvalovat)\b"
     ),
     # the action itself, after the return ("dan zet ik hem klaar voor
@@ -1086,7 +1221,8 @@ PROMISE_RETURN_PATTERNS = (
     ),
     (
         r"\b(?:hned ako|ked|ako nahle|akonahle|len co|po tom ako|az) (?:\w+ ){0,4}"
-        r"(?:spat|naspat|vratim|vratime|opat v)\b|\bpo (?:mojom |nasom )?navrate\b"
+        r"(?:spat|naspat|vratim|vratime|vrati|vratia|opat v)\b"
+        r"|\bpo (?:mojom |nasom )?navrate\b"
     ),
     (
         r"\b(?:sa fort|sa snart|nar|efter att|direkt nar) (?:jag|vi) (?:\w+ ){0,3}"
@@ -1168,7 +1304,12 @@ _RECEIPT_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 # The contact cue needs an address or a phone number to write to.
-_CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
+_CONTACT_ADDRESS_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d"
+    # an internal extension: "ext. 204", "toestel 12", "klapka 31", "ankn. 204"
+    r"|\b(?:ext|extension|toestel|tst|klapka|kl|linka|ankn|anknytning)\.? ?\d{2,5}\b",
+    re.IGNORECASE,
+)
 _AUTO_REPLY_CUE_RES = {
     kind: compile_alternatives(patterns) for kind, patterns in AUTO_REPLY_CUES.items()
 }
@@ -2367,10 +2508,11 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a departure, a closure of the office, a receipt; the
-        kinds of ``AUTO_REPLY_ABSENCE_KINDS`` count as one kind); the
-        alternate-contact cue counts only with an email address or phone
-        number in the text. A customer's request to send the invoices to a
+        (an absence, a departure, a closure of the office, a receipt, the
+        mailbox closing, a reply promised within days beside a kind of
+        ``AUTO_REPLY_CORE_WITH``; the kinds of ``AUTO_REPLY_ABSENCE_KINDS``
+        count as one kind); the alternate-contact cue counts only with an
+        email address, phone number or extension in the text. A customer's request to send the invoices to a
         new address (``is_address_change``) is none, unless a cue of
         ``AUTO_REPLY_ROBOT`` is found; a promise to pay or approve once back
         (``is_promise_on_return``) is none, unless a strong kind is found.
@@ -2399,9 +2541,12 @@ class InvoiceIntentPhrase(models.Model):
         # a departure and a closure are also absences: they count as one kind
         absences = len(kinds & set(AUTO_REPLY_ABSENCE_KINDS))
         count = len(kinds) - max(absences - 1, 0)
-        if kinds & set(AUTO_REPLY_STRONG) or (
-            kinds & set(AUTO_REPLY_CORE) and count >= AUTO_REPLY_MIN_CUES
-        ):
+        core = {
+            kind
+            for kind in kinds & set(AUTO_REPLY_CORE)
+            if kinds & set(AUTO_REPLY_CORE_WITH.get(kind, (kind,)))
+        }
+        if kinds & set(AUTO_REPLY_STRONG) or (core and count >= AUTO_REPLY_MIN_CUES):
             return sorted(kinds)
         return []
 
