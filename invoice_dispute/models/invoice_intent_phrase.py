@@ -168,12 +168,86 @@ CONDITIONAL_PAYMENT_PATTERNS = (
         r"|efter att) (?:\w+ ){0,5}" + _FIX
     ),
     (
-        _FIX + r" (?:\w+ ){0,3}(?:and then|and|then|dan|potom|a|sa|da)"
+        _FIX + r" (?:\w+ ){0,5}(?:and then|and|then|dan|potom|a|sa|da)"
         r" (?:we will |i will |we |i )?(?:pay|settle|betalen|betaal|voldoen"
         r"|zaplatime|zaplatim|uhradime|uhradim|betalar)\b"
     ),
+    # "send a corrected invoice for 40 units and we'll process it", "fix the
+    # invoice and then we can talk about paying"
+    (
+        r"\b(?:send|issue|fix|correct) (?:us )?(?:a |the )?(?:\w+ )?(?:invoice|credit"
+        r" note|bill) (?:\w+ ){0,5}(?:and then|and|then) (?:we|i) (?:will |can |shall"
+        r" |could )?(?:\w+ ){0,2}(?:pay|paying|settle|process|approve|release)\b"
+    ),
+    # still waiting for the credit note or the corrected invoice: "wij missen
+    # nog altijd de creditnota", "čakáme na dobropis", "vi väntar fortfarande
+    # på kreditnotan"
+    (
+        r"\b(?:waiting for|still (?:missing|not received|have not received)"
+        r"|missen|wachten|cakame|cakam|chyba nam|vantar|saknar)"
+        r" (?:\w+ ){0,3}(?:credit (?:note|memo)|corrected invoice|creditnota"
+        r"|creditfactuur|gecorrigeerde factuur|dobropis\w*|opraven\w* faktur\w*"
+        r"|kreditnota\w*|kreditfaktura\w*|korrigerad\w* faktura\w*)"
+    ),
 )
-_REFUSAL_RE = compile_alternatives(REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS)
+# A claim that the invoice charges more than was had (en, nl, sk, sv) is a
+# dispute whatever else it says: a whole period charged ("you still invoiced
+# the full month", "toch staat de hele maand op de factuur", "tar ni betalt
+# för hela månaden"), a number against the invoice's ("2 hodiny, nie 5 ako
+# máte na faktúre"), a payment only for what was had ("we pay for the days
+# we had it, not more", "zaplatím len to, čo sa robilo", "vi betalar bara
+# för det vi fick").
+_PERIOD = (
+    r"(?:month|week|period|year|quarter|maand|week|periode|jaar|kwartaal|mesiac"
+    r"|tyzden|obdobie|rok|stvrtrok|manad|manaden|vecka|veckan|perioden|aret|kvartal)"
+)
+OVERCHARGE_PATTERNS = (
+    (
+        r"\b(?:invoiced|billed|charged|charging|invoicing|billing|invoice) (?:us )?"
+        r"(?:\w+ ){0,2}(?:for )?(?:the )?(?:full|whole|entire) " + _PERIOD
+    ),
+    (
+        r"\b(?:hele|volledige|gehele) " + _PERIOD + r" (?:\w+ ){0,3}(?:op de factuur"
+        r"|gefactureerd|in rekening|berekend|aangerekend)"
+        r"|\b(?:gefactureerd|in rekening gebracht|berekend|aangerekend) (?:\w+ ){0,3}"
+        r"(?:de |het )?(?:hele|volledige|gehele) " + _PERIOD
+    ),
+    (
+        r"\b(?:fakturujete|fakturovali|fakturovat|uctujete|uctovali|vyfakturovali)"
+        r" (?:\w+ ){0,3}(?:cel\w*|plny|plnu) " + _PERIOD
+    ),
+    (
+        r"\b(?:tar ni betalt|tagit betalt|debiterat|debiterar|fakturerat|fakturerar)"
+        r" (?:\w+ ){0,3}(?:for )?(?:hela|full\w*) " + _PERIOD
+    ),
+    (
+        r"\b(?:not|niet|nie|inte) (?:\d+|nnum|ddigits) (?:\w+ ){0,2}(?:as|like|zoals"
+        r"|als|ako|som) (?:\w+ ){0,4}(?:invoice\w*|invoiced|factuur|gefactureerd"
+        r"|faktur\w*|fakturerat|charged|billed)"
+    ),
+    (
+        r"\b(?:pay|paying|settle) (?:\w+ )?(?:only|just) for (?:what|the (?:\w+ )?"
+        r"(?:hours|days|units|pieces|items) (?:we|that|which))\b"
+        r"|\bpay for (?:what|the \w+ (?:we|that|which)) (?:\w+ ){0,6}(?:not|nothing)"
+        r" more\b"
+    ),
+    (
+        r"\b(?:betalen|betaal) (?:we |wij |ik )?(?:alleen|enkel|slechts|uitsluitend)"
+        r" (?:voor )?(?:wat|de uren|de dagen|de geleverde)\b"
+    ),
+    (
+        r"\b(?:zaplatim|zaplatime|uhradim|uhradime) (?:\w+ )?(?:len|iba|jedine)"
+        r" (?:to|za to) co\b"
+    ),
+    (
+        r"\bbetalar (?:vi |jag )?(?:bara |endast |enbart )?for (?:det|de|den|vad)"
+        r" (?:\w+ ){0,6}(?:inte mer|inget mer|inget annat)\b"
+        r"|\bbetalar (?:vi |jag )?(?:bara|endast|enbart) for (?:det|de|den|vad)\b"
+    ),
+)
+_REFUSAL_RE = compile_alternatives(
+    REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS + OVERCHARGE_PATTERNS
+)
 # A payment said done (en, nl, sk, sv, accent-free, after
 # ``normalize_reply``): "we transferred the money on 3 November", "the
 # payment was collected by direct debit", "wij hebben het bedrag
