@@ -248,6 +248,35 @@ OVERCHARGE_PATTERNS = (
 _REFUSAL_RE = compile_alternatives(
     REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS + OVERCHARGE_PATTERNS
 )
+# Asking for more time, a later due date (en, nl, sk, sv): "can the payment
+# term be extended to 60 days", "is het mogelijk de betaaltermijn te
+# verlengen", "je možné posunúť platbu na január", "kan vi få anstånd med
+# betalningen"; a reply of no phrase or found a question that asks so is a
+# plan request (``PLAN_REQUEST_OVER``).
+PAYMENT_EXTENSION_PATTERNS = (
+    (
+        r"\b(?:extend|extending|extension of|prolong|postpone|postponing|defer"
+        r"|deferring|push back|move) (?:\w+ ){0,3}(?:payment|due date|payment terms?"
+        r"|deadline)\b|\b(?:more|extra|additional) time to pay\b"
+    ),
+    (
+        r"\b(?:betaaltermijn|betalingstermijn|vervaldatum|betaling) (?:\w+ ){0,5}"
+        r"(?:verlengen|verlengd|uitstellen|uitgesteld|opschuiven|verschuiven)\b"
+        r"|\b(?:uitstel|verlenging) (?:van )?(?:de |het )?(?:betaling|betaaltermijn"
+        r"|betalingstermijn|vervaldatum)\b"
+    ),
+    (
+        r"\b(?:predlzit|predlzenie|predlzi|posunut|posunutie|odlozit|odlozenie"
+        r"|odklad) (?:\w+ ){0,3}(?:splatnost\w*|platb\w*|uhrad\w*|termin\w* splat\w*)"
+    ),
+    (
+        r"\b(?:forlanga|forlangd|forlangning|skjuta upp|senarelagga|flytta)"
+        r" (?:\w+ ){0,3}(?:betalning\w*|forfallodag\w*|forfallodatum\w*"
+        r"|betalningstid\w*|betalningsvillkor\w*)|\banstand\b"
+    ),
+)
+_PAYMENT_EXTENSION_RE = compile_alternatives(PAYMENT_EXTENSION_PATTERNS)
+PLAN_REQUEST_OVER = (False, "question")
 # A payment said done (en, nl, sk, sv, accent-free, after
 # ``normalize_reply``): "we transferred the money on 3 November", "the
 # payment was collected by direct debit", "wij hebben het bedrag
@@ -1959,6 +1988,10 @@ class InvoiceIntentPhrase(models.Model):
         outweigh auto-reply phrases (``PHRASE_CONTENT_INTENTS``), not the
         structure of an automatic reply.
 
+        A reply of no intent or found a question that asks for more time
+        (``PAYMENT_EXTENSION_PATTERNS``: "de betaaltermijn verlengen",
+        "posunúť platbu na január") is a plan request.
+
         A reply of no intent yet (or a payment made guessed from its words
         only) that says a first-person payment in the future
         (``PROMISE_VERB_PATTERNS``: "uhradíme", "wij betalen", "vi betalar")
@@ -2069,6 +2102,11 @@ class InvoiceIntentPhrase(models.Model):
             result["scores"] = {key: round(value, 2) for key, value in evidence.items()}
         else:
             intent = False
+        if intent in PLAN_REQUEST_OVER and _PAYMENT_EXTENSION_RE.search(
+            normalize_reply(cleaned)
+        ):
+            # "is het mogelijk de betaaltermijn te verlengen?": more time
+            intent = "plan_request"
         intent = self._correct_payment_intent(intent, cleaned, scores)
         # "Uhradíme to 15. decembra.", "Wij betalen 15 december."
         promise_date = self._find_dated_payment(cleaned, prefix, intent, scores)
