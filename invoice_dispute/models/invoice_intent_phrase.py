@@ -260,7 +260,7 @@ PAYMENT_EXTENSION_PATTERNS = (
         r"|deadline)\b|\b(?:more|extra|additional) time to pay\b"
     ),
     (
-        r"\b(?:betaaltermijn|betalingstermijn|vervaldatum|betaling) (?:\w+ ){0,5}"
+        r"\b(?:betaaltermijn|betalingstermijn|vervaldatum|betaling) (?:\w+ ){0,8}"
         r"(?:verlengen|verlengd|uitstellen|uitgesteld|opschuiven|verschuiven)\b"
         r"|\b(?:uitstel|verlenging) (?:van )?(?:de |het )?(?:betaling|betaaltermijn"
         r"|betalingstermijn|vervaldatum)\b"
