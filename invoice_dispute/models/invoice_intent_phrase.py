@@ -633,8 +633,9 @@ AUTO_REPLY_CUES = {
             r"(?:resend|send (?:\w+ ){0,3}again)"
         ),
         (
-            r"(?:bericht|e ?mail|mail) (?:\w+ ){0,6}(?:is|werd|kon) nog niet (?:worden )?"
-            r"(?:bezorgd|afgeleverd)|\b(?:server|systeem) probeert (?:het )?(?:\w+ ){0,3}"
+            r"(?:bericht|e ?mail|mail) (?:\w+ ){0,6}(?:is|werd|kon) nog niet"
+            r" (?:worden )?(?:bezorgd|afgeleverd)|\b(?:server|systeem) probeert"
+            r" (?:het )?(?:\w+ ){0,3}"
             r"(?:nog|opnieuw)|\bhoeft (?:\w+ ){0,3}niet opnieuw te (?:verzenden"
             r"|versturen|sturen)"
         ),
@@ -1099,9 +1100,9 @@ AUTO_REPLY_CUES = {
     # "denna adress kommer att stängas" (the mailbox speaking of itself)
     "mailbox_closing": (
         (
-            r"\bthis (?:e ?mail |email |mail )?(?:address|mailbox|inbox) (?:will|is going"
-            r" to|is about to) (?:\w+ )?(?:be )?(?:closed|discontinued|deactivated"
-            r"|removed|expire|stop working)"
+            r"\bthis (?:e ?mail |email |mail )?(?:address|mailbox|inbox)"
+            r" (?:will|is going to|is about to) (?:\w+ )?(?:be )?"
+            r"(?:closed|discontinued|deactivated|removed|expire|stop working)"
         ),
         (
             r"\b(?:dit|deze) (?:e ?mail ?|mail)?(?:adres|mailbox|postvak) (?:vervalt"
@@ -1109,11 +1110,13 @@ AUTO_REPLY_CUES = {
             r"|stopgezet))"
         ),
         (
-            r"\btato (?:e ?mailov\w* )?(?:adres\w*|schrank\w*) (?:bude|sa) (?:\w+ ){0,2}"
+            r"\btato (?:e ?mailov\w* )?(?:adres\w*|schrank\w*) (?:bude|sa)"
+            r" (?:\w+ ){0,2}"
             r"(?:zrusen\w*|zrusi|deaktivovan\w*|uzavret\w*|vymazan\w*)"
         ),
         (
-            r"\b(?:denna|den har|den gamla) (?:e ?post ?|mejl)?(?:adress\w*|brevlada\w*)"
+            r"\b(?:denna|den har|den gamla) (?:e ?post ?|mejl)?"
+            r"(?:adress\w*|brevlada\w*)"
             r" (?:kommer att |kommer |ska |skall )?(?:\w+ )?(?:stangas|upphora"
             r"|upphor|avslutas|tas bort)"
         ),
@@ -1127,8 +1130,8 @@ AUTO_REPLY_CUES = {
             r"(?:changed|been changed)"
         ),
         (
-            r"\b(?:ons|onze|mijn) (?:\w+ )?(?:e ?mail ?adres|mailadres|adres) (?:is|wordt)"
-            r" (?:\w+ )?(?:gewijzigd|veranderd)"
+            r"\b(?:ons|onze|mijn) (?:\w+ )?(?:e ?mail ?adres|mailadres|adres)"
+            r" (?:is|wordt) (?:\w+ )?(?:gewijzigd|veranderd)"
         ),
         (
             r"\b(?:nasa|moja|nase) (?:\w+ )?(?:e ?mailov\w* )?adres\w* sa (?:\w+ )?"
@@ -1159,8 +1162,9 @@ AUTO_REPLY_CUES = {
     # vragen", "FAQ")
     "busy": (
         (
-            r"\b(?:high|large|increased|heavy|unusually high) (?:\w+ )?(?:volume|number)"
-            r" of (?:e ?mails|emails|messages|requests|enquiries|inquiries)"
+            r"\b(?:high|large|increased|heavy|unusually high) (?:\w+ )?"
+            r"(?:volume|number) of (?:e ?mails|emails|messages|requests|enquiries"
+            r"|inquiries)"
             r"|\bfrequently asked questions\b|\bfaq\b"
         ),
         r"\bis (?:\w+ ){0,4}(?:erg |heel |zeer |extra )druk\b|\bveelgestelde vragen",
@@ -2624,10 +2628,11 @@ class InvoiceIntentPhrase(models.Model):
         mailbox closing, a reply promised within days beside a kind of
         ``AUTO_REPLY_CORE_WITH``; the kinds of ``AUTO_REPLY_ABSENCE_KINDS``
         count as one kind); the alternate-contact cue counts only with an
-        email address, phone number or extension in the text. A customer's request to send the invoices to a
-        new address (``is_address_change``) is none, unless a cue of
-        ``AUTO_REPLY_ROBOT`` is found; a promise to pay or approve once back
-        (``is_promise_on_return``) is none, unless a strong kind is found.
+        email address, phone number or extension in the text. A customer's
+        request to send the invoices to a new address (``is_address_change``)
+        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found; a promise to
+        pay or approve once back (``is_promise_on_return``) is none, unless a
+        strong kind is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """

@@ -1721,26 +1721,35 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "Please note: our e-mail address has changed. Our accounts team"
-                    " can now be reached at ap@brightwell.example. This address"
-                    " will be closed on 31 August.",
+                    (
+                        "Please note: our e-mail address has changed. Our accounts team"
+                        " can now be reached at ap@brightwell.example. This address"
+                        " will be closed on 31 August."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Let op: ons mailadres is gewijzigd. De crediteurenadministratie"
-                    " is voortaan bereikbaar via crediteuren@hoeve.example. Dit"
-                    " adres vervalt per 1 september.",
+                    (
+                        "Let op: ons mailadres is gewijzigd. De"
+                        " crediteurenadministratie"
+                        " is voortaan bereikbaar via crediteuren@hoeve.example. Dit"
+                        " adres vervalt per 1 september."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Upozornenie: naša e-mailová adresa sa zmenila. Účtáreň nájdete"
-                    " na uctaren@povazie.example. Táto adresa bude zrušená k 30. 9.",
+                    (
+                        "Upozornenie: naša e-mailová adresa sa zmenila. Účtáreň nájdete"
+                        " na uctaren@povazie.example. Táto adresa bude zrušená k 30. 9."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Observera: vår e-postadress har ändrats. Kundreskontran nås nu"
-                    " på reskontra@fjallbygg.example. Denna adress kommer att"
-                    " stängas den 1 oktober.",
+                    (
+                        "Observera: vår e-postadress har ändrats. Kundreskontran nås nu"
+                        " på reskontra@fjallbygg.example. Denna adress kommer att"
+                        " stängas den 1 oktober."
+                    ),
                 ),
             ),
         )
@@ -1762,37 +1771,51 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "Thanks for reaching out! Due to a high volume of emails we will"
-                    " respond within 4 business days. Meanwhile our FAQ may already"
-                    " have your answer.",
+                    (
+                        "Thanks for reaching out! Due to a high volume of emails we"
+                        " will"
+                        " respond within 4 business days. Meanwhile our FAQ may already"
+                        " have your answer."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Dank voor uw bericht. Het is momenteel erg druk, wij reageren"
-                    " binnen 3 werkdagen. Misschien staat uw antwoord al bij de"
-                    " veelgestelde vragen.",
+                    (
+                        "Dank voor uw bericht. Het is momenteel erg druk, wij reageren"
+                        " binnen 3 werkdagen. Misschien staat uw antwoord al bij de"
+                        " veelgestelde vragen."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Dobrý deň, Vašej správe sme pridelili tiket 70412. Odpovieme"
-                    " Vám v priebehu 2 pracovných dní.",
+                    (
+                        "Dobrý deň, Vašej správe sme pridelili tiket 70412. Odpovieme"
+                        " Vám v priebehu 2 pracovných dní."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Tack för ditt mejl! På grund av hög arbetsbelastning svarar vi"
-                    " inom 4 arbetsdagar. Titta gärna under vanliga frågor på vår"
-                    " webbplats.",
+                    (
+                        "Tack för ditt mejl! På grund av hög arbetsbelastning svarar vi"
+                        " inom 4 arbetsdagar. Titta gärna under vanliga frågor på vår"
+                        " webbplats."
+                    ),
                 ),
             ),
         )
         for lang, text in (
             (
                 "en_US",
-                "Thanks for your message. We will get back to you within 2 working"
-                " days once our manager has checked the invoice.",
+                (
+                    "Thanks for your message. We will get back to you within 2 working"
+                    " days once our manager has checked the invoice."
+                ),
             ),
             ("nl_NL", "Het is erg druk bij ons, wij betalen binnen 5 werkdagen."),
-            ("sv_SE", "Vi har mycket hög belastning just nu, vi betalar inom 5 arbetsdagar."),
+            (
+                "sv_SE",
+                "Vi har mycket hög belastning just nu, vi betalar inom 5 arbetsdagar.",
+            ),
         ):
             with self.subTest(lang=lang, text=text):
                 self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
@@ -1805,27 +1828,36 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "Delivery delayed: your message to billing@ostrava.example has"
-                    " not yet been delivered. The server will keep trying for 2"
-                    " days. You do not need to resend your message.",
+                    (
+                        "Delivery delayed: your message to billing@ostrava.example has"
+                        " not yet been delivered. The server will keep trying for 2"
+                        " days. You do not need to resend your message."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Uw e-mail aan admin@tuinwerk.example is nog niet afgeleverd. De"
-                    " server probeert het nog 24 uur opnieuw. U hoeft het bericht"
-                    " niet opnieuw te versturen.",
+                    (
+                        "Uw e-mail aan admin@tuinwerk.example is nog niet afgeleverd."
+                        " De"
+                        " server probeert het nog 24 uur opnieuw. U hoeft het bericht"
+                        " niet opnieuw te versturen."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Vašu správu pre adresu uctovnik@orava.example sa zatiaľ"
-                    " nepodarilo doručiť. Server sa o doručenie pokúsi znova počas"
-                    " 24 hodín. Správu nemusíte posielať znova.",
+                    (
+                        "Vašu správu pre adresu uctovnik@orava.example sa zatiaľ"
+                        " nepodarilo doručiť. Server sa o doručenie pokúsi znova počas"
+                        " 24 hodín. Správu nemusíte posielať znova."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Ditt meddelande till ekonomi@bergslagen.example har ännu inte"
-                    " kunnat levereras. Servern fortsätter att försöka i 24 timmar."
-                    " Du behöver inte skicka om det.",
+                    (
+                        "Ditt meddelande till ekonomi@bergslagen.example har ännu inte"
+                        " kunnat levereras. Servern fortsätter att försöka i 24 timmar."
+                        " Du behöver inte skicka om det."
+                    ),
                 ),
             ),
         )
@@ -1838,23 +1870,31 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "I'm in a workshop until Thursday and only checking email once"
-                    " a day. For invoices please contact Maria at ext. 311.",
+                    (
+                        "I'm in a workshop until Thursday and only checking email once"
+                        " a day. For invoices please contact Maria at ext. 311."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Ik ben deze week op cursus en lees mijn mail alleen 's avonds."
-                    " Voor facturen kunt u contact opnemen met Joost, toestel 214.",
+                    (
+                        "Ik ben deze week op cursus en lees mijn mail alleen 's avonds."
+                        " Voor facturen kunt u contact opnemen met Joost, toestel 214."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Tento týždeň som na školení a e-maily kontrolujem len večer. V"
-                    " prípade faktúr kontaktujte kolegyňu Janu, klapka 118.",
+                    (
+                        "Tento týždeň som na školení a e-maily kontrolujem len večer. V"
+                        " prípade faktúr kontaktujte kolegyňu Janu, klapka 118."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Jag är på utbildning hela veckan och läser mejl endast på"
-                    " kvällarna. För fakturor, kontakta Eva på anknytning 245.",
+                    (
+                        "Jag är på utbildning hela veckan och läser mejl endast på"
+                        " kvällarna. För fakturor, kontakta Eva på anknytning 245."
+                    ),
                 ),
             ),
         )
@@ -1867,8 +1907,10 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "sk_SK",
-                    "Faktúru musí podpísať riaditeľ, ktorý je do piatku na"
-                    " dovolenke. Hneď ako sa vráti, ju odošleme.",
+                    (
+                        "Faktúru musí podpísať riaditeľ, ktorý je do piatku na"
+                        " dovolenke. Hneď ako sa vráti, ju odošleme."
+                    ),
                 ),
             ),
         )
@@ -1882,63 +1924,91 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "Our site was closed for two weeks in July and the gardeners did"
-                    " not come, but you invoiced the entire month again.",
+                    (
+                        "Our site was closed for two weeks in July and the gardeners"
+                        " did"
+                        " not come, but you invoiced the entire month again."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "De lift stond twee weken stil, maar toch is de volledige maand"
-                    " in rekening gebracht. Graag een aangepaste factuur.",
+                    (
+                        "De lift stond twee weken stil, maar toch is de volledige maand"
+                        " in rekening gebracht. Graag een aangepaste factuur."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Upratovanie sa v auguste dva týždne nerobilo, napriek tomu ste"
-                    " vyfakturovali celý mesiac.",
+                    (
+                        "Upratovanie sa v auguste dva týždne nerobilo, napriek tomu ste"
+                        " vyfakturovali celý mesiac."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Städningen uteblev två veckor i augusti men ni har debiterat"
-                    " hela månaden ändå.",
+                    (
+                        "Städningen uteblev två veckor i augusti men ni har debiterat"
+                        " hela månaden ändå."
+                    ),
                 ),
                 (
                     "en_US",
-                    "We rented the crane for 3 days, not 5 like on your invoice, and"
-                    " will settle the 3 days.",
+                    (
+                        "We rented the crane for 3 days, not 5 like on your invoice,"
+                        " and"
+                        " will settle the 3 days."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "We hadden de kraan 3 dagen, niet 5 zoals op uw factuur, die 3"
-                    " dagen betalen we graag.",
+                    (
+                        "We hadden de kraan 3 dagen, niet 5 zoals op uw factuur, die 3"
+                        " dagen betalen we graag."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Žeriav sme mali 3 dni, nie 5 ako na faktúre, tie 3 dni radi"
-                    " zaplatíme.",
+                    (
+                        "Žeriav sme mali 3 dni, nie 5 ako na faktúre, tie 3 dni radi"
+                        " zaplatíme."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Vi hyrde kranen i 3 dagar, inte 5 som på fakturan, de 3 dagarna"
-                    " betalar vi gärna.",
+                    (
+                        "Vi hyrde kranen i 3 dagar, inte 5 som på fakturan, de 3"
+                        " dagarna"
+                        " betalar vi gärna."
+                    ),
                 ),
                 (
                     "en_US",
-                    "We returned the scaffolding a week early. We will pay only for"
-                    " the days we actually had it.",
+                    (
+                        "We returned the scaffolding a week early. We will pay only for"
+                        " the days we actually had it."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "We hebben de machine na drie dagen teruggestuurd. We betalen"
-                    " alleen voor wat we gebruikt hebben.",
+                    (
+                        "We hebben de machine na drie dagen teruggestuurd. We betalen"
+                        " alleen voor wat we gebruikt hebben."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Prenájom sme vrátili o týždeň skôr. Zaplatíme len to, čo sme"
-                    " naozaj využili.",
+                    (
+                        "Prenájom sme vrátili o týždeň skôr. Zaplatíme len to, čo sme"
+                        " naozaj využili."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Ställningen lämnades tillbaka en vecka tidigare. Vi betalar bara"
-                    " för de dagar vi hade den.",
+                    (
+                        "Ställningen lämnades tillbaka en vecka tidigare. Vi betalar"
+                        " bara"
+                        " för de dagar vi hade den."
+                    ),
                 ),
             ),
         )
@@ -1957,28 +2027,39 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "We are still waiting for the credit note for the returned"
-                    " chairs; the rest we will pay on Friday.",
+                    (
+                        "We are still waiting for the credit note for the returned"
+                        " chairs; the rest we will pay on Friday."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Wij wachten nog op de creditnota voor de geretourneerde"
-                    " stoelen, de rest betalen we vrijdag.",
+                    (
+                        "Wij wachten nog op de creditnota voor de geretourneerde"
+                        " stoelen, de rest betalen we vrijdag."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Stále čakáme na dobropis za vrátené stoličky, zvyšok uhradíme"
-                    " v piatok.",
+                    (
+                        "Stále čakáme na dobropis za vrátené stoličky, zvyšok uhradíme"
+                        " v piatok."
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Vi väntar fortfarande på kreditnotan för de returnerade"
-                    " stolarna, resten betalar vi på fredag.",
+                    (
+                        "Vi väntar fortfarande på kreditnotan för de returnerade"
+                        " stolarna, resten betalar vi på fredag."
+                    ),
                 ),
                 (
                     "en_US",
-                    "Send us a corrected invoice for 12 boxes and we will process it"
-                    " the same day.",
+                    (
+                        "Send us a corrected invoice for 12 boxes and we will process"
+                        " it"
+                        " the same day."
+                    ),
                 ),
                 ("en_US", "Fix the invoice and then we can talk about paying it."),
             ),
@@ -1992,23 +2073,32 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             (
                 (
                     "en_US",
-                    "Is it possible to extend the payment term on this one to 60"
-                    " days? A big investment has squeezed our liquidity.",
+                    (
+                        "Is it possible to extend the payment term on this one to 60"
+                        " days? A big investment has squeezed our liquidity."
+                    ),
                 ),
                 (
                     "nl_NL",
-                    "Is het mogelijk de betaaltermijn van deze factuur naar 60 dagen"
-                    " te verlengen? Door een investering is het even krap.",
+                    (
+                        "Is het mogelijk de betaaltermijn van deze factuur naar 60"
+                        " dagen"
+                        " te verlengen? Door een investering is het even krap."
+                    ),
                 ),
                 (
                     "sk_SK",
-                    "Dobrý deň, je možné posunúť úhradu tejto faktúry až na marec,"
-                    " po uzávierke?",
+                    (
+                        "Dobrý deň, je možné posunúť úhradu tejto faktúry až na marec,"
+                        " po uzávierke?"
+                    ),
                 ),
                 (
                     "sv_SE",
-                    "Skulle det gå att flytta förfallodagen på fakturan till"
-                    " februari?",
+                    (
+                        "Skulle det gå att flytta förfallodagen på fakturan till"
+                        " februari?"
+                    ),
                 ),
             ),
         )
