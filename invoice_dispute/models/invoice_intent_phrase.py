@@ -1287,6 +1287,14 @@ PROMISE_COMMITMENT_PATTERNS = (
         r"|\b(?:to|ju|ich|hned) (?:poslem|posleme|odoslem|odosleme|zadam|zadame)\b"
         r"|\b(?:budem|budeme) (?:\w+ )?(?:platit|hradit|schvalovat)\b"
     ),
+    # the payment sent ("we will send it", "sturen we de betaling")
+    (
+        r"\b(?:i|we) (?:will |shall )?(?:send|release|submit) (?:it|the payment"
+        r"|payment|the transfer|the money)\b"
+        r"|\b(?:sturen|versturen|verzenden) (?:ik|wij|we) (?:de |het )?(?:betaling"
+        r"|bedrag|geld|overboeking)\b|\b(?:ik|wij|we) (?:sturen|versturen)"
+        r" (?:de |het )?(?:betaling|bedrag|geld)\b"
+    ),
     # the action itself, after the return ("dan zet ik hem klaar voor
     # betaling", "platbu hneď schválim", "och godkänner den direkt då")
     (
@@ -1341,7 +1349,8 @@ PROMISE_RETURN_PATTERNS = (
     (
         r"\b(?:i|we) (?:will be|am|are|shall be|get) (?:\w+ )?back\b"
         r"|\b(?:on|upon|after) (?:his|her|their) return\b"
-        r"|\bwhen (?:he|she|they) (?:is|are|gets|get|comes|come) back\b"
+        r"|\b(?:when|as soon as|once|the moment) (?:he|she|they) (?:is|are|gets|get"
+        r"|comes|come) back\b"
     ),
     (
         r"\b(?:ben|zijn) (?:ik|wij|we) (?:\w+ ){0,2}(?:weer|terug)\b"

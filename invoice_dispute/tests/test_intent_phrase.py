@@ -1906,10 +1906,33 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             "promise",
             (
                 (
+                    "en_US",
+                    (
+                        "The invoice has to be signed by our director, who is"
+                        " travelling"
+                        " until Friday. As soon as he is back we will send it."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "De factuur moet door de directeur getekend worden, die tot"
+                        " vrijdag op reis is. Zodra hij terug is, sturen we de"
+                        " betaling."
+                    ),
+                ),
+                (
                     "sk_SK",
                     (
                         "Faktúru musí podpísať riaditeľ, ktorý je do piatku na"
                         " dovolenke. Hneď ako sa vráti, ju odošleme."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Fakturan måste attesteras av vd:n som är på tjänsteresa till"
+                        " fredag. När han är tillbaka skickar vi betalningen."
                     ),
                 ),
             ),
