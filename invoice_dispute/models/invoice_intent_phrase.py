@@ -1976,14 +1976,19 @@ class InvoiceIntentPhrase(models.Model):
         not reply", a read receipt or a delivery status notification, or two
         kinds of cues among absence (also for an event), closure of the
         office, departure from the company, return date, alternate contact,
-        receipt, ticket number; see ``_find_auto_reply_cues``) or matching
+        receipt, ticket number, the mailbox closing, a service desk's reply
+        time beside its load or a ticket; see ``_find_auto_reply_cues``) or
+        matching
         any auto-reply phrase (in the body or the subject), except a
         first-person promise to pay or approve once back
         (``is_promise_on_return``: "zodra ik weer op kantoor ben betaal ik"),
         a promise without a strong cue or header. A customer's request
         to send the invoices to a new address from now on
         (``is_address_change``) is a question. A refusal to pay
-        (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
+        (``REFUSAL_PATTERNS``) or a charge for more than was had
+        (``OVERCHARGE_PATTERNS``: a whole period charged, a number against
+        the invoice's, a payment only for what was had) is a dispute.
+        Without any matching phrase, a
         reply with a question mark is a question unless its words clearly ask for a plan
         (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
         phrases of one intent, function words (``STOP_WORDS``) left out,
