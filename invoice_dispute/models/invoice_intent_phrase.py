@@ -168,12 +168,115 @@ CONDITIONAL_PAYMENT_PATTERNS = (
         r"|efter att) (?:\w+ ){0,5}" + _FIX
     ),
     (
-        _FIX + r" (?:\w+ ){0,3}(?:and then|and|then|dan|potom|a|sa|da)"
+        _FIX + r" (?:\w+ ){0,5}(?:and then|and|then|dan|potom|a|sa|da)"
         r" (?:we will |i will |we |i )?(?:pay|settle|betalen|betaal|voldoen"
         r"|zaplatime|zaplatim|uhradime|uhradim|betalar)\b"
     ),
+    # "send a corrected invoice for 40 units and we'll process it", "fix the
+    # invoice and then we can talk about paying"
+    (
+        r"\b(?:send|issue|fix|correct) (?:us )?(?:a |the )?(?:\w+ )?(?:invoice|credit"
+        r" note|bill) (?:\w+ ){0,5}(?:and then|and|then) (?:we|i) (?:will |can |shall"
+        r" |could )?(?:\w+ ){0,2}(?:pay|paying|settle|process|approve|release)\b"
+    ),
+    # still waiting for the credit note or the corrected invoice: "wij missen
+    # nog altijd de creditnota", "čakáme na dobropis", "vi väntar fortfarande
+    # på kreditnotan"
+    (
+        r"\b(?:waiting for|still (?:missing|not received|have not received)"
+        r"|missen|wachten|cakame|cakam|chyba nam|vantar|saknar)"
+        r" (?:\w+ ){0,3}(?:credit (?:note|memo)|corrected invoice|creditnota"
+        r"|creditfactuur|gecorrigeerde factuur|dobropis\w*|opraven\w* faktur\w*"
+        r"|kreditnota\w*|kreditfaktura\w*|korrigerad\w* faktura\w*)"
+    ),
 )
-_REFUSAL_RE = compile_alternatives(REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS)
+# A claim that the invoice charges more than was had (en, nl, sk, sv) is a
+# dispute whatever else it says: a whole period charged ("you still invoiced
+# the full month", "toch staat de hele maand op de factuur", "tar ni betalt
+# för hela månaden"), a number against the invoice's ("2 hodiny, nie 5 ako
+# máte na faktúre"), a payment only for what was had ("we pay for the days
+# we had it, not more", "zaplatím len to, čo sa robilo", "vi betalar bara
+# för det vi fick").
+_PERIOD = (
+    r"(?:month|week|period|year|quarter|maand|week|periode|jaar|kwartaal|mesiac"
+    r"|tyzden|obdobie|rok|stvrtrok|manad|manaden|vecka|veckan|perioden|aret|kvartal)"
+)
+OVERCHARGE_PATTERNS = (
+    (
+        r"\b(?:invoiced|billed|charged|charging|invoicing|billing|invoice) (?:us )?"
+        r"(?:\w+ ){0,2}(?:for )?(?:the )?(?:full|whole|entire) " + _PERIOD
+    ),
+    (
+        r"\b(?:hele|volledige|gehele) " + _PERIOD + r" (?:\w+ ){0,3}(?:op de factuur"
+        r"|gefactureerd|in rekening|berekend|aangerekend)"
+        r"|\b(?:gefactureerd|in rekening gebracht|berekend|aangerekend) (?:\w+ ){0,3}"
+        r"(?:de |het )?(?:hele|volledige|gehele) " + _PERIOD
+    ),
+    (
+        r"\b(?:fakturujete|fakturovali|fakturovat|uctujete|uctovali|vyfakturovali)"
+        r" (?:\w+ ){0,3}(?:cel\w*|plny|plnu) " + _PERIOD
+    ),
+    (
+        r"\b(?:tar ni betalt|tagit betalt|debiterat|debiterar|fakturerat|fakturerar)"
+        r" (?:\w+ ){0,3}(?:for )?(?:hela|full\w*) " + _PERIOD
+    ),
+    (
+        r"\b(?:not|niet|nie|inte) (?:\d+|nnum|ddigits) (?:\w+ ){0,2}(?:as|like|zoals"
+        r"|als|ako|som) (?:\w+ ){0,4}(?:invoice\w*|invoiced|factuur|gefactureerd"
+        r"|faktur\w*|fakturerat|charged|billed)"
+    ),
+    (
+        r"\b(?:pay|paying|settle) (?:\w+ )?(?:only|just) for (?:what|the (?:\w+ )?"
+        r"(?:hours|days|units|pieces|items) (?:we|that|which))\b"
+        r"|\bpay for (?:what|the \w+ (?:we|that|which)) (?:\w+ ){0,6}(?:not|nothing)"
+        r" more\b"
+    ),
+    (
+        r"\b(?:betalen|betaal) (?:we |wij |ik )?(?:alleen|enkel|slechts|uitsluitend)"
+        r" (?:voor )?(?:wat|de uren|de dagen|de geleverde)\b"
+    ),
+    (
+        r"\b(?:zaplatim|zaplatime|uhradim|uhradime) (?:\w+ )?(?:len|iba|jedine)"
+        r" (?:to|za to) co\b"
+    ),
+    (
+        r"\bbetalar (?:vi |jag )?(?:bara |endast |enbart )?for (?:det|de|den|vad)"
+        r" (?:\w+ ){0,6}(?:inte mer|inget mer|inget annat)\b"
+        r"|\bbetalar (?:vi |jag )?(?:bara|endast|enbart) for (?:det|de|den|vad)\b"
+    ),
+)
+_REFUSAL_RE = compile_alternatives(
+    REFUSAL_PATTERNS + CONDITIONAL_PAYMENT_PATTERNS + OVERCHARGE_PATTERNS
+)
+# Asking for more time, a later due date (en, nl, sk, sv): "can the payment
+# term be extended to 60 days", "is het mogelijk de betaaltermijn te
+# verlengen", "je možné posunúť platbu na január", "kan vi få anstånd med
+# betalningen"; a reply of no phrase or found a question that asks so is a
+# plan request (``PLAN_REQUEST_OVER``).
+PAYMENT_EXTENSION_PATTERNS = (
+    (
+        r"\b(?:extend|extending|extension of|prolong|postpone|postponing|defer"
+        r"|deferring|push back|move) (?:\w+ ){0,3}(?:payment|due date|payment terms?"
+        r"|deadline)\b|\b(?:more|extra|additional) time to pay\b"
+    ),
+    (
+        r"\b(?:betaaltermijn|betalingstermijn|vervaldatum|betaling) (?:\w+ ){0,8}"
+        r"(?:verlengen|verlengd|uitstellen|uitgesteld|opschuiven|verschuiven)\b"
+        r"|\b(?:uitstel|verlenging) (?:van )?(?:de |het )?(?:betaling|betaaltermijn"
+        r"|betalingstermijn|vervaldatum)\b"
+    ),
+    (
+        r"\b(?:predlzit|predlzenie|predlzi|posunut|posunutie|odlozit|odlozenie"
+        r"|odklad) (?:\w+ ){0,3}(?:splatnost\w*|platb\w*|uhrad\w*|termin\w* splat\w*)"
+    ),
+    (
+        r"\b(?:forlanga|forlangd|forlangning|skjuta upp|senarelagga|flytta)"
+        r" (?:\w+ ){0,3}(?:betalning\w*|forfallodag\w*|forfallodatum\w*"
+        r"|betalningstid\w*|betalningsvillkor\w*)|\banstand\b"
+    ),
+)
+_PAYMENT_EXTENSION_RE = compile_alternatives(PAYMENT_EXTENSION_PATTERNS)
+PLAN_REQUEST_OVER = (False, "question")
 # A payment said done (en, nl, sk, sv, accent-free, after
 # ``normalize_reply``): "we transferred the money on 3 November", "the
 # payment was collected by direct debit", "wij hebben het bedrag
@@ -519,6 +622,33 @@ AUTO_REPLY_CUES = {
             r"|overskridit (?:\w+ )?kvot\w*"
         ),
         r"\b(?:e ?post)?adressen hittades inte|okand (?:mottagare|anvandare)",
+        # a delayed delivery: the mail server still trying ("your message
+        # has not been delivered yet, the server will retry for 48 hours, you
+        # do not need to resend it"); the message, not goods, not delivered
+        (
+            r"(?:message|e ?mail|email|mail) (?:\w+ ){0,6}(?:has|have) not yet"
+            r" been delivered|\bserver (?:\w+ ){0,2}"
+            r"(?:will|is going to) (?:\w+ ){0,2}(?:retry|try again|keep trying"
+            r"|continue (?:to try|trying))|\b(?:do not|don t|no need to) (?:need to )?"
+            r"(?:resend|send (?:\w+ ){0,3}again)"
+        ),
+        (
+            r"(?:bericht|e ?mail|mail) (?:\w+ ){0,6}(?:is|werd|kon) nog niet"
+            r" (?:worden )?(?:bezorgd|afgeleverd)|\b(?:server|systeem) probeert"
+            r" (?:het )?(?:\w+ ){0,3}"
+            r"(?:nog|opnieuw)|\bhoeft (?:\w+ ){0,3}niet opnieuw te (?:verzenden"
+            r"|versturen|sturen)"
+        ),
+        (
+            r"(?:spravu|spravy|e ?mail) (?:\w+ ){0,6}sa (?:\w+ )?nepodarilo (?:\w+ )?"
+            r"dorucit|\bserver sa (?:\w+ ){0,3}pokusi (?:\w+ ){0,4}znova"
+            r"|\bnemusite (?:\w+ ){0,2}(?:posielat|odoslat|poslat) znova"
+        ),
+        (
+            r"(?:meddelande\w*|mejl\w*|e ?post\w*|mail\w*) (?:\w+ ){0,6}"
+            r"har annu inte (?:kunnat )?levereras|\bservern (?:\w+ )?(?:fortsatter"
+            r" att forsoka|forsoker (?:\w+ ){0,2}igen)|\bbehover inte skicka om\b"
+        ),
     ),
     "no_reply": (
         r"(?:do not|please don t|please do not) (?:reply|respond|answer)",
@@ -554,6 +684,26 @@ AUTO_REPLY_CUES = {
         ),
         r"\bi m away|travell?ing|business trip|not in the office",
         r"(?:limited|no) access to (?:my )?(?:e ?mail|email)",
+        # reading mail only now and then: "only checking email in the
+        # evenings", "lees mijn mail alleen 's avonds", "e-maily kontrolujem
+        # len večer", "läser mejl endast på kvällarna"
+        (
+            r"\bonly (?:checking|reading|check|read) (?:my )?(?:e ?mails?|emails?)"
+            r"|\b(?:checking|reading|check|read) (?:my )?(?:e ?mails?|emails?)"
+            r" (?:only )?(?:occasionally|sporadically|in the evenings?|once a day)"
+        ),
+        (
+            r"\b(?:lees|bekijk|check) (?:ik )?(?:mijn )?(?:e ?mail|mail|berichten)"
+            r" (?:\w+ )?(?:alleen|slechts|beperkt|sporadisch|af en toe)\b"
+        ),
+        (
+            r"\b(?:e ?maily|postu|spravy) (?:\w+ )?(?:kontrolujem|citam|sledujem)"
+            r" (?:\w+ )?(?:len|iba|obcas|sporadicky)\b"
+        ),
+        (
+            r"\b(?:laser|kollar|last|kontrollerar) (?:jag )?(?:min )?(?:e ?post|mejl"
+            r"|mail|inkorg)\w* (?:\w+ )?(?:endast|bara|sporadiskt|ibland)\b"
+        ),
         r"(?:has|have) left (?:the company|\w+)|no longer (?:with|work|employed)",
         r"(?:do not|not) work on|part time|\boff (?:today|work|sick)|\bout sick",
         r"\bi work (?:on )?(?:monday|tuesday|wednesday|thursday|friday)",
@@ -619,7 +769,7 @@ AUTO_REPLY_CUES = {
         (
             r"\b(?:i am|we are|i will be|we will be|am|are|is|currently) (?:\w+ ){0,2}"
             r"(?:at|attending|visiting|exhibiting at"
-            r"|on) (?:a |an |the |our )?(?:\w+ ){0,2}"
+            r"|on|in) (?:a |an |the |our )?(?:\w+ ){0,2}"
             r"(?:conference|congress|summit|trade (?:fair|show)|tradeshow|exhibition"
             r"|expo|seminar|training|workshop|course|offsite|off site|kick ?off"
             r"|team (?:day|event|building)|away day|company (?:event|outing))"
@@ -943,13 +1093,104 @@ AUTO_REPLY_CUES = {
         r"\b(?:onder|met) (?:het )?(?:nummer|referentie) (?:ddigits|\d+)",
         r"\bmed (?:nummer|referens) (?:ddigits|\d+)",
         r"\b(?:under|with) (?:the )?(?:number|reference) (?:ddigits|\d+)",
+        r"\btiket\w* (?:c |cislo |nr )?(?:ddigits|\d+)",
+    ),
+    # the notice of the writer's own mailbox closing: "this address will be
+    # closed", "dit adres vervalt per 1 juli", "táto adresa bude zrušená",
+    # "denna adress kommer att stängas" (the mailbox speaking of itself)
+    "mailbox_closing": (
+        (
+            r"\bthis (?:e ?mail |email |mail )?(?:address|mailbox|inbox)"
+            r" (?:will|is going to|is about to) (?:\w+ )?(?:be )?"
+            r"(?:closed|discontinued|deactivated|removed|expire|stop working)"
+        ),
+        (
+            r"\b(?:dit|deze) (?:e ?mail ?|mail)?(?:adres|mailbox|postvak) (?:vervalt"
+            r"|wordt (?:\w+ ){0,3}(?:opgeheven|afgesloten|gesloten|verwijderd"
+            r"|stopgezet))"
+        ),
+        (
+            r"\btato (?:e ?mailov\w* )?(?:adres\w*|schrank\w*) (?:bude|sa)"
+            r" (?:\w+ ){0,2}"
+            r"(?:zrusen\w*|zrusi|deaktivovan\w*|uzavret\w*|vymazan\w*)"
+        ),
+        (
+            r"\b(?:denna|den har|den gamla) (?:e ?post ?|mejl)?"
+            r"(?:adress\w*|brevlada\w*)"
+            r" (?:kommer att |kommer |ska |skall )?(?:\w+ )?(?:stangas|upphora"
+            r"|upphor|avslutas|tas bort)"
+        ),
+    ),
+    # the writer's address changed ("our e-mail address has changed", "ons
+    # e-mailadres is gewijzigd", "naša e-mailová adresa sa zmenila", "vår
+    # e-postadress har ändrats"): with the mailbox closing, an automatic reply
+    "address_changed": (
+        (
+            r"\b(?:our|my) (?:\w+ )?(?:e ?mail |email |mail )?address (?:has |have )?"
+            r"(?:changed|been changed)"
+        ),
+        (
+            r"\b(?:ons|onze|mijn) (?:\w+ )?(?:e ?mail ?adres|mailadres|adres)"
+            r" (?:is|wordt) (?:\w+ )?(?:gewijzigd|veranderd)"
+        ),
+        (
+            r"\b(?:nasa|moja|nase) (?:\w+ )?(?:e ?mailov\w* )?adres\w* sa (?:\w+ )?"
+            r"zmenil\w*"
+        ),
+        (
+            r"\b(?:var|min|vara) (?:e ?post ?adress|e ?postadress|mejladress|adress)\w*"
+            r" (?:har )?(?:andrats|bytts|andrad|ar andrad)"
+        ),
+    ),
+    # an answer promised within a time by a service desk ("we respond within
+    # 5 working days", "we reageren binnen 5 werkdagen", "odpovieme Vám do 3
+    # pracovných dní", "svarar inom 5 arbetsdagar"): a reply, not a payment
+    "response_time": (
+        (
+            r"\b(?:we|our team|they|someone) (?:will |shall |aim to |try to )?"
+            r"(?:respond|reply|answer|get back to you) (?:\w+ ){0,3}within\b"
+        ),
+        (
+            r"\b(?:we|wij|ons team) (?:zullen |proberen )?(?:reageren|antwoorden"
+            r"|beantwoorden|reageert) (?:\w+ ){0,3}binnen\b"
+        ),
+        r"\b(?:odpovieme|odpovie|ozveme|ozve) (?:\w+ ){0,3}(?:do|v priebehu|behom)\b",
+        r"\b(?:svarar|besvarar|aterkommer) (?:vi |de )?(?:\w+ ){0,3}inom\b",
+    ),
+    # a service desk's load and self-help pointers ("due to a high volume of
+    # emails", "het is op dit moment erg druk", "hög belastning", "veelgestelde
+    # vragen", "FAQ")
+    "busy": (
+        (
+            r"\b(?:high|large|increased|heavy|unusually high) (?:\w+ )?"
+            r"(?:volume|number) of (?:e ?mails|emails|messages|requests|enquiries"
+            r"|inquiries)"
+            r"|\bfrequently asked questions\b|\bfaq\b"
+        ),
+        r"\bis (?:\w+ ){0,4}(?:erg |heel |zeer |extra )druk\b|\bveelgestelde vragen",
+        (
+            r"\b(?:vysok\w*|zvysen\w*|velk\w*) (?:pocet|objem|vytazen\w*) "
+            r"(?:\w+ )?(?:sprav|e ?mailov|poziadaviek)|\bcasto kladen\w* otaz"
+        ),
+        r"\b(?:hog|mycket hog|stor) (?:arbets)?belastning|\bvanliga fragor",
     ),
 }
 AUTO_REPLY_STRONG = ("automatic", "no_reply", "read_receipt", "delivery_failure")
 # Without a strong cue, one of the kinds must be one of these (a return
 # date and an alternate contact alone are also how customers promise: "wij
 # betalen tot vrijdag", "uhradíme do piatku, kontaktujte účtovníčku").
-AUTO_REPLY_CORE = ("absence", "receipt", "departure", "closure")
+AUTO_REPLY_CORE = (
+    "absence",
+    "receipt",
+    "departure",
+    "closure",
+    "mailbox_closing",
+    "response_time",
+)
+# Core kinds that count only beside one of these: a reply promised within
+# days is a service desk's when it speaks of its load, a ticket or a receipt
+# ("we will get back to you within two days" alone may be a customer's).
+AUTO_REPLY_CORE_WITH = {"response_time": ("busy", "ticket", "receipt")}
 # Kinds that are all an absence (of the addressee, who left, or of the
 # whole office): together they count as one kind.
 AUTO_REPLY_ABSENCE_KINDS = ("absence", "departure", "closure")
@@ -1043,7 +1284,16 @@ PROMISE_COMMITMENT_PATTERNS = (
         r"\b(?:zaplatim|zaplatime|uhradim|uhradime|schvalim|schvalime|preplatim"
         r"|preplatime|prevediem|prevedieme|vyplatim|vyplatime)\b"
         r"|\b(?:poslem|posleme|odoslem|odosleme) (?:\w+ )?platbu"
+        r"|\b(?:to|ju|ich|hned) (?:poslem|posleme|odoslem|odosleme|zadam|zadame)\b"
         r"|\b(?:budem|budeme) (?:\w+ )?(?:platit|hradit|schvalovat)\b"
+    ),
+    # the payment sent ("we will send it", "sturen we de betaling")
+    (
+        r"\b(?:i|we) (?:will |shall )?(?:send|release|submit) (?:it|the payment"
+        r"|payment|the transfer|the money)\b"
+        r"|\b(?:sturen|versturen|verzenden) (?:ik|wij|we) (?:de |het )?(?:betaling"
+        r"|bedrag|geld|overboeking)\b|\b(?:ik|wij|we) (?:sturen|versturen)"
+        r" (?:de |het )?(?:betaling|bedrag|geld)\b"
     ),
     # the action itself, after the return ("dan zet ik hem klaar voor
     # betaling", "platbu hneď schválim", "och godkänner den direkt då")
@@ -1086,7 +1336,8 @@ PROMISE_RETURN_PATTERNS = (
     ),
     (
         r"\b(?:hned ako|ked|ako nahle|akonahle|len co|po tom ako|az) (?:\w+ ){0,4}"
-        r"(?:spat|naspat|vratim|vratime|opat v)\b|\bpo (?:mojom |nasom )?navrate\b"
+        r"(?:spat|naspat|vratim|vratime|vrati|vratia|opat v)\b"
+        r"|\bpo (?:mojom |nasom )?navrate\b"
     ),
     (
         r"\b(?:sa fort|sa snart|nar|efter att|direkt nar) (?:jag|vi) (?:\w+ ){0,3}"
@@ -1098,7 +1349,8 @@ PROMISE_RETURN_PATTERNS = (
     (
         r"\b(?:i|we) (?:will be|am|are|shall be|get) (?:\w+ )?back\b"
         r"|\b(?:on|upon|after) (?:his|her|their) return\b"
-        r"|\bwhen (?:he|she|they) (?:is|are|gets|get|comes|come) back\b"
+        r"|\b(?:when|as soon as|once|the moment) (?:he|she|they) (?:is|are|gets|get"
+        r"|comes|come) back\b"
     ),
     (
         r"\b(?:ben|zijn) (?:ik|wij|we) (?:\w+ ){0,2}(?:weer|terug)\b"
@@ -1168,7 +1420,12 @@ _RECEIPT_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 # The contact cue needs an address or a phone number to write to.
-_CONTACT_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d")
+_CONTACT_ADDRESS_RE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d ()/-]{7,}\d"
+    # an internal extension: "ext. 204", "toestel 12", "klapka 31", "ankn. 204"
+    r"|\b(?:ext|extension|toestel|tst|klapka|kl|linka|ankn|anknytning)\.? ?\d{2,5}\b",
+    re.IGNORECASE,
+)
 _AUTO_REPLY_CUE_RES = {
     kind: compile_alternatives(patterns) for kind, patterns in AUTO_REPLY_CUES.items()
 }
@@ -1719,14 +1976,19 @@ class InvoiceIntentPhrase(models.Model):
         not reply", a read receipt or a delivery status notification, or two
         kinds of cues among absence (also for an event), closure of the
         office, departure from the company, return date, alternate contact,
-        receipt, ticket number; see ``_find_auto_reply_cues``) or matching
+        receipt, ticket number, the mailbox closing, a service desk's reply
+        time beside its load or a ticket; see ``_find_auto_reply_cues``) or
+        matching
         any auto-reply phrase (in the body or the subject), except a
         first-person promise to pay or approve once back
         (``is_promise_on_return``: "zodra ik weer op kantoor ben betaal ik"),
         a promise without a strong cue or header. A customer's request
         to send the invoices to a new address from now on
         (``is_address_change``) is a question. A refusal to pay
-        (``REFUSAL_PATTERNS``) is a dispute. Without any matching phrase, a
+        (``REFUSAL_PATTERNS``) or a charge for more than was had
+        (``OVERCHARGE_PATTERNS``: a whole period charged, a number against
+        the invoice's, a payment only for what was had) is a dispute.
+        Without any matching phrase, a
         reply with a question mark is a question unless its words clearly ask for a plan
         (``QUESTION_EVIDENCE_FACTOR``); else the words it shares with the
         phrases of one intent, function words (``STOP_WORDS``) left out,
@@ -1743,6 +2005,10 @@ class InvoiceIntentPhrase(models.Model):
         is a refusal. A plan request's phrases weighing ``CUSTOMER_CONTENT_MIN``
         outweigh auto-reply phrases (``PHRASE_CONTENT_INTENTS``), not the
         structure of an automatic reply.
+
+        A reply of no intent or found a question that asks for more time
+        (``PAYMENT_EXTENSION_PATTERNS``: "de betaaltermijn verlengen",
+        "posunúť platbu na január") is a plan request.
 
         A reply of no intent yet (or a payment made guessed from its words
         only) that says a first-person payment in the future
@@ -1854,6 +2120,11 @@ class InvoiceIntentPhrase(models.Model):
             result["scores"] = {key: round(value, 2) for key, value in evidence.items()}
         else:
             intent = False
+        if intent in PLAN_REQUEST_OVER and _PAYMENT_EXTENSION_RE.search(
+            normalize_reply(cleaned)
+        ):
+            # "is het mogelijk de betaaltermijn te verlengen?": more time
+            intent = "plan_request"
         intent = self._correct_payment_intent(intent, cleaned, scores)
         # "Uhradíme to 15. decembra.", "Wij betalen 15 december."
         promise_date = self._find_dated_payment(cleaned, prefix, intent, scores)
@@ -2367,13 +2638,15 @@ class InvoiceIntentPhrase(models.Model):
         reply) and ``subject`` when they make an automatic reply: a strong
         kind (``AUTO_REPLY_STRONG``) alone, else at least
         ``AUTO_REPLY_MIN_CUES`` kinds, one of them of ``AUTO_REPLY_CORE``
-        (an absence, a departure, a closure of the office, a receipt; the
-        kinds of ``AUTO_REPLY_ABSENCE_KINDS`` count as one kind); the
-        alternate-contact cue counts only with an email address or phone
-        number in the text. A customer's request to send the invoices to a
-        new address (``is_address_change``) is none, unless a cue of
-        ``AUTO_REPLY_ROBOT`` is found; a promise to pay or approve once back
-        (``is_promise_on_return``) is none, unless a strong kind is found.
+        (an absence, a departure, a closure of the office, a receipt, the
+        mailbox closing, a reply promised within days beside a kind of
+        ``AUTO_REPLY_CORE_WITH``; the kinds of ``AUTO_REPLY_ABSENCE_KINDS``
+        count as one kind); the alternate-contact cue counts only with an
+        email address, phone number or extension in the text. A customer's
+        request to send the invoices to a new address (``is_address_change``)
+        is none, unless a cue of ``AUTO_REPLY_ROBOT`` is found; a promise to
+        pay or approve once back (``is_promise_on_return``) is none, unless a
+        strong kind is found.
 
         :return: sorted list of kind names, empty when no automatic reply
         """
@@ -2399,9 +2672,12 @@ class InvoiceIntentPhrase(models.Model):
         # a departure and a closure are also absences: they count as one kind
         absences = len(kinds & set(AUTO_REPLY_ABSENCE_KINDS))
         count = len(kinds) - max(absences - 1, 0)
-        if kinds & set(AUTO_REPLY_STRONG) or (
-            kinds & set(AUTO_REPLY_CORE) and count >= AUTO_REPLY_MIN_CUES
-        ):
+        core = {
+            kind
+            for kind in kinds & set(AUTO_REPLY_CORE)
+            if kinds & set(AUTO_REPLY_CORE_WITH.get(kind, (kind,)))
+        }
+        if kinds & set(AUTO_REPLY_STRONG) or (core and count >= AUTO_REPLY_MIN_CUES):
             return sorted(kinds)
         return []
 

@@ -1705,3 +1705,423 @@ class TestIntentPhrase(InvoiceDisputeCommon):
         self.assertEqual(result["intent"], "paid")
         with self.assertRaises(AccessError):
             Phrase.create({"lang": "en_US", "phrase": "new words", "intent": "paid"})
+
+    def assertIntents(self, expected, cases):
+        """Each ``(lang, text)`` of ``cases`` is classified ``expected``."""
+        for lang, text in cases:
+            with self.subTest(lang=lang, text=text):
+                self.assertEqual(self.classify(text, lang)["intent"], expected)
+
+    def test_mailbox_closing_notice_is_automatic(self):
+        """A notice that the writer's address changed and this mailbox
+        closes is an automatic reply; a customer asking to send the invoices
+        to a new address stays a question."""
+        self.assertIntents(
+            "auto_reply",
+            (
+                (
+                    "en_US",
+                    (
+                        "Please note: our e-mail address has changed. Our accounts team"
+                        " can now be reached at ap@brightwell.example. This address"
+                        " will be closed on 31 August."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Let op: ons mailadres is gewijzigd. De"
+                        " crediteurenadministratie"
+                        " is voortaan bereikbaar via crediteuren@hoeve.example. Dit"
+                        " adres vervalt per 1 september."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Upozornenie: naša e-mailová adresa sa zmenila. Účtáreň nájdete"
+                        " na uctaren@povazie.example. Táto adresa bude zrušená k 30. 9."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Observera: vår e-postadress har ändrats. Kundreskontran nås nu"
+                        " på reskontra@fjallbygg.example. Denna adress kommer att"
+                        " stängas den 1 oktober."
+                    ),
+                ),
+            ),
+        )
+        self.assertEqual(
+            self.classify(
+                "Our email address has changed, please send all future invoices"
+                " to ap@newco.example instead.",
+                "en_US",
+            )["intent"],
+            "question",
+        )
+
+    def test_service_desk_reply_time_is_automatic(self):
+        """A reply promised within days beside the desk's load, a FAQ or a
+        ticket number is an automatic reply; a customer who is busy and
+        pays within days, or who will get back within days, is not."""
+        self.assertIntents(
+            "auto_reply",
+            (
+                (
+                    "en_US",
+                    (
+                        "Thanks for reaching out! Due to a high volume of emails we"
+                        " will"
+                        " respond within 4 business days. Meanwhile our FAQ may already"
+                        " have your answer."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Dank voor uw bericht. Het is momenteel erg druk, wij reageren"
+                        " binnen 3 werkdagen. Misschien staat uw antwoord al bij de"
+                        " veelgestelde vragen."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Dobrý deň, Vašej správe sme pridelili tiket 70412. Odpovieme"
+                        " Vám v priebehu 2 pracovných dní."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Tack för ditt mejl! På grund av hög arbetsbelastning svarar vi"
+                        " inom 4 arbetsdagar. Titta gärna under vanliga frågor på vår"
+                        " webbplats."
+                    ),
+                ),
+            ),
+        )
+        for lang, text in (
+            (
+                "en_US",
+                (
+                    "Thanks for your message. We will get back to you within 2 working"
+                    " days once our manager has checked the invoice."
+                ),
+            ),
+            ("nl_NL", "Het is erg druk bij ons, wij betalen binnen 5 werkdagen."),
+            (
+                "sv_SE",
+                "Vi har mycket hög belastning just nu, vi betalar inom 5 arbetsdagar.",
+            ),
+        ):
+            with self.subTest(lang=lang, text=text):
+                self.assertNotEqual(self.classify(text, lang)["intent"], "auto_reply")
+
+    def test_delayed_delivery_is_automatic(self):
+        """A mail server still trying to deliver the message is an automatic
+        reply (goods not delivered yet are a customer's dispute)."""
+        self.assertIntents(
+            "auto_reply",
+            (
+                (
+                    "en_US",
+                    (
+                        "Delivery delayed: your message to billing@ostrava.example has"
+                        " not yet been delivered. The server will keep trying for 2"
+                        " days. You do not need to resend your message."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Uw e-mail aan admin@tuinwerk.example is nog niet afgeleverd."
+                        " De"
+                        " server probeert het nog 24 uur opnieuw. U hoeft het bericht"
+                        " niet opnieuw te versturen."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Vašu správu pre adresu uctovnik@orava.example sa zatiaľ"
+                        " nepodarilo doručiť. Server sa o doručenie pokúsi znova počas"
+                        " 24 hodín. Správu nemusíte posielať znova."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Ditt meddelande till ekonomi@bergslagen.example har ännu inte"
+                        " kunnat levereras. Servern fortsätter att försöka i 24 timmar."
+                        " Du behöver inte skicka om det."
+                    ),
+                ),
+            ),
+        )
+
+    def test_absence_with_extension_is_automatic(self):
+        """An absence at a course, reading mail only now and then, with a
+        colleague's internal extension is an automatic reply."""
+        self.assertIntents(
+            "auto_reply",
+            (
+                (
+                    "en_US",
+                    (
+                        "I'm in a workshop until Thursday and only checking email once"
+                        " a day. For invoices please contact Maria at ext. 311."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Ik ben deze week op cursus en lees mijn mail alleen 's avonds."
+                        " Voor facturen kunt u contact opnemen met Joost, toestel 214."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Tento týždeň som na školení a e-maily kontrolujem len večer. V"
+                        " prípade faktúr kontaktujte kolegyňu Janu, klapka 118."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Jag är på utbildning hela veckan och läser mejl endast på"
+                        " kvällarna. För fakturor, kontakta Eva på anknytning 245."
+                    ),
+                ),
+            ),
+        )
+
+    def test_promise_once_the_approver_is_back(self):
+        """A payment sent once the approver (someone else) is back is a
+        promise, not an absence notice."""
+        self.assertIntents(
+            "promise",
+            (
+                (
+                    "en_US",
+                    (
+                        "The invoice has to be signed by our director, who is"
+                        " travelling"
+                        " until Friday. As soon as he is back we will send it."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "De factuur moet door de directeur getekend worden, die tot"
+                        " vrijdag op reis is. Zodra hij terug is, sturen we de"
+                        " betaling."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Faktúru musí podpísať riaditeľ, ktorý je do piatku na"
+                        " dovolenke. Hneď ako sa vráti, ju odošleme."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Fakturan måste attesteras av vd:n som är på tjänsteresa till"
+                        " fredag. När han är tillbaka skickar vi betalningen."
+                    ),
+                ),
+            ),
+        )
+
+    def test_overcharge_is_a_dispute(self):
+        """A whole period charged for less had, a number against the
+        invoice's, a payment only for what was had: a dispute, even beside
+        a payment promised."""
+        self.assertIntents(
+            "dispute",
+            (
+                (
+                    "en_US",
+                    (
+                        "Our site was closed for two weeks in July and the gardeners"
+                        " did"
+                        " not come, but you invoiced the entire month again."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "De lift stond twee weken stil, maar toch is de volledige maand"
+                        " in rekening gebracht. Graag een aangepaste factuur."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Upratovanie sa v auguste dva týždne nerobilo, napriek tomu ste"
+                        " vyfakturovali celý mesiac."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Städningen uteblev två veckor i augusti men ni har debiterat"
+                        " hela månaden ändå."
+                    ),
+                ),
+                (
+                    "en_US",
+                    (
+                        "We rented the crane for 3 days, not 5 like on your invoice,"
+                        " and"
+                        " will settle the 3 days."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "We hadden de kraan 3 dagen, niet 5 zoals op uw factuur, die 3"
+                        " dagen betalen we graag."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Žeriav sme mali 3 dni, nie 5 ako na faktúre, tie 3 dni radi"
+                        " zaplatíme."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Vi hyrde kranen i 3 dagar, inte 5 som på fakturan, de 3"
+                        " dagarna"
+                        " betalar vi gärna."
+                    ),
+                ),
+                (
+                    "en_US",
+                    (
+                        "We returned the scaffolding a week early. We will pay only for"
+                        " the days we actually had it."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "We hebben de machine na drie dagen teruggestuurd. We betalen"
+                        " alleen voor wat we gebruikt hebben."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Prenájom sme vrátili o týždeň skôr. Zaplatíme len to, čo sme"
+                        " naozaj využili."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Ställningen lämnades tillbaka en vecka tidigare. Vi betalar"
+                        " bara"
+                        " för de dagar vi hade den."
+                    ),
+                ),
+            ),
+        )
+        self.assertEqual(
+            self.classify(
+                "The goods were delivered on time. We will pay on Friday.", "en_US"
+            )["intent"],
+            "promise",
+        )
+
+    def test_waiting_for_a_correction_is_a_dispute(self):
+        """Still waiting for the credit note, or paying once the invoice is
+        corrected, is a dispute even with the rest promised."""
+        self.assertIntents(
+            "dispute",
+            (
+                (
+                    "en_US",
+                    (
+                        "We are still waiting for the credit note for the returned"
+                        " chairs; the rest we will pay on Friday."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Wij wachten nog op de creditnota voor de geretourneerde"
+                        " stoelen, de rest betalen we vrijdag."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Stále čakáme na dobropis za vrátené stoličky, zvyšok uhradíme"
+                        " v piatok."
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Vi väntar fortfarande på kreditnotan för de returnerade"
+                        " stolarna, resten betalar vi på fredag."
+                    ),
+                ),
+                (
+                    "en_US",
+                    (
+                        "Send us a corrected invoice for 12 boxes and we will process"
+                        " it"
+                        " the same day."
+                    ),
+                ),
+                ("en_US", "Fix the invoice and then we can talk about paying it."),
+            ),
+        )
+
+    def test_more_time_is_a_plan_request(self):
+        """Asking to extend the payment term or move the due date is a plan
+        request, not a question."""
+        self.assertIntents(
+            "plan_request",
+            (
+                (
+                    "en_US",
+                    (
+                        "Is it possible to extend the payment term on this one to 60"
+                        " days? A big investment has squeezed our liquidity."
+                    ),
+                ),
+                (
+                    "nl_NL",
+                    (
+                        "Is het mogelijk de betaaltermijn van deze factuur naar 60"
+                        " dagen"
+                        " te verlengen? Door een investering is het even krap."
+                    ),
+                ),
+                (
+                    "sk_SK",
+                    (
+                        "Dobrý deň, je možné posunúť úhradu tejto faktúry až na marec,"
+                        " po uzávierke?"
+                    ),
+                ),
+                (
+                    "sv_SE",
+                    (
+                        "Skulle det gå att flytta förfallodagen på fakturan till"
+                        " februari?"
+                    ),
+                ),
+            ),
+        )
