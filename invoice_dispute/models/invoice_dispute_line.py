@@ -135,7 +135,8 @@ class InvoiceDisputeLine(models.Model):
                         company=dispute.company_id.name,
                     )
                 )
-            move._invoice_dispute_check_currency(dispute)
+            # all the dispute's invoices: mixed currencies are named as such
+            dispute.line_ids.move_id._invoice_dispute_check_currency(dispute)
 
     def _check_disputed_amount(self):
         """0 < disputed amount <= what is open on the invoice

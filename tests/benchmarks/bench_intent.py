@@ -22,7 +22,9 @@ after round 7 at 81.2 %, then studied for round 8) and of
 ``intent_replies_blind5.csv`` (a fifth writer's set, measured once unseen
 after round 8 at 86.1 %, then studied for round 9) and of
 ``intent_replies_blind6.csv`` (a sixth writer's set, measured once unseen
-after round 9 at 83.8 %, then studied for round 10) and prints, per set, the
+after round 9 at 83.8 %, then studied for round 10) and of
+``intent_replies_blind7.csv`` (a seventh writer's set, measured once unseen
+after round 10 at 84.3 %) and prints, per set, the
 accuracy per language with the language given and detected, the confusions
 (expected -> guessed), the automatic replies taken for something else (must be
 none), the replies taken for automatic replies (silenced: must be none) and
@@ -84,6 +86,12 @@ SETS = (
     (
         "session 7 blind set (a sixth writer; measured once unseen: 83.8 %)",
         "intent_replies_blind6.csv",
+    ),
+    # a seventh writer; measured once unseen after round 10: 84.3 % (en 81.5,
+    # sv 81.5 below the goal; 1 automatic reply misread, 5 replies silenced)
+    (
+        "session 8 blind set (a seventh writer; measured once unseen: 84.3 %)",
+        "intent_replies_blind7.csv",
     ),
 )
 GOAL = 0.85
