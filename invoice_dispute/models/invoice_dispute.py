@@ -452,7 +452,50 @@ class InvoiceDispute(models.Model):
         disputes = super().create(vals_list)
         for dispute in disputes:
             dispute._subscribe_customer()
+        disputes._notify_running_plans()
         return disputes
+
+    def _notify_running_plans(self):
+        """Tell the collector of each payment plan running (proposed, active
+        or broken) on these disputes' invoices that an invoice of the plan
+        is now disputed: a note on the plan and a to-do for its collector,
+        in their language. The plan stays as it is: the collector decides
+        (the dispute may end with the plan as its resolution)."""
+        for dispute in self:
+            plans = dispute.move_ids.payment_plan_ids.filtered(
+                lambda p, d=dispute: (
+                    p.state in ("proposed", "active", "broken") and p.dispute_id != d
+                )
+            )
+            for plan in plans:
+                # sudo: the portal and the mail gateway raise disputes too;
+                # the system writes for a portal or public user (whose partner
+                # may have no email address for the notification)
+                plan = plan.sudo()
+                if self.env.user.share:
+                    plan = plan.with_user(self.env.ref("base.user_root"))
+                user = plan.user_id
+                env = plan.with_context(lang=user.lang or self.env.lang).env
+                body = env._(
+                    "Dispute %(dispute)s was raised on %(invoices)s, in this "
+                    "payment plan: check whether the plan still stands.",
+                    dispute=dispute.name,
+                    invoices=", ".join(
+                        (dispute.move_ids & plan.move_ids).mapped("name")
+                    ),
+                )
+                plan.message_post(
+                    body=Markup("<p>%s</p>") % body,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
+                if user:
+                    plan.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        user_id=user.id,
+                        summary=env._("Disputed invoice in payment plan"),
+                        note=Markup("<p>%s</p>") % body,
+                    )
 
     @api.model
     def create_from_invoices(
@@ -1116,7 +1159,9 @@ class InvoiceDispute(models.Model):
             dispute.message_subscribe(partner_ids=responsible.partner_id.ids)
         # The customer's own words, visible in the portal chatter.
         dispute.message_post(
-            body=Markup("<p>%s</p>%s")
+            # the space keeps the words apart where the chatter and the
+            # notifications show the message as one line of text
+            body=Markup("<p>%s</p> %s")
             % (
                 env._(
                     "Dispute raised on the customer portal about %(invoice)s.",

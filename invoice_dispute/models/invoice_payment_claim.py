@@ -142,15 +142,27 @@ class InvoicePaymentClaim(models.Model):
                 others
                 and currency.compare_amounts(claim.amount + claimed, open_amount) > 0
             ):
+                values = {
+                    "invoices": ", ".join(claim.move_ids.mapped("name")),
+                    "claimed": format_amount(self.env, claimed, currency),
+                    "amount": format_amount(self.env, claim.amount, currency),
+                    "open": format_amount(self.env, open_amount, currency),
+                }
+                if len(claim.move_ids) == 1:
+                    raise ValidationError(
+                        self.env._(
+                            "%(invoices)s already has payments of %(claimed)s "
+                            "reported that we are looking for; with %(amount)s it "
+                            "would be more than what is open (%(open)s).",
+                            **values,
+                        )
+                    )
                 raise ValidationError(
                     self.env._(
                         "%(invoices)s already have payments of %(claimed)s reported "
                         "that we are looking for; with %(amount)s it would be more "
                         "than what is open (%(open)s).",
-                        invoices=", ".join(claim.move_ids.mapped("name")),
-                        claimed=format_amount(self.env, claimed, currency),
-                        amount=format_amount(self.env, claim.amount, currency),
-                        open=format_amount(self.env, open_amount, currency),
+                        **values,
                     )
                 )
             if currency.compare_amounts(claim.amount, open_amount) > 0:

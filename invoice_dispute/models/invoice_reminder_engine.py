@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.sql import create_index
 
-from .constants import MAIL_BATCH_SIZE_KEY, OPEN_PAYMENT_STATES
+from .constants import MAIL_BATCH_SIZE_KEY, OPEN_PAYMENT_STATES, OPEN_STATES
 from .invoice_workflow_mixin import check_transition, transition_sources_sql
 
 _logger = logging.getLogger(__name__)
@@ -1772,7 +1772,8 @@ class InvoiceReminderEngine(models.AbstractModel):
     @api.model
     def _get_installment_candidates(self, today, limit=None, with_total=False):
         """Ids of the pending installments of active plans due within the
-        next days that got no reminder yet and are not covered by the
+        next days that got no reminder yet, whose invoices are not disputed
+        (but by the dispute the plan settles) and are not covered by the
         customer's open credits (the earliest one per plan); with
         ``with_total``, ``(ids, count of all of them)``. A ``limit`` of 0
         selects none (only the count)."""
@@ -1792,6 +1793,15 @@ class InvoiceReminderEngine(models.AbstractModel):
                        AND NOT EXISTS (
                             SELECT 1 FROM invoice_reminder_log l
                              WHERE l.plan_line_id = line.id)
+                       -- paused while an invoice of the plan is disputed
+                       -- (other than by the dispute the plan settles)
+                       AND NOT EXISTS (
+                            SELECT 1 FROM invoice_payment_plan_move_rel rel
+                              JOIN invoice_dispute_line dl ON dl.move_id = rel.move_id
+                              JOIN invoice_dispute d ON d.id = dl.dispute_id
+                             WHERE rel.plan_id = plan.id
+                               AND d.state IN %(dispute_open)s
+                               AND d.id IS DISTINCT FROM plan.dispute_id)
                        -- nothing to ask when the open credits cover it
                        AND line.amount - COALESCE(line.amount_paid, 0) > COALESCE((
                             SELECT SUM(c.amount) FROM (%(credits)s) c
@@ -1804,6 +1814,7 @@ class InvoiceReminderEngine(models.AbstractModel):
               ORDER BY id
                 """,
                 credits=self._get_open_credit_query(),
+                dispute_open=OPEN_STATES,
                 today=today,
                 until=today + timedelta(days=INSTALLMENT_REMINDER_DAYS),
                 company=SQL("plan.company_id IN %s", tuple(company_ids))

@@ -575,14 +575,17 @@ class InvoiceReminderNotice(models.Model):
         ``reply_intent`` and act on it (SPEC §11, Replies):
 
         - automatic reply: nothing more, no activity;
-        - dispute: a new dispute (channel email, the reply's own words as the
+        - dispute: a new dispute (channel email, or ``msg_dict["channel"]``;
+          the reply's own words as the
           customer's statement, the reason guessed) on the notice's invoices
           still open and not disputed, for the customer's collector;
         - promise: the promised date found is proposed in the activity;
         - every intent but the automatic reply gives the collector an
           activity saying what the reply is about.
 
-        :param dict msg_dict: the parsed email
+        :param dict msg_dict: the parsed email (or the message written in
+            the page's portal chatter), with the optional key ``channel``:
+            how the customer wrote (a dispute's channel; default email)
         :return: dict notice -> the classifier's result
         """
         headers = self.env.context.get("invoice_dispute_reply_headers") or {}
@@ -658,7 +661,11 @@ class InvoiceReminderNotice(models.Model):
                     .with_company(self.company_id)
                     .with_context(mail_create_nosubscribe=True)
                     .create_from_invoices(
-                        moves, reason, "email", statement=result["text"], **values
+                        moves,
+                        reason,
+                        msg_dict.get("channel") or "email",
+                        statement=result["text"],
+                        **values,
                     )
                 )
         except (UserError, ValidationError) as error:

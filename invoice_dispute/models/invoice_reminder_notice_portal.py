@@ -98,6 +98,22 @@ class InvoiceReminderNotice(models.Model):
             "claims": moves.payment_claim_ids.sorted("id", reverse=True),
         }
 
+    def _portal_get_next_installment(self):
+        """The installment an installment reminder asks for, or the next
+        one still to pay of its payment plan once it is paid: what the
+        page shows (its amount still due and its date).
+
+        :return: invoice.payment.plan.line, empty on the other reminders or
+            when nothing is left to pay on the plan
+        """
+        self.ensure_one()
+        line = self.plan_line_id
+        if not line or line.state != "paid":
+            return line
+        return line.plan_id.line_ids.filtered(lambda x: x.state != "paid").sorted(
+            lambda x: (x.date_due, x.sequence, x.id)
+        )[:1]
+
     def _portal_can_act(self, move):
         """Whether the customer can still promise, ask a plan or report a
         payment for ``move`` (an invoice of this notice) from its page: an
@@ -289,17 +305,28 @@ class InvoiceReminderNotice(models.Model):
         # for the collector: in their language; the reference is the
         # customer's text, escaped with the rest of the body
         env = self._portal_collector_env(responsible)
-        body = env._(
-            "%(author)s reported on the customer portal that %(invoices)s were "
-            "paid: %(amount)s on %(date)s, reference %(reference)s. Reminders "
-            "pause on them until %(until)s.",
-            author=author.display_name,
-            invoices=", ".join(moves.mapped("name")),
-            amount=format_amount(env, amount, claim.currency_id),
-            date=format_date(env, date_paid),
-            reference=claim.reference or "-",
-            until=format_date(env, claim.date_until),
-        )
+        values = {
+            "author": author.display_name,
+            "invoices": ", ".join(moves.mapped("name")),
+            "amount": format_amount(env, amount, claim.currency_id),
+            "date": format_date(env, date_paid),
+            "reference": claim.reference or "-",
+            "until": format_date(env, claim.date_until),
+        }
+        if len(moves) == 1:
+            body = env._(
+                "%(author)s reported on the customer portal that %(invoices)s was "
+                "paid: %(amount)s on %(date)s, reference %(reference)s. Reminders "
+                "pause on it until %(until)s.",
+                **values,
+            )
+        else:
+            body = env._(
+                "%(author)s reported on the customer portal that %(invoices)s were "
+                "paid: %(amount)s on %(date)s, reference %(reference)s. Reminders "
+                "pause on them until %(until)s.",
+                **values,
+            )
         if responsible:
             claim.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -406,7 +433,8 @@ class InvoiceReminderNotice(models.Model):
         invoice ``move`` when the invoice is not this notice's, not open, or
         already arranged in a way the answer would contradict: a pending
         promise or a running payment plan (proposed, active or broken) refuse
-        a promise and a plan, an open dispute refuses both too (it is settled
+        a promise and a plan, an open report of payment (the customer says
+        it is paid) and an open dispute refuse both too (they are settled
         first), open reports of payment covering what is open refuse another
         one. The dispute's own rules are ``invoice.dispute``'s.
 
@@ -432,6 +460,17 @@ class InvoiceReminderNotice(models.Model):
                         "%(invoice)s is already in payment plan %(plan)s.",
                         invoice=move.name,
                         plan=running[0].name,
+                    )
+                )
+            claims = move.payment_claim_ids.filtered(lambda c: c.state == "open")
+            if claims:
+                raise ValidationError(
+                    self.env._(
+                        "You reported %(invoice)s as paid (%(claim)s): we are "
+                        "looking for your payment before anything else is "
+                        "arranged on it.",
+                        invoice=move.name,
+                        claim=claims[0].name,
                     )
                 )
             if move.dispute_state == "open":
@@ -497,6 +536,8 @@ class InvoiceReminderNotice(models.Model):
                     "body": message.body or "",
                     "subject": message.subject or "",
                     "author_id": message.author_id.id,
+                    # a dispute it raises was raised on the portal
+                    "channel": "portal",
                 }
             )
         return message

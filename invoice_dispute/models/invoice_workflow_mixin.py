@@ -259,12 +259,35 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                     )
         number = self._prepare_numbers(vals_list)
         asked = [vals.get("currency_id") for vals in vals_list]
-        records = super().create(vals_list)
+        # the assignee is told once the record has its number: Odoo's
+        # "You have been assigned to ..." would otherwise name it "New"
+        notify = not self.env.context.get("mail_auto_subscribe_no_notify")
+        silent = self.with_context(mail_auto_subscribe_no_notify=True)
+        records = super(InvoiceWorkflowMixin, silent).create(vals_list)
         if self._ASSIGN_RESPONSIBLE:
             records._assign_responsible()
+        records = records.with_env(self.env)
         if self._CURRENCY_FROM_INVOICES:
             records._check_asked_currency(asked)
-        return number(records)
+        records = number(records)
+        if notify:
+            records._notify_assignment()
+        return records
+
+    def _notify_assignment(self):
+        """Tell the person in ``user_id`` (when the model has one and
+        follows its records) that the records are theirs, as Odoo's
+        assignment does (``mail.thread._message_auto_subscribe``: in each
+        assignee's language, not to the user who creates them), once the
+        records are numbered."""
+        if "user_id" not in self._fields or not hasattr(
+            self, "_message_auto_subscribe"
+        ):
+            return
+        if self.env.context.get("tracking_disable"):
+            return
+        for record in self.filtered("user_id"):
+            record._message_auto_subscribe({"user_id": record.user_id.id})
 
     @api.model
     def _prepare_numbers(self, vals_list):
@@ -324,6 +347,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
             )
 
     @api.depends(lambda self: (self._rec_name,) if self._rec_name else ())
+    @api.depends_context("lang")
     def _compute_display_name(self):
         """Numbered documents show their number, or "New" while they have
         none yet (during ``create``), so that no message names "/"."""

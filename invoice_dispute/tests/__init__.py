@@ -31,6 +31,7 @@ from . import test_reminder
 from . import test_reminder_concurrency
 from . import test_reminder_escalation
 from . import test_reminder_followup
+from . import test_reminder_fresh_user
 from . import test_reminder_notice
 from . import test_reminder_portal
 from . import test_reminder_reply
