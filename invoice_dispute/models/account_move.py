@@ -2037,12 +2037,6 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.partner_id._get_payment_recipient()
 
-    def _get_reminder_lang(self):
-        """The language of this invoice's reminders: the recipient's, else
-        the customer's."""
-        self.ensure_one()
-        return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
-
     def _get_reminder_credit_lines(self):
         """The customer's open credits (credit notes not applied, payments not
         matched) that a reminder of these invoices (one customer, company and
