@@ -35,10 +35,7 @@ class ReportCustomerStatement(models.AbstractModel):
                 for partner in partners
             },
             "format_money": self._format_money,
-            "langs": {
-                partner.id: partner._get_reminder_lang()
-                for partner in partners
-            },
+            "langs": {partner.id: partner._get_reminder_lang() for partner in partners},
         }
 
     @api.model
