@@ -629,13 +629,12 @@ class InvoiceCallSheet(models.Model):
                     today=format_date(self.env, today),
                 )
             )
-        if call["send_confirmation"] and not call["contact"].email:
-            raise UserError(
+        if call["send_confirmation"]:
+            self._check_email_recipient(
                 self.env._(
-                    "%(contact)s has no email address: add one or untick 'Email "
-                    "the confirmation'.",
-                    contact=call["contact"].display_name or self.env._("The contact"),
-                )
+                    "emailing the confirmation, or untick 'Email the confirmation'"
+                ),
+                call["contact"],
             )
 
     def _create_call_promise(self, call):

@@ -569,7 +569,7 @@ class InvoiceDispute(models.Model):
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
         self._check_summary_recipients()
         for dispute in self:
-            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
+            recipient = dispute._get_email_recipient()
             rendered = {
                 name: template._render_field(name, dispute.ids, compute_lang=True)[
                     dispute.id
@@ -704,16 +704,9 @@ class InvoiceDispute(models.Model):
 
     def _check_summary_recipients(self):
         for dispute in self:
-            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
-            if not recipient.email:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s has no email address: add one before sending "
-                        "the summary of dispute %(name)s.",
-                        partner=recipient.display_name,
-                        name=dispute.name,
-                    )
-                )
+            dispute._check_email_recipient(
+                self.env._("sending the summary of dispute %(name)s", name=dispute.name)
+            )
 
     def action_reply(self):
         """Open the reply wizard on this dispute (the form's "Reply to

@@ -542,13 +542,13 @@ class InvoicePaymentPlan(models.Model):
             "invoice_dispute.mail_template_payment_plan_confirmation"
         )
         for plan in self:
-            recipient = plan.partner_id._get_payment_recipient()
-            if not recipient.email:
+            error = plan._get_email_recipient_error(
+                self.env._("emailing the schedule of %(name)s", name=plan.name)
+            )
+            if error:
                 plan.message_post(
                     body=self.env._(
-                        "The schedule was not emailed: %(partner)s has no email "
-                        "address.",
-                        partner=recipient.display_name,
+                        "The schedule was not emailed: %(reason)s", reason=error
                     )
                 )
                 continue
