@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .action_tools import records_action
 from .constants import COLLECTOR_GROUP, OPEN_STATES, WEEKDAYS
 
 # Window of paid invoices the payment-behaviour figures look at.
@@ -504,13 +505,15 @@ class ResPartner(models.Model):
         """The records of this customer (its commercial partner) in action
         ``xmlid``; new ones default to the customer."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         partner = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", partner.id)]
-        action["context"] = (
-            context if context is not None else {"default_partner_id": partner.id}
+        return records_action(
+            self.env,
+            xmlid,
+            domain=[("partner_id", "=", partner.id)],
+            context=(
+                context if context is not None else {"default_partner_id": partner.id}
+            ),
         )
-        return action
 
     @api.model
     def _get_customer_type_domain(self, customer_type):
