@@ -212,7 +212,8 @@ class InvoicePaymentPromise(models.Model):
         if currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(
                 self.env._(
-                    "The promised amount must be greater than zero (got %(amount)s).",
+                    "A promise to pay needs an amount: the promised amount must "
+                    "be greater than zero (got %(amount)s).",
                     amount=format_amount(self.env, amount, currency),
                 )
             )
