@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_amount, format_date
 
+from .action_tools import records_action
 from .constants import (
     CREDIT_KINDS,
     CREDIT_TYPES,
@@ -596,8 +597,8 @@ class AccountMove(models.Model):
 
     def action_view_disputes(self):
         self.ensure_one()
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_dispute_action", self.dispute_ids
+        return records_action(
+            self.env, "invoice_dispute.invoice_dispute_action", self.dispute_ids
         )
 
     def action_new_dispute_proposal(self):
@@ -623,7 +624,8 @@ class AccountMove(models.Model):
         )
 
     def action_view_dispute_proposals(self):
-        return self._invoice_dispute_related_action(
+        return records_action(
+            self.env,
             "invoice_dispute.invoice_dispute_proposal_action",
             self.dispute_proposal_ids,
         )
@@ -631,21 +633,25 @@ class AccountMove(models.Model):
     def action_view_reminder_notices(self):
         """The reminder notices that reminded this invoice."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_reminder_notice_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_reminder_notice_action",
+            domain=[("move_ids", "in", self.ids)],
+            context={"create": False},
         )
-        action["domain"] = [("move_ids", "in", self.ids)]
-        action["context"] = {"create": False}
-        return action
 
     def action_view_payment_plans(self):
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_payment_plan_action", self.payment_plan_ids
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_payment_plan_action",
+            self.payment_plan_ids,
         )
 
     def action_view_payment_promises(self):
-        return self._invoice_dispute_related_action(
-            "invoice_dispute.invoice_payment_promise_action", self.payment_promise_ids
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_payment_promise_action",
+            self.payment_promise_ids,
         )
 
     # ------------------------------------------------------------------
@@ -1477,12 +1483,12 @@ class AccountMove(models.Model):
             "out_invoice": "account.action_move_out_invoice_type",
             "out_refund": "account.action_move_out_refund_type",
         }[move_type]
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action.update(
+        return records_action(
+            self.env,
+            xmlid,
             domain=[("id", "in", self.ids)],
             context={"create": False, "default_move_type": move_type},
         )
-        return action
 
     def _invoice_dispute_new_record_action(self, model, name, extra=None):
         partner = self._invoice_dispute_check_customer_invoices()
@@ -1500,14 +1506,6 @@ class AccountMove(models.Model):
             "target": "current",
             "context": context,
         }
-
-    def _invoice_dispute_related_action(self, xmlid, records):
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [("id", "in", records.ids)]
-        action["context"] = {"create": False}
-        if len(records) == 1:
-            action.update(view_mode="form", res_id=records.id, views=[])
-        return action
 
     def _invoice_dispute_receivable_lines(self):
         return self.line_ids.filtered(
@@ -2036,12 +2034,6 @@ class AccountMove(models.Model):
         (``res.partner._get_payment_recipient``)."""
         self.ensure_one()
         return self.partner_id._get_payment_recipient()
-
-    def _get_reminder_lang(self):
-        """The language of this invoice's reminders: the recipient's, else
-        the customer's."""
-        self.ensure_one()
-        return self._get_reminder_recipient().lang or self.commercial_partner_id.lang
 
     def _get_reminder_credit_lines(self):
         """The customer's open credits (credit notes not applied, payments not

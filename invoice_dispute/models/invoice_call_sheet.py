@@ -6,7 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import (
-    float_compare,
     format_amount,
     format_date,
     html2plaintext,
@@ -576,19 +575,12 @@ class InvoiceCallSheet(models.Model):
 
     def _check_call_promise(self, call):
         """The input the promise needs; its rules are the promise's own."""
-        rounding = call["currency"].rounding
-        if float_compare(call["promise_amount"], 0.0, precision_rounding=rounding) <= 0:
-            raise UserError(
-                self.env._(
-                    "A promise to pay needs an amount ('Promise amount' must be "
-                    "more than 0)."
-                )
-            )
+        Promise = self.env["invoice.payment.promise"]
+        Promise._check_amount_positive(call["promise_amount"], call["currency"])
         if not call["promise_date"]:
             raise UserError(
                 self.env._("A promise to pay needs a 'Promised payment date'.")
             )
-        Promise = self.env["invoice.payment.promise"]
         Promise._check_amount_within_open(
             call["invoices"], call["promise_amount"], partner=self.partner_id
         )
@@ -629,13 +621,12 @@ class InvoiceCallSheet(models.Model):
                     today=format_date(self.env, today),
                 )
             )
-        if call["send_confirmation"] and not call["contact"].email:
-            raise UserError(
+        if call["send_confirmation"]:
+            self._check_email_recipient(
                 self.env._(
-                    "%(contact)s has no email address: add one or untick 'Email "
-                    "the confirmation'.",
-                    contact=call["contact"].display_name or self.env._("The contact"),
-                )
+                    "emailing the confirmation, or untick 'Email the confirmation'"
+                ),
+                call["contact"],
             )
 
     def _create_call_promise(self, call):

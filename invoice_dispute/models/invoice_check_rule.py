@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_round
 from odoo.tools.sql import create_index
 
+from .action_tools import records_action
 from .constants import CHECK_CODES, SEVERITIES
 from .invoice_workflow_mixin import check_range
 
@@ -308,12 +309,12 @@ class InvoiceCheckRule(models.Model):
 
     def action_view_findings(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_check_finding_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_check_finding_action",
+            domain=[("rule_id", "=", self.id)],
+            context={},
         )
-        action["domain"] = [("rule_id", "=", self.id)]
-        action["context"] = {}
-        return action
 
     # ------------------------------------------------------------------
     # Business methods

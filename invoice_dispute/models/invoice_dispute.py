@@ -12,6 +12,7 @@ from odoo.tools import (
     plaintext2html,
 )
 
+from .action_tools import records_action
 from .constants import (
     CLOSED_STATES,
     MAX_STATEMENT_LENGTH,
@@ -612,7 +613,7 @@ class InvoiceDispute(models.Model):
         template = self.env.ref("invoice_dispute.mail_template_dispute_summary")
         self._check_summary_recipients()
         for dispute in self:
-            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
+            recipient = dispute._get_email_recipient()
             rendered = {
                 name: template._render_field(name, dispute.ids, compute_lang=True)[
                     dispute.id
@@ -747,16 +748,9 @@ class InvoiceDispute(models.Model):
 
     def _check_summary_recipients(self):
         for dispute in self:
-            recipient = dispute.partner_id._get_payment_recipient(dispute.contact_id)
-            if not recipient.email:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s has no email address: add one before sending "
-                        "the summary of dispute %(name)s.",
-                        partner=recipient.display_name,
-                        name=dispute.name,
-                    )
-                )
+            dispute._check_email_recipient(
+                self.env._("sending the summary of dispute %(name)s", name=dispute.name)
+            )
 
     def action_reply(self):
         """Open the reply wizard on this dispute (the form's "Reply to
@@ -765,11 +759,11 @@ class InvoiceDispute(models.Model):
         :return: the window action of ``invoice.dispute.reply.wizard``
         """
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_dispute_reply_wizard_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_dispute_reply_wizard_action",
+            context={"default_dispute_id": self.id},
         )
-        action["context"] = {"default_dispute_id": self.id}
-        return action
 
     def action_view_moves(self):
         self.ensure_one()
@@ -782,12 +776,12 @@ class InvoiceDispute(models.Model):
 
     def action_view_attachments(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("base.action_attachment")
-        action.update(
+        return records_action(
+            self.env,
+            "base.action_attachment",
             domain=[("res_model", "=", self._name), ("res_id", "=", self.id)],
             context={"default_res_model": self._name, "default_res_id": self.id},
         )
-        return action
 
     def action_new_proposal(self):
         """Propose a discount, adjustment, write-off, extension or payment plan
@@ -820,21 +814,21 @@ class InvoiceDispute(models.Model):
 
     def action_view_proposals(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_dispute_proposal_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_dispute_proposal_action",
+            domain=[("dispute_id", "=", self.id)],
+            context={"default_dispute_id": self.id},
         )
-        action["domain"] = [("dispute_id", "=", self.id)]
-        action["context"] = {"default_dispute_id": self.id}
-        return action
 
     def action_view_payment_plans(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_payment_plan_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_payment_plan_action",
+            domain=[("dispute_id", "=", self.id)],
+            context={"create": False},
         )
-        action["domain"] = [("dispute_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
 
     # ------------------------------------------------------------------
     # Business methods

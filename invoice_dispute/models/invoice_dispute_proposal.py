@@ -470,16 +470,9 @@ class InvoiceDisputeProposal(models.Model):
                         name=proposal.name,
                     )
                 )
-            recipient = proposal.partner_id._get_payment_recipient(proposal.contact_id)
-            if not recipient.email:
-                raise UserError(
-                    self.env._(
-                        "%(partner)s has no email address: add one before sending "
-                        "proposal %(name)s.",
-                        partner=recipient.display_name,
-                        name=proposal.name,
-                    )
-                )
+            proposal._check_email_recipient(
+                self.env._("sending proposal %(name)s", name=proposal.name)
+            )
         for proposal in self:
             if proposal.payment_plan_id.state == "draft":
                 proposal.payment_plan_id.action_propose()

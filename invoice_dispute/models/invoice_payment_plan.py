@@ -368,16 +368,8 @@ class InvoicePaymentPlan(models.Model):
         """Start the plan: reminders on its invoices pause and installment
         reminders take over; the customer receives the schedule."""
         self._check_state(PLAN_OFFER_STATES, self.env._("activated"))
+        self._check_open_invoices()
         for plan in self:
-            paid = plan.move_ids.filtered(lambda m: m._invoice_dispute_is_settled())
-            if paid:
-                raise UserError(
-                    self.env._(
-                        "Invoice %(invoice)s is already paid: a payment plan can "
-                        "only cover open invoices.",
-                        invoice=paid[0].display_name,
-                    )
-                )
             others = plan.move_ids.payment_plan_ids.filtered(
                 lambda p, plan=plan: p != plan and p.state == "active"
             )
@@ -455,6 +447,25 @@ class InvoicePaymentPlan(models.Model):
                 )
             )
 
+    def _check_open_invoices(self):
+        """Refuse plans on an invoice with nothing left to pay
+        (``account.move._invoice_dispute_is_settled``): a payment plan covers
+        open invoices. The one rule of its terms (``_check_plan_values``) and
+        of its activation (``action_activate``).
+
+        :raise ValidationError: naming the first such invoice
+        """
+        for plan in self:
+            settled = plan.move_ids.filtered(lambda m: m._invoice_dispute_is_settled())
+            if settled:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is already paid (it has nothing "
+                        "open): a payment plan only covers open invoices.",
+                        invoice=settled[0].display_name,
+                    )
+                )
+
     def _check_plan_values(self):
         """Refuse terms that cannot make an exact schedule."""
         self.ensure_one()
@@ -488,17 +499,7 @@ class InvoicePaymentPlan(models.Model):
             )
         if self.move_ids:
             self.move_ids._invoice_dispute_check_currency(self)
-            paid = self.move_ids.filtered(
-                lambda m: m.currency_id.is_zero(m.amount_residual)
-            )
-            if paid:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(invoice)s has nothing open: a payment plan "
-                        "covers open invoices.",
-                        invoice=paid[0].display_name,
-                    )
-                )
+            self._check_open_invoices()
             open_amount = sum(self.move_ids.mapped("amount_residual"))
             if currency.compare_amounts(self.amount_total, open_amount) > 0:
                 raise ValidationError(
@@ -542,13 +543,13 @@ class InvoicePaymentPlan(models.Model):
             "invoice_dispute.mail_template_payment_plan_confirmation"
         )
         for plan in self:
-            recipient = plan.partner_id._get_payment_recipient()
-            if not recipient.email:
+            error = plan._get_email_recipient_error(
+                self.env._("emailing the schedule of %(name)s", name=plan.name)
+            )
+            if error:
                 plan.message_post(
                     body=self.env._(
-                        "The schedule was not emailed: %(partner)s has no email "
-                        "address.",
-                        partner=recipient.display_name,
+                        "The schedule was not emailed: %(reason)s", reason=error
                     )
                 )
                 continue

@@ -198,16 +198,25 @@ class InvoicePaymentPromise(models.Model):
     @api.constrains("amount")
     def _check_amount(self):
         for promise in self:
-            if promise.currency_id.compare_amounts(promise.amount, 0.0) <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The promised amount must be greater than zero (got "
-                        "%(amount)s).",
-                        amount=format_amount(
-                            self.env, promise.amount, promise.currency_id
-                        ),
-                    )
+            promise._check_amount_positive(promise.amount, promise.currency_id)
+
+    @api.model
+    def _check_amount_positive(self, amount, currency):
+        """Refuse a promise of nothing: the promised ``amount`` (in
+        ``currency``, a res.currency record) must be greater than zero. The one
+        rule of the promise (``_check_amount``) and of the call outcome that
+        records one.
+
+        :raise ValidationError: naming the amount
+        """
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(
+                self.env._(
+                    "A promise to pay needs an amount: the promised amount must "
+                    "be greater than zero (got %(amount)s).",
+                    amount=format_amount(self.env, amount, currency),
                 )
+            )
 
     @api.constrains("amount", "move_ids", "amount_open_start")
     def _check_amount_open(self):

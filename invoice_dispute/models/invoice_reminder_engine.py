@@ -938,7 +938,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             "state": "draft",
         }
         notice["lang"] = (
-            recipient.lang or main.commercial_partner_id.lang
+            main.commercial_partner_id._get_reminder_lang(recipient)
             if rule.action in ("email", "email_activity")
             else False
         )
@@ -1421,7 +1421,7 @@ class InvoiceReminderEngine(models.AbstractModel):
     def _get_statement_attachment(self, partner):
         """The statement of ``partner``'s commercial partner (report
         ``STATEMENT_REPORT``) as a new attachment, in the statement's language
-        (``res.partner._get_customer_statement_lang``), for the emails of a
+        (``res.partner._get_reminder_lang``), for the emails of a
         send-now: attached to no record until ``_send_now`` moves it to the
         first notice (as Odoo's composer keeps its attachments until sent);
         a collector need not be allowed to modify the customer.
@@ -1431,7 +1431,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         """
         customer = partner.commercial_partner_id
         report = self.env["ir.actions.report"].with_context(
-            lang=customer._get_customer_statement_lang()
+            lang=customer._get_reminder_lang()
         )
         content, report_type = report._render_qweb_pdf(STATEMENT_REPORT, customer.ids)
         name = customer._get_customer_statement_filename()

@@ -459,9 +459,12 @@ class InvoiceReminderNotice(models.Model):
 
     def _get_reminder_lang(self):
         """The language of the notice's email: its recipient's, else the
-        customer's."""
+        customer's (``res.partner._get_reminder_lang``).
+
+        :return: str (a language code) or False
+        """
         self.ensure_one()
-        return self.recipient_id.lang or self.partner_id.lang
+        return self.partner_id._get_reminder_lang(self.recipient_id)
 
     # ------------------------------------------------------------------
     # Check before sending: withdrawal

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .action_tools import records_action
+
 # "Send reminders now" handles this many reminders in the request; the
 # scheduled action takes over the rest.
 INTERACTIVE_LIMIT = 1000
@@ -178,11 +180,11 @@ class InvoiceReminderRule(models.Model):
 
     def action_view_logs(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_reminder_log_action"
+        return records_action(
+            self.env,
+            "invoice_dispute.invoice_reminder_log_action",
+            domain=[("rule_id", "=", self.id)],
         )
-        action["domain"] = [("rule_id", "=", self.id)]
-        return action
 
     # ------------------------------------------------------------------
     # Default rules

@@ -630,3 +630,53 @@ class InvoiceCustomerDocument(models.AbstractModel):
     def _selection_state(self):
         """The states of a document: each model lists its own."""
         return []
+
+    def _get_email_recipient(self):
+        """Who this document's emails go to: the customer's payment recipient
+        (``res.partner._get_payment_recipient``), the document's contact
+        (``contact_id``, on the models that have one) first.
+
+        :return: one res.partner record
+        """
+        self.ensure_one()
+        contact = self.contact_id if "contact_id" in self._fields else None
+        return self.partner_id._get_payment_recipient(contact)
+
+    def _get_email_recipient_error(self, what, recipient=None):
+        """Why this document cannot email ``what``: its recipient has no email
+        address; the one wording of that rule.
+
+        :param what: str, translated, what is about to be emailed, completing
+            "add one before ..." (e.g. "sending proposal P/0001")
+        :param recipient: res.partner record (may be empty), whom it goes to;
+            default: ``_get_email_recipient``
+        :return: str (translated) when the recipient has no email, else False
+        """
+        self.ensure_one()
+        if recipient is None:
+            recipient = self._get_email_recipient()
+        if recipient.email:
+            return False
+        return self.env._(
+            "%(partner)s has no email address: add one before %(what)s.",
+            partner=recipient.display_name or self.env._("The contact"),
+            what=what,
+        )
+
+    def _check_email_recipient(self, what, recipient=None):
+        """Refuse to email ``what`` from this document when its recipient has
+        no email address (``_get_email_recipient_error``).
+
+        :param what: str, translated, what is about to be emailed
+        :param recipient: res.partner record, whom it goes to; default:
+            ``_get_email_recipient``
+        :return: the recipient (res.partner record)
+        :raise UserError: the recipient has no email address
+        """
+        self.ensure_one()
+        if recipient is None:
+            recipient = self._get_email_recipient()
+        error = self._get_email_recipient_error(what, recipient)
+        if error:
+            raise UserError(error)
+        return recipient

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from .action_tools import records_action
 from .constants import COLLECTOR_GROUP, OPEN_STATES, WEEKDAYS
 
 # Window of paid invoices the payment-behaviour figures look at.
@@ -504,13 +505,15 @@ class ResPartner(models.Model):
         """The records of this customer (its commercial partner) in action
         ``xmlid``; new ones default to the customer."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         partner = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", partner.id)]
-        action["context"] = (
-            context if context is not None else {"default_partner_id": partner.id}
+        return records_action(
+            self.env,
+            xmlid,
+            domain=[("partner_id", "=", partner.id)],
+            context=(
+                context if context is not None else {"default_partner_id": partner.id}
+            ),
         )
-        return action
 
     @api.model
     def _get_customer_type_domain(self, customer_type):
@@ -621,20 +624,24 @@ class ResPartner(models.Model):
                 return key
         return STATEMENT_AGING_BUCKETS[-1][0]
 
-    def _get_customer_statement_lang(self):
-        """The language this customer's statement (report
-        ``invoice_dispute.action_report_customer_statement``) is printed in:
-        that of whom its reminders go to (``_get_payment_recipient``), else
-        the customer's (its commercial partner), as the reminders.
+    def _get_reminder_lang(self, recipient=None):
+        """The language of what this customer is sent about its invoices: its
+        reminders (``invoice.reminder.notice``, the engine's notices) and its
+        statement (report ``invoice_dispute.action_report_customer_statement``):
+        that of ``recipient`` (by default whom its reminders go to,
+        ``_get_payment_recipient``), else the customer's (its commercial
+        partner). The one decision, used by all of them.
 
+        :param recipient: res.partner record (may be empty: the default)
         :return: str (a language code) or False
         """
         self.ensure_one()
-        return self._get_payment_recipient().lang or self.commercial_partner_id.lang
+        recipient = recipient or self._get_payment_recipient()
+        return recipient.lang or self.commercial_partner_id.lang
 
     def _get_customer_statement_filename(self):
         """The file name (without extension) of this customer's statement, in
-        the statement's language (``_get_customer_statement_lang``), not in
+        the statement's language (``_get_reminder_lang``), not in
         that of whoever prints or sends it: the report's
         ``print_report_name`` and the statement attached to a reminder.
 
@@ -644,7 +651,7 @@ class ResPartner(models.Model):
         :return: str
         """
         self.ensure_one()
-        lang = self._get_customer_statement_lang() or self.env.lang
+        lang = self._get_reminder_lang() or self.env.lang
         filename = self.with_context(lang=lang).env._(
             "Statement - %(customer)s",
             customer=self.commercial_partner_id.name,

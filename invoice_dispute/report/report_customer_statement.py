@@ -19,7 +19,7 @@ class ReportCustomerStatement(models.AbstractModel):
         """The customers (``res.partner`` ids ``docids``), each one's statement
         in the current company (``res.partner._get_customer_statement_data``)
         and the language it is printed in
-        (``res.partner._get_customer_statement_lang``)."""
+        (``res.partner._get_reminder_lang``)."""
         partners = self.env["res.partner"].browse(docids)
         date = fields.Date.to_date((data or {}).get("date")) or (
             fields.Date.context_today(self)
@@ -35,10 +35,7 @@ class ReportCustomerStatement(models.AbstractModel):
                 for partner in partners
             },
             "format_money": self._format_money,
-            "langs": {
-                partner.id: partner._get_customer_statement_lang()
-                for partner in partners
-            },
+            "langs": {partner.id: partner._get_reminder_lang() for partner in partners},
         }
 
     @api.model

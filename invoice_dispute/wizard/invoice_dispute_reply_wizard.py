@@ -51,10 +51,7 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
     def _compute_recipient_id(self):
         for wizard in self:
             dispute = wizard.dispute_id
-            wizard.recipient_id = (
-                dispute.partner_id
-                and dispute.partner_id._get_payment_recipient(dispute.contact_id)
-            )
+            wizard.recipient_id = dispute.partner_id and dispute._get_email_recipient()
 
     @api.depends("recipient_id")
     def _compute_lang(self):
@@ -94,13 +91,9 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         self.ensure_one()
         if is_html_empty(self.body):
             raise UserError(self.env._("Write a reply before sending it."))
-        if not self.recipient_id.email:
-            raise UserError(
-                self.env._(
-                    "%(partner)s has no email address: add one before replying.",
-                    partner=self.recipient_id.display_name,
-                )
-            )
+        self.dispute_id._check_email_recipient(
+            self.env._("replying"), self.recipient_id
+        )
         # checked, then sent or shown with its findings (``_send_tone_checked``)
         return self.dispute_id._send_tone_checked(
             self.body, self.subject, self.recipient_id, lang=self.lang, wizard=self

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.action_tools import records_action
 from ..models.constants import OPEN_CUSTOMER_INVOICES_DOMAIN
 
 
@@ -179,11 +180,6 @@ class InvoiceReminderSendWizard(models.TransientModel):
             self.move_ids,
             attach_statement=self.attach_statement,
         )
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "invoice_dispute.invoice_reminder_notice_action"
+        return records_action(
+            self.env, "invoice_dispute.invoice_reminder_notice_action", notices
         )
-        if len(notices) == 1:
-            action.update({"res_id": notices.id, "view_mode": "form", "views": []})
-        else:
-            action["domain"] = [("id", "in", notices.ids)]
-        return action

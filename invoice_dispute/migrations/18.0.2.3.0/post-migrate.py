@@ -15,10 +15,10 @@ The customer statement's file name is now computed in the customer's language
 ``print_report_name`` is one expression in every language, so the
 translations of the former expression are dropped."""
 
-import json
-
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
+
+from odoo.addons.invoice_dispute.upgrade_tools import rewrite_template_field
 
 TEMPLATES = ("mail_template_reminder_3", "mail_template_reminder_4")
 OLD_CONDITIONS = (
@@ -136,37 +136,6 @@ SENTENCES_4 = (
 )
 
 
-def _rewrite_template_field(env, xmlid, field, rewrite):
-    """Apply ``rewrite`` (str -> str) to every language's value of the
-    translated ``field`` (subject, body_html) of mail template ``xmlid``.
-
-    :return: 1 when the template changed, else 0
-    """
-    template = env.ref(xmlid, raise_if_not_found=False)
-    if not template:
-        return 0
-    env.cr.execute(
-        SQL(
-            "SELECT %s FROM mail_template WHERE id = %s",
-            SQL.identifier(field),
-            template.id,
-        )
-    )
-    values = env.cr.fetchone()[0] or {}
-    new = {lang: rewrite(value) for lang, value in values.items()}
-    if new == values:
-        return 0
-    env.cr.execute(
-        SQL(
-            "UPDATE mail_template SET %s = %s::jsonb WHERE id = %s",
-            SQL.identifier(field),
-            json.dumps(new),
-            template.id,
-        )
-    )
-    return 1
-
-
 def update_earlier_reminder_wording(env):
     """Replace, in every language, the firm reminder's subject where it is
     still a shipped "second reminder" one (it now says "second reminder" only
@@ -186,9 +155,9 @@ def update_earlier_reminder_wording(env):
             value = value.replace(old, shipped)
         return value
 
-    count = _rewrite_template_field(
+    count = rewrite_template_field(
         env, "invoice_dispute.mail_template_reminder_3", "subject", rewrite_subject
-    ) + _rewrite_template_field(
+    ) + rewrite_template_field(
         env, "invoice_dispute.mail_template_reminder_4", "body_html", rewrite_body
     )
     env["mail.template"].invalidate_model(["subject", "body_html"])

@@ -7,10 +7,9 @@ get_portal_url()``. The templates are shipped ``noupdate`` (a company adapts
 their wording): only the shipped link expressions are replaced, in every
 language; a company's own wording around them, or its own link, is kept."""
 
-import json
-
 from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
+
+from odoo.addons.invoice_dispute.upgrade_tools import rewrite_template_field
 
 TEMPLATES = (
     "invoice_dispute.mail_template_dispute_acknowledgement",
@@ -30,38 +29,6 @@ LINKS = (
 )
 
 
-def _rewrite_template_field(env, xmlid, field, rewrite):
-    """Apply ``rewrite`` (str -> str) to every language's value of the
-    translated ``field`` (subject, body_html) of mail template ``xmlid``
-    (as in 18.0.2.3.0).
-
-    :return: 1 when the template changed, else 0
-    """
-    template = env.ref(xmlid, raise_if_not_found=False)
-    if not template:
-        return 0
-    env.cr.execute(
-        SQL(
-            "SELECT %s FROM mail_template WHERE id = %s",
-            SQL.identifier(field),
-            template.id,
-        )
-    )
-    values = env.cr.fetchone()[0] or {}
-    new = {lang: rewrite(value) for lang, value in values.items()}
-    if new == values:
-        return 0
-    env.cr.execute(
-        SQL(
-            "UPDATE mail_template SET %s = %s::jsonb WHERE id = %s",
-            SQL.identifier(field),
-            json.dumps(new),
-            template.id,
-        )
-    )
-    return 1
-
-
 def update_portal_links(env):
     """Replace, in every language of the bodies of ``TEMPLATES``, the
     shipped link expressions of ``LINKS``; idempotent.
@@ -77,7 +44,7 @@ def update_portal_links(env):
         return value
 
     count = sum(
-        _rewrite_template_field(env, xmlid, "body_html", rewrite_body)
+        rewrite_template_field(env, xmlid, "body_html", rewrite_body)
         for xmlid in TEMPLATES
     )
     env["mail.template"].invalidate_model(["body_html"])
