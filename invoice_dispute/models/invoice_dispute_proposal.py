@@ -556,22 +556,22 @@ class InvoiceDisputeProposal(models.Model):
         """
         user = self.env.user.partner_id.display_name
         for proposal in self:
-            kind = proposal._get_kind_label()
+            args = {
+                "name": proposal.name,
+                "kind": proposal._get_kind_label(),
+                "user": user,
+            }
             if accepted:
                 body = self.env._("Accepted by %(user)s.", user=user)
                 dispute_body = self.env._(
                     "Proposal %(name)s (%(kind)s) accepted by %(user)s.",
-                    name=proposal.name,
-                    kind=kind,
-                    user=user,
+                    **args,
                 )
             else:
                 body = self.env._("Declined by %(user)s.", user=user)
                 dispute_body = self.env._(
                     "Proposal %(name)s (%(kind)s) declined by %(user)s.",
-                    name=proposal.name,
-                    kind=kind,
-                    user=user,
+                    **args,
                 )
             proposal.message_post(body=body)
             if proposal.dispute_id:
