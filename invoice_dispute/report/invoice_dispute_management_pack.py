@@ -651,25 +651,14 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 disputes,
             )
         )
-        sheet.write_string(row, 0, self.env._("Reason"), fmt["header"])
-        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
-        header_row = row
-        for name, count in by_reason:
-            row += 1
-            sheet.write_string(row, 0, name)
-            sheet.write_number(row, 1, count, fmt["int"])
-        if by_reason:
-            title = self.env._("Disputes by reason")
-            pack._add_table_chart(
-                sheet,
-                "pie",
-                title,
-                (header_row, row),
-                [1],
-                (4, chart_col),
-                series_name=title,
-                data_labels={"value": True},
-            )
+        row = self._count_chart(
+            pack,
+            sheet,
+            row,
+            (self.env._("Reason"), by_reason),
+            ("pie", self.env._("Disputes by reason"), (4, chart_col)),
+            data_labels={"value": True},
+        )
 
         # Disputed amount per month, one series per company.
         row += 2
@@ -737,25 +726,55 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 disputes,
             )
         )
-        sheet.write_string(row, 0, self.env._("Customer type"), fmt["header"])
-        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
+        counts = [
+            (labels.get(customer_type, customer_type or ""), count)
+            for customer_type, count, _amount in by_type
+        ]
+        self._count_chart(
+            pack,
+            sheet,
+            row,
+            (self.env._("Customer type"), counts),
+            ("doughnut", self.env._("B2B vs B2C"), (36, chart_col)),
+            data_labels={"percentage": True},
+        )
+
+    @api.model
+    def _count_chart(self, pack, sheet, row, table, chart, data_labels=None):
+        """Write a table of dispute counts per category from ``row`` down and
+        chart it (one series named as the chart) when it has rows.
+
+        :param pack: the ``ManagementPackWriter`` of the workbook
+        :param sheet: the worksheet written
+        :param int row: the table's header row
+        :param tuple table: ``(header, counts)``: the category column's
+            header and the ``(label, count)`` rows
+        :param tuple chart: ``(kind, title, anchor)`` of
+            ``ManagementPackWriter._add_table_chart``
+        :param dict data_labels: xlsxwriter ``data_labels`` of the series
+        :return: int, the table's last row
+        """
+        header, counts = table
+        kind, title, anchor = chart
+        sheet.write_string(row, 0, header, pack.fmt["header"])
+        sheet.write_string(row, 1, self.env._("Disputes"), pack.fmt["header"])
         header_row = row
-        for customer_type, count, _amount in by_type:
+        for label, count in counts:
             row += 1
-            sheet.write_string(row, 0, labels.get(customer_type, customer_type or ""))
-            sheet.write_number(row, 1, count, fmt["int"])
-        if by_type:
-            title = self.env._("B2B vs B2C")
+            sheet.write_string(row, 0, label)
+            sheet.write_number(row, 1, count, pack.fmt["int"])
+        if row > header_row:
             pack._add_table_chart(
                 sheet,
-                "doughnut",
+                kind,
                 title,
                 (header_row, row),
                 [1],
-                (36, chart_col),
+                anchor,
                 series_name=title,
-                data_labels={"percentage": True},
+                data_labels=data_labels,
             )
+        return row
 
     # ------------------------------------------------------------------
     # Disputes (register)
