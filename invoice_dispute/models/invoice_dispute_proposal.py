@@ -513,10 +513,6 @@ class InvoiceDisputeProposal(models.Model):
                     "credit_note_ids": [Command.link(m.id) for m in credit_notes],
                 },
             )
-            body = self.env._(
-                "Accepted by %(user)s.", user=self.env.user.partner_id.display_name
-            )
-            proposal.message_post(body=body)
             dispute = proposal.dispute_id
             if dispute:
                 if dispute.state in ("new", "investigating", "proposed"):
@@ -527,14 +523,7 @@ class InvoiceDisputeProposal(models.Model):
                         "credit_note_ids": [Command.link(m.id) for m in credit_notes],
                     }
                 )
-                dispute.message_post(
-                    body=self.env._(
-                        "Proposal %(name)s (%(kind)s) accepted by %(user)s.",
-                        name=proposal.name,
-                        kind=proposal._get_kind_label(),
-                        user=self.env.user.partner_id.display_name,
-                    )
-                )
+            proposal._post_answer(accepted=True)
         return True
 
     def action_decline(self):
@@ -548,23 +537,38 @@ class InvoiceDisputeProposal(models.Model):
                     "date_accepted": fields.Datetime.now(),
                 },
             )
-            proposal.message_post(
-                body=self.env._(
-                    "Declined by %(user)s.", user=self.env.user.partner_id.display_name
-                )
-            )
-            if not proposal.dispute_id:
-                continue
-            proposal.dispute_id.message_post(
-                body=self.env._(
-                    "Proposal %(name)s (%(kind)s) declined by %(user)s.",
-                    name=proposal.name,
-                    kind=proposal._get_kind_label(),
-                    user=self.env.user.partner_id.display_name,
-                )
-            )
+            proposal._post_answer(accepted=False)
         self._withdraw_plans()
         return True
+
+    def _post_answer(self, accepted):
+        """Note the customer's answer, given by the current user, on each
+        proposal of ``self`` and on its dispute, if any.
+
+        :param bool accepted: True for an acceptance, False for a refusal
+        """
+        user = self.env.user.partner_id.display_name
+        for proposal in self:
+            args = {
+                "name": proposal.name,
+                "kind": proposal._get_kind_label(),
+                "user": user,
+            }
+            if accepted:
+                body = self.env._("Accepted by %(user)s.", user=user)
+                dispute_body = self.env._(
+                    "Proposal %(name)s (%(kind)s) accepted by %(user)s.",
+                    **args,
+                )
+            else:
+                body = self.env._("Declined by %(user)s.", user=user)
+                dispute_body = self.env._(
+                    "Proposal %(name)s (%(kind)s) declined by %(user)s.",
+                    **args,
+                )
+            proposal.message_post(body=body)
+            if proposal.dispute_id:
+                proposal.dispute_id.message_post(body=dispute_body)
 
     def action_cancel(self):
         self._check_state(PROPOSAL_OPEN_STATES, self.env._("cancelled"))

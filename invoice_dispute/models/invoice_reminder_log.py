@@ -2,10 +2,10 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, format_date
 
 from .constants import selection_label
+from .invoice_workflow_mixin import check_state
 from .phrase_tools import get_lang_selection
 
 _logger = logging.getLogger(__name__)
@@ -142,15 +142,14 @@ class InvoiceReminderLog(models.Model):
             log.mail_state = log.mail_id.state or log.mail_state
 
     def action_retry(self):
-        """Queue the failed emails of these reminders again."""
+        """Queue the failed emails of these reminders again.
+
+        :raise UserError: a reminder whose email did not fail (``mail_state``)
+        """
+        check_state(self, ("exception",), self.env._("sent again"), field="mail_state")
         # sudo: emails are technical records only administrators can write;
         # the user may manage the reminder log that points to them.
-        failed = self.sudo().mail_id.filtered(lambda m: m.state == "exception")
-        if not failed:
-            raise UserError(
-                self.env._("Only reminders whose email failed can be sent again.")
-            )
-        failed.mark_outgoing()
+        self.sudo().mail_id.mark_outgoing()
         self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return True
 

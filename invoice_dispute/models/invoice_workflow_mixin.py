@@ -11,25 +11,28 @@ WORKFLOW_CONTEXT_KEY = "invoice_workflow_state_change"
 WORKFLOW_STATE_CHANGE = object()
 
 
-def check_state(records, allowed, what):
+def check_state(records, allowed, what, field="state"):
     """Refuse an action on ``records`` not in one of the ``allowed`` states
-    (their field ``state``): the one way the addon refuses a state change,
+    (their selection ``field``): the one way the addon refuses a state change,
     for the documents of ``invoice.workflow.mixin`` (``_check_state``) and the
-    other records with a state (reminders, findings).
+    other records with a state (reminders, their logs' email, findings).
 
     :param records: the records the action is asked on
     :param tuple allowed: the states the action starts from
     :param str what: the action, translated, as it ends "it cannot be
         ..." (e.g. "sent", "moved to Resolved")
+    :param str field: the selection field holding the state (default
+        ``state``; e.g. ``mail_state`` of a reminder log)
     :raise UserError: "<model> <record> is <state>: it cannot be <what>,
         only from <allowed states>.", naming the first record in another
         state
     """
-    wrong = records.filtered(lambda r: r.state not in allowed)
+    wrong = records.filtered(lambda r: r[field] not in allowed)
     if not wrong:
         return
     env = records.env
-    labels = selection_labels(records, "state")
+    labels = selection_labels(records, field)
+    state = wrong[0][field]
     raise UserError(
         env._(
             "%(model)s %(record)s is %(state)s: it cannot be %(what)s, only "
@@ -37,7 +40,7 @@ def check_state(records, allowed, what):
             # sudo: the model's translated name, whoever asks
             model=env["ir.model"].sudo()._get(records._name).display_name,
             record=wrong[0].display_name,
-            state=labels.get(wrong[0].state, wrong[0].state),
+            state=labels.get(state, state or ""),
             what=what,
             allowed=", ".join(labels.get(s, s) for s in allowed),
         )

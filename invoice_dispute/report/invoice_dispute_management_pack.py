@@ -213,6 +213,52 @@ class ManagementPackWriter:
         sheet.autofilter(first_row, 0, row, len(columns) - 1)
         return row
 
+    def _add_table_chart(
+        self,
+        sheet,
+        kind,
+        title,
+        rows,
+        value_cols,
+        anchor,
+        series_name=None,
+        data_labels=None,
+        x_axis=None,
+    ):
+        """Chart a table written on ``sheet``: its categories in column 0,
+        one series per column of ``value_cols``.
+
+        :param sheet: the worksheet holding the table and receiving the chart
+        :param str kind: the xlsxwriter chart type ("pie", "column", ...)
+        :param str title: the chart's title, translated
+        :param tuple rows: ``(header_row, last_row)``: the table's header row
+            (each series is named by its header cell) and its last data row
+        :param value_cols: the columns charted, one series each
+        :param tuple anchor: ``(row, col)`` of the chart's top-left cell
+        :param str series_name: the name of every series instead of its
+            header cell (a single-series chart named like its title)
+        :param dict data_labels: xlsxwriter ``data_labels`` of each series
+        :param dict x_axis: xlsxwriter options of the x axis
+        :return: the xlsxwriter chart, inserted
+        """
+        sheet_name = sheet.get_name().replace("'", "''")
+        header_row, last_row = rows
+        chart = self.workbook.add_chart({"type": kind})
+        for col in value_cols:
+            series = {
+                "name": series_name or [sheet_name, header_row, col],
+                "categories": [sheet_name, header_row + 1, 0, last_row, 0],
+                "values": [sheet_name, header_row + 1, col, last_row, col],
+            }
+            if data_labels:
+                series["data_labels"] = data_labels
+            chart.add_series(series)
+        chart.set_title({"name": title})
+        if x_axis:
+            chart.set_x_axis(x_axis)
+        sheet.insert_chart(*anchor, chart)
+        return chart
+
 
 def last_month(today):
     """First and last day of the month before ``today``."""
@@ -588,11 +634,7 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 ("date_received", "<=", pack.date_to),
             ],
         )
-        sheet_name = sheet.get_name().replace("'", "''")
         chart_col = len(pack.companies) + 3
-
-        def ref(first, last, col):
-            return [sheet_name, first, col, last, col]
 
         # Disputes by reason.
         by_reason = pack._fetch(
@@ -609,25 +651,14 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 disputes,
             )
         )
-        sheet.write_string(row, 0, self.env._("Reason"), fmt["header"])
-        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
-        first = row + 1
-        for name, count in by_reason:
-            row += 1
-            sheet.write_string(row, 0, name)
-            sheet.write_number(row, 1, count, fmt["int"])
-        if by_reason:
-            chart = pack.workbook.add_chart({"type": "pie"})
-            chart.add_series(
-                {
-                    "name": self.env._("Disputes by reason"),
-                    "categories": ref(first, row, 0),
-                    "values": ref(first, row, 1),
-                    "data_labels": {"value": True},
-                }
-            )
-            chart.set_title({"name": self.env._("Disputes by reason")})
-            sheet.insert_chart(4, chart_col, chart)
+        row = self._count_chart(
+            pack,
+            sheet,
+            row,
+            (self.env._("Reason"), by_reason),
+            ("pie", self.env._("Disputes by reason"), (4, chart_col)),
+            data_labels={"value": True},
+        )
 
         # Disputed amount per month, one series per company.
         row += 2
@@ -659,7 +690,7 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
         sheet.write_string(row, 0, self.env._("Month"), fmt["header"])
         for col, company in enumerate(pack.companies, start=1):
             sheet.write_string(row, col, company.name, fmt["header"])
-        first = row + 1
+        header_row = row
         for month in months:
             row += 1
             sheet.write_datetime(row, 0, month, fmt["month"])
@@ -670,18 +701,15 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                     amounts.get((company.id, month), 0.0),
                     pack._money(company.currency_id.id),
                 )
-        chart = pack.workbook.add_chart({"type": "column"})
-        for col in range(1, len(pack.companies) + 1):
-            chart.add_series(
-                {
-                    "name": [sheet_name, first - 1, col],
-                    "categories": ref(first, row, 0),
-                    "values": ref(first, row, col),
-                }
-            )
-        chart.set_title({"name": self.env._("Disputed amount per month")})
-        chart.set_x_axis({"num_format": "mmm yyyy", "date_axis": False})
-        sheet.insert_chart(20, chart_col, chart)
+        pack._add_table_chart(
+            sheet,
+            "column",
+            self.env._("Disputed amount per month"),
+            (header_row, row),
+            range(1, len(pack.companies) + 1),
+            (20, chart_col),
+            x_axis={"num_format": "mmm yyyy", "date_axis": False},
+        )
 
         # B2B vs B2C.
         row += 2
@@ -698,25 +726,55 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 disputes,
             )
         )
-        sheet.write_string(row, 0, self.env._("Customer type"), fmt["header"])
-        sheet.write_string(row, 1, self.env._("Disputes"), fmt["header"])
-        first = row + 1
-        for customer_type, count, _amount in by_type:
+        counts = [
+            (labels.get(customer_type, customer_type or ""), count)
+            for customer_type, count, _amount in by_type
+        ]
+        self._count_chart(
+            pack,
+            sheet,
+            row,
+            (self.env._("Customer type"), counts),
+            ("doughnut", self.env._("B2B vs B2C"), (36, chart_col)),
+            data_labels={"percentage": True},
+        )
+
+    @api.model
+    def _count_chart(self, pack, sheet, row, table, chart, data_labels=None):
+        """Write a table of dispute counts per category from ``row`` down and
+        chart it (one series named as the chart) when it has rows.
+
+        :param pack: the ``ManagementPackWriter`` of the workbook
+        :param sheet: the worksheet written
+        :param int row: the table's header row
+        :param tuple table: ``(header, counts)``: the category column's
+            header and the ``(label, count)`` rows
+        :param tuple chart: ``(kind, title, anchor)`` of
+            ``ManagementPackWriter._add_table_chart``
+        :param dict data_labels: xlsxwriter ``data_labels`` of the series
+        :return: int, the table's last row
+        """
+        header, counts = table
+        kind, title, anchor = chart
+        sheet.write_string(row, 0, header, pack.fmt["header"])
+        sheet.write_string(row, 1, self.env._("Disputes"), pack.fmt["header"])
+        header_row = row
+        for label, count in counts:
             row += 1
-            sheet.write_string(row, 0, labels.get(customer_type, customer_type or ""))
-            sheet.write_number(row, 1, count, fmt["int"])
-        if by_type:
-            chart = pack.workbook.add_chart({"type": "doughnut"})
-            chart.add_series(
-                {
-                    "name": self.env._("B2B vs B2C"),
-                    "categories": ref(first, row, 0),
-                    "values": ref(first, row, 1),
-                    "data_labels": {"percentage": True},
-                }
+            sheet.write_string(row, 0, label)
+            sheet.write_number(row, 1, count, pack.fmt["int"])
+        if row > header_row:
+            pack._add_table_chart(
+                sheet,
+                kind,
+                title,
+                (header_row, row),
+                [1],
+                anchor,
+                series_name=title,
+                data_labels=data_labels,
             )
-            chart.set_title({"name": self.env._("B2B vs B2C")})
-            sheet.insert_chart(36, chart_col, chart)
+        return row
 
     # ------------------------------------------------------------------
     # Disputes (register)
@@ -1295,7 +1353,6 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
         disputed after they went out, and those disputes by root cause: do
         the checks catch what customers dispute?"""
         sheet = pack._add_sheet(self.env._("Prevention"))
-        sheet_name = sheet.get_name().replace("'", "''")
         findings = pack._visible(
             "invoice.check.finding",
             [
@@ -1356,17 +1413,14 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
             (([codes.get(code, code), *counts], None) for code, *counts in per_rule),
         )
         if per_rule:
-            chart = pack.workbook.add_chart({"type": "column"})
-            for col in (1, 4, 7):
-                chart.add_series(
-                    {
-                        "name": [sheet_name, 0, col],
-                        "categories": [sheet_name, 1, 0, last, 0],
-                        "values": [sheet_name, 1, col, last, col],
-                    }
-                )
-            chart.set_title({"name": self.env._("Invoice check findings per rule")})
-            sheet.insert_chart(1, len(columns) + 1, chart)
+            pack._add_table_chart(
+                sheet,
+                "column",
+                self.env._("Invoice check findings per rule"),
+                (0, last),
+                (1, 4, 7),
+                (1, len(columns) + 1),
+            )
 
         # Invoices with findings disputed later, by the dispute's root cause.
         causes = pack._labels("invoice.dispute", "root_cause")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import psutil
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -117,6 +118,76 @@ def delete_posted_invoices(moves):
     moves.button_draft()
     moves.posted_before = False
     moves.unlink()
+
+
+class ConcurrencyCase(TransactionCase):
+    """Two real database transactions at once (two requests, two runners):
+    the records they race on are committed in a cursor of their own before
+    each test and deleted in another after it, as the test's transaction
+    never commits.
+
+    A subclass creates its records in ``_set_up_committed(env)``, whose ids
+    the test finds in ``self.ids`` (name -> list of ids), and deletes them in
+    ``_clean_up_committed(env)`` (``env``: superuser, on that cursor); a test
+    opens its two cursors with ``registry.cursor()``, gets
+    their environments from ``env_of`` and races them with
+    ``run_waiting_for``.
+    """
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            records = self._set_up_committed(self.env_of(cr))
+            self.ids = {name: record.ids for name, record in records.items()}
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        with self.registry.cursor() as cr:
+            self._clean_up_committed(self.env_of(cr))
+
+    def _set_up_committed(self, env):
+        """Create the records the test races on.
+
+        :return: dict {name: recordset}, kept as ``self.ids``
+        """
+        raise NotImplementedError
+
+    def _clean_up_committed(self, env):
+        """Delete what ``_set_up_committed`` and the test committed."""
+        raise NotImplementedError
+
+    @staticmethod
+    def env_of(cr):
+        """A superuser environment on the cursor ``cr``."""
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def run_waiting_for(self, cr, target, msg):
+        """Run ``target`` (no argument) in another thread, on the second
+        transaction: assert that it waits (still running after 3 seconds)
+        until the first transaction, on ``cr``, commits, then ends (within a
+        minute).
+
+        :param cr: the first transaction's cursor, committed here
+        :param target: what the second transaction does
+        :param str msg: the assertion's message when it does not wait
+        :return: the exception ``target`` raised, or None
+        """
+        outcome = {}
+
+        def run():
+            try:
+                target()
+            except Exception as error:  # noqa: BLE001 - returned to the test
+                outcome["error"] = error
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(timeout=3)
+        self.assertTrue(thread.is_alive(), msg)
+        cr.commit()
+        thread.join(timeout=60)
+        self.assertFalse(thread.is_alive())
+        return outcome.get("error")
 
 
 class InvoiceDisputeCommon(AccountTestInvoicingCommon):

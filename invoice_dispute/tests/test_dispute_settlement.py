@@ -1,17 +1,17 @@
 import re
-import threading
 from datetime import timedelta
 
 from psycopg2 import errors
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import Form, HttpCase, TransactionCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..models.account_move import split_amount
 from .common import (
     INVOICE_LABELS,
+    ConcurrencyCase,
     InvoiceDisputeCommon,
     create_posted_invoice,
     delete_posted_invoices,
@@ -570,96 +570,76 @@ class TestDisputeSettlementPortal(InvoiceDisputeCommon, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestDisputeSettlementConcurrency(TransactionCase):
+class TestDisputeSettlementConcurrency(ConcurrencyCase):
     """The customer accepts one offer online while a collector records the
     acceptance of another, in two real database transactions: the dispute is
     settled once."""
 
-    def setUp(self):
-        super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create(
-                {"name": "Concurrent settlement", "is_company": True}
-            )
-            invoice = create_posted_invoice(env, partner)
-            dispute = env["invoice.dispute"].create(
-                {
-                    "partner_id": partner.id,
-                    "reason_id": env.ref("invoice_dispute.reason_pricing").id,
-                    "line_ids": [
-                        Command.create(
-                            {"move_id": invoice.id, "disputed_amount": 100.0}
-                        )
-                    ],
-                }
-            )
-            proposals = env["invoice.dispute.proposal"].create(
-                [
-                    {"dispute_id": dispute.id, "kind": "discount", "amount": amount}
-                    for amount in (30.0, 40.0)
-                ]
-            )
-            proposals._force_state("sent")
-            self.ids = {
-                "partner": partner.id,
-                "invoice": invoice.id,
-                "dispute": dispute.id,
-                "proposals": proposals.ids,
+    def _set_up_committed(self, env):
+        partner = env["res.partner"].create(
+            {"name": "Concurrent settlement", "is_company": True}
+        )
+        invoice = create_posted_invoice(env, partner)
+        dispute = env["invoice.dispute"].create(
+            {
+                "partner_id": partner.id,
+                "reason_id": env.ref("invoice_dispute.reason_pricing").id,
+                "line_ids": [
+                    Command.create({"move_id": invoice.id, "disputed_amount": 100.0})
+                ],
             }
-        self.addCleanup(self._clean_up)
+        )
+        proposals = env["invoice.dispute.proposal"].create(
+            [
+                {"dispute_id": dispute.id, "kind": "discount", "amount": amount}
+                for amount in (30.0, 40.0)
+            ]
+        )
+        proposals._force_state("sent")
+        return {
+            "partner": partner,
+            "invoice": invoice,
+            "dispute": dispute,
+            "proposals": proposals,
+        }
 
-    def _clean_up(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            proposals = env["invoice.dispute.proposal"].browse(self.ids["proposals"])
-            proposals._force_state("draft")
-            proposals.unlink()
-            dispute = env["invoice.dispute"].browse(self.ids["dispute"])
-            dispute._force_state("cancelled")
-            dispute.unlink()
-            invoice = env["account.move"].browse(self.ids["invoice"])
-            moves = invoice | env["account.move"].search(
-                [("reversed_entry_id", "=", invoice.id)]
-            )
-            delete_posted_invoices(moves)
-            env["res.partner"].browse(self.ids["partner"]).unlink()
+    def _clean_up_committed(self, env):
+        proposals = env["invoice.dispute.proposal"].browse(self.ids["proposals"])
+        proposals._force_state("draft")
+        proposals.unlink()
+        dispute = env["invoice.dispute"].browse(self.ids["dispute"])
+        dispute._force_state("cancelled")
+        dispute.unlink()
+        invoice = env["account.move"].browse(self.ids["invoice"])
+        moves = invoice | env["account.move"].search(
+            [("reversed_entry_id", "=", invoice.id)]
+        )
+        delete_posted_invoices(moves)
+        env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def test_two_acceptances_at_once_settle_once(self):
         first_id, second_id = self.ids["proposals"]
-        results = {}
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
-            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env1 = self.env_of(cr1)
             env1["invoice.dispute.proposal"].browse(first_id).action_accept()
             # the second transaction starts before the first commits: it still
             # sees its proposal sent
-            second = api.Environment(cr2, SUPERUSER_ID, {})[
-                "invoice.dispute.proposal"
-            ].browse(second_id)
+            second = self.env_of(cr2)["invoice.dispute.proposal"].browse(second_id)
             self.assertEqual(second.state, "sent")
 
             def accept_second():
-                try:
-                    second.action_accept()
-                    second.env.flush_all()
-                except Exception as error:  # noqa: BLE001 - reported below
-                    results["second"] = error
+                second.action_accept()
+                second.env.flush_all()
 
-            thread = threading.Thread(target=accept_second)
             # PostgreSQL refuses the second one's lock once the first commits
             with mute_logger("odoo.sql_db"):
-                thread.start()
-                thread.join(timeout=3)
-                self.assertTrue(thread.is_alive(), "the second settlement waits")
-                cr1.commit()
-                thread.join(timeout=60)
-            self.assertFalse(thread.is_alive())
+                error = self.run_waiting_for(
+                    cr1, accept_second, "the second settlement waits"
+                )
             cr2.rollback()
-        self.assertIsInstance(
-            results.get("second"), (errors.SerializationFailure, UserError)
-        )
+        self.assertIsInstance(error, (errors.SerializationFailure, UserError))
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = self.env_of(cr)
             invoice = env["account.move"].browse(self.ids["invoice"])
             self.assertEqual(invoice.amount_residual, 70.0)
             refunds = env["account.move"].search(

@@ -3,6 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import MANAGER_GROUPS, InvoiceDisputeCommon
@@ -444,6 +445,28 @@ class TestReminderRules(ReminderCommon):
         log.mail_id.write({"state": "sent"})
         log.mail_id.unlink()
         self.assertEqual(log.mail_state, "sent")
+
+    def test_retry_refused_unless_every_email_failed(self):
+        """A batch with a reminder whose email did not fail is refused whole,
+        naming that reminder's delivery state (the one state refusal)."""
+        other = self.env["res.partner"].create(
+            {
+                "name": "Dvořák a.s.",
+                "is_company": True,
+                "email": "ar@dvorak.example.com",
+            }
+        )
+        invoice_1 = self.create_due_invoice(self.payer, 100.0, 10)
+        invoice_2 = self.create_due_invoice(other, 200.0, 10)
+        self.run_reminders()
+        failed, outgoing = self.logs_of(invoice_1), self.logs_of(invoice_2)
+        failed.mail_id.write({"state": "exception", "failure_reason": "Bounced"})
+        self.assertEqual(outgoing.mail_state, "outgoing")
+        with self.assertRaisesRegex(
+            UserError, "is Outgoing: it cannot be sent again, only from Delivery failed"
+        ):
+            (failed | outgoing).action_retry()
+        self.assertEqual(failed.mail_id.state, "exception")
 
     def test_send_now_button_as_manager(self):
         manager = new_test_user(

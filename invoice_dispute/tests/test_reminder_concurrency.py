@@ -1,69 +1,61 @@
 import threading
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, Command, api, fields
-from odoo.tests import TransactionCase, tagged
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from .common import ConcurrencyCase, delete_posted_invoices
 
 
 @tagged("post_install", "-at_install")
-class TestReminderConcurrency(TransactionCase):
+class TestReminderConcurrency(ConcurrencyCase):
     """Two runners in two real database transactions (the scheduled action
     and the "Send reminders now" button in two processes)."""
 
-    def setUp(self):
-        super().setUp()
+    def _set_up_committed(self, env):
         today = fields.Date.today()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partners = env["res.partner"].create(
-                [
-                    {"name": f"Concurrent {i}", "email": f"cc{i}@example.com"}
-                    for i in range(3)
-                ]
-            )
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": today - timedelta(days=40),
-                        "invoice_date_due": today - timedelta(days=10),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {"name": "Service", "quantity": 1, "price_unit": 100}
-                            )
-                        ],
-                    }
-                    for partner in partners
-                ]
-            )
-            invoices.action_post()
-            self.invoice_ids = invoices.ids
-            self.partner_ids = partners.ids
-        self.addCleanup(self._clean_up)
+        partners = env["res.partner"].create(
+            [
+                {"name": f"Concurrent {i}", "email": f"cc{i}@example.com"}
+                for i in range(3)
+            ]
+        )
+        invoices = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": today - timedelta(days=40),
+                    "invoice_date_due": today - timedelta(days=10),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Service", "quantity": 1, "price_unit": 100}
+                        )
+                    ],
+                }
+                for partner in partners
+            ]
+        )
+        invoices.action_post()
+        return {"invoices": invoices, "partners": partners}
 
-    def _clean_up(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            logs = env["invoice.reminder.log"].search(
-                [("move_id", "in", self.invoice_ids)]
-            )
-            notices = logs.notice_id
-            logs.mail_id.unlink()
-            logs.activity_id.unlink()
-            logs.unlink()
-            notices.unlink()
-            invoices = env["account.move"].browse(self.invoice_ids)
-            invoices.button_draft()
-            invoices.posted_before = False
-            invoices.unlink()
-            env["res.partner"].browse(self.partner_ids).unlink()
+    def _clean_up_committed(self, env):
+        logs = env["invoice.reminder.log"].search(
+            [("move_id", "in", self.ids["invoices"])]
+        )
+        notices = logs.notice_id
+        logs.mail_id.unlink()
+        logs.activity_id.unlink()
+        logs.unlink()
+        notices.unlink()
+        delete_posted_invoices(env["account.move"].browse(self.ids["invoices"]))
+        env["res.partner"].browse(self.ids["partners"]).unlink()
 
     def _run(self, cr, limit=None):
         return self._engine(cr)._send_reminders(limit=limit)
 
     def _engine(self, cr):
-        return api.Environment(cr, SUPERUSER_ID, {})["invoice.reminder.engine"]
+        return self.env_of(cr)["invoice.reminder.engine"]
 
     def test_two_concurrent_runners(self):
         results = {}
@@ -78,14 +70,9 @@ class TestReminderConcurrency(TransactionCase):
             def second_runner():
                 results["second"] = engine2._send_reminders()
 
-            thread = threading.Thread(target=second_runner)
-            thread.start()
             # runner 2 waits on runner 1's claims instead of sending them
-            thread.join(timeout=3)
-            self.assertTrue(thread.is_alive(), "the second runner waits")
-            cr1.commit()
-            thread.join(timeout=60)
-            self.assertFalse(thread.is_alive())
+            error = self.run_waiting_for(cr1, second_runner, "the second runner waits")
+            self.assertIsNone(error)
             cr2.commit()
         self.assertEqual(results["first"], 2)
         self.assertEqual(results["second"], 0)
@@ -94,13 +81,13 @@ class TestReminderConcurrency(TransactionCase):
             self.assertEqual(self._run(cr), 1)
         with self.registry.cursor() as cr:
             self.assertEqual(self._run(cr), 0)
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = self.env_of(cr)
             logs = env["invoice.reminder.log"].search(
-                [("move_id", "in", self.invoice_ids)]
+                [("move_id", "in", self.ids["invoices"])]
             )
-            self.assertEqual(sorted(logs.move_id.ids), sorted(self.invoice_ids))
+            self.assertEqual(sorted(logs.move_id.ids), sorted(self.ids["invoices"]))
             notices = env["invoice.reminder.notice"].search(
-                [("move_ids", "in", self.invoice_ids)]
+                [("move_ids", "in", self.ids["invoices"])]
             )
             self.assertEqual(len(notices), 3, "each invoice reminded exactly once")
             self.assertEqual(notices, logs.notice_id)
@@ -118,9 +105,9 @@ class TestReminderConcurrency(TransactionCase):
         with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
             # the run claims the two other reminders, not committed yet
             results["run"] = self._run(cr1)
-            queue = api.Environment(cr2, SUPERUSER_ID, {})
+            queue = self.env_of(cr2)
             first = queue["invoice.reminder.log"].search(
-                [("move_id", "in", self.invoice_ids)]
+                [("move_id", "in", self.ids["invoices"])]
             )
             self.assertEqual(len(first), 1)
 
@@ -138,11 +125,11 @@ class TestReminderConcurrency(TransactionCase):
             cr1.commit()
         self.assertEqual(results, {"run": 2, "queue": "sent"})
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+            env = self.env_of(cr)
             logs = env["invoice.reminder.log"].search(
-                [("move_id", "in", self.invoice_ids)]
+                [("move_id", "in", self.ids["invoices"])]
             )
-            self.assertEqual(sorted(logs.move_id.ids), sorted(self.invoice_ids))
+            self.assertEqual(sorted(logs.move_id.ids), sorted(self.ids["invoices"]))
             self.assertEqual(
                 sorted(logs.mapped("mail_state")), ["outgoing", "outgoing", "sent"]
             )

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from ..models.constants import (
     AGREEMENT_OUTCOMES,
     INTERVALS,
+    OPEN_CUSTOMER_INVOICES_DOMAIN,
     OUTCOMES,
 )
 
@@ -39,8 +40,7 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
         compute="_compute_move_ids",
         store=True,
         readonly=False,
-        domain="[('is_open_invoice', '=', True), "
-        "('commercial_partner_id', '=', partner_id), ('company_id', '=', company_id)]",
+        domain=f"{OPEN_CUSTOMER_INVOICES_DOMAIN} + [('company_id', '=', company_id)]",
         help="The invoices the promise, dispute or payment plan is about.",
     )
     currency_id = fields.Many2one("res.currency", compute="_compute_amount_open")
