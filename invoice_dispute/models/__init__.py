@@ -16,6 +16,7 @@ from . import invoice_reminder_engine
 from . import invoice_check_rule
 from . import invoice_check_finding
 from . import account_move
+from . import account_move_line
 from . import account_partial_reconcile
 from . import res_company
 from . import res_config_settings

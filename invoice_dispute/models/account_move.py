@@ -2109,20 +2109,38 @@ class AccountMove(models.Model):
             ]
         )
 
-    def _get_reminder_totals(self, date=None):
+    def _get_reminder_totals(self, date=None, credit_lines=None, amount_due=None):
         """What a reminder of these invoices (one customer, company and
-        currency) asks, in their currency: ``(open, credit, net, other)`` --
-        the open amount of the invoices it lists, the customer's open
-        credits, the net amount due (what the customer owes on the invoices
-        due by then, listed or not, less the credits: the engine sends no
-        reminder where it is not positive) and the part of it on invoices it
-        does not list. ``date``: see ``_get_reminder_due_invoices``."""
+        currency) asks, in their currency: the one computation of a
+        reminder's amounts, for the engine writing the notice and for the
+        check before sending it.
+
+        :param date: see ``_get_reminder_due_invoices``; only used when
+            ``amount_due`` is not given
+        :param credit_lines: the customer's open credits in these invoices'
+            company and currency (account.move.line), when the caller has
+            them already (the engine fetches them for its whole batch);
+            default ``_get_reminder_credit_lines()``
+        :param amount_due: what the customer owes on the invoices due by
+            then, in these invoices' currency, when the caller has it already
+            (the engine's batch ``DueAmounts``); default
+            ``_get_reminder_due_amount(date=date)``
+        :return: ``(open, credit, net, other)`` (floats, the invoices'
+            currency) -- the open amount of the invoices it lists, the
+            customer's open credits (not rounded), the net amount due (what
+            the customer owes on the invoices due by then, listed or not,
+            less the credits: the engine sends no reminder where it is not
+            positive) and the part of it on invoices it does not list; the
+            amount due itself is ``open + other``
+        """
         currency = self[:1].currency_id
         amount_open = sum(self.mapped("amount_residual"))
-        amount_credit = -sum(
-            self._get_reminder_credit_lines().mapped("amount_residual_currency")
-        )
-        amount_due = max(self._get_reminder_due_amount(date=date), amount_open)
+        if credit_lines is None:
+            credit_lines = self._get_reminder_credit_lines()
+        amount_credit = credit_lines._get_open_credit_total()
+        if amount_due is None:
+            amount_due = self._get_reminder_due_amount(date=date)
+        amount_due = max(amount_due, amount_open)
         return (
             amount_open,
             amount_credit,

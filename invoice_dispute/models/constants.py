@@ -85,6 +85,20 @@ OPEN_CUSTOMER_INVOICES_DOMAIN = (
 # ones: a blocked invoice is neither.
 PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
+# Aging of open receivables by days past due on the aging date, the one
+# definition of the customer statement (``res.partner._get_statement_aging_bucket``)
+# and the management pack's Aging sheet (``_aging_query``): (key, first day,
+# last day) overdue, open-ended where None. "current" is not due yet (0 days
+# or less), as aging reports do (Odoo's aged receivable, OCA's credit
+# control): overdue amounts start at one day past due.
+AGING_BUCKETS = (
+    ("current", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("over_90", 91, None),
+)
+
 # Settlement: what a dispute is resolved with (the one vocabulary of
 # ``account.move._invoice_dispute_settle``; a proposal's kind maps onto it)
 RESOLUTION_TYPES = [

@@ -1054,7 +1054,9 @@ class InvoiceCallSheet(models.Model):
         """
         self.ensure_one()
         currency = self.currency_id
-        amount_credit = currency.round(-sum(credit_lines.mapped("amount_residual")))
+        amount_credit = currency.round(
+            credit_lines._get_open_credit_total(company_currency=True)
+        )
         amount_net = currency.round(vals["amount_overdue"] - amount_credit)
         result = {
             "amount_credit": amount_credit,

@@ -153,7 +153,5 @@ class InvoicePaymentPlanLine(models.Model):
         due less the customer's open credits, in the plan's currency (the
         reminder engine sends none when it is not positive)."""
         self.ensure_one()
-        credit = -sum(
-            self._get_reminder_credit_lines().mapped("amount_residual_currency")
-        )
+        credit = self._get_reminder_credit_lines()._get_open_credit_total()
         return self.currency_id.round(self.amount_due - credit)

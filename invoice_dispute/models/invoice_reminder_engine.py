@@ -906,7 +906,10 @@ class InvoiceReminderEngine(models.AbstractModel):
         credits of the batch (``credits``, as ``_get_batch_credit_lines``
         returns them), what it owes on the invoices due by then
         (``amount_due``, in the invoices' currency) and its net balance
-        (``balance``, in company currency).
+        (``balance``, in company currency). The amounts are those of
+        ``account.move._get_reminder_totals``, which the check before sending
+        computes again: given the batch's credits and amount due, it runs no
+        query.
 
         :return: dict of invoice.reminder.notice values
         """
@@ -914,9 +917,9 @@ class InvoiceReminderEngine(models.AbstractModel):
         currency = main.currency_id
         same = credits[self._credit_key(main)]
         other = self._get_other_credit_lines(credits, main)
-        amount_open = sum(moves.mapped("amount_residual"))
-        amount_credit = -sum(same.mapped("amount_residual_currency"))
-        amount_due = max(amount_due, amount_open)
+        amount_open, amount_credit, amount_net, amount_other = (
+            moves._get_reminder_totals(credit_lines=same, amount_due=amount_due)
+        )
         notice = {
             "partner_id": main.commercial_partner_id.id,
             "recipient_id": recipient.id,
@@ -928,11 +931,11 @@ class InvoiceReminderEngine(models.AbstractModel):
             "move_ids": [Command.set(moves.ids)],
             "credit_move_ids": [Command.set((same | other).move_id.ids)],
             "amount_open": amount_open,
-            "amount_due": currency.round(amount_due),
+            "amount_due": currency.round(amount_open + amount_other),
             "amount_credit": currency.round(amount_credit),
-            "amount_net": currency.round(amount_due - amount_credit),
+            "amount_net": amount_net,
             "amount_credit_other": main.company_currency_id.round(
-                -sum(other.mapped("amount_residual"))
+                other._get_open_credit_total(company_currency=True)
             ),
             "amount_balance": balance,
             "state": "draft",
@@ -1708,7 +1711,7 @@ class InvoiceReminderEngine(models.AbstractModel):
             )
             credit_lines = (credits or {}).get(self._credit_key(group[0]))
             if credit_lines:
-                credit = -sum(credit_lines.mapped("amount_residual_currency"))
+                credit = credit_lines._get_open_credit_total()
                 totals.append(
                     self.env._(
                         "Open credits of the customer (credit notes and payments "
@@ -1732,7 +1735,7 @@ class InvoiceReminderEngine(models.AbstractModel):
                     "not applied yet): %(credit)s",
                     credit=format_amount(
                         self.env,
-                        -sum(credit_lines.mapped("amount_residual_currency")),
+                        credit_lines._get_open_credit_total(),
                         currency,
                     ),
                 )
@@ -1870,7 +1873,7 @@ class InvoiceReminderEngine(models.AbstractModel):
         values_list = []
         for line in claimed_lines:
             credit_lines = credits[self._credit_key(line)]
-            credit = -sum(credit_lines.mapped("amount_residual_currency"))
+            credit = credit_lines._get_open_credit_total()
             recipient = recipients[line.id]
             values_list.append(
                 {

@@ -226,15 +226,15 @@ class InvoiceReminderLog(models.Model):
         currency = notice.currency_id
         moves = self.move_id.sorted(lambda m: (m.invoice_date_due, m.id))
         main = moves[:1] or self.plan_line_id[:1]
-        credit = -sum(
-            main._get_reminder_credit_lines().mapped("amount_residual_currency")
-        )
-        if currency.compare_amounts(credit, notice.amount_credit):
+        credit_lines = main._get_reminder_credit_lines()
+        if currency.compare_amounts(
+            credit_lines._get_open_credit_total(), notice.amount_credit
+        ):
             return self.env._("the customer's open credits changed.")
         # counted by the notice's date, as the engine wrote it: an invoice
         # falling due since is not a change of what the customer owed
         net = (
-            moves._get_reminder_totals(date=notice.date)[2]
+            moves._get_reminder_totals(date=notice.date, credit_lines=credit_lines)[2]
             if moves
             else main._get_reminder_net_amount()
         )
@@ -258,7 +258,9 @@ class InvoiceReminderLog(models.Model):
         ``notice``, listing ``moves``, untrue now; False when they do not."""
         main = moves[0]
         currency = main.company_currency_id
-        other = -sum(main._get_reminder_other_credit_lines().mapped("amount_residual"))
+        other = main._get_reminder_other_credit_lines()._get_open_credit_total(
+            company_currency=True
+        )
         if currency.compare_amounts(other, notice.amount_credit_other):
             return self.env._("the customer's open credits changed.")
         balance = moves._get_reminder_balance(date=notice.date)

@@ -69,9 +69,7 @@ class InvoiceReminderNotice(models.Model):
                 )
             )
         )
-        amount_credit = currency.round(
-            -sum(credit_lines.mapped("amount_residual_currency"))
-        )
+        amount_credit = currency.round(credit_lines._get_open_credit_total())
         return {
             "invoices": invoices,
             "credit_lines": credit_lines,

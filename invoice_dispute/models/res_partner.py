@@ -5,19 +5,15 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .action_tools import records_action
-from .constants import COLLECTOR_GROUP, OPEN_STATES, WEEKDAYS
+from .constants import (
+    AGING_BUCKETS,
+    COLLECTOR_GROUP,
+    OPEN_STATES,
+    WEEKDAYS,
+)
 
 # Window of paid invoices the payment-behaviour figures look at.
 PAYMENT_BEHAVIOUR_DAYS = 365
-# Aging buckets of the customer statement: (key, first day, last day) overdue,
-# open-ended where None; "current" is not due yet (0 days or less).
-STATEMENT_AGING_BUCKETS = (
-    ("current", None, 0),
-    ("1_30", 1, 30),
-    ("31_60", 31, 60),
-    ("61_90", 61, 90),
-    ("over_90", 91, None),
-)
 # The fields of the Collections tab: collectors maintain them on the customers
 # they can see, without the right to edit contacts (ResPartner.write).
 COLLECTION_FIELDS = frozenset(
@@ -614,15 +610,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_statement_aging_bucket(self, days_overdue):
-        """The key of the statement's aging bucket (``STATEMENT_AGING_BUCKETS``)
+        """The key of the statement's aging bucket (``AGING_BUCKETS``)
         of an invoice ``days_overdue`` days past its due date (0 or less: not
         due yet, ``current``)."""
-        for key, first, last in STATEMENT_AGING_BUCKETS:
+        for key, first, last in AGING_BUCKETS:
             if (first is None or days_overdue >= first) and (
                 last is None or days_overdue <= last
             ):
                 return key
-        return STATEMENT_AGING_BUCKETS[-1][0]
+        return AGING_BUCKETS[-1][0]
 
     def _get_reminder_lang(self, recipient=None):
         """The language of what this customer is sent about its invoices: its
@@ -669,7 +665,7 @@ class ResPartner(models.Model):
         the payments not matched (``_get_open_credit_lines``). Every amount
         is in its document's currency, never converted: one statement block
         per currency. The invoices age by days past due on ``date``
-        (``STATEMENT_AGING_BUCKETS``: current, 1-30, 31-60, 61-90, over 90);
+        (``AGING_BUCKETS``: current, 1-30, 31-60, 61-90, over 90);
         the open amounts are today's.
 
         :param date: date the statement is made on and the invoices age at
@@ -712,9 +708,7 @@ class ResPartner(models.Model):
             currency: {
                 "invoices": [],
                 "credits": [],
-                "aging": dict.fromkeys(
-                    (key for key, __, __ in STATEMENT_AGING_BUCKETS), 0.0
-                ),
+                "aging": dict.fromkeys((key for key, __, __ in AGING_BUCKETS), 0.0),
                 "amount_due": 0.0,
                 "amount_overdue": 0.0,
                 "amount_due_now": 0.0,

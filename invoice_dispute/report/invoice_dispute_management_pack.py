@@ -26,12 +26,16 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from ..models.constants import CLOSED_STATES, OPEN_STATES, selection_labels
+from ..models.constants import (
+    AGING_BUCKETS,
+    CLOSED_STATES,
+    OPEN_STATES,
+    selection_labels,
+)
 
 _logger = logging.getLogger(__name__)
 
 PAID_WITHIN_DAYS = 14
-AGING_BUCKETS = ((None, 30), (31, 60), (61, 90), (91, None))
 
 # strftime directives of res.lang date formats and their Excel equivalents.
 _DATE_CODES = {
@@ -1010,7 +1014,9 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
         """Receivables open on the period end, as they were then: each
         receivable line's balance less what was reconciled with it on or
         before that date (a payment received later still counts as open),
-        and the disputed part of the disputes open on that date."""
+        and the disputed part of the disputes open on that date, per
+        customer and ``constants.AGING_BUCKETS`` (days past due on the period
+        end; not due yet in the first)."""
         lines = pack._visible(
             "account.move.line",
             [
@@ -1032,7 +1038,7 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
             ],
         )
         bucket_sums = []
-        for low, high in AGING_BUCKETS:
+        for __, low, high in AGING_BUCKETS:
             condition = SQL("TRUE")
             if low is not None:
                 condition = SQL("%s AND age >= %s", condition, low)
@@ -1121,16 +1127,18 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
             0,
             self.env._(
                 "Open receivables on %(date)s by days past due, in company "
-                "currency; the 0-30 bucket includes amounts not yet due.",
+                "currency; amounts not yet due are in the Not due columns.",
                 date=pack.date_to,
             ),
         )
-        buckets = [
-            self.env._("0-30"),
-            self.env._("31-60"),
-            self.env._("61-90"),
-            self.env._("90+"),
-        ]
+        labels = {
+            "current": self.env._("Not due"),
+            "1_30": self.env._("1-30"),
+            "31_60": self.env._("31-60"),
+            "61_90": self.env._("61-90"),
+            "over_90": self.env._("90+"),
+        }
+        buckets = [labels[key] for key, __, __ in AGING_BUCKETS]
         columns = [
             (self.env._("Company"), 22, "text"),
             (self.env._("Customer"), 32, "text"),

@@ -441,9 +441,9 @@ class TestManagementPack(InvoiceDisputeCommon):
             {self.customer.name, self.person.name, self.plan_customer.name},
         )
         customer = rows[self.customer.name]
-        self.assertEqual(customer["Disputed 0-30"], self.d_open.amount_disputed)
+        self.assertEqual(customer["Disputed 1-30"], self.d_open.amount_disputed)
         self.assertEqual(
-            customer["Undisputed 0-30"],
+            customer["Undisputed 1-30"],
             self.inv_recent.amount_residual - self.d_open.amount_disputed,
         )
         # The resolved dispute no longer holds anything back.
@@ -460,6 +460,42 @@ class TestManagementPack(InvoiceDisputeCommon):
         self.assertEqual(person["Disputed 61-90"], self.inv_person.amount_residual)
         self.assertEqual(person["Undisputed total"], 0.0)
         self.assertEqual(book["Aging"]["C4"].data_type, "n")
+        self.assertEqual(customer["Disputed Not due"], 0.0)
+        self.assertEqual(customer["Undisputed Not due"], 0.0)
+
+    def test_aging_not_due_apart(self):
+        """The aging's buckets are the statement's (``AGING_BUCKETS``): an
+        invoice not due yet on the period end is not due, not in 1-30 days
+        overdue, and one due on the period end is not overdue either."""
+        early = self.env["res.partner"].create(
+            {"name": "Early Bird", "is_company": True}
+        )
+        self.create_invoice(
+            early, 700.0, invoice_date="2024-03-25", invoice_date_due="2024-04-24"
+        )
+        self.create_invoice(
+            early, 40.0, invoice_date="2024-03-01", invoice_date_due="2024-03-31"
+        )
+        self.create_invoice(
+            early, 60.0, invoice_date="2024-03-01", invoice_date_due="2024-03-30"
+        )
+        book = self.load(self.export())
+        row = {r["Customer"]: r for r in self.table(book["Aging"], 3)}[early.name]
+        self.assertEqual(row["Undisputed Not due"], 740.0)
+        self.assertEqual(row["Undisputed 1-30"], 60.0)
+        self.assertEqual(row["Total"], 800.0)
+        self.assertEqual(
+            early._get_customer_statement_data(date(2024, 3, 31))[
+                self.env.company.currency_id
+            ]["aging"],
+            {
+                "current": 740.0,
+                "1_30": 60.0,
+                "31_60": 0.0,
+                "61_90": 0.0,
+                "over_90": 0.0,
+            },
+        )
 
     def test_aging_as_of_the_period_end(self):
         """The aging shows the receivables as they were on the period end:
@@ -480,8 +516,8 @@ class TestManagementPack(InvoiceDisputeCommon):
         book = self.load(self.export())
         rows = {row["Customer"]: row for row in self.table(book["Aging"], 3)}
         row = rows[late.name]
-        self.assertEqual(row["Disputed 0-30"], 150.0)
-        self.assertEqual(row["Undisputed 0-30"], 250.0)
+        self.assertEqual(row["Disputed 1-30"], 150.0)
+        self.assertEqual(row["Undisputed 1-30"], 250.0)
         self.assertEqual(row["Total"], 400.0)
         # April's aging: paid, gone; a plan paid in part keeps the rest open
         book = self.load(
