@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import convert_file
+from odoo.tools import convert_file, format_amount
 
 from ..models.invoice_reminder_log import MAIL_STATES
 
@@ -158,6 +158,29 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             {notice.state for notice in notices.values()},
             {"draft", "queued", "sent", "failed", "withdrawn", "cancelled"},
+        )
+
+    def test_queued_reminder_email_as_the_run_writes_it(self):
+        """The queued demo reminder is really sent by the mail queue when the
+        demo runs with a mail server: to its recipient once, with the
+        amounts in their currency and the link to the notice's page, as the
+        reminder's template renders it."""
+        notice = self.demo_records("invoice.reminder.notice")[
+            "demo_reminder_notice_outgoing"
+        ]
+        mail = notice.mail_id
+        self.assertEqual(mail.state, "outgoing")
+        self.assertFalse(mail.email_to)
+        self.assertEqual(mail.recipient_ids, notice.recipient_id)
+        self.assertIn(notice._get_portal_link(), mail.body_html)
+        self.assertIn(f"/my/reminders/{notice.id}?access_token=", mail.body_html)
+        self.assertIn(
+            format_amount(self.env, notice.amount_open, notice.currency_id),
+            mail.body_html,
+        )
+        template = notice.rule_id.mail_template_id
+        self.assertEqual(
+            mail.subject, template._render_field("subject", notice.ids)[notice.id]
         )
 
     def test_queued_and_failed_reminders_still_true(self):
