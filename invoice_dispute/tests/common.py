@@ -161,13 +161,13 @@ class ConcurrencyCase(TransactionCase):
         """A superuser environment on the cursor ``cr``."""
         return api.Environment(cr, SUPERUSER_ID, {})
 
-    def run_waiting_for(self, cr, target, msg):
+    def run_waiting_for(self, cr1, target, msg):
         """Run ``target`` (no argument) in another thread, on the second
         transaction: assert that it waits (still running after 3 seconds)
-        until the first transaction, on ``cr``, commits, then ends (within a
+        until the first transaction, on ``cr1``, commits, then ends (within a
         minute).
 
-        :param cr: the first transaction's cursor, committed here
+        :param cr1: the first transaction's cursor, committed here
         :param target: what the second transaction does
         :param str msg: the assertion's message when it does not wait
         :return: the exception ``target`` raised, or None
@@ -184,7 +184,7 @@ class ConcurrencyCase(TransactionCase):
         thread.start()
         thread.join(timeout=3)
         self.assertTrue(thread.is_alive(), msg)
-        cr.commit()
+        cr1.commit()
         thread.join(timeout=60)
         self.assertFalse(thread.is_alive())
         return outcome.get("error")
