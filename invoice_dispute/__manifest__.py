@@ -9,7 +9,7 @@
     "license": "LGPL-3",
     "development_status": "Beta",
     "depends": ["account", "account_payment", "mail", "portal"],
-    "external_dependencies": {"python": ["xlsxwriter", "dateparser"]},
+    "external_dependencies": {"python": ["xlsxwriter", "dateparser", "scikit-learn"]},
     "data": [
         "security/invoice_dispute_security.xml",
         "security/invoice_portal_security.xml",

@@ -1,34 +1,22 @@
 """Benchmark of the reply classifier (invoice.intent.phrase.classify_reply).
 
-Classifies the labelled replies (lang, intent, text) of
-``invoice_dispute/tests/data/intent_replies.csv`` (the development set: the
-phrases were written and the classifier tuned looking at it), of
-``intent_replies_extra.csv`` (a second development set, written before the
-second round of phrases and rules, then used to check them) and of
-``intent_replies_holdout.csv`` (held out: written after the first phrase list
-was fixed, the figure to quote for replies never seen, although its misses
-were studied for the second round) and of ``intent_replies_blind_dev.csv``
-(half of a set written by someone who never saw the phrases; its misses
-were studied for the third round), of ``intent_replies_blind_test.csv`` (the
-other half, measured unseen once, then studied for round 5) and of
-``intent_replies_holdout_s5.csv`` (8 replies per intent and language written
-in session 5 before its tuning and never tuned on) and of
-``intent_replies_blind2.csv`` (another writer's set, measured once unseen at
-88.0 %, then studied for round 6) and of ``intent_replies_blind3.csv`` (a
-third writer's set, measured once unseen at 92.2 %, its four automatic
-replies misread then studied for round 7) and of
-``intent_replies_blind4.csv`` (a fourth writer's set, measured once unseen
-after round 7 at 81.2 %, then studied for round 8) and of
-``intent_replies_blind5.csv`` (a fifth writer's set, measured once unseen
-after round 8 at 86.1 %, then studied for round 9) and of
-``intent_replies_blind6.csv`` (a sixth writer's set, measured once unseen
-after round 9 at 83.8 %, then studied for round 10) and of
-``intent_replies_blind7.csv`` (a seventh writer's set, measured once unseen
-after round 10 at 84.3 %) and prints, per set, the
-accuracy per language with the language given and detected, the confusions
-(expected -> guessed), the automatic replies taken for something else (must be
-none), the replies taken for automatic replies (silenced: must be none) and
-the time per reply. Nothing is written.
+The intent of a reply is the guess of a model learnt from labelled replies
+(``invoice_dispute/models/intent_model.py``): the corpus files of
+``invoice_dispute/data/intent_replies/`` (eleven writers' customer replies in
+en, nl, sk, sv, ``lang,intent,text``) and the active phrases. This script
+measures it two ways and prints, per file, the accuracy per language with
+the language given and detected, the confusions (expected -> guessed), the
+automatic replies taken for something else (must be none), the replies taken
+for automatic replies (silenced) and the time per reply:
+
+- cross-validation: each corpus file classified by a model fitted on the
+  corpus without it (a writer the model never read), then the totals;
+- held out: each file of ``invoice_dispute/tests/data/`` (written by a writer
+  who saw neither the code nor the corpus, measured once before anyone read
+  it, never added to the corpus) classified by the database's model.
+
+``--set FILE`` classifies one file (an unseen set of
+``tests/benchmarks/unseen/``) with the database's model. Nothing is written.
 
 Usage (on a scratch database with invoice_dispute installed):
 
@@ -48,52 +36,7 @@ from pathlib import Path
 
 from bench_common import ROOT, add_database_arguments, admin_env, open_registry
 
-DATA = ROOT / "invoice_dispute" / "tests" / "data"
-SETS = (
-    ("development set", "intent_replies.csv"),
-    ("second development set", "intent_replies_extra.csv"),
-    ("held-out set", "intent_replies_holdout.csv"),
-    ("blind development set", "intent_replies_blind_dev.csv"),
-    # measured once unseen in session 4: 80.6 %
-    ("blind test set", "intent_replies_blind_test.csv"),
-    # written in session 5 before its tuning, never tuned on
-    ("session 5 held-out set", "intent_replies_holdout_s5.csv"),
-    # another writer; measured once unseen: 88.0 %, then used for development
-    (
-        "session 5 blind set (another writer; measured once unseen: 88.0 %)",
-        "intent_replies_blind2.csv",
-    ),
-    # a third writer; measured once unseen after round 6: 92.2 %, its
-    # automatic replies misread then studied for round 7
-    (
-        "session 5 second blind set (a third writer; measured once unseen: 92.2 %)",
-        "intent_replies_blind3.csv",
-    ),
-    # a fourth writer; measured once unseen after round 7: 81.2 %, its
-    # misses then studied for round 8
-    (
-        "session 6 blind set (a fourth writer; measured once unseen: 81.2 %)",
-        "intent_replies_blind4.csv",
-    ),
-    # a fifth writer; measured once unseen after round 8: 86.1 % (en 82.7,
-    # sv 84.6 below the goal), then studied for round 9
-    (
-        "session 6 second blind set (a fifth writer; measured once unseen: 86.1 %)",
-        "intent_replies_blind5.csv",
-    ),
-    # a sixth writer; measured once unseen after round 9: 83.8 % (sk 77.8,
-    # sv 81.5 below the goal; 10 of 56 automatic replies misread)
-    (
-        "session 7 blind set (a sixth writer; measured once unseen: 83.8 %)",
-        "intent_replies_blind6.csv",
-    ),
-    # a seventh writer; measured once unseen after round 10: 84.3 % (en 81.5,
-    # sv 81.5 below the goal; 1 automatic reply misread, 5 replies silenced)
-    (
-        "session 8 blind set (a seventh writer; measured once unseen: 84.3 %)",
-        "intent_replies_blind7.csv",
-    ),
-)
+HELD_OUT = ROOT / "invoice_dispute" / "tests" / "data"
 GOAL = 0.85
 
 
@@ -113,14 +56,13 @@ def parse_args():
     return parser.parse_args()
 
 
-def load_rows(name):
-    """The rows of ``name``: a file of ``DATA``, else a path."""
-    path = DATA / name if (DATA / name).exists() else Path(name)
-    with path.open(newline="", encoding="utf-8") as handle:
+def load_rows(path):
+    """The labelled rows (lang, intent, text) of the CSV file ``path``."""
+    with Path(path).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def evaluate(classifier, rows, detect_lang, verbose=False):
+def evaluate(classifier, rows, detect_lang, verbose=False, model=None):
     """``{lang: (correct, total)}``, the confusions and the auto-replies
     missed, classifying with the language given or detected."""
     per_lang = defaultdict(lambda: [0, 0])
@@ -130,7 +72,7 @@ def evaluate(classifier, rows, detect_lang, verbose=False):
     wrong_lang = 0
     for row in rows:
         result = classifier.classify_reply(
-            row["text"], lang=None if detect_lang else row["lang"]
+            row["text"], lang=None if detect_lang else row["lang"], intent_model=model
         )
         per_lang[row["lang"]][1] += 1
         if detect_lang and result["lang"].split("_")[0] != row["lang"].split("_")[0]:
@@ -154,35 +96,75 @@ def evaluate(classifier, rows, detect_lang, verbose=False):
 def main():
     args = parse_args()
     registry = open_registry(args)
+    # importable once the registry has set the addons path
+    from odoo.addons.invoice_dispute.models.intent_model import (
+        corpus_files,
+        fit_intent_model,
+    )
+
     with registry.cursor() as cr:
         classifier = admin_env(cr)["invoice.intent.phrase"]
         classifier.classify_reply("warm-up", lang="en_US")
-        sets = [(args.only, args.only)] if args.only else SETS
-        for label, name in sets:
-            rows = load_rows(name)
-            print(f"\n## {label}: {len(rows)} replies ({name})")
+        if args.only:
+            rows = load_rows(args.only)
+            print(f"\n## {args.only}: {len(rows)} replies, the database's model")
+            report(classifier, rows, args.verbose)
+            return
+        totals = defaultdict(lambda: [0, 0])
+        for path in corpus_files():
+            rows = load_rows(path)
+            started = time.perf_counter()
+            model = fit_intent_model(
+                *classifier._get_intent_samples(exclude=[path.name])
+            )
+            fitted = time.perf_counter() - started
+            print(
+                f"\n## corpus file {path.name}: {len(rows)} replies, a model "
+                f"fitted without it ({fitted:.1f} s)"
+            )
+            per_lang = report(classifier, rows, args.verbose, model=model)
+            for lang, (correct, total) in per_lang.items():
+                totals[lang][0] += correct
+                totals[lang][1] += total
+        print("\n## cross-validation: every corpus file, fitted without it")
+        print_table(totals)
+        for path in sorted(HELD_OUT.glob("*.csv")):
+            rows = load_rows(path)
+            print(
+                f"\n## held-out {path.name}: {len(rows)} replies, the database's model"
+            )
             report(classifier, rows, args.verbose)
         cr.rollback()
 
 
-def report(classifier, rows, verbose):
-    """Print the figures of ``rows`` with the language given, then detected."""
+def print_table(per_lang):
+    """Print ``{lang: (correct, total)}`` as a table against ``GOAL``."""
+    print("| language | correct / replies | accuracy | goal |")
+    print("| --- | --- | --- | --- |")
+    for lang, (correct, total) in sorted(per_lang.items()):
+        accuracy = correct / total
+        status = "ok" if accuracy >= GOAL else "BELOW"
+        print(f"| {lang} | {correct} / {total} | {accuracy:.1%} | {status} |")
+    correct = sum(c for c, __ in per_lang.values())
+    total = sum(t for __, t in per_lang.values())
+    print(f"| all | {correct} / {total} | {correct / total:.1%} | |")
+
+
+def report(classifier, rows, verbose, model=None):
+    """Print the figures of ``rows`` with the language given, then detected,
+    classified by ``model`` (else the database's); return the figures with
+    the language given (``{lang: [correct, total]}``)."""
+    figures = None
     for detect in (False, True):
         started = time.perf_counter()
         per_lang, confusions, auto_missed, auto_wrong, wrong_lang = evaluate(
-            classifier, rows, detect, verbose=verbose
+            classifier, rows, detect, verbose=verbose and not detect, model=model
         )
         elapsed = time.perf_counter() - started
+        figures = figures or per_lang
         title = "language detected" if detect else "language given"
         print(f"\n{title}: {1000 * elapsed / len(rows):.1f} ms per reply")
-        print("| language | correct / replies | accuracy | goal |")
-        print("| --- | --- | --- | --- |")
-        for lang, (correct, total) in sorted(per_lang.items()):
-            accuracy = correct / total
-            status = "ok" if accuracy >= GOAL else "BELOW"
-            print(f"| {lang} | {correct} / {total} | {accuracy:.1%} | {status} |")
-        correct = sum(c for c, __ in per_lang.values())
-        print(f"| all | {correct} / {len(rows)} | {correct / len(rows):.1%} | |")
+        print_table(per_lang)
         if detect:
             print(f"language detected wrongly: {wrong_lang} of {len(rows)}")
         print("confusions (expected -> guessed: count):")
@@ -192,6 +174,7 @@ def report(classifier, rows, verbose):
             print("  none")
         print(f"automatic replies taken for something else: {len(auto_missed)}")
         print(f"other replies taken for automatic replies: {len(auto_wrong)}")
+    return figures
 
 
 if __name__ == "__main__":
