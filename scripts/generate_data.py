@@ -2032,6 +2032,41 @@ def _generate_demo(gen, result):
     result["demo_disputes"] = len(disputes)
 
 
+def enable_demo_payment(env):
+    """Let the demo database's customers pay their invoices online (*Pay
+    now* on the reminder page and the invoice's portal page): install Odoo's
+    demo payment provider (module ``payment_demo``, no real money; not a
+    dependency of the addon) when it is available, and put its provider in
+    test mode, published, for the current company (a copy of it when the
+    provider belongs to another company).
+
+    Installing a module commits the transaction and reloads the registry
+    (``env`` follows it): for the command line (``--demo``), not for tests.
+
+    :param env: an Odoo environment, as superuser
+    :return: the payment.provider enabled, or None when ``payment_demo`` is
+        not in the addons path
+    """
+    Module = env["ir.module.module"]
+    module = Module.search([("name", "=", "payment_demo")])
+    if not module:
+        Module.update_list()
+        module = Module.search([("name", "=", "payment_demo")])
+    if not module or module.state == "uninstallable":
+        _logger.warning("payment_demo is not available: no online payment in the demo")
+        return None
+    if module.state != "installed":
+        module.button_immediate_install()
+    company = env.company
+    provider = env.ref("payment.payment_provider_demo")
+    if provider.company_id != company:
+        provider = env["payment.provider"].search(
+            [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1
+        ) or provider.copy({"company_id": company.id})
+    provider.write({"state": "test", "is_published": True})
+    return provider
+
+
 # ----------------------------------------------------------------------
 # Entry points
 # ----------------------------------------------------------------------
@@ -2180,6 +2215,9 @@ def main(argv=None):
         ):
             print(f"invoice_dispute is not installed in {args.db}", file=sys.stderr)
             return 2
+        if args.demo:
+            # first: installing payment_demo commits and reloads the registry
+            enable_demo_payment(env)
         result = generate(
             env,
             customers=args.customers,

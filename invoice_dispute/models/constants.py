@@ -84,6 +84,13 @@ OPEN_CUSTOMER_INVOICES_DOMAIN = (
 # completes its plans and keeps its promises. Not the complement of the open
 # ones: a blocked invoice is neither.
 PAID_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+# Payment states of an invoice the customer paid in full, with money
+# (payments, bank statement lines: SPEC §10), paid or on its way: as opposed
+# to ``PAID_PAYMENT_STATES``, which includes "reversed" (settled by a credit
+# note, no money). What the payment behaviour of a customer
+# (``res.partner._get_payment_behaviour``) and the management pack's reminders
+# sheet count as paid invoices.
+MONEY_PAID_PAYMENT_STATES = ("paid", "in_payment")
 
 # Aging of open receivables by days past due on the aging date, the one
 # definition of the customer statement (``res.partner._get_statement_aging_bucket``)

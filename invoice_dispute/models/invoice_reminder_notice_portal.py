@@ -7,6 +7,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
+from odoo.addons.payment.controllers.portal import PaymentPortal
+
 from .constants import (
     INTERVALS,
     PORTAL_PLAN_STATES,
@@ -118,6 +120,72 @@ class InvoiceReminderNotice(models.Model):
         invoice of the notice still open (``account.move.is_open_invoice``)."""
         self.ensure_one()
         return move in self.move_ids and move.is_open_invoice
+
+    def _portal_can_pay_online(self, move):
+        """Whether invoice ``move`` of this notice can really be paid online
+        through Odoo's payment flow (account_payment), so that the page
+        offers *Pay now*: the customer can still act on it
+        (``_portal_can_act``), the invoice's portal page offers its payment
+        (``account.move._has_to_be_paid``), its customer may pay in its
+        company, and at least one payment provider with a payment method is
+        available for the invoice's company, currency and customer, chosen
+        as the invoice's portal page chooses them for a customer
+        (``payment.provider._get_compatible_providers`` and
+        ``payment.method._get_compatible_payment_methods``: published
+        providers only).
+
+        :param move: account.move, an invoice of this notice
+        :return: bool
+        """
+        self.ensure_one()
+        if not self._portal_can_act(move) or not move._has_to_be_paid():
+            return False
+        partner = move.partner_id
+        company = move.company_id
+        if not PaymentPortal._can_partner_pay_in_company(partner, company):
+            return False
+        # The page's records are the superuser's (portal access check): the
+        # providers are chosen as for a visitor who is not an employee (the
+        # public user), in sudo as the invoice's page reads them.
+        visitor = self.env.ref("base.public_user")
+        providers = (
+            self.env["payment.provider"]
+            .with_user(visitor)
+            .sudo()
+            ._get_compatible_providers(
+                company.id,
+                partner.id,
+                move.amount_total,
+                currency_id=move.currency_id.id,
+            )
+        )
+        if not providers:
+            return False
+        methods = (
+            self.env["payment.method"]
+            .sudo()
+            ._get_compatible_payment_methods(
+                providers.ids, partner.id, currency_id=move.currency_id.id
+            )
+        )
+        return bool(methods)
+
+    def _portal_get_bank_transfer(self, move):
+        """How to pay invoice ``move`` of this notice by bank transfer, what
+        the page shows when it cannot be paid online: the reference to give
+        and the company's bank account the invoice names (else the
+        company's first one).
+
+        :param move: account.move, an invoice of this notice
+        :return: dict with ``reference`` (str) and ``bank_account``
+            (res.partner.bank, may be empty)
+        """
+        self.ensure_one()
+        return {
+            "reference": move.payment_reference or move.name,
+            "bank_account": move.partner_bank_id
+            or move.company_id.partner_id.bank_ids[:1],
+        }
 
     # ------------------------------------------------------------------
     # The customer's answers

@@ -8,6 +8,7 @@ from .action_tools import records_action
 from .constants import (
     AGING_BUCKETS,
     COLLECTOR_GROUP,
+    MONEY_PAID_PAYMENT_STATES,
     OPEN_STATES,
     WEEKDAYS,
 )
@@ -346,7 +347,7 @@ class ResPartner(models.Model):
                   FROM account_move move
                  WHERE move.move_type = 'out_invoice'
                    AND move.state = 'posted'
-                   AND move.payment_state IN ('paid', 'in_payment')
+                   AND move.payment_state = ANY(%(paid_states)s)
                    AND move.commercial_partner_id = ANY(%(partners)s)
                    AND move.company_id = ANY(%(companies)s)
             ), paid AS (
@@ -386,6 +387,7 @@ class ResPartner(models.Model):
             """,
             partners=list(set(partner_ids)),
             companies=self.env.companies.ids,
+            paid_states=list(MONEY_PAID_PAYMENT_STATES),
             money=self.env["account.move"]._invoice_dispute_money_dates_sql(
                 SQL("(SELECT id FROM invoices)")
             ),

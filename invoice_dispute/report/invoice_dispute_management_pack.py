@@ -29,6 +29,7 @@ from odoo.tools import SQL
 from ..models.constants import (
     AGING_BUCKETS,
     CLOSED_STATES,
+    MONEY_PAID_PAYMENT_STATES,
     OPEN_STATES,
     selection_labels,
 )
@@ -1311,7 +1312,7 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
             ), paid AS (%(paid)s)
             SELECT c.name, lg.level, COUNT(*), COUNT(DISTINCT lg.move_id),
                    COUNT(*) FILTER (
-                       WHERE m.payment_state IN ('paid', 'in_payment')
+                       WHERE m.payment_state IN %(paid_states)s
                          AND paid.date_paid >= lg.date
                          AND paid.date_paid <= lg.date + %(days)s
                    )
@@ -1328,6 +1329,7 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
                 SQL("(SELECT move_id FROM logs)")
             ),
             days=PAID_WITHIN_DAYS,
+            paid_states=MONEY_PAID_PAYMENT_STATES,
         )
         columns = [
             (self.env._("Company"), 22, "text"),

@@ -1,6 +1,7 @@
 import re
 from datetime import timedelta
 
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from ..models.constants import PORTAL_NOTICE_STATES
@@ -21,6 +22,32 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         cls.portal_anne = cls.create_portal_user("anne_reminders", cls.customer_contact)
         cls.portal_other = cls.create_portal_user("other_reminders", cls.partner_a)
 
+    @classmethod
+    def enable_payment_provider(cls, **values):
+        """A payment provider offered online for the invoices' company, set
+        up as Odoo's payment tests do (``payment.tests.common``): no
+        provider module needed."""
+        method = cls.env.ref("payment.payment_method_unknown")
+        provider = cls.env["payment.provider"].create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": cls.invoice_1.company_id.id,
+                "payment_method_ids": [Command.set(method.ids)],
+                **values,
+            }
+        )
+        # a payment method is activated once a provider supports it
+        method.active = True
+        return provider
+
+    def invoice_row(self, response, move):
+        return re.search(
+            rf'data-move-id="{move.id}".*?</tr>', response.text, re.DOTALL
+        ).group(0)
+
     def login(self, user):
         self.authenticate(user.login, f"{user.login}-Secret-123")
 
@@ -29,6 +56,8 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         return f"/my/reminders/{notice.id}?access_token={token}"
 
     def open_page(self, url):
+        # the request reads the database: what the test wrote, flushed
+        self.env.flush_all()
         response = self.url_open(url)
         self.assertEqual(response.status_code, 200, url)
         return response
@@ -50,6 +79,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
     # Reading
     # ------------------------------------------------------------------
     def test_token_opens_the_notice_without_login(self):
+        self.enable_payment_provider()
         self.authenticate(None, None)
         self.invoice_1.invalidate_recordset()
         response = self.open_page(self.page_url(self.notice))
@@ -537,6 +567,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
     def test_buttons_only_for_answers_accepted(self):
         """An invoice promised or in a plan shows its status, not the forms
         that would be refused."""
+        self.enable_payment_provider()
         self.notice._portal_promise(self.invoice_1, 100.0, self.today, self.author)
         self.authenticate(None, None)
         response = self.open_page(self.page_url(self.notice))
@@ -554,6 +585,93 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
             rf'data-move-id="{self.invoice_2.id}".*?</tr>', response.text, re.DOTALL
         ).group(0)
         self.assertIn("o_reminder_plan_btn", row)
+
+    def test_pay_now_only_with_a_payment_provider(self):
+        """*Pay now* leads to Odoo's payment flow: shown only when a payment
+        provider is available for the invoice; without one, the page says
+        how to pay by bank transfer."""
+        enabled = self.env["payment.provider"].search([("state", "!=", "disabled")])
+        enabled.write({"state": "disabled"})
+        self.authenticate(None, None)
+        response = self.open_page(self.page_url(self.notice))
+        self.assertNotIn("o_reminder_pay", response.text)
+        row = self.invoice_row(response, self.invoice_1)
+        self.assertIn("o_reminder_transfer", row)
+        reference = self.invoice_1.payment_reference or self.invoice_1.name
+        self.assertIn(f'o_reminder_transfer_reference">{reference}<', row)
+        self.assertNotIn("o_reminder_transfer_account", row)
+        # the company's bank account, once it has one
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "NL91ABNA0417164300",
+                "partner_id": self.invoice_1.company_id.partner_id.id,
+            }
+        )
+        response = self.open_page(self.page_url(self.notice))
+        row = self.invoice_row(response, self.invoice_1)
+        self.assertIn("NL91ABNA0417164300", row)
+        self.assertNotIn("o_reminder_pay", row)
+
+        self.enable_payment_provider()
+        for user in (None, self.portal_anne):
+            with self.subTest(user=user and user.login):
+                if user:
+                    self.login(user)
+                response = self.open_page(self.page_url(self.notice))
+                row = self.invoice_row(response, self.invoice_1)
+                self.assertIn("o_reminder_pay", row)
+                self.assertIn(f"/my/invoices/{self.invoice_1.id}?access_token=", row)
+                self.assertNotIn("o_reminder_transfer", row)
+
+    def test_pay_now_follows_the_providers_rules(self):
+        """A provider the invoice's payment page would not offer (not
+        published, another currency or country, disabled) or online payment
+        of invoices switched off: no *Pay now*."""
+        self.customer.country_id = self.env.ref("base.be")
+        other_currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.invoice_1.currency_id.id)], limit=1)
+        )
+        provider = self.enable_payment_provider()
+        self.authenticate(None, None)
+        response = self.open_page(self.page_url(self.notice))
+        self.assertIn("o_reminder_pay", self.invoice_row(response, self.invoice_1))
+        france = self.env.ref("base.fr")
+        # (what is changed, what puts it back)
+        cases = [
+            ({"is_published": False}, {"is_published": True}),
+            (
+                {"available_currency_ids": [Command.set(other_currency.ids)]},
+                {"available_currency_ids": [Command.clear()]},
+            ),
+            (
+                {"available_country_ids": [Command.set(france.ids)]},
+                {"available_country_ids": [Command.clear()]},
+            ),
+        ]
+        for values, restore in cases:
+            with self.subTest(values=values):
+                provider.write(values)
+                response = self.open_page(self.page_url(self.notice))
+                row = self.invoice_row(response, self.invoice_1)
+                self.assertNotIn("o_reminder_pay", row)
+                self.assertIn("o_reminder_transfer", row)
+                provider.write(restore)
+        # online payment of invoices switched off (account_payment's setting)
+        config = self.env["ir.config_parameter"].sudo()
+        config.set_param("account_payment.enable_portal_payment", "False")
+        response = self.open_page(self.page_url(self.notice))
+        self.assertNotIn("o_reminder_pay", self.invoice_row(response, self.invoice_1))
+        config.set_param("account_payment.enable_portal_payment", "True")
+        response = self.open_page(self.page_url(self.notice))
+        self.assertIn("o_reminder_pay", self.invoice_row(response, self.invoice_1))
+        # the provider disabled (last: Odoo then archives its payment method)
+        provider.state = "disabled"
+        response = self.open_page(self.page_url(self.notice))
+        row = self.invoice_row(response, self.invoice_1)
+        self.assertNotIn("o_reminder_pay", row)
+        self.assertIn("o_reminder_transfer", row)
 
     def test_question_in_the_chatter_reaches_the_collector(self):
         """A question typed in the page's chatter, without login (token) or
