@@ -140,7 +140,7 @@ class InvoiceReminderNotice(models.Model):
             a pending promise on it already, or a value out of its limits
         """
         self._portal_lock_and_check(move, "promise")
-        responsible = self.partner_id._get_responsible_user(self.company_id, move)
+        responsible = self._get_reply_user(move)
         promise = (
             self.env["invoice.payment.promise"]
             .with_company(self.company_id)
@@ -204,7 +204,7 @@ class InvoiceReminderNotice(models.Model):
                 )
             )
         self._portal_check_date_ahead(date_first, self.env._("The first installment"))
-        responsible = self.partner_id._get_responsible_user(self.company_id, move)
+        responsible = self._get_reply_user(move)
         plan = (
             self.env["invoice.payment.plan"]
             .with_company(company)
@@ -282,7 +282,7 @@ class InvoiceReminderNotice(models.Model):
             or a value out of its limits
         """
         self._portal_lock_and_check(moves, "paid")
-        responsible = self.partner_id._get_responsible_user(self.company_id, moves)
+        responsible = self._get_reply_user(moves)
         claim = (
             self.env["invoice.payment.claim"]
             .with_company(self.company_id)
