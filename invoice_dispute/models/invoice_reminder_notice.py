@@ -455,7 +455,7 @@ class InvoiceReminderNotice(models.Model):
         :return: str, a language code
         """
         self.ensure_one()
-        return self._get_reply_user().lang or self.company_id.partner_id.lang or "en_US"
+        return self._get_reply_user()._get_invoice_dispute_lang(self.company_id)
 
     def _get_reminder_lang(self):
         """The language of the notice's email: its recipient's, else the
@@ -690,7 +690,7 @@ class InvoiceReminderNotice(models.Model):
         date found (promise) or the dispute created (dispute)."""
         self.ensure_one()
         user = self._get_reply_user() or self.env.user
-        notice = self.with_context(lang=user.lang or self.env.lang)
+        notice = self.with_context(lang=user._get_invoice_dispute_lang(self.company_id))
         env = notice.env
         customer = self.partner_id.display_name
         intent = result["intent"]

@@ -506,7 +506,8 @@ class InvoiceReminderNotice(models.Model):
     def _portal_collector_env(self, user):
         """The environment to write for collector ``user`` in: their
         language (activities, notes), as the replies' activities are."""
-        return self.with_context(lang=user.lang or self.env.lang).env
+        lang = user._get_invoice_dispute_lang(self.company_id)
+        return self.with_context(lang=lang).env
 
     def _get_portal_link(self, lang=None):
         """The absolute link of this notice's page the customer's emails
