@@ -1995,19 +1995,6 @@ class AccountMove(models.Model):
         self.ensure_one()
         return self.commercial_partner_id._get_responsible_user(self.company_id, self)
 
-    @api.model
-    def _get_follow_up_user(self, record):
-        """Who follows up ``record`` (a payment plan or promise to pay): its
-        collector when a person, else the responsible of its customer and
-        invoices (``res.partner._get_responsible_user``) -- not the user of
-        the scheduled action that found it broken."""
-        if record.user_id and record.user_id._invoice_dispute_is_person():
-            return record.user_id
-        return (
-            record.partner_id._get_responsible_user(record.company_id, record.move_ids)
-            or self.env.user
-        )
-
     def _filter_named_in_text(self, text):
         """The invoices among these whose number (``name``) or payment
         reference appears in ``text`` (a customer's words), as a whole word,

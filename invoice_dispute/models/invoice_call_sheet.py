@@ -826,6 +826,16 @@ class InvoiceCallSheet(models.Model):
             return user
         return self.env["res.users"]
 
+    def _get_collector_lang(self):
+        """The language the sheet is written in for its collector (its
+        texts and its PDF): ``res.users._get_invoice_dispute_lang`` of
+        ``user_id`` in the sheet's company.
+
+        :return: str, a language code
+        """
+        self.ensure_one()
+        return self.user_id._get_invoice_dispute_lang(self.company_id)
+
     def _get_form_action(self):
         action = {
             "name": self.env._("Call sheets"),
@@ -1032,7 +1042,7 @@ class InvoiceCallSheet(models.Model):
             or False,
         }
         # Texts in the collector's language.
-        sheet = self.with_context(lang=self.user_id.lang or self.env.lang)
+        sheet = self.with_context(lang=self._get_collector_lang())
         vals["arrangement_summary"] = sheet._render_arrangements(promises, plans)
         vals["talking_points"] = sheet._render_talking_points(
             vals, contact, due, moves.filtered(dispute_line_by_move.get)
@@ -1065,7 +1075,7 @@ class InvoiceCallSheet(models.Model):
         }
         if not credit_lines:
             return result
-        env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        env = self.with_context(lang=self._get_collector_lang()).env
         lang = env.lang
         items = Markup().join(
             Markup("<li>%s</li>")

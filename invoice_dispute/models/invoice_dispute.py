@@ -476,7 +476,8 @@ class InvoiceDispute(models.Model):
                 if self.env.user.share:
                     plan = plan.with_user(self.env.ref("base.user_root"))
                 user = plan.user_id
-                env = plan.with_context(lang=user.lang or self.env.lang).env
+                lang = user._get_invoice_dispute_lang(plan.company_id)
+                env = plan.with_context(lang=lang).env
                 body = env._(
                     "Dispute %(dispute)s was raised on %(invoices)s, in this "
                     "payment plan: check whether the plan still stands.",
@@ -1172,7 +1173,8 @@ class InvoiceDispute(models.Model):
         )
         if responsible:
             # in the collector's language; the customer's name escaped
-            user_env = self.with_context(lang=responsible.lang or env.lang).env
+            lang = responsible._get_invoice_dispute_lang(company)
+            user_env = self.with_context(lang=lang).env
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=responsible.id,
@@ -1274,24 +1276,27 @@ class InvoiceDispute(models.Model):
             )
             for c in disputes.company_id
         }
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": dispute.id,
-                "activity_type_id": activity_type.id,
-                "user_id": user.id,
-                "date_deadline": today,
+        vals_list = []
+        for dispute in disputes:
+            for user in dispute.user_id | managers[dispute.company_id]:
                 # in the language of the user it is for
-                "summary": self.with_context(lang=user.lang).env._(
+                lang = user._get_invoice_dispute_lang(dispute.company_id)
+                summary = self.with_context(lang=lang).env._(
                     "Dispute past its deadline (%(deadline)s)",
                     deadline=format_date(
-                        self.env, dispute.date_deadline, lang_code=user.lang
+                        self.env, dispute.date_deadline, lang_code=lang
                     ),
-                ),
-            }
-            for dispute in disputes
-            for user in dispute.user_id | managers[dispute.company_id]
-        ]
+                )
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": dispute.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "date_deadline": today,
+                        "summary": summary,
+                    }
+                )
         self.env["mail.activity"].create(vals_list)
         remaining = self.search_count(domain) if len(disputes) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(disputes), remaining=remaining)

@@ -12,7 +12,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
-from .constants import AUTO_REPLY_HEADERS, REPLY_INTENTS
+from .constants import AUTO_REPLY_HEADERS, REPLY_INTENTS, selection_label
 from .intent_model import (
     NO_INTENT_SCORE,
     corpus_files,
@@ -609,9 +609,7 @@ class InvoiceIntentPhrase(models.Model):
                         "dispute phrases give a dispute reason. Clear the reason "
                         "or set the intent to Dispute.",
                         phrase=record.phrase,
-                        intent=dict(
-                            self._fields["intent"]._description_selection(self.env)
-                        )[record.intent],
+                        intent=selection_label(self, "intent", record.intent),
                     )
                 )
 

@@ -629,7 +629,7 @@ class InvoicePaymentPlan(models.Model):
                 late = plan.line_ids.filtered(lambda x: x.state == "late")[:1]
                 plan.activity_schedule(
                     "invoice_dispute.mail_activity_plan_broken",
-                    user_id=self.env["account.move"]._get_follow_up_user(plan).id,
+                    user_id=(plan._get_follow_up_user() or self.env.user).id,
                     note=Markup("<p>%s</p>")
                     % self.env._(
                         "The installment of %(amount)s due %(date)s is still "

@@ -422,7 +422,7 @@ class InvoicePaymentPromise(models.Model):
         for promise in broken:
             promise.activity_schedule(
                 "invoice_dispute.mail_activity_promise_broken",
-                user_id=self.env["account.move"]._get_follow_up_user(promise).id,
+                user_id=(promise._get_follow_up_user() or self.env.user).id,
                 note=Markup("<p>%s</p>")
                 % self.env._(
                     "%(partner)s promised to pay %(amount)s by %(date)s and paid "

@@ -455,7 +455,7 @@ class InvoiceReminderNotice(models.Model):
         :return: str, a language code
         """
         self.ensure_one()
-        return self._get_reply_user().lang or self.company_id.partner_id.lang or "en_US"
+        return self._get_reply_user()._get_invoice_dispute_lang(self.company_id)
 
     def _get_reminder_lang(self):
         """The language of the notice's email: its recipient's, else the
@@ -613,16 +613,22 @@ class InvoiceReminderNotice(models.Model):
             notice._schedule_reply_activity(msg_dict, result, dispute)
         return results
 
-    def _get_reply_user(self):
-        """Who answers a reply to this notice: the person who handles the
-        customer's new records (``res.partner._get_responsible_user``: the
-        customer's collector, else the invoice's salesperson if a collector,
-        else the company's dispute manager; never a system user).
+    def _get_reply_user(self, moves=None):
+        """Who handles the customer's answer to this notice (a reply by
+        email, a promise, plan request or payment report on its portal page,
+        and the record it creates): the person who handles the customer's new
+        records (``res.partner._get_responsible_user``: the customer's
+        collector, else the invoices' salesperson if a collector, else the
+        company's dispute manager; never a system user, nor the visitor).
 
+        :param moves: account.move, the invoices of this notice the answer is
+            about (None: all of them)
         :return: res.users record, possibly empty
         """
         self.ensure_one()
-        return self.partner_id._get_responsible_user(self.company_id, self.move_ids)
+        return self.partner_id._get_responsible_user(
+            self.company_id, self.move_ids if moves is None else moves
+        )
 
     def _create_reply_dispute(self, result, msg_dict):
         """A new dispute from a reply recognised as one: on the notice's
@@ -684,7 +690,7 @@ class InvoiceReminderNotice(models.Model):
         date found (promise) or the dispute created (dispute)."""
         self.ensure_one()
         user = self._get_reply_user() or self.env.user
-        notice = self.with_context(lang=user.lang or self.env.lang)
+        notice = self.with_context(lang=user._get_invoice_dispute_lang(self.company_id))
         env = notice.env
         customer = self.partner_id.display_name
         intent = result["intent"]

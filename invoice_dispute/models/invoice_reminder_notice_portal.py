@@ -208,7 +208,7 @@ class InvoiceReminderNotice(models.Model):
             a pending promise on it already, or a value out of its limits
         """
         self._portal_lock_and_check(move, "promise")
-        responsible = self.partner_id._get_responsible_user(self.company_id, move)
+        responsible = self._get_reply_user(move)
         promise = (
             self.env["invoice.payment.promise"]
             .with_company(self.company_id)
@@ -272,7 +272,7 @@ class InvoiceReminderNotice(models.Model):
                 )
             )
         self._portal_check_date_ahead(date_first, self.env._("The first installment"))
-        responsible = self.partner_id._get_responsible_user(self.company_id, move)
+        responsible = self._get_reply_user(move)
         plan = (
             self.env["invoice.payment.plan"]
             .with_company(company)
@@ -350,7 +350,7 @@ class InvoiceReminderNotice(models.Model):
             or a value out of its limits
         """
         self._portal_lock_and_check(moves, "paid")
-        responsible = self.partner_id._get_responsible_user(self.company_id, moves)
+        responsible = self._get_reply_user(moves)
         claim = (
             self.env["invoice.payment.claim"]
             .with_company(self.company_id)
@@ -574,7 +574,8 @@ class InvoiceReminderNotice(models.Model):
     def _portal_collector_env(self, user):
         """The environment to write for collector ``user`` in: their
         language (activities, notes), as the replies' activities are."""
-        return self.with_context(lang=user.lang or self.env.lang).env
+        lang = user._get_invoice_dispute_lang(self.company_id)
+        return self.with_context(lang=lang).env
 
     def _get_portal_link(self, lang=None):
         """The absolute link of this notice's page the customer's emails

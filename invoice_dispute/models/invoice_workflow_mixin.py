@@ -512,18 +512,28 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         user = self.env.user
         return user if user._invoice_dispute_is_person() else self.env["res.users"]
 
+    def _get_follow_up_user(self):
+        """Who follows this record up (the one decision, for its assignment
+        on create and the activities about it): the person in ``user_id``,
+        else the responsible of its customer and invoices
+        (``res.partner._get_responsible_user``) -- never the system user of
+        the scheduled action, portal or email that created or checked it.
+
+        :return: res.users, one user; empty when the record has no person
+            and the company no dispute manager at all
+        """
+        self.ensure_one()
+        if self.user_id and self.user_id._invoice_dispute_is_person():
+            return self.user_id
+        return self.partner_id._get_responsible_user(self.company_id, self.move_ids)
+
     def _assign_responsible(self):
-        """Give the records without a person in ``user_id`` the responsible
-        of their customer and invoices (``res.partner._get_responsible_user``):
-        whoever created them (a scheduled action, the portal, an email), a
-        person handles them."""
+        """Give the records without a person in ``user_id`` their follow-up
+        user (``_get_follow_up_user``): whoever created them (a scheduled
+        action, the portal, an email), a person handles them."""
         for record in self:
-            if record.user_id and record.user_id._invoice_dispute_is_person():
-                continue
-            user = record.partner_id._get_responsible_user(
-                record.company_id, record.move_ids
-            )
-            if user:
+            user = record._get_follow_up_user()
+            if user and user != record.user_id:
                 record.user_id = user
 
     def _get_reminder_agreement_date(self):

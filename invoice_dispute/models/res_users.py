@@ -36,6 +36,24 @@ class ResUsers(models.Model):
             and user not in system
         )
 
+    def _get_invoice_dispute_lang(self, company=None):
+        """The language of what the addon tells this internal user (their
+        activities, notes and call sheets, the chatter messages written for
+        the collector): theirs, else the language of ``company``'s partner,
+        else English -- never that of whoever runs the scheduled action, the
+        portal page or the mail gateway that writes it. The customer's
+        language is ``res.partner._get_reminder_lang``.
+
+        :param company: res.company the work is done in (None: the
+            environment's company)
+        :return: str, a language code (``nl_NL``); the company's when
+            ``self`` is empty (nobody to tell)
+        """
+        if len(self) > 1:
+            self.ensure_one()
+        company = company or self.env.company
+        return self.lang or company.partner_id.lang or "en_US"
+
     def _invoice_dispute_check_collector(self, records, field_name, group=None):
         """Refuse ``records`` whose user in ``field_name`` is not an internal
         user of the Collector group (or of ``group``).

@@ -351,7 +351,9 @@ class InvoiceDisputeManagementPack(models.AbstractModel):
         for company in group.users.company_ids:
             managers = company._get_dispute_managers(designated=False).filtered("email")
             if managers:
-                result[company] = managers.grouped(lambda u: u.lang or "en_US")
+                result[company] = managers.grouped(
+                    lambda u, c=company: u._get_invoice_dispute_lang(c)
+                )
         return result
 
     @api.model

@@ -45,6 +45,22 @@ class TestResponsible(InvoiceDisputeCommon):
         self.assertTrue(user._invoice_dispute_is_person())
         self.assertIn(user, self.env.company._get_dispute_managers(designated=False))
 
+    def test_internal_language(self):
+        """What the addon tells an internal user is in their language, else
+        the company's, else English -- not in the language of whoever runs
+        the code (a scheduled action, a portal visitor)."""
+        self.env["res.lang"]._activate_lang("nl_NL")
+        company = self.env.company
+        company.partner_id.lang = "nl_NL"
+        self.collector.lang = "en_US"
+        self.assertEqual(self.collector._get_invoice_dispute_lang(company), "en_US")
+        self.collector.lang = False
+        self.assertEqual(self.collector._get_invoice_dispute_lang(), "nl_NL")
+        nobody = self.env["res.users"].with_context(lang="en_US")
+        self.assertEqual(nobody._get_invoice_dispute_lang(company), "nl_NL")
+        company.partner_id.lang = False
+        self.assertEqual(nobody._get_invoice_dispute_lang(company), "en_US")
+
     def test_system_users_are_no_persons(self):
         self.assertFalse(self.root._invoice_dispute_is_person())
         self.assertFalse(self.env.ref("base.public_user")._invoice_dispute_is_person())
