@@ -1022,8 +1022,38 @@ class InvoiceIntentPhrase(models.Model):
             reason = Reason.browse(max(scores, key=scores.get)).exists()
             if reason.active:
                 return reason
+        model = self._get_reason_model()
+        if model is not None and normalize_reply(text).strip():
+            reason = Reason.browse(int(model.predict([text])[0])).exists()
+            if reason.active:
+                return reason
         other = self.env.ref("invoice_dispute.reason_other", raise_if_not_found=False)
         return other or Reason
+
+    @api.model
+    @tools.ormcache()
+    def _get_reason_model(self):
+        """The model guessing a dispute's reason from words no dispute phrase
+        matched, fitted on the active dispute phrases and their reasons
+        (``fit_intent_model`` with reason ids as labels). Cached; cleared
+        when a phrase changes.
+
+        :return: a fitted scikit-learn pipeline predicting
+            ``invoice.dispute.reason`` ids (str), or None with fewer than
+            two reasons among the phrases
+        """
+        phrases = self.sudo().search(  # shared configuration data
+            [
+                ("active", "=", True),
+                ("intent", "=", "dispute"),
+                ("reason_id", "!=", False),
+            ]
+        )
+        if len(phrases.reason_id) < 2:
+            return None
+        return fit_intent_model(
+            phrases.mapped("phrase"), [str(phrase.reason_id.id) for phrase in phrases]
+        )
 
     @api.model
     def _get_message_value(self, message, name):

@@ -1644,6 +1644,48 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                     result["reason_id"], self.env.ref(f"invoice_dispute.{xmlid}")
                 )
 
+    def test_dispute_reason_learnt_from_phrases(self):
+        """Where no dispute phrase matches, the reason is the one a model
+        learnt from the dispute phrases guesses (not always "Other reason"),
+        and it follows the phrases: archive the dispute phrases and it is
+        "Other reason" again."""
+        cases = (
+            (
+                "sk_SK",
+                "Dobrý deň, tovar sme doteraz nedostali.",
+                "reason_not_delivered",
+            ),
+            (
+                "sv_SE",
+                "Det här är en dubbelfakturering, makulera den.",
+                "reason_duplicate",
+            ),
+        )
+        for lang, text, xmlid in cases:
+            with self.subTest(text=text):
+                result = self.classify(text, lang)
+                self.assertEqual(result["intent"], "dispute", result["scores"])
+                self.assertFalse(
+                    [
+                        p
+                        for p in result["phrases"]
+                        if self.Phrase.search(
+                            [("phrase", "=", p), ("reason_id", "!=", False)]
+                        )
+                    ],
+                    "no dispute phrase with a reason matches",
+                )
+                self.assertEqual(
+                    result["reason_id"], self.env.ref(f"invoice_dispute.{xmlid}")
+                )
+        self.Phrase.search([("intent", "=", "dispute")]).active = False
+        result = self.classify(cases[0][1], "sk_SK")
+        if result["intent"] == "dispute":
+            self.assertEqual(
+                result["reason_id"], self.env.ref("invoice_dispute.reason_other")
+            )
+        self.assertIsNone(self.Phrase._get_reason_model())
+
     def test_quoted_message_and_signature_ignored(self):
         """Only the customer's own words count: the quoted reminder (plain
         text or HTML) and the signature are left out."""
