@@ -442,6 +442,16 @@ RELATIVE_DATE_PATTERNS = (
         rf"\b(?P<day>{_WEEKDAY_RE.pattern[2:]}) (?:of |van |in |)?{_NEXT_WEEK}",
     ),
     ("weekday", 1, rf"\b{_NEXT} (?P<day>{_WEEKDAY_RE.pattern[2:]})"),
+    # by a weekday: the coming one ("do piatku", "najneskôr do stredy", "by
+    # Friday", "uiterlijk vrijdag", "senast fredag")
+    (
+        "coming_weekday",
+        0,
+        (
+            r"\b(?:do|by|until|till|before|voor|uiterlijk|tot|senast|innan) "
+            rf"(?P<day>{_WEEKDAY_RE.pattern[2:]})"
+        ),
+    ),
 )
 _RELATIVE_DATE_RES = tuple(
     (kind, ahead, re.compile(pattern))
@@ -486,6 +496,8 @@ def relative_promise_date(text, today):
     for words_of_lang in _WEEKDAYS.values():
         for number, weekday in enumerate(words_of_lang):
             if day.startswith(weekday):
+                if kind == "coming_weekday":
+                    return today + timedelta(days=(number - today.weekday()) % 7)
                 return max(monday + timedelta(days=number), today)
     return None
 

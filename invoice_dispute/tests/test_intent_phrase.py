@@ -109,7 +109,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
 
     def test_held_out_set(self):
         """The held-out set of ``tests/data`` (54 replies per language by a
-        writer who saw neither the code nor the corpus, never learnt from) is
+        writer who saw neither the code nor the corpus, never learnt from;
+        the three also in the corpus left out) is
         classified right at least 85 % of the time in each language, and no
         automatic reply is taken for anything else."""
         scores = defaultdict(lambda: [0, 0])
@@ -117,8 +118,11 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             file_path("invoice_dispute/tests/data/intent_replies_blind8.csv")
         )
         corpus = {text.strip() for text in self.Phrase._get_intent_samples()[0]}
+        # three short replies ("Vi betalar på fredag.") happen to be word for
+        # word in the corpus too: they are not held out
+        rows = [row for row in rows if row["text"].strip() not in corpus]
+        self.assertEqual(len(rows), 213)
         for row in rows:
-            self.assertNotIn(row["text"].strip(), corpus, "held out of the corpus")
             result = self.classify(row["text"], lang=row["lang"])
             scores[row["lang"]][0] += result["intent"] == row["intent"]
             scores[row["lang"]][1] += 1
@@ -1546,8 +1550,8 @@ class TestIntentPhrase(InvoiceDisputeCommon):
     @freeze_time("2026-11-30")  # a Monday
     def test_relative_promise_dates(self):
         """Next week's weekday, the end of this or next week (its Friday)
-        and of this, next or a named month (its last day), in the four
-        languages.
+        and of this, next or a named month (its last day), by a weekday (the
+        coming one: "do piatku"), in the four languages.
         "Next Friday" said on Monday 30 November is Friday 11 December, the
         Friday of next week; "Friday" alone is Friday 4 December."""
         this_friday, next_friday = date(2026, 12, 4), date(2026, 12, 11)
@@ -1580,6 +1584,13 @@ class TestIntentPhrase(InvoiceDisputeCommon):
             ("nl_NL", "Wij betalen eind december.", date(2026, 12, 31)),
             ("sk_SK", "Zaplatíme koncom januára.", date(2027, 1, 31)),
             ("sv_SE", "Vi betalar i slutet av maj.", date(2027, 5, 31)),
+            # by a weekday: the coming one
+            ("sk_SK", "Faktúry uhradíme do piatku.", this_friday),
+            ("sk_SK", "Zaplatíme najneskôr do stredy.", date(2026, 12, 2)),
+            ("sk_SK", "Uhradíme do budúceho piatku.", next_friday),
+            ("en_US", "We will pay by Friday.", this_friday),
+            ("nl_NL", "Wij betalen uiterlijk vrijdag.", this_friday),
+            ("sv_SE", "Vi betalar senast fredag.", this_friday),
         ):
             with self.subTest(text=text):
                 result = self.classify(text, lang)
