@@ -531,6 +531,32 @@ class AccountMove(models.Model):
         """
         return self.filtered(lambda m: not m._invoice_dispute_get_disputable_error())
 
+    def _invoice_dispute_check_arrangeable(self):
+        """Refuse a new promise to pay or payment plan on these invoices while
+        a payment the customer reported on one of them is still being looked
+        for (an open ``invoice.payment.claim``): the customer says it is paid,
+        the payment is found or rejected first. The one rule of every channel
+        (the promise's and the plan's ``create`` and new invoices, the call
+        outcome, the reminder portal).
+
+        :raise ValidationError: naming the invoice and the open report
+        """
+        # sudo: the rule holds whoever arranges the payment (a collector, the
+        # portal); only the report's number is shown
+        for move in self:
+            claims = move.sudo().payment_claim_ids.filtered(lambda c: c.state == "open")
+            if claims:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoice)s was reported as paid (%(claim)s): the payment "
+                        "is being looked for. A promise to pay or a payment plan "
+                        "can be arranged on it once that report is closed (payment "
+                        "found or not received).",
+                        invoice=move.name,
+                        claim=claims[0].name,
+                    )
+                )
+
     def _invoice_dispute_get_open_dispute(self):
         """The open disputes of these invoices (an invoice has at most one:
         ``invoice.dispute._check_single_open_dispute``): the disputes that

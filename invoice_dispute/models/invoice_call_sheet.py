@@ -585,6 +585,7 @@ class InvoiceCallSheet(models.Model):
             call["invoices"], call["promise_amount"], partner=self.partner_id
         )
         Promise._check_date_not_past(call["promise_date"])
+        call["invoices"]._invoice_dispute_check_arrangeable()
 
     def _check_call_dispute(self, call):
         """The input the dispute needs; which invoices can be disputed is the
@@ -605,6 +606,7 @@ class InvoiceCallSheet(models.Model):
         self.env["invoice.payment.plan"]._check_date_first_not_past(
             call["plan_date_first"]
         )
+        call["invoices"]._invoice_dispute_check_arrangeable()
 
     def _check_call_follow_up(self, call, today):
         next_date = call["next_date"]

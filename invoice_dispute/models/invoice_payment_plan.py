@@ -11,6 +11,7 @@ from odoo.tools import float_compare, format_amount, format_date
 from .constants import (
     INTERVALS,
     PLAN_LINES_DELETABLE_STATES,
+    PLAN_LIVE_STATES,
     PLAN_OFFER_STATES,
 )
 from .invoice_workflow_mixin import check_range
@@ -90,6 +91,7 @@ class InvoicePaymentPlan(models.Model):
     _REOPEN_STATES = ("cancelled",)
     _ASSIGN_RESPONSIBLE = True
     _REMINDER_PAUSE_STATES = ("active",)
+    _ARRANGEMENT_STATES = PLAN_LIVE_STATES
     # The agreed schedule and what it was based on; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -409,8 +411,12 @@ class InvoicePaymentPlan(models.Model):
         return True
 
     def action_reset_draft(self):
+        """Back to draft; a cancelled plan taken up again is a new plan on
+        its invoices, refused as one (``_check_arrangeable``)."""
         self._check_state(("proposed", "cancelled"), self.env._("reset to draft"))
+        reopened = self.filtered(lambda p: p.state == "cancelled")
         self._set_state("draft")
+        reopened._check_arrangeable()
         return True
 
     def action_send_confirmation(self):

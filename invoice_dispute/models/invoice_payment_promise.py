@@ -30,6 +30,7 @@ class InvoicePaymentPromise(models.Model):
     _REOPEN_STATES = ("cancelled",)
     _ASSIGN_RESPONSIBLE = True
     _REMINDER_PAUSE_STATES = ("pending",)
+    _ARRANGEMENT_STATES = ("pending",)
     # What was promised and how it was settled; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
         "company_id",
@@ -347,8 +348,11 @@ class InvoicePaymentPromise(models.Model):
         return True
 
     def action_reset_pending(self):
+        """Take a cancelled promise up again: a new promise on its invoices,
+        refused as one (``_check_arrangeable``)."""
         self._check_state(("cancelled",), self.env._("set back to pending"))
         self._set_state("pending")
+        self._check_arrangeable()
         return True
 
     # ------------------------------------------------------------------

@@ -502,7 +502,13 @@ class InvoiceReminderNotice(models.Model):
         a promise and a plan, an open report of payment (the customer says
         it is paid) and an open dispute refuse both too (they are settled
         first), open reports of payment covering what is open refuse another
-        one. The dispute's own rules are ``invoice.dispute``'s.
+        one. The open report of payment is the model's rule for every channel
+        (``account.move._invoice_dispute_check_arrangeable``, applied by the
+        promise and the plan themselves); the others are the self-service
+        page's: in the back office a collector may replace a promise by a new
+        one, prepare plans side by side, take a promise on a broken plan or
+        settle a dispute with a plan (``invoice.payment.plan.dispute_id``).
+        The dispute's own rules are ``invoice.dispute``'s.
 
         :raise ValidationError: saying what is already arranged
         """
@@ -528,17 +534,8 @@ class InvoiceReminderNotice(models.Model):
                         plan=running[0].name,
                     )
                 )
-            claims = move.payment_claim_ids.filtered(lambda c: c.state == "open")
-            if claims:
-                raise ValidationError(
-                    self.env._(
-                        "You reported %(invoice)s as paid (%(claim)s): we are "
-                        "looking for your payment before anything else is "
-                        "arranged on it.",
-                        invoice=move.name,
-                        claim=claims[0].name,
-                    )
-                )
+            # the rule of every channel, as the promise and the plan apply it
+            move._invoice_dispute_check_arrangeable()
             if move.dispute_state == "open":
                 raise ValidationError(
                     self.env._(

@@ -205,6 +205,11 @@ class InvoiceWorkflowMixin(models.AbstractModel):
     # states in which the record pauses the automated reminders of its
     # invoices (``move_ids``); leaving them starts the grace period
     _REMINDER_PAUSE_STATES = ()
+    # states in which the record arranges the payment of its invoices
+    # (``move_ids``: a promise pending, a plan prepared or running): created
+    # in them, or given new invoices, it is refused while a payment reported
+    # on its invoices is looked for (``_check_arrangeable``); empty: no rule
+    _ARRANGEMENT_STATES = ()
     # code of the ir.sequence numbering the records (``name``) on create,
     # dated by the field ``_SEQUENCE_DATE_FIELD`` (None: today); False: none
     _SEQUENCE_CODE = False
@@ -272,6 +277,7 @@ class InvoiceWorkflowMixin(models.AbstractModel):
         records = records.with_env(self.env)
         if self._CURRENCY_FROM_INVOICES:
             records._check_asked_currency(asked)
+        records._check_arrangeable()
         records = number(records)
         if notify:
             records._notify_assignment()
@@ -422,7 +428,28 @@ class InvoiceWorkflowMixin(models.AbstractModel):
                     )
                 )
         self._check_not_closed(vals)
-        return super().write(vals)
+        if "move_ids" not in vals or not self._ARRANGEMENT_STATES:
+            return super().write(vals)
+        before = {record.id: record.move_ids for record in self}
+        result = super().write(vals)
+        for record in self:
+            record._check_arrangeable(record.move_ids - before[record.id])
+        return result
+
+    def _check_arrangeable(self, moves=None):
+        """Refuse these records, when in one of ``_ARRANGEMENT_STATES``, on
+        invoices ``moves`` a payment was reported on that is still looked for
+        (``account.move._invoice_dispute_check_arrangeable``): called when
+        they are created, given new invoices or reopened, before anything is
+        numbered or kept.
+
+        :param moves: account.move, the invoices to check (default: each
+            record's ``move_ids``)
+        :raise ValidationError: naming the invoice and the open report
+        """
+        for record in self.filtered(lambda r: r.state in self._ARRANGEMENT_STATES):
+            invoices = record.move_ids if moves is None else moves
+            invoices._invoice_dispute_check_arrangeable()
 
     def _check_not_closed(self, field_names):
         """Refuse to change what a closed record was based on.

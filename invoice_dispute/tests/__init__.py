@@ -21,6 +21,7 @@ from . import test_management_pack
 from . import test_money_rules
 from . import test_open_invoice
 from . import test_partner_payment_behaviour
+from . import test_payment_claim
 from . import test_payment_discrepancy
 from . import test_payment_plan
 from . import test_payment_promise

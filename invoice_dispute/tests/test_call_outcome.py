@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -101,6 +102,46 @@ class TestCallOutcome(CollectionCommon):
                 wizard.action_confirm()
             self.assertEqual(self.sheet.state, "prepared")
             self.assertFalse(self.sheet.promise_ids)
+            self.assertFalse(self.customer.activity_ids)
+
+    def test_no_promise_nor_plan_on_an_invoice_reported_paid(self):
+        """The customer reported the invoice paid (on the portal) before the
+        call was logged: neither a promise nor a plan is recorded on it, the
+        call stays to be logged, nothing is written."""
+        self.sheet.action_prepare()
+        claim = self.env["invoice.payment.claim"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.overdue.ids)],
+                "amount": 1200.0,
+                "date_paid": self.today,
+            }
+        )
+        first = self.today + timedelta(days=7)
+        for outcome, values in (
+            ("promise", {"promise_amount": 100.0, "promise_date": first}),
+            (
+                "plan_requested",
+                {
+                    "plan_installment_count": 2,
+                    "plan_interval": "monthly",
+                    "plan_date_first": first,
+                },
+            ),
+        ):
+            with (
+                self.subTest(outcome=outcome),
+                self.assertRaisesRegex(
+                    ValidationError,
+                    f"{self.overdue.name} was reported as paid \\({claim.name}\\)",
+                ),
+            ):
+                self.sheet.record_outcome(
+                    outcome, self.ap_contact, self.overdue | self.overdue_2, **values
+                )
+            self.assertEqual(self.sheet.state, "prepared")
+            self.assertFalse(self.sheet.promise_ids)
+            self.assertFalse(self.overdue.payment_plan_ids)
             self.assertFalse(self.customer.activity_ids)
 
     def test_outcome_twice_refused(self):
