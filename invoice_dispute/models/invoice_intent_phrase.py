@@ -1046,20 +1046,26 @@ class InvoiceIntentPhrase(models.Model):
     @tools.ormcache()
     def _get_reason_model(self):
         """The model guessing a dispute's reason from words no dispute phrase
-        matched, fitted on the active dispute phrases and their reasons
-        (``fit_intent_model`` with reason ids as labels). Cached; cleared
-        when a phrase changes.
+        matched, fitted on the active dispute phrases and their reasons but
+        "Other reason" (``fit_intent_model`` with reason ids as labels): it
+        guesses a reason, "Other reason" stays the last resort. Cached;
+        cleared when a phrase changes.
 
         :return: a fitted scikit-learn pipeline predicting
             ``invoice.dispute.reason`` ids (str), or None with fewer than
             two reasons among the phrases
         """
-        phrases = self.sudo().search(  # shared configuration data
-            [
-                ("active", "=", True),
-                ("intent", "=", "dispute"),
-                ("reason_id", "!=", False),
-            ]
+        other = self.env.ref("invoice_dispute.reason_other", raise_if_not_found=False)
+        phrases = (
+            self.sudo()
+            .search(  # shared configuration data
+                [
+                    ("active", "=", True),
+                    ("intent", "=", "dispute"),
+                    ("reason_id", "!=", False),
+                ]
+            )
+            .filtered(lambda phrase: phrase.reason_id != other)
         )
         if len(phrases.reason_id) < 2:
             return None

@@ -1689,6 +1689,24 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                 self.assertEqual(
                     result["reason_id"], self.env.ref(f"invoice_dispute.{xmlid}")
                 )
+        for lang, text, xmlid in (
+            (
+                "sk_SK",
+                "Dodaný tovar bol poškodený, nemôžeme ho použiť.",
+                "reason_quality",
+            ),
+            ("nl_NL", "De geleverde materialen waren beschadigd.", "reason_quality"),
+            (
+                "sv_SE",
+                "Ni har debiterat 45 kr per timme men offerten säger 40 kr.",
+                "reason_pricing",
+            ),
+        ):
+            with self.subTest(text=text):
+                self.assertEqual(
+                    self.classify(text, lang)["reason_id"],
+                    self.env.ref(f"invoice_dispute.{xmlid}"),
+                )
         self.Phrase.search([("intent", "=", "dispute")]).active = False
         result = self.classify(cases[0][1], "sk_SK")
         if result["intent"] == "dispute":
