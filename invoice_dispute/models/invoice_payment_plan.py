@@ -427,6 +427,39 @@ class InvoicePaymentPlan(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _get_auto_approve_limit(self):
+        """The largest total a customer's request starts at once: the
+        company's ``plan_auto_approve_amount`` (company currency) converted
+        to this plan's currency at today's rate (SPEC §11, *Request a payment
+        plan*).
+
+        :return: float, in the plan's currency
+        """
+        self.ensure_one()
+        company = self.company_id
+        return company.currency_id._convert(
+            company.plan_auto_approve_amount,
+            self.currency_id,
+            company,
+            fields.Date.context_today(self),
+        )
+
+    def _activate_or_propose(self):
+        """Start a draft plan a customer asked for at once when its total is
+        at most ``_get_auto_approve_limit``, else propose it to the
+        collector.
+
+        :return: bool, whether the plan started
+        :raise UserError: as ``action_activate`` / ``action_propose``
+        """
+        self.ensure_one()
+        limit = self._get_auto_approve_limit()
+        if self.currency_id.compare_amounts(self.amount_total, limit) <= 0:
+            self.action_activate()
+            return True
+        self.action_propose()
+        return False
+
     def _get_reminder_agreement_date(self):
         """A payment plan was agreed on the day it was activated."""
         self.ensure_one()

@@ -244,8 +244,8 @@ class InvoiceReminderNotice(models.Model):
         ``installment_count`` installments from ``date_first``. The plan
         starts at once (reminders follow the installments, the schedule is
         emailed) when what is open is at most the company's
-        ``plan_auto_approve_amount`` (company currency, converted to the
-        invoice's at today's rate); otherwise it is proposed and the collector
+        ``plan_auto_approve_amount`` (``invoice.payment.plan
+        ._activate_or_propose``); otherwise it is proposed and the collector
         gets an activity to approve it.
 
         :param move: account.move, one invoice of this notice
@@ -289,12 +289,8 @@ class InvoiceReminderNotice(models.Model):
             )
         )
         plan.action_generate_schedule()
-        limit = company.currency_id._convert(
-            company.plan_auto_approve_amount,
-            plan.currency_id,
-            company,
-            fields.Date.context_today(self),
-        )
+        started = plan._activate_or_propose()
+        limit = plan._get_auto_approve_limit()
         # for the collector: in their language
         env = self._portal_collector_env(responsible)
         values = {
@@ -305,8 +301,7 @@ class InvoiceReminderNotice(models.Model):
             "plan": plan.name,
             "limit": format_amount(env, limit, plan.currency_id),
         }
-        if plan.currency_id.compare_amounts(plan.amount_total, limit) <= 0:
-            plan.action_activate()
+        if started:
             body = env._(
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
@@ -314,7 +309,6 @@ class InvoiceReminderNotice(models.Model):
                 **values,
             )
         else:
-            plan.action_propose()
             body = env._(
                 "%(author)s asked on the customer portal to pay %(amount)s on "
                 "%(invoice)s in %(count)s installments: payment plan %(plan)s "
