@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
@@ -32,36 +33,39 @@ def installment_date(date_first, interval, index):
     raise ValueError(f"Unknown interval {interval!r}")
 
 
-def compute_schedule(amount, count, interval, date_first, decimal_places=2):
+def compute_schedule(amount, count, interval, date_first, rounding=0.01):
     """Split ``amount`` into ``count`` installments.
 
-    Works in the currency's smallest unit (cents), so the installments sum to
-    the amount exactly: every installment gets the same whole number of
-    cents and the rounding remainder goes to the last one.
+    Works in the currency's rounding units (``res.currency.rounding``: cents,
+    or 0.05 for a currency rounded to five cents), as ``account_move
+    .split_amount`` does for credit notes, so the installments sum to the
+    amount exactly: every installment gets the same whole number of units
+    and the rounding remainder goes to the last one (a schedule of equal
+    installments, unlike ``split_amount``'s proportional shares).
 
-    :param float amount: total to spread, > 0
+    :param float amount: total to spread, > 0, a multiple of ``rounding``
     :param int count: number of installments, >= 1 and at most the amount in
-        cents (every installment is at least one cent)
+        units (every installment is at least one unit)
     :param str interval: ``weekly``, ``biweekly`` or ``monthly``
     :param date date_first: due date of the first installment
-    :param int decimal_places: decimal places of the currency
+    :param float rounding: the currency's smallest amount
     :return: list of ``(date_due, amount)``, dates strictly increasing
     :raise ValueError: on an impossible input
     """
-    factor = 10**decimal_places
-    units = round(amount * factor)
+    units = round(amount / rounding)
     if count < 1:
         raise ValueError("At least one installment is needed.")
     if units < count:
         raise ValueError("Every installment must be at least the smallest unit.")
     base = units // count
+    digits = max(0, -Decimal(str(rounding)).normalize().as_tuple().exponent)
     schedule = []
     for index in range(count):
         share = base if index < count - 1 else units - base * (count - 1)
         schedule.append(
             (
                 installment_date(date_first, interval, index),
-                round(share / factor, decimal_places),
+                round(share * rounding, digits),
             )
         )
     return schedule
@@ -566,7 +570,7 @@ class InvoicePaymentPlan(models.Model):
             self.installment_count,
             self.interval,
             self.date_first,
-            self.currency_id.decimal_places,
+            self.currency_id.rounding,
         )
         return [
             {"sequence": index, "date_due": date_due, "amount": amount}

@@ -57,6 +57,17 @@ class TestPaymentSchedule(TransactionCase):
             schedule, [(date(2026, 1, 5), 500.0), (date(2026, 1, 19), 500.0)]
         )
 
+    def test_currency_rounded_to_five_cents(self):
+        """A currency rounded to 0.05 gets installments of whole 0.05 units
+        that sum to the total, as the plan's own check (``currency.rounding``)
+        and the credit notes' split require."""
+        schedule = compute_schedule(100.0, 3, "weekly", date(2026, 1, 5), 0.05)
+        self.assertEqual([share for __, share in schedule], [33.3, 33.3, 33.4])
+        schedule = compute_schedule(0.1, 2, "weekly", date(2026, 1, 5), 0.05)
+        self.assertEqual([share for __, share in schedule], [0.05, 0.05])
+        with self.assertRaises(ValueError):
+            compute_schedule(0.05, 2, "weekly", date(2026, 1, 5), 0.05)
+
     def test_monthly_month_ends(self):
         dates = [d for d, __ in compute_schedule(4.0, 4, "monthly", date(2026, 1, 31))]
         self.assertEqual(
