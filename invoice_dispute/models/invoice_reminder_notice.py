@@ -690,7 +690,7 @@ class InvoiceReminderNotice(models.Model):
         date found (promise) or the dispute created (dispute)."""
         self.ensure_one()
         user = self._get_reply_user() or self.env.user
-        notice = self.with_context(lang=user._get_invoice_dispute_lang(self.company_id))
+        notice = user._with_invoice_dispute_lang(self, self.company_id)
         env = notice.env
         customer = self.partner_id.display_name
         intent = result["intent"]
