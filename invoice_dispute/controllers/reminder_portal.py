@@ -9,7 +9,7 @@ from odoo.tools import format_amount
 
 from ..models.constants import (
     MAX_STATEMENT_LENGTH,
-    PORTAL_NOTICE_STATES,
+    SENT_NOTICE_STATES,
     selection_labels,
 )
 from .portal import InvoiceDisputePortal
@@ -47,7 +47,7 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
     def _get_reminders_domain(self):
         return [
             *self._portal_customer_domain(),
-            ("state", "in", PORTAL_NOTICE_STATES),
+            ("state", "in", SENT_NOTICE_STATES),
         ]
 
     # ------------------------------------------------------------------
@@ -139,7 +139,7 @@ class InvoiceReminderPortal(InvoiceDisputePortal):
         notice_sudo = self._portal_check_document(
             "invoice.reminder.notice", notice_id, access_token
         )
-        if notice_sudo.state not in PORTAL_NOTICE_STATES:
+        if notice_sudo.state not in SENT_NOTICE_STATES:
             raise NotFound()
         return notice_sudo
 

@@ -46,14 +46,16 @@ PORTAL_PROPOSAL_STATES = ("sent", "accepted", "declined", "expired")
 PORTAL_PLAN_STATES = ("proposed", "active", "completed", "broken")
 # Promises to pay that stand (not cancelled ones).
 PORTAL_PROMISE_STATES = ("pending", "kept", "broken")
-# Reminders whose email was sent or is on its way. The portal record rule
-# ``invoice_reminder_notice_rule_portal`` (security/invoice_portal_security.xml)
-# spells the same states for the logged-in portal users: a rule's domain is
-# XML data and cannot import this constant, while the page opened with an
-# access token reads the notice sudo, past the rule, and needs it in Python.
-# Change both together
+# Reminders whose email was sent or is on its way: those a later reminder on
+# the same invoices supersedes when an earlier one failed
+# (``invoice.reminder.notice``), and those the customer sees on the portal.
+# The portal record rule ``invoice_reminder_notice_rule_portal``
+# (security/invoice_portal_security.xml) spells the same states for the
+# logged-in portal users: a rule's domain is XML data and cannot import this
+# constant, while the page opened with an access token reads the notice sudo,
+# past the rule, and needs it in Python. Change both together
 # (``TestReminderPortal.test_portal_states_match_the_record_rule`` checks it).
-PORTAL_NOTICE_STATES = ("queued", "sent")
+SENT_NOTICE_STATES = ("queued", "sent")
 
 # Open customer invoices: posted customer invoices with something still to
 # collect. Their payment states are Odoo's own "to pay" ones (those its portal

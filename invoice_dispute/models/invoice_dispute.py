@@ -476,8 +476,7 @@ class InvoiceDispute(models.Model):
                 if self.env.user.share:
                     plan = plan.with_user(self.env.ref("base.user_root"))
                 user = plan.user_id
-                lang = user._get_invoice_dispute_lang(plan.company_id)
-                env = plan.with_context(lang=lang).env
+                env = user._with_invoice_dispute_lang(plan, plan.company_id).env
                 body = env._(
                     "Dispute %(dispute)s was raised on %(invoices)s, in this "
                     "payment plan: check whether the plan still stands.",
@@ -1173,8 +1172,7 @@ class InvoiceDispute(models.Model):
         )
         if responsible:
             # in the collector's language; the customer's name escaped
-            lang = responsible._get_invoice_dispute_lang(company)
-            user_env = self.with_context(lang=lang).env
+            user_env = responsible._with_invoice_dispute_lang(self, company).env
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=responsible.id,
@@ -1280,11 +1278,11 @@ class InvoiceDispute(models.Model):
         for dispute in disputes:
             for user in dispute.user_id | managers[dispute.company_id]:
                 # in the language of the user it is for
-                lang = user._get_invoice_dispute_lang(dispute.company_id)
-                summary = self.with_context(lang=lang).env._(
+                user_env = user._with_invoice_dispute_lang(self, dispute.company_id).env
+                summary = user_env._(
                     "Dispute past its deadline (%(deadline)s)",
                     deadline=format_date(
-                        self.env, dispute.date_deadline, lang_code=lang
+                        self.env, dispute.date_deadline, lang_code=user_env.lang
                     ),
                 )
                 vals_list.append(

@@ -1890,7 +1890,7 @@ class InvoiceReminderEngine(models.AbstractModel):
                     "amount_due": line.amount_due,
                     "amount_credit": credit,
                     "amount_net": line.currency_id.round(line.amount_due - credit),
-                    "lang": recipient.lang or line.partner_id.lang,
+                    "lang": line.partner_id._get_reminder_lang(recipient),
                     "state": "draft",
                 }
             )

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
-from .constants import REPLY_INTENTS, selection_label
+from .constants import REPLY_INTENTS, SENT_NOTICE_STATES, selection_label
 from .invoice_workflow_mixin import check_transition
 
 _logger = logging.getLogger(__name__)
@@ -305,7 +305,7 @@ class InvoiceReminderNotice(models.Model):
             [
                 ("id", "not in", failed.ids),
                 ("move_ids", "in", failed.move_ids.ids),
-                ("state", "in", ("queued", "sent")),
+                ("state", "in", SENT_NOTICE_STATES),
             ]
         )
         for notice in failed:
@@ -690,7 +690,7 @@ class InvoiceReminderNotice(models.Model):
         date found (promise) or the dispute created (dispute)."""
         self.ensure_one()
         user = self._get_reply_user() or self.env.user
-        notice = self.with_context(lang=user._get_invoice_dispute_lang(self.company_id))
+        notice = user._with_invoice_dispute_lang(self, self.company_id)
         env = notice.env
         customer = self.partner_id.display_name
         intent = result["intent"]

@@ -565,8 +565,7 @@ class InvoiceReminderNotice(models.Model):
     def _portal_collector_env(self, user):
         """The environment to write for collector ``user`` in: their
         language (activities, notes), as the replies' activities are."""
-        lang = user._get_invoice_dispute_lang(self.company_id)
-        return self.with_context(lang=lang).env
+        return user._with_invoice_dispute_lang(self, self.company_id).env
 
     def _get_portal_link(self, lang=None):
         """The absolute link of this notice's page the customer's emails

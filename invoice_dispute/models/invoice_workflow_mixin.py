@@ -682,6 +682,22 @@ class InvoiceCustomerDocument(models.AbstractModel):
         contact = self.contact_id if "contact_id" in self._fields else None
         return self.partner_id._get_payment_recipient(contact)
 
+    def _get_email_lang(self, recipient=None):
+        """The language code of this document's customer-facing emails: that
+        of their recipient, else the customer's
+        (``partner_id._get_reminder_lang(self._get_email_recipient())``); the
+        one rule of the templates' ``lang`` and of the reply wizard.
+
+        :param recipient: res.partner record, whom the email goes to when
+            another than ``_get_email_recipient`` was chosen (may be empty:
+            the default)
+        :return: str (a language code) or False
+        """
+        self.ensure_one()
+        return self.partner_id._get_reminder_lang(
+            recipient or self._get_email_recipient()
+        )
+
     def _get_email_recipient_error(self, what, recipient=None):
         """Why this document cannot email ``what``: its recipient has no email
         address; the one wording of that rule.

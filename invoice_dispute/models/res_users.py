@@ -54,6 +54,19 @@ class ResUsers(models.Model):
         company = company or self.env.company
         return self.lang or company.partner_id.lang or "en_US"
 
+    def _with_invoice_dispute_lang(self, records, company=None):
+        """``records`` in the language of this internal user
+        (``_get_invoice_dispute_lang``): what is written for them through it
+        or its ``env`` (activities, notes, chatter messages) is in their
+        language. The one way to build such records or environment.
+
+        :param records: recordset of any model (may be empty, for its ``env``)
+        :param company: res.company the work is done in (None: the
+            environment's company)
+        :return: ``records`` with the context's ``lang`` set to that language
+        """
+        return records.with_context(lang=self._get_invoice_dispute_lang(company))
+
     def _invoice_dispute_check_collector(self, records, field_name, group=None):
         """Refuse ``records`` whose user in ``field_name`` is not an internal
         user of the Collector group (or of ``group``).

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from ..models.constants import PORTAL_NOTICE_STATES
+from ..models.constants import SENT_NOTICE_STATES
 from .test_dispute_portal import CSRF_RE
 from .test_reminder_self_service import SelfServiceCommon
 
@@ -163,7 +163,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertEqual(response.status_code, 403)
 
     def test_portal_states_match_the_record_rule(self):
-        """The states the token page shows (``PORTAL_NOTICE_STATES``) are
+        """The states the token page shows (``SENT_NOTICE_STATES``) are
         those the portal record rule lets a logged-in customer read."""
         Notice = self.env["invoice.reminder.notice"]
         states = [key for key, __ in Notice._fields["state"].selection]
@@ -179,7 +179,7 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         readable = Notice.with_user(self.portal_anne).search(
             [("id", "in", notices.ids)]
         )
-        self.assertEqual(set(readable.mapped("state")), set(PORTAL_NOTICE_STATES))
+        self.assertEqual(set(readable.mapped("state")), set(SENT_NOTICE_STATES))
 
     # ------------------------------------------------------------------
     # Forms

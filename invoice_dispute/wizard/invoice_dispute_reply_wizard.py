@@ -58,11 +58,8 @@ class InvoiceDisputeReplyWizard(models.TransientModel):
         for wizard in self:
             dispute = wizard.dispute_id
             wizard.lang = (
-                wizard.recipient_id.lang
-                or dispute.contact_id.lang
-                or dispute.partner_id.lang
-                or False
-            )
+                dispute.partner_id and dispute._get_email_lang(wizard.recipient_id)
+            ) or False
 
     @api.depends("dispute_id")
     def _compute_subject(self):

@@ -33,6 +33,9 @@ UPDATED_RECORDS = (
     "mail_template_installment_reminder",
     "ir_cron_send_payment_reminders",
 )
+# A frozen copy of models/invoice_reminder_notice.py's MAIL_TO_NOTICE_STATE, on
+# purpose: this step must keep converting the logs as the 18.0.2.0.0 version
+# did, whatever the model's mapping becomes later.
 MAIL_TO_NOTICE_STATE = {
     "outgoing": "queued",
     "sent": "sent",
