@@ -16,6 +16,7 @@ from .constants import (
     OPEN_PAYMENT_STATES,
     PAID_PAYMENT_STATES,
     PLAN_OFFER_STATES,
+    PLAN_STARTED_STATES,
     PROPOSAL_OPEN_STATES,
     PROPOSAL_PENDING_STATES,
 )
@@ -1108,7 +1109,7 @@ class AccountMove(models.Model):
             return all(m._invoice_dispute_is_settled() for m in record.move_ids)
 
         plans = moves.payment_plan_ids.filtered(all_settled)
-        running = plans.filtered(lambda p: p.state in ("active", "broken"))
+        running = plans.filtered(lambda p: p.state in PLAN_STARTED_STATES)
         if running:
             running._set_state("completed")
             running.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])

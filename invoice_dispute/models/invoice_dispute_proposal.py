@@ -147,8 +147,8 @@ class InvoiceDisputeProposal(models.Model):
     payment_plan_id = fields.Many2one(
         "invoice.payment.plan",
         check_company=True,
-        domain="[('partner_id', '=', partner_id), "
-        "('state', 'in', ('draft', 'proposed'))]",
+        domain=f"[('partner_id', '=', partner_id), "
+        f"('state', 'in', {PLAN_OFFER_STATES!r})]",
         help="Draft or proposed payment plan of the customer offered by a payment plan"
         " proposal.",
     )

@@ -13,6 +13,7 @@ from .constants import (
     PLAN_LINES_DELETABLE_STATES,
     PLAN_LIVE_STATES,
     PLAN_OFFER_STATES,
+    PLAN_STARTED_STATES,
 )
 from .invoice_workflow_mixin import check_range
 
@@ -576,7 +577,7 @@ class InvoicePaymentPlan(models.Model):
         """
         capped = self.browse()
         for plan in self.filtered(
-            lambda p: p.state in ("active", "broken") and p.line_ids
+            lambda p: p.state in PLAN_STARTED_STATES and p.line_ids
         ):
             currency = plan.currency_id
             if currency.is_zero(plan.amount_residual):
