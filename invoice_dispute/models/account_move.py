@@ -16,6 +16,7 @@ from .constants import (
     OPEN_PAYMENT_STATES,
     PAID_PAYMENT_STATES,
     PLAN_OFFER_STATES,
+    PLAN_REMINDER_PAUSES,
     PLAN_STARTED_STATES,
     PROPOSAL_OPEN_STATES,
     PROPOSAL_PENDING_STATES,
@@ -694,10 +695,11 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         return [
             ("dispute", [("dispute_state", "=", "open")]),
-            ("plan", [("payment_plan_ids.state", "=", "active")]),
-            # the customer asked for a plan: no reminder while the collector
-            # decides (refused: cancelled or back to draft, reminders resume)
-            ("plan_proposed", [("payment_plan_ids.state", "=", "proposed")]),
+            # an active plan; a proposed one while the collector decides
+            *(
+                (reason, [("payment_plan_ids.state", "=", state)])
+                for state, reason, __ in PLAN_REMINDER_PAUSES
+            ),
             ("promise", [("payment_promise_ids.state", "=", "pending")]),
             (
                 "paid_claim",
