@@ -16,6 +16,8 @@ from .constants import (
     OPEN_PAYMENT_STATES,
     PAID_PAYMENT_STATES,
     PLAN_OFFER_STATES,
+    PLAN_REMINDER_PAUSES,
+    PLAN_STARTED_STATES,
     PROPOSAL_OPEN_STATES,
     PROPOSAL_PENDING_STATES,
 )
@@ -693,10 +695,11 @@ class AccountMove(models.Model):
         today = fields.Date.context_today(self)
         return [
             ("dispute", [("dispute_state", "=", "open")]),
-            ("plan", [("payment_plan_ids.state", "=", "active")]),
-            # the customer asked for a plan: no reminder while the collector
-            # decides (refused: cancelled or back to draft, reminders resume)
-            ("plan_proposed", [("payment_plan_ids.state", "=", "proposed")]),
+            # an active plan; a proposed one while the collector decides
+            *(
+                (reason, [("payment_plan_ids.state", "=", state)])
+                for state, reason, __ in PLAN_REMINDER_PAUSES
+            ),
             ("promise", [("payment_promise_ids.state", "=", "pending")]),
             (
                 "paid_claim",
@@ -733,18 +736,38 @@ class AccountMove(models.Model):
             ("reminder_excluded", "=", False),
         ]
 
+    def _get_open_amount(self):
+        """What is open on these invoices, in one currency: the one way the
+        addon adds up the open amounts of several invoices (the call outcome
+        wizard, a promise's covered invoices).
+
+        :param self: customer invoices (account.move) of one company, possibly
+            empty
+        :return: tuple (currency, amount): when the invoices share one
+            currency, that currency (res.currency record) and the sum of their
+            ``amount_residual`` (a float in that currency); with mixed
+            currencies, the company's currency and the sum of their
+            ``amount_residual_signed`` (a float in company currency, at the
+            invoices' rates), since amounts in different currencies only add
+            up once converted; no invoices: an empty res.currency and 0
+        """
+        if len(self.currency_id) == 1:
+            return self.currency_id, sum(self.mapped("amount_residual"))
+        return self.company_id.currency_id, sum(self.mapped("amount_residual_signed"))
+
     def _select_covered_by(self, amount):
         """The invoices of ``self`` a payment of ``amount`` covers, oldest
         due first: the invoices up to and including the one the amount
         reaches (all of them when it covers them all).
 
-        :param float amount: in the invoices' currency when they share one,
-            else in company currency
+        :param float amount: in the currency of ``_get_open_amount`` (the
+            invoices' currency when they share one, else company currency)
         :return: account.move records
         """
+        currency = self._get_open_amount()[0]
         field = (
             "amount_residual"
-            if len(self.currency_id) <= 1
+            if currency == self.currency_id
             else "amount_residual_signed"
         )
         covered = self.browse()
@@ -1108,7 +1131,7 @@ class AccountMove(models.Model):
             return all(m._invoice_dispute_is_settled() for m in record.move_ids)
 
         plans = moves.payment_plan_ids.filtered(all_settled)
-        running = plans.filtered(lambda p: p.state in ("active", "broken"))
+        running = plans.filtered(lambda p: p.state in PLAN_STARTED_STATES)
         if running:
             running._set_state("completed")
             running.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])

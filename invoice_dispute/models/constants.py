@@ -280,6 +280,28 @@ PROPOSAL_PENDING_STATES = ("to_approve", "approved", "sent")
 PLAN_OFFER_STATES = ("draft", "proposed")
 # Payment plans offered or running (neither broken nor closed).
 PLAN_LIVE_STATES = (*PLAN_OFFER_STATES, "active")
+# Payment plans agreed and under way, on time or not: their installments fall
+# due (and may be late), they complete once the invoices are paid. The
+# "Running plans" filter of the installments' search view
+# (views/invoice_payment_plan_views.xml) spells these states: a view's domain
+# cannot import this constant; change both together.
+PLAN_STARTED_STATES = ("active", "broken")
+# Payment plans that hold their invoices, as far as the customer and the
+# collector are concerned: proposed to the customer, or started (neither a
+# draft nor closed). An invoice in one of them is already in a payment plan.
+PLAN_RUNNING_STATES = ("proposed", *PLAN_STARTED_STATES)
+# Payment plans that pause the automated reminders of their invoices, in
+# priority order (``account.move._get_reminder_exclusions``): (plan state,
+# reason shown, a key of ``EXCLUSION_REASONS``, whether the grace period
+# starts when the plan leaves that state). An active plan pauses them as an
+# agreement: once it ends, reminders resume after the company's grace days
+# (the plan's ``_REMINDER_PAUSE_STATES``). A proposed plan pauses them while
+# the collector decides, with no grace period on purpose: refused (cancelled
+# or back to draft), it was no agreement and reminders resume at once.
+PLAN_REMINDER_PAUSES = (
+    ("active", "plan", True),
+    ("proposed", "plan_proposed", False),
+)
 # Payment plans whose installments may be deleted: not yet agreed, or
 # cancelled (an active, broken or completed plan keeps its schedule).
 PLAN_LINES_DELETABLE_STATES = (*PLAN_OFFER_STATES, "cancelled")

@@ -18,6 +18,7 @@ from .constants import (
     MAX_STATEMENT_LENGTH,
     OPEN_STATES,
     PLAN_LIVE_STATES,
+    PLAN_RUNNING_STATES,
     PORTAL_PLAN_STATES,
     PORTAL_PROMISE_STATES,
     PORTAL_PROPOSAL_STATES,
@@ -465,7 +466,7 @@ class InvoiceDispute(models.Model):
         for dispute in self:
             plans = dispute.move_ids.payment_plan_ids.filtered(
                 lambda p, d=dispute: (
-                    p.state in ("proposed", "active", "broken") and p.dispute_id != d
+                    p.state in PLAN_RUNNING_STATES and p.dispute_id != d
                 )
             )
             for plan in plans:

@@ -147,8 +147,8 @@ class InvoiceDisputeProposal(models.Model):
     payment_plan_id = fields.Many2one(
         "invoice.payment.plan",
         check_company=True,
-        domain="[('partner_id', '=', partner_id), "
-        "('state', 'in', ('draft', 'proposed'))]",
+        domain=f"[('partner_id', '=', partner_id), "
+        f"('state', 'in', {PLAN_OFFER_STATES!r})]",
         help="Draft or proposed payment plan of the customer offered by a payment plan"
         " proposal.",
     )
@@ -480,8 +480,9 @@ class InvoiceDisputeProposal(models.Model):
                 template, message_type="comment", subtype_xmlid="mail.mt_comment"
             )
         self._set_state("sent")
+        # the disputes the dispute's own transitions let move to "proposed"
         self.dispute_id.filtered(
-            lambda d: d.state in ("new", "investigating")
+            lambda d: d.state in d._TRANSITIONS["proposed"]
         ).action_propose()
         return True
 
@@ -515,7 +516,7 @@ class InvoiceDisputeProposal(models.Model):
             )
             dispute = proposal.dispute_id
             if dispute:
-                if dispute.state in ("new", "investigating", "proposed"):
+                if dispute.state in dispute._TRANSITIONS["agreed"]:
                     dispute.action_agree()
                 dispute.write(
                     {

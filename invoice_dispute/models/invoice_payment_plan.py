@@ -14,6 +14,8 @@ from .constants import (
     PLAN_LINES_DELETABLE_STATES,
     PLAN_LIVE_STATES,
     PLAN_OFFER_STATES,
+    PLAN_REMINDER_PAUSES,
+    PLAN_STARTED_STATES,
 )
 from .invoice_workflow_mixin import check_range
 
@@ -94,7 +96,10 @@ class InvoicePaymentPlan(models.Model):
     _CLOSED_STATES = ("completed", "cancelled")
     _REOPEN_STATES = ("cancelled",)
     _ASSIGN_RESPONSIBLE = True
-    _REMINDER_PAUSE_STATES = ("active",)
+    # the states whose end starts the grace period (``PLAN_REMINDER_PAUSES``)
+    _REMINDER_PAUSE_STATES = tuple(
+        state for state, __, grace in PLAN_REMINDER_PAUSES if grace
+    )
     _ARRANGEMENT_STATES = PLAN_LIVE_STATES
     # The agreed schedule and what it was based on; the note stays editable.
     _CLOSED_FROZEN_FIELDS = (
@@ -613,7 +618,7 @@ class InvoicePaymentPlan(models.Model):
         """
         capped = self.browse()
         for plan in self.filtered(
-            lambda p: p.state in ("active", "broken") and p.line_ids
+            lambda p: p.state in PLAN_STARTED_STATES and p.line_ids
         ):
             currency = plan.currency_id
             if currency.is_zero(plan.amount_residual):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .constants import PLAN_LINES_DELETABLE_STATES
+from .constants import PLAN_LINES_DELETABLE_STATES, PLAN_STARTED_STATES
 from .invoice_workflow_mixin import check_parent_not_closed, check_state
 
 
@@ -84,7 +84,7 @@ class InvoicePaymentPlanLine(models.Model):
             ):
                 line.state = "paid"
             elif (
-                line.plan_id.state in ("active", "broken")
+                line.plan_id.state in PLAN_STARTED_STATES
                 and line.date_due
                 and line.date_due + timedelta(days=line.plan_id.grace_days) < today
             ):

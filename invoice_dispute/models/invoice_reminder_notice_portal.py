@@ -11,6 +11,7 @@ from odoo.addons.payment.controllers.portal import PaymentPortal
 
 from .constants import (
     INTERVALS,
+    PLAN_RUNNING_STATES,
     PORTAL_PLAN_STATES,
     PORTAL_PROMISE_STATES,
 )
@@ -518,7 +519,7 @@ class InvoiceReminderNotice(models.Model):
                     )
                 )
             running = move.payment_plan_ids.filtered(
-                lambda p: p.state in ("proposed", "active", "broken")
+                lambda p: p.state in PLAN_RUNNING_STATES
             )
             if running:
                 raise ValidationError(

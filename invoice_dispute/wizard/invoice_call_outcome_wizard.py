@@ -108,15 +108,10 @@ class InvoiceCallOutcomeWizard(models.TransientModel):
     @api.depends("move_ids", "company_id")
     def _compute_amount_open(self):
         for wizard in self:
-            currency = wizard.move_ids.currency_id
-            if len(currency) == 1:
-                wizard.currency_id = currency
-                wizard.amount_open = sum(wizard.move_ids.mapped("amount_residual"))
-            else:
-                wizard.currency_id = wizard.company_id.currency_id
-                wizard.amount_open = sum(
-                    wizard.move_ids.mapped("amount_residual_signed")
-                )
+            currency, amount = wizard.move_ids._get_open_amount()
+            # no invoices: nothing open, in the company's currency
+            wizard.currency_id = currency or wizard.company_id.currency_id
+            wizard.amount_open = amount
 
     @api.depends("outcome", "promise_date")
     def _compute_next_date(self):
