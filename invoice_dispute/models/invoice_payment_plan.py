@@ -412,9 +412,7 @@ class InvoicePaymentPlan(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state(
-            ("draft", "proposed", "active", "broken"), self.env._("cancelled")
-        )
+        self._check_state(self._TRANSITIONS["cancelled"], self.env._("cancelled"))
         self._set_state("cancelled")
         self.activity_unlink(["invoice_dispute.mail_activity_plan_broken"])
         return True
