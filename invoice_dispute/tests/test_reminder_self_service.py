@@ -321,16 +321,56 @@ class TestReminderSelfService(SelfServiceCommon):
                 }
             ],
         )
-        for field, value in (
-            ("promise_max_days", 0),
-            ("plan_max_installments", 0),
+        name = self.env.company.display_name
+        for field, value, message in (
+            (
+                "promise_max_days",
+                0,
+                (
+                    f"Maximum days ahead for a promise to pay of {name} must be 1 "
+                    "or more (got 0)."
+                ),
+            ),
+            (
+                "plan_max_installments",
+                0,
+                (
+                    f"Maximum installments of a payment plan of {name} must be 2 "
+                    "or more (got 0)."
+                ),
+            ),
             # a plan of one installment is no plan (the form asks two or more)
-            ("plan_max_installments", 1),
-            ("plan_auto_approve_amount", -1.0),
-            ("paid_claim_block_days", -1),
+            (
+                "plan_max_installments",
+                1,
+                (
+                    f"Maximum installments of a payment plan of {name} must be 2 "
+                    "or more (got 1)."
+                ),
+            ),
+            (
+                "plan_auto_approve_amount",
+                -1.0,
+                (
+                    f"Payment plan auto-approval limit of {name} must be 0 or more "
+                    "(got -1.0)."
+                ),
+            ),
+            (
+                "paid_claim_block_days",
+                -1,
+                (
+                    f"Reminder pause after an 'already paid' report of {name} must "
+                    "be 0 or more (got -1)."
+                ),
+            ),
         ):
-            with self.subTest(field=field), self.assertRaises(ValidationError):
+            with (
+                self.subTest(field=field, value=value),
+                self.assertRaises(ValidationError) as caught,
+            ):
                 self.env.company.write({field: value})
+            self.assertEqual(str(caught.exception), message)
 
     def test_collector_previews_the_customer_page(self):
         action = self.notice.with_user(self.collector).action_preview_portal()
