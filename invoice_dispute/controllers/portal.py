@@ -1,5 +1,3 @@
-import math
-
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
@@ -383,31 +381,13 @@ class InvoiceDisputePortal(PortalAccount):
     # Reading the portal forms (the rules are the models')
     # ------------------------------------------------------------------
     def _portal_parse_amount(self, raw, move):
-        """The amount typed in a portal form, for invoice ``move``: spaces
-        ignored, a lone comma read as the decimal point.
+        """The amount typed in a portal form, for invoice ``move``, in the
+        page's language (``account.move._portal_parse_amount``).
 
         :return: float, as typed (the models round and check it)
-        :raise ValidationError: not a number
+        :raise ValidationError: not a number, or one that reads two ways
         """
-        raw = (raw or "").strip().replace(" ", "")
-        if "," in raw and "." not in raw:
-            raw = raw.replace(",", ".")
-        try:
-            amount = float(raw)
-        except ValueError:
-            amount = math.nan
-        if not math.isfinite(amount):
-            raise ValidationError(
-                request.env._(
-                    "Enter the amount as a number, for example %(example)s.",
-                    example=self._format_amount_input(
-                        move.amount_residual or 100.0, move.currency_id
-                    )
-                    if move
-                    else "100.00",
-                )
-            )
-        return amount
+        return (move or request.env["account.move"])._portal_parse_amount(raw)
 
     def _portal_parse_reason(self, post):
         """The dispute reason chosen in a portal form (sudo; the model checks

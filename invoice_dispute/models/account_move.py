@@ -1,3 +1,4 @@
+import math
 import re
 from datetime import timedelta
 
@@ -558,6 +559,91 @@ class AccountMove(models.Model):
                         claim=claims[0].name,
                     )
                 )
+
+    def _portal_parse_amount(self, raw):
+        """Read an amount a customer typed in a portal form for this invoice
+        (or for no invoice: empty ``self``), in the page's language
+        (``self.env.lang``): its thousands separator and decimal point
+        (``res.lang``), spaces as thousands separators, and a plain
+        ``1234.56`` or ``1234,56``. A lone separator followed by three
+        digits is a thousands separator only when it is the language's one
+        (``1.234`` is 1234 in Dutch, 1.234 in English).
+
+        :param raw: str typed by the customer (or None)
+        :return: float, as typed (the models round and check it)
+        :raise ValidationError: not a number, or a number that reads two ways
+            (``1.234`` where neither separator is the language's)
+        """
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        decimal_point = lang.decimal_point or "."
+        thousands_sep = (lang.thousands_sep or "").strip()
+        text = re.sub(r"\s", "", raw or "")
+        match = re.fullmatch(r"([+-]?)([0-9.,]*[0-9])", text)
+        amount = None
+        if match:
+            sign, digits = match.groups()
+            amount = self._portal_read_digits(digits, decimal_point, thousands_sep)
+            if amount is not None and sign == "-":
+                amount = -amount
+        if amount is None:
+            raise ValidationError(
+                self.env._(
+                    "Enter the amount as a number, for example %(example)s.",
+                    example=self._portal_amount_example(decimal_point),
+                )
+            )
+        if amount is False:
+            raise ValidationError(
+                self.env._(
+                    "%(amount)s can be read two ways: enter the amount without "
+                    "thousands separators, for example %(example)s.",
+                    amount=text,
+                    example=self._portal_amount_example(decimal_point),
+                )
+            )
+        return amount
+
+    @api.model
+    def _portal_read_digits(self, digits, decimal_point, thousands_sep):
+        """The number written in ``digits`` (digits, "." and ","; no sign).
+
+        :return: float; None when it is no number; False when it reads two
+            ways
+        """
+        separators = [char for char in digits if char in ".,"]
+        if not separators:
+            return float(digits)
+        last = separators[-1]
+        whole, _dot, decimals = digits.rpartition(last)
+        if len(separators) > 1 and set(separators) == {last}:
+            # the same separator more than once: thousands only
+            whole, decimals = digits, ""
+        elif len(decimals) == 3 and len(separators) == 1 and whole:
+            # 1.234: thousands in the languages that group with the sign
+            if last == thousands_sep and whole.strip("0"):
+                whole, decimals = digits, ""
+            elif last != decimal_point:
+                return False
+        if not whole:
+            return None if decimals == "" else float(f"0.{decimals}")
+        groups = re.split(r"[.,]", whole)
+        if len(groups) > 1 and (
+            len({char for char in whole if char in ".,"}) > 1
+            or not 1 <= len(groups[0]) <= 3
+            or groups[0].startswith("0")
+            or any(len(group) != 3 for group in groups[1:])
+        ):
+            return None
+        amount = float("".join(groups) + (f".{decimals}" if decimals else ""))
+        return amount if math.isfinite(amount) else None
+
+    def _portal_amount_example(self, decimal_point):
+        """An amount to show as an example in a form's error message: this
+        invoice's amount due (100 without invoice), written with
+        ``decimal_point``."""
+        amount = self[:1].amount_residual or 100.0
+        decimal_places = self[:1].currency_id.decimal_places if self else 2
+        return f"{amount:.{decimal_places}f}".replace(".", decimal_point)
 
     def _invoice_dispute_get_open_dispute(self):
         """The open disputes of these invoices (an invoice has at most one:

@@ -60,19 +60,19 @@ class ResCompany(models.Model):
     )
     # Customer self-service on the reminder portal page (SPEC §11)
     promise_max_days = fields.Integer(
-        string="Promise at most days ahead",
+        string="Maximum days ahead for a promise to pay",
         default=30,
         help="A customer promising to pay on the portal chooses a date at most "
         "this many days from today.",
     )
     plan_max_installments = fields.Integer(
-        string="Installments at most",
+        string="Maximum installments of a payment plan",
         default=6,
         help="A customer asking for a payment plan on the portal spreads the "
         "invoice over at most this many installments.",
     )
     plan_auto_approve_amount = fields.Monetary(
-        string="Approve plans up to",
+        string="Payment plan auto-approval limit",
         currency_field="currency_id",
         default=1000.0,
         help="A payment plan asked on the portal for at most this amount (in "
@@ -80,7 +80,7 @@ class ResCompany(models.Model):
         "a larger one is proposed to the collector (0: always proposed).",
     )
     paid_claim_block_days = fields.Integer(
-        string="Pause after 'already paid'",
+        string="Reminder pause after an 'already paid' report",
         default=10,
         help="Days reminders pause on invoices a customer reports as already "
         "paid on the portal, while the collector finds the payment.",

@@ -1,3 +1,5 @@
+import re
+
 from odoo import fields
 from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
@@ -6,6 +8,8 @@ from odoo.tools import convert_file, format_amount
 from ..models.invoice_reminder_log import MAIL_STATES
 
 MODULE = "invoice_dispute"
+DEMO_LANGS = ("nl_NL", "sk_SK", "sv_SE")
+LINK_RE = re.compile(r'href="https?://[^/"]+(/[^"]*)"')
 
 
 @tagged("post_install", "-at_install")
@@ -22,6 +26,10 @@ class TestDemoData(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         if not cls.env.ref(f"{MODULE}.demo_dispute_new", raise_if_not_found=False):
+            # the languages of the demo customers, active before the addon
+            # is installed, as scripts/demo.sh loads them
+            for lang in DEMO_LANGS:
+                cls.env["res.lang"]._activate_lang(lang)
             idref = {}
             for filename in get_manifest(MODULE)["demo"]:
                 convert_file(
@@ -159,6 +167,86 @@ class TestDemoData(TransactionCase):
             {notice.state for notice in notices.values()},
             {"draft", "queued", "sent", "failed", "withdrawn", "cancelled"},
         )
+
+    def test_demo_emails_in_the_customer_language(self):
+        """Every email the demo data sends a demo customer is in the
+        language of whom it is sent to (the customer's, when the database
+        has it active): its text (the template translated) and the links to
+        the customer's pages (``/sk/my/...``), as the emails of a running
+        database are, whatever the language of whoever installs the addon."""
+        partners = self.demo_records("res.partner")
+        expected = {
+            "demo_partner_brouwer": "nl_NL",
+            "demo_partner_horvath": "sk_SK",
+            "demo_partner_harbour": "en_US",
+        }
+        for name, lang in expected.items():
+            if self.env["res.lang"]._lang_get(lang).active:
+                self.assertEqual(partners[name].lang, lang, name)
+        templates = {
+            "invoice.payment.plan": self.env.ref(
+                f"{MODULE}.mail_template_payment_plan_confirmation"
+            ),
+            "invoice.dispute.proposal": self.env.ref(
+                f"{MODULE}.mail_template_dispute_proposal"
+            ),
+        }
+        checked = dict.fromkeys(expected, 0)
+        for name in expected:
+            customer = partners[name]
+            contacts = self.env["res.partner"].search(
+                [("commercial_partner_id", "=", customer.id)]
+            )
+            mails = self.env["mail.mail"].search(
+                [("recipient_ids", "in", contacts.ids)]
+            )
+            messages = self.env["mail.message"].search(
+                [
+                    ("partner_ids", "in", contacts.ids),
+                    ("message_type", "in", ("comment", "email_outgoing")),
+                    ("id", "not in", mails.mail_message_id.ids),
+                ]
+            )
+            for message in [*mails, *messages]:
+                recipient = (
+                    message.recipient_ids
+                    if message._name == "mail.mail"
+                    else message.partner_ids
+                ) & contacts
+                lang = recipient[:1].lang or customer.lang
+                if not lang:
+                    continue  # a database without the customer's language
+                # the language in the links when the database has several
+                prefix = (
+                    f"/{self.env['res.lang']._lang_get(lang).url_code}"
+                    if len(self.env["res.lang"].get_installed()) > 1
+                    else ""
+                )
+                body = (
+                    message.body_html if message._name == "mail.mail" else message.body
+                )
+                for path in LINK_RE.findall(str(body or "")):
+                    if "/my/" not in path:
+                        continue
+                    with self.subTest(customer=name, message=message.subject):
+                        self.assertTrue(path.startswith(f"{prefix}/my/"), path)
+                        checked[name] += 1
+                template = templates.get(message.model)
+                if template:
+                    # the template's text in the recipient's language (its
+                    # translation there): its words between the placeholders
+                    # are in the subject
+                    subject = template.with_context(lang=lang).subject
+                    if lang != "en_US":
+                        self.assertNotEqual(
+                            subject, template.with_context(lang="en_US").subject
+                        )
+                    words = re.split(r"\{\{.*?\}\}", subject)
+                    for word in filter(str.strip, words):
+                        with self.subTest(customer=name, message=message.subject):
+                            self.assertIn(word, message.subject)
+        for name, count in checked.items():
+            self.assertTrue(count, f"no demo email links {name} to its pages")
 
     def test_queued_reminder_email_as_the_run_writes_it(self):
         """The queued demo reminder is really sent by the mail queue when the

@@ -211,6 +211,26 @@ class TestReminderPortal(SelfServiceCommon, HttpCase):
         self.assertIn('id="o_reminder_message"', response.text)
         self.assertIn("o_reminder_promise", response.text)
 
+    def test_promise_amount_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.portal_anne.lang = "nl_NL"
+        self.login(self.portal_anne)
+        date = self.today + timedelta(days=10)
+        response = self.post_form(
+            self.notice,
+            "promise",
+            {
+                "move_id": self.invoice_1.id,
+                "amount": "1.000,00",
+                "date_promised": date.isoformat(),
+            },
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertRecordValues(
+            self.invoice_1.payment_promise_ids,
+            [{"amount": 1000.0, "date_promised": date, "source": "portal"}],
+        )
+
     def paid_data(self, **values):
         """The *Already paid* form filled for ``invoice_2``: 500 paid today."""
         return {

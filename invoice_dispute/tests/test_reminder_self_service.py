@@ -301,6 +301,72 @@ class TestReminderSelfService(SelfServiceCommon):
         self.assertEqual(situation["amount_net"], 1350.0)
 
     # ------------------------------------------------------------------
+    # Amounts typed in the forms
+    # ------------------------------------------------------------------
+    def test_amount_read_in_the_page_language(self):
+        for lang in ("nl_NL", "sk_SK", "sv_SE"):
+            self.env["res.lang"]._activate_lang(lang)
+        nbsp = "\u00a0"
+        common = {
+            "1234.56": 1234.56,
+            "1234,56": 1234.56,
+            " 684.2 ": 684.2,
+            "1 234,56": 1234.56,
+            f"1{nbsp}234,56": 1234.56,
+            "1.234,56": 1234.56,
+            "1,234.56": 1234.56,
+            "1.234.567,89": 1234567.89,
+            "1,234,567.89": 1234567.89,
+            "1.234.567": 1234567.0,
+            "12": 12.0,
+            "0,5": 0.5,
+            "-10": -10.0,
+        }
+        expected = {
+            "en_US": {**common, "1,234": 1234.0, "1.234": 1.234},
+            "nl_NL": {**common, "1.234": 1234.0, "1,234": 1.234},
+            "sk_SK": {**common, "1,234": 1.234},
+            "sv_SE": {**common, "1,234": 1.234},
+        }
+        garbage = [
+            "",
+            "abc",
+            "12 EUR",
+            "1.2.3",
+            "12,34.56",
+            "1,234,56",
+            "1.234,567.89",
+            "1.",
+            "1e5",
+            "nan",
+            "0.500.000",
+        ]
+        for lang, amounts in expected.items():
+            move = self.invoice_1.with_context(lang=lang)
+            for raw, amount in amounts.items():
+                with self.subTest(lang=lang, raw=raw):
+                    self.assertEqual(move._portal_parse_amount(raw), amount)
+            # the example is the amount due, written as the page writes numbers
+            example = "1000.00" if lang == "en_US" else "1000,00"
+            for raw in garbage:
+                with (
+                    self.subTest(lang=lang, raw=raw),
+                    self.assertRaisesRegex(ValidationError, rf"{example}\.$"),
+                ):
+                    move._portal_parse_amount(raw)
+        with self.assertRaisesRegex(
+            ValidationError, r"^Enter the amount as a number, for example 1000.00\.$"
+        ):
+            self.invoice_1.with_context(lang="en_US")._portal_parse_amount("x")
+        # "1.234" is 1234 or 1.234: neither Slovak nor Swedish decides
+        for lang in ("sk_SK", "sv_SE"):
+            with (
+                self.subTest(lang=lang),
+                self.assertRaisesRegex(ValidationError, r"1\.234.*1000,00"),
+            ):
+                self.invoice_1.with_context(lang=lang)._portal_parse_amount("1.234")
+
+    # ------------------------------------------------------------------
     # Settings
     # ------------------------------------------------------------------
     def test_settings(self):
@@ -321,16 +387,56 @@ class TestReminderSelfService(SelfServiceCommon):
                 }
             ],
         )
-        for field, value in (
-            ("promise_max_days", 0),
-            ("plan_max_installments", 0),
+        name = self.env.company.display_name
+        for field, value, message in (
+            (
+                "promise_max_days",
+                0,
+                (
+                    f"Maximum days ahead for a promise to pay of {name} must be 1 "
+                    "or more (got 0)."
+                ),
+            ),
+            (
+                "plan_max_installments",
+                0,
+                (
+                    f"Maximum installments of a payment plan of {name} must be 2 "
+                    "or more (got 0)."
+                ),
+            ),
             # a plan of one installment is no plan (the form asks two or more)
-            ("plan_max_installments", 1),
-            ("plan_auto_approve_amount", -1.0),
-            ("paid_claim_block_days", -1),
+            (
+                "plan_max_installments",
+                1,
+                (
+                    f"Maximum installments of a payment plan of {name} must be 2 "
+                    "or more (got 1)."
+                ),
+            ),
+            (
+                "plan_auto_approve_amount",
+                -1.0,
+                (
+                    f"Payment plan auto-approval limit of {name} must be 0 or more "
+                    "(got -1.0)."
+                ),
+            ),
+            (
+                "paid_claim_block_days",
+                -1,
+                (
+                    f"Reminder pause after an 'already paid' report of {name} must "
+                    "be 0 or more (got -1)."
+                ),
+            ),
         ):
-            with self.subTest(field=field), self.assertRaises(ValidationError):
+            with (
+                self.subTest(field=field, value=value),
+                self.assertRaises(ValidationError) as caught,
+            ):
                 self.env.company.write({field: value})
+            self.assertEqual(str(caught.exception), message)
 
     def test_collector_previews_the_customer_page(self):
         action = self.notice.with_user(self.collector).action_preview_portal()
