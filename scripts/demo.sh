@@ -38,6 +38,16 @@ FILESTORE="$("$PYTHON" -c 'from odoo.tools import config; print(config.filestore
 LOG="$(mktemp)"
 trap 'rm -f "$LOG"' EXIT
 
+# The SMTP catcher runs from the start: the demo data sends mail while it is
+# created (acknowledgements, proposals, plan schedules).
+SMTP_PORT="${DEMO_SMTP_PORT:-$((PORT + 1000))}"
+MAILDIR="${DEMO_MAILDIR:-/tmp/invoice_dispute_mail_$DB}"
+mkdir -p "$MAILDIR"/{cur,new,tmp}  # a Maildir
+"$PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" &
+SMTP_PID=$!
+trap 'kill "$SMTP_PID" 2>/dev/null; rm -f "$LOG"' EXIT
+SMTP=(--smtp=127.0.0.1 --smtp-port="$SMTP_PORT")
+
 if [ "$RESET" = 1 ] && db_exists "$DB"; then
     echo "dropping the database $DB"
     dropdb "$DB"
@@ -47,7 +57,7 @@ fi
 if ! db_exists "$DB"; then
     echo "creating $DB with invoice_dispute, Odoo's demo data and nl_NL, sk_SK, sv_SE (a few minutes)"
     if ! odoo_cmd "$DB" -i invoice_dispute --load-language=nl_NL,sk_SK,sv_SE \
-        --stop-after-init --log-level=warn --http-port="$PORT" >"$LOG" 2>&1; then
+        --stop-after-init --log-level=warn --http-port="$PORT" "${SMTP[@]}" >"$LOG" 2>&1; then
         tail -n 40 "$LOG"
         dropdb --if-exists "$DB"
         die "could not create $DB"
@@ -55,7 +65,7 @@ if ! db_exists "$DB"; then
 else
     echo "updating invoice_dispute in $DB to this checkout"
     odoo_cmd "$DB" -u invoice_dispute --stop-after-init --log-level=warn --http-port="$PORT" \
-        >"$LOG" 2>&1 || { tail -n 40 "$LOG"; die "could not update invoice_dispute in $DB"; }
+        "${SMTP[@]}" >"$LOG" 2>&1 || { tail -n 40 "$LOG"; die "could not update invoice_dispute in $DB"; }
 fi
 
 # The addon's own demo data (its manifest's demo files) came with the install;
@@ -63,19 +73,13 @@ fi
 has_generated=$(psql -d "$DB" -Atc "SELECT EXISTS (SELECT 1 FROM res_users WHERE login = 'collector')" 2>/dev/null || echo f)
 if [ "$has_generated" != "t" ]; then
     echo "adding demo customers, invoices, payments and disputes"
-    "$PYTHON" "$ROOT/scripts/generate_data.py" --db "$DB" --demo \
+    "$PYTHON" "$ROOT/scripts/generate_data.py" --db "$DB" --demo --smtp-port "$SMTP_PORT" \
         --db-host "$PGHOST" --db-port "$PGPORT" --db-user "$PGUSER" \
         ${PGPASSWORD:+--db-password "$PGPASSWORD"} \
         --addons-path "$ODOO_ADDONS,$ROOT${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}" ||
         die "could not generate the demo data in $DB"
 fi
 
-SMTP_PORT="${DEMO_SMTP_PORT:-$((PORT + 1000))}"
-MAILDIR="${DEMO_MAILDIR:-/tmp/invoice_dispute_mail_$DB}"
-mkdir -p "$MAILDIR"/{cur,new,tmp}  # a Maildir
-"$PYTHON" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILDIR" &
-SMTP_PID=$!
-trap 'kill "$SMTP_PID" 2>/dev/null; rm -f "$LOG"' EXIT
 
 cat <<EOF
 
@@ -85,5 +89,4 @@ invoice_dispute demo on http://127.0.0.1:$PORT (database $DB)
   stop with Ctrl+C; start again with scripts/demo.sh, start over with --reset
 
 EOF
-odoo_cmd "$DB" --http-interface=127.0.0.1 --http-port="$PORT" \
-    --smtp=127.0.0.1 --smtp-port="$SMTP_PORT"
+odoo_cmd "$DB" --http-interface=127.0.0.1 --http-port="$PORT" "${SMTP[@]}"

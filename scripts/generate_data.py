@@ -2189,6 +2189,12 @@ def main(argv=None):
     parser.add_argument("--addons-path", default=None)
     parser.add_argument("--demo", action="store_true")
     parser.add_argument(
+        "--smtp-port",
+        type=int,
+        help="send the mail the data creates to an SMTP server on 127.0.0.1 "
+        "(scripts/demo.sh's catcher)",
+    )
+    parser.add_argument(
         "--orm", action="store_true", help="create every invoice through the ORM"
     )
     args = parser.parse_args(argv)
@@ -2202,6 +2208,8 @@ def main(argv=None):
         options.append(f"--db_password={args.db_password}")
     if args.addons_path:
         options.append(f"--addons-path={args.addons_path}")
+    if args.smtp_port:
+        options += ["--smtp=127.0.0.1", f"--smtp-port={args.smtp_port}"]
     odoo.tools.config.parse_config(options)
     logging.getLogger("odoo").setLevel(logging.WARNING)
     registry = odoo.modules.registry.Registry(args.db)
