@@ -680,7 +680,11 @@ class InvoiceDispute(models.Model):
         """
         self.ensure_one()
         findings = self.env["invoice.tone.phrase"].check_text(
-            body, [lang or recipient.lang, self.env.user.lang]
+            body,
+            [
+                lang or self._get_email_lang(recipient),
+                self.env.user._get_invoice_dispute_lang(self.company_id),
+            ],
         )
         overruled = (
             wizard

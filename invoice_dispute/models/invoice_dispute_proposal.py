@@ -457,7 +457,7 @@ class InvoiceDisputeProposal(models.Model):
         An offer that could not settle its invoices once accepted (see
         :meth:`_check_settlement`) is not sent."""
         self.filtered(lambda p: p.state == "draft").action_submit()
-        self._check_state(("approved", "sent"), self.env._("sent"))
+        self._check_state(self._TRANSITIONS["sent"], self.env._("sent"))
         self._check_settlement()
         today = fields.Date.context_today(self)
         template = self.env.ref("invoice_dispute.mail_template_dispute_proposal")
@@ -650,7 +650,7 @@ class InvoiceDisputeProposal(models.Model):
                         name=proposal.name,
                     )
                 )
-        self._check_state(("approved", "sent"), self.env._("answered"))
+        self._check_state(self._TRANSITIONS["accepted"], self.env._("answered"))
 
     def _portal_check_answerable(self):
         """Refuse the customer's answer on the portal unless the proposal was

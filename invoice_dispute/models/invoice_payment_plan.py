@@ -420,7 +420,7 @@ class InvoicePaymentPlan(models.Model):
     def action_reset_draft(self):
         """Back to draft; a cancelled plan taken up again is a new plan on
         its invoices, refused as one (``_check_arrangeable``)."""
-        self._check_state(("proposed", "cancelled"), self.env._("reset to draft"))
+        self._check_state(self._TRANSITIONS["draft"], self.env._("reset to draft"))
         reopened = self.filtered(lambda p: p.state == "cancelled")
         self._set_state("draft")
         reopened._check_arrangeable()
