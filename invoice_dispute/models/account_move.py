@@ -824,8 +824,8 @@ class AccountMove(models.Model):
 
     def _get_open_amount(self):
         """What is open on these invoices, in one currency: the one way the
-        addon adds up the open amounts of several invoices (the call outcome
-        wizard, a promise's covered invoices).
+        addon adds up the open amounts of invoices that may be in several
+        currencies (the call outcome wizard).
 
         :param self: customer invoices (account.move) of one company, possibly
             empty

@@ -1709,10 +1709,10 @@ class TestIntentPhrase(InvoiceDisputeCommon):
                 )
         self.Phrase.search([("intent", "=", "dispute")]).active = False
         result = self.classify(cases[0][1], "sk_SK")
-        if result["intent"] == "dispute":
-            self.assertEqual(
-                result["reason_id"], self.env.ref("invoice_dispute.reason_other")
-            )
+        self.assertEqual(result["intent"], "dispute", result["scores"])
+        self.assertEqual(
+            result["reason_id"], self.env.ref("invoice_dispute.reason_other")
+        )
         self.assertIsNone(self.Phrase._get_reason_model())
 
     def test_quoted_message_and_signature_ignored(self):
